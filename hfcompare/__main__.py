@@ -1,0 +1,7 @@
+"""`python -m hfcompare ...`"""
+
+import sys
+
+from hfcompare.cli import main
+
+sys.exit(main())

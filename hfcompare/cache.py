@@ -1,0 +1,109 @@
+"""The persistent embedding cache: one float32 vector per (backend, model, variant, options, text)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hfcompare.config import home
+
+_STATS_KEY = "meta|stats"
+_TIMING_PREFIX = "meta|timing|"
+
+
+def text_hash(text: str) -> str:
+    """A stable hash of a text (the cache never stores texts)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def vector_key(backend: str, model: str, fingerprint: str, options: dict[str, Any], text: str) -> str:
+    """The cache key of one text's vector; covers everything that changes the vector."""
+    parts = [backend, model, fingerprint, json.dumps(options, sort_keys=True), text_hash(text)]
+    return "vec|" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class CacheStats:
+    """What the sidebar shows."""
+
+    entries: int
+    size_bytes: int
+    hits: int
+    misses: int
+    path: str
+
+
+class EmbeddingCache:
+    """diskcache under `$HFCOMPARE_HOME/cache`; a corrupt cache is moved aside and started afresh."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = Path(directory) if directory else home() / "cache"
+        self.warnings: list[str] = []
+        self._cache = self._open()
+
+    def _open(self):
+        import diskcache
+
+        try:
+            cache = diskcache.Cache(str(self.directory))
+            cache.get(_STATS_KEY)  # touches the database, so corruption shows here
+            return cache
+        except (sqlite3.DatabaseError, OSError) as exc:
+            aside = self.directory.with_name(f"{self.directory.name}.corrupt-{int(time.time())}")
+            shutil.move(str(self.directory), str(aside))
+            self.warnings.append(
+                f"The embedding cache was unreadable ({type(exc).__name__}); it was moved to {aside} "
+                "and a new, empty cache was started."
+            )
+            return diskcache.Cache(str(self.directory))
+
+    def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """The cached vectors among `keys`, read in one transaction."""
+        found: dict[str, np.ndarray] = {}
+        with self._cache.transact():
+            for key in keys:
+                raw = self._cache.get(key)
+                if raw is not None:
+                    found[key] = np.frombuffer(raw, dtype=np.float32)
+        return found
+
+    def set_vectors(self, items: dict[str, np.ndarray]) -> None:
+        """Store vectors (as raw float32 bytes) in one transaction."""
+        with self._cache.transact():
+            for key, vector in items.items():
+                self._cache.set(key, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+
+    def count(self, hits: int, misses: int) -> None:
+        """Add to the lifetime hit and miss counters."""
+        if hits or misses:
+            with self._cache.transact():
+                old_hits, old_misses = self._cache.get(_STATS_KEY, (0, 0))
+                self._cache.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
+
+    def record_timing(self, ident: str, ms_per_text: float, n_texts: int, where: str) -> None:
+        """Remember the last cold speed of a model, so a fully cached run can still show it."""
+        record = {"ms_per_text": ms_per_text, "n_texts": n_texts, "where": where, "measured_at": time.time()}
+        self._cache.set(_TIMING_PREFIX + ident, record)
+
+    def last_timing(self, ident: str) -> dict[str, Any] | None:
+        """The last cold speed recorded for `ident`, if any."""
+        return self._cache.get(_TIMING_PREFIX + ident)
+
+    def stats(self) -> CacheStats:
+        hits, misses = self._cache.get(_STATS_KEY, (0, 0))
+        return CacheStats(len(self._cache), int(self._cache.volume()), hits, misses, str(self.directory))
+
+    def clear(self) -> None:
+        """Remove every entry, counters included."""
+        self._cache.clear()
+
+    def close(self) -> None:
+        self._cache.close()

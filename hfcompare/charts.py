@@ -1,0 +1,97 @@
+"""Plotly figure builders: data in, Figure out; nothing here draws widgets."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from hfcompare.similarity import upper_triangle
+
+_LABEL_CHARS = 28
+_MAX_TICK_LABELS = 40
+
+
+def short_label(index: int, text: str, width: int = _LABEL_CHARS) -> str:
+    """`3. How do I create…` for an axis."""
+    text = " ".join(text.split())
+    return f"{index + 1}. {text if len(text) <= width else text[: width - 1] + '…'}"
+
+
+def shared_color_range(matrices: list[np.ndarray]) -> tuple[float, float]:
+    """One colour range for every heatmap: from the lowest off-diagonal similarity (at most 0) to 1."""
+    lows = [float(upper_triangle(m).min()) for m in matrices if m.shape[0] > 1]
+    return (min([0.0, *lows]), 1.0)
+
+
+def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], columns: int = 3):
+    """Heatmaps side by side on one colour scale, the two texts of each cell on hover."""
+    from plotly.subplots import make_subplots
+    import plotly.graph_objects as go
+
+    names = list(matrices)
+    columns = max(1, min(columns, len(names)))
+    rows = max(1, math.ceil(len(names) / columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=names,
+        horizontal_spacing=0.04 if columns > 1 else 0.0,
+        vertical_spacing=0.12 if rows > 1 else 0.0,
+    )
+    n = len(texts)
+    labels = [short_label(i, t) for i, t in enumerate(texts)]
+    pairs = np.empty((n, n, 2), dtype=object)
+    pairs[:, :, 0] = np.array(texts, dtype=object)[:, None]
+    pairs[:, :, 1] = np.array(texts, dtype=object)[None, :]
+    zmin, zmax = shared_color_range(list(matrices.values()))
+    show_ticks = n <= _MAX_TICK_LABELS
+    for position, name in enumerate(names):
+        row, col = divmod(position, columns)
+        fig.add_trace(
+            go.Heatmap(
+                z=np.round(matrices[name].astype(float), 4),
+                x=list(range(n)),
+                y=list(range(n)),
+                customdata=pairs,
+                coloraxis="coloraxis",
+                hovertemplate=(
+                    f"<b>{name}</b><br>%{{customdata[0]}}<br>↔ %{{customdata[1]}}"
+                    "<br>cosine %{z:.3f}<extra></extra>"
+                ),
+            ),
+            row=row + 1,
+            col=col + 1,
+        )
+        axis_style = dict(
+            tickmode="array",
+            tickvals=list(range(n)) if show_ticks else [],
+            ticktext=labels if show_ticks else [],
+            showgrid=False,
+        )
+        fig.update_xaxes(showticklabels=False, **axis_style, row=row + 1, col=col + 1)
+        fig.update_yaxes(
+            autorange="reversed", showticklabels=show_ticks and col == 0, **axis_style, row=row + 1, col=col + 1
+        )
+    fig.update_layout(
+        coloraxis=dict(colorscale="Viridis", cmin=zmin, cmax=zmax, colorbar=dict(title="cosine")),
+        height=max(360, 360 * rows + (8 * min(n, _MAX_TICK_LABELS) if rows == 1 else 0)),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    return fig
+
+
+def speed_chart(rows: list[dict]):
+    """A bar per model: cold milliseconds per text (lower is faster)."""
+    import plotly.graph_objects as go
+
+    names = [r["model"] for r in rows if r.get("cold ms/text") is not None]
+    values = [r["cold ms/text"] for r in rows if r.get("cold ms/text") is not None]
+    fig = go.Figure(go.Bar(x=values, y=names, orientation="h", text=[f"{v:.2f} ms" for v in values]))
+    fig.update_layout(
+        xaxis_title="cold ms per text (lower is faster)",
+        height=120 + 40 * len(names),
+        margin=dict(l=10, r=10, t=20, b=40),
+        yaxis=dict(autorange="reversed"),
+    )
+    return fig

@@ -1,0 +1,102 @@
+"""The command line: `python -m hfcompare models|embed ...`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from hfcompare.config import MAX_CHARS_PER_TEXT
+
+EXIT_MODEL_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from hfcompare.backends import available_models
+
+    models = available_models(args.task)
+    if args.json:
+        print(json.dumps([{**asdict(m), "ref": m.ref} for m in models], indent=2))
+        return 0
+    if not models:
+        print("No models available for that task.")
+        return 0
+    width = max(len(m.ref) for m in models)
+    print(f"{'MODEL'.ljust(width)}  TASK        OFFLINE  DESCRIPTION")
+    for m in models:
+        print(f"{m.ref.ljust(width)}  {m.task:<10}  {'yes' if m.offline else 'no':<7}  {m.label}")
+    print("\nAny other Hub id works as local:<id> when the Hub is reachable.")
+    return 0
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from hfcompare.cache import EmbeddingCache
+    from hfcompare.embedding import embed_with_stats
+    from hfcompare.spec import ModelRef, SpecError, parse_texts
+
+    try:
+        ref = ModelRef.parse(args.model, default_backend=args.backend)
+        raw = Path(args.input).read_text(encoding="utf-8")
+    except SpecError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"cannot read {args.input}: {exc}", EXIT_BAD_INPUT)
+    texts = parse_texts(raw)
+    if not texts:
+        return _fail(f"{args.input} has no text (one text per line).", EXIT_BAD_INPUT)
+    too_long = [i + 1 for i, t in enumerate(texts) if len(t) > MAX_CHARS_PER_TEXT]
+    if too_long:
+        return _fail(f"line {too_long[0]} is longer than {MAX_CHARS_PER_TEXT:,} characters.", EXIT_BAD_INPUT)
+    from hfcompare.backends import UnknownBackendError, get_backend
+
+    try:
+        get_backend(ref.backend)
+    except UnknownBackendError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    result = embed_with_stats(texts, ref, None if args.no_cache else EmbeddingCache())
+    if not result.ok:
+        return _fail(f"{ref}: {result.error}", EXIT_MODEL_FAILED)
+    try:
+        np.save(args.output, result.vectors)
+    except OSError as exc:
+        return _fail(f"cannot write {args.output}: {exc}", EXIT_BAD_INPUT)
+    speed = f", {result.cold_ms_per_text:.2f} ms/text" if result.computed else ""
+    print(
+        f"wrote {result.vectors.shape[0]}x{result.vectors.shape[1]} float32 vectors to {args.output} "
+        f"({result.cache_hits} from cache, {result.computed} computed{speed})"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hfcompare", description="Compare Hugging Face models.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    models = sub.add_parser("models", help="list the models available here and whether each works offline")
+    models.add_argument("--task", choices=["embeddings"], default=None)
+    models.add_argument("--json", action="store_true", help="print a JSON list")
+    models.set_defaults(func=cmd_models)
+
+    embed = sub.add_parser("embed", help="embed a file of texts (one per line) into a .npy array")
+    embed.add_argument("--model", required=True, help="model id, or backend:model-id")
+    embed.add_argument("--backend", default="local", help="backend for a bare model id (default: local)")
+    embed.add_argument("--input", required=True, help="text file, one text per line")
+    embed.add_argument("--output", required=True, help="where to write the (n, d) float32 .npy array")
+    embed.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache")
+    embed.set_defaults(func=cmd_embed)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,24 @@
+"""Paths, limits and defaults shared by the library, the CLI and the pages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HOME_ENV = "HFCOMPARE_HOME"
+
+#: Input limits for one embedding comparison (the UI and the CLI enforce them).
+MAX_TEXTS = 500
+MAX_CHARS_PER_TEXT = 4_000
+MAX_MODELS = 6
+
+#: How many texts one backend call receives; keeps progress moving on long inputs.
+EMBED_CHUNK = 128
+
+
+def home() -> Path:
+    """The folder that holds every piece of state (cache, store); created on demand."""
+    raw = os.environ.get(HOME_ENV, "").strip()
+    path = Path(raw).expanduser() if raw else Path.home() / ".cache" / "hfcompare"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

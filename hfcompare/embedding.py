@@ -1,0 +1,138 @@
+"""Run embedding models over texts through the cache, one model's failure never stopping the rest."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from hfcompare.backends import BackendError, get_backend
+from hfcompare.cache import EmbeddingCache, vector_key
+from hfcompare.config import EMBED_CHUNK
+from hfcompare.similarity import normalize_rows
+from hfcompare.spec import ModelRef
+
+#: progress(model_ref, done_texts, total_texts)
+Progress = Callable[[ModelRef, int, int], None]
+
+
+@dataclass
+class EmbeddingResult:
+    """One model's vectors for the compared texts, with how they were obtained."""
+
+    ref: ModelRef
+    vectors: np.ndarray | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    n_texts: int = 0
+    cache_hits: int = 0
+    computed: int = 0
+    load_s: float = 0.0
+    compute_s: float = 0.0
+    note: str = ""
+    last_cold: dict | None = field(default=None)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.vectors is not None
+
+    @property
+    def dimensions(self) -> int | None:
+        return None if self.vectors is None else int(self.vectors.shape[1])
+
+    @property
+    def cold_ms_per_text(self) -> float | None:
+        """Milliseconds per text computed in this run, or the last recorded cold speed."""
+        if self.computed:
+            return 1000.0 * self.compute_s / self.computed
+        return None if not self.last_cold else float(self.last_cold["ms_per_text"])
+
+
+def where_measured() -> str:
+    """Where speeds are measured: the CPU count (no GPU is used by local backends)."""
+    return f"CPU, {os.cpu_count()} cores"
+
+
+def _timing_ident(ref: ModelRef, fingerprint: str) -> str:
+    return f"{ref.backend}|{ref.model}|{fingerprint}"
+
+
+def embed_with_stats(
+    texts: list[str],
+    ref: ModelRef,
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+    options: dict | None = None,
+) -> EmbeddingResult:
+    """Vectors for `texts` from one model, computing only cache misses; errors land in the result."""
+    result = EmbeddingResult(ref=ref, n_texts=len(texts))
+    options = options or {}
+    try:
+        backend = get_backend(ref.backend)
+        result.note = backend.note
+        fingerprint = backend.fingerprint(ref.model)
+        ident = _timing_ident(ref, fingerprint)
+        use_cache = cache is not None and backend.cacheable
+        keys = [vector_key(ref.backend, ref.model, fingerprint, options, t) for t in texts]
+        found = cache.get_vectors(keys) if use_cache else {}
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items(), key=lambda kt: -len(kt[1]))
+        result.cache_hits = sum(1 for k in keys if k in found)
+        if progress:
+            progress(ref, result.cache_hits, len(texts))
+        if missing:
+            started = time.perf_counter()
+            backend.load(ref.model)
+            result.load_s = time.perf_counter() - started
+            # Longest first, so each chunk pads to similar lengths (as sentence-transformers sorts).
+            chunk = EMBED_CHUNK if backend.cacheable else len(missing)
+            computed: dict[str, np.ndarray] = {}
+            started = time.perf_counter()
+            for begin in range(0, len(missing), chunk):
+                part = missing[begin : begin + chunk]
+                vectors = normalize_rows(np.asarray(backend.embed_batch(ref.model, [t for _, t in part])))
+                if vectors.shape[0] != len(part):
+                    raise BackendError(f"{ref} returned {vectors.shape[0]} vectors for {len(part)} texts.")
+                computed.update({k: v for (k, _), v in zip(part, vectors)})
+                if progress:
+                    progress(ref, result.cache_hits + len(computed), len(texts))
+            result.compute_s = time.perf_counter() - started
+            result.computed = len(computed)
+            if use_cache:
+                cache.set_vectors(computed)
+                cache.record_timing(ident, 1000.0 * result.compute_s / len(computed), len(computed), where_measured())
+            found.update(computed)
+        if cache is not None:
+            cache.count(result.cache_hits if use_cache else 0, result.computed if use_cache else 0)
+            result.last_cold = cache.last_timing(ident)
+        result.vectors = np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+    except BackendError as exc:
+        result.error, result.error_kind = str(exc), exc.kind
+    except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the comparison
+        result.error, result.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
+    return result
+
+
+def compare_embeddings(
+    texts: list[str],
+    refs: list[ModelRef],
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+) -> list[EmbeddingResult]:
+    """Every model's vectors for the same texts, in the order of `refs`."""
+    return [embed_with_stats(texts, ref, cache, progress) for ref in refs]
+
+
+def embed(texts: list[str], model: str, backend: str = "local", cache: EmbeddingCache | None = None) -> np.ndarray:
+    """L2-normalized float32 vectors of shape (len(texts), d); raises BackendError on failure.
+
+    `model` may also be written `backend:model`. The disk cache under HFCOMPARE_HOME is used
+    unless another cache is given.
+    """
+    ref = ModelRef.parse(model, default_backend=backend)
+    result = embed_with_stats(list(texts), ref, cache if cache is not None else EmbeddingCache())
+    if not result.ok:
+        raise BackendError(result.error or f"{ref} failed")
+    return result.vectors

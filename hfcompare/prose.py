@@ -1,0 +1,44 @@
+"""Every sentence the pages show, in one place."""
+
+APP_TITLE = "hfcompare"
+EMBEDDINGS_TITLE = "Compare embedding models"
+EMBEDDINGS_INTRO = (
+    "Pick two or more embedding models, paste your own texts (one per line), and see how each "
+    "model judges which texts are alike, side by side, with how fast it was. Everything runs on "
+    "this machine; the bundled models work offline."
+)
+TEXTS_HELP = (
+    "One text per line: questions, titles, passages. Blank lines are ignored. "
+    "Each model turns every line into a vector; the heatmaps show the cosine similarity of every pair."
+)
+MODELS_HELP = (
+    "Bundled models run offline. `local` runs sentence-transformers, `onnx` the int8 ONNX export on "
+    "onnxruntime, and `lexical` is a TF-IDF word-overlap baseline to show what a model adds beyond shared words."
+)
+EXTRA_MODEL_HELP = (
+    "Any sentence-transformers model id from the Hugging Face Hub, such as BAAI/bge-small-en-v1.5. "
+    "It needs the Hub to be reachable (or the model in the local Hugging Face cache)."
+)
+EMPTY_STATE = "Enter texts and press **Run comparison**, or **Load sample** to try the invoice-chatbot scenario."
+HEATMAP_CAPTION = (
+    "Cosine similarity of every pair of texts, one panel per model, on one colour scale. "
+    "Brighter means the model finds the two texts more alike. Hover a cell to read both texts."
+)
+AGREEMENT_CAPTION = (
+    "**spearman**: how alike two models order all pairs of texts (1 = the same order). "
+    "**top-k overlap**: the share of each text's k nearest neighbours that both models pick."
+)
+SPEED_CAPTION = (
+    "Speeds were measured on {where}, through hfcompare's backends; speeds from other machines are not "
+    "comparable. *cold ms/text* counts only texts computed (not served from the cache)."
+)
+TIMING_COLUMN_HELP = {
+    "dimensions": "Length of each embedding vector. Larger vectors cost more memory and storage per text.",
+    "cache hits": "Texts whose vectors came from the disk cache instead of the model.",
+    "computed": "Texts the model embedded in this run.",
+    "cold ms/text": "Milliseconds per text when the model computes (not cached), after loading. Lower is faster.",
+    "speed from": "Whether the speed was measured in this run or remembered from an earlier cold run.",
+    "load s": "Seconds to load the model into memory in this run (0 once it is loaded).",
+    "compute s": "Seconds spent embedding the texts that were not cached.",
+}
+CACHE_HELP = "Vectors already computed are kept on disk, keyed by model, variant and a hash of each text."

@@ -1,0 +1,69 @@
+"""Result tables as pandas DataFrames (pure functions, no widgets)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hfcompare.embedding import EmbeddingResult
+from hfcompare.similarity import top_k
+
+
+def timing_table(results: list[EmbeddingResult]) -> pd.DataFrame:
+    """One row per model: status, dimensions, cache use and speed."""
+    rows = []
+    for r in results:
+        cold = r.cold_ms_per_text
+        rows.append(
+            {
+                "model": str(r.ref),
+                "status": "ok" if r.ok else f"failed ({r.error_kind})",
+                "dimensions": r.dimensions,
+                "texts": r.n_texts,
+                "cache hits": r.cache_hits,
+                "computed": r.computed,
+                "cold ms/text": None if cold is None else round(cold, 3),
+                "speed from": "this run" if r.computed else ("an earlier run" if cold is not None else ""),
+                "load s": round(r.load_s, 3),
+                "compute s": round(r.compute_s, 3),
+                "note": r.error if r.error else r.note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _cell(texts: list[str], index: int, score: float) -> str:
+    return f"{texts[index]}  ({score:.2f})"
+
+
+def top1_table(texts: list[str], matrices: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Each text's nearest other text under every model, and whether the models agree."""
+    frame = pd.DataFrame({"text": texts})
+    choices = []
+    for name, sim in matrices.items():
+        idx, scores = top_k(sim, 1)
+        frame[name] = [_cell(texts, int(i[0]), float(s[0])) if len(i) else "" for i, s in zip(idx, scores)]
+        choices.append(idx[:, 0] if idx.shape[1] else np.full(len(texts), -1))
+    if len(choices) > 1:
+        stacked = np.stack(choices, axis=1)
+        frame["models agree"] = (stacked == stacked[:, :1]).all(axis=1)
+    return frame
+
+
+def neighbours_table(texts: list[str], matrices: dict[str, np.ndarray], text_index: int, k: int = 5) -> pd.DataFrame:
+    """The k nearest texts to one text, a column per model, rank as rows."""
+    frame = pd.DataFrame({"rank": list(range(1, min(k, len(texts) - 1) + 1))})
+    for name, sim in matrices.items():
+        idx, scores = top_k(sim, k)
+        row_idx, row_scores = idx[text_index], scores[text_index]
+        frame[name] = [_cell(texts, int(i), float(s)) for i, s in zip(row_idx, row_scores)]
+    return frame
+
+
+def pairs_table(texts: list[str], matrices: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Every pair of texts with each model's cosine similarity, for download."""
+    rows, cols = np.triu_indices(len(texts), k=1)
+    frame = pd.DataFrame({"text A": [texts[i] for i in rows], "text B": [texts[j] for j in cols]})
+    for name, sim in matrices.items():
+        frame[name] = np.round(sim[rows, cols].astype(float), 6)
+    return frame

@@ -1,0 +1,133 @@
+"""Embeddings page: choose models, enter texts, compare similarity matrices and speed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.backends import available_models
+from hfcompare.embedding import EmbeddingResult, compare_embeddings, where_measured
+from hfcompare.samples import load_sample
+from hfcompare.spec import ModelRef, SpecError, parse_texts, validate_models, validate_texts
+from ui import keys
+from ui.resources import embedding_cache
+
+NEIGHBOURS_K = 5
+
+
+def _load_sample() -> None:
+    st.session_state[keys.EMB_TEXTS] = "\n".join(load_sample("invoice_chatbot")["texts"])
+
+
+def render_inputs() -> tuple[list[str], str, bool]:
+    """Model and text widgets; returns (chosen model refs as typed, raw texts, run pressed)."""
+    offered = available_models("embeddings")
+    labels = {m.ref: m.label for m in offered}
+    if keys.EMB_MODELS not in st.session_state:
+        st.session_state[keys.EMB_MODELS] = list(labels)
+    st.multiselect(
+        "Models",
+        options=list(labels),
+        format_func=lambda ref: labels.get(ref, ref),
+        accept_new_options=True,
+        key=keys.EMB_MODELS,
+        help=prose.MODELS_HELP + " " + prose.EXTRA_MODEL_HELP,
+        placeholder="Pick models, or type a Hub model id and press Enter",
+    )
+    st.text_area(
+        "Texts, one per line",
+        key=keys.EMB_TEXTS,
+        height=220,
+        help=prose.TEXTS_HELP,
+        placeholder="How do I create an invoice?\nInvoice templates and billing\n…",
+    )
+    left, right, _ = st.columns([1, 1, 4])
+    left.button("Load sample", on_click=_load_sample, help=load_sample("invoice_chatbot")["description"])
+    run = right.button("Run comparison", type="primary")
+    return list(st.session_state.get(keys.EMB_MODELS, [])), st.session_state.get(keys.EMB_TEXTS, ""), run
+
+
+def run_comparison(chosen: list[str], raw_texts: str) -> None:
+    """Validate, embed with a progress bar, and keep the results in the session."""
+    try:
+        texts = validate_texts(parse_texts(raw_texts))
+        refs = validate_models([ModelRef.parse(choice) for choice in chosen])
+    except SpecError as exc:
+        st.error(str(exc))
+        return
+    bar = st.progress(0.0, text="Starting…")
+    total = len(refs) * len(texts)
+
+    def progress(ref: ModelRef, done: int, n: int) -> None:
+        finished = refs.index(ref) * n + done
+        bar.progress(min(1.0, finished / total), text=f"Embedding with {ref}: {done}/{n} texts")
+
+    results = compare_embeddings(texts, refs, embedding_cache(), progress)
+    bar.empty()
+    st.session_state[keys.EMB_RESULTS] = {"texts": texts, "results": results}
+
+
+def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
+    """Errors, heatmaps, agreement, neighbours and speed for one finished comparison."""
+    from hfcompare import charts, tables
+    from hfcompare.similarity import agreement_table, cosine_matrix
+
+    for failed in (r for r in results if not r.ok):
+        st.error(f"**{failed.ref}** failed ({failed.error_kind}): {failed.error}", icon="⚠️")
+    matrices = {str(r.ref): cosine_matrix(r.vectors) for r in results if r.ok}
+    if not matrices:
+        st.info("No model produced vectors; see the errors above.")
+        return
+
+    st.subheader("Similarity matrices")
+    st.caption(prose.HEATMAP_CAPTION)
+    st.plotly_chart(charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
+
+    timing = tables.timing_table(results)
+    st.subheader("Speed and size")
+    st.caption(prose.SPEED_CAPTION.format(where=where_measured()))
+    st.dataframe(
+        timing,
+        hide_index=True,
+        column_config={
+            name: st.column_config.Column(name, help=help_text) for name, help_text in prose.TIMING_COLUMN_HELP.items()
+        },
+    )
+    rows = timing.to_dict("records")
+    if any(r["cold ms/text"] is not None for r in rows):
+        st.plotly_chart(charts.speed_chart(rows), key="emb_speed")
+
+    if len(matrices) > 1:
+        st.subheader("Agreement between models")
+        st.caption(prose.AGREEMENT_CAPTION)
+        st.dataframe(agreement_table(matrices, k=3), hide_index=True)
+
+    st.subheader("Nearest neighbours")
+    st.caption("Each text's most similar other text under every model (score in brackets).")
+    st.dataframe(tables.top1_table(texts, matrices), hide_index=True)
+    index = st.selectbox(
+        "Top matches for one text",
+        options=list(range(len(texts))),
+        format_func=lambda i: texts[i],
+        key=keys.EMB_NEIGHBOUR_TEXT,
+    )
+    st.dataframe(tables.neighbours_table(texts, matrices, index or 0, NEIGHBOURS_K), hide_index=True)
+
+    st.download_button(
+        "Download all pairwise similarities (CSV)",
+        data=tables.pairs_table(texts, matrices).to_csv(index=False),
+        file_name="similarities.csv",
+        mime="text/csv",
+    )
+
+
+st.title(prose.EMBEDDINGS_TITLE)
+st.caption(prose.EMBEDDINGS_INTRO)
+chosen, raw_texts, run_pressed = render_inputs()
+if run_pressed:
+    run_comparison(chosen, raw_texts)
+stored = st.session_state.get(keys.EMB_RESULTS)
+if stored:
+    render_results(stored["texts"], stored["results"])
+elif not run_pressed:
+    st.info(prose.EMPTY_STATE)

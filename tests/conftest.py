@@ -1,0 +1,75 @@
+"""Shared fixtures: a temporary HFCOMPARE_HOME and a deterministic fake backend."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from hfcompare.backends import (  # noqa: E402
+    EmbeddingBackend,
+    ModelInfo,
+    ModelLoadError,
+    register_backend,
+    unregister_backend,
+)
+
+FAKE_DIM = 16
+
+
+class FakeBackend(EmbeddingBackend):
+    """Vectors from a hash of (model, text): same input, same vector, no model files.
+
+    `fake-broken` always fails, to check that one failure does not sink a comparison.
+    """
+
+    name = "fake"
+    batch_size = 4
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
+        if model == "fake-broken":
+            raise ModelLoadError("fake-broken always fails (this is the test double's job)")
+        self.calls.append(list(texts))
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha256(f"{model}|{text}".encode()).digest()[:8], "little")
+            # words shared between texts pull their vectors together, so similarities mean something
+            vector = np.random.default_rng(seed).normal(size=FAKE_DIM) * 0.3
+            for word in text.lower().split():
+                word_seed = int.from_bytes(hashlib.sha256(f"{model}|{word}".encode()).digest()[:8], "little")
+                vector += np.random.default_rng(word_seed).normal(size=FAKE_DIM)
+            rows.append(vector)
+        return np.asarray(rows, dtype=np.float32)
+
+    def available_models(self) -> list[ModelInfo]:
+        return [
+            ModelInfo(id=m, backend="fake", task="embeddings", label=f"{m} · fake", offline=True, dimensions=FAKE_DIM)
+            for m in ("fake-a", "fake-b", "fake-broken")
+        ]
+
+
+@pytest.fixture(autouse=True)
+def hfcompare_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own empty HFCOMPARE_HOME."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HFCOMPARE_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def fake_backend():
+    """The fake backend, registered as `fake` for the test's duration."""
+    backend = FakeBackend()
+    register_backend("fake", lambda: backend)
+    yield backend
+    unregister_backend("fake")

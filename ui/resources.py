@@ -1,0 +1,20 @@
+"""Process-wide resources, created once per process through st.cache_resource."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hfcompare.cache import EmbeddingCache
+from hfcompare.config import home
+
+
+@st.cache_resource(show_spinner=False)
+def _cache_at(path: str) -> EmbeddingCache:
+    from pathlib import Path
+
+    return EmbeddingCache(Path(path))
+
+
+def embedding_cache() -> EmbeddingCache:
+    """The disk cache under the current HFCOMPARE_HOME."""
+    return _cache_at(str(home() / "cache"))

@@ -1,0 +1,33 @@
+"""The sidebar every page shares: cache size, hits, and a clear button."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hfcompare import prose
+from ui import keys
+from ui.resources import embedding_cache
+
+
+def _clear_cache() -> None:
+    embedding_cache().clear()
+    st.session_state[keys.SIDEBAR_CLEARED] = True
+
+
+def render_sidebar() -> None:
+    """Draw the cache panel."""
+    cache = embedding_cache()
+    with st.sidebar:
+        st.subheader("Cache", help=prose.CACHE_HELP)
+        for warning in cache.warnings:
+            st.warning(warning)
+        stats = cache.stats()
+        left, right = st.columns(2)
+        left.metric("Entries", f"{stats.entries:,}")
+        right.metric("Size", f"{stats.size_bytes / 1e6:.1f} MB")
+        left.metric("Hits", f"{stats.hits:,}")
+        right.metric("Misses", f"{stats.misses:,}")
+        st.caption(f"Stored in `{stats.path}`")
+        st.button("Clear cache", on_click=_clear_cache, key="sidebar_clear_cache", width="stretch")
+        if st.session_state.pop(keys.SIDEBAR_CLEARED, False):
+            st.success("Cache cleared.")

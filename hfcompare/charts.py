@@ -81,12 +81,17 @@ def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], colum
     return fig
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
 def speed_chart(rows: list[dict]):
     """A bar per model: cold milliseconds per text (lower is faster)."""
     import plotly.graph_objects as go
 
-    names = [r["model"] for r in rows if r.get("cold ms/text") is not None]
-    values = [r["cold ms/text"] for r in rows if r.get("cold ms/text") is not None]
+    measured = [r for r in rows if _is_number(r.get("cold ms/text"))]
+    names = [r["model"] for r in measured]
+    values = [float(r["cold ms/text"]) for r in measured]
     fig = go.Figure(go.Bar(x=values, y=names, orientation="h", text=[f"{v:.2f} ms" for v in values]))
     fig.update_layout(
         xaxis_title="cold ms per text (lower is faster)",

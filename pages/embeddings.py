@@ -93,9 +93,8 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
             name: st.column_config.Column(name, help=help_text) for name, help_text in prose.TIMING_COLUMN_HELP.items()
         },
     )
-    rows = timing.to_dict("records")
-    if any(r["cold ms/text"] is not None for r in rows):
-        st.plotly_chart(charts.speed_chart(rows), key="emb_speed")
+    if timing["cold ms/text"].notna().any():
+        st.plotly_chart(charts.speed_chart(timing.to_dict("records")), key="emb_speed")
 
     if len(matrices) > 1:
         st.subheader("Agreement between models")

@@ -1,0 +1,65 @@
+"""`python -m hfcompare` end to end (lexical and fake backends; real models live in slow tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from hfcompare.cli import main
+
+
+def test_models_json_lists_bundled_models(capsys):
+    assert main(["models", "--task", "embeddings", "--json"]) == 0
+    models = json.loads(capsys.readouterr().out)
+    by_ref = {f"{m['backend']}:{m['id']}": m for m in models}
+    assert {"id", "task", "backend", "offline"} <= set(models[0])
+    assert by_ref["local:sentence-transformers/all-MiniLM-L6-v2"]["offline"] is True
+    assert by_ref["lexical:tfidf"]["task"] == "embeddings"
+
+
+def test_models_table(capsys):
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert "onnx:sentence-transformers/all-MiniLM-L6-v2" in out and "OFFLINE" in out
+
+
+def test_embed_writes_npy(tmp_path, capsys):
+    source = tmp_path / "texts.txt"
+    source.write_text("create an invoice\n\ninvoice templates\nreset password\n", encoding="utf-8")
+    out = tmp_path / "out.npy"
+    assert main(["embed", "--model", "lexical:tfidf", "--input", str(source), "--output", str(out)]) == 0
+    vectors = np.load(out)
+    assert vectors.shape[0] == 3 and vectors.dtype == np.float32
+    assert "wrote 3x" in capsys.readouterr().out
+
+
+def test_embed_bad_inputs_exit_2_with_a_message(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    out = str(tmp_path / "o.npy")
+    assert main(["embed", "--model", "lexical:tfidf", "--input", str(tmp_path / "missing.txt"), "--output", out]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["embed", "--model", "lexical:tfidf", "--input", str(empty), "--output", out]) == 2
+    assert "no text" in capsys.readouterr().err
+    assert main(["embed", "--model", "nope:x", "--input", str(empty.with_name("t.txt")), "--output", out]) == 2
+    (tmp_path / "t.txt").write_text("a\n", encoding="utf-8")
+    assert main(["embed", "--model", "nope:x", "--input", str(tmp_path / "t.txt"), "--output", out]) == 2
+    assert "Valid backends" in capsys.readouterr().err
+
+
+def test_embed_model_failure_exits_1(tmp_path, capsys, fake_backend):
+    source = tmp_path / "t.txt"
+    source.write_text("a\nb\n", encoding="utf-8")
+    code = main(["embed", "--model", "fake:fake-broken", "--input", str(source), "--output", str(tmp_path / "o.npy")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "always fails" in err and "Traceback" not in err
+
+
+def test_module_entry_point_runs():
+    done = subprocess.run([sys.executable, "-m", "hfcompare", "models", "--json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)

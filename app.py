@@ -9,5 +9,5 @@ st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
 page = st.navigation(
     [st.Page("pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True)]
 )
-render_sidebar()
 page.run()
+render_sidebar()  # after the page, so its counts include the run just made

@@ -8,14 +8,7 @@ import numpy as np
 
 from hfcompare.similarity import upper_triangle
 
-_LABEL_CHARS = 28
 _MAX_TICK_LABELS = 40
-
-
-def short_label(index: int, text: str, width: int = _LABEL_CHARS) -> str:
-    """`3. How do I create…` for an axis."""
-    text = " ".join(text.split())
-    return f"{index + 1}. {text if len(text) <= width else text[: width - 1] + '…'}"
 
 
 def shared_color_range(matrices: list[np.ndarray]) -> tuple[float, float]:
@@ -40,7 +33,7 @@ def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], colum
         vertical_spacing=0.12 if rows > 1 else 0.0,
     )
     n = len(texts)
-    labels = [short_label(i, t) for i, t in enumerate(texts)]
+    labels = [str(i + 1) for i in range(n)]  # line numbers; the texts themselves show on hover
     pairs = np.empty((n, n, 2), dtype=object)
     pairs[:, :, 0] = np.array(texts, dtype=object)[:, None]
     pairs[:, :, 1] = np.array(texts, dtype=object)[None, :]
@@ -69,13 +62,20 @@ def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], colum
             ticktext=labels if show_ticks else [],
             showgrid=False,
         )
-        fig.update_xaxes(showticklabels=False, **axis_style, row=row + 1, col=col + 1)
+        fig.update_xaxes(showticklabels=show_ticks, constrain="domain", **axis_style, row=row + 1, col=col + 1)
+        x_axis = "x" if position == 0 else f"x{position + 1}"
         fig.update_yaxes(
-            autorange="reversed", showticklabels=show_ticks and col == 0, **axis_style, row=row + 1, col=col + 1
+            autorange="reversed",
+            showticklabels=show_ticks and col == 0,
+            scaleanchor=x_axis,  # square cells
+            constrain="domain",
+            **axis_style,
+            row=row + 1,
+            col=col + 1,
         )
     fig.update_layout(
         coloraxis=dict(colorscale="Viridis", cmin=zmin, cmax=zmax, colorbar=dict(title="cosine")),
-        height=max(360, 360 * rows + (8 * min(n, _MAX_TICK_LABELS) if rows == 1 else 0)),
+        height=(400 if columns > 1 else 560) * rows,
         margin=dict(l=10, r=10, t=40, b=10),
     )
     return fig

@@ -22,7 +22,8 @@ EXTRA_MODEL_HELP = (
 EMPTY_STATE = "Enter texts and press **Run comparison**, or **Load sample** to try the invoice-chatbot scenario."
 HEATMAP_CAPTION = (
     "Cosine similarity of every pair of texts, one panel per model, on one colour scale. "
-    "Brighter means the model finds the two texts more alike. Hover a cell to read both texts."
+    "Brighter means the model finds the two texts more alike. Axis numbers are line numbers of your texts; "
+    "hover a cell to read both texts."
 )
 AGREEMENT_CAPTION = (
     "**spearman**: how alike two models order all pairs of texts (1 = the same order). "

@@ -69,3 +69,12 @@ def validate_models(refs: list[ModelRef]) -> list[ModelRef]:
     if len(unique) > MAX_MODELS:
         raise SpecError(f"Choose at most {MAX_MODELS} models at once; {len(unique)} were chosen.")
     return unique
+
+
+def display_names(refs: list[ModelRef]) -> dict[ModelRef, str]:
+    """Short names for charts and tables (`all-MiniLM-L6-v2 · onnx`), full refs where they would clash."""
+    short = {ref: f"{ref.model.rsplit('/', 1)[-1]} · {ref.backend}" for ref in refs}
+    counts: dict[str, int] = {}
+    for name in short.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {ref: name if counts[name] == 1 else str(ref) for ref, name in short.items()}

@@ -9,14 +9,15 @@ from hfcompare.embedding import EmbeddingResult
 from hfcompare.similarity import top_k
 
 
-def timing_table(results: list[EmbeddingResult]) -> pd.DataFrame:
-    """One row per model: status, dimensions, cache use and speed."""
+def timing_table(results: list[EmbeddingResult], names: dict | None = None) -> pd.DataFrame:
+    """One row per model: status, dimensions, cache use and speed (`names` maps refs to short names)."""
     rows = []
     for r in results:
         cold = r.cold_ms_per_text
         rows.append(
             {
-                "model": str(r.ref),
+                "model": (names or {}).get(r.ref, str(r.ref)),
+                "reference": str(r.ref),
                 "status": "ok" if r.ok else f"failed ({r.error_kind})",
                 "dimensions": r.dimensions,
                 "texts": r.n_texts,

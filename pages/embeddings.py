@@ -8,7 +8,7 @@ from hfcompare import prose
 from hfcompare.backends import available_models
 from hfcompare.embedding import EmbeddingResult, compare_embeddings, where_measured
 from hfcompare.samples import load_sample
-from hfcompare.spec import ModelRef, SpecError, parse_texts, validate_models, validate_texts
+from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from ui import keys
 from ui.resources import embedding_cache
 
@@ -24,7 +24,7 @@ def render_inputs() -> tuple[list[str], str, bool]:
     offered = available_models("embeddings")
     labels = {m.ref: m.label for m in offered}
     if keys.EMB_MODELS not in st.session_state:
-        st.session_state[keys.EMB_MODELS] = list(labels)
+        st.session_state[keys.EMB_MODELS] = [m.ref for m in offered if m.offline]
     st.multiselect(
         "Models",
         options=list(labels),
@@ -74,7 +74,8 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
 
     for failed in (r for r in results if not r.ok):
         st.error(f"**{failed.ref}** failed ({failed.error_kind}): {failed.error}", icon="⚠️")
-    matrices = {str(r.ref): cosine_matrix(r.vectors) for r in results if r.ok}
+    names = display_names([r.ref for r in results])
+    matrices = {names[r.ref]: cosine_matrix(r.vectors) for r in results if r.ok}
     if not matrices:
         st.info("No model produced vectors; see the errors above.")
         return
@@ -83,7 +84,7 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     st.caption(prose.HEATMAP_CAPTION)
     st.plotly_chart(charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
 
-    timing = tables.timing_table(results)
+    timing = tables.timing_table(results, names)
     st.subheader("Speed and size")
     st.caption(prose.SPEED_CAPTION.format(where=where_measured()))
     st.dataframe(

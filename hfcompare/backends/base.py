@@ -52,6 +52,8 @@ class ModelInfo:
     offline: bool
     description: str = ""
     dimensions: int | None = None
+    #: A reference row (such as TF-IDF) rather than a model; listed after the models.
+    baseline: bool = False
 
     @property
     def ref(self) -> str:
@@ -122,4 +124,4 @@ def available_models(task: str | None = None) -> list[ModelInfo]:
     models: list[ModelInfo] = []
     for name in backend_names():
         models.extend(m for m in get_backend(name).available_models() if task in (None, m.task))
-    return models
+    return sorted(models, key=lambda m: m.baseline)

@@ -47,5 +47,6 @@ class LexicalBackend(EmbeddingBackend):
                 label="TF-IDF · lexical baseline",
                 offline=True,
                 description="Word and word-pair overlap (scikit-learn TF-IDF); a reference, not a model.",
+                baseline=True,
             )
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hfcompare.charts import shared_color_range, short_label, similarity_heatmaps, speed_chart
+from hfcompare.charts import shared_color_range, similarity_heatmaps, speed_chart
 from hfcompare.embedding import EmbeddingResult
 from hfcompare.similarity import cosine_matrix
 from hfcompare.spec import ModelRef
@@ -25,10 +25,6 @@ def test_heatmaps_share_one_colour_scale_and_carry_texts():
     assert fig.data[0].customdata[0][2][1] == "reset my password"
     low, high = shared_color_range(list(matrices().values()))
     assert fig.layout.coloraxis.cmin == low and high == 1.0
-
-
-def test_short_label_truncates():
-    assert short_label(0, "x" * 100).startswith("1. ") and short_label(0, "x" * 100).endswith("…")
 
 
 def test_top1_and_neighbours_tables():

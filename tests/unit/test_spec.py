@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hfcompare.config import MAX_CHARS_PER_TEXT, MAX_MODELS, MAX_TEXTS
-from hfcompare.spec import ModelRef, SpecError, parse_texts, validate_models, validate_texts
+from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 
 
 def test_model_ref_parses_backend_prefix_and_bare_ids():
@@ -46,3 +46,10 @@ def test_validate_models_dedupes_and_bounds():
         validate_models([])
     with pytest.raises(SpecError, match=f"at most {MAX_MODELS}"):
         validate_models([ModelRef("local", f"m{i}") for i in range(MAX_MODELS + 1)])
+
+
+def test_display_names_are_short_unless_they_clash():
+    refs = [ModelRef("local", "org/m"), ModelRef("onnx", "org/m"), ModelRef("local", "a/x"), ModelRef("local", "b/x")]
+    names = display_names(refs)
+    assert names[refs[0]] == "m · local" and names[refs[1]] == "m · onnx"
+    assert names[refs[2]] == "local:a/x" and names[refs[3]] == "local:b/x"

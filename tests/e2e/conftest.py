@@ -1,0 +1,101 @@
+"""A real `streamlit run` on a free loopback port, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("HFCOMPARE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_streamlit(home: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """Start the app exactly as `make run` does, on loopback; returns the process and its URL."""
+    port = free_port()
+    env = {**os.environ, "HFCOMPARE_HOME": str(home)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                return process, url
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    process.terminate()
+    raise RuntimeError(f"streamlit did not become healthy:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    """The URL of a fresh app with its own HFCOMPARE_HOME; stopped after the test."""
+    process, url = start_streamlit(tmp_path / "home", tmp_path / "streamlit.log")
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium (see .ci/run).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot when HFCOMPARE_SCREENSHOTS names a folder (for people to look at)."""
+    folder = os.environ.get("HFCOMPARE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        # Streamlit scrolls inside its own container, so a tall viewport shows the whole page
+        page.set_viewport_size({"width": 1400, "height": 3400})
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

@@ -1,0 +1,34 @@
+"""A new user's path in a real browser: open the app, run the sample on the bundled models."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def test_sample_scenario_renders_heatmaps_with_the_bundled_models(app_url, page):
+    page.goto(app_url)
+    page.get_by_role("heading", name="Compare embedding models").wait_for()
+    page.get_by_role("button", name="Load sample").click()
+    text_area = page.get_by_role("textbox", name="Texts, one per line")
+    page.wait_for_function("() => document.querySelector('textarea').value.includes('invoice')")
+    assert "How do I create an invoice?" in text_area.input_value()
+
+    page.get_by_role("button", name="Run comparison").click()
+    page.get_by_role("heading", name="Similarity matrices").wait_for(timeout=240_000)
+    page.locator(".js-plotly-plot .heatmaplayer").first.wait_for()
+    page.get_by_role("heading", name="Nearest neighbours").wait_for()
+    page.wait_for_timeout(1500)  # let plotly finish drawing before the screenshot
+    screenshot(page, "embeddings_sample")
+
+    heatmaps = page.locator(".js-plotly-plot .heatmaplayer .hm")
+    assert heatmaps.count() == 3, "one heatmap per bundled model (fp32, int8 ONNX, TF-IDF)"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    body = page.locator("body").inner_text()
+    for model in ("local:sentence-transformers/all-MiniLM-L6-v2", "onnx:sentence-transformers/all-MiniLM-L6-v2"):
+        assert model in body
+    assert "Cache" in page.locator('[data-testid="stSidebar"]').inner_text()

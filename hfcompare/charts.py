@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -34,9 +35,11 @@ def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], colum
     )
     n = len(texts)
     labels = [str(i + 1) for i in range(n)]  # line numbers; the texts themselves show on hover
+    # plotly reads a few HTML tags in hover text; escape the user's texts so they show as typed
+    shown = np.array([html.escape(t) for t in texts], dtype=object)
     pairs = np.empty((n, n, 2), dtype=object)
-    pairs[:, :, 0] = np.array(texts, dtype=object)[:, None]
-    pairs[:, :, 1] = np.array(texts, dtype=object)[None, :]
+    pairs[:, :, 0] = shown[:, None]
+    pairs[:, :, 1] = shown[None, :]
     zmin, zmax = shared_color_range(list(matrices.values()))
     show_ticks = n <= _MAX_TICK_LABELS
     for position, name in enumerate(names):

@@ -15,8 +15,8 @@ from hfcompare.config import EMBED_CHUNK
 from hfcompare.similarity import normalize_rows
 from hfcompare.spec import ModelRef
 
-#: progress(model_ref, done_texts, total_texts)
-Progress = Callable[[ModelRef, int, int], None]
+#: progress(model_ref, done_texts, total_texts, stage) with stage "loading" or "embedding"
+Progress = Callable[[ModelRef, int, int, str], None]
 
 
 @dataclass
@@ -81,7 +81,7 @@ def embed_with_stats(
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items(), key=lambda kt: -len(kt[1]))
         result.cache_hits = sum(1 for k in keys if k in found)
         if progress:
-            progress(ref, result.cache_hits, len(texts))
+            progress(ref, result.cache_hits, len(texts), "loading" if missing else "embedding")
         if missing:
             started = time.perf_counter()
             backend.load(ref.model)
@@ -97,7 +97,7 @@ def embed_with_stats(
                     raise BackendError(f"{ref} returned {vectors.shape[0]} vectors for {len(part)} texts.")
                 computed.update({k: v for (k, _), v in zip(part, vectors)})
                 if progress:
-                    progress(ref, result.cache_hits + len(computed), len(texts))
+                    progress(ref, result.cache_hits + len(computed), len(texts), "embedding")
             result.compute_s = time.perf_counter() - started
             result.computed = len(computed)
             if use_cache:

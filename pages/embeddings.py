@@ -58,9 +58,10 @@ def run_comparison(chosen: list[str], raw_texts: str) -> None:
     bar = st.progress(0.0, text="Starting…")
     total = len(refs) * len(texts)
 
-    def progress(ref: ModelRef, done: int, n: int) -> None:
+    def progress(ref: ModelRef, done: int, n: int, stage: str) -> None:
         finished = refs.index(ref) * n + done
-        bar.progress(min(1.0, finished / total), text=f"Embedding with {ref}: {done}/{n} texts")
+        action = "Loading" if stage == "loading" else "Embedding with"
+        bar.progress(min(1.0, finished / total), text=f"{action} {ref} ({done}/{n} texts done)")
 
     results = compare_embeddings(texts, refs, embedding_cache(), progress)
     bar.empty()

@@ -39,7 +39,14 @@ def package_version(name: str) -> str:
 
 @lru_cache(maxsize=8)
 def _load_sentence_transformer(model: str):
-    """Load once per process; a bundled copy wins over the Hub."""
+    """Load once per process, warmed up so the first timed batch is not a cold start."""
+    encoder = _read_sentence_transformer(model)
+    encoder.encode(["warm-up"], show_progress_bar=False)
+    return encoder
+
+
+def _read_sentence_transformer(model: str):
+    """A bundled copy wins over the Hub."""
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 

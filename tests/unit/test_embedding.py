@@ -23,8 +23,8 @@ def test_one_failing_model_does_not_sink_the_others(fake_backend):
 
 def test_progress_reaches_the_total(fake_backend):
     seen = []
-    compare_embeddings(TEXTS, [ModelRef("fake", "fake-a")], None, lambda ref, done, n: seen.append((done, n)))
-    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+    compare_embeddings(TEXTS, [ModelRef("fake", "fake-a")], None, lambda ref, done, n, stage: seen.append((done, n, stage)))
+    assert seen[0] == (0, 3, "loading") and seen[-1] == (3, 3, "embedding")
 
 
 def test_embed_returns_normalized_float32(fake_backend):

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui import keys
+from ui.endpoints import render_endpoints
 from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
@@ -9,5 +11,7 @@ st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
 page = st.navigation(
     [st.Page("pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True)]
 )
+# Endpoints first: the page needs this session's remote settings when it runs.
+st.session_state[keys.ENDPOINT_SETTINGS] = render_endpoints()
 page.run()
-render_sidebar()  # after the page, so its counts include the run just made
+render_sidebar()  # after the page, so the cache counts include the run just made

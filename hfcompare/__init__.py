@@ -13,11 +13,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-def embed(texts: list[str], model: str, backend: str = "local") -> "np.ndarray":
-    """L2-normalized float32 vectors, shape (len(texts), d); see `hfcompare.embedding.embed`."""
+def embed(texts: list[str], model: str, backend: str = "local", **remote: Any) -> "np.ndarray":
+    """L2-normalized float32 vectors, shape (len(texts), d); see `hfcompare.embedding.embed`.
+
+    Remote backends take `base_url=`, `api_key=` and (for `hf`) `provider=`.
+    """
     from hfcompare.embedding import embed as _embed
 
-    return _embed(texts, model, backend)
+    return _embed(texts, model, backend, **remote)
 
 
 def __getattr__(name: str) -> Any:

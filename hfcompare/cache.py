@@ -47,15 +47,21 @@ class EmbeddingCache:
     def __init__(self, directory: Path | None = None):
         self.directory = Path(directory) if directory else home() / "cache"
         self.warnings: list[str] = []
-        self._cache = self._open()
+        self._cache, self._meta = self._open()
 
     def _open(self):
+        """The vector store and, beside it, a small one for counters and speed records."""
         import diskcache
 
+        def both():
+            vectors = diskcache.Cache(str(self.directory))
+            meta = diskcache.Cache(str(self.directory / "meta"))
+            vectors.get(_STATS_KEY)  # touch both databases, so corruption shows here
+            meta.get(_STATS_KEY)
+            return vectors, meta
+
         try:
-            cache = diskcache.Cache(str(self.directory))
-            cache.get(_STATS_KEY)  # touches the database, so corruption shows here
-            return cache
+            return both()
         except (sqlite3.DatabaseError, OSError) as exc:
             aside = self.directory.with_name(f"{self.directory.name}.corrupt-{int(time.time())}")
             shutil.move(str(self.directory), str(aside))
@@ -63,7 +69,7 @@ class EmbeddingCache:
                 f"The embedding cache was unreadable ({type(exc).__name__}); it was moved to {aside} "
                 "and a new, empty cache was started."
             )
-            return diskcache.Cache(str(self.directory))
+            return both()
 
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
         """The cached vectors among `keys`, read in one transaction."""
@@ -84,26 +90,29 @@ class EmbeddingCache:
     def count(self, hits: int, misses: int) -> None:
         """Add to the lifetime hit and miss counters."""
         if hits or misses:
-            with self._cache.transact():
-                old_hits, old_misses = self._cache.get(_STATS_KEY, (0, 0))
-                self._cache.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
+            with self._meta.transact():
+                old_hits, old_misses = self._meta.get(_STATS_KEY, (0, 0))
+                self._meta.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
 
     def record_timing(self, ident: str, ms_per_text: float, n_texts: int, where: str) -> None:
         """Remember the last cold speed of a model, so a fully cached run can still show it."""
         record = {"ms_per_text": ms_per_text, "n_texts": n_texts, "where": where, "measured_at": time.time()}
-        self._cache.set(_TIMING_PREFIX + ident, record)
+        self._meta.set(_TIMING_PREFIX + ident, record)
 
     def last_timing(self, ident: str) -> dict[str, Any] | None:
         """The last cold speed recorded for `ident`, if any."""
-        return self._cache.get(_TIMING_PREFIX + ident)
+        return self._meta.get(_TIMING_PREFIX + ident)
 
     def stats(self) -> CacheStats:
-        hits, misses = self._cache.get(_STATS_KEY, (0, 0))
-        return CacheStats(len(self._cache), int(self._cache.volume()), hits, misses, str(self.directory))
+        hits, misses = self._meta.get(_STATS_KEY, (0, 0))
+        size = int(self._cache.volume() + self._meta.volume())
+        return CacheStats(len(self._cache), size, hits, misses, str(self.directory))
 
     def clear(self) -> None:
         """Remove every entry, counters included."""
         self._cache.clear()
+        self._meta.clear()
 
     def close(self) -> None:
         self._cache.close()
+        self._meta.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -66,12 +66,16 @@ def embed_with_stats(
     cache: EmbeddingCache | None = None,
     progress: Progress | None = None,
     options: dict | None = None,
+    settings: Any = None,
 ) -> EmbeddingResult:
-    """Vectors for `texts` from one model, computing only cache misses; errors land in the result."""
+    """Vectors for `texts` from one model, computing only cache misses; errors land in the result.
+
+    `settings` configure a remote backend (a RemoteSettings); local backends ignore them.
+    """
     result = EmbeddingResult(ref=ref, n_texts=len(texts))
     options = options or {}
     try:
-        backend = get_backend(ref.backend)
+        backend = get_backend(ref.backend, settings)
         result.note = backend.note
         fingerprint = backend.fingerprint(ref.model)
         ident = _timing_ident(ref, fingerprint)
@@ -87,7 +91,7 @@ def embed_with_stats(
             backend.load(ref.model)
             result.load_s = time.perf_counter() - started
             # Longest first, so each chunk pads to similar lengths (as sentence-transformers sorts).
-            chunk = EMBED_CHUNK if backend.cacheable else len(missing)
+            chunk = getattr(backend, "chunk_size", EMBED_CHUNK) if backend.cacheable else len(missing)
             computed: dict[str, np.ndarray] = {}
             started = time.perf_counter()
             for begin in range(0, len(missing), chunk):
@@ -99,6 +103,7 @@ def embed_with_stats(
                 if progress:
                     progress(ref, result.cache_hits + len(computed), len(texts), "embedding")
             result.compute_s = time.perf_counter() - started
+            result.note = backend.note
             result.computed = len(computed)
             if use_cache:
                 cache.set_vectors(computed)
@@ -120,19 +125,43 @@ def compare_embeddings(
     refs: list[ModelRef],
     cache: EmbeddingCache | None = None,
     progress: Progress | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> list[EmbeddingResult]:
-    """Every model's vectors for the same texts, in the order of `refs`."""
-    return [embed_with_stats(texts, ref, cache, progress) for ref in refs]
+    """Every model's vectors for the same texts, in the order of `refs`.
+
+    `settings` maps a backend name to its RemoteSettings (for example from the sidebar).
+    """
+    settings = settings or {}
+    return [embed_with_stats(texts, ref, cache, progress, settings=settings.get(ref.backend)) for ref in refs]
 
 
-def embed(texts: list[str], model: str, backend: str = "local", cache: EmbeddingCache | None = None) -> np.ndarray:
+def remote_settings(backend: str, **overrides: Any) -> Any:
+    """The backend's settings from the config file and environment, with `overrides` applied (None skipped)."""
+    from hfcompare.backends import settings_from_environment
+
+    if not any(v is not None for v in overrides.values()):
+        return None
+    return settings_from_environment(backend).with_overrides(**overrides)
+
+
+def embed(
+    texts: list[str],
+    model: str,
+    backend: str = "local",
+    cache: EmbeddingCache | None = None,
+    *,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    provider: str | None = None,
+) -> np.ndarray:
     """L2-normalized float32 vectors of shape (len(texts), d); raises BackendError on failure.
 
-    `model` may also be written `backend:model`. The disk cache under HFCOMPARE_HOME is used
-    unless another cache is given.
+    `model` may also be written `backend:model`. `base_url`, `api_key` and `provider` (hf only)
+    configure remote backends. The disk cache under HFCOMPARE_HOME is used unless another is given.
     """
     ref = ModelRef.parse(model, default_backend=backend)
-    result = embed_with_stats(list(texts), ref, cache if cache is not None else EmbeddingCache())
+    settings = remote_settings(ref.backend, base_url=base_url, api_key=api_key, provider=provider)
+    result = embed_with_stats(list(texts), ref, cache if cache is not None else EmbeddingCache(), settings=settings)
     if not result.ok:
         raise BackendError(result.error or f"{ref} failed")
     return result.vectors

@@ -43,3 +43,18 @@ TIMING_COLUMN_HELP = {
     "compute s": "Seconds spent embedding the texts that were not cached.",
 }
 CACHE_HELP = "Vectors already computed are kept on disk, keyed by model, variant and a hash of each text."
+
+ENDPOINTS_INTRO = (
+    "Compare models served elsewhere: add them in the model picker as `openai:<model>` or `hf:<model-id>`. "
+    "Keys stay in this browser session only; they are never saved, cached, logged or put in links."
+)
+SECRET_HELP = "Kept only in this browser session. Never written to disk, cache keys, logs, exports or links."
+OPENAI_URL_HELP = (
+    "The /v1 address of vLLM, TGI, llama.cpp server, Ollama (http://localhost:11434/v1) or LM Studio. "
+    "Also read from HFCOMPARE_OPENAI_BASE_URL or the config file."
+)
+PROVIDER_HELP = "Inference Providers route: `auto` picks the first provider serving the model."
+HF_URL_HELP = "A dedicated TEI or TGI server, or an Inference Endpoint URL. When set, the provider is not used."
+BATCH_HELP = "Texts per embeddings request."
+CONCURRENCY_HELP = "Requests in flight at once, per model."
+TIMEOUT_HELP = "Seconds before one request is abandoned (then retried, up to 3 times)."

@@ -23,6 +23,9 @@ def render_inputs() -> tuple[list[str], str, bool]:
     """Model and text widgets; returns (chosen model refs as typed, raw texts, run pressed)."""
     offered = available_models("embeddings")
     labels = {m.ref: m.label for m in offered}
+    for backend, state_key in keys.ENDPOINT_MODELS.items():
+        for model in st.session_state.get(state_key, []):
+            labels.setdefault(f"{backend}:{model}", f"{model} · {backend} server")
     if keys.EMB_MODELS not in st.session_state:
         st.session_state[keys.EMB_MODELS] = [m.ref for m in offered if m.offline]
     st.multiselect(
@@ -63,7 +66,8 @@ def run_comparison(chosen: list[str], raw_texts: str) -> None:
         action = "Loading" if stage == "loading" else "Embedding with"
         bar.progress(min(1.0, finished / total), text=f"{action} {ref} ({done}/{n} texts done)")
 
-    results = compare_embeddings(texts, refs, embedding_cache(), progress)
+    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    results = compare_embeddings(texts, refs, embedding_cache(), progress, settings)
     bar.empty()
     st.session_state[keys.EMB_RESULTS] = {"texts": texts, "results": results}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import Any, Callable, ClassVar, Iterator
 
 import numpy as np
 
@@ -39,6 +39,60 @@ class ModelLoadError(BackendError):
     """The model files were found but could not be loaded or run."""
 
     kind = "load failed"
+
+
+class RemoteError(BackendError):
+    """A call to a server failed; `kind` names the cause, `attempts` how many calls were made."""
+
+    kind = "remote error"
+    transient: ClassVar[bool] = False
+
+    def __init__(self, message: str, attempts: int = 1, retry_after_s: float | None = None):
+        super().__init__(message)
+        self.attempts = attempts
+        self.retry_after_s = retry_after_s
+
+
+class AuthError(RemoteError):
+    kind = "auth"
+
+
+class NotFoundError(RemoteError):
+    kind = "not found"
+
+
+class RateLimitedError(RemoteError):
+    kind = "rate limited"
+    transient = True
+
+
+class ModelLoadingError(RemoteError):
+    """503: the server is loading the model or is overloaded."""
+
+    kind = "model loading"
+    transient = True
+
+
+class RemoteTimeoutError(RemoteError):
+    kind = "timeout"
+    transient = True
+
+
+class ConnectionFailedError(RemoteError):
+    kind = "connection"
+    transient = True
+
+
+class ServerError(RemoteError):
+    kind = "server error"
+
+
+class BadResponseError(RemoteError):
+    kind = "bad response"
+
+
+class BadRequestError(RemoteError):
+    kind = "bad request"
 
 
 @dataclass(frozen=True)
@@ -89,20 +143,59 @@ class EmbeddingBackend(ABC):
         return []
 
 
-_FACTORIES: dict[str, Callable[[], EmbeddingBackend]] = {}
-_INSTANCES: dict[str, EmbeddingBackend] = {}
+@dataclass(frozen=True)
+class Usage:
+    """Token counts a server reports at the end of a generation."""
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
 
 
-def register_backend(name: str, factory: Callable[[], EmbeddingBackend]) -> None:
-    """Add (or replace) a backend under `name`; it is built on first use."""
+@dataclass(frozen=True)
+class GenerationParams:
+    """Sampling parameters shared by every generation backend."""
+
+    max_tokens: int = 256
+    temperature: float = 0.0
+    top_p: float = 1.0
+    seed: int | None = None
+
+
+class GenerationBackend(ABC):
+    """Streams a chat completion. Subclasses implement `stream`; timing is built on it elsewhere."""
+
+    name: ClassVar[str] = ""
+    supports_streaming: ClassVar[bool] = True
+
+    @abstractmethod
+    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
+        """Yield text pieces as they arrive, then at most one Usage."""
+
+
+Backend = Any  # an EmbeddingBackend, a GenerationBackend, or both
+
+_FACTORIES: dict[str, Callable[..., Backend]] = {}
+_CONFIGURABLE: set[str] = set()
+_INSTANCES: dict[str, Backend] = {}
+_CONFIGURED: dict[tuple[str, Any], Backend] = {}
+
+
+def register_backend(name: str, factory: Callable[..., Backend], configurable: bool = False) -> None:
+    """Add (or replace) a backend under `name`; built on first use.
+
+    A `configurable` factory takes one optional argument, the backend's settings (see
+    `hfcompare.backends.remote.RemoteSettings`); others take none.
+    """
     _FACTORIES[name] = factory
     _INSTANCES.pop(name, None)
+    (_CONFIGURABLE.add if configurable else _CONFIGURABLE.discard)(name)
 
 
 def unregister_backend(name: str) -> None:
     """Remove a backend (tests use this to undo a registration)."""
     _FACTORIES.pop(name, None)
     _INSTANCES.pop(name, None)
+    _CONFIGURABLE.discard(name)
 
 
 def backend_names() -> list[str]:
@@ -110,10 +203,21 @@ def backend_names() -> list[str]:
     return sorted(_FACTORIES)
 
 
-def get_backend(name: str) -> EmbeddingBackend:
-    """The backend registered as `name`; raises UnknownBackendError listing the valid names."""
+def get_backend(name: str, settings: Any = None) -> Backend:
+    """The backend registered as `name`, configured by `settings` when it takes any.
+
+    Raises UnknownBackendError listing the valid names. Without settings a configurable backend
+    reads its configuration from the config file and the environment.
+    """
     if name not in _FACTORIES:
         raise UnknownBackendError(name, backend_names())
+    if settings is not None and name in _CONFIGURABLE:
+        key = (name, settings)
+        if key not in _CONFIGURED:
+            if len(_CONFIGURED) > 32:
+                _CONFIGURED.clear()
+            _CONFIGURED[key] = _FACTORIES[name](settings)
+        return _CONFIGURED[key]
     if name not in _INSTANCES:
         _INSTANCES[name] = _FACTORIES[name]()
     return _INSTANCES[name]
@@ -123,5 +227,7 @@ def available_models(task: str | None = None) -> list[ModelInfo]:
     """Every model the registered backends offer, optionally for one task."""
     models: list[ModelInfo] = []
     for name in backend_names():
-        models.extend(m for m in get_backend(name).available_models() if task in (None, m.task))
+        backend = get_backend(name)
+        if hasattr(backend, "available_models"):
+            models.extend(m for m in backend.available_models() if task in (None, m.task))
     return sorted(models, key=lambda m: m.baseline)

@@ -1,0 +1,96 @@
+"""Hugging Face Inference Providers, Inference Endpoints and TEI/TGI servers via InferenceClient."""
+
+from __future__ import annotations
+
+from typing import Iterator, get_args
+
+import numpy as np
+
+from hfcompare.backends.base import BadResponseError, EmbeddingBackend, GenerationBackend, GenerationParams, Usage
+from hfcompare.backends.hub import hub_endpoint
+from hfcompare.backends.openai_compat import pool_token_vectors
+from hfcompare.backends.remote import (
+    RemoteSettings,
+    call_with_retries,
+    chat_pieces,
+    embed_concurrently,
+    settings_from_environment,
+)
+
+
+def provider_names() -> list[str]:
+    """`auto` and every provider this huggingface_hub knows."""
+    try:
+        from huggingface_hub.inference._providers import PROVIDER_T
+
+        return ["auto", *sorted(get_args(PROVIDER_T))]
+    except ImportError:  # pragma: no cover - a future huggingface_hub may move it
+        return ["auto"]
+
+
+class HFInferenceBackend(EmbeddingBackend, GenerationBackend):
+    """`feature_extraction` and streamed `chat_completion`, by provider or at a base URL."""
+
+    name = "hf"
+
+    def __init__(self, settings: RemoteSettings | None = None):
+        self.settings = settings or settings_from_environment(self.name)
+
+    @property
+    def batch_size(self) -> int:  # type: ignore[override]
+        return max(1, self.settings.batch_size)
+
+    @property
+    def chunk_size(self) -> int:
+        return self.batch_size * max(1, self.settings.concurrency) * 2
+
+    @property
+    def where(self) -> str:
+        if self.settings.base_url:
+            return self.settings.public_url()
+        return f"Hugging Face Inference ({self.settings.provider or 'auto'})"
+
+    def client(self):
+        from huggingface_hub import InferenceClient
+
+        if self.settings.base_url:
+            return InferenceClient(base_url=self.settings.base_url, token=self.settings.api_key,
+                                   timeout=self.settings.timeout_s)
+        return InferenceClient(provider=self.settings.provider or "auto", token=self.settings.api_key,
+                               timeout=self.settings.timeout_s)
+
+    def fingerprint(self, model: str) -> str:
+        target = self.settings.public_url() or f"{hub_endpoint()}|{self.settings.provider or 'auto'}"
+        return f"hf|{target}"
+
+    def _embed_one_batch(self, model: str, texts: list[str]) -> list[np.ndarray]:
+        client = self.client()
+        target = None if self.settings.base_url else model
+        array = call_with_retries(lambda: client.feature_extraction(texts, model=target), self.settings, self.where)
+        array = np.asarray(array, dtype=np.float32)
+        if array.ndim == 1 and len(texts) == 1:
+            array = array[None, :]
+        if array.shape[0] != len(texts):
+            raise BadResponseError(f"{self.where} returned {array.shape[0]} vectors for {len(texts)} texts")
+        return [pool_token_vectors(row)[0] for row in array]
+
+    def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
+        return np.stack(embed_concurrently(texts, self.settings, lambda batch: self._embed_one_batch(model, batch)))
+
+    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
+        client = self.client()
+        chunks = call_with_retries(
+            lambda: client.chat_completion(
+                messages,
+                model=model,
+                max_tokens=params.max_tokens,
+                temperature=params.temperature,
+                top_p=params.top_p,
+                seed=params.seed,
+                stream=True,
+                stream_options={"include_usage": True},
+            ),
+            self.settings,
+            self.where,
+        )
+        yield from chat_pieces(chunks)

@@ -1,0 +1,260 @@
+"""What remote backends share: endpoint settings, secret redaction, error classes and retries."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import time
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from hfcompare.backends.base import (
+    AuthError,
+    BadRequestError,
+    BadResponseError,
+    ConnectionFailedError,
+    ModelLoadingError,
+    NotFoundError,
+    RateLimitedError,
+    RemoteError,
+    RemoteTimeoutError,
+    ServerError,
+)
+from hfcompare.config import home
+
+T = TypeVar("T")
+
+CONFIG_ENV = "HFCOMPARE_CONFIG"
+_MAX_SERVER_MESSAGE = 300
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    """How to reach one remote backend. `api_key` is a secret: never logged, cached or shown."""
+
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    provider: str | None = None
+    timeout_s: float = 60.0
+    max_retries: int = 3
+    backoff_s: float = 1.0
+    max_wait_s: float = 30.0
+    batch_size: int = 32
+    concurrency: int = 4
+
+    def public_url(self) -> str:
+        """The base URL without credentials, query or fragment: safe to show and to key caches on."""
+        return public_url(self.base_url) if self.base_url else ""
+
+    def with_overrides(self, **values: Any) -> RemoteSettings:
+        """A copy with the given non-None values replaced."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def public_url(url: str) -> str:
+    """`url` without user:password@, query string or fragment."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+def redact(text: str, secrets: list[str | None]) -> str:
+    """`text` with every secret (and anything after `Bearer `) replaced by ***."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _config_file() -> Path:
+    raw = os.environ.get(CONFIG_ENV, "").strip()
+    return Path(raw).expanduser() if raw else home() / "config.toml"
+
+
+def _file_section(backend: str) -> dict[str, Any]:
+    path = _config_file()
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    section = data.get(backend, {})
+    return section if isinstance(section, dict) else {}
+
+
+_ENV_KEYS = {
+    "openai": {"base_url": "HFCOMPARE_OPENAI_BASE_URL", "api_key": ("HFCOMPARE_OPENAI_API_KEY", "OPENAI_API_KEY")},
+    "hf": {"base_url": "HFCOMPARE_HF_BASE_URL", "api_key": ("HF_TOKEN",), "provider": "HFCOMPARE_HF_PROVIDER"},
+}
+_NUMBERS = {"timeout_s": float, "max_retries": int, "batch_size": int, "concurrency": int, "backoff_s": float}
+
+
+def settings_from_environment(backend: str) -> RemoteSettings:
+    """Settings from the config file (`$HFCOMPARE_HOME/config.toml` or `$HFCOMPARE_CONFIG`), then the environment.
+
+    The file names a key's environment variable (`api_key_env`), never the key itself.
+    """
+    values: dict[str, Any] = {}
+    section = _file_section(backend)
+    for name in ("base_url", "provider"):
+        if isinstance(section.get(name), str):
+            values[name] = section[name]
+    for name, kind in _NUMBERS.items():
+        if name in section:
+            try:
+                values[name] = kind(section[name])
+            except (TypeError, ValueError):
+                pass
+    if isinstance(section.get("api_key_env"), str) and os.environ.get(section["api_key_env"]):
+        values["api_key"] = os.environ[section["api_key_env"]]
+    env = _ENV_KEYS.get(backend, {})
+    for name in ("base_url", "provider"):
+        if name in env and os.environ.get(env[name], "").strip():
+            values[name] = os.environ[env[name]].strip()
+    for variable in env.get("api_key", ()):
+        if os.environ.get(variable, "").strip():
+            values["api_key"] = os.environ[variable].strip()
+            break
+    for name, kind in _NUMBERS.items():
+        raw = os.environ.get(f"HFCOMPARE_{name.upper()}", "").strip()
+        if raw:
+            try:
+                values[name] = kind(raw)
+            except ValueError:
+                pass
+    return RemoteSettings(**values)
+
+
+def _status_and_headers(exc: BaseException) -> tuple[int | None, Any]:
+    status = getattr(exc, "status_code", None)
+    response = getattr(exc, "response", None)
+    if status is None and response is not None:
+        status = getattr(response, "status_code", None)
+    headers = getattr(response, "headers", None) or {}
+    return status, headers
+
+
+def _retry_after(headers: Any) -> float | None:
+    raw = headers.get("retry-after") if hasattr(headers, "get") else None
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+
+def _server_message(exc: BaseException) -> str:
+    message = getattr(exc, "server_message", None) or getattr(exc, "message", None) or str(exc)
+    message = " ".join(str(message).split())
+    return message[:_MAX_SERVER_MESSAGE] + ("…" if len(message) > _MAX_SERVER_MESSAGE else "")
+
+
+def classify(exc: BaseException, where: str) -> RemoteError:
+    """A typed RemoteError for any client exception (openai, huggingface_hub, httpx, json)."""
+    if isinstance(exc, RemoteError):
+        return exc
+    name = type(exc).__name__
+    status, headers = _status_and_headers(exc)
+    detail = _server_message(exc)
+    if "Timeout" in name or isinstance(exc, TimeoutError):
+        return RemoteTimeoutError(f"{where} did not answer in time ({detail})")
+    if status is None:
+        if isinstance(exc, (json.JSONDecodeError, ValueError, KeyError, TypeError, IndexError)) or "Validation" in name:
+            return BadResponseError(f"{where} sent a response that could not be read ({name}: {detail})")
+        if "Connect" in name or isinstance(exc, (ConnectionError, OSError)):
+            return ConnectionFailedError(f"cannot connect to {where} ({detail})")
+        return BadResponseError(f"{where} failed ({name}: {detail})")
+    label = f"{where} answered HTTP {status}"
+    if status in (401, 403):
+        return AuthError(f"{label}: not authorized; check the token or API key ({detail})")
+    if status == 404:
+        return NotFoundError(f"{label}: model or route not found ({detail})")
+    if status == 429:
+        return RateLimitedError(f"{label}: rate limited ({detail})", retry_after_s=_retry_after(headers))
+    if status == 503:
+        return ModelLoadingError(f"{label}: the model is loading or the server is busy ({detail})",
+                                 retry_after_s=_retry_after(headers))
+    if 400 <= status < 500:
+        return BadRequestError(f"{label}: the request was refused ({detail})")
+    return ServerError(f"{label}: server error ({detail})")
+
+
+def call_with_retries(call: Callable[[], T], settings: RemoteSettings, where: str,
+                      sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run `call`, retrying 429, 503, timeouts and connection errors with bounded exponential backoff.
+
+    Waits follow Retry-After when the server sends it (capped at `max_wait_s`), else exponential
+    backoff with jitter (tenacity). Other errors are raised at once. The raised error's message is
+    free of the settings' secret and says how many attempts were made.
+    """
+    from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+    backoff = wait_exponential_jitter(initial=settings.backoff_s, max=settings.max_wait_s, jitter=settings.backoff_s)
+
+    def wait(state) -> float:
+        error = state.outcome.exception()
+        if getattr(error, "retry_after_s", None) is not None:
+            return min(error.retry_after_s, settings.max_wait_s)
+        return backoff(state)
+
+    attempts = 0
+    try:
+        for attempt in Retrying(
+            stop=stop_after_attempt(max(1, settings.max_retries + 1)),
+            wait=wait,
+            retry=retry_if_exception(lambda e: isinstance(e, RemoteError) and e.transient),
+            sleep=sleep,
+            reraise=True,
+        ):
+            with attempt:
+                attempts += 1
+                try:
+                    return call()
+                except Exception as exc:  # noqa: BLE001 - every client error is classified below
+                    raise classify(exc, where) from exc
+    except RemoteError as error:
+        error.attempts = attempts
+        message = redact(str(error), [settings.api_key])
+        if attempts > 1:
+            message += f" [gave up after {attempts} attempts]"
+        error.args = (message,)
+        raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def embed_concurrently(texts: list[str], settings: RemoteSettings, one_batch: Callable[[list[str]], list]) -> list:
+    """`one_batch` over batches of `settings.batch_size` texts, at most `settings.concurrency` at once, in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    size = max(1, settings.batch_size)
+    batches = [texts[i : i + size] for i in range(0, len(texts), size)]
+    with ThreadPoolExecutor(max_workers=max(1, min(settings.concurrency, len(batches)))) as pool:
+        return [vector for part in pool.map(one_batch, batches) for vector in part]
+
+
+def chat_pieces(chunks) -> Any:
+    """Text pieces from OpenAI-style streamed chat chunks, then one Usage if the server sent it."""
+    from hfcompare.backends.base import Usage
+
+    usage = None
+    for chunk in chunks:
+        if getattr(chunk, "usage", None):
+            usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+        for choice in getattr(chunk, "choices", None) or []:
+            piece = getattr(choice.delta, "content", None)
+            if piece:
+                yield piece
+    if usage is not None:
+        yield usage

@@ -1,0 +1,154 @@
+"""A scripted OpenAI-protocol server on loopback that misbehaves on purpose.
+
+The requested model name picks the behaviour:
+  ok            answers properly (embeddings and chat)
+  limited-N     429 with Retry-After: 0 for the first N requests, then ok
+  busy-N        503 (no Retry-After) for the first N requests, then ok
+  always-429    429 with Retry-After: 0 every time
+  always-503    503 every time
+  error-500     500 every time (not retried)
+  denied        401 (not retried)
+  missing       404 (not retried)
+  slow          answers after SLOW_S seconds (longer than the client's timeout)
+  malformed     200 with a body that is not JSON
+  wrong-count   200 with one vector too few
+The server counts requests per model, refuses to serve more than MAX_REQUESTS in all, and
+stops itself after MAX_SECONDS.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_REQUESTS = 500
+MAX_SECONDS = 300
+SLOW_S = 3.0
+DIM = 8
+
+
+class FaultServer:
+    """Start with `with FaultServer() as server:`; `server.url` is the /v1 base URL."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.headers_seen: list[dict[str, str]] = []
+        self._lock = threading.Lock()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output quiet
+                pass
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    data = [{"id": name, "object": "model", "owned_by": "faults"} for name in ("ok", "slow")]
+                    self._send(200, json.dumps({"object": "list", "data": data}).encode())
+                else:
+                    self._send(404, b'{"error": {"message": "no such route"}}')
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                request = json.loads(self.rfile.read(length) or b"{}")
+                model = str(request.get("model", ""))
+                with owner._lock:
+                    owner.counts[model] += 1
+                    seen = owner.counts[model]
+                    total = sum(owner.counts.values())
+                    owner.headers_seen.append(dict(self.headers))
+                if total > MAX_REQUESTS:
+                    self._send(503, b'{"error": {"message": "fault server request budget used up"}}')
+                    return
+                self._respond(model, seen, request)
+
+            def _respond(self, model: str, seen: int, request: dict) -> None:
+                kind, _, number = model.partition("-")
+                if kind in ("limited", "busy") and number.isdigit() and seen <= int(number):
+                    status = 429 if kind == "limited" else 503
+                    headers = {"Retry-After": "0"} if kind == "limited" else {}
+                    self._send(status, b'{"error": {"message": "try again later"}}', headers)
+                elif model == "always-429":
+                    self._send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": "0"})
+                elif model == "always-503":
+                    self._send(503, b'{"error": {"message": "model is loading"}}')
+                elif model == "error-500":
+                    self._send(500, b'{"error": {"message": "internal failure"}}')
+                elif model == "denied":
+                    self._send(401, b'{"error": {"message": "bad key"}}')
+                elif model == "missing":
+                    self._send(404, b'{"error": {"message": "model not found"}}')
+                elif model == "malformed":
+                    self._send(200, b"<html>this is not json")
+                else:
+                    if model == "slow":
+                        time.sleep(SLOW_S)
+                    self._ok(model, request)
+
+            def _ok(self, model: str, request: dict) -> None:
+                if self.path.rstrip("/").endswith("/embeddings"):
+                    inputs = request.get("input", [])
+                    inputs = [inputs] if isinstance(inputs, str) else inputs
+                    if model == "wrong-count":
+                        inputs = inputs[:-1]
+                    data = [
+                        {"object": "embedding", "index": i, "embedding": [float(len(t) % 7 + 1)] + [float(j) for j in range(1, DIM)]}
+                        for i, t in enumerate(inputs)
+                    ]
+                    body = {"object": "list", "data": data, "model": model, "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+                    self._send(200, json.dumps(body).encode())
+                elif request.get("stream"):
+                    events = [
+                        {"choices": [{"index": 0, "delta": {"role": "assistant", "content": word}}]}
+                        for word in ("fault ", "server ", "says ", "hello")
+                    ]
+                    events.append({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}})
+                    lines = [
+                        "data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 0, "model": model, **e})
+                        for e in events
+                    ]
+                    body = ("\n\n".join(lines) + "\n\ndata: [DONE]\n\n").encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                else:
+                    message = {"role": "assistant", "content": "fault server says hello"}
+                    body = {"id": "x", "object": "chat.completion", "created": 0, "model": model,
+                            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                            "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}}
+                    self._send(200, json.dumps(body).encode())
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._timer = threading.Timer(MAX_SECONDS, self.stop)
+
+    def __enter__(self) -> FaultServer:
+        self._thread.start()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        self._server.shutdown()
+        self._server.server_close()

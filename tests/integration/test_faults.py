@@ -1,0 +1,138 @@
+"""Remote failures against a scripted fault server: retries, messages, isolation, no caching."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from hfcompare.backends import (
+    AuthError,
+    BadResponseError,
+    ConnectionFailedError,
+    GenerationParams,
+    ModelLoadingError,
+    NotFoundError,
+    RateLimitedError,
+    RemoteSettings,
+    RemoteTimeoutError,
+    ServerError,
+    Usage,
+    get_backend,
+)
+from hfcompare.cache import EmbeddingCache
+from hfcompare.embedding import compare_embeddings
+from hfcompare.spec import ModelRef
+from tests.integration.fault_server import FaultServer
+
+TEXTS = ["create an invoice", "invoice templates", "reset my password"]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FaultServer() as running:
+        yield running
+
+
+def fast_settings(url: str, **overrides) -> RemoteSettings:
+    base = RemoteSettings(base_url=url, api_key="test-key-0000", timeout_s=1.0, max_retries=3,
+                          backoff_s=0.01, max_wait_s=0.05, batch_size=2, concurrency=2)
+    return base.with_overrides(**overrides)
+
+
+def embed(server, model: str, **overrides) -> np.ndarray:
+    return get_backend("openai", fast_settings(server.url, **overrides)).embed_batch(model, TEXTS)
+
+
+def test_ok_embeddings_come_back_in_order_in_batches(server):
+    before = server.counts["ok"]
+    vectors = embed(server, "ok")
+    assert vectors.shape == (3, 8)
+    assert server.counts["ok"] - before == 2  # batch size 2 -> two requests
+    assert vectors[0, 0] == len(TEXTS[0]) % 7 + 1
+
+
+@pytest.mark.parametrize("model, status_count", [("limited-2", 3), ("busy-2", 3)])
+def test_transient_errors_are_retried_until_they_pass(server, model, status_count):
+    vectors = get_backend("openai", fast_settings(server.url, batch_size=10)).embed_batch(model, TEXTS)
+    assert vectors.shape == (3, 8)
+    assert server.counts[model] == status_count
+
+
+@pytest.mark.parametrize(
+    "model, error, attempts, words",
+    [
+        ("always-429", RateLimitedError, 4, "rate limited"),
+        ("always-503", ModelLoadingError, 4, "loading"),
+        ("error-500", ServerError, 1, "server error"),
+        ("denied", AuthError, 1, "not authorized"),
+        ("missing", NotFoundError, 1, "not found"),
+        ("malformed", BadResponseError, 1, "could not be read"),
+        ("wrong-count", BadResponseError, 1, "2 vectors for 3 texts"),
+    ],
+)
+def test_failures_are_typed_counted_and_explained(server, model, error, attempts, words):
+    before = server.counts[model]
+    with pytest.raises(error) as info:
+        embed(server, model, batch_size=10)
+    assert server.counts[model] - before == attempts
+    assert info.value.attempts == attempts
+    message = str(info.value)
+    assert words in message and server.url.removesuffix("/v1") in message
+    assert "test-key-0000" not in message
+    if attempts > 1:
+        assert f"gave up after {attempts} attempts" in message
+
+
+def test_slow_responses_time_out_and_are_retried(server):
+    before = server.counts["slow"]
+    with pytest.raises(RemoteTimeoutError) as info:
+        embed(server, "slow", batch_size=10, max_retries=1)
+    assert server.counts["slow"] - before == 2 and info.value.attempts == 2
+    assert "did not answer in time" in str(info.value)
+
+
+def test_connection_refused_is_retried_then_reported():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    backend = get_backend("openai", fast_settings(f"http://127.0.0.1:{port}/v1", max_retries=2))
+    with pytest.raises(ConnectionFailedError) as info:
+        backend.embed_batch("ok", TEXTS)
+    assert info.value.attempts == 3 and "cannot connect" in str(info.value)
+
+
+def test_the_key_is_sent_as_a_bearer_token(server):
+    embed(server, "ok")
+    assert any({k.lower(): v for k, v in h.items()}.get("authorization") == "Bearer test-key-0000" for h in server.headers_seen)
+
+
+def test_streamed_chat_yields_pieces_and_usage(server):
+    backend = get_backend("openai", fast_settings(server.url))
+    events = list(backend.stream("ok", [{"role": "user", "content": "hi"}], GenerationParams(max_tokens=8)))
+    assert "".join(e for e in events if isinstance(e, str)) == "fault server says hello"
+    assert events[-1] == Usage(3, 4)
+
+
+def test_a_mixed_comparison_completes_around_failures_and_caches_none_of_them(server):
+    settings = {"openai": fast_settings(server.url)}
+    refs = [ModelRef("lexical", "tfidf"), ModelRef("openai", "always-503"), ModelRef("openai", "ok"),
+            ModelRef("openai", "denied")]
+    cache = EmbeddingCache()
+    results = compare_embeddings(TEXTS, refs, cache, settings=settings)
+    assert [r.ok for r in results] == [True, False, True, False]
+    assert results[1].error_kind == "model loading" and results[3].error_kind == "auth"
+    assert cache.stats().entries == 3  # the three vectors of `ok`; failures left nothing
+    again = compare_embeddings(TEXTS, refs, cache, settings=settings)
+    assert again[2].cache_hits == 3 and again[1].cache_hits == 0 and not again[1].ok
+
+
+def test_list_models(server):
+    assert get_backend("openai", fast_settings(server.url)).list_models() == ["ok", "slow"]
+
+
+def test_unconfigured_openai_backend_says_how_to_configure(monkeypatch):
+    monkeypatch.delenv("HFCOMPARE_OPENAI_BASE_URL", raising=False)
+    result = compare_embeddings(TEXTS, [ModelRef("openai", "ok")], None, settings={"openai": RemoteSettings()})[0]
+    assert not result.ok and "HFCOMPARE_OPENAI_BASE_URL" in result.error

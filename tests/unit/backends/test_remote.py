@@ -1,0 +1,119 @@
+"""Retry policy, error classification, settings sources and redaction (no network)."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import pytest
+
+from hfcompare.backends.base import (
+    AuthError,
+    BadResponseError,
+    ConnectionFailedError,
+    RateLimitedError,
+    RemoteTimeoutError,
+)
+from hfcompare.backends.remote import (
+    RemoteSettings,
+    call_with_retries,
+    classify,
+    public_url,
+    redact,
+    settings_from_environment,
+)
+
+
+class FakeResponse:
+    def __init__(self, status: int, headers: dict | None = None):
+        self.status_code = status
+        self.headers = headers or {}
+
+
+class FakeHTTPError(Exception):
+    def __init__(self, status: int, headers: dict | None = None):
+        super().__init__(f"HTTP {status}")
+        self.response = FakeResponse(status, headers)
+
+
+def test_retry_after_seconds_is_honoured_and_capped():
+    waits: list[float] = []
+    calls = iter([FakeHTTPError(429, {"retry-after": "7"}), FakeHTTPError(429, {"retry-after": "120"}), "done"])
+
+    def call():
+        item = next(calls)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    settings = RemoteSettings(max_retries=3, max_wait_s=30)
+    assert call_with_retries(call, settings, "server", sleep=waits.append) == "done"
+    assert waits == [7.0, 30.0]
+
+
+def test_retry_after_http_date_is_understood():
+    when = email.utils.formatdate(time.time() + 5, usegmt=True)
+    error = classify(FakeHTTPError(503, {"retry-after": when}), "server")
+    assert 3.0 <= error.retry_after_s <= 5.0
+
+
+def test_exponential_backoff_with_jitter_is_bounded():
+    waits: list[float] = []
+    settings = RemoteSettings(max_retries=4, backoff_s=1.0, max_wait_s=5.0)
+    with pytest.raises(ConnectionFailedError) as info:
+        call_with_retries(lambda: (_ for _ in ()).throw(ConnectionRefusedError("refused")), settings, "s",
+                          sleep=waits.append)
+    assert info.value.attempts == 5 and len(waits) == 4
+    assert all(0 < w <= 5.0 for w in waits)
+    assert waits[1] >= 1.0  # grows from the initial wait
+
+
+def test_non_transient_errors_are_not_retried():
+    waits: list[float] = []
+    with pytest.raises(AuthError) as info:
+        call_with_retries(lambda: (_ for _ in ()).throw(FakeHTTPError(401)), RemoteSettings(), "s", sleep=waits.append)
+    assert waits == [] and info.value.attempts == 1
+
+
+@pytest.mark.parametrize(
+    "error, kind",
+    [
+        (TimeoutError("t"), RemoteTimeoutError),
+        (ConnectionRefusedError("r"), ConnectionFailedError),
+        (ValueError("not json"), BadResponseError),
+        (FakeHTTPError(429), RateLimitedError),
+    ],
+)
+def test_classify(error, kind):
+    assert isinstance(classify(error, "server"), kind)
+
+
+def test_secrets_are_redacted_and_urls_cleaned():
+    assert redact("key sk-secret-123 leaked", ["sk-secret-123"]) == "key *** leaked"
+    assert public_url("https://user:pw@host:8080/v1/?token=abc#x") == "https://host:8080/v1"
+    settings = RemoteSettings(base_url="http://u:p@h/v1", api_key="sk-abc")
+    assert "sk-abc" not in repr(settings)
+
+
+def test_settings_come_from_file_then_environment(tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('[openai]\nbase_url = "http://file:1/v1"\nbatch_size = 7\napi_key_env = "MY_KEY"\n'
+                      '[hf]\nprovider = "together"\n', encoding="utf-8")
+    monkeypatch.setenv("HFCOMPARE_CONFIG", str(config))
+    monkeypatch.setenv("MY_KEY", "from-env-var")
+    for name in ("HFCOMPARE_OPENAI_BASE_URL", "HFCOMPARE_OPENAI_API_KEY", "OPENAI_API_KEY", "HF_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    settings = settings_from_environment("openai")
+    assert (settings.base_url, settings.batch_size, settings.api_key) == ("http://file:1/v1", 7, "from-env-var")
+    monkeypatch.setenv("HFCOMPARE_OPENAI_BASE_URL", "http://env:2/v1")
+    monkeypatch.setenv("HFCOMPARE_CONCURRENCY", "9")
+    settings = settings_from_environment("openai")
+    assert (settings.base_url, settings.concurrency) == ("http://env:2/v1", 9)
+    assert settings_from_environment("hf").provider == "together"
+
+
+def test_broken_config_file_is_ignored(tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("[openai\nthis is not toml", encoding="utf-8")
+    monkeypatch.setenv("HFCOMPARE_CONFIG", str(config))
+    assert settings_from_environment("openai").batch_size == RemoteSettings().batch_size

@@ -1,0 +1,72 @@
+"""The sidebar's Endpoints panel: remote servers and keys, kept only in this browser session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.backends import BackendError, RemoteSettings, get_backend, settings_from_environment
+from hfcompare.backends.hf_inference import provider_names
+from ui import keys
+
+
+def _secret_input(label: str, key: str, env_note: str) -> str | None:
+    value = st.text_input(label, type="password", key=key, help=prose.SECRET_HELP, placeholder=env_note)
+    return value.strip() or None
+
+
+def _test_connection(backend: str, settings: RemoteSettings) -> None:
+    try:
+        models = get_backend(backend, settings).list_models()
+    except BackendError as exc:
+        st.error(f"Connection failed ({exc.kind}): {exc}")
+        return
+    except Exception as exc:  # noqa: BLE001 - a test button must never show a traceback
+        st.error(f"Connection failed: {type(exc).__name__}")
+        return
+    st.session_state[keys.ENDPOINT_MODELS[backend]] = models
+    shown = ", ".join(models[:20]) + (" …" if len(models) > 20 else "")
+    st.success(f"Connected: {len(models)} model(s): {shown or 'none listed'}")
+
+
+def _common_limits(prefix: str, base: RemoteSettings) -> dict:
+    left, middle, right = st.columns(3)
+    return {
+        "batch_size": int(left.number_input("Batch", 1, 2048, base.batch_size, key=f"{prefix}_batch",
+                                            help=prose.BATCH_HELP)),
+        "concurrency": int(middle.number_input("Parallel", 1, 64, base.concurrency, key=f"{prefix}_parallel",
+                                               help=prose.CONCURRENCY_HELP)),
+        "timeout_s": float(right.number_input("Timeout s", 1.0, 600.0, float(base.timeout_s), key=f"{prefix}_timeout",
+                                              help=prose.TIMEOUT_HELP)),
+    }
+
+
+def render_endpoints() -> dict[str, RemoteSettings]:
+    """Draw the panel; returns the settings per remote backend for this session."""
+    openai_base = settings_from_environment("openai")
+    hf_base = settings_from_environment("hf")
+    with st.sidebar.expander("Endpoints", icon="🔌"):
+        st.caption(prose.ENDPOINTS_INTRO)
+        st.markdown("**OpenAI-compatible server**")
+        url = st.text_input("Base URL", value=openai_base.base_url or "", key=keys.OPENAI_URL,
+                            placeholder="http://localhost:8000/v1", help=prose.OPENAI_URL_HELP)
+        key = _secret_input("API key", keys.OPENAI_KEY,
+                            "set in the environment" if openai_base.api_key else "optional")
+        limits = _common_limits("endpoints_openai", openai_base)
+        openai_settings = openai_base.with_overrides(base_url=url.strip() or None, api_key=key, **limits)
+        if st.button("Test connection", key="endpoints_openai_test", width="stretch"):
+            _test_connection("openai", openai_settings)
+
+        st.markdown("**Hugging Face**")
+        token = _secret_input("HF token", keys.HF_TOKEN,
+                              "HF_TOKEN is set in the environment" if hf_base.api_key else "hf_…")
+        providers = provider_names()
+        current = hf_base.provider if hf_base.provider in providers else "auto"
+        provider = st.selectbox("Provider", providers, index=providers.index(current), key=keys.HF_PROVIDER,
+                                help=prose.PROVIDER_HELP)
+        hf_url = st.text_input("TEI / TGI / Endpoint URL", value=hf_base.base_url or "", key=keys.HF_URL,
+                               placeholder="optional: http://localhost:8080", help=prose.HF_URL_HELP)
+        hf_limits = _common_limits("endpoints_hf", hf_base)
+        hf_settings = hf_base.with_overrides(provider=provider, base_url=hf_url.strip() or None, api_key=token,
+                                             **hf_limits)
+    return {"openai": openai_settings, "hf": hf_settings}

@@ -19,9 +19,43 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _remote_settings(args: argparse.Namespace, backend: str):
+    """RemoteSettings from the config file, the environment and the remote flags; None for local backends."""
+    import os
+
+    from hfcompare.embedding import remote_settings
+
+    api_key = os.environ.get(args.api_key_env) if getattr(args, "api_key_env", None) else None
+    return remote_settings(
+        backend,
+        base_url=args.base_url,
+        api_key=api_key,
+        provider=args.provider,
+        batch_size=args.batch_size,
+        concurrency=args.concurrency,
+        timeout_s=args.timeout,
+    )
+
+
+def _list_server_models(args: argparse.Namespace) -> int:
+    from hfcompare.backends import BackendError, get_backend, settings_from_environment
+
+    settings = _remote_settings(args, args.backend) or settings_from_environment(args.backend)
+    try:
+        models = get_backend(args.backend, settings).list_models()
+    except BackendError as exc:
+        return _fail(str(exc), EXIT_MODEL_FAILED)
+    rows = [{"id": m, "task": None, "backend": args.backend, "offline": False, "ref": f"{args.backend}:{m}"}
+            for m in models]
+    print(json.dumps(rows, indent=2) if args.json else "\n".join(r["ref"] for r in rows))
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from hfcompare.backends import available_models
 
+    if args.backend:
+        return _list_server_models(args)
     models = available_models(args.task)
     if args.json:
         print(json.dumps([{**asdict(m), "ref": m.ref} for m in models], indent=2))
@@ -63,7 +97,9 @@ def cmd_embed(args: argparse.Namespace) -> int:
         get_backend(ref.backend)
     except UnknownBackendError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
-    result = embed_with_stats(texts, ref, None if args.no_cache else EmbeddingCache())
+    result = embed_with_stats(
+        texts, ref, None if args.no_cache else EmbeddingCache(), settings=_remote_settings(args, ref.backend)
+    )
     if not result.ok:
         return _fail(f"{ref}: {result.error}", EXIT_MODEL_FAILED)
     try:
@@ -78,6 +114,19 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_remote_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags for the `openai` and `hf` backends; keys come from environment variables, never flags."""
+    group = parser.add_argument_group("remote backends (openai, hf)")
+    group.add_argument("--base-url", help="server address, e.g. http://localhost:8000/v1 (or a TEI/TGI URL for hf)")
+    group.add_argument("--api-key-env", metavar="VAR",
+                       help="environment variable holding the key (default: HFCOMPARE_OPENAI_API_KEY, "
+                            "OPENAI_API_KEY, or HF_TOKEN for hf)")
+    group.add_argument("--provider", help="hf only: an Inference Provider, or auto")
+    group.add_argument("--batch-size", type=int, help="texts per request (default 32)")
+    group.add_argument("--concurrency", type=int, help="requests in flight at once (default 4)")
+    group.add_argument("--timeout", type=float, help="seconds per request (default 60)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m hfcompare", description="Compare Hugging Face models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="list the models available here and whether each works offline")
     models.add_argument("--task", choices=["embeddings"], default=None)
     models.add_argument("--json", action="store_true", help="print a JSON list")
+    models.add_argument("--backend", choices=["openai"], help="list the models a server offers instead")
+    add_remote_flags(models)
     models.set_defaults(func=cmd_models)
 
     embed = sub.add_parser("embed", help="embed a file of texts (one per line) into a .npy array")
@@ -93,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--input", required=True, help="text file, one text per line")
     embed.add_argument("--output", required=True, help="where to write the (n, d) float32 .npy array")
     embed.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache")
+    add_remote_flags(embed)
     embed.set_defaults(func=cmd_embed)
     return parser
 

@@ -136,10 +136,11 @@ def compare_embeddings(
 
 
 def remote_settings(backend: str, **overrides: Any) -> Any:
-    """The backend's settings from the config file and environment, with `overrides` applied (None skipped)."""
+    """A remote backend's settings from the config file and environment with `overrides` applied
+    (None values skipped); None for local backends or when nothing is overridden."""
     from hfcompare.backends import settings_from_environment
 
-    if not any(v is not None for v in overrides.values()):
+    if backend not in ("openai", "hf") or not any(v is not None for v in overrides.values()):
         return None
     return settings_from_environment(backend).with_overrides(**overrides)
 

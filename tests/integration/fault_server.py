@@ -1,6 +1,6 @@
 """A scripted OpenAI-protocol server on loopback that misbehaves on purpose.
 
-The requested model name picks the behaviour:
+The requested model name (or, for TEI requests, the last path segment) picks the behaviour:
   ok            answers properly (embeddings and chat)
   limited-N     429 with Retry-After: 0 for the first N requests, then ok
   busy-N        503 (no Retry-After) for the first N requests, then ok
@@ -65,7 +65,9 @@ class FaultServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 request = json.loads(self.rfile.read(length) or b"{}")
-                model = str(request.get("model", ""))
+                # TEI's protocol (huggingface_hub's feature_extraction at a base URL) names no model:
+                # the last path segment picks the behaviour, e.g. POST /tei/always-503
+                model = str(request.get("model") or self.path.rstrip("/").rsplit("/", 1)[-1])
                 with owner._lock:
                     owner.counts[model] += 1
                     seen = owner.counts[model]
@@ -100,7 +102,11 @@ class FaultServer:
                     self._ok(model, request)
 
             def _ok(self, model: str, request: dict) -> None:
-                if self.path.rstrip("/").endswith("/embeddings"):
+                if "inputs" in request:  # TEI: a bare JSON list of vectors
+                    inputs = request["inputs"] if isinstance(request["inputs"], list) else [request["inputs"]]
+                    vectors = [[float(len(t) % 7 + 1)] + [float(j) for j in range(1, DIM)] for t in inputs]
+                    self._send(200, json.dumps(vectors).encode())
+                elif self.path.rstrip("/").endswith("/embeddings"):
                     inputs = request.get("input", [])
                     inputs = [inputs] if isinstance(inputs, str) else inputs
                     if model == "wrong-count":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import numpy as np
@@ -136,3 +137,34 @@ def test_unconfigured_openai_backend_says_how_to_configure(monkeypatch):
     monkeypatch.delenv("HFCOMPARE_OPENAI_BASE_URL", raising=False)
     result = compare_embeddings(TEXTS, [ModelRef("openai", "ok")], None, settings={"openai": RemoteSettings()})[0]
     assert not result.ok and "HFCOMPARE_OPENAI_BASE_URL" in result.error
+
+
+def test_cli_embeds_through_a_server_and_lists_its_models(server, tmp_path, capsys, monkeypatch):
+    from hfcompare.cli import main
+
+    monkeypatch.setenv("MY_SERVER_KEY", "test-key-0000")
+    source = tmp_path / "texts.txt"
+    source.write_text("\n".join(TEXTS), encoding="utf-8")
+    out = tmp_path / "out.npy"
+    code = main(["embed", "--backend", "openai", "--base-url", server.url, "--api-key-env", "MY_SERVER_KEY",
+                 "--model", "ok", "--input", str(source), "--output", str(out), "--batch-size", "2"])
+    assert code == 0 and np.load(out).shape == (3, 8)
+    capsys.readouterr()
+    assert main(["models", "--backend", "openai", "--base-url", server.url, "--json"]) == 0
+    assert [m["ref"] for m in json.loads(capsys.readouterr().out)] == ["openai:ok", "openai:slow"]
+    code = main(["embed", "--backend", "openai", "--base-url", server.url, "--model", "denied",
+                 "--input", str(source), "--output", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "not authorized" in err and "test-key-0000" not in err
+
+
+def test_hf_backend_embeds_from_a_tei_url_with_the_same_retry_policy(server):
+    root = server.url.removesuffix("/v1")
+    ok = get_backend("hf", fast_settings(f"{root}/tei/ok")).embed_batch("any-model", TEXTS)
+    assert ok.shape == (3, 8)
+    before = server.counts["always-503"]
+    with pytest.raises(ModelLoadingError) as info:
+        get_backend("hf", fast_settings(f"{root}/tei/always-503", batch_size=10)).embed_batch("any-model", TEXTS)
+    assert server.counts["always-503"] - before == 4 and info.value.attempts == 4
+    with pytest.raises(AuthError):
+        get_backend("hf", fast_settings(f"{root}/tei/denied")).embed_batch("any-model", TEXTS)

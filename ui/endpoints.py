@@ -16,8 +16,8 @@ def _secret_input(label: str, key: str, env_note: str) -> str | None:
 
 
 def _test_connection(backend: str, settings: RemoteSettings) -> None:
-    try:
-        models = get_backend(backend, settings).list_models()
+    try:  # one attempt: a connection test should answer quickly
+        models = get_backend(backend, settings.with_overrides(max_retries=0)).list_models()
     except BackendError as exc:
         st.error(f"Connection failed ({exc.kind}): {exc}")
         return

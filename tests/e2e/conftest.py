@@ -33,10 +33,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_streamlit(home: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def start_streamlit(home: Path, log: Path, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """Start the app exactly as `make run` does, on loopback; returns the process and its URL."""
     port = free_port()
-    env = {**os.environ, "HFCOMPARE_HOME": str(home)}
+    env = {**os.environ, "HFCOMPARE_HOME": str(home), **(extra_env or {})}
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -57,16 +57,20 @@ def start_streamlit(home: Path, log: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"streamlit did not become healthy:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def app_url(tmp_path):
-    """The URL of a fresh app with its own HFCOMPARE_HOME; stopped after the test."""
-    process, url = start_streamlit(tmp_path / "home", tmp_path / "streamlit.log")
-    yield url
+def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    """The URL of a fresh app with its own HFCOMPARE_HOME; stopped after the test."""
+    process, url = start_streamlit(tmp_path / "home", tmp_path / "streamlit.log")
+    yield url
+    stop(process)
 
 
 @pytest.fixture(scope="session")

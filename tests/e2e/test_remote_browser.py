@@ -1,0 +1,60 @@
+"""A mixed comparison in the browser: bundled models beside models on a (scripted) server.
+
+The server's key and an HF token come from the environment as canaries; neither may appear in
+the page's HTML or anywhere under HFCOMPARE_HOME.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import screenshot, start_streamlit, stop
+from tests.integration.fault_server import FaultServer
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CANARY_KEY = "sk-BROWSERcanary-0123456789"
+CANARY_HF = "hf_BROWSERcanary0123456789"
+
+
+def add_model(page, reference: str) -> None:
+    box = page.locator('[data-testid="stMultiSelect"] input')
+    box.click()
+    box.fill(reference)
+    page.wait_for_timeout(300)
+    box.press("Enter")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Escape")
+
+
+def test_mixed_comparison_with_a_failing_server_model_and_no_secret_in_the_page(tmp_path, page):
+    home = tmp_path / "home"
+    with FaultServer() as server:
+        env = {"HFCOMPARE_OPENAI_BASE_URL": server.url, "HFCOMPARE_OPENAI_API_KEY": CANARY_KEY,
+               "HF_TOKEN": CANARY_HF, "HFCOMPARE_MAX_RETRIES": "1", "HFCOMPARE_BACKOFF_S": "0.05"}
+        process, url = start_streamlit(home, tmp_path / "streamlit.log", env)
+        try:
+            page.goto(url)
+            page.get_by_role("heading", name="Compare embedding models").wait_for()
+            add_model(page, "openai:ok")
+            add_model(page, "openai:denied")
+            page.get_by_role("button", name="Load sample").click()
+            page.wait_for_function("() => document.querySelector('textarea').value.includes('invoice')")
+            page.get_by_role("button", name="Run comparison").click()
+            page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)
+            page.locator(".js-plotly-plot .heatmaplayer").first.wait_for()
+            screenshot(page, "embeddings_mixed_remote")
+            html = page.content()
+            errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+            heatmaps = page.locator(".js-plotly-plot .heatmaplayer .hm").count()
+        finally:
+            stop(process)
+        assert server.counts["ok"] >= 1 and server.counts["denied"] == 1
+
+    assert heatmaps == 4, "three bundled models and the server's `ok` model"
+    assert len(errors) == 1 and "openai:denied" in errors[0] and "not authorized" in errors[0]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    for secret in (CANARY_KEY, CANARY_HF):
+        assert secret not in html
+        leaked = [p for p in home.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+        assert leaked == []

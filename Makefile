@@ -12,8 +12,9 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # The stamp is rebuilt only when requirements.txt changes, so a second `make install` is instant.
-$(VENV)/.installed: requirements.txt | $(PY)
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed

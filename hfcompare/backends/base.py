@@ -171,6 +171,16 @@ class GenerationBackend(ABC):
     def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
         """Yield text pieces as they arrive, then at most one Usage."""
 
+    def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
+        """The whole answer at once (a plain, non-streamed request where the backend has one)."""
+        pieces, usage = [], None
+        for event in self.stream(model, messages, params):
+            if isinstance(event, Usage):
+                usage = event
+            else:
+                pieces.append(event)
+        return "".join(pieces), usage
+
 
 Backend = Any  # an EmbeddingBackend, a GenerationBackend, or both
 

@@ -14,6 +14,7 @@ from hfcompare.backends.remote import (
     call_with_retries,
     chat_pieces,
     embed_concurrently,
+    plain_answer,
     settings_from_environment,
 )
 
@@ -77,9 +78,8 @@ class HFInferenceBackend(EmbeddingBackend, GenerationBackend):
     def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
         return np.stack(embed_concurrently(texts, self.settings, lambda batch: self._embed_one_batch(model, batch)))
 
-    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
-        client = self.client()
-        chunks = call_with_retries(
+    def _chat(self, client, model: str, messages: list[dict[str, str]], params: GenerationParams, stream: bool):
+        return call_with_retries(
             lambda: client.chat_completion(
                 messages,
                 model=model,
@@ -87,10 +87,16 @@ class HFInferenceBackend(EmbeddingBackend, GenerationBackend):
                 temperature=params.temperature,
                 top_p=params.top_p,
                 seed=params.seed,
-                stream=True,
-                stream_options={"include_usage": True},
+                stream=stream,
+                stream_options={"include_usage": True} if stream else None,
             ),
             self.settings,
             self.where,
         )
-        yield from chat_pieces(chunks)
+
+    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
+        client = self.client()  # the client owns the open stream: keep it alive until the end
+        yield from chat_pieces(self._chat(client, model, messages, params, stream=True))
+
+    def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
+        return plain_answer(self._chat(self.client(), model, messages, params, stream=False), self.where)

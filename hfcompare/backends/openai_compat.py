@@ -24,6 +24,7 @@ from hfcompare.backends.remote import (
     call_with_retries,
     chat_pieces,
     embed_concurrently,
+    plain_answer,
     settings_from_environment,
 )
 
@@ -114,23 +115,29 @@ class OpenAICompatBackend(EmbeddingBackend, GenerationBackend):
             raise BadResponseError(f"{self.where} returned vectors of different lengths")
         return np.stack(vectors)
 
-    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
+    def _chat(self, model: str, messages: list[dict[str, str]], params: GenerationParams, stream: bool):
         extra = {"seed": params.seed} if params.seed is not None else {}
-        chunks = call_with_retries(
+        if stream:
+            extra["stream_options"] = {"include_usage": True}
+        return call_with_retries(
             lambda: self.client.chat.completions.create(
                 model=model,
                 messages=messages,
                 max_tokens=params.max_tokens,
                 temperature=params.temperature,
                 top_p=params.top_p,
-                stream=True,
-                stream_options={"include_usage": True},
+                stream=stream,
                 **extra,
             ),
             self.settings,
             self.where,
         )
-        yield from chat_pieces(chunks)
+
+    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
+        yield from chat_pieces(self._chat(model, messages, params, stream=True))
+
+    def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
+        return plain_answer(self._chat(model, messages, params, stream=False), self.where)
 
     def list_models(self) -> list[str]:
         """The model ids the server offers (for the sidebar's "test connection")."""

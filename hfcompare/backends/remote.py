@@ -258,3 +258,15 @@ def chat_pieces(chunks) -> Any:
                 yield piece
     if usage is not None:
         yield usage
+
+
+def plain_answer(response: Any, where: str) -> tuple[str, Any]:
+    """(text, Usage) from a non-streamed OpenAI-style chat completion."""
+    from hfcompare.backends.base import Usage
+
+    try:
+        text = response.choices[0].message.content or ""
+    except (AttributeError, IndexError, TypeError) as exc:
+        raise BadResponseError(f"{where} sent a chat answer without a message ({type(exc).__name__})") from exc
+    usage = getattr(response, "usage", None)
+    return text, (Usage(usage.prompt_tokens, usage.completion_tokens) if usage else None)

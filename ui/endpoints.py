@@ -69,4 +69,6 @@ def render_endpoints() -> dict[str, RemoteSettings]:
         hf_limits = _common_limits("endpoints_hf", hf_base)
         hf_settings = hf_base.with_overrides(provider=provider, base_url=hf_url.strip() or None, api_key=token,
                                              **hf_limits)
+        if st.button("Test connection", key="endpoints_hf_test", width="stretch"):
+            _test_connection("hf", hf_settings)
     return {"openai": openai_settings, "hf": hf_settings}

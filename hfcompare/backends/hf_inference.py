@@ -100,3 +100,25 @@ class HFInferenceBackend(EmbeddingBackend, GenerationBackend):
 
     def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
         return plain_answer(self._chat(self.client(), model, messages, params, stream=False), self.where)
+
+    def list_models(self) -> list[str]:
+        """The model behind a TEI/TGI URL (its /info), or up to 100 models the provider serves (the Hub)."""
+        if self.settings.base_url:
+            from huggingface_hub import InferenceClient
+
+            # the /info route belongs to hf-inference's URL mode, not to base_url mode
+            client = InferenceClient(provider="hf-inference", token=self.settings.api_key,
+                                     timeout=self.settings.timeout_s)
+            info = call_with_retries(lambda: client.get_endpoint_info(model=self.settings.base_url),
+                                     self.settings, self.where)
+            return [str(info.get("model_id") or self.settings.public_url())] if isinstance(info, dict) else []
+        from huggingface_hub import HfApi
+
+        api = HfApi(endpoint=hub_endpoint(), token=self.settings.api_key)
+        provider = self.settings.provider if self.settings.provider not in (None, "auto") else "all"
+        models = call_with_retries(
+            lambda: list(api.list_models(inference_provider=provider, sort="downloads", limit=100)),
+            self.settings,
+            self.where,
+        )
+        return sorted(model.id for model in models)

@@ -56,7 +56,9 @@ class FaultServer:
                     pass
 
             def do_GET(self) -> None:
-                if self.path.rstrip("/").endswith("/models"):
+                if self.path.rstrip("/").endswith("/info"):  # TEI/TGI
+                    self._send(200, json.dumps({"model_id": "org/tei-model", "model_pipeline_tag": None}).encode())
+                elif self.path.rstrip("/").endswith("/models"):
                     data = [{"id": name, "object": "model", "owned_by": "faults"} for name in ("ok", "slow")]
                     self._send(200, json.dumps({"object": "list", "data": data}).encode())
                 else:

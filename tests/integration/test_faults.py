@@ -168,3 +168,4 @@ def test_hf_backend_embeds_from_a_tei_url_with_the_same_retry_policy(server):
     assert server.counts["always-503"] - before == 4 and info.value.attempts == 4
     with pytest.raises(AuthError):
         get_backend("hf", fast_settings(f"{root}/tei/denied")).embed_batch("any-model", TEXTS)
+    assert get_backend("hf", fast_settings(f"{root}/tei/ok")).list_models() == ["org/tei-model"]

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.embed_overhead import make_texts  # noqa: E402
 from tests.integration.conftest import SMOLLM_ALIAS, start_llama_server  # noqa: E402
+from tests.servers import stop  # noqa: E402
 
 
 def main() -> None:
@@ -62,8 +63,7 @@ def main() -> None:
                 client.embeddings.create(model=SMOLLM_ALIAS, input=[text], encoding_format="float")
             sequential = time.perf_counter() - started
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
 
     print(f"remote_throughput: {args.n} texts, llama.cpp server (llama-cpp-python) with {SMOLLM_ALIAS} "
           f"on loopback, CPU with {os.cpu_count()} cores, one run each")

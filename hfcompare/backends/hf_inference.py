@@ -6,17 +6,9 @@ from typing import Iterator, get_args
 
 import numpy as np
 
-from hfcompare.backends.base import BadResponseError, EmbeddingBackend, GenerationBackend, GenerationParams, Usage
+from hfcompare.backends.base import BadResponseError, GenerationParams, Usage
 from hfcompare.backends.hub import hub_endpoint
-from hfcompare.backends.openai_compat import pool_token_vectors
-from hfcompare.backends.remote import (
-    RemoteSettings,
-    call_with_retries,
-    chat_pieces,
-    embed_concurrently,
-    plain_answer,
-    settings_from_environment,
-)
+from hfcompare.backends.remote import RemoteBackend, call_with_retries, chat_pieces, plain_answer
 
 
 def provider_names() -> list[str]:
@@ -29,21 +21,10 @@ def provider_names() -> list[str]:
         return ["auto"]
 
 
-class HFInferenceBackend(EmbeddingBackend, GenerationBackend):
+class HFInferenceBackend(RemoteBackend):
     """`feature_extraction` and streamed `chat_completion`, by provider or at a base URL."""
 
     name = "hf"
-
-    def __init__(self, settings: RemoteSettings | None = None):
-        self.settings = settings or settings_from_environment(self.name)
-
-    @property
-    def batch_size(self) -> int:  # type: ignore[override]
-        return max(1, self.settings.batch_size)
-
-    @property
-    def chunk_size(self) -> int:
-        return self.batch_size * max(1, self.settings.concurrency) * 2
 
     @property
     def where(self) -> str:
@@ -64,7 +45,7 @@ class HFInferenceBackend(EmbeddingBackend, GenerationBackend):
         target = self.settings.public_url() or f"{hub_endpoint()}|{self.settings.provider or 'auto'}"
         return f"hf|{target}"
 
-    def _embed_one_batch(self, model: str, texts: list[str]) -> list[np.ndarray]:
+    def _embed_one_batch(self, model: str, texts: list[str]) -> list:
         client = self.client()
         target = None if self.settings.base_url else model
         array = call_with_retries(lambda: client.feature_extraction(texts, model=target), self.settings, self.where)
@@ -73,10 +54,7 @@ class HFInferenceBackend(EmbeddingBackend, GenerationBackend):
             array = array[None, :]
         if array.shape[0] != len(texts):
             raise BadResponseError(f"{self.where} returned {array.shape[0]} vectors for {len(texts)} texts")
-        return [pool_token_vectors(row)[0] for row in array]
-
-    def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
-        return np.stack(embed_concurrently(texts, self.settings, lambda batch: self._embed_one_batch(model, batch)))
+        return list(array)
 
     def _chat(self, client, model: str, messages: list[dict[str, str]], params: GenerationParams, stream: bool):
         return call_with_retries(

@@ -12,11 +12,15 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
+
 from hfcompare.backends.base import (
     AuthError,
     BadRequestError,
     BadResponseError,
     ConnectionFailedError,
+    EmbeddingBackend,
+    GenerationBackend,
     ModelLoadingError,
     NotFoundError,
     RateLimitedError,
@@ -270,3 +274,53 @@ def plain_answer(response: Any, where: str) -> tuple[str, Any]:
         raise BadResponseError(f"{where} sent a chat answer without a message ({type(exc).__name__})") from exc
     usage = getattr(response, "usage", None)
     return text, (Usage(usage.prompt_tokens, usage.completion_tokens) if usage else None)
+
+
+def pool_token_vectors(vector: Any) -> tuple[np.ndarray, bool]:
+    """One vector from a server's answer: as is, or the mean of per-token vectors (True if pooled)."""
+    array = np.asarray(vector, dtype=np.float32)
+    if array.ndim == 2:
+        return array.mean(axis=0), True
+    if array.ndim != 1 or array.size == 0:
+        raise BadResponseError(f"expected one vector per text, got an array of shape {array.shape}")
+    return array, False
+
+
+class RemoteBackend(EmbeddingBackend, GenerationBackend):
+    """What server backends share: settings, concurrent batches, per-token pooling and its note.
+
+    Subclasses implement `_embed_one_batch` (one request) and `stream` (a chat completion).
+    """
+
+    def __init__(self, settings: RemoteSettings | None = None):
+        self.settings = settings or settings_from_environment(self.name)
+        self.pooled_token_vectors = False
+
+    @property
+    def batch_size(self) -> int:  # type: ignore[override]
+        return max(1, self.settings.batch_size)
+
+    @property
+    def chunk_size(self) -> int:
+        """Texts handed over per call, enough to keep every concurrent request busy."""
+        return self.batch_size * max(1, self.settings.concurrency) * 2
+
+    @property
+    def note(self) -> str:  # type: ignore[override]
+        if self.pooled_token_vectors:
+            return "The server returned one vector per token; hfcompare mean-pooled and normalized them."
+        return ""
+
+    def _embed_one_batch(self, model: str, texts: list[str]) -> list[Any]:
+        raise NotImplementedError
+
+    def _pooled(self, vectors: list[Any]) -> list[np.ndarray]:
+        pooled = [pool_token_vectors(v) for v in vectors]
+        self.pooled_token_vectors |= any(flag for _, flag in pooled)
+        return [v for v, _ in pooled]
+
+    def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
+        vectors = self._pooled(embed_concurrently(texts, self.settings, lambda b: self._embed_one_batch(model, b)))
+        if len({v.shape for v in vectors}) > 1:
+            raise BadResponseError(f"{self.where} returned vectors of different lengths")
+        return np.stack(vectors)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
-import requests
 
 from hfcompare.backends.gguf import bundled_gguf
-from tests.e2e.conftest import free_port
+from tests.servers import free_port, start_and_wait, stop
 
 SMOLLM_ALIAS = "smollm2-135m-instruct"
 
@@ -26,20 +24,8 @@ def start_llama_server(log_path, alias: str = SMOLLM_ALIAS) -> tuple[subprocess.
         "--host", "127.0.0.1", "--port", str(port), "--embedding", "true", "--n_ctx", "2048",
         "--n_threads", "2", "--verbose", "false",
     ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"llama.cpp server exited:\n{log_path.read_text()[-3000:]}")
-        try:
-            if requests.get(f"{url}/models", timeout=2).status_code == 200:
-                return process, url
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    process.terminate()
-    raise RuntimeError(f"llama.cpp server did not start:\n{log_path.read_text()[-3000:]}")
+    return start_and_wait(command, f"{url}/models", log_path, timeout_s=120), url
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +33,4 @@ def llama_server(tmp_path_factory):
     """The /v1 URL of a llama.cpp server for the whole test session; stopped at the end."""
     process, url = start_llama_server(tmp_path_factory.mktemp("llama") / "server.log")
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process)

@@ -23,6 +23,13 @@ def embed(texts: list[str], model: str, backend: str = "local", **remote: Any) -
     return _embed(texts, model, backend, **remote)
 
 
+def generate(prompt: str, model: str, backend: str = "local", **params: Any):
+    """One answer with its timings; see `hfcompare.generation.generate` for the parameters."""
+    from hfcompare.generation import generate as _generate
+
+    return _generate(prompt, model, backend, **params)
+
+
 def __getattr__(name: str) -> Any:
     if name in {"ModelRef", "SpecError"}:
         from hfcompare import spec

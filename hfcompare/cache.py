@@ -41,35 +41,33 @@ class CacheStats:
     path: str
 
 
+def open_recovering(directory: Path, warnings: list[str]):
+    """A diskcache at `directory`; an unreadable one is moved aside (with a warning) and started afresh."""
+    import diskcache
+
+    try:
+        cache = diskcache.Cache(str(directory))
+        cache.get(_STATS_KEY)  # touches the database, so corruption shows here
+        return cache
+    except (sqlite3.DatabaseError, OSError) as exc:
+        aside = directory.with_name(f"{directory.name}.corrupt-{int(time.time())}")
+        shutil.move(str(directory), str(aside))
+        warnings.append(
+            f"The cache in {directory} was unreadable ({type(exc).__name__}); it was moved to {aside} "
+            "and a new, empty one was started."
+        )
+        return diskcache.Cache(str(directory))
+
+
 class EmbeddingCache:
     """diskcache under `$HFCOMPARE_HOME/cache`; a corrupt cache is moved aside and started afresh."""
 
     def __init__(self, directory: Path | None = None):
         self.directory = Path(directory) if directory else home() / "cache"
         self.warnings: list[str] = []
-        self._cache, self._meta = self._open()
-
-    def _open(self):
-        """The vector store and, beside it, a small one for counters and speed records."""
-        import diskcache
-
-        def both():
-            vectors = diskcache.Cache(str(self.directory))
-            meta = diskcache.Cache(str(self.directory / "meta"))
-            vectors.get(_STATS_KEY)  # touch both databases, so corruption shows here
-            meta.get(_STATS_KEY)
-            return vectors, meta
-
-        try:
-            return both()
-        except (sqlite3.DatabaseError, OSError) as exc:
-            aside = self.directory.with_name(f"{self.directory.name}.corrupt-{int(time.time())}")
-            shutil.move(str(self.directory), str(aside))
-            self.warnings.append(
-                f"The embedding cache was unreadable ({type(exc).__name__}); it was moved to {aside} "
-                "and a new, empty cache was started."
-            )
-            return both()
+        self._cache = open_recovering(self.directory, self.warnings)
+        # counters and speed records live beside the vectors, so len() counts vectors only
+        self._meta = open_recovering(self.directory / "meta", self.warnings)
 
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
         """The cached vectors among `keys`, read in one transaction."""
@@ -116,3 +114,24 @@ class EmbeddingCache:
     def close(self) -> None:
         self._cache.close()
         self._meta.close()
+
+
+class GenerationCache:
+    """Generated answers with their timings, under `$HFCOMPARE_HOME/generations`."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = Path(directory) if directory else home() / "generations"
+        self.warnings: list[str] = []
+        self._cache = open_recovering(self.directory, self.warnings)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self._cache.get(key)
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        self._cache.set(key, value)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def clear(self) -> None:
+        self._cache.clear()

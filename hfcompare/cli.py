@@ -127,12 +127,46 @@ def add_remote_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--timeout", type=float, help="seconds per request (default 60)")
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from hfcompare.backends import GenerationParams, UnknownBackendError, get_backend
+    from hfcompare.cache import GenerationCache
+    from hfcompare.generation import generate_one
+    from hfcompare.spec import ModelRef, SpecError
+
+    if not args.prompt.strip():
+        return _fail("the prompt is empty.", EXIT_BAD_INPUT)
+    if args.max_tokens < 1 or not 0 <= args.temperature <= 5 or not 0 < args.top_p <= 1:
+        return _fail("--max-tokens must be at least 1, --temperature 0 to 5, --top-p above 0 up to 1.", EXIT_BAD_INPUT)
+    try:
+        ref = ModelRef.parse(args.model, default_backend=args.backend)
+        get_backend(ref.backend)
+    except (SpecError, UnknownBackendError) as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    params = GenerationParams(max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p,
+                              seed=args.seed)
+    result = generate_one(ref, args.prompt, params, args.system, settings=_remote_settings(args, ref.backend),
+                          cache=None if args.no_cache else GenerationCache())
+    if not result.ok:
+        return _fail(f"{ref}: {result.error}", EXIT_MODEL_FAILED)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+        return 0
+    t = result.timings
+    print(result.text)
+    rate = f"{t.tokens_per_s:.1f} tokens/s" if t.tokens_per_s else "tokens/s n/a"
+    ttft = f"{t.ttft_s:.2f}s to first token" if t.ttft_s is not None else "no token"
+    source = " (from the cache)" if result.cached else ""
+    print(f"\n-- {ref}: {t.latency_s:.2f}s, {ttft}, {t.output_tokens} tokens, {rate}{source}; {result.where}",
+          file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m hfcompare", description="Compare Hugging Face models.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     models = sub.add_parser("models", help="list the models available here and whether each works offline")
-    models.add_argument("--task", choices=["embeddings"], default=None)
+    models.add_argument("--task", choices=["embeddings", "generation"], default=None)
     models.add_argument("--json", action="store_true", help="print a JSON list")
     models.add_argument("--backend", choices=["openai"], help="list the models a server offers instead")
     add_remote_flags(models)
@@ -146,6 +180,21 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache")
     add_remote_flags(embed)
     embed.set_defaults(func=cmd_embed)
+
+    generate = sub.add_parser("generate", help="generate one answer and time it")
+    generate.add_argument("--model", required=True, help="model id, or backend:model-id")
+    generate.add_argument("--prompt", required=True)
+    generate.add_argument("--system", default="", help="system prompt")
+    generate.add_argument("--backend", default="local", help="backend for a bare model id (default: local)")
+    generate.add_argument("--max-tokens", type=int, default=256)
+    generate.add_argument("--temperature", type=float, default=0.0)
+    generate.add_argument("--top-p", type=float, default=1.0)
+    generate.add_argument("--seed", type=int, default=None)
+    generate.add_argument("--json", action="store_true",
+                          help="print text, latency_s, ttft_s, output_tokens, tokens_per_s (and more) as JSON")
+    generate.add_argument("--no-cache", action="store_true", help="neither read nor write the generation cache")
+    add_remote_flags(generate)
+    generate.set_defaults(func=cmd_generate)
     return parser
 
 

@@ -15,8 +15,11 @@ if str(ROOT) not in sys.path:
 
 from hfcompare.backends import (  # noqa: E402
     EmbeddingBackend,
+    GenerationBackend,
+    GenerationParams,
     ModelInfo,
     ModelLoadError,
+    Usage,
     register_backend,
     unregister_backend,
 )
@@ -24,10 +27,12 @@ from hfcompare.backends import (  # noqa: E402
 FAKE_DIM = 16
 
 
-class FakeBackend(EmbeddingBackend):
-    """Vectors from a hash of (model, text): same input, same vector, no model files.
+class FakeBackend(EmbeddingBackend, GenerationBackend):
+    """Vectors from a hash of (model, text): same input, same vector, no model files; and
+    streamed answers that echo the prompt word by word, with reported usage.
 
     `fake-broken` always fails, to check that one failure does not sink a comparison.
+    Set `barrier` to a threading.Barrier to prove that models stream concurrently.
     """
 
     name = "fake"
@@ -35,6 +40,20 @@ class FakeBackend(EmbeddingBackend):
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
+        self.generations: list[tuple[str, str]] = []
+        self.barrier = None
+
+    def stream(self, model, messages, params: GenerationParams):
+        if model == "fake-broken":
+            raise ModelLoadError("fake-broken always fails (this is the test double's job)")
+        prompt = messages[-1]["content"]
+        self.generations.append((model, prompt))
+        if self.barrier is not None:
+            self.barrier.wait(timeout=10)
+        words = f"{model} answers: {prompt}".split()[: params.max_tokens]
+        for i, word in enumerate(words):
+            yield word if i == 0 else " " + word
+        yield Usage(prompt_tokens=len(prompt.split()), completion_tokens=len(words))
 
     def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
         if model == "fake-broken":
@@ -54,6 +73,9 @@ class FakeBackend(EmbeddingBackend):
     def available_models(self) -> list[ModelInfo]:
         return [
             ModelInfo(id=m, backend="fake", task="embeddings", label=f"{m} · fake", offline=True, dimensions=FAKE_DIM)
+            for m in ("fake-a", "fake-b", "fake-broken")
+        ] + [
+            ModelInfo(id=m, backend="fake", task="generation", label=f"{m} · fake chat", offline=True)
             for m in ("fake-a", "fake-b", "fake-broken")
         ]
 

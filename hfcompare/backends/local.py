@@ -6,10 +6,19 @@ import threading
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
-from hfcompare.backends.base import EmbeddingBackend, ModelInfo, ModelLoadError, ModelUnavailableError
+from hfcompare.backends.base import (
+    EmbeddingBackend,
+    GenerationBackend,
+    GenerationParams,
+    ModelInfo,
+    ModelLoadError,
+    ModelUnavailableError,
+    Usage,
+)
 from hfcompare.backends.hub import hub_reachable, unavailable_message
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -63,8 +72,9 @@ def _read_sentence_transformer(model: str):
     return SentenceTransformer(model, device="cpu")
 
 
-class SentenceTransformersBackend(EmbeddingBackend):
-    """Runs sentence-transformers models on this machine's CPU."""
+class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
+    """This machine's CPU: embeddings on sentence-transformers; generation on llama.cpp (GGUF) or
+    transformers (Hub checkpoints), see `hfcompare.backends.llamacpp`."""
 
     name = "local"
     batch_size = 32
@@ -89,14 +99,37 @@ class SentenceTransformersBackend(EmbeddingBackend):
         )
 
     def fingerprint(self, model: str) -> str:
+        from hfcompare.backends.llamacpp import gguf_for
+
         if model == MINILM_ID and bundled_minilm_dir() is not None:
             return f"{MINILM_PACKAGE}=={package_version(MINILM_PACKAGE)}"
+        gguf = gguf_for(model)
+        if gguf is not None:
+            return f"gguf:{gguf.name}:{gguf.stat().st_size}"
         return "hub:main"
 
+    def load_generator(self, model: str) -> None:
+        """Load a generation model (kept out of the timed stream)."""
+        from hfcompare.backends.llamacpp import load_generator
+
+        load_generator(model)
+
+    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
+        from hfcompare.backends.llamacpp import stream_local
+
+        yield from stream_local(model, messages, params)
+
     def available_models(self) -> list[ModelInfo]:
+        from hfcompare.backends.llamacpp import bundled_generation_models
+
+        models = [
+            ModelInfo(id=hub_id, backend=self.name, task="generation", label=label, offline=True,
+                      description="Bundled GGUF file, run by llama.cpp on the CPU.")
+            for hub_id, label in bundled_generation_models()
+        ]
         if bundled_minilm_dir() is None:
-            return []
-        return [
+            return models
+        return models + [
             ModelInfo(
                 id=MINILM_ID,
                 backend=self.name,

@@ -1,0 +1,94 @@
+"""Checks on generated answers, in the style of promptfoo assertions: keywords, regex, length,
+and semantic similarity to a reference answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from hfcompare.spec import SpecError
+
+#: similarity(answer, reference) -> cosine in [-1, 1]
+Similarity = Callable[[str, str], float]
+
+
+@dataclass(frozen=True)
+class Check:
+    """What one prompt's answer should satisfy; empty fields are not checked."""
+
+    keywords: tuple[str, ...] = ()
+    regex: str = ""
+    max_chars: int | None = None
+    reference: str = ""
+    min_similarity: float = 0.6
+
+    def __post_init__(self) -> None:
+        if self.regex:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise SpecError(f"The regex {self.regex!r} is not valid: {exc}.") from exc
+        if self.max_chars is not None and self.max_chars < 1:
+            raise SpecError("A maximum length must be at least 1 character.")
+        if not -1 <= self.min_similarity <= 1:
+            raise SpecError("A minimum similarity must lie between -1 and 1.")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.keywords or self.regex or self.max_chars or self.reference)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One check on one answer."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass
+class Verdict:
+    """All checks on one answer."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool | None:
+        """True when every check passed, None when nothing was checked."""
+        return all(o.passed for o in self.outcomes) if self.outcomes else None
+
+
+def parse_keywords(raw: str) -> tuple[str, ...]:
+    """Comma-separated keywords, blanks dropped."""
+    return tuple(word.strip() for word in (raw or "").split(",") if word.strip())
+
+
+def run_checks(answer: str, check: Check, similarity: Similarity | None = None) -> Verdict:
+    """Every check that `check` asks for, on `answer`."""
+    verdict = Verdict()
+    lowered = answer.lower()
+    if check.keywords:
+        missing = [k for k in check.keywords if k.lower() not in lowered]
+        verdict.outcomes.append(Outcome("keywords", not missing, f"missing: {', '.join(missing)}" if missing else "all found"))
+    if check.regex:
+        found = re.search(check.regex, answer, flags=re.IGNORECASE | re.MULTILINE) is not None
+        verdict.outcomes.append(Outcome("regex", found, "matches" if found else f"no match for {check.regex}"))
+    if check.max_chars:
+        within = len(answer) <= check.max_chars
+        verdict.outcomes.append(Outcome("max length", within, f"{len(answer)} of {check.max_chars} characters"))
+    if check.reference:
+        if similarity is None:
+            verdict.outcomes.append(Outcome("reference", False, "no embedding model chosen to compare with"))
+        else:
+            score = float(similarity(answer, check.reference))
+            verdict.outcomes.append(Outcome("reference", score >= check.min_similarity,
+                                            f"similarity {score:.2f} (needs {check.min_similarity:.2f})"))
+    return verdict
+
+
+def pass_rate(verdicts: list[Verdict]) -> float | None:
+    """Share of checked answers that passed every check; None when none was checked."""
+    checked = [v.passed for v in verdicts if v.passed is not None]
+    return sum(checked) / len(checked) if checked else None

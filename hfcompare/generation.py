@@ -1,0 +1,232 @@
+"""Run generation models: timing accounting, the generation cache, and concurrent comparisons."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable
+
+from hfcompare.backends import BackendError, GenerationParams, Usage, get_backend
+from hfcompare.embedding import where_measured
+from hfcompare.spec import ModelRef
+
+#: on_piece(model_ref, prompt_index, text_so_far)
+OnPiece = Callable[[ModelRef, int, str], None]
+
+
+@dataclass
+class Timings:
+    """What a streamed answer cost. Token counts come from the server when it reports them."""
+
+    latency_s: float
+    ttft_s: float | None
+    output_tokens: int | None
+    prompt_tokens: int | None
+    tokens_per_s: float | None
+    tokens_counted: str  # "reported" by the backend, or "pieces" (one streamed piece per token)
+
+
+def account(started: float, events: Iterable[tuple[float, str | Usage]], ended: float) -> tuple[str, Timings]:
+    """The text and timings of one stream from (timestamp, event) pairs.
+
+    Time to first token is the first non-empty piece's arrival. Tokens per second is the
+    decode rate after the first token: (output tokens - 1) / (end - first token), the figure
+    llama.cpp and most leaderboards report; None when fewer than two tokens arrived.
+    """
+    pieces: list[str] = []
+    first: float | None = None
+    usage: Usage | None = None
+    for stamp, event in events:
+        if isinstance(event, Usage):
+            usage = event
+        elif event:
+            pieces.append(event)
+            first = stamp if first is None else first
+    reported = usage is not None and usage.completion_tokens is not None
+    output = usage.completion_tokens if reported else (len(pieces) or None)
+    rate = None
+    if output and output > 1 and first is not None and ended > first:
+        rate = (output - 1) / (ended - first)
+    timings = Timings(
+        latency_s=ended - started,
+        ttft_s=None if first is None else first - started,
+        output_tokens=output,
+        prompt_tokens=usage.prompt_tokens if usage else None,
+        tokens_per_s=rate,
+        tokens_counted="reported" if reported else "pieces",
+    )
+    return "".join(pieces), timings
+
+
+@dataclass
+class GenerationResult:
+    """One model's answer to one prompt."""
+
+    ref: ModelRef
+    prompt_index: int
+    prompt: str
+    text: str = ""
+    timings: Timings | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    cached: bool = False
+    where: str = field(default_factory=where_measured)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_json(self) -> dict[str, Any]:
+        """The flat record the CLI prints and exports hold."""
+        t = self.timings
+        return {
+            "model": str(self.ref),
+            "prompt": self.prompt,
+            "text": self.text,
+            "latency_s": t.latency_s if t else None,
+            "ttft_s": t.ttft_s if t else None,
+            "output_tokens": t.output_tokens if t else None,
+            "prompt_tokens": t.prompt_tokens if t else None,
+            "tokens_per_s": t.tokens_per_s if t else None,
+            "cached": self.cached,
+            "where": self.where,
+            "error": self.error,
+        }
+
+
+def build_messages(prompt: str, system: str = "") -> list[dict[str, str]]:
+    """Chat messages for one prompt; the model's own chat template formats them."""
+    return ([{"role": "system", "content": system}] if system.strip() else []) + [{"role": "user", "content": prompt}]
+
+
+def cacheable(params: GenerationParams, allow_unseeded: bool = False) -> bool:
+    """Greedy or seeded generations repeat, so they may be served from the cache; sampled ones only on request."""
+    return params.temperature == 0 or params.seed is not None or allow_unseeded
+
+
+def generation_key(ref: ModelRef, fingerprint: str, messages: list[dict[str, str]], params: GenerationParams) -> str:
+    """The cache key: backend, model, weights fingerprint, the whole prompt and every parameter."""
+    payload = json.dumps([ref.backend, ref.model, fingerprint, messages, asdict(params)], sort_keys=True)
+    return "gen|" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def generate_one(
+    ref: ModelRef,
+    prompt: str,
+    params: GenerationParams,
+    system: str = "",
+    prompt_index: int = 0,
+    settings: Any = None,
+    cache: Any = None,
+    allow_unseeded_cache: bool = False,
+    on_piece: OnPiece | None = None,
+) -> GenerationResult:
+    """One streamed answer with its timings; errors land in the result, never raised."""
+    result = GenerationResult(ref=ref, prompt_index=prompt_index, prompt=prompt)
+    messages = build_messages(prompt, system)
+    try:
+        backend = get_backend(ref.backend, settings)
+        if not hasattr(backend, "stream"):
+            raise BackendError(f"The {ref.backend} backend does not generate text.")
+        fingerprint = backend.fingerprint(ref.model) if hasattr(backend, "fingerprint") else "default"
+        key = generation_key(ref, fingerprint, messages, params)
+        use_cache = cache is not None and cacheable(params, allow_unseeded_cache)
+        hit = cache.get(key) if use_cache else None
+        if hit is not None:
+            result.text, result.timings, result.where = hit["text"], Timings(**hit["timings"]), hit["where"]
+            result.cached = True
+            if on_piece:
+                on_piece(ref, prompt_index, result.text)
+            return result
+        if hasattr(backend, "load_generator"):
+            backend.load_generator(ref.model)
+        events: list[tuple[float, str | Usage]] = []
+        so_far = ""
+        started = time.perf_counter()
+        for event in backend.stream(ref.model, messages, params):
+            events.append((time.perf_counter(), event))
+            if on_piece and isinstance(event, str) and event:
+                so_far += event
+                on_piece(ref, prompt_index, so_far)
+        result.text, result.timings = account(started, events, time.perf_counter())
+        result.where = getattr(backend, "where_generated", None) or _where(ref)
+        if use_cache:
+            cache.set(key, {"text": result.text, "timings": asdict(result.timings), "where": result.where})
+    except BackendError as exc:
+        result.error, result.error_kind = str(exc), exc.kind
+    except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the comparison
+        result.error, result.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
+    return result
+
+
+def _where(ref: ModelRef) -> str:
+    if ref.backend in ("openai", "hf"):
+        return f"{ref.backend} server (its hardware)"
+    return f"{ref.backend} on {where_measured()}"
+
+
+def compare_generations(
+    prompts: list[str],
+    refs: list[ModelRef],
+    params: dict[ModelRef, GenerationParams] | GenerationParams,
+    system: str = "",
+    settings: dict[str, Any] | None = None,
+    cache: Any = None,
+    allow_unseeded_cache: bool = False,
+    on_piece: OnPiece | None = None,
+    on_done: Callable[[GenerationResult], None] | None = None,
+) -> list[GenerationResult]:
+    """Every model answers every prompt. Models run concurrently (one thread each), each model's
+    prompts in order, so the wall time approaches the slowest model's rather than the sum."""
+    settings = settings or {}
+    per_model = params if isinstance(params, dict) else {ref: params for ref in refs}
+
+    def run_model(ref: ModelRef) -> list[GenerationResult]:
+        results = []
+        for index, prompt in enumerate(prompts):
+            result = generate_one(ref, prompt, per_model.get(ref, GenerationParams()), system, index,
+                                  settings.get(ref.backend), cache, allow_unseeded_cache, on_piece)
+            results.append(result)
+            if on_done:
+                on_done(result)
+        return results
+
+    with ThreadPoolExecutor(max_workers=max(1, len(refs))) as pool:
+        per_ref = list(pool.map(run_model, refs))
+    return [result for results in per_ref for result in results]
+
+
+def generate(
+    prompt: str,
+    model: str,
+    backend: str = "local",
+    *,
+    system: str = "",
+    max_tokens: int = 256,
+    temperature: float = 0.0,
+    top_p: float = 1.0,
+    seed: int | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    provider: str | None = None,
+    cache: Any = None,
+) -> GenerationResult:
+    """One answer with its timings (`.text`, `.timings`); raises BackendError when the model fails.
+
+    `model` may be written `backend:model`; remote backends take `base_url`, `api_key`, `provider`.
+    Greedy (temperature 0) or seeded answers are served from the disk cache when seen before.
+    """
+    from hfcompare.cache import GenerationCache
+    from hfcompare.embedding import remote_settings
+
+    ref = ModelRef.parse(model, default_backend=backend)
+    params = GenerationParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p, seed=seed)
+    settings = remote_settings(ref.backend, base_url=base_url, api_key=api_key, provider=provider)
+    result = generate_one(ref, prompt, params, system, settings=settings,
+                          cache=cache if cache is not None else GenerationCache())
+    if not result.ok:
+        raise BackendError(result.error or f"{ref} failed")
+    return result

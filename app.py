@@ -9,7 +9,10 @@ from ui.sidebar import render_sidebar
 st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
 
 page = st.navigation(
-    [st.Page("pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True)]
+    [
+        st.Page("pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True),
+        st.Page("pages/generation.py", title="Generation", icon="💬", url_path="generation"),
+    ]
 )
 # Endpoints first: the page needs this session's remote settings when it runs.
 st.session_state[keys.ENDPOINT_SETTINGS] = render_endpoints()

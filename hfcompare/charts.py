@@ -103,3 +103,28 @@ def speed_chart(rows: list[dict]):
         yaxis=dict(autorange="reversed"),
     )
     return fig
+
+
+def latency_distribution(table):
+    """A box per model of its answers' latencies, every answer shown as a point."""
+    import plotly.express as px
+
+    data = table[table["error"] == ""]
+    fig = px.box(data, x="model", y="latency s", points="all", color="model", hover_data=["prompt #", "tokens/s"])
+    fig.update_layout(showlegend=False, height=380, margin=dict(l=10, r=10, t=30, b=10),
+                      yaxis_title="latency per answer (s, lower is faster)")
+    return fig
+
+
+def quality_against_speed(summary):
+    """Pass rate against median tokens/s, one point per model (up and right is better)."""
+    import plotly.express as px
+
+    data = summary.dropna(subset=["pass rate", "median tokens/s"])
+    fig = px.scatter(data, x="median tokens/s", y="pass rate", text="model", color="model",
+                     hover_data=["median latency s", "median ttft s"])
+    fig.update_traces(textposition="top center", marker=dict(size=14))
+    fig.update_layout(showlegend=False, height=380, margin=dict(l=10, r=10, t=30, b=10),
+                      yaxis=dict(range=[-0.05, 1.1], tickformat=".0%"),
+                      xaxis_title="median tokens/s (faster →)", yaxis_title="checks passed")
+    return fig

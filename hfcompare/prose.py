@@ -58,3 +58,33 @@ HF_URL_HELP = "A dedicated TEI or TGI server, or an Inference Endpoint URL. When
 BATCH_HELP = "Texts per embeddings request."
 CONCURRENCY_HELP = "Requests in flight at once, per model."
 TIMEOUT_HELP = "Seconds before one request is abandoned (then retried, up to 3 times)."
+
+GENERATION_TITLE = "Compare generation models"
+GENERATION_INTRO = (
+    "Pick two or more models, enter your prompts (or load the invoice-chatbot sample), and read the answers "
+    "side by side as they stream in, with latency, time to first token and tokens per second. Add checks per "
+    "prompt (keywords, a regex, a maximum length, a reference answer) to get pass rates."
+)
+PROMPTS_HELP = (
+    "One row per prompt. Checks are optional: **keywords** (comma-separated, all must appear), **regex** "
+    "(must match somewhere), **max chars**, and a **reference** answer compared by meaning with the embedding "
+    "model chosen below."
+)
+GEN_EMPTY_STATE = "Add prompts and press **Run**, or **Load sample** for the invoice-chatbot scenario."
+OVERRIDES_HELP = "Leave a cell empty to use the shared value above."
+ALLOW_CACHE_HELP = (
+    "Answers sampled with temperature > 0 and no seed differ on every run, so they are normally generated afresh. "
+    "Tick to reuse earlier ones anyway."
+)
+GEN_SPEED_CAPTION = (
+    "Local models were measured on {where}; models on servers run on the server's hardware, so their speeds "
+    "are not comparable with local ones. Models run concurrently: local models share this machine's CPU."
+)
+GEN_COLUMN_HELP = {
+    "median latency s": "Seconds from sending the prompt to the last token (median over prompts).",
+    "median ttft s": "Time to first token: how long a user waits before text starts to appear.",
+    "median tokens/s": "Decoding speed after the first token. Counted by the server when it reports usage.",
+    "pass rate": "Share of answers that passed every check of their prompt (answers without checks excluded).",
+    "errors": "Answers that failed; see the answer cells for the cause.",
+    "where": "Where the speed was measured.",
+}

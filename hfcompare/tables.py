@@ -68,3 +68,56 @@ def pairs_table(texts: list[str], matrices: dict[str, np.ndarray]) -> pd.DataFra
     for name, sim in matrices.items():
         frame[name] = np.round(sim[rows, cols].astype(float), 6)
     return frame
+
+
+def _median(values: list[float]) -> float | None:
+    values = [v for v in values if v is not None]
+    return float(np.median(values)) if values else None
+
+
+def generation_table(results: list, verdicts: dict, names: dict | None = None) -> pd.DataFrame:
+    """One row per (model, prompt): the answer, its timings and its checks."""
+    rows = []
+    for r in results:
+        t = r.timings
+        verdict = verdicts.get((r.ref, r.prompt_index))
+        rows.append(
+            {
+                "model": (names or {}).get(r.ref, str(r.ref)),
+                "prompt #": r.prompt_index + 1,
+                "prompt": r.prompt,
+                "answer": r.text if r.ok else "",
+                "latency s": None if t is None else round(t.latency_s, 3),
+                "ttft s": None if t is None or t.ttft_s is None else round(t.ttft_s, 3),
+                "output tokens": None if t is None else t.output_tokens,
+                "prompt tokens": None if t is None else t.prompt_tokens,
+                "tokens/s": None if t is None or t.tokens_per_s is None else round(t.tokens_per_s, 1),
+                "checks": None if verdict is None else verdict.passed,
+                "check details": "" if verdict is None else "; ".join(f"{o.name}: {o.detail}" for o in verdict.outcomes),
+                "cached": r.cached,
+                "where": r.where,
+                "error": r.error or "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def generation_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per model: answers, errors, median latency and time to first token, tokens/s, pass rate."""
+    rows = []
+    for model, group in table.groupby("model", sort=False):
+        ok = group[group["error"] == ""]
+        checked = ok["checks"].dropna()
+        rows.append(
+            {
+                "model": model,
+                "answers": len(ok),
+                "errors": int((group["error"] != "").sum()),
+                "median latency s": _median(ok["latency s"].dropna().tolist()),
+                "median ttft s": _median(ok["ttft s"].dropna().tolist()),
+                "median tokens/s": _median(ok["tokens/s"].dropna().tolist()),
+                "pass rate": float(checked.astype(bool).mean()) if len(checked) else None,
+                "where": ok["where"].iloc[0] if len(ok) else "",
+            }
+        )
+    return pd.DataFrame(rows)

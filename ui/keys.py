@@ -14,3 +14,16 @@ HF_PROVIDER = "endpoints_hf_provider"
 HF_URL = "endpoints_hf_url"
 ENDPOINT_SETTINGS = "endpoints_settings"
 ENDPOINT_MODELS = {"openai": "endpoints_openai_models", "hf": "endpoints_hf_models"}
+
+GEN_MODELS = "gen_models"
+GEN_PROMPTS = "gen_prompts"          # the prompts table the editor starts from
+GEN_EDITOR = "gen_prompts_editor"    # the editor's own state (dropped to reload the table)
+GEN_SYSTEM = "gen_system"
+GEN_MAX_TOKENS = "gen_max_tokens"
+GEN_TEMPERATURE = "gen_temperature"
+GEN_TOP_P = "gen_top_p"
+GEN_SEED = "gen_seed"
+GEN_OVERRIDES = "gen_overrides_editor"
+GEN_ALLOW_CACHE = "gen_allow_unseeded_cache"
+GEN_EMBEDDER = "gen_check_embedder"
+GEN_RESULTS = "gen_results"

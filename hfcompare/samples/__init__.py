@@ -13,3 +13,8 @@ _HERE = Path(__file__).parent
 def load_sample(name: str = "invoice_chatbot") -> dict:
     """A sample scenario: `name`, `description` and `texts`."""
     return json.loads((_HERE / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def sample_names() -> list[str]:
+    """The bundled scenarios, by file name."""
+    return sorted(path.stem for path in _HERE.glob("*.json"))

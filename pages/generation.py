@@ -1,0 +1,308 @@
+"""Generation page: prompts and checks, models side by side as they stream, speed and pass rates."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.backends import GenerationParams, available_models
+from hfcompare.cache import GenerationCache
+from hfcompare.checks import Check, parse_keywords
+from hfcompare.config import MAX_MODELS
+from hfcompare.generation import compare_generations, where_measured
+from hfcompare.samples import load_sample
+from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
+from ui import keys
+from ui.resources import embedding_cache
+
+MAX_PROMPTS = 50
+MAX_PROMPT_CHARS = 8_000
+PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
+NO_EMBEDDER = "(no reference checks)"
+
+
+@st.cache_resource(show_spinner=False)
+def _generation_cache(path: str) -> GenerationCache:
+    from pathlib import Path
+
+    return GenerationCache(Path(path))
+
+
+def generation_cache() -> GenerationCache:
+    from hfcompare.config import home
+
+    return _generation_cache(str(home() / "generations"))
+
+
+def _empty_prompts() -> pd.DataFrame:
+    return pd.DataFrame([{c: ("" if c != "max chars" else None) for c in PROMPT_COLUMNS}])
+
+
+def _load_sample() -> None:
+    sample = load_sample("invoice_chatbot_prompts")
+    rows = [{"prompt": p["prompt"], "keywords": p["keywords"], "regex": p["regex"],
+             "max chars": p["max_chars"], "reference": p["reference"]} for p in sample["prompts"]]
+    st.session_state[keys.GEN_PROMPTS] = pd.DataFrame(rows, columns=PROMPT_COLUMNS)
+    st.session_state.pop(keys.GEN_EDITOR, None)
+    st.session_state[keys.GEN_SYSTEM] = sample["system"]
+
+
+def render_models() -> list[str]:
+    offered = available_models("generation")
+    labels = {m.ref: m.label for m in offered}
+    for backend, state_key in keys.ENDPOINT_MODELS.items():
+        for model in st.session_state.get(state_key, []):
+            labels.setdefault(f"{backend}:{model}", f"{model} · {backend} server")
+    if keys.GEN_MODELS not in st.session_state:
+        st.session_state[keys.GEN_MODELS] = [m.ref for m in offered if m.offline]
+    st.multiselect("Models", options=list(labels), format_func=lambda ref: labels.get(ref, ref),
+                   accept_new_options=True, key=keys.GEN_MODELS, help=prose.MODELS_HELP,
+                   placeholder="Pick models, or type backend:model and press Enter")
+    return list(st.session_state[keys.GEN_MODELS])
+
+
+def render_prompts() -> pd.DataFrame:
+    base = st.session_state.get(keys.GEN_PROMPTS)
+    edited = st.data_editor(
+        base if base is not None else _empty_prompts(),
+        key=keys.GEN_EDITOR,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "prompt": st.column_config.TextColumn("prompt", width="large", required=True),
+            "keywords": st.column_config.TextColumn("keywords", help="Comma-separated; all must appear."),
+            "regex": st.column_config.TextColumn("regex", help="Must match somewhere (case-insensitive)."),
+            "max chars": st.column_config.NumberColumn("max chars", min_value=1, step=1),
+            "reference": st.column_config.TextColumn("reference", width="medium",
+                                                     help="A good answer; compared by meaning."),
+        },
+    )
+    st.caption(prose.PROMPTS_HELP)
+    return edited
+
+
+def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.DataFrame | None, bool, str]:
+    st.text_area("System prompt", key=keys.GEN_SYSTEM, height=70,
+                 placeholder="You are a helpful support assistant.")
+    a, b, c, d = st.columns(4)
+    max_tokens = a.number_input("Max new tokens", 1, 4096, 128, key=keys.GEN_MAX_TOKENS)
+    temperature = b.number_input("Temperature", 0.0, 2.0, 0.0, 0.1, key=keys.GEN_TEMPERATURE,
+                                 help="0 always picks the likeliest token: answers repeat and can be cached.")
+    top_p = c.number_input("Top-p", 0.01, 1.0, 1.0, 0.05, key=keys.GEN_TOP_P)
+    seed = d.number_input("Seed", 0, 2**31 - 1, value=None, key=keys.GEN_SEED, placeholder="none",
+                          help="Makes sampled answers repeatable where the backend supports it.")
+    shared = GenerationParams(int(max_tokens), float(temperature), float(top_p), None if seed is None else int(seed))
+    overrides = None
+    with st.expander("Per-model overrides"):
+        st.caption(prose.OVERRIDES_HELP)
+        if models:
+            blank = pd.DataFrame({"model": models, "max tokens": [None] * len(models),
+                                  "temperature": [None] * len(models), "top-p": [None] * len(models),
+                                  "seed": [None] * len(models)})
+            blank = blank.astype({"max tokens": "Int64", "temperature": "Float64", "top-p": "Float64", "seed": "Int64"})
+            overrides = st.data_editor(blank, key=f"{keys.GEN_OVERRIDES}_{'|'.join(models)}", hide_index=True,
+                                       disabled=["model"])
+        allow = st.checkbox("Reuse cached sampled answers", key=keys.GEN_ALLOW_CACHE, help=prose.ALLOW_CACHE_HELP)
+    embedders = [NO_EMBEDDER] + [m.ref for m in available_models("embeddings")]
+    default = next((i for i, ref in enumerate(embedders) if ref.startswith("local:")), 0)
+    embedder = st.selectbox("Embedding model for reference checks", embedders, index=default, key=keys.GEN_EMBEDDER)
+    return st.session_state.get(keys.GEN_SYSTEM, ""), shared, overrides, allow, embedder
+
+
+def _cell(value):
+    return None if value is None or pd.isna(value) else value
+
+
+def parse_inputs(chosen: list[str], table: pd.DataFrame, shared: GenerationParams, overrides: pd.DataFrame | None):
+    """Validated (refs, prompts, checks, params per ref); raises SpecError naming the row at fault."""
+    refs = validate_models([ModelRef.parse(choice) for choice in chosen])
+    prompts, checks = [], []
+    for number, row in enumerate(table.to_dict("records"), start=1):
+        prompt = str(_cell(row.get("prompt")) or "").strip()
+        if not prompt:
+            continue
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise SpecError(f"Prompt {number} is longer than {MAX_PROMPT_CHARS:,} characters.")
+        max_chars = _cell(row.get("max chars"))
+        try:
+            checks.append(Check(keywords=parse_keywords(str(_cell(row.get("keywords")) or "")),
+                                regex=str(_cell(row.get("regex")) or ""),
+                                max_chars=None if max_chars is None else int(max_chars),
+                                reference=str(_cell(row.get("reference")) or "").strip()))
+        except SpecError as exc:
+            raise SpecError(f"Prompt {number}: {exc}") from exc
+        prompts.append(prompt)
+    if not prompts:
+        raise SpecError("Enter at least one prompt, or load the sample.")
+    if len(prompts) > MAX_PROMPTS:
+        raise SpecError(f"{len(prompts)} prompts is more than the {MAX_PROMPTS} one run takes; split them.")
+    params = {ref: shared for ref in refs}
+    if overrides is not None:
+        for row in overrides.to_dict("records"):
+            ref = ModelRef.parse(row["model"])
+            params[ref] = shared.__class__(
+                max_tokens=int(_cell(row["max tokens"]) or shared.max_tokens),
+                temperature=float(shared.temperature if _cell(row["temperature"]) is None else row["temperature"]),
+                top_p=float(_cell(row["top-p"]) or shared.top_p),
+                seed=shared.seed if _cell(row["seed"]) is None else int(row["seed"]),
+            )
+    return refs, prompts, checks, params
+
+
+def run_streaming(refs, prompts, params, system, allow_cache) -> list:
+    """Run every model concurrently in a worker thread and stream the answers into the page."""
+    names = display_names(refs)
+    board = st.container()
+    bar = board.progress(0.0, text="Starting…")
+    slots = {}
+    for index, prompt in enumerate(prompts):
+        board.markdown(f"**{index + 1}. {prompt}**")
+        for column, ref in zip(board.columns(len(refs)), refs):
+            column.caption(names[ref])
+            slots[(ref, index)] = column.empty()
+    events: queue.Queue = queue.Queue()
+    finished: list = []
+    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+
+    def work() -> None:
+        try:
+            finished.extend(compare_generations(
+                prompts, refs, params, system, settings, generation_cache(), allow_cache,
+                on_piece=lambda ref, i, text: events.put(("piece", ref, i, text)),
+                on_done=lambda result: events.put(("done", result.ref, result.prompt_index, result)),
+            ))
+        finally:
+            events.put(("end", None, None, None))
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    total, done, latest, last_draw = len(refs) * len(prompts), 0, {}, 0.0
+    while True:
+        try:
+            kind, ref, index, payload = events.get(timeout=0.1)
+        except queue.Empty:
+            kind = None
+        if kind == "end":
+            break
+        if kind == "piece":
+            latest[(ref, index)] = payload
+        elif kind == "done":
+            done += 1
+            latest[(ref, index)] = payload.text if payload.ok else f"⚠️ {payload.error}"
+        if latest and (time.monotonic() - last_draw > 0.15 or kind == "done"):
+            for slot_key, text in latest.items():
+                slots[slot_key].markdown(text or "…")
+            latest, last_draw = {}, time.monotonic()
+            bar.progress(done / total, text=f"{done} of {total} answers")
+    worker.join()
+    board.empty()
+    return finished
+
+
+def verdicts_for(results, checks, embedder: str) -> dict:
+    from hfcompare.checks import run_checks
+    from hfcompare.embedding import embed_with_stats
+
+    similarity = None
+    if embedder == NO_EMBEDDER:  # the user switched reference checks off: skip them, do not fail them
+        checks = [replace(c, reference="") for c in checks]
+    elif any(c.reference for c in checks):
+        ref = ModelRef.parse(embedder)
+
+        def similarity(answer: str, reference: str) -> float:
+            result = embed_with_stats([answer, reference], ref, embedding_cache())
+            if not result.ok:
+                raise SpecError(f"The reference check's model failed: {result.error}")
+            return float(result.vectors[0] @ result.vectors[1])
+
+    verdicts = {}
+    for r in results:
+        if r.ok:
+            try:
+                verdicts[(r.ref, r.prompt_index)] = run_checks(r.text, checks[r.prompt_index], similarity)
+            except SpecError as exc:
+                st.warning(str(exc))
+                similarity = None
+                verdicts[(r.ref, r.prompt_index)] = run_checks(r.text, checks[r.prompt_index], None)
+    return verdicts
+
+
+def render_results(stored: dict) -> None:
+    from hfcompare import charts, tables
+
+    results, prompts, refs = stored["results"], stored["prompts"], stored["refs"]
+    names = display_names(refs)
+    table = tables.generation_table(results, stored["verdicts"], names)
+    summary = tables.generation_summary(table)
+    for failed_ref in {r.ref for r in results if not r.ok}:
+        first = next(r for r in results if r.ref == failed_ref and not r.ok)
+        st.error(f"**{failed_ref}** failed ({first.error_kind}): {first.error}", icon="⚠️")
+
+    st.subheader("Summary")
+    st.caption(prose.GEN_SPEED_CAPTION.format(where=where_measured()))
+    st.dataframe(summary, hide_index=True, column_config={
+        name: st.column_config.Column(name, help=text) for name, text in prose.GEN_COLUMN_HELP.items()
+    } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],
+                                                      min_value=0.0, max_value=1.0, format="percent")})
+    left, right = st.columns(2)
+    if (table["error"] == "").any():
+        left.plotly_chart(charts.latency_distribution(table), key="gen_latency")
+    if summary["pass rate"].notna().any() and summary["median tokens/s"].notna().any():
+        right.plotly_chart(charts.quality_against_speed(summary), key="gen_quality_speed")
+
+    st.subheader("Answers side by side")
+    by_key = {(r.ref, r.prompt_index): r for r in results}
+    for index, prompt in enumerate(prompts):
+        st.markdown(f"**{index + 1}. {prompt}**")
+        for column, ref in zip(st.columns(len(refs)), refs):
+            r = by_key.get((ref, index))
+            column.caption(names[ref])
+            if r is None or not r.ok:
+                column.error(r.error if r else "no answer", icon="⚠️")
+                continue
+            column.markdown(r.text or "*(empty answer)*")
+            t = r.timings
+            speed = f"{t.tokens_per_s:.1f} tok/s" if t.tokens_per_s else "tok/s n/a"
+            ttft = f"{t.ttft_s:.2f}s" if t.ttft_s is not None else "n/a"
+            column.caption(f"{t.latency_s:.2f}s · first token {ttft} · {t.output_tokens} tokens · {speed}"
+                           + (" · cached" if r.cached else ""))
+            verdict = stored["verdicts"].get((ref, index))
+            if verdict is not None and verdict.passed is not None:
+                marks = " · ".join(f"{'✅' if o.passed else '❌'} {o.name}: {o.detail}" for o in verdict.outcomes)
+                column.caption(marks)
+    st.download_button("Download answers (CSV)", table.to_csv(index=False), "generations.csv", "text/csv")
+    st.download_button("Download answers (JSON)", table.to_json(orient="records", indent=2), "generations.json",
+                       "application/json")
+
+
+st.title(prose.GENERATION_TITLE)
+st.caption(prose.GENERATION_INTRO)
+chosen = render_models()
+prompt_table = render_prompts()
+system, shared, overrides, allow_cache, embedder = render_parameters(chosen)
+left, right, _ = st.columns([1, 1, 4])
+left.button("Load sample", on_click=_load_sample, key="gen_load_sample",
+            help=load_sample("invoice_chatbot_prompts")["description"])
+run_pressed = right.button("Run", type="primary", key="gen_run")
+if run_pressed:
+    try:
+        refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides)
+    except SpecError as exc:
+        st.error(str(exc))
+    else:
+        results = run_streaming(refs, prompts, params, system, allow_cache)
+        with st.spinner("Checking answers…"):
+            verdicts = verdicts_for(results, checks, embedder)
+        st.session_state[keys.GEN_RESULTS] = {"results": results, "prompts": prompts, "refs": refs,
+                                              "verdicts": verdicts}
+stored = st.session_state.get(keys.GEN_RESULTS)
+if stored:
+    render_results(stored)
+elif not run_pressed:
+    st.info(prose.GEN_EMPTY_STATE)

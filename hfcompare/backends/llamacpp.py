@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from hfcompare.backends.base import GenerationParams, ModelLoadError, ModelUnavailableError, Usage
-from hfcompare.backends.gguf import BUNDLED_GGUF, bundled_gguf
+from hfcompare.backends.gguf import BUNDLED, bundled_gguf, installed
 from hfcompare.backends.hub import hub_reachable, unavailable_message
 
 _locks: dict[str, threading.Lock] = {}
@@ -18,19 +18,20 @@ _locks_guard = threading.Lock()
 
 def gguf_for(model: str) -> Path | None:
     """The GGUF file behind a model id: a bundled model's Hub id, or a path to a .gguf file."""
-    for package, (_, hub_id) in BUNDLED_GGUF.items():
-        if model == hub_id:
-            return bundled_gguf(package)
+    for bundled in BUNDLED:
+        if model == bundled.hub_id:
+            return bundled_gguf(bundled.package)
     path = Path(model).expanduser()
     return path if path.suffix == ".gguf" and path.exists() else None
 
 
-def bundled_generation_models() -> list[tuple[str, str]]:
-    """(Hub id, label) of each bundled GGUF model installed here."""
+def bundled_generation_models() -> list[tuple[str, str, str]]:
+    """(Hub id, label, description) of each bundled GGUF model installed here."""
     return [
-        (hub_id, f"{hub_id.rsplit('/', 1)[-1]} · llama.cpp (GGUF {file.split('.')[-2]})")
-        for package, (file, hub_id) in BUNDLED_GGUF.items()
-        if bundled_gguf(package) is not None
+        (m.hub_id, f"{m.hub_id.rsplit('/', 1)[-1]} · llama.cpp (GGUF {m.quantization})"
+         + (f" · {m.terms}" if m.terms else ""), f"Bundled GGUF file, run by llama.cpp on the CPU. {m.note}".strip())
+        for m in BUNDLED
+        if installed(m)
     ]
 
 
@@ -83,17 +84,35 @@ def stream_local(model: str, messages: list[dict[str, str]], params: GenerationP
             yield from _stream_transformers(engine, messages, params)
 
 
+PLAIN_STOP = ["\nQuestion:", "\nUser:"]
+
+
+def has_chat_template(llm) -> bool:
+    """True when the GGUF carries a chat template (base models such as gemma-3-270m do not)."""
+    return bool((getattr(llm, "metadata", None) or {}).get("tokenizer.chat_template"))
+
+
+def plain_prompt(messages: list[dict[str, str]]) -> str:
+    """A question-and-answer prompt for a base model without a chat template."""
+    system = "\n".join(m["content"] for m in messages if m["role"] == "system")
+    turns = "\n".join(
+        f"{'Question' if m['role'] == 'user' else 'Answer'}: {m['content']}" for m in messages if m["role"] != "system"
+    )
+    return (f"{system}\n\n" if system else "") + f"{turns}\nAnswer:"
+
+
 def _stream_llama(llm, messages, params: GenerationParams) -> Iterator[str | Usage]:
+    sampling = dict(max_tokens=params.max_tokens, temperature=params.temperature, top_p=params.top_p,
+                    seed=params.seed, stream=True)
+    if has_chat_template(llm):
+        chunks = llm.create_chat_completion(messages=messages, **sampling)
+        read = lambda chunk: chunk["choices"][0]["delta"].get("content")  # noqa: E731
+    else:
+        chunks = llm.create_completion(prompt=plain_prompt(messages), stop=PLAIN_STOP, **sampling)
+        read = lambda chunk: chunk["choices"][0].get("text")  # noqa: E731
     pieces = []
-    for chunk in llm.create_chat_completion(
-        messages=messages,
-        max_tokens=params.max_tokens,
-        temperature=params.temperature,
-        top_p=params.top_p,
-        seed=params.seed,
-        stream=True,
-    ):
-        piece = chunk["choices"][0]["delta"].get("content") if chunk.get("choices") else None
+    for chunk in chunks:
+        piece = read(chunk) if chunk.get("choices") else None
         if piece:
             pieces.append(piece)
             yield piece

@@ -103,6 +103,11 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
 
         if model == MINILM_ID and bundled_minilm_dir() is not None:
             return f"{MINILM_PACKAGE}=={package_version(MINILM_PACKAGE)}"
+        from hfcompare.backends.gguf import BUNDLED
+
+        bundled = next((m for m in BUNDLED if m.hub_id == model), None)
+        if bundled is not None:  # named by file and package, without assembling anything
+            return f"gguf:{bundled.file}:{package_version(bundled.package.replace('_', '-'))}"
         gguf = gguf_for(model)
         if gguf is not None:
             return f"gguf:{gguf.name}:{gguf.stat().st_size}"
@@ -124,8 +129,8 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
 
         models = [
             ModelInfo(id=hub_id, backend=self.name, task="generation", label=label, offline=True,
-                      description="Bundled GGUF file, run by llama.cpp on the CPU.")
-            for hub_id, label in bundled_generation_models()
+                      description=description)
+            for hub_id, label, description in bundled_generation_models()
         ]
         if bundled_minilm_dir() is None:
             return models

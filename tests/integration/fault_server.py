@@ -12,6 +12,7 @@ The requested model name (or, for TEI requests, the last path segment) picks the
   slow          answers after SLOW_S seconds (longer than the client's timeout)
   malformed     200 with a body that is not JSON
   wrong-count   200 with one vector too few
+  paced-N       streams max_tokens words, one every N ms (a remote model's pace, without using CPU)
 The server counts requests per model, refuses to serve more than MAX_REQUESTS in all, and
 stops itself after MAX_SECONDS.
 """
@@ -119,6 +120,8 @@ class FaultServer:
                     ]
                     body = {"object": "list", "data": data, "model": model, "usage": {"prompt_tokens": 1, "total_tokens": 1}}
                     self._send(200, json.dumps(body).encode())
+                elif request.get("stream") and model.startswith("paced-"):
+                    self._paced_stream(model, request)
                 elif request.get("stream"):
                     events = [
                         {"choices": [{"index": 0, "delta": {"role": "assistant", "content": word}}]}
@@ -141,6 +144,25 @@ class FaultServer:
                             "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
                             "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}}
                     self._send(200, json.dumps(body).encode())
+
+            def _paced_stream(self, model: str, request: dict) -> None:
+                """Stream max_tokens words, one every N milliseconds: a remote model's pace, without CPU."""
+                delay = int(model.split("-", 1)[1]) / 1000
+                count = int(request.get("max_tokens") or 16)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                for i in range(count):
+                    time.sleep(delay)
+                    event = {"id": "p", "object": "chat.completion.chunk", "created": 0, "model": model,
+                             "choices": [{"index": 0, "delta": {"content": f"w{i} "}}]}
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                usage = {"id": "p", "object": "chat.completion.chunk", "created": 0, "model": model, "choices": [],
+                         "usage": {"prompt_tokens": 5, "completion_tokens": count, "total_tokens": count + 5}}
+                self.wfile.write(f"data: {json.dumps(usage)}\n\ndata: [DONE]\n\n".encode())
+                self.wfile.flush()
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

@@ -1,0 +1,89 @@
+"""Generation speed: hfcompare's local engine against llama.cpp called directly, and concurrent
+models on servers against the slowest one alone.
+
+1. tokens/s of the bundled SmolLM2-135M-Instruct GGUF through `hfcompare.generation` against
+   llama-cpp-python called directly, same prompt and parameters (target: at least 0.9x);
+2. wall time of three models streaming from servers at once against the slowest alone
+   (target: at most 1.2x). The servers are the scripted test server's `paced-N` models, which
+   stream one token every N ms without using CPU: this measures hfcompare's concurrency, not
+   this machine's two cores.
+Run: .venv/bin/python benchmarks/generation.py [--repeats 5] [--max-tokens 128]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+PROMPT = "Explain in a few sentences how a small business should handle an overdue invoice."
+
+
+def direct_tokens_per_s(llm, max_tokens: int) -> float:
+    """llama-cpp-python directly: decode rate after the first token, as hfcompare measures it."""
+    started, first, pieces = time.perf_counter(), None, []
+    for chunk in llm.create_chat_completion(messages=[{"role": "user", "content": PROMPT}], max_tokens=max_tokens,
+                                            temperature=0.0, stream=True):
+        piece = chunk["choices"][0]["delta"].get("content")
+        if piece:
+            first = first or time.perf_counter()
+            pieces.append(piece)
+    ended = time.perf_counter()
+    tokens = len(llm.tokenize("".join(pieces).encode(), add_bos=False, special=True))
+    return (tokens - 1) / (ended - first)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--max-tokens", type=int, default=128)
+    args = parser.parse_args()
+
+    from llama_cpp import Llama
+
+    from hfcompare.backends import GenerationParams, RemoteSettings
+    from hfcompare.backends.gguf import bundled_gguf
+    from hfcompare.generation import compare_generations, generate_one
+    from hfcompare.spec import ModelRef
+    from tests.integration.fault_server import FaultServer
+
+    params = GenerationParams(max_tokens=args.max_tokens, temperature=0.0)
+    local = ModelRef("local", "HuggingFaceTB/SmolLM2-135M-Instruct")
+    direct_llm = Llama(model_path=str(bundled_gguf()), n_ctx=4096, n_threads=os.cpu_count(), verbose=False)
+    generate_one(local, "warm up", GenerationParams(max_tokens=8))
+    direct_tokens_per_s(direct_llm, 8)
+    ours, direct = [], []
+    for _ in range(args.repeats):  # interleaved, so drifts in machine load hit both sides alike
+        ours.append(generate_one(local, PROMPT, params).timings.tokens_per_s)
+        direct.append(direct_tokens_per_s(direct_llm, args.max_tokens))
+    o, d = statistics.median(ours), statistics.median(direct)
+
+    with FaultServer() as server:
+        settings = {"openai": RemoteSettings(base_url=server.url, timeout_s=60)}
+        remote = [ModelRef("openai", f"paced-{ms}") for ms in (10, 15, 20)]
+        prompts = ["first question", "second question", "third question"]
+        paced = GenerationParams(max_tokens=60)
+        started = time.perf_counter()
+        compare_generations(prompts, remote[-1:], paced, settings=settings)
+        alone = time.perf_counter() - started
+        started = time.perf_counter()
+        results = compare_generations(prompts, remote, paced, settings=settings)
+        together = time.perf_counter() - started
+        assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+
+    print(f"generation: CPU with {os.cpu_count()} cores, medians of {args.repeats} interleaved runs, "
+          f"{args.max_tokens} new tokens, temperature 0")
+    print(f"  llama-cpp-python directly (SmolLM2-135M Q4_1) : {d:7.1f} tokens/s")
+    print(f"  hfcompare local engine, same model and prompt  : {o:7.1f} tokens/s -> {o / d:.3f}x direct (target >= 0.9x)")
+    print(f"  3 models x 3 prompts on servers (paced 10/15/20 ms per token, 60 tokens):")
+    print(f"    slowest model alone  : {alone:6.2f} s")
+    print(f"    all three at once    : {together:6.2f} s -> {together / alone:.2f}x the slowest alone (target <= 1.2x)")
+
+
+if __name__ == "__main__":
+    main()

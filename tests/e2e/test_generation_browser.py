@@ -1,0 +1,33 @@
+"""A new user's generation comparison in a real browser: the sample on the two bundled models."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def test_sample_scenario_on_two_offline_models(app_url, page):
+    page.goto(f"{app_url}/generation")
+    page.get_by_role("heading", name="Compare generation models").wait_for()
+    chosen = page.locator('[data-testid="stMultiSelect"]').first.inner_text()
+    assert "SmolLM2-135M-Instruct" in chosen and "gemma-3-270m" in chosen
+    page.get_by_role("button", name="Load sample").click()
+    page.get_by_text("How do I create an invoice?").first.wait_for()
+    max_tokens = page.get_by_label("Max new tokens")
+    max_tokens.fill("40")
+    max_tokens.press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_role("heading", name="Answers side by side").wait_for(timeout=300_000)
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.wait_for_timeout(1500)
+    screenshot(page, "generation_sample")
+
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert body.count("first token") == 2 * 5, "timings under every answer of both models"
+    assert "✅" in body or "❌" in body, "checks ran"

@@ -169,11 +169,12 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
     events: queue.Queue = queue.Queue()
     finished: list = []
     settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    cache = generation_cache()  # resolved here: the worker thread must not call streamlit
 
     def work() -> None:
         try:
             finished.extend(compare_generations(
-                prompts, refs, params, system, settings, generation_cache(), allow_cache,
+                prompts, refs, params, system, settings, cache, allow_cache,
                 on_piece=lambda ref, i, text: events.put(("piece", ref, i, text)),
                 on_done=lambda result: events.put(("done", result.ref, result.prompt_index, result)),
             ))

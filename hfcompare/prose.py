@@ -88,3 +88,8 @@ GEN_COLUMN_HELP = {
     "errors": "Answers that failed; see the answer cells for the cause.",
     "where": "Where the speed was measured.",
 }
+GEN_MODELS_HELP = (
+    "Bundled models run offline on llama.cpp. Type `openai:<model>` for a model on an OpenAI-compatible server, "
+    "`hf:<model-id>` for Inference Providers or a TGI endpoint (set them up under Endpoints in the sidebar), or a "
+    "Hub id to run it with transformers when the Hub is reachable."
+)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from hfcompare import prose
-from hfcompare.backends import available_models
 from hfcompare.embedding import EmbeddingResult, compare_embeddings, where_measured
 from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from ui import keys
 from ui.resources import embedding_cache
+from ui.widgets import render_model_picker
 
 NEIGHBOURS_K = 5
 
@@ -21,22 +21,8 @@ def _load_sample() -> None:
 
 def render_inputs() -> tuple[list[str], str, bool]:
     """Model and text widgets; returns (chosen model refs as typed, raw texts, run pressed)."""
-    offered = available_models("embeddings")
-    labels = {m.ref: m.label for m in offered}
-    for backend, state_key in keys.ENDPOINT_MODELS.items():
-        for model in st.session_state.get(state_key, []):
-            labels.setdefault(f"{backend}:{model}", f"{model} · {backend} server")
-    if keys.EMB_MODELS not in st.session_state:
-        st.session_state[keys.EMB_MODELS] = [m.ref for m in offered if m.offline]
-    st.multiselect(
-        "Models",
-        options=list(labels),
-        format_func=lambda ref: labels.get(ref, ref),
-        accept_new_options=True,
-        key=keys.EMB_MODELS,
-        help=prose.MODELS_HELP + " " + prose.EXTRA_MODEL_HELP,
-        placeholder="Pick models, or type a Hub model id and press Enter",
-    )
+    chosen = render_model_picker("embeddings", keys.EMB_MODELS, prose.MODELS_HELP + " " + prose.EXTRA_MODEL_HELP,
+                                 "Pick models, or type a Hub model id and press Enter")
     st.text_area(
         "Texts, one per line",
         key=keys.EMB_TEXTS,
@@ -47,7 +33,7 @@ def render_inputs() -> tuple[list[str], str, bool]:
     left, right, _ = st.columns([1, 1, 4])
     left.button("Load sample", on_click=_load_sample, help=load_sample("invoice_chatbot")["description"])
     run = right.button("Run comparison", type="primary")
-    return list(st.session_state.get(keys.EMB_MODELS, [])), st.session_state.get(keys.EMB_TEXTS, ""), run
+    return chosen, st.session_state.get(keys.EMB_TEXTS, ""), run
 
 
 def run_comparison(chosen: list[str], raw_texts: str) -> None:

@@ -20,6 +20,7 @@ from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache
+from ui.widgets import render_model_picker
 
 MAX_PROMPTS = 50
 MAX_PROMPT_CHARS = 8_000
@@ -51,20 +52,6 @@ def _load_sample() -> None:
     st.session_state[keys.GEN_PROMPTS] = pd.DataFrame(rows, columns=PROMPT_COLUMNS)
     st.session_state.pop(keys.GEN_EDITOR, None)
     st.session_state[keys.GEN_SYSTEM] = sample["system"]
-
-
-def render_models() -> list[str]:
-    offered = available_models("generation")
-    labels = {m.ref: m.label for m in offered}
-    for backend, state_key in keys.ENDPOINT_MODELS.items():
-        for model in st.session_state.get(state_key, []):
-            labels.setdefault(f"{backend}:{model}", f"{model} · {backend} server")
-    if keys.GEN_MODELS not in st.session_state:
-        st.session_state[keys.GEN_MODELS] = [m.ref for m in offered if m.offline]
-    st.multiselect("Models", options=list(labels), format_func=lambda ref: labels.get(ref, ref),
-                   accept_new_options=True, key=keys.GEN_MODELS, help=prose.MODELS_HELP,
-                   placeholder="Pick models, or type backend:model and press Enter")
-    return list(st.session_state[keys.GEN_MODELS])
 
 
 def render_prompts() -> pd.DataFrame:
@@ -284,7 +271,8 @@ def render_results(stored: dict) -> None:
 
 st.title(prose.GENERATION_TITLE)
 st.caption(prose.GENERATION_INTRO)
-chosen = render_models()
+chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
+                             "Pick models, or type backend:model and press Enter")
 prompt_table = render_prompts()
 system, shared, overrides, allow_cache, embedder = render_parameters(chosen)
 left, right, _ = st.columns([1, 1, 4])

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from hfcompare.spec import SpecError
+from hfcompare.spec import SpecError, is_blank
 
 #: similarity(answer, reference) -> cosine in [-1, 1]
 Similarity = Callable[[str, str], float]
@@ -92,3 +92,40 @@ def pass_rate(verdicts: list[Verdict]) -> float | None:
     """Share of checked answers that passed every check; None when none was checked."""
     checked = [v.passed for v in verdicts if v.passed is not None]
     return sum(checked) / len(checked) if checked else None
+
+
+MAX_PROMPTS = 50
+MAX_PROMPT_CHARS = 8_000
+
+
+def _value(row: dict, name: str):
+    value = row.get(name)
+    return None if is_blank(value) else value
+
+
+def prompts_and_checks(rows: list[dict]) -> tuple[list[str], list[Check]]:
+    """Prompts and their checks from table rows (prompt, keywords, regex, max chars, reference).
+
+    Rows without a prompt are skipped; a bad row raises SpecError naming its number.
+    """
+    prompts, checks = [], []
+    for number, row in enumerate(rows, start=1):
+        prompt = str(_value(row, "prompt") or "").strip()
+        if not prompt:
+            continue
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise SpecError(f"Prompt {number} is longer than {MAX_PROMPT_CHARS:,} characters.")
+        max_chars = _value(row, "max chars")
+        try:
+            checks.append(Check(keywords=parse_keywords(str(_value(row, "keywords") or "")),
+                                regex=str(_value(row, "regex") or ""),
+                                max_chars=None if max_chars is None else int(max_chars),
+                                reference=str(_value(row, "reference") or "").strip()))
+        except (SpecError, ValueError, TypeError) as exc:
+            raise SpecError(f"Prompt {number}: {exc}") from exc
+        prompts.append(prompt)
+    if not prompts:
+        raise SpecError("Enter at least one prompt, or load the sample.")
+    if len(prompts) > MAX_PROMPTS:
+        raise SpecError(f"{len(prompts)} prompts is more than the {MAX_PROMPTS} one run takes; split them.")
+    return prompts, checks

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 
 from hfcompare.backends import BackendError, GenerationParams, Usage, get_backend
 from hfcompare.embedding import where_measured
-from hfcompare.spec import ModelRef
+from hfcompare.spec import ModelRef, is_blank
 
 #: on_piece(model_ref, prompt_index, text_so_far)
 OnPiece = Callable[[ModelRef, int, str], None]
@@ -95,6 +95,20 @@ class GenerationResult:
             "where": self.where,
             "error": self.error,
         }
+
+
+def params_with_overrides(shared: GenerationParams, overrides: dict[str, Any]) -> GenerationParams:
+    """`shared` with the per-model values that are set (None or NaN means "use the shared value")."""
+    def given(name: str):
+        value = overrides.get(name)
+        return None if is_blank(value) else value
+
+    return GenerationParams(
+        max_tokens=int(given("max tokens") or shared.max_tokens),
+        temperature=float(shared.temperature if given("temperature") is None else given("temperature")),
+        top_p=float(given("top-p") or shared.top_p),
+        seed=shared.seed if given("seed") is None else int(given("seed")),
+    )
 
 
 def build_messages(prompt: str, system: str = "") -> list[dict[str, str]]:

@@ -9,6 +9,15 @@ from hfcompare.config import MAX_CHARS_PER_TEXT, MAX_MODELS, MAX_TEXTS
 DEFAULT_BACKEND = "local"
 
 
+def is_blank(value: object) -> bool:
+    """True for an empty table cell: None, NaN, pandas' NA or an empty string."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, float):
+        return value != value
+    return isinstance(value, str) and not value.strip()
+
+
 class SpecError(ValueError):
     """Input that cannot be compared; the message says what to change."""
 

@@ -13,17 +13,14 @@ import streamlit as st
 from hfcompare import prose
 from hfcompare.backends import GenerationParams, available_models
 from hfcompare.cache import GenerationCache
-from hfcompare.checks import Check, parse_keywords
-from hfcompare.config import MAX_MODELS
-from hfcompare.generation import compare_generations, where_measured
+from hfcompare.checks import prompts_and_checks
+from hfcompare.generation import compare_generations, params_with_overrides, where_measured
 from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache
 from ui.widgets import render_model_picker
 
-MAX_PROMPTS = 50
-MAX_PROMPT_CHARS = 8_000
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
 
@@ -102,43 +99,13 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
     return st.session_state.get(keys.GEN_SYSTEM, ""), shared, overrides, allow, embedder
 
 
-def _cell(value):
-    return None if value is None or pd.isna(value) else value
-
-
 def parse_inputs(chosen: list[str], table: pd.DataFrame, shared: GenerationParams, overrides: pd.DataFrame | None):
     """Validated (refs, prompts, checks, params per ref); raises SpecError naming the row at fault."""
     refs = validate_models([ModelRef.parse(choice) for choice in chosen])
-    prompts, checks = [], []
-    for number, row in enumerate(table.to_dict("records"), start=1):
-        prompt = str(_cell(row.get("prompt")) or "").strip()
-        if not prompt:
-            continue
-        if len(prompt) > MAX_PROMPT_CHARS:
-            raise SpecError(f"Prompt {number} is longer than {MAX_PROMPT_CHARS:,} characters.")
-        max_chars = _cell(row.get("max chars"))
-        try:
-            checks.append(Check(keywords=parse_keywords(str(_cell(row.get("keywords")) or "")),
-                                regex=str(_cell(row.get("regex")) or ""),
-                                max_chars=None if max_chars is None else int(max_chars),
-                                reference=str(_cell(row.get("reference")) or "").strip()))
-        except SpecError as exc:
-            raise SpecError(f"Prompt {number}: {exc}") from exc
-        prompts.append(prompt)
-    if not prompts:
-        raise SpecError("Enter at least one prompt, or load the sample.")
-    if len(prompts) > MAX_PROMPTS:
-        raise SpecError(f"{len(prompts)} prompts is more than the {MAX_PROMPTS} one run takes; split them.")
+    prompts, checks = prompts_and_checks(table.to_dict("records"))
     params = {ref: shared for ref in refs}
-    if overrides is not None:
-        for row in overrides.to_dict("records"):
-            ref = ModelRef.parse(row["model"])
-            params[ref] = shared.__class__(
-                max_tokens=int(_cell(row["max tokens"]) or shared.max_tokens),
-                temperature=float(shared.temperature if _cell(row["temperature"]) is None else row["temperature"]),
-                top_p=float(_cell(row["top-p"]) or shared.top_p),
-                seed=shared.seed if _cell(row["seed"]) is None else int(row["seed"]),
-            )
+    for row in [] if overrides is None else overrides.to_dict("records"):
+        params[ModelRef.parse(row["model"])] = params_with_overrides(shared, row)
     return refs, prompts, checks, params
 
 

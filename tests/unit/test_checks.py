@@ -42,3 +42,35 @@ def test_no_check_means_no_verdict_and_pass_rate_skips_it():
 def test_bad_checks_are_clear_errors(kwargs, words):
     with pytest.raises(SpecError, match=words):
         Check(**kwargs)
+
+
+def test_prompt_rows_become_prompts_and_checks():
+    import pandas as pd
+
+    from hfcompare.checks import prompts_and_checks
+
+    table = pd.DataFrame([
+        {"prompt": "How do I create an invoice?", "keywords": "invoice, create", "regex": None, "max chars": 300.0,
+         "reference": ""},
+        {"prompt": "  ", "keywords": "", "regex": "", "max chars": float("nan"), "reference": None},
+        {"prompt": "Say yes", "keywords": None, "regex": "^yes", "max chars": pd.NA, "reference": "yes"},
+    ]).astype({"max chars": "Float64"})
+    prompts, checks = prompts_and_checks(table.to_dict("records"))
+    assert prompts == ["How do I create an invoice?", "Say yes"]
+    assert checks[0] == Check(keywords=("invoice", "create"), max_chars=300)
+    assert checks[1] == Check(regex="^yes", reference="yes")
+
+
+@pytest.mark.parametrize("rows, words", [
+    ([], "at least one prompt"),
+    ([{"prompt": ""}], "at least one prompt"),
+    ([{"prompt": "ok"}, {"prompt": "bad", "regex": "(x"}], "Prompt 2: The regex"),
+    ([{"prompt": "x" * 9000}], "longer than"),
+    ([{"prompt": f"p{i}"} for i in range(51)], "more than the 50"),
+    ([{"prompt": "ok", "max chars": "ten"}], "Prompt 1"),
+])
+def test_bad_prompt_rows_name_the_row(rows, words):
+    from hfcompare.checks import prompts_and_checks
+
+    with pytest.raises(SpecError, match=words):
+        prompts_and_checks(rows)

@@ -83,3 +83,14 @@ def test_per_model_parameters(fake_backend):
     results = compare_generations(["one two three four five"], [A, B],
                                   {A: GenerationParams(max_tokens=2), B: GenerationParams(max_tokens=50)})
     assert results[0].timings.output_tokens == 2 and results[1].timings.output_tokens == 7
+
+
+def test_per_model_overrides_take_set_values_only():
+    import pandas as pd
+
+    from hfcompare.generation import params_with_overrides
+
+    shared = GenerationParams(max_tokens=100, temperature=0.5, top_p=0.9, seed=None)
+    assert params_with_overrides(shared, {"max tokens": pd.NA, "temperature": float("nan")}) == shared
+    changed = params_with_overrides(shared, {"max tokens": 7, "temperature": 0.0, "top-p": 0.5, "seed": 3})
+    assert changed == GenerationParams(max_tokens=7, temperature=0.0, top_p=0.5, seed=3)

@@ -12,6 +12,7 @@ The requested model name (or, for TEI requests, the last path segment) picks the
   slow          answers after SLOW_S seconds (longer than the client's timeout)
   malformed     200 with a body that is not JSON
   wrong-count   200 with one vector too few
+  latency-N     answers properly after N ms (a distant server's round trip)
   paced-N       streams max_tokens words, one every N ms (a remote model's pace, without using CPU)
 The server counts requests per model, refuses to serve more than MAX_REQUESTS in all, and
 stops itself after MAX_SECONDS.
@@ -25,7 +26,7 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MAX_REQUESTS = 500
+MAX_REQUESTS = 20_000
 MAX_SECONDS = 300
 SLOW_S = 3.0
 DIM = 8
@@ -102,6 +103,8 @@ class FaultServer:
                 else:
                     if model == "slow":
                         time.sleep(SLOW_S)
+                    elif kind == "latency" and number.isdigit():
+                        time.sleep(int(number) / 1000)
                     self._ok(model, request)
 
             def _ok(self, model: str, request: dict) -> None:

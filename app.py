@@ -8,10 +8,12 @@ from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
 
+# The page files live in app_pages/, not pages/: Streamlit treats a pages/ folder as the old
+# multipage layout, and a first visit to /generation would then run that file without this router.
 page = st.navigation(
     [
-        st.Page("pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True),
-        st.Page("pages/generation.py", title="Generation", icon="💬", url_path="generation"),
+        st.Page("app_pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True),
+        st.Page("app_pages/generation.py", title="Generation", icon="💬", url_path="generation"),
     ]
 )
 # Endpoints first: the page needs this session's remote settings when it runs.

@@ -112,7 +112,8 @@ def parse_inputs(chosen: list[str], table: pd.DataFrame, shared: GenerationParam
 def run_streaming(refs, prompts, params, system, allow_cache) -> list:
     """Run every model concurrently in a worker thread and stream the answers into the page."""
     names = display_names(refs)
-    board = st.container()
+    holder = st.empty()  # replaced by the finished results when the run ends
+    board = holder.container()
     bar = board.progress(0.0, text="Starting…")
     slots = {}
     for index, prompt in enumerate(prompts):
@@ -156,7 +157,7 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
             latest, last_draw = {}, time.monotonic()
             bar.progress(done / total, text=f"{done} of {total} answers")
     worker.join()
-    board.empty()
+    holder.empty()
     return finished
 
 

@@ -30,8 +30,9 @@ AGREEMENT_CAPTION = (
     "**top-k overlap**: the share of each text's k nearest neighbours that both models pick."
 )
 SPEED_CAPTION = (
-    "Speeds were measured on {where}, through hfcompare's backends; speeds from other machines are not "
-    "comparable. *cold ms/text* counts only texts computed (not served from the cache)."
+    "Local models were measured on {where}, through hfcompare's backends; models on servers (`openai:`, `hf:`) "
+    "ran on the server's hardware and include the network. Speeds from other machines are not comparable. "
+    "*cold ms/text* counts only texts computed (not served from the cache)."
 )
 TIMING_COLUMN_HELP = {
     "dimensions": "Length of each embedding vector. Larger vectors cost more memory and storage per text.",

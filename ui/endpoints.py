@@ -30,14 +30,14 @@ def _test_connection(backend: str, settings: RemoteSettings) -> None:
 
 
 def _common_limits(prefix: str, base: RemoteSettings) -> dict:
-    left, middle, right = st.columns(3)
+    left, right = st.columns(2)
     return {
-        "batch_size": int(left.number_input("Batch", 1, 2048, base.batch_size, key=f"{prefix}_batch",
+        "batch_size": int(left.number_input("Batch size", 1, 2048, base.batch_size, key=f"{prefix}_batch",
                                             help=prose.BATCH_HELP)),
-        "concurrency": int(middle.number_input("Parallel", 1, 64, base.concurrency, key=f"{prefix}_parallel",
-                                               help=prose.CONCURRENCY_HELP)),
-        "timeout_s": float(right.number_input("Timeout s", 1.0, 600.0, float(base.timeout_s), key=f"{prefix}_timeout",
-                                              help=prose.TIMEOUT_HELP)),
+        "concurrency": int(right.number_input("In flight", 1, 64, base.concurrency, key=f"{prefix}_parallel",
+                                              help=prose.CONCURRENCY_HELP)),
+        "timeout_s": float(st.number_input("Timeout (seconds)", 1.0, 600.0, float(base.timeout_s),
+                                           key=f"{prefix}_timeout", help=prose.TIMEOUT_HELP)),
     }
 
 

@@ -63,3 +63,25 @@ def test_module_entry_point_runs():
     done = subprocess.run([sys.executable, "-m", "hfcompare", "models", "--json"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)
+
+
+def test_generate_json_has_the_documented_fields(capsys, fake_backend):
+    assert main(["generate", "--model", "fake:fake-a", "--prompt", "How do I create an invoice?", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert {"text", "latency_s", "ttft_s", "output_tokens", "tokens_per_s"} <= set(record)
+    assert record["text"] == "fake-a answers: How do I create an invoice?" and record["output_tokens"] == 8
+
+
+def test_generate_plain_prints_the_answer_then_timings(capsys, fake_backend):
+    assert main(["generate", "--model", "fake-b", "--backend", "fake", "--prompt", "hi", "--max-tokens", "2"]) == 0
+    printed = capsys.readouterr()
+    assert printed.out.strip() == "fake-b answers:" and "tokens/s" in printed.err
+
+
+def test_generate_bad_input_and_failures(capsys, fake_backend):
+    assert main(["generate", "--model", "fake:fake-a", "--prompt", "  "]) == 2
+    assert main(["generate", "--model", "fake:fake-a", "--prompt", "hi", "--max-tokens", "0"]) == 2
+    assert main(["generate", "--model", "nope:x", "--prompt", "hi"]) == 2
+    assert main(["generate", "--model", "fake:fake-broken", "--prompt", "hi"]) == 1
+    err = capsys.readouterr().err
+    assert "prompt is empty" in err and "--max-tokens" in err and "Valid backends" in err and "always fails" in err

@@ -12,30 +12,16 @@ import streamlit as st
 
 from hfcompare import prose
 from hfcompare.backends import GenerationParams, available_models
-from hfcompare.cache import GenerationCache
 from hfcompare.checks import prompts_and_checks
 from hfcompare.generation import compare_generations, params_with_overrides, where_measured
 from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
-from ui.resources import embedding_cache
+from ui.resources import embedding_cache, generation_cache
 from ui.widgets import render_model_picker
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
-
-
-@st.cache_resource(show_spinner=False)
-def _generation_cache(path: str) -> GenerationCache:
-    from pathlib import Path
-
-    return GenerationCache(Path(path))
-
-
-def generation_cache() -> GenerationCache:
-    from hfcompare.config import home
-
-    return _generation_cache(str(home() / "generations"))
 
 
 def _empty_prompts() -> pd.DataFrame:

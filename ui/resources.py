@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare.cache import EmbeddingCache
+from hfcompare.cache import EmbeddingCache, GenerationCache
 from hfcompare.config import home
 
 
@@ -18,3 +18,15 @@ def _cache_at(path: str) -> EmbeddingCache:
 def embedding_cache() -> EmbeddingCache:
     """The disk cache under the current HFCOMPARE_HOME."""
     return _cache_at(str(home() / "cache"))
+
+
+@st.cache_resource(show_spinner=False)
+def _generations_at(path: str) -> GenerationCache:
+    from pathlib import Path
+
+    return GenerationCache(Path(path))
+
+
+def generation_cache() -> GenerationCache:
+    """The cache of generated answers under the current HFCOMPARE_HOME."""
+    return _generations_at(str(home() / "generations"))

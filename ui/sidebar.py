@@ -6,11 +6,12 @@ import streamlit as st
 
 from hfcompare import prose
 from ui import keys
-from ui.resources import embedding_cache
+from ui.resources import embedding_cache, generation_cache
 
 
 def _clear_cache() -> None:
     embedding_cache().clear()
+    generation_cache().clear()
     st.session_state[keys.SIDEBAR_CLEARED] = True
 
 
@@ -19,7 +20,7 @@ def render_sidebar() -> None:
     cache = embedding_cache()
     with st.sidebar:
         st.subheader("Cache", help=prose.CACHE_HELP)
-        for warning in cache.warnings:
+        for warning in cache.warnings + generation_cache().warnings:
             st.warning(warning)
         stats = cache.stats()
         left, right = st.columns(2)
@@ -27,7 +28,8 @@ def render_sidebar() -> None:
         right.metric("Size", f"{stats.size_bytes / 1e6:.1f} MB")
         left.metric("Hits", f"{stats.hits:,}")
         right.metric("Misses", f"{stats.misses:,}")
-        st.caption(f"Stored in `{stats.path}`")
+        st.caption(f"Vectors above; {len(generation_cache()):,} generated answers cached too. "
+                   f"Stored under `{stats.path.rsplit('/', 1)[0]}`")
         st.button("Clear cache", on_click=_clear_cache, key="sidebar_clear_cache", width="stretch")
         if st.session_state.pop(keys.SIDEBAR_CLEARED, False):
             st.success("Cache cleared.")

@@ -110,8 +110,13 @@ def test_clear_cache_button(app):
     app.multiselect[0].set_value(FAKES)
     button(app, "Load sample").click().run()
     button(app, "Run comparison").click().run()
+    from hfcompare.cache import GenerationCache
+
+    GenerationCache().set("gen|x", {"text": "cached answer"})
     sidebar = AppTest.from_function(_sidebar_only, default_timeout=30).run()
     assert metric(sidebar, "Entries") != "0"
+    assert any("1 generated answers cached" in c.value for c in sidebar.caption)
     button(sidebar, "Clear cache").click().run()
     assert metric(sidebar, "Entries") == "0"
+    assert len(GenerationCache()) == 0
     assert any("cleared" in s.value for s in sidebar.success)

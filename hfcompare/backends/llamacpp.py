@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from functools import lru_cache
@@ -45,7 +46,10 @@ def _lock(model: str) -> threading.Lock:
 def _llama(path: str):
     from llama_cpp import Llama
 
-    return Llama(model_path=path, n_ctx=4096, n_threads=os.cpu_count() or 1, verbose=False)
+    llm = Llama(model_path=path, n_ctx=4096, n_threads=os.cpu_count() or 1, verbose=False)
+    # Free it before interpreter shutdown: llama-cpp-python's own __del__ then fails noisily
+    atexit.register(llm.close)
+    return llm
 
 
 @lru_cache(maxsize=2)

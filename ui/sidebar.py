@@ -28,7 +28,8 @@ def render_sidebar() -> None:
         right.metric("Size", f"{stats.size_bytes / 1e6:.1f} MB")
         left.metric("Hits", f"{stats.hits:,}")
         right.metric("Misses", f"{stats.misses:,}")
-        st.caption(f"Vectors above; {len(generation_cache()):,} generated answers cached too. "
+        answers = len(generation_cache())
+        st.caption(f"Vectors above; {answers:,} generated answer{'' if answers == 1 else 's'} cached too. "
                    f"Stored under `{stats.path.rsplit('/', 1)[0]}`")
         st.button("Clear cache", on_click=_clear_cache, key="sidebar_clear_cache", width="stretch")
         if st.session_state.pop(keys.SIDEBAR_CLEARED, False):

@@ -115,7 +115,7 @@ def test_clear_cache_button(app):
     GenerationCache().set("gen|x", {"text": "cached answer"})
     sidebar = AppTest.from_function(_sidebar_only, default_timeout=30).run()
     assert metric(sidebar, "Entries") != "0"
-    assert any("1 generated answers cached" in c.value for c in sidebar.caption)
+    assert any("1 generated answer cached" in c.value for c in sidebar.caption)
     button(sidebar, "Clear cache").click().run()
     assert metric(sidebar, "Entries") == "0"
     assert len(GenerationCache()) == 0

@@ -139,8 +139,9 @@ def remote_settings(backend: str, **overrides: Any) -> Any:
     """A remote backend's settings from the config file and environment with `overrides` applied
     (None values skipped); None for local backends or when nothing is overridden."""
     from hfcompare.backends import settings_from_environment
+    from hfcompare.backends.base import is_configurable
 
-    if backend not in ("openai", "hf") or not any(v is not None for v in overrides.values()):
+    if not is_configurable(backend) or not any(v is not None for v in overrides.values()):
         return None
     return settings_from_environment(backend).with_overrides(**overrides)
 

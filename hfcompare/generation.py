@@ -166,7 +166,7 @@ def generate_one(
                 so_far += event
                 on_piece(ref, prompt_index, so_far)
         result.text, result.timings = account(started, events, time.perf_counter())
-        result.where = getattr(backend, "where_generated", None) or _where(ref)
+        result.where = _where(ref, backend)
         if use_cache:
             cache.set(key, {"text": result.text, "timings": asdict(result.timings), "where": result.where})
     except BackendError as exc:
@@ -176,8 +176,8 @@ def generate_one(
     return result
 
 
-def _where(ref: ModelRef) -> str:
-    if ref.backend in ("openai", "hf"):
+def _where(ref: ModelRef, backend: Any) -> str:
+    if getattr(backend, "remote", False):
         return f"{ref.backend} server (its hardware)"
     return f"{ref.backend} on {where_measured()}"
 

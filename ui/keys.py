@@ -4,7 +4,6 @@ EMB_MODELS = "emb_models"
 EMB_TEXTS = "emb_texts"
 EMB_RESULTS = "emb_results"
 EMB_NEIGHBOUR_TEXT = "emb_neighbour_text"
-EMB_K = "emb_k"
 SIDEBAR_CLEARED = "sidebar_cache_cleared"
 
 OPENAI_URL = "endpoints_openai_url"

@@ -166,6 +166,8 @@ class GenerationBackend(ABC):
 
     name: ClassVar[str] = ""
     supports_streaming: ClassVar[bool] = True
+    #: True when the model runs on a server, so speeds are the server's, not this machine's.
+    remote: ClassVar[bool] = False
 
     @abstractmethod
     def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
@@ -206,6 +208,11 @@ def unregister_backend(name: str) -> None:
     _FACTORIES.pop(name, None)
     _INSTANCES.pop(name, None)
     _CONFIGURABLE.discard(name)
+
+
+def is_configurable(name: str) -> bool:
+    """True when the backend takes settings (a server address, keys, limits)."""
+    return name in _CONFIGURABLE
 
 
 def backend_names() -> list[str]:

@@ -69,7 +69,7 @@ def public_url(url: str) -> str:
 
 
 def redact(text: str, secrets: list[str | None]) -> str:
-    """`text` with every secret (and anything after `Bearer `) replaced by ***."""
+    """`text` with every secret (of at least 4 characters) replaced by ***."""
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
@@ -291,6 +291,8 @@ class RemoteBackend(EmbeddingBackend, GenerationBackend):
 
     Subclasses implement `_embed_one_batch` (one request) and `stream` (a chat completion).
     """
+
+    remote = True
 
     def __init__(self, settings: RemoteSettings | None = None):
         self.settings = settings or settings_from_environment(self.name)

@@ -12,6 +12,7 @@ st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
 # multipage layout, and a first visit to /generation would then run that file without this router.
 page = st.navigation(
     [
+        st.Page("app_pages/discover.py", title="Discover", icon="🔎", url_path="discover"),
         st.Page("app_pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True),
         st.Page("app_pages/generation.py", title="Generation", icon="💬", url_path="generation"),
     ]

@@ -128,3 +128,20 @@ def quality_against_speed(summary):
                       yaxis=dict(range=[-0.05, 1.1], tickformat=".0%"),
                       xaxis_title="median tokens/s (faster →)", yaxis_title="checks passed")
     return fig
+
+
+def score_against_size(frame, score: str, score_label: str):
+    """Published score against parameter count (log scale), one point per model, as on the MTEB
+    leaderboard. Models missing either figure are left out; the caller says how many."""
+    import plotly.express as px
+
+    data = frame.dropna(subset=[score, "parameters"]).copy()
+    data["parameters (M)"] = data["parameters"].astype(float) / 1e6
+    data["name"] = data["id"].str.split("/").str[-1]
+    fig = px.scatter(data, x="parameters (M)", y=score, text="name", log_x=True,
+                     hover_data={"id": True, "name": False, "license": True})
+    fig.update_traces(textposition="top center", marker=dict(size=12), cliponaxis=False)
+    fig.update_layout(height=420, margin=dict(l=10, r=40, t=30, b=10),
+                      xaxis_title="parameters, millions (log scale; left is smaller and cheaper)",
+                      yaxis_title=f"{score_label} (higher is better)")
+    return fig

@@ -1,4 +1,4 @@
-"""The command line: `python -m hfcompare models|embed ...`."""
+"""The command line: `python -m hfcompare models|catalog|embed|generate ...`."""
 
 from __future__ import annotations
 
@@ -69,6 +69,36 @@ def cmd_models(args: argparse.Namespace) -> int:
         print(f"{m.ref.ljust(width)}  {m.task:<10}  {'yes' if m.offline else 'no':<7}  {m.label}")
     print("\nAny other Hub id works as local:<id> when the Hub is reachable.")
     return 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from hfcompare.catalog import FIELDS, CatalogError, catalog_json, load_catalog
+
+    try:
+        catalog = load_catalog()
+    except CatalogError as exc:
+        return _fail(str(exc), EXIT_MODEL_FAILED)
+    if args.json:
+        print(json.dumps(catalog_json(args.task), indent=2))
+        return 0
+    entries = catalog.for_task(args.task)
+    shown = ["parameters", "dimensions", "context_length", "mteb_average", "leaderboard_average", "license"]
+    width = max(len(e.id) for e in entries)
+    print(f"{'MODEL'.ljust(width)}  {'TASK':<10}  " + "  ".join(f"{FIELDS[n][0]:>15}" for n in shown))
+    for entry in entries:
+        cells = [_cell(entry.value(name)) for name in shown]
+        print(f"{entry.id.ljust(width)}  {entry.task:<10}  " + "  ".join(f"{c:>15}" for c in cells))
+    print(f"\nBundled catalog snapshot of {catalog.snapshot_date}; '-' is unknown. "
+          "Sources and quotes: --json.")
+    return 0
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1_000_000:
+        return f"{value / 1e9:.2f}B" if value >= 1e9 else f"{value / 1e6:.1f}M"
+    return str(value)
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
@@ -171,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--backend", choices=["openai"], help="list the models a server offers instead")
     add_remote_flags(models)
     models.set_defaults(func=cmd_models)
+
+    catalog = sub.add_parser("catalog", help="list the bundled catalog: published figures with their sources")
+    catalog.add_argument("--task", choices=["embeddings", "generation"], default=None)
+    catalog.add_argument("--json", action="store_true",
+                         help="print a JSON list: id, task, and each figure with its value and source")
+    catalog.set_defaults(func=cmd_catalog)
 
     embed = sub.add_parser("embed", help="embed a file of texts (one per line) into a .npy array")
     embed.add_argument("--model", required=True, help="model id, or backend:model-id")

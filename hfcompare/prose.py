@@ -94,3 +94,35 @@ GEN_MODELS_HELP = (
     "`hf:<model-id>` for Inference Providers or a TGI endpoint (set them up under Endpoints in the sidebar), or a "
     "Hub id to run it with transformers when the Hub is reachable."
 )
+
+DISCOVER_TITLE = "Discover models"
+DISCOVER_INTRO = (
+    "Find candidates, see what is published about them and where each figure comes from, then add them "
+    "to a comparison. Published scores come from each model's own sources; a figure nobody could verify "
+    "shows as empty. Click a column header to sort; tick rows to choose models."
+)
+DISCOVER_ONLINE = "Live: downloads (last 30 days), likes and search results come from the Hub at {endpoint}."
+DISCOVER_OFFLINE = (
+    "Offline: the Hub ({endpoint}) cannot be reached, so this is the bundled catalog snapshot of "
+    "{date}. Downloads, likes, model cards and Hub search need the Hub."
+)
+DISCOVER_SEARCH_HELP = (
+    "Part of a model id, such as `bge` or `qwen`. Online this searches the whole Hub (most downloaded first) "
+    "as well as the catalog; offline only the catalog."
+)
+DISCOVER_SIZE_HELP = "Keep models whose parameter count lies in this range. Models of unknown size are hidden once you narrow it."
+DISCOVER_BACKEND_HELP = (
+    "Where the added models will run. `local` downloads the model from the Hub and runs it on this machine "
+    "(bundled models work offline); `hf` uses Hugging Face Inference Providers or your endpoint; `openai` "
+    "your OpenAI-compatible server (set them up under Endpoints in the sidebar)."
+)
+DISCOVER_BADGES = "Badges follow the brief: **community approved** at 100+ likes, **widely used** at 1M+ downloads in 30 days."
+DISCOVER_SCATTER_CAPTION = (
+    "Published score against size, one point per model. Up and to the left is better value. Scores from "
+    "different benchmarks or versions are coloured apart: they are not comparable with each other."
+)
+DISCOVER_SOURCES_CAPTION = (
+    "Each figure with the document it was read from, that document's date, the date it was checked, and "
+    "the sentence that states it."
+)
+DISCOVER_NO_LIVE = "Live Hub metadata (downloads, likes, eval results, the model card) needs the Hub, which cannot be reached."

@@ -26,3 +26,19 @@ GEN_OVERRIDES = "gen_overrides_editor"
 GEN_ALLOW_CACHE = "gen_allow_unseeded_cache"
 GEN_EMBEDDER = "gen_check_embedder"
 GEN_RESULTS = "gen_results"
+
+DISC_TASK = "disc_task"
+DISC_QUERY = "disc_query"
+DISC_SIZE = "disc_size"
+DISC_LANGUAGES = "disc_languages"
+DISC_LICENSES = "disc_licenses"
+DISC_OPEN_ONLY = "disc_open_only"
+DISC_TABLE = "disc_table"
+DISC_SHOWN_IDS = "disc_shown_ids"    # the ids in the table, in row order, for its selection callback
+DISC_PICKS = "disc_picks"
+DISC_DETAIL = "disc_detail"
+#: Models the Discover page added, waiting for the comparison page of their task to pick them up.
+DISC_PENDING = {"embeddings": "disc_pending_embeddings", "generation": "disc_pending_generation"}
+#: A copy of each model picker's choice that survives visits to other pages (Streamlit drops the
+#: state of widgets a run does not draw).
+KEPT_SUFFIX = "__kept"

@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from hfcompare.backends import available_models
 from ui import keys
 
 
+def restore(key: str, default: Any = None) -> None:
+    """Give widget `key` back the value it had when its page was last drawn.
+
+    Streamlit forgets the state of widgets a run does not draw, so a visit to another page would
+    reset them; call this before drawing the widget and `remember(key)` after.
+    """
+    if key not in st.session_state:
+        kept = st.session_state.get(key + keys.KEPT_SUFFIX)
+        if kept is not None:
+            st.session_state[key] = kept
+        elif default is not None:
+            st.session_state[key] = default
+
+
+def remember(key: str) -> None:
+    """Keep a copy of widget `key`'s value that outlives visits to other pages."""
+    if key in st.session_state:
+        st.session_state[key + keys.KEPT_SUFFIX] = st.session_state[key]
+
+
 def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -> list[str]:
     """A multiselect of the models for `task`: the bundled ones (chosen at first), those a server
-    listed in the Endpoints panel, and any `backend:model` the user types. Returns the choices."""
+    listed in the Endpoints panel, those added on the Discover page, and any `backend:model` the
+    user types. Returns the choices."""
     offered = available_models(task)
     labels = {m.ref: m.label for m in offered}
     for backend, state_key in keys.ENDPOINT_MODELS.items():
         for model in st.session_state.get(state_key, []):
             labels.setdefault(f"{backend}:{model}", f"{model} · {backend} server")
-    if key not in st.session_state:
-        st.session_state[key] = [m.ref for m in offered if m.offline]
+    restore(key, [m.ref for m in offered if m.offline])
+    pending = st.session_state.pop(keys.DISC_PENDING[task], [])
+    if pending:
+        st.session_state[key] = list(dict.fromkeys([*st.session_state[key], *pending]))
+    for ref in st.session_state[key]:
+        labels.setdefault(ref, ref)
     st.multiselect("Models", options=list(labels), format_func=lambda ref: labels.get(ref, ref),
                    accept_new_options=True, key=key, help=help_text, placeholder=placeholder)
+    remember(key)
     return list(st.session_state.get(key, []))

@@ -10,7 +10,7 @@ import os
 import time
 
 _PROBE_TTL_S = 60.0
-_last_probe: tuple[float, bool] | None = None
+_last_probes: dict[str, tuple[float, bool]] = {}
 
 
 def hub_endpoint() -> str:
@@ -25,20 +25,21 @@ def hub_offline_forced() -> bool:
 
 def hub_reachable(timeout_s: float = 3.0) -> bool:
     """True when the Hub answers any HTTP request within `timeout_s`."""
-    global _last_probe
     if hub_offline_forced():
         return False
+    endpoint = hub_endpoint()
     now = time.monotonic()
-    if _last_probe is not None and now - _last_probe[0] < _PROBE_TTL_S:
-        return _last_probe[1]
+    last = _last_probes.get(endpoint)
+    if last is not None and now - last[0] < _PROBE_TTL_S:
+        return last[1]
     import requests
 
     try:
-        requests.head(hub_endpoint() + "/api/models", timeout=timeout_s)
+        requests.head(endpoint + "/api/models", timeout=timeout_s)
         reachable = True
     except requests.RequestException:
         reachable = False
-    _last_probe = (now, reachable)
+    _last_probes[endpoint] = (now, reachable)
     return reachable
 
 

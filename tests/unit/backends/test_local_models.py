@@ -70,6 +70,6 @@ def test_hub_probe_reports_unreachable_endpoint(monkeypatch):
         port = sock.getsockname()[1]
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.setattr(hub, "_last_probe", None)
+    monkeypatch.setattr(hub, "_last_probes", {})
     assert hub.hub_reachable(timeout_s=2) is False
-    monkeypatch.setattr(hub, "_last_probe", None)
+    monkeypatch.setattr(hub, "_last_probes", {})

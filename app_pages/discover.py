@@ -1,0 +1,264 @@
+"""Discover page: search the catalog (and the Hub when online), filter, compare published figures
+with their sources, and add models to a comparison."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.backends.hub import hub_endpoint, hub_reachable
+from hfcompare.catalog import FIELDS, CatalogEntry, load_catalog
+from hfcompare.discovery import SCORE_FIELD, Filters, apply_filters, candidate_rows, option_values, size_bounds_m
+from hfcompare.hub_metadata import HubModel, HubUnavailable, community_badges, model_metadata, search_hub
+from ui import keys
+
+TASK_LABELS = {"embeddings": "Embedding models", "generation": "Generation models"}
+#: Size stops for the range slider, in millions of parameters.
+SIZE_STOPS_M = [10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 1_000_000]
+COMPARE_PAGES = {"embeddings": "app_pages/embeddings.py", "generation": "app_pages/generation.py"}
+BACKENDS = ("local", "hf", "openai")
+LARGEST_LOCAL_GENERATOR = 2e9   # parameters; larger generation models default to a server backend
+
+
+def _size_label(millions: float) -> str:
+    return f"{millions / 1000:g}B" if millions >= 1000 else f"{millions:g}M"
+
+
+def _column_config(task: str) -> dict:
+    number = st.column_config.NumberColumn
+    cfg = {name: number(label, help=help_text, format="compact")
+           for name, (label, help_text) in FIELDS.items() if name in ("parameters", "dimensions",
+                                                                     "max_seq_length", "context_length")}
+    cfg.update({
+        "id": st.column_config.TextColumn("Model", help="The model's id on the Hugging Face Hub.", pinned=True),
+        "languages": st.column_config.ListColumn(FIELDS["languages"][0], help=FIELDS["languages"][1]),
+        "multilingual": st.column_config.CheckboxColumn(FIELDS["multilingual"][0], help=FIELDS["multilingual"][1]),
+        "license": st.column_config.TextColumn(FIELDS["license"][0], help=FIELDS["license"][1]),
+        "open_weights": st.column_config.CheckboxColumn(FIELDS["open_weights"][0], help=FIELDS["open_weights"][1]),
+        "fine_tunable": st.column_config.CheckboxColumn(FIELDS["fine_tunable"][0], help=FIELDS["fine_tunable"][1]),
+        "downloads": number("Downloads (30 d)", help="Downloads in the last 30 days, from the Hub (live only).",
+                            format="compact"),
+        "likes": number("Likes", help="Likes on the Hub (live only).", format="compact"),
+        "badges": st.column_config.TextColumn("Community", help=prose.DISCOVER_BADGES),
+        "in_catalog": st.column_config.CheckboxColumn("In catalog", help="Published figures with sources are "
+                                                      "bundled for this model."),
+        "sources": number("Sources", help="How many documents its figures come from (see the detail view)."),
+    })
+    for name in ("mteb_average", "mteb_retrieval", "leaderboard_average"):
+        cfg[name] = number(FIELDS[name][0], help=FIELDS[name][1], format="%.2f")
+    return cfg
+
+
+def _visible_columns(task: str) -> list[str]:
+    shared = ["id", "parameters"]
+    if task == "embeddings":
+        specific = ["dimensions", "max_seq_length", "mteb_average", "mteb_retrieval"]
+    else:
+        specific = ["context_length", "leaderboard_average", "fine_tunable"]
+    return [*shared, *specific, "languages", "multilingual", "license", "open_weights", "downloads", "likes",
+            "badges", "in_catalog", "sources"]
+
+
+def _live_rows(entries: list[CatalogEntry], query: str, task: str) -> tuple[dict[str, HubModel], list[HubModel]]:
+    """Hub counts for the catalog models, and Hub search results; empty when the Hub fails."""
+    live: dict[str, HubModel] = {}
+    found: list[HubModel] = []
+    with st.spinner("Asking the Hub…"):
+        try:
+            found = search_hub(query, task)
+        except HubUnavailable as exc:
+            st.warning(f"Hub search failed; showing the catalog only. {exc}")
+        for entry in entries:
+            try:
+                live[entry.id] = model_metadata(entry.id)
+            except HubUnavailable:
+                continue
+    return live, found
+
+
+def render_filters(frame) -> Filters:
+    """The filter widgets, in one row; returns what they say."""
+    size_col, lang_col, lic_col, open_col = st.columns([3, 2, 2, 1])
+    bounds = size_bounds_m(frame)
+    size_range = None
+    if bounds:
+        chosen = size_col.select_slider("Size (parameters)", options=SIZE_STOPS_M, key=keys.DISC_SIZE,
+                                        value=(SIZE_STOPS_M[0], SIZE_STOPS_M[-1]), format_func=_size_label,
+                                        help=prose.DISCOVER_SIZE_HELP)
+        if tuple(chosen) != (SIZE_STOPS_M[0], SIZE_STOPS_M[-1]):
+            size_range = (float(chosen[0]), float(chosen[1]))
+    languages = lang_col.multiselect("Languages", option_values(frame, "languages"), key=keys.DISC_LANGUAGES,
+                                     help="Keep models whose card lists any of these languages.")
+    licenses = lic_col.multiselect("License", option_values(frame, "license"), key=keys.DISC_LICENSES,
+                                   help="Keep models under any of these licenses.")
+    open_col.write("")
+    open_only = open_col.toggle("Open weights only", key=keys.DISC_OPEN_ONLY,
+                                help="Hide models whose weights cannot be downloaded.")
+    return Filters(query=st.session_state.get(keys.DISC_QUERY, ""), size_range_m=size_range,
+                   languages=languages, licenses=licenses, open_weights_only=open_only)
+
+
+def _sync_picks_from_table() -> None:
+    rows = st.session_state[keys.DISC_TABLE]["selection"]["rows"]
+    shown = st.session_state.get(keys.DISC_SHOWN_IDS, [])
+    st.session_state[keys.DISC_PICKS] = [shown[i] for i in rows if i < len(shown)]
+
+
+def _default_backend(model_id: str, task: str, frame) -> str:
+    from hfcompare.backends import available_models
+
+    if any(m.id == model_id and m.offline for m in available_models(task)):
+        return "local"
+    size = frame.loc[frame["id"] == model_id, "parameters"].dropna()
+    if task == "generation" and (size.empty or float(size.iloc[0]) > LARGEST_LOCAL_GENERATOR):
+        return "hf"
+    return "local"
+
+
+def render_add(task: str, frame) -> None:
+    """Choose models (ticked rows or this list), where they run, and hand them to the comparison page."""
+    st.subheader("Add to comparison")
+    options = list(dict.fromkeys([*frame["id"], *st.session_state.get(keys.DISC_PICKS, [])]))
+    picks = st.multiselect("Models to add", options, key=keys.DISC_PICKS,
+                           help="Tick rows in the table above, or choose here.")
+    backend_options = list(BACKENDS)
+    default = _default_backend(picks[0], task, frame) if picks else "local"
+    # no key: the widget starts afresh (at the sensible default) when the first pick changes its default
+    backend = st.selectbox("Run with", backend_options, index=backend_options.index(default),
+                           help=prose.DISCOVER_BACKEND_HELP)
+    page_name = "Embeddings" if task == "embeddings" else "Generation"
+    if st.button(f"Add to the {page_name} comparison", type="primary", disabled=not picks):
+        refs = [f"{backend}:{model_id}" for model_id in picks]
+        pending = st.session_state.setdefault(keys.DISC_PENDING[task], [])
+        pending.extend(r for r in refs if r not in pending)
+        kept = st.session_state.get((keys.EMB_MODELS if task == "embeddings" else keys.GEN_MODELS)
+                                    + keys.KEPT_SUFFIX, [])
+        st.success(f"Added {', '.join(refs)}. " + ("(some were already chosen) " if set(refs) & set(kept) else ""))
+        st.page_link(COMPARE_PAGES[task], label=f"Open the {page_name} page", icon="➡️")
+
+
+def _strip_images(markdown: str) -> str:
+    """Card text with images removed, so showing it fetches nothing from elsewhere."""
+    return re.sub(r"!\[[^\]]*\]\([^)]*\)", "", re.sub(r"<img[^>]*>", "", markdown))
+
+
+def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bool) -> None:
+    """One model: its figures with sources, live Hub metadata and the card's limitations section."""
+    st.subheader("Model details")
+    ids = list(frame["id"])
+    picks = [p for p in st.session_state.get(keys.DISC_PICKS, []) if p in ids]
+    if not ids:
+        return
+    if st.session_state.get(keys.DISC_DETAIL) not in ids:
+        st.session_state[keys.DISC_DETAIL] = picks[0] if picks else ids[0]
+    model_id = st.selectbox("Model", ids, key=keys.DISC_DETAIL, help="The model to show in detail.")
+    st.markdown(f"[{model_id} on the Hugging Face Hub]({hub_endpoint()}/{model_id})")
+    entry = entries.get(model_id)
+    if entry:
+        rows = [{"figure": FIELDS[name][0], "value": _shown(fig.value), "benchmark": fig.benchmark,
+                 "source": fig.source.url, "document": fig.source.title, "published": fig.source.published,
+                 "checked": fig.source.checked, "quote": fig.quote, "basis": fig.basis}
+                for name, fig in entry.figures.items()]
+        missing = [FIELDS[name][0] for name in _visible_columns(task) if name in FIELDS and name not in entry.figures]
+        st.caption(prose.DISCOVER_SOURCES_CAPTION)
+        st.dataframe(rows, hide_index=True, column_config={
+            "source": st.column_config.LinkColumn("Source", help="Where the figure was read."),
+            "quote": st.column_config.TextColumn("Quote", width="large"),
+        })
+        if missing:
+            st.caption("Unknown (no source could be verified): " + ", ".join(missing) + ".")
+        if entry.notes:
+            st.caption(f"Note: {entry.notes}")
+    else:
+        st.info("This model is not in the bundled catalog, so no published figures are shown for it.")
+    if not online:
+        st.caption(prose.DISCOVER_NO_LIVE)
+        return
+    try:
+        hub = model_metadata(model_id)
+    except HubUnavailable as exc:
+        st.warning(str(exc))
+        return
+    cols = st.columns(4)
+    cols[0].metric("Downloads (30 d)", f"{hub.downloads:,}" if hub.downloads is not None else "unknown")
+    cols[1].metric("Likes", f"{hub.likes:,}" if hub.likes is not None else "unknown")
+    cols[2].metric("Parameters (safetensors)", f"{hub.parameters:,}" if hub.parameters else "unknown")
+    cols[3].metric("Last modified", hub.last_modified or "unknown")
+    badges = community_badges(hub.likes, hub.downloads)
+    st.caption(" · ".join(filter(None, [f"pipeline: {hub.pipeline_tag}" if hub.pipeline_tag else None,
+                                        f"library: {hub.library}" if hub.library else None,
+                                        ("badges: " + ", ".join(badges)) if badges else None,
+                                        f"fetched {hub.fetched_at}"])))
+    if hub.tags:
+        st.caption("Tags: " + ", ".join(hub.tags[:30]))
+    if hub.eval_results:
+        with st.expander(f"Eval results from the model card ({len(hub.eval_results)})"):
+            st.dataframe(hub.eval_results, hide_index=True)
+    if hub.card_excerpt:
+        with st.expander(f"From the model card: {hub.card_section}", expanded=True):
+            st.markdown(_strip_images(hub.card_excerpt))
+    else:
+        st.caption("The model card has no limitations, bias or risks section.")
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def render_scatter(task: str, frame, entries: dict[str, CatalogEntry]) -> None:
+    from hfcompare import charts
+
+    score = SCORE_FIELD[task]
+    frame = frame.copy()
+    frame["benchmark"] = [(entries[i].figures[score].benchmark if i in entries and score in entries[i].figures
+                           else None) for i in frame["id"]]
+    plotted = frame.dropna(subset=[score, "parameters"])
+    st.subheader("Score against size")
+    if plotted.empty:
+        st.info("None of the models shown has both a published score and a known size.")
+        return
+    st.caption(prose.DISCOVER_SCATTER_CAPTION)
+    st.plotly_chart(charts.score_against_size(frame, score, FIELDS[score][0]), key="disc_scatter")
+    left_out = len(frame) - len(plotted)
+    if left_out:
+        st.caption(f"{left_out} of {len(frame)} models are not plotted: their score or size is unknown.")
+
+
+st.title(prose.DISCOVER_TITLE)
+st.caption(prose.DISCOVER_INTRO)
+catalog = load_catalog()
+task = st.segmented_control("Task", list(TASK_LABELS), format_func=TASK_LABELS.get, key=keys.DISC_TASK,
+                            default="embeddings", help="Embedding models turn texts into vectors for search; "
+                            "generation models write answers.") or "embeddings"
+st.text_input("Search", key=keys.DISC_QUERY, help=prose.DISCOVER_SEARCH_HELP, placeholder="e.g. bge, e5, qwen")
+query = st.session_state.get(keys.DISC_QUERY, "")
+entries = catalog.for_task(task)
+online = hub_reachable()
+if online:
+    st.caption(prose.DISCOVER_ONLINE.format(endpoint=hub_endpoint()))
+    live, found = _live_rows(entries, query, task)
+else:
+    st.info(prose.DISCOVER_OFFLINE.format(endpoint=hub_endpoint(), date=catalog.snapshot_date), icon="📦")
+    live, found = {}, []
+frame = candidate_rows(entries, live, found)
+filters = render_filters(frame)
+shown = apply_filters(frame, filters).reset_index(drop=True)
+st.session_state[keys.DISC_SHOWN_IDS] = list(shown["id"])
+by_id = {e.id: e for e in entries}
+if shown.empty:
+    st.info("No model matches these filters. Widen the size range or clear a filter.")
+else:
+    st.caption(f"{len(shown)} of {len(frame)} models. {prose.DISCOVER_BADGES}")
+    st.dataframe(shown[_visible_columns(task)], hide_index=True, column_config=_column_config(task),
+                 on_select=_sync_picks_from_table, selection_mode="multi-row", key=keys.DISC_TABLE)
+    render_add(task, shown)
+    render_scatter(task, shown, by_id)
+    render_detail(task, shown, by_id, online)

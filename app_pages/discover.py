@@ -28,9 +28,9 @@ def _size_label(millions: float) -> str:
 
 def _column_config(task: str) -> dict:
     number = st.column_config.NumberColumn
-    cfg = {name: number(label, help=help_text, format="compact")
-           for name, (label, help_text) in FIELDS.items() if name in ("parameters", "dimensions",
-                                                                     "max_seq_length", "context_length")}
+    cfg = {name: number(FIELDS[name][0], help=FIELDS[name][1], format="localized")
+           for name in ("dimensions", "max_seq_length", "context_length")}
+    cfg["parameters"] = number(FIELDS["parameters"][0], help=FIELDS["parameters"][1], format="compact")
     cfg.update({
         "id": st.column_config.TextColumn("Model", help="The model's id on the Hugging Face Hub.", pinned=True),
         "languages": st.column_config.ListColumn(FIELDS["languages"][0], help=FIELDS["languages"][1]),
@@ -80,7 +80,7 @@ def _live_rows(entries: list[CatalogEntry], query: str, task: str) -> tuple[dict
 
 def render_filters(frame) -> Filters:
     """The filter widgets, in one row; returns what they say."""
-    size_col, lang_col, lic_col, open_col = st.columns([3, 2, 2, 1])
+    size_col, lang_col, lic_col, open_col = st.columns([3, 2, 2, 1.3])
     bounds = size_bounds_m(frame)
     size_range = None
     if bounds:
@@ -94,8 +94,8 @@ def render_filters(frame) -> Filters:
     licenses = lic_col.multiselect("License", option_values(frame, "license"), key=keys.DISC_LICENSES,
                                    help="Keep models under any of these licenses.")
     open_col.write("")
-    open_only = open_col.toggle("Open weights only", key=keys.DISC_OPEN_ONLY,
-                                help="Hide models whose weights cannot be downloaded.")
+    open_only = open_col.toggle("Open weights", key=keys.DISC_OPEN_ONLY,
+                                help="Only models whose weights can be downloaded.")
     return Filters(query=st.session_state.get(keys.DISC_QUERY, ""), size_range_m=size_range,
                    languages=languages, licenses=licenses, open_weights_only=open_only)
 
@@ -157,9 +157,9 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
     st.markdown(f"[{model_id} on the Hugging Face Hub]({hub_endpoint()}/{model_id})")
     entry = entries.get(model_id)
     if entry:
-        rows = [{"figure": FIELDS[name][0], "value": _shown(fig.value), "benchmark": fig.benchmark,
+        rows = [{"figure": FIELDS[name][0], "value": _shown(fig.value), "benchmark": fig.benchmark or "",
                  "source": fig.source.url, "document": fig.source.title, "published": fig.source.published,
-                 "checked": fig.source.checked, "quote": fig.quote, "basis": fig.basis}
+                 "checked": fig.source.checked, "quote": fig.quote or "", "basis": fig.basis or ""}
                 for name, fig in entry.figures.items()]
         missing = [FIELDS[name][0] for name in _visible_columns(task) if name in FIELDS and name not in entry.figures]
         st.caption(prose.DISCOVER_SOURCES_CAPTION)
@@ -256,7 +256,7 @@ by_id = {e.id: e for e in entries}
 if shown.empty:
     st.info("No model matches these filters. Widen the size range or clear a filter.")
 else:
-    st.caption(f"{len(shown)} of {len(frame)} models. {prose.DISCOVER_BADGES}")
+    st.caption(f"{len(shown)} of {len(frame)} models. {prose.DISCOVER_BADGES} {prose.DISCOVER_UNKNOWN}")
     st.dataframe(shown[_visible_columns(task)], hide_index=True, column_config=_column_config(task),
                  on_select=_sync_picks_from_table, selection_mode="multi-row", key=keys.DISC_TABLE)
     render_add(task, shown)

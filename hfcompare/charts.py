@@ -138,10 +138,12 @@ def score_against_size(frame, score: str, score_label: str):
     data = frame.dropna(subset=[score, "parameters"]).copy()
     data["parameters (M)"] = data["parameters"].astype(float) / 1e6
     data["name"] = data["id"].str.split("/").str[-1]
-    fig = px.scatter(data, x="parameters (M)", y=score, text="name", log_x=True,
+    colour = "benchmark" if "benchmark" in data and data["benchmark"].notna().any() else None
+    fig = px.scatter(data, x="parameters (M)", y=score, text="name", log_x=True, color=colour,
                      hover_data={"id": True, "name": False, "license": True})
     fig.update_traces(textposition="top center", marker=dict(size=12), cliponaxis=False)
-    fig.update_layout(height=420, margin=dict(l=10, r=40, t=30, b=10),
+    fig.update_layout(height=460, margin=dict(l=10, r=40, t=30, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
                       xaxis_title="parameters, millions (log scale; left is smaller and cheaper)",
                       yaxis_title=f"{score_label} (higher is better)")
     return fig

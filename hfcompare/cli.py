@@ -82,12 +82,15 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         print(json.dumps(catalog_json(args.task), indent=2))
         return 0
     entries = catalog.for_task(args.task)
-    shown = ["parameters", "dimensions", "context_length", "mteb_average", "leaderboard_average", "license"]
-    width = max(len(e.id) for e in entries)
-    print(f"{'MODEL'.ljust(width)}  {'TASK':<10}  " + "  ".join(f"{FIELDS[n][0]:>15}" for n in shown))
-    for entry in entries:
-        cells = [_cell(entry.value(name)) for name in shown]
-        print(f"{entry.id.ljust(width)}  {entry.task:<10}  " + "  ".join(f"{c:>15}" for c in cells))
+    shown = ["parameters", "dimensions", "max_seq_length", "context_length", "mteb_average", "leaderboard_average",
+             "license"]
+    shown = [name for name in shown if any(name in e.figures for e in entries)]
+    rows = [[e.id, e.task, *(_cell(e.value(name)) for name in shown)] for e in entries]
+    header = ["MODEL", "TASK", *(FIELDS[name][0] for name in shown)]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(w) if i < 2 else str(cell).rjust(w)
+                        for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
     print(f"\nBundled catalog snapshot of {catalog.snapshot_date}; '-' is unknown. "
           "Sources and quotes: --json.")
     return 0

@@ -126,3 +126,4 @@ DISCOVER_SOURCES_CAPTION = (
     "the sentence that states it."
 )
 DISCOVER_NO_LIVE = "Live Hub metadata (downloads, likes, eval results, the model card) needs the Hub, which cannot be reached."
+DISCOVER_UNKNOWN = "An empty cell (None) is unknown: no source for it could be verified."

@@ -11,7 +11,8 @@ from hfcompare import prose
 from hfcompare.backends.hub import hub_endpoint, hub_reachable
 from hfcompare.catalog import FIELDS, CatalogEntry, load_catalog
 from hfcompare.discovery import SCORE_FIELD, Filters, apply_filters, candidate_rows, option_values, size_bounds_m
-from hfcompare.hub_metadata import HubModel, HubUnavailable, community_badges, model_metadata, search_hub
+from hfcompare.hub_metadata import (HubModel, HubUnavailable, community_badges, many_models, model_metadata,
+                                   search_hub)
 from ui import keys
 
 TASK_LABELS = {"embeddings": "Embedding models", "generation": "Generation models"}
@@ -52,35 +53,29 @@ def _column_config(task: str) -> dict:
 
 
 def _visible_columns(task: str) -> list[str]:
-    shared = ["id", "parameters"]
     if task == "embeddings":
-        specific = ["dimensions", "max_seq_length", "mteb_average", "mteb_retrieval"]
+        scores, shape = ["mteb_average", "mteb_retrieval"], ["dimensions", "max_seq_length"]
     else:
-        specific = ["context_length", "leaderboard_average", "fine_tunable"]
-    return [*shared, *specific, "languages", "multilingual", "license", "open_weights", "downloads", "likes",
-            "badges", "in_catalog", "sources"]
+        scores, shape = ["leaderboard_average"], ["context_length", "fine_tunable"]
+    return ["id", "parameters", *scores, "downloads", "likes", "badges", *shape, "languages", "multilingual",
+            "license", "open_weights", "in_catalog", "sources"]
 
 
 def _live_rows(entries: list[CatalogEntry], query: str, task: str) -> tuple[dict[str, HubModel], list[HubModel]]:
     """Hub counts for the catalog models, and Hub search results; empty when the Hub fails."""
-    live: dict[str, HubModel] = {}
     found: list[HubModel] = []
     with st.spinner("Asking the Hub…"):
         try:
             found = search_hub(query, task)
         except HubUnavailable as exc:
             st.warning(f"Hub search failed; showing the catalog only. {exc}")
-        for entry in entries:
-            try:
-                live[entry.id] = model_metadata(entry.id)
-            except HubUnavailable:
-                continue
+        live = many_models([entry.id for entry in entries])
     return live, found
 
 
 def render_filters(frame) -> Filters:
     """The filter widgets, in one row; returns what they say."""
-    size_col, lang_col, lic_col, open_col = st.columns([3, 2, 2, 1.3])
+    size_col, lang_col, lic_col, open_col = st.columns([3, 2, 2, 1.6])
     bounds = size_bounds_m(frame)
     size_range = None
     if bounds:
@@ -139,9 +134,11 @@ def render_add(task: str, frame) -> None:
         st.page_link(COMPARE_PAGES[task], label=f"Open the {page_name} page", icon="➡️")
 
 
-def _strip_images(markdown: str) -> str:
-    """Card text with images removed, so showing it fetches nothing from elsewhere."""
-    return re.sub(r"!\[[^\]]*\]\([^)]*\)", "", re.sub(r"<img[^>]*>", "", markdown))
+def _card_markdown(markdown: str) -> str:
+    """Card text safe to show: images removed (so showing it fetches nothing from elsewhere) and
+    headings turned into bold lines (so they do not outshout the page's own)."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", re.sub(r"<img[^>]*>", "", markdown))
+    return re.sub(r"^#{1,6}\s+(.*?)\s*#*$", r"**\1**", text, flags=re.MULTILINE)
 
 
 def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bool) -> None:
@@ -198,7 +195,7 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
             st.dataframe(hub.eval_results, hide_index=True)
     if hub.card_excerpt:
         with st.expander(f"From the model card: {hub.card_section}", expanded=True):
-            st.markdown(_strip_images(hub.card_excerpt))
+            st.markdown(_card_markdown(hub.card_excerpt))
     else:
         st.caption("The model card has no limitations, bias or risks section.")
 

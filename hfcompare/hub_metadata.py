@@ -230,3 +230,19 @@ def search_hub(query: str, task: str, limit: int = 50, ttl_s: float = METADATA_T
 
     rows = _cached(f"search|{task}|{query.strip().lower()}|{limit}", fetch, ttl_s)
     return [HubModel(**row) for row in rows]
+
+
+def many_models(model_ids: list[str], ttl_s: float = METADATA_TTL_S, workers: int = 8) -> dict[str, HubModel]:
+    """model_metadata for several models at once (the Hub answers each in its own round trip);
+    models the Hub does not know, or cannot answer for, are left out."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(model_id: str) -> HubModel | None:
+        try:
+            return model_metadata(model_id, ttl_s)
+        except HubUnavailable:
+            return None
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(model_ids)))) as pool:
+        found = dict(zip(model_ids, pool.map(one, model_ids)))
+    return {model_id: model for model_id, model in found.items() if model is not None}

@@ -83,3 +83,11 @@ def test_a_missing_model_is_remembered_for_the_ttl(local_hub):
         with pytest.raises(HubUnavailable):
             model_metadata("example-org/nope")
     assert local_hub.requests["/api/models/example-org/nope"] == 1
+
+
+def test_many_models_fetches_concurrently_and_leaves_out_unknown_ids(local_hub):
+    from hfcompare.hub_metadata import many_models
+
+    found = many_models(["example-org/tiny-embedder", "example-org/nope", "example-org/tiny-chat"])
+    assert sorted(found) == ["example-org/tiny-chat", "example-org/tiny-embedder"]
+    assert found["example-org/tiny-chat"].parameters == 135_000_000

@@ -35,6 +35,20 @@ class LexicalBackend(EmbeddingBackend):
             return np.zeros((len(texts), 1), dtype=np.float32)
         return matrix.astype(np.float32).toarray()
 
+    def sparse_vectors(self, model: str, texts: list[str]):
+        """The same TF-IDF vectors as a scipy sparse matrix (rows L2-normalized): a large corpus has
+        far more distinct words than a dense array could hold."""
+        if model != TFIDF_ID:
+            raise ModelUnavailableError(f"The lexical backend offers only {TFIDF_ID!r}, not {model!r}.")
+        import scipy.sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b")
+        try:
+            return vectorizer.fit_transform(texts).astype(np.float32).tocsr()
+        except ValueError:
+            return scipy.sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+
     def fingerprint(self, model: str) -> str:
         return "tfidf-sublinear-1-2gram"
 

@@ -18,3 +18,19 @@ def load_sample(name: str = "invoice_chatbot") -> dict:
 def sample_names() -> list[str]:
     """The bundled scenarios, by file name."""
     return sorted(path.stem for path in _HERE.glob("*.json"))
+
+
+RETRIEVAL_SAMPLE = "invoice_retrieval.jsonl"
+
+
+def retrieval_sample_description() -> str:
+    """What the bundled labeled retrieval sample is (its first line)."""
+    first = (_HERE / RETRIEVAL_SAMPLE).read_text(encoding="utf-8").splitlines()[0]
+    return json.loads(first)["description"]
+
+
+def load_retrieval_sample():
+    """The bundled labeled retrieval sample, as a RetrievalDataset."""
+    from hfcompare.evaldata import parse_jsonl
+
+    return parse_jsonl((_HERE / RETRIEVAL_SAMPLE).read_bytes(), source=RETRIEVAL_SAMPLE)

@@ -1,0 +1,128 @@
+"""Retrieval evaluation of several embedding models on one labeled dataset.
+
+Each model embeds the corpus and the queries through the cache, searches the corpus in chunks,
+and is scored per query; one failing model never stops the others.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from hfcompare.backends import BackendError, get_backend
+from hfcompare.cache import EmbeddingCache
+from hfcompare.embedding import EmbeddingResult, embed_with_stats
+from hfcompare.evaldata import RetrievalDataset
+from hfcompare.retrieval import (
+    PRIMARY_METRIC,
+    SCORE_BUDGET_BYTES,
+    TOP_K,
+    mean_metrics,
+    per_query_metrics,
+    top_k,
+)
+from hfcompare.spec import ModelRef
+
+#: progress(ref, done, total, stage) with stage "loading", "embedding" or "searching".
+EvalProgress = Callable[[ModelRef, int, int, str], None]
+
+
+@dataclass
+class ModelEvaluation:
+    """One model's retrieval results on one dataset."""
+
+    ref: ModelRef
+    metrics: dict[str, float] = field(default_factory=dict)
+    per_query: dict[str, dict[str, float]] = field(default_factory=dict)
+    ranked: dict[str, list[str]] = field(default_factory=dict)       # query id -> top document ids
+    corpus_vectors: Any = None     # dense (n, d) array, or a sparse matrix for lexical baselines
+    query_vectors: Any = None
+    embedding: EmbeddingResult | None = None
+    embed_s: float = 0.0
+    search_s: float = 0.0
+    error: str | None = None
+    error_kind: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def values(self, metric: str = PRIMARY_METRIC) -> np.ndarray:
+        """The per-query values of `metric`, in query order."""
+        return np.array([m[metric] for m in self.per_query.values()], dtype=float)
+
+
+def _tie_ranks(doc_ids: list[str]) -> np.ndarray:
+    """Each document's position in ascending id order (the evaluator's tie-break)."""
+    ranks = np.empty(len(doc_ids), dtype=np.int64)
+    ranks[np.argsort(np.array(doc_ids, dtype=object), kind="stable")] = np.arange(len(doc_ids))
+    return ranks
+
+
+def _vectors(texts: list[str], ref: ModelRef, cache: EmbeddingCache | None, progress: EvalProgress | None,
+             settings: Any, evaluation: ModelEvaluation):
+    """All texts' vectors from one model: sparse for lexical baselines, else through the cache."""
+    backend = get_backend(ref.backend, settings)
+    if hasattr(backend, "sparse_vectors"):
+        if progress:
+            progress(ref, 0, len(texts), "embedding")
+        started = time.perf_counter()
+        matrix = backend.sparse_vectors(ref.model, texts)
+        evaluation.embed_s = time.perf_counter() - started
+        return matrix
+    result = embed_with_stats(texts, ref, cache, progress, settings=settings)
+    evaluation.embedding = result
+    evaluation.embed_s = result.load_s + result.compute_s
+    if not result.ok:
+        raise _EmbeddingFailed(result.error or "failed", result.error_kind or "failed")
+    return result.vectors
+
+
+class _EmbeddingFailed(Exception):
+    """embed_with_stats already turned the failure into a message and a kind."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def evaluate_model(dataset: RetrievalDataset, ref: ModelRef, cache: EmbeddingCache | None = None,
+                   progress: EvalProgress | None = None, settings: Any = None,
+                   budget_bytes: int = SCORE_BUDGET_BYTES, keep_vectors: bool = True) -> ModelEvaluation:
+    """Embed, search and score one model; errors land in the result."""
+    evaluation = ModelEvaluation(ref=ref)
+    doc_ids, query_ids = list(dataset.corpus), dataset.judged_queries
+    texts = [dataset.corpus[d] for d in doc_ids] + [dataset.queries[q] for q in query_ids]
+    try:
+        vectors = _vectors(texts, ref, cache, progress, settings, evaluation)
+        corpus, queries = vectors[: len(doc_ids)], vectors[len(doc_ids):]
+        started = time.perf_counter()
+
+        def searching(done: int, total: int) -> None:
+            if progress:
+                progress(ref, done, total, "searching")
+
+        ranking = top_k(queries, corpus, TOP_K, _tie_ranks(doc_ids), budget_bytes, searching)
+        evaluation.search_s = time.perf_counter() - started
+        evaluation.ranked = {qid: [doc_ids[i] for i in row] for qid, row in zip(query_ids, ranking.indices)}
+        evaluation.per_query = per_query_metrics(evaluation.ranked, dataset.qrels)
+        evaluation.metrics = mean_metrics(evaluation.per_query)
+        if keep_vectors:
+            evaluation.corpus_vectors, evaluation.query_vectors = corpus, queries
+    except (_EmbeddingFailed, BackendError) as exc:
+        evaluation.error, evaluation.error_kind = str(exc), exc.kind
+    except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the evaluation
+        evaluation.error, evaluation.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
+    return evaluation
+
+
+def evaluate(dataset: RetrievalDataset, refs: list[ModelRef], cache: EmbeddingCache | None = None,
+             progress: EvalProgress | None = None, settings: dict[str, Any] | None = None,
+             budget_bytes: int = SCORE_BUDGET_BYTES, keep_vectors: bool = True) -> list[ModelEvaluation]:
+    """Every model's evaluation, in the order of `refs`. `settings` maps backend name to settings."""
+    settings = settings or {}
+    return [evaluate_model(dataset, ref, cache, progress, settings.get(ref.backend), budget_bytes, keep_vectors)
+            for ref in refs]

@@ -1,0 +1,111 @@
+"""Retrieval metrics against sentence-transformers' InformationRetrievalEvaluator, and chunked top-k."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hfcompare.retrieval import mean_metrics, metric_names, per_query_metrics, top_k
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from sentence_transformers.evaluation import InformationRetrievalEvaluator
+
+
+def evaluator_metrics(queries, corpus, relevant, scores) -> dict[str, float]:
+    """The evaluator's own compute_metrics on the full list of (document, score) hits per query."""
+    ev = InformationRetrievalEvaluator(queries, corpus, relevant, write_csv=False)
+    hits = [[{"corpus_id": did, "score": float(s)} for did, s in zip(corpus, scores[qi])]
+            for qi, qid in enumerate(queries) if qid in ev.queries_ids]
+    raw = ev.compute_metrics(hits)
+    return {f"{name[:-2]}@{k}": float(v) for name, per_k in raw.items() for k, v in per_k.items()}
+
+
+def ours(queries, corpus, relevant, scores) -> dict[str, float]:
+    """Our pipeline on the same scores: top-k with the evaluator's tie-break, then the metrics."""
+    doc_ids = list(corpus)
+    tie_rank = np.argsort(np.argsort(np.array(doc_ids, dtype=object), kind="stable"), kind="stable")
+    ranked = {}
+    for qi, qid in enumerate(queries):
+        order = np.lexsort((tie_rank, -np.asarray(scores[qi])))[:100]
+        ranked[qid] = [doc_ids[i] for i in order]
+    qrels = {q: {d: 1 for d in docs} for q, docs in relevant.items()}
+    return mean_metrics(per_query_metrics(ranked, qrels))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_metrics_match_the_evaluator_including_ties(data):
+    n_docs = data.draw(st.integers(1, 130), label="docs")
+    n_queries = data.draw(st.integers(1, 6), label="queries")
+    corpus = {f"d{i}": f"doc {i}" for i in range(n_docs)}
+    queries = {f"q{i}": f"query {i}" for i in range(n_queries)}
+    relevant = {}
+    for qid in queries:
+        docs = data.draw(st.sets(st.sampled_from(list(corpus)), max_size=min(5, n_docs)), label=qid)
+        if docs:
+            relevant[qid] = docs
+    if not relevant:
+        return
+    # few distinct values, so ties are common
+    scores = data.draw(st.lists(st.lists(st.integers(0, 4), min_size=n_docs, max_size=n_docs),
+                                min_size=n_queries, max_size=n_queries), label="scores")
+    expected = evaluator_metrics(queries, corpus, relevant, scores)
+    got = ours(queries, corpus, relevant, scores)
+    assert set(metric_names()) <= set(expected)
+    for name in metric_names():
+        assert got[name] == pytest.approx(expected[name], abs=1e-9), name
+
+
+def test_metrics_match_the_evaluator_end_to_end_on_the_bundled_model_and_sample():
+    """The same data through InformationRetrievalEvaluator (with its own encoding and search) and
+    through hfcompare.evaluation on the bundled model: every metric within 1e-6."""
+    from sentence_transformers import SentenceTransformer
+
+    from hfcompare.backends.local import bundled_minilm_dir
+    from hfcompare.evaluation import evaluate_model
+    from hfcompare.samples import load_retrieval_sample
+    from hfcompare.spec import ModelRef
+
+    dataset = load_retrieval_sample()
+    model = SentenceTransformer(str(bundled_minilm_dir()), device="cpu")
+    relevant = {q: {d for d, s in docs.items() if s > 0} for q, docs in dataset.qrels.items()}
+    reference = InformationRetrievalEvaluator(dataset.queries, dataset.corpus, relevant, write_csv=False,
+                                              name="ref")(model)
+    result = evaluate_model(dataset, ModelRef.parse("local:sentence-transformers/all-MiniLM-L6-v2"))
+    assert result.ok, result.error
+    for name in metric_names():
+        assert result.metrics[name] == pytest.approx(reference[f"ref_cosine_{name}"], abs=1e-6), name
+
+
+@pytest.mark.parametrize("budget", [4 * 3 * 1, 4 * 3 * 7, 64 * 2**20])
+def test_chunked_top_k_equals_a_full_sort_for_any_memory_budget(budget):
+    rng = np.random.default_rng(0)
+    queries, corpus = rng.normal(size=(3, 8)), rng.normal(size=(50, 8))
+    corpus[10] = corpus[20]  # an exact tie
+    seen = []
+    ranking = top_k(queries, corpus, k=12, budget_bytes=budget, progress=lambda done, total: seen.append(done))
+    unit = lambda m: m / np.linalg.norm(m, axis=1, keepdims=True)  # noqa: E731
+    full = unit(queries) @ unit(corpus).T
+    for row in range(3):
+        expected = np.lexsort((np.arange(50), -full[row].astype(np.float32)))[:12]
+        assert list(ranking.indices[row]) == list(expected)
+        assert np.allclose(ranking.scores[row], full[row][expected], atol=1e-5)
+    assert seen[-1] == 50 and (len(seen) > 1) == (budget < 4 * 3 * 50)
+
+
+def test_top_k_takes_sparse_vectors():
+    import scipy.sparse
+
+    corpus = scipy.sparse.csr_matrix(np.eye(5, dtype=np.float32))
+    queries = scipy.sparse.csr_matrix(np.array([[0, 0, 1, 0, 0]], dtype=np.float32))
+    assert top_k(queries, corpus, k=2).indices[0][0] == 2
+
+
+def test_queries_without_relevant_documents_are_left_out():
+    per_query = per_query_metrics({"q1": ["a", "b"], "q2": ["b"]}, {"q1": {"a": 1}, "q2": {"b": 0}})
+    assert list(per_query) == ["q1"] and per_query["q1"]["mrr@10"] == 1.0

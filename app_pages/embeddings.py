@@ -10,7 +10,8 @@ from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from ui import keys
 from ui.resources import embedding_cache
-from ui.widgets import render_model_picker
+from ui.retrieval_mode import render_evaluation
+from ui.widgets import remember, render_model_picker, restore
 
 NEIGHBOURS_K = 5
 
@@ -112,13 +113,25 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     )
 
 
+def render_comparison() -> None:
+    """The compare-texts mode: inputs, run, results."""
+    chosen, raw_texts, run_pressed = render_inputs()
+    if run_pressed:
+        run_comparison(chosen, raw_texts)
+    stored = st.session_state.get(keys.EMB_RESULTS)
+    if stored:
+        render_results(stored["texts"], stored["results"])
+    elif not run_pressed:
+        st.info(prose.EMPTY_STATE)
+
+
 st.title(prose.EMBEDDINGS_TITLE)
 st.caption(prose.EMBEDDINGS_INTRO)
-chosen, raw_texts, run_pressed = render_inputs()
-if run_pressed:
-    run_comparison(chosen, raw_texts)
-stored = st.session_state.get(keys.EMB_RESULTS)
-if stored:
-    render_results(stored["texts"], stored["results"])
-elif not run_pressed:
-    st.info(prose.EMPTY_STATE)
+restore(keys.EMB_MODE, "compare")
+mode = st.segmented_control("Mode", list(prose.EMB_MODES), format_func=prose.EMB_MODES.get, key=keys.EMB_MODE,
+                            help=prose.EMB_MODE_HELP) or "compare"
+remember(keys.EMB_MODE)
+if mode == "evaluate":
+    render_evaluation()
+else:
+    render_comparison()

@@ -147,3 +147,72 @@ def score_against_size(frame, score: str, score_label: str):
                       xaxis_title="parameters, millions (log scale; left is smaller and cheaper)",
                       yaxis_title=f"{score_label} (higher is better)")
     return fig
+
+
+def interval_chart(table, metric: str):
+    """Each model's mean `metric` with its bootstrap interval, best at the top."""
+    import plotly.graph_objects as go
+
+    data = table.sort_values(metric)
+    fig = go.Figure(go.Scatter(
+        x=data[metric], y=data["model"], mode="markers",
+        marker=dict(size=12),
+        error_x=dict(type="data", symmetric=False, array=data[f"{metric} high"] - data[metric],
+                     arrayminus=data[metric] - data[f"{metric} low"]),
+        hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+    ))
+    fig.update_layout(height=120 + 40 * len(data), margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis_title=f"{metric} with 95% bootstrap interval (right is better)")
+    return fig
+
+
+def query_document_heatmaps(matrices: dict[str, np.ndarray], queries: list[str], documents: list[str],
+                            relevant: np.ndarray, columns: int = 3):
+    """Query-by-document cosine similarity per model on one colour scale; judged relevant pairs
+    are circled, so a good model shows bright circles."""
+    from plotly.subplots import make_subplots
+    import plotly.graph_objects as go
+
+    names = list(matrices)
+    columns = max(1, min(columns, len(names)))
+    rows = max(1, math.ceil(len(names) / columns))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, horizontal_spacing=0.04,
+                        vertical_spacing=0.12 if rows > 1 else 0.0)
+    low = min(0.0, *(float(m.min()) for m in matrices.values()))
+    q_text = np.array([html.escape(t) for t in queries], dtype=object)
+    d_text = np.array([html.escape(t) for t in documents], dtype=object)
+    hover = np.dstack(np.broadcast_arrays(q_text[:, None], d_text[None, :]))
+    ys, xs = np.nonzero(relevant)
+    for i, name in enumerate(names):
+        row, col = i // columns + 1, i % columns + 1
+        fig.add_trace(go.Heatmap(z=matrices[name], x=[f"d{j + 1}" for j in range(len(documents))],
+                                 y=[f"q{j + 1}" for j in range(len(queries))], zmin=low, zmax=1.0,
+                                 colorscale="Viridis", showscale=i == 0, customdata=hover,
+                                 hovertemplate="query: %{customdata[0]}<br>text: %{customdata[1]}"
+                                               "<br>cosine %{z:.3f}<extra></extra>"), row=row, col=col)
+        fig.add_trace(go.Scatter(x=[f"d{j + 1}" for j in xs], y=[f"q{j + 1}" for j in ys], mode="markers",
+                                 marker=dict(symbol="circle-open", size=9, color="white", line=dict(width=2)),
+                                 hoverinfo="skip", showlegend=False), row=row, col=col)
+        fig.update_yaxes(autorange="reversed", row=row, col=col, showticklabels=col == 1)
+        fig.update_xaxes(showticklabels=False, row=row, col=col)
+    fig.update_layout(height=max(320, 22 * len(queries)) * rows, margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def projection_scatter(points, title: str):
+    """A 2D embedding map: documents and queries, coloured by label, the text on hover.
+    `points` has columns x, y, kind ('query'/'text'), label and text."""
+    import plotly.express as px
+
+    data = points.copy()
+    data["shown"] = data["text"].map(lambda t: html.escape(t[:160]))
+    data["row"] = np.arange(len(data))  # comes back with selected points, to find their texts
+    fig = px.scatter(data, x="x", y="y", color="label", symbol="kind", custom_data=["shown", "kind", "row"],
+                     symbol_map={"text": "circle", "query": "diamond"}, title=title)
+    fig.update_traces(marker=dict(size=8, opacity=0.8),
+                      hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>")
+    fig.update_layout(height=480, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=None, yaxis_title=None,
+                      legend=dict(title=None, font=dict(size=10)), dragmode="lasso")
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    return fig

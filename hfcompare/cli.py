@@ -1,4 +1,4 @@
-"""The command line: `python -m hfcompare models|catalog|embed|generate ...`."""
+"""The command line: `python -m hfcompare models|catalog|embed|evaluate|generate ...`."""
 
 from __future__ import annotations
 
@@ -147,6 +147,70 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_dataset(args: argparse.Namespace):
+    from hfcompare.evaldata import DatasetError, parse_beir, parse_csv, parse_jsonl
+    from hfcompare.samples import load_retrieval_sample
+
+    beir = [args.corpus, args.queries, args.qrels]
+    if args.sample:
+        return load_retrieval_sample()
+    if args.data:
+        raw = Path(args.data).read_bytes()
+        if args.data.lower().endswith(".csv"):
+            return parse_csv(raw, source=args.data)
+        if args.data.lower().endswith(".jsonl"):
+            return parse_jsonl(raw, source=args.data)
+        raise DatasetError(f"{args.data}: --data takes a .csv or .jsonl file.")
+    if all(beir):
+        return parse_beir(*(Path(p).read_bytes() for p in beir), names=tuple(beir))
+    raise DatasetError("give --corpus, --queries and --qrels (a BEIR-style set), or --data FILE, or --sample.")
+
+
+def _stderr_progress(ref, done: int, total: int, stage: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{stage:<9} {ref}  {done:,}/{total:,}", end="" if done < total else "\n", file=sys.stderr)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from hfcompare.backends import UnknownBackendError, get_backend
+    from hfcompare.cache import EmbeddingCache
+    from hfcompare.evaldata import DatasetError
+    from hfcompare.evaluation import evaluate
+    from hfcompare.retrieval import PRIMARY_METRIC, metric_names
+    from hfcompare.significance import bootstrap_ci
+    from hfcompare.spec import ModelRef, SpecError
+
+    try:
+        refs = [ModelRef.parse(m.strip()) for m in args.models.split(",") if m.strip()]
+        if not refs:
+            raise SpecError("--models names no model.")
+        for ref in refs:
+            get_backend(ref.backend)
+        dataset = _load_dataset(args)
+    except (SpecError, DatasetError, UnknownBackendError) as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    except OSError as exc:
+        return _fail(f"cannot read {exc.filename}: {exc.strerror}", EXIT_BAD_INPUT)
+    settings = {ref.backend: _remote_settings(args, ref.backend) for ref in refs}
+    results = evaluate(dataset, refs, None if args.no_cache else EmbeddingCache(), _stderr_progress, settings,
+                       budget_bytes=int(args.budget_mb * 2**20), keep_vectors=False)
+    for failed in (r for r in results if not r.ok):
+        print(f"error: {failed.ref} failed ({failed.error_kind}): {failed.error}", file=sys.stderr)
+    ok = [r for r in results if r.ok]
+    if args.json:
+        print(json.dumps({str(r.ref): r.metrics for r in ok}, indent=2))
+    else:
+        shown = ["ndcg@10", "mrr@10", "map@100", "recall@10", "precision@1", "accuracy@1"]
+        width = max([len(str(r.ref)) for r in ok] + [5])
+        print(f"{len(dataset.judged_queries)} queries, {len(dataset.corpus):,} corpus texts")
+        print("MODEL".ljust(width) + "".join(f"{n:>13}" for n in shown) + f"  {PRIMARY_METRIC} 95% CI")
+        for r in ok:
+            low, high = bootstrap_ci(r.values())
+            print(str(r.ref).ljust(width) + "".join(f"{r.metrics[n]:>13.4f}" for n in shown) + f"  {low:.3f}-{high:.3f}")
+        print(f"All metrics ({', '.join(metric_names())}): --json.")
+    return EXIT_MODEL_FAILED if len(ok) < len(results) else 0
+
+
 def add_remote_flags(parser: argparse.ArgumentParser) -> None:
     """Flags for the `openai` and `hf` backends; keys come from environment variables, never flags."""
     group = parser.add_argument_group("remote backends (openai, hf)")
@@ -219,6 +283,21 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache")
     add_remote_flags(embed)
     embed.set_defaults(func=cmd_embed)
+
+    evaluate = sub.add_parser("evaluate", help="retrieval metrics of embedding models on labeled data")
+    evaluate.add_argument("--models", required=True, help="comma-separated models, e.g. A,B or local:A,onnx:B")
+    evaluate.add_argument("--corpus", help="corpus.jsonl of a BEIR-style set (_id, title, text)")
+    evaluate.add_argument("--queries", help="queries.jsonl of a BEIR-style set (_id, text)")
+    evaluate.add_argument("--qrels", help="qrels.tsv of a BEIR-style set (query-id, corpus-id, score; header)")
+    evaluate.add_argument("--data", help="or one .csv (query,document[,score]) or .jsonl ({query, relevant}) file")
+    evaluate.add_argument("--sample", action="store_true", help="or the bundled labeled sample")
+    evaluate.add_argument("--json", action="store_true",
+                          help="print {model: {ndcg@10, mrr@10, map@100, recall@k, precision@k, accuracy@k}}")
+    evaluate.add_argument("--budget-mb", type=float, default=64,
+                          help="memory for one block of query-document scores (default 64)")
+    evaluate.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
+    add_remote_flags(evaluate)
+    evaluate.set_defaults(func=cmd_evaluate)
 
     generate = sub.add_parser("generate", help="generate one answer and time it")
     generate.add_argument("--model", required=True, help="model id, or backend:model-id")

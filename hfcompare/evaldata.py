@@ -229,3 +229,39 @@ def _score(value, source: str, line: int) -> int:
         return int(float(str(value).strip()))
     except (ValueError, OverflowError) as exc:
         raise DatasetError(f"{source}, line {line}: the score {value!r} is not a number.") from exc
+
+
+def parse_test_suite(text: str, distractors: str = "", source: str = "test suite") -> RetrievalDataset:
+    """The brief's test suite as typed in the UI: a query on its own line, then each text it should
+    find on a line starting with '- '; a blank line may separate queries. `distractors` holds other
+    corpus texts, one per line."""
+    pairs: list[tuple[str, list[str]]] = []
+    for line, content in enumerate(text.splitlines(), start=1):
+        stripped = content.strip()
+        if not stripped:
+            continue
+        if stripped.startswith(("- ", "* ")) or stripped in {"-", "*"}:
+            if not pairs:
+                raise DatasetError(f"{source}, line {line}: a text to find comes before any query.")
+            pairs[-1][1].append(stripped[1:].strip())
+        else:
+            pairs.append((stripped, []))
+    if not pairs:
+        raise DatasetError(f"{source}: no query yet. Write a query, then the texts it should find, each "
+                           "on a line starting with '- '.")
+    for query, relevant in pairs:
+        if not any(relevant):
+            raise DatasetError(f"{source}: the query {query[:60]!r} has no text it should find "
+                               "(add lines starting with '- ' below it).")
+    return from_pairs(pairs, [d for d in distractors.splitlines() if d.strip()], name=source, source=source)
+
+
+def format_test_suite(dataset: RetrievalDataset) -> tuple[str, str]:
+    """(test suite text, distractor texts) that parse_test_suite turns back into `dataset`."""
+    blocks, judged = [], set()
+    for qid in dataset.judged_queries:
+        relevant = [d for d, s in dataset.qrels[qid].items() if s > 0]
+        judged.update(relevant)
+        blocks.append("\n".join([dataset.queries[qid], *(f"- {dataset.corpus[d]}" for d in relevant)]))
+    others = [text for did, text in dataset.corpus.items() if did not in judged]
+    return "\n\n".join(blocks), "\n".join(others)

@@ -127,3 +127,58 @@ DISCOVER_SOURCES_CAPTION = (
 )
 DISCOVER_NO_LIVE = "Live Hub metadata (downloads, likes, eval results, the model card) needs the Hub, which cannot be reached."
 DISCOVER_UNKNOWN = "An empty cell (None) is unknown: no source for it could be verified."
+
+EMB_MODES = {"compare": "Compare texts", "evaluate": "Evaluate retrieval"}
+EMB_MODE_HELP = (
+    "Compare texts: see how models judge which of your texts are alike. Evaluate retrieval: give queries and "
+    "the texts each should find, and measure how well every model finds them."
+)
+EVAL_DATA_HELP = (
+    "Type queries with the texts they should find (the brief's test suite), or upload a CSV, a JSONL file, "
+    "or a BEIR-style set (corpus.jsonl, queries.jsonl, qrels.tsv)."
+)
+EVAL_UPLOAD_HELP = (
+    "CSV: columns query, document (and optionally score); a row with an empty query adds a distractor. "
+    "JSONL: lines {\"query\": ..., \"relevant\": [...]} or {\"document\": ...}. BEIR: corpus.jsonl (_id, title, "
+    "text), queries.jsonl (_id, text) and qrels.tsv (query-id, corpus-id, score, with a header), uploaded together."
+)
+EVAL_SUITE_HELP = (
+    "A query on its own line, then each text it should find on a line starting with '- '. "
+    "Leave a blank line between queries if you like. Texts several queries should find are stored once."
+)
+EVAL_SUITE_PLACEHOLDER = (
+    "How do I create an invoice?\n- To create an invoice, open Billing and choose New invoice.\n\n"
+    "Can I change the currency?\n- Each invoice has a currency field."
+)
+EVAL_DISTRACTORS_HELP = "Texts no query should find. Real collections are mostly such texts; they make the test honest."
+EVAL_EMPTY = (
+    "Write queries with the texts they should find, upload labeled data, or press **Load labeled sample**; "
+    "then **Run evaluation**."
+)
+EVAL_METRICS_CAPTION = (
+    "{queries} queries against {corpus:,} texts. Every metric is averaged over queries; higher is better. "
+    "Computed exactly as sentence-transformers' InformationRetrievalEvaluator computes them. Hover a column for "
+    "its meaning."
+)
+EVAL_CI_HELP = "95% bootstrap interval: resampling the queries, the mean lands in this range 95% of the time."
+EVAL_P_HELP = (
+    "Paired permutation test: the chance of a difference at least this large if the two models were "
+    "equally good. Below 0.05 is called significant."
+)
+EVAL_SIGNIFICANCE_CAPTION = (
+    "Each pair of models on the same queries: the mean difference in ndcg@10, a paired bootstrap interval for "
+    "it, and a paired permutation test. With few queries, even large differences can be chance."
+)
+EVAL_PER_QUERY_CAPTION = (
+    "ndcg@10 of every model on every query, most disputed first, with each model's first result "
+    "(✓ relevant, ✗ not)."
+)
+EVAL_HEATMAP_CAPTION = (
+    "Cosine similarity of queries (rows) and the texts they should find (columns), per model, on one colour "
+    "scale; circles mark the pairs judged relevant, so bright circles are good. Shown: {shown}."
+)
+EVAL_PROJECTION_CAPTION = (
+    "Each text and query as a point, placed so that similar ones sit close (a 2D projection of the model's "
+    "vectors). Texts a query should find share its colour; diamonds are queries."
+)
+EVAL_NO_UMAP = "UMAP is offered when umap-learn is installed; PCA is used until then."

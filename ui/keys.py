@@ -42,3 +42,14 @@ DISC_PENDING = {"embeddings": "disc_pending_embeddings", "generation": "disc_pen
 #: A copy of each model picker's choice that survives visits to other pages (Streamlit drops the
 #: state of widgets a run does not draw).
 KEPT_SUFFIX = "__kept"
+
+EMB_MODE = "emb_mode"                # compare texts, or evaluate retrieval
+EVAL_SOURCE = "eval_source"
+EVAL_SUITE = "eval_suite"
+EVAL_DISTRACTORS = "eval_distractors"
+EVAL_UPLOADS = "eval_uploads"
+EVAL_RESULTS = "eval_results"
+EVAL_DISPUTED = "eval_only_disputed"
+EVAL_PROJ_MODEL = "eval_projection_model"
+EVAL_PROJ_METHOD = "eval_projection_method"
+EVAL_PROJ_COLOUR = "eval_projection_colour"

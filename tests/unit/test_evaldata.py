@@ -83,3 +83,19 @@ def test_non_utf8_upload_is_refused_clearly():
 def test_bundled_sample_is_labeled():
     ds = load_retrieval_sample()
     assert len(ds.judged_queries) == 20 and len(ds.corpus) >= 40
+
+
+def test_test_suite_text_round_trips_and_names_lines():
+    from hfcompare.evaldata import format_test_suite, parse_test_suite
+
+    sample = load_retrieval_sample()
+    suite, others = format_test_suite(sample)
+    again = parse_test_suite(suite, others)
+    assert sorted(again.corpus.values()) == sorted(sample.corpus.values())
+    assert sorted(again.queries.values()) == sorted(sample.queries.values())
+    with pytest.raises(DatasetError, match="line 1: a text to find comes before any query"):
+        parse_test_suite("- orphan\nquery")
+    with pytest.raises(DatasetError, match="has no text it should find"):
+        parse_test_suite("query one\n- a\nquery two\n")
+    with pytest.raises(DatasetError, match="no query yet"):
+        parse_test_suite("  \n")

@@ -1,0 +1,248 @@
+"""The embeddings page's evaluation mode: labeled queries in, retrieval metrics per model out."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.evaldata import (DatasetError, RetrievalDataset, format_test_suite, parse_beir, parse_csv,
+                                parse_jsonl, parse_test_suite)
+from hfcompare.samples import load_retrieval_sample, retrieval_sample_description
+from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
+from ui import keys
+from ui.resources import embedding_cache
+from ui.widgets import remember, render_model_picker, restore
+
+SOURCES = {"type": "Type or paste", "upload": "Upload files"}
+
+
+def _load_sample() -> None:
+    suite, others = format_test_suite(load_retrieval_sample())
+    st.session_state[keys.EVAL_SUITE] = suite
+    st.session_state[keys.EVAL_DISTRACTORS] = others
+    st.session_state[keys.EVAL_SOURCE] = "type"
+
+
+def dataset_from_uploads(files) -> RetrievalDataset:
+    """One CSV, one JSONL, or the three files of a BEIR-style set (named corpus/queries/qrels)."""
+    if not files:
+        raise DatasetError("Upload a CSV or JSONL file, or the three files of a BEIR-style set.")
+    by_role = {}
+    for f in files:
+        lower = f.name.lower()
+        role = next((r for r in ("corpus", "queries", "qrels") if r in lower), None)
+        if role:
+            by_role[role] = f
+    if len(by_role) == 3:
+        parts = [by_role[r] for r in ("corpus", "queries", "qrels")]
+        return parse_beir(*(p.getvalue() for p in parts), names=tuple(p.name for p in parts))
+    if len(files) == 1 and files[0].name.lower().endswith(".csv"):
+        return parse_csv(files[0].getvalue(), source=files[0].name)
+    if len(files) == 1 and files[0].name.lower().endswith(".jsonl"):
+        return parse_jsonl(files[0].getvalue(), source=files[0].name)
+    if by_role:
+        missing = [r for r in ("corpus", "queries", "qrels") if r not in by_role]
+        raise DatasetError(f"A BEIR-style set needs three files; missing: {', '.join(missing)} "
+                           "(the file names must contain corpus, queries and qrels).")
+    raise DatasetError("Upload one .csv or .jsonl file, or corpus.jsonl, queries.jsonl and qrels.tsv together.")
+
+
+def render_data_inputs() -> RetrievalDataset | None:
+    """The labeled-data widgets; returns the dataset they describe, or None (with a message)."""
+    restore(keys.EVAL_SOURCE, "type")
+    source = st.segmented_control("Labeled data", list(SOURCES), format_func=SOURCES.get, key=keys.EVAL_SOURCE,
+                                  help=prose.EVAL_DATA_HELP) or "type"
+    remember(keys.EVAL_SOURCE)
+    if source == "upload":
+        files = st.file_uploader("Files", type=["csv", "jsonl", "tsv"], accept_multiple_files=True,
+                                 key=keys.EVAL_UPLOADS, help=prose.EVAL_UPLOAD_HELP)
+        if not files:
+            return None
+        try:
+            return dataset_from_uploads(files)
+        except DatasetError as exc:
+            st.error(str(exc))
+            return None
+    restore(keys.EVAL_SUITE, "")
+    restore(keys.EVAL_DISTRACTORS, "")
+    left, right = st.columns([3, 2])
+    left.text_area("Queries, each followed by the texts it should find", key=keys.EVAL_SUITE, height=260,
+                   help=prose.EVAL_SUITE_HELP, placeholder=prose.EVAL_SUITE_PLACEHOLDER)
+    right.text_area("Other texts in the collection (distractors), one per line", key=keys.EVAL_DISTRACTORS,
+                    height=260, help=prose.EVAL_DISTRACTORS_HELP)
+    remember(keys.EVAL_SUITE)
+    remember(keys.EVAL_DISTRACTORS)
+    st.button("Load labeled sample", on_click=_load_sample, help=retrieval_sample_description())
+    if not st.session_state.get(keys.EVAL_SUITE, "").strip():
+        return None
+    try:
+        return parse_test_suite(st.session_state[keys.EVAL_SUITE], st.session_state.get(keys.EVAL_DISTRACTORS, ""))
+    except DatasetError as exc:
+        st.error(str(exc))
+        return None
+
+
+def run_evaluation(dataset: RetrievalDataset, chosen: list[str]) -> None:
+    """Evaluate every model with a progress bar; keep the results in the session."""
+    from hfcompare.evaluation import evaluate
+
+    try:
+        refs = validate_models([ModelRef.parse(choice) for choice in chosen])
+    except SpecError as exc:
+        st.error(str(exc))
+        return
+    bar = st.progress(0.0, text="Starting…")
+    stages = {"loading": "Loading", "embedding": "Embedding with", "searching": "Searching with"}
+
+    def progress(ref: ModelRef, done: int, total: int, stage: str) -> None:
+        share = 0.9 * done / max(total, 1) if stage != "searching" else 0.9 + 0.1 * done / max(total, 1)
+        bar.progress(min(1.0, (refs.index(ref) + share) / len(refs)),
+                     text=f"{stages[stage]} {ref} ({done:,}/{total:,} {'documents' if stage == 'searching' else 'texts'})")
+
+    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    results = evaluate(dataset, refs, embedding_cache(), progress, settings)
+    bar.empty()
+    st.session_state[keys.EVAL_RESULTS] = {"dataset": dataset, "results": results}
+
+
+def _metric_columns() -> dict:
+    from hfcompare.retrieval import metric_names
+    from hfcompare.retrieval_tables import metric_help
+
+    cfg = {name: st.column_config.NumberColumn(name, help=metric_help(name), format="%.3f") for name in metric_names()}
+    cfg["ndcg@10 low"] = st.column_config.NumberColumn("ndcg@10 low", help=prose.EVAL_CI_HELP, format="%.3f")
+    cfg["ndcg@10 high"] = st.column_config.NumberColumn("ndcg@10 high", help=prose.EVAL_CI_HELP, format="%.3f")
+    cfg["embed s"] = st.column_config.NumberColumn("embed s", help="Seconds to embed corpus and queries "
+                                                   "(0 when all came from the cache).", format="%.2f")
+    cfg["search s"] = st.column_config.NumberColumn("search s", help="Seconds to rank the corpus for every query.",
+                                                    format="%.2f")
+    return cfg
+
+
+def render_results(dataset: RetrievalDataset, results) -> None:
+    """Metrics, intervals, significance, per-query disagreement, heatmaps and embedding maps."""
+    from hfcompare import charts
+    from hfcompare.retrieval_tables import metrics_table, per_query_table, significance_table
+
+    for failed in (r for r in results if not r.ok):
+        st.error(f"**{failed.ref}** failed ({failed.error_kind}): {failed.error}", icon="⚠️")
+    ok = [r for r in results if r.ok]
+    if not ok:
+        st.info("No model produced results; see the errors above.")
+        return
+    names = display_names([r.ref for r in results])
+    st.subheader("Retrieval metrics")
+    st.caption(prose.EVAL_METRICS_CAPTION.format(queries=len(dataset.judged_queries), corpus=len(dataset.corpus)))
+    for note in dataset.notes:
+        st.caption(note)
+    table = metrics_table(results, names)
+    st.dataframe(table, hide_index=True, column_config=_metric_columns())
+    st.plotly_chart(charts.interval_chart(table, "ndcg@10"), key="eval_intervals")
+    left, right = st.columns(2)
+    left.download_button("Download metrics (CSV)", table.to_csv(index=False), "retrieval_metrics.csv", "text/csv")
+    right.download_button("Download metrics (JSON)",
+                          json.dumps({str(r.ref): r.metrics for r in ok}, indent=2),
+                          "retrieval_metrics.json", "application/json")
+    if len(ok) > 1:
+        st.subheader("Is the difference real?")
+        st.caption(prose.EVAL_SIGNIFICANCE_CAPTION)
+        st.dataframe(significance_table(results, names), hide_index=True, column_config={
+            "A − B": st.column_config.NumberColumn("A − B", help="Mean ndcg@10 of A minus B over the same queries.",
+                                                   format="%+.3f"),
+            "low": st.column_config.NumberColumn("low", help=prose.EVAL_CI_HELP, format="%+.3f"),
+            "high": st.column_config.NumberColumn("high", help=prose.EVAL_CI_HELP, format="%+.3f"),
+            "p-value": st.column_config.NumberColumn("p-value", help=prose.EVAL_P_HELP, format="%.4f"),
+        })
+    st.subheader("Query by query")
+    st.caption(prose.EVAL_PER_QUERY_CAPTION)
+    per_query = per_query_table(dataset, results, names)
+    if len(ok) > 1 and st.toggle("Only queries where the models disagree", key=keys.EVAL_DISPUTED):
+        per_query = per_query[per_query["spread"] > 0]
+    st.dataframe(per_query, hide_index=True, column_config={
+        "spread": st.column_config.NumberColumn("spread", help="Best minus worst model's ndcg@10 on this query.",
+                                                format="%.3f"),
+        **{names[r.ref]: st.column_config.ProgressColumn(names[r.ref], help="ndcg@10 on this query",
+                                                         min_value=0.0, max_value=1.0, format="%.2f") for r in ok},
+    })
+    render_heatmaps(dataset, ok, names)
+    render_projection(dataset, ok, names)
+
+
+def render_heatmaps(dataset: RetrievalDataset, ok, names) -> None:
+    from hfcompare import charts
+    from hfcompare.retrieval import normalize
+    from hfcompare.retrieval_tables import heatmap_sample
+
+    query_ids, doc_ids = heatmap_sample(dataset)
+    st.subheader("Queries against the texts they should find")
+    shown = f"{len(query_ids)} of {len(dataset.judged_queries)} queries and {len(doc_ids)} of {len(dataset.corpus):,} texts"
+    st.caption(prose.EVAL_HEATMAP_CAPTION.format(shown=shown))
+    positions = {d: i for i, d in enumerate(dataset.corpus)}
+    judged = {q: i for i, q in enumerate(dataset.judged_queries)}
+    matrices = {}
+    for ev in ok:
+        q = normalize(ev.query_vectors[[judged[q] for q in query_ids]])
+        d = normalize(ev.corpus_vectors[[positions[d] for d in doc_ids]])
+        scores = q @ d.T
+        matrices[names[ev.ref]] = np.asarray(scores.toarray() if hasattr(scores, "toarray") else scores)
+    relevant = np.array([[dataset.qrels[q].get(d, 0) > 0 for d in doc_ids] for q in query_ids])
+    st.plotly_chart(charts.query_document_heatmaps(matrices, [dataset.queries[q] for q in query_ids],
+                                                   [dataset.corpus[d] for d in doc_ids], relevant),
+                    key="eval_heatmaps")
+
+
+def render_projection(dataset: RetrievalDataset, ok, names) -> None:
+    from hfcompare import charts
+    from hfcompare.projection import methods, umap_available
+    from hfcompare.retrieval_tables import projection_frame
+
+    st.subheader("Embedding space")
+    st.caption(prose.EVAL_PROJECTION_CAPTION + ("" if umap_available() else " " + prose.EVAL_NO_UMAP))
+    model_col, method_col, colour_col = st.columns(3)
+    by_name = {names[r.ref]: r for r in ok}
+    chosen = model_col.selectbox("Model", list(by_name), key=keys.EVAL_PROJ_MODEL)
+    method = method_col.selectbox("Projection", methods(), key=keys.EVAL_PROJ_METHOD,
+                                  help="PCA keeps the two directions of largest spread; UMAP keeps neighbours "
+                                       "together (needs umap-learn).")
+    colour = colour_col.selectbox("Colour by", ["relevance", "cluster"], key=keys.EVAL_PROJ_COLOUR,
+                                  help="relevance: which query a text should be found by; cluster: k-means groups.")
+    points = projection_frame(dataset, by_name[chosen], method, colour)
+    event = st.plotly_chart(charts.projection_scatter(points, f"{chosen} · {method}"), key="eval_projection",
+                            on_select="rerun", selection_mode=("points", "box", "lasso"))
+    if len(points) < len(dataset.corpus) + len(dataset.judged_queries):
+        st.caption(f"Showing {len(points):,} points: a fixed sample that keeps every judged text.")
+    selected = _selected_rows(event, points)
+    if selected is None:
+        st.caption("Select points (click, box or lasso) to read their texts here.")
+    else:
+        st.dataframe(selected[["kind", "label", "text"]], hide_index=True)
+
+
+def _selected_rows(event, points):
+    """The rows of `points` the user selected in the chart, or None when nothing is selected."""
+    chosen = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", [])
+    if not chosen:
+        return None
+    rows = sorted({int(p["customdata"][2]) for p in chosen if len(p.get("customdata") or []) > 2})
+    return points.iloc[rows] if rows else None
+
+
+def render_evaluation() -> None:
+    """The whole evaluation mode."""
+    chosen = render_model_picker("embeddings", keys.EMB_MODELS, prose.MODELS_HELP + " " + prose.EXTRA_MODEL_HELP,
+                                 "Pick models, or type a Hub model id and press Enter")
+    dataset = render_data_inputs()
+    if dataset is not None:
+        st.caption(f"{len(dataset.judged_queries)} queries with judged texts, {len(dataset.corpus):,} texts "
+                   "in the collection.")
+    if st.button("Run evaluation", type="primary", disabled=dataset is None):
+        run_evaluation(dataset, chosen)
+    stored = st.session_state.get(keys.EVAL_RESULTS)
+    if stored:
+        render_results(stored["dataset"], stored["results"])
+    elif dataset is None:
+        st.info(prose.EVAL_EMPTY)

@@ -200,19 +200,26 @@ def query_document_heatmaps(matrices: dict[str, np.ndarray], queries: list[str],
 
 
 def projection_scatter(points, title: str):
-    """A 2D embedding map: documents and queries, coloured by label, the text on hover.
-    `points` has columns x, y, kind ('query'/'text'), label and text."""
+    """A 2D embedding map: texts (circles) and queries (diamonds), one colour per label, the text on
+    hover. `points` has columns x, y, kind ('query'/'text'), label and text; selected points come
+    back with their row number in customdata[2]."""
     import plotly.express as px
+    import plotly.graph_objects as go
 
-    data = points.copy()
-    data["shown"] = data["text"].map(lambda t: html.escape(t[:160]))
-    data["row"] = np.arange(len(data))  # comes back with selected points, to find their texts
-    fig = px.scatter(data, x="x", y="y", color="label", symbol="kind", custom_data=["shown", "kind", "row"],
-                     symbol_map={"text": "circle", "query": "diamond"}, title=title)
-    fig.update_traces(marker=dict(size=8, opacity=0.8),
-                      hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>")
-    fig.update_layout(height=480, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=None, yaxis_title=None,
-                      legend=dict(title=None, font=dict(size=10)), dragmode="lasso")
+    palette = px.colors.qualitative.Dark24
+    fig = go.Figure()
+    for n, (label, group) in enumerate(points.groupby("label", sort=False)):
+        shown = [html.escape(t[:160]) for t in group["text"]]
+        fig.add_trace(go.Scatter(
+            x=group["x"], y=group["y"], mode="markers", name=label,
+            marker=dict(size=[11 if k == "query" else 8 for k in group["kind"]],
+                        symbol=["diamond" if k == "query" else "circle" for k in group["kind"]],
+                        color=palette[n % len(palette)], opacity=0.85, line=dict(width=0.5, color="white")),
+            customdata=np.column_stack([shown, group["kind"], group.index.to_numpy()]),
+            hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>",
+        ))
+    fig.update_layout(title=title, height=520, margin=dict(l=10, r=10, t=40, b=10), dragmode="select",
+                      legend=dict(font=dict(size=10), itemsizing="constant"))
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     return fig

@@ -52,9 +52,11 @@ class RetrievalDataset:
 
 
 def _text_id(prefix: str, text: str, ids: dict[str, str]) -> str:
-    """A stable id for `text`, the same one every time the same text appears."""
+    """A stable id for `text` from its content. Ids decide the order of equally scored results
+    (as in sentence-transformers' evaluator), so they must not follow input order: a text listed
+    first would win every tie."""
     if text not in ids:
-        ids[text] = f"{prefix}{len(ids) + 1}"
+        ids[text] = f"{prefix}{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
     return ids[text]
 
 

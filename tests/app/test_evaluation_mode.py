@@ -1,0 +1,97 @@
+"""The embeddings page's evaluation mode in AppTest, on the deterministic fake backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app(fake_backend) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.segmented_control[0].set_value("evaluate").run()
+    assert not at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_empty_state_then_sample_run_with_a_failing_model(app):
+    assert any("Load labeled sample" in i.value for i in app.info)
+    assert button(app, "Run evaluation").disabled
+    app.multiselect[0].set_value(["fake:fake-a", "fake:fake-b", "fake:fake-broken"])
+    button(app, "Load labeled sample").click().run()
+    assert "How do I create an invoice?" in app.text_area[0].value
+    button(app, "Run evaluation").click().run()
+    assert not app.exception
+    assert len(app.error) == 1 and "fake:fake-broken" in app.error[0].value
+    headers = [s.value for s in app.main.subheader]
+    for expected in ["Retrieval metrics", "Is the difference real?", "Query by query",
+                     "Queries against the texts they should find", "Embedding space"]:
+        assert expected in headers
+    metrics = app.dataframe[0].value
+    assert list(metrics["reference"]) == ["fake:fake-a", "fake:fake-b"]
+    assert ((metrics["ndcg@10 low"] <= metrics["ndcg@10"]) & (metrics["ndcg@10"] <= metrics["ndcg@10 high"])).all()
+    assert len(app.dataframe[1].value) == 1            # one pair of models that ran
+    per_query = app.dataframe[2].value
+    assert len(per_query) == 20 and list(per_query["spread"]) == sorted(per_query["spread"], reverse=True)
+    app.toggle[0].set_value(True).run()
+    assert (app.dataframe[2].value["spread"] > 0).all()
+
+
+def test_projection_controls_switch_model_and_colouring(app):
+    app.multiselect[0].set_value(["fake:fake-a", "lexical:tfidf"])
+    button(app, "Load labeled sample").click().run()
+    button(app, "Run evaluation").click().run()
+    model = next(s for s in app.selectbox if s.label == "Model")
+    model.set_value(model.options[1]).run()
+    next(s for s in app.selectbox if s.label == "Colour by").set_value("cluster").run()
+    assert not app.exception
+    assert any("Select points" in c.value for c in app.caption)
+
+
+def test_malformed_test_suite_names_the_line(app):
+    app.text_area[0].set_value("- a text before any query\nA query").run()
+    assert any("line 1" in e.value and "before any query" in e.value for e in app.error)
+    assert button(app, "Run evaluation").disabled
+
+
+def test_results_and_inputs_survive_a_visit_to_another_page(app):
+    app.multiselect[0].set_value(["fake:fake-a"])
+    button(app, "Load labeled sample").click().run()
+    button(app, "Run evaluation").click().run()
+    app.switch_page("app_pages/generation.py").run()
+    app.switch_page("app_pages/embeddings.py").run()
+    assert app.segmented_control[0].value == "evaluate"
+    assert "How do I create an invoice?" in app.text_area[0].value
+    assert "Retrieval metrics" in [s.value for s in app.main.subheader]
+
+
+class Upload:
+    def __init__(self, name: str, text: str):
+        self.name, self._raw = name, text.encode()
+
+    def getvalue(self) -> bytes:
+        return self._raw
+
+
+def test_uploads_are_recognised_by_name_and_kind():
+    from hfcompare.evaldata import DatasetError
+    from ui.retrieval_mode import dataset_from_uploads
+
+    beir = [Upload("my_corpus.jsonl", '{"_id": "d1", "text": "x"}\n{"_id": "d2", "text": "y"}'),
+            Upload("queries.jsonl", '{"_id": "q1", "text": "find x"}'),
+            Upload("qrels.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\n")]
+    assert len(dataset_from_uploads(beir).corpus) == 2
+    assert len(dataset_from_uploads([Upload("pairs.csv", "query,document\nq,a\n")]).corpus) == 1
+    with pytest.raises(DatasetError, match="missing: qrels"):
+        dataset_from_uploads(beir[:2])
+    with pytest.raises(DatasetError, match="one .csv or .jsonl"):
+        dataset_from_uploads([Upload("a.csv", ""), Upload("b.csv", "")])

@@ -24,16 +24,7 @@ class LexicalBackend(EmbeddingBackend):
         import sklearn.feature_extraction.text  # noqa: F401 - import cost belongs to loading
 
     def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
-        if model != TFIDF_ID:
-            raise ModelUnavailableError(f"The lexical backend offers only {TFIDF_ID!r}, not {model!r}.")
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b")
-        try:
-            matrix = vectorizer.fit_transform(texts)
-        except ValueError:  # no word at all in any text: every vector is zero
-            return np.zeros((len(texts), 1), dtype=np.float32)
-        return matrix.astype(np.float32).toarray()
+        return self.sparse_vectors(model, texts).toarray()
 
     def sparse_vectors(self, model: str, texts: list[str]):
         """The same TF-IDF vectors as a scipy sparse matrix (rows L2-normalized): a large corpus has

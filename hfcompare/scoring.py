@@ -1,0 +1,222 @@
+"""The weighted scorecard, as pure functions: criteria, normalization, weights, ranking, sensitivity.
+
+Normalization (shown on the Scorecard page):
+- each criterion is scaled min-max across the candidates to 0..1, where 1 is the best candidate
+  and 0 the worst; a criterion on which every candidate is equal gives all of them 1;
+- size and latency-like criteria (scale "log") are compared on log10 of their values, so 100M
+  against 1B counts like 1B against 10B;
+- direction says whether higher or lower raw values are better (lower for latency and size).
+A missing value is never zero by accident: with the policy "skip", the criterion is left out for
+that model and its other weights are rescaled to sum to 1; with "penalize" it counts as the worst
+(0).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+MISSING_POLICIES = ("skip", "penalize")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One thing candidates are judged on."""
+
+    key: str
+    label: str
+    weight: float
+    higher_is_better: bool = True
+    log_scale: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One candidate's raw value on one criterion, and where it came from."""
+
+    value: float | None
+    source: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None and isinstance(self.value, (int, float)) and math.isfinite(self.value)
+
+
+@dataclass
+class Candidate:
+    name: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    def value(self, key: str) -> float | None:
+        cell = self.cells.get(key)
+        return float(cell.value) if cell is not None and cell.known else None
+
+
+class ScoringError(ValueError):
+    """Weights or criteria that cannot produce a ranking; the message says why."""
+
+
+def normalize_weights(weights: dict[str, float]) -> dict[str, float]:
+    """Weights scaled to sum to 1. Negative, NaN or infinite weights are refused; all zero is refused."""
+    for key, weight in weights.items():
+        if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not math.isfinite(weight):
+            raise ScoringError(f"The weight of {key} must be a number, not {weight!r}.")
+        if weight < 0:
+            raise ScoringError(f"The weight of {key} is negative ({weight}); weights must be 0 or more.")
+    total = sum(weights.values())
+    if total <= 0:
+        raise ScoringError("Every weight is 0; give at least one criterion a weight.")
+    return {key: weight / total for key, weight in weights.items()}
+
+
+def normalize_values(values: list[float | None], higher_is_better: bool = True,
+                     log_scale: bool = False) -> list[float | None]:
+    """Min-max scaling to 0..1 (1 = best) across candidates; None stays None. On a log scale,
+    values must be positive (a non-positive one is treated as unknown)."""
+    raw = [None if v is None or not math.isfinite(v) or (log_scale and v <= 0) else float(v) for v in values]
+    shown = [None if v is None else (math.log10(v) if log_scale else v) for v in raw]
+    known = [v for v in shown if v is not None]
+    if not known:
+        return [None] * len(values)
+    low, high = min(known), max(known)
+    if high == low:
+        return [None if v is None else 1.0 for v in shown]
+    scaled = [None if v is None else (v - low) / (high - low) for v in shown]
+    return [None if s is None else (s if higher_is_better else 1.0 - s) for s in scaled]
+
+
+@dataclass
+class Scored:
+    """The ranking: per candidate its score, rank, normalized values and contributions."""
+
+    names: list[str]
+    scores: np.ndarray                  # weighted score, 0..1
+    ranks: np.ndarray                   # 1 = best; ties share the better rank
+    normalized: dict[str, list[float | None]]
+    contributions: dict[str, np.ndarray]
+    weights: dict[str, float]           # normalized
+    missing: dict[str, list[str]]       # candidate -> criteria without a value
+
+    @property
+    def winner(self) -> str:
+        return self.names[int(np.argmin(self.ranks))]
+
+    def order(self) -> list[int]:
+        """Candidate positions, best first (ties by name)."""
+        return sorted(range(len(self.names)), key=lambda i: (-self.scores[i], self.names[i]))
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    rounded = np.round(scores, 12)
+    return np.array([1 + int(np.sum(rounded > s)) for s in rounded])
+
+
+def score(candidates: list[Candidate], criteria: list[Criterion], missing: str = "skip",
+          weights: dict[str, float] | None = None) -> Scored:
+    """Rank `candidates` on `criteria` (weights from the criteria unless `weights` overrides them)."""
+    if missing not in MISSING_POLICIES:
+        raise ScoringError(f"The missing-value policy must be one of {', '.join(MISSING_POLICIES)}.")
+    if not candidates:
+        raise ScoringError("There is no candidate to rank.")
+    if not criteria:
+        raise ScoringError("There is no criterion to rank on; add one.")
+    w = normalize_weights(weights if weights is not None else {c.key: c.weight for c in criteria})
+    normalized = {c.key: normalize_values([m.value(c.key) for m in candidates], c.higher_is_better, c.log_scale)
+                  for c in criteria}
+    n = len(candidates)
+    contributions = {c.key: np.zeros(n) for c in criteria}
+    scores = np.zeros(n)
+    missing_by = {m.name: [] for m in candidates}
+    for i, candidate in enumerate(candidates):
+        present = {c.key: normalized[c.key][i] for c in criteria}
+        for key, value in present.items():
+            if value is None:
+                missing_by[candidate.name].append(key)
+        if missing == "skip":
+            total = sum(w[k] for k, v in present.items() if v is not None)
+            scale = 1.0 / total if total > 0 else 0.0
+            parts = {k: (w[k] * v * scale if v is not None else 0.0) for k, v in present.items()}
+        else:
+            parts = {k: w[k] * (v if v is not None else 0.0) for k, v in present.items()}
+        for key, part in parts.items():
+            contributions[key][i] = part
+        scores[i] = sum(parts.values())
+    return Scored([m.name for m in candidates], scores, _ranks(scores), normalized, contributions, w, missing_by)
+
+
+def with_weight(criteria: list[Criterion], key: str, weight: float) -> list[Criterion]:
+    """The same criteria with one weight changed."""
+    return [replace(c, weight=weight) if c.key == key else c for c in criteria]
+
+
+@dataclass
+class WeightFlip:
+    """How far one weight must move (others fixed) before another candidate wins."""
+
+    criterion: str
+    current: float
+    flips_at: float | None       # the nearest weight at which the winner changes, None if none in range
+    new_winner: str | None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.flips_at is None else self.flips_at - self.current
+
+
+def weight_to_flip(candidates: list[Candidate], criteria: list[Criterion], missing: str = "skip",
+                   upper: float | None = None, steps: int = 400) -> list[WeightFlip]:
+    """For each criterion, the nearest weight (searched from 0 to `upper`, default the sum of all
+    weights, then refined by bisection) at which the winner changes."""
+    base = score(candidates, criteria, missing)
+    total = sum(c.weight for c in criteria)
+    upper = upper if upper is not None else max(total, 1.0)
+    out = []
+    for c in criteria:
+        grid = np.linspace(0.0, upper, steps + 1)
+        best: tuple[float, str] | None = None
+        for direction in (1, -1):
+            points = grid[grid > c.weight] if direction > 0 else grid[grid < c.weight][::-1]
+            previous = c.weight
+            for value in points:
+                try:
+                    winner = score(candidates, with_weight(criteria, c.key, float(value)), missing).winner
+                except ScoringError:
+                    break
+                if winner != base.winner:
+                    flip = _bisect(candidates, criteria, missing, c.key, previous, float(value), base.winner)
+                    if best is None or abs(flip - c.weight) < abs(best[0] - c.weight):
+                        best = (flip, winner)
+                    break
+                previous = float(value)
+        out.append(WeightFlip(c.key, c.weight, best[0] if best else None, best[1] if best else None))
+    return out
+
+
+def _bisect(candidates, criteria, missing, key, same: float, other: float, winner: str, rounds: int = 30) -> float:
+    for _ in range(rounds):
+        middle = (same + other) / 2
+        if score(candidates, with_weight(criteria, key, middle), missing).winner == winner:
+            same = middle
+        else:
+            other = middle
+    return other
+
+
+def rank_stability(candidates: list[Candidate], criteria: list[Criterion], missing: str = "skip",
+                   spread: float = 0.2, samples: int = 500, seed: int = 0) -> np.ndarray:
+    """How often each candidate lands at each rank when every weight is multiplied by a random
+    factor in [1 - spread, 1 + spread]: an (n candidates, n ranks) array of shares summing to 1 per row."""
+    rng = np.random.default_rng(seed)
+    n = len(candidates)
+    counts = np.zeros((n, n))
+    base = np.array([c.weight for c in criteria], dtype=float)
+    for _ in range(samples):
+        factors = rng.uniform(1 - spread, 1 + spread, size=len(criteria))
+        weights = {c.key: float(w) for c, w in zip(criteria, base * factors)}
+        result = score(candidates, criteria, missing, weights)
+        for position, i in enumerate(result.order()):
+            counts[i, position] += 1
+    return counts / samples

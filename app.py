@@ -15,6 +15,7 @@ page = st.navigation(
         st.Page("app_pages/discover.py", title="Discover", icon="🔎", url_path="discover"),
         st.Page("app_pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True),
         st.Page("app_pages/generation.py", title="Generation", icon="💬", url_path="generation"),
+        st.Page("app_pages/scorecard.py", title="Scorecard", icon="🏆", url_path="scorecard"),
     ]
 )
 # Endpoints first: the page needs this session's remote settings when it runs.

@@ -223,3 +223,48 @@ def projection_scatter(points, title: str):
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     return fig
+
+
+def contributions_chart(names: list[str], contributions: dict[str, list[float]], labels: dict[str, str]):
+    """Each candidate's weighted score as a stacked bar of its criteria's contributions, best on top."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for key, values in contributions.items():
+        fig.add_trace(go.Bar(y=names, x=values, name=labels[key], orientation="h",
+                             hovertemplate="%{y}<br>" + html.escape(labels[key]) + ": %{x:.3f}<extra></extra>"))
+    fig.update_layout(barmode="stack", height=140 + 36 * len(names), margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis=dict(range=[0, 1], title="weighted score (0 to 1, right is better)"),
+                      yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    return fig
+
+
+def radar_chart(names: list[str], normalized: dict[str, list[float | None]], labels: dict[str, str]):
+    """Normalized values (1 = best candidate) per criterion, one outline per candidate; unknown
+    values are left as gaps."""
+    import plotly.graph_objects as go
+
+    keys = list(normalized)
+    theta = [labels[k] for k in keys] + [labels[keys[0]]]
+    fig = go.Figure()
+    for i, name in enumerate(names):
+        r = [normalized[k][i] for k in keys]
+        fig.add_trace(go.Scatterpolar(r=r + r[:1], theta=theta, name=name, connectgaps=False,
+                                      hovertemplate="%{theta}: %{r:.2f}<extra>" + html.escape(name) + "</extra>"))
+    fig.update_layout(height=420, margin=dict(l=40, r=40, t=30, b=30),
+                      polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])))
+    return fig
+
+
+def stability_chart(names: list[str], shares):
+    """How often each candidate landed at each rank under random weight changes (stacked to 100%)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for rank in range(shares.shape[1]):
+        fig.add_trace(go.Bar(y=names, x=shares[:, rank], orientation="h", name=f"rank {rank + 1}",
+                             hovertemplate="%{y}: rank " + str(rank + 1) + " in %{x:.0%} of samples<extra></extra>"))
+    fig.update_layout(barmode="stack", height=140 + 36 * len(names), margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis=dict(range=[0, 1], tickformat=".0%", title="share of weight samples"),
+                      yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    return fig

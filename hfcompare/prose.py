@@ -182,3 +182,38 @@ EVAL_PROJECTION_CAPTION = (
     "vectors). Texts a query should find share its colour; diamonds are queries."
 )
 EVAL_NO_UMAP = "UMAP is offered when umap-learn is installed; PCA is used until then."
+
+SC_TITLE = "Scorecard"
+SC_INTRO = (
+    "Rank the candidates on weighted criteria, the brief's decision framework made interactive. Values come "
+    "from this session's comparisons (measured here) or from the catalog (published, with sources). Change a "
+    "weight and the ranking follows."
+)
+SC_NO_COMPARISON = (
+    "No comparison of this kind has run in this session yet, so only published catalog figures are available. "
+    "Run one on the Embeddings or Generation page to add measured speed and quality."
+)
+SC_CANDIDATES_HELP = "Models of this session's comparisons (backend:model) and catalog models (Hub ids)."
+SC_PRESET_HELP = "Sets the criteria and weights for a priority from the brief's decision framework."
+SC_CRITERIA_HELP = "Add or remove criteria. Weights are normalized to sum to 100%."
+SC_POLICY_HELP = (
+    "A value nobody measured or published is never taken as 0 silently. Leave it out: that model is scored on "
+    "the criteria it has, with their weights rescaled. Count it as worst: it gets 0 on that criterion."
+)
+SC_SCORE_HELP = "Weighted sum of normalized values: 1 means best on every criterion."
+SC_NORMALIZATION = (
+    "Each criterion is scaled **min-max across the candidates**: the best candidate gets 1, the worst 0, the "
+    "rest in between (all equal: all 1). Size, latency, speed, context and vector size are compared on a "
+    "**log scale** (log10 first), so 100M against 1B counts like 1B against 10B. **Direction**: for latency, "
+    "ms per text, size and vector size lower is better, so the scale is flipped. The score is the weighted "
+    "sum; each criterion's contribution is its weight times its normalized value."
+)
+SC_FLIPS_CAPTION = (
+    "Moving one weight while the others stay put: the nearest weight at which another model would win "
+    "(searched from 0 to three times the sum of all weights)."
+)
+SC_SAMPLES_HELP = "How many random weight sets to try; more is steadier and slower."
+SC_STABILITY_CAPTION = (
+    "Every weight multiplied by a random factor between 0.8 and 1.2, {n} times: how often each model "
+    "ends at each rank. A winner that stays first in most samples is a robust choice."
+)

@@ -31,6 +31,7 @@ class Criterion:
     higher_is_better: bool = True
     log_scale: bool = False
     help: str = ""
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,11 @@ class WeightFlip:
 
 def weight_to_flip(candidates: list[Candidate], criteria: list[Criterion], missing: str = "skip",
                    upper: float | None = None, steps: int = 400) -> list[WeightFlip]:
-    """For each criterion, the nearest weight (searched from 0 to `upper`, default the sum of all
-    weights, then refined by bisection) at which the winner changes."""
+    """For each criterion, the nearest weight (searched from 0 to `upper`, default three times the
+    sum of all weights, then refined by bisection) at which the winner changes."""
     base = score(candidates, criteria, missing)
     total = sum(c.weight for c in criteria)
-    upper = upper if upper is not None else max(total, 1.0)
+    upper = upper if upper is not None else 3 * max(total, 1.0)
     out = []
     for c in criteria:
         grid = np.linspace(0.0, upper, steps + 1)

@@ -53,3 +53,12 @@ EVAL_DISPUTED = "eval_only_disputed"
 EVAL_PROJ_MODEL = "eval_projection_model"
 EVAL_PROJ_METHOD = "eval_projection_method"
 EVAL_PROJ_COLOUR = "eval_projection_colour"
+
+SC_TASK = "sc_task"
+SC_CANDIDATES = "sc_candidates"      # suffixed with the task
+SC_PRESET = "sc_preset"
+SC_CRITERIA = "sc_criteria"          # suffixed with the task
+SC_WEIGHT = "sc_weight"              # suffixed with task and criterion
+SC_SOURCE = "sc_source"              # suffixed with task and criterion
+SC_POLICY = "sc_policy"
+SC_SAMPLES = "sc_samples"

@@ -1,0 +1,228 @@
+"""Scorecard page: rank the candidates on weighted criteria, see why one wins and how robust that is."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.catalog import load_catalog
+from hfcompare.scorecard import (
+    PRESETS,
+    best_source,
+    build_candidates,
+    explain,
+    flips_table,
+    measured_from_embeddings,
+    measured_from_evaluation,
+    measured_from_generation,
+    merge_measured,
+    normalization_table,
+    ranking_table,
+    source_label,
+    sources_table,
+    specs_for,
+)
+from hfcompare.scoring import ScoringError, rank_stability, score, weight_to_flip
+from ui import keys
+from ui.widgets import remember, restore
+
+TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
+POLICIES = {"skip": "Leave it out for that model (its other weights count more)",
+            "penalize": "Count it as the worst value (0)"}
+
+
+def _measured() -> dict:
+    """Measurements of the comparisons run in this session, by model reference."""
+    parts = []
+    emb = st.session_state.get(keys.EMB_RESULTS)
+    if emb:
+        parts.append(measured_from_embeddings(emb["results"]))
+    ev = st.session_state.get(keys.EVAL_RESULTS)
+    if ev:
+        parts.append(measured_from_evaluation(ev["results"], len(ev["dataset"].judged_queries)))
+    gen = st.session_state.get(keys.GEN_RESULTS)
+    if gen:
+        parts.append(measured_from_generation(gen["results"], gen["verdicts"]))
+    return merge_measured(*parts)
+
+
+def _compared(task: str) -> list[str]:
+    """The model references of this session's comparisons for `task`."""
+    refs: list[str] = []
+    if task == "embeddings":
+        for state_key in (keys.EMB_RESULTS, keys.EVAL_RESULTS):
+            stored = st.session_state.get(state_key)
+            refs += [str(r.ref) for r in (stored or {}).get("results", []) if r.ok]
+    else:
+        stored = st.session_state.get(keys.GEN_RESULTS)
+        refs += [str(r.ref) for r in (stored or {}).get("results", []) if r.ok]
+    return list(dict.fromkeys(refs))
+
+
+def _weight_key(task: str, criterion: str) -> str:
+    return f"{keys.SC_WEIGHT}_{task}_{criterion}"
+
+
+def _apply_preset(task: str) -> None:
+    weights = PRESETS[st.session_state[keys.SC_PRESET]][task]
+    st.session_state[f"{keys.SC_CRITERIA}_{task}"] = list(weights)
+    for key, weight in weights.items():
+        st.session_state[_weight_key(task, key)] = float(weight)
+
+
+def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float], dict[str, str], str]:
+    """Candidates, criteria with weights and sources, and the missing-value policy."""
+    specs = specs_for(task)
+    compared = _compared(task)
+    catalog_ids = [e.id for e in load_catalog().for_task(task)]
+    options = list(dict.fromkeys(compared + catalog_ids))
+    cand_key = f"{keys.SC_CANDIDATES}_{task}"
+    restore(cand_key, compared or catalog_ids[:4])
+    st.session_state[cand_key] = [c for c in st.session_state[cand_key] if c in options]
+    names = st.multiselect("Candidates", options, key=cand_key, help=prose.SC_CANDIDATES_HELP)
+    remember(cand_key)
+
+    restore(keys.SC_PRESET, "balanced")
+    st.selectbox("Decision preset", list(PRESETS), format_func=lambda p: PRESETS[p]["label"], key=keys.SC_PRESET,
+                 on_change=_apply_preset, args=(task,), help=prose.SC_PRESET_HELP)
+    remember(keys.SC_PRESET)
+    crit_key = f"{keys.SC_CRITERIA}_{task}"
+    restore(crit_key, list(PRESETS[st.session_state[keys.SC_PRESET]][task]))
+    chosen = st.multiselect("Criteria", list(specs), key=crit_key, format_func=lambda k: specs[k].criterion.label,
+                            help=prose.SC_CRITERIA_HELP)
+    remember(crit_key)
+    weights: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    if chosen:
+        columns = st.columns(len(chosen))
+        for column, key in zip(columns, chosen):
+            spec = specs[key]
+            weight_key = _weight_key(task, key)
+            restore(weight_key, float(PRESETS["balanced"][task].get(key, spec.criterion.weight)))
+            weights[key] = column.number_input(spec.criterion.label, min_value=0.0, max_value=100.0, step=5.0,
+                                               key=weight_key, help=spec.criterion.help)
+            remember(weight_key)
+            source_key = f"{keys.SC_SOURCE}_{task}_{key}"
+            if len(spec.sources) > 1:
+                restore(source_key, best_source(task, key, names, measured))
+                sources[key] = column.selectbox("from", spec.sources, key=source_key, format_func=source_label,
+                                                label_visibility="collapsed")
+                remember(source_key)
+            else:
+                sources[key] = spec.sources[0]
+                column.caption(source_label(spec.sources[0]))
+        total = sum(weights.values())
+        if total > 0:
+            st.caption("Normalized weights: " + ", ".join(f"{specs[k].criterion.label} {w / total:.0%}"
+                                                          for k, w in weights.items()))
+    restore(keys.SC_POLICY, "skip")
+    policy = st.radio("When a value is unknown", list(POLICIES), format_func=POLICIES.get, key=keys.SC_POLICY,
+                      horizontal=True, help=prose.SC_POLICY_HELP)
+    remember(keys.SC_POLICY)
+    return names, weights, sources, policy
+
+
+def render_results(task: str, names, weights, sources, policy, measured) -> None:
+    from hfcompare import charts
+    from hfcompare.report import build_report
+
+    specs = specs_for(task)
+    criteria = [replace(specs[k].criterion, weight=w) for k, w in weights.items()]
+    candidates = build_candidates(names, task, sources, measured)
+    try:
+        scored = score(candidates, criteria, policy)
+    except ScoringError as exc:
+        st.warning(str(exc))
+        return
+    labels = {c.key: c.label for c in criteria}
+    order = scored.order()
+    ranked_names = [scored.names[i] for i in order]
+
+    st.subheader("Ranking")
+    restore(keys.SC_SAMPLES, 300)
+    samples = int(st.session_state[keys.SC_SAMPLES])
+    shares = rank_stability(candidates, criteria, policy, samples=samples)
+    paragraph = explain(st.session_state.get(keys.SC_PRESET, "balanced"), task, scored, candidates, criteria,
+                        float(shares[order[0], 0]))
+    st.markdown(paragraph)
+    ranking = ranking_table(scored, criteria)
+    st.dataframe(ranking, hide_index=True, column_config={
+        "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,
+                                                 format="%.3f"),
+        "known": st.column_config.TextColumn("known", help="How many criteria have a value for this model."),
+        **{c.label: st.column_config.NumberColumn(c.label, help=f"Contribution of {c.label.lower()} to the score "
+                                                  f"(weight x normalized value). {c.help}", format="%.3f")
+           for c in criteria},
+    })
+    left, right = st.columns(2)
+    contributions = {k: [float(scored.contributions[k][i]) for i in order] for k in labels}
+    bar = charts.contributions_chart(ranked_names, contributions, labels)
+    left.plotly_chart(bar, key="sc_contributions")
+    radar = charts.radar_chart(ranked_names, {k: [scored.normalized[k][i] for i in order] for k in labels}, labels)
+    right.plotly_chart(radar, key="sc_radar")
+
+    sources_frame = sources_table(scored, candidates, criteria)
+    with st.expander("Where each value comes from"):
+        st.dataframe(sources_frame, hide_index=True, column_config={
+            "normalized": st.column_config.NumberColumn("normalized", help="0 = worst candidate, 1 = best.",
+                                                        format="%.2f"),
+            "source": st.column_config.TextColumn("source", width="large")})
+        unknown = int(sources_frame["value"].isna().sum())
+        if unknown:
+            st.caption(f"{unknown} values are unknown; policy: {POLICIES[policy].lower()}.")
+    with st.expander("How values are normalized"):
+        st.markdown(prose.SC_NORMALIZATION)
+        st.dataframe(normalization_table(criteria), hide_index=True)
+
+    st.subheader("How robust is the winner?")
+    flips = flips_table(weight_to_flip(candidates, criteria, policy), criteria)
+    st.caption(prose.SC_FLIPS_CAPTION)
+    st.dataframe(flips, hide_index=True, column_config={
+        "winner changes at": st.column_config.NumberColumn(format="%.1f"),
+        "change": st.column_config.NumberColumn(format="%+.1f")})
+    st.slider("Weight samples", 100, 2000, step=100, key=keys.SC_SAMPLES, help=prose.SC_SAMPLES_HELP)
+    remember(keys.SC_SAMPLES)
+    stability = charts.stability_chart([scored.names[i] for i in order], shares[order])
+    st.plotly_chart(stability, key="sc_stability")
+    st.caption(prose.SC_STABILITY_CAPTION.format(n=samples))
+
+    inputs = {"task": task, "candidates": names, "policy": policy,
+              "weights": {c.label: c.weight for c in criteria},
+              "normalized weights": {labels[k]: round(w, 4) for k, w in scored.weights.items()},
+              "sources": {labels[k]: source_label(s) for k, s in sources.items()}}
+    export = {"inputs": inputs, "ranking": ranking.to_dict("records"), "cells": sources_frame.to_dict("records"),
+              "sensitivity": flips.to_dict("records"), "recommendation": paragraph.replace("**", "")}
+    import pandas as pd
+
+    report = build_report(
+        f"hfcompare scorecard: {TASKS[task].lower()}", paragraph,
+        [("Ranking", ranking), ("Contributions", bar), ("Profile", radar),
+         ("Inputs and weights", pd.DataFrame([{"setting": k, "value": json.dumps(v)} for k, v in inputs.items()])),
+         ("Where each value comes from", sources_frame), ("Normalization", normalization_table(criteria)),
+         ("Weight changes that change the winner", flips), (f"Rank stability ({samples} samples, ±20%)", stability)])
+    a, b, c = st.columns(3)
+    a.download_button("Download scorecard (CSV)", ranking.to_csv(index=False), "scorecard.csv", "text/csv")
+    b.download_button("Download scorecard (JSON)", json.dumps(export, indent=2, default=str), "scorecard.json",
+                      "application/json")
+    c.download_button("Download report (HTML)", report, "scorecard_report.html", "text/html",
+                      help="One file with the tables, interactive charts, inputs, weights, sources, hardware and date.")
+
+
+st.title(prose.SC_TITLE)
+st.caption(prose.SC_INTRO)
+measured = _measured()
+restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
+task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key=keys.SC_TASK) or "embeddings"
+remember(keys.SC_TASK)
+if not _compared(task):
+    st.info(prose.SC_NO_COMPARISON)
+names, weights, sources, policy = render_setup(task, measured)
+if not names:
+    st.info("Choose at least one candidate.")
+elif not weights:
+    st.info("Choose at least one criterion.")
+else:
+    render_results(task, names, weights, sources, policy, measured)

@@ -1,0 +1,317 @@
+"""Scorecard inputs: which criteria each task offers, where each value can come from (this
+comparison's measurements or the catalog), the brief's default weights, and decision presets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hfcompare.catalog import FIELDS, load_catalog
+from hfcompare.scoring import Candidate, Cell, Criterion, Scored
+
+#: A candidate's measured values: metric key -> (value, how and where it was measured).
+Measured = dict[str, tuple[float, str]]
+
+MEASURED_LABELS = {
+    "ndcg@10": "nDCG@10 in this evaluation",
+    "ms_per_text": "cold ms per text, measured here",
+    "pass_rate": "check pass rate in this comparison",
+    "tokens_per_s": "median tokens/s, measured here",
+    "latency_s": "median latency, measured here",
+}
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    """A criterion a task offers, the sources its values can come from (first is preferred), and
+    whether the brief's default scorecard includes it."""
+
+    criterion: Criterion
+    sources: tuple[str, ...]
+    default: bool = False
+
+
+def _c(key, label, weight, higher=True, log=False, help_text="", unit=""):
+    return Criterion(key, label, weight, higher, log, help_text, unit)
+
+
+SPECS: dict[str, list[CriterionSpec]] = {
+    "embeddings": [
+        CriterionSpec(_c("performance", "Performance", 40, help_text="Retrieval quality: measured nDCG@10 on your "
+                         "labeled data, or a published MTEB average."),
+                      ("measured:ndcg@10", "catalog:mteb_retrieval", "catalog:mteb_average"), True),
+        CriterionSpec(_c("speed", "Speed", 30, higher=False, log=True,
+                         help_text="Milliseconds per text, measured on this machine (lower is better).", unit="ms/text"),
+                      ("measured:ms_per_text",), True),
+        CriterionSpec(_c("size", "Size", 20, higher=False, log=True,
+                         help_text="Parameters (lower is better: cheaper to host, less memory).", unit="parameters"),
+                      ("catalog:parameters",), True),
+        CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if the model is meant for many "
+                         "languages, else 0."), ("catalog:multilingual",), True),
+        CriterionSpec(_c("context", "Max tokens", 10, log=True, help_text="Longest input read (higher is better).",
+                         unit="tokens"),
+                      ("catalog:max_seq_length",)),
+        CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded."),
+                      ("catalog:open_weights",)),
+        CriterionSpec(_c("dimensions", "Vector size", 10, higher=False, log=True,
+                         help_text="Embedding dimensions (lower is better: less storage, faster search).", unit="dimensions"),
+                      ("catalog:dimensions",)),
+    ],
+    "generation": [
+        CriterionSpec(_c("quality", "Quality", 40, help_text="Measured check pass rate on your prompts, or a "
+                         "published leaderboard average."),
+                      ("measured:pass_rate", "catalog:leaderboard_average"), True),
+        CriterionSpec(_c("speed", "Speed", 30, log=True, help_text="Median tokens per second, measured on this "
+                         "machine (higher is better).", unit="tokens/s"), ("measured:tokens_per_s",), True),
+        CriterionSpec(_c("context", "Context length", 20, log=True, help_text="Tokens the model can attend to.",
+                         unit="tokens"),
+                      ("catalog:context_length",), True),
+        CriterionSpec(_c("fine_tuning", "Fine-tuning", 10, help_text="1 if you may and can fine-tune it, else 0."),
+                      ("catalog:fine_tunable",), True),
+        CriterionSpec(_c("latency", "Latency", 10, higher=False, log=True,
+                         help_text="Median seconds per answer, measured here (lower is better).", unit="s"),
+                      ("measured:latency_s",)),
+        CriterionSpec(_c("size", "Size", 10, higher=False, log=True, help_text="Parameters (lower is better).",
+                         unit="parameters"),
+                      ("catalog:parameters",)),
+        CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if meant for many languages."),
+                      ("catalog:multilingual",)),
+        CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded."),
+                      ("catalog:open_weights",)),
+    ],
+}
+
+#: The brief's decision framework: weights per preset (criteria not named get 0) and what it favours.
+PRESETS: dict[str, dict[str, Any]] = {
+    "balanced": {"label": "The brief's defaults",
+                 "embeddings": {"performance": 40, "speed": 30, "size": 20, "multilingual": 10},
+                 "generation": {"quality": 40, "speed": 30, "context": 20, "fine_tuning": 10}},
+    "speed": {"label": "Prioritize speed",
+              "embeddings": {"performance": 25, "speed": 50, "size": 15, "multilingual": 10},
+              "generation": {"quality": 25, "speed": 40, "latency": 20, "context": 10, "fine_tuning": 5}},
+    "quality": {"label": "Prioritize quality",
+                "embeddings": {"performance": 65, "speed": 15, "size": 10, "multilingual": 10},
+                "generation": {"quality": 65, "speed": 15, "context": 10, "fine_tuning": 10}},
+    "multilingual": {"label": "Prioritize multilingual",
+                     "embeddings": {"performance": 30, "speed": 15, "size": 10, "multilingual": 45},
+                     "generation": {"quality": 30, "speed": 15, "context": 10, "multilingual": 45}},
+    "open_source": {"label": "Prioritize open source",
+                    "embeddings": {"performance": 30, "speed": 15, "size": 15, "open_weights": 40},
+                    "generation": {"quality": 30, "speed": 10, "fine_tuning": 20, "open_weights": 40}},
+    "large_context": {"label": "Prioritize large context",
+                      "embeddings": {"performance": 30, "speed": 10, "context": 50, "size": 10},
+                      "generation": {"quality": 25, "speed": 15, "context": 50, "fine_tuning": 10}},
+}
+
+
+def specs_for(task: str) -> dict[str, CriterionSpec]:
+    return {spec.criterion.key: spec for spec in SPECS[task]}
+
+
+def default_weights(task: str) -> dict[str, float]:
+    """The brief's criteria and weights for `task`."""
+    return dict(PRESETS["balanced"][task])
+
+
+def source_label(source: str) -> str:
+    """What a value source is, in words."""
+    kind, key = source.split(":", 1)
+    if kind == "measured":
+        return MEASURED_LABELS[key]
+    return f"{FIELDS[key][0]} (catalog)"
+
+
+def catalog_id(name: str) -> str:
+    """The Hub id inside a candidate name (`backend:org/model` or a bare `org/model`)."""
+    head, _, rest = name.partition(":")
+    return rest if rest and "/" not in head else name
+
+
+def cell_for(name: str, source: str, measured: dict[str, Measured]) -> Cell:
+    """One candidate's value from one source, with a description of where it came from."""
+    kind, key = source.split(":", 1)
+    if kind == "measured":
+        found = measured.get(name, {}).get(key)
+        return Cell(found[0], found[1]) if found else Cell(None, f"not measured ({MEASURED_LABELS[key]})")
+    entry = load_catalog().by_id(catalog_id(name))
+    figure = entry.figures.get(key) if entry else None
+    if figure is None:
+        return Cell(None, f"unknown: the catalog has no {FIELDS[key][0].lower()} for this model")
+    value = figure.value
+    if isinstance(value, bool):
+        value = 1.0 if value else 0.0
+    detail = f", {figure.benchmark}" if figure.benchmark else ""
+    return Cell(float(value), f"catalog{detail}: {figure.source.title} ({figure.source.url}), checked {figure.source.checked}")
+
+
+def build_candidates(names: list[str], task: str, chosen_sources: dict[str, str],
+                     measured: dict[str, Measured]) -> list[Candidate]:
+    """Candidates with a cell per criterion, each from the source chosen for that criterion."""
+    return [Candidate(name, {key: cell_for(name, source, measured) for key, source in chosen_sources.items()})
+            for name in names]
+
+
+def best_source(task: str, key: str, names: list[str], measured: dict[str, Measured]) -> str:
+    """The first source of a criterion that knows a value for at least one candidate (else the first)."""
+    sources = specs_for(task)[key].sources
+    for source in sources:
+        if any(cell_for(name, source, measured).known for name in names):
+            return source
+    return sources[0]
+
+
+def explain(preset: str, task: str, scored: Scored, candidates: list[Candidate], criteria: list[Criterion],
+            stability_win: float | None = None) -> str:
+    """One paragraph on the recommendation, built from the numbers."""
+    label = PRESETS[preset]["label"] if preset in PRESETS else "These weights"
+    order = scored.order()
+    best = order[0]
+    weights = ", ".join(f"{c.label.lower()} {round(scored.weights[c.key] * 100)}%" for c in criteria
+                        if scored.weights[c.key] > 0)
+    text = (f"{label} ({weights}) ranks **{scored.names[best]}** first with a score of "
+            f"{scored.scores[best]:.2f} out of 1")
+    by_key = {c.key: c for c in criteria}
+    strengths = sorted(by_key, key=lambda k: -scored.contributions[k][best])[:2]
+    reasons = []
+    for key in strengths:
+        value = candidates[best].value(key)
+        if value is not None and scored.contributions[key][best] > 0:
+            reasons.append(_described(by_key[key], value))
+    if reasons:
+        text += " on the strength of its " + " and ".join(reasons)
+    text += "."
+    if len(order) > 1:
+        second = order[1]
+        gap = scored.scores[best] - scored.scores[second]
+        edge = max(by_key, key=lambda k: scored.contributions[k][second] - scored.contributions[k][best])
+        text += (f" {scored.names[second]} follows at {scored.scores[second]:.2f} ({gap:.2f} behind)")
+        second_value = candidates[second].value(edge)
+        if scored.contributions[edge][second] > scored.contributions[edge][best] and second_value is not None:
+            text += f" and leads on {_described(by_key[edge], second_value)}"
+        text += "."
+    if stability_win is not None:
+        text += (f" The winner stays first in {stability_win:.0%} of random ±20% changes to the weights"
+                 + (", so the choice is robust." if stability_win >= 0.8 else ", so the choice is close: "
+                    "look at the runner-up too."))
+    missing = scored.missing.get(scored.names[best]) or []
+    if missing:
+        text += f" Unknown for the winner: {', '.join(by_key[k].label.lower() for k in missing)}."
+    return text
+
+
+def _described(criterion: Criterion, value: float) -> str:
+    """`speed (7.30 ms/text)`, `multilingual (yes)`: a criterion with its raw value."""
+    if not criterion.unit and value in (0.0, 1.0) and not criterion.log_scale:
+        shown = "yes" if value == 1.0 else "no"
+    else:
+        shown = f"{_fmt(value)} {criterion.unit}".strip()
+    return f"{criterion.label.lower()} ({shown})"
+
+
+def _fmt(value: float) -> str:
+    if value >= 1e6:
+        return f"{value / 1e9:.2f}B" if value >= 1e9 else f"{value / 1e6:.0f}M"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def measured_from_embeddings(results) -> dict[str, Measured]:
+    """Speeds from a compare-texts run (EmbeddingResults)."""
+    from hfcompare.embedding import where_measured
+
+    out: dict[str, Measured] = {}
+    for r in results:
+        if r.ok and r.cold_ms_per_text is not None:
+            out.setdefault(str(r.ref), {})["ms_per_text"] = (
+                r.cold_ms_per_text, f"measured here: {r.cold_ms_per_text:.2f} ms/text ({where_measured()})")
+    return out
+
+
+def measured_from_evaluation(evaluations, n_queries: int) -> dict[str, Measured]:
+    """nDCG@10 (and speeds) from an evaluation run (ModelEvaluations)."""
+    out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None])
+    for e in evaluations:
+        if e.ok:
+            out.setdefault(str(e.ref), {})["ndcg@10"] = (
+                e.metrics["ndcg@10"], f"measured here: nDCG@10 over {n_queries} labeled queries")
+    return out
+
+
+def measured_from_generation(results, verdicts) -> dict[str, Measured]:
+    """Pass rate, median tokens/s and median latency from a generation run."""
+    from hfcompare.tables import generation_summary, generation_table
+
+    refs = list(dict.fromkeys(r.ref for r in results))
+    summary = generation_summary(generation_table(results, verdicts, {ref: str(ref) for ref in refs}))
+    out: dict[str, Measured] = {}
+    for row in summary.to_dict("records"):
+        where = row.get("where") or "this machine"
+        found: Measured = {}
+        if row.get("pass rate") is not None:
+            found["pass_rate"] = (row["pass rate"], f"measured here: {row['pass rate']:.0%} of {row['answers']} "
+                                                     "answers passed their checks")
+        if row.get("median tokens/s") is not None:
+            found["tokens_per_s"] = (row["median tokens/s"], f"measured: {row['median tokens/s']:.1f} tokens/s ({where})")
+        if row.get("median latency s") is not None:
+            found["latency_s"] = (row["median latency s"], f"measured: {row['median latency s']:.2f} s ({where})")
+        if found:
+            out[row["model"]] = found
+    return out
+
+
+def merge_measured(*parts: dict[str, Measured]) -> dict[str, Measured]:
+    """Measurements from several runs; later runs win for the same metric."""
+    out: dict[str, Measured] = {}
+    for part in parts:
+        for name, values in part.items():
+            out.setdefault(name, {}).update(values)
+    return out
+
+
+def ranking_table(scored: Scored, criteria: list[Criterion]):
+    """Ranked rows: rank, model, weighted score, known criteria, and each criterion's contribution."""
+    import pandas as pd
+
+    rows = []
+    for i in scored.order():
+        row = {"rank": int(scored.ranks[i]), "model": scored.names[i], "score": float(scored.scores[i]),
+               "known": f"{len(criteria) - len(scored.missing[scored.names[i]])} of {len(criteria)}"}
+        row.update({c.label: float(scored.contributions[c.key][i]) for c in criteria})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sources_table(scored: Scored, candidates: list[Candidate], criteria: list[Criterion]):
+    """Every cell: the raw value, its normalized value (1 = best), and where it came from."""
+    import pandas as pd
+
+    rows = []
+    for i, candidate in enumerate(candidates):
+        for c in criteria:
+            cell = candidate.cells.get(c.key)
+            rows.append({"model": candidate.name, "criterion": c.label,
+                         "value": candidate.value(c.key), "normalized": scored.normalized[c.key][i],
+                         "source": cell.source if cell else "unknown"})
+    return pd.DataFrame(rows)
+
+
+def flips_table(flips, criteria: list[Criterion]):
+    """How far each weight must move (others fixed) to change the winner."""
+    import pandas as pd
+
+    labels = {c.key: c.label for c in criteria}
+    return pd.DataFrame([{
+        "criterion": labels[f.criterion], "weight now": f.current,
+        "winner changes at": f.flips_at, "change": f.change,
+        "new winner": f.new_winner or "none within range",
+    } for f in flips])
+
+
+def normalization_table(criteria: list[Criterion]):
+    """How each criterion is scaled: its direction and scale, for the page to show."""
+    import pandas as pd
+
+    return pd.DataFrame([{"criterion": c.label, "better": "higher" if c.higher_is_better else "lower",
+                          "scale": "log10, then min-max" if c.log_scale else "min-max",
+                          "unit": c.unit or "-", "meaning": c.help} for c in criteria])

@@ -1,0 +1,110 @@
+"""Scorecard inputs (catalog and measured cells, presets, explanations) and the HTML report."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html.parser import HTMLParser
+
+import pytest
+
+from hfcompare.scorecard import (
+    PRESETS,
+    SPECS,
+    best_source,
+    build_candidates,
+    catalog_id,
+    cell_for,
+    default_weights,
+    explain,
+    ranking_table,
+    specs_for,
+)
+from hfcompare.scoring import score
+
+
+def test_the_briefs_default_weights():
+    assert default_weights("embeddings") == {"performance": 40, "speed": 30, "size": 20, "multilingual": 10}
+    assert default_weights("generation") == {"quality": 40, "speed": 30, "context": 20, "fine_tuning": 10}
+
+
+def test_every_preset_uses_known_criteria_for_both_tasks():
+    for preset in PRESETS.values():
+        for task in ("embeddings", "generation"):
+            assert set(preset[task]) <= set(specs_for(task)) and sum(preset[task].values()) == 100
+
+
+def test_every_source_resolves():
+    for task, specs in SPECS.items():
+        for spec in specs:
+            for source in spec.sources:
+                cell = cell_for("sentence-transformers/all-MiniLM-L6-v2", source, {})
+                assert cell.source  # known or a reason why not
+
+
+def test_cells_come_from_the_catalog_or_measurements_with_their_source():
+    assert catalog_id("local:sentence-transformers/all-MiniLM-L6-v2") == "sentence-transformers/all-MiniLM-L6-v2"
+    assert catalog_id("BAAI/bge-small-en-v1.5") == "BAAI/bge-small-en-v1.5"
+    size = cell_for("onnx:sentence-transformers/all-MiniLM-L6-v2", "catalog:parameters", {})
+    assert size.value == 22_700_000 and "https://" in size.source
+    multi = cell_for("intfloat/multilingual-e5-large", "catalog:multilingual", {})
+    assert multi.value == 1.0
+    unknown = cell_for("lexical:tfidf", "catalog:parameters", {})
+    assert unknown.value is None and "unknown" in unknown.source
+    measured = {"lexical:tfidf": {"ndcg@10": (0.7, "measured here: nDCG@10 over 20 labeled queries")}}
+    assert cell_for("lexical:tfidf", "measured:ndcg@10", measured).value == 0.7
+    assert cell_for("x/y", "measured:ndcg@10", measured).value is None
+
+
+def test_best_source_prefers_measurements_when_there_are_any():
+    names = ["local:sentence-transformers/all-MiniLM-L6-v2", "BAAI/bge-small-en-v1.5"]
+    assert best_source("embeddings", "performance", names, {}) == "catalog:mteb_retrieval"
+    measured = {names[0]: {"ndcg@10": (0.9, "m")}}
+    assert best_source("embeddings", "performance", names, measured) == "measured:ndcg@10"
+
+
+def test_explanation_is_built_from_the_numbers():
+    names = ["BAAI/bge-small-en-v1.5", "intfloat/e5-large-v2", "sentence-transformers/all-MiniLM-L6-v2"]
+    weights = PRESETS["quality"]["embeddings"]
+    sources = {k: best_source("embeddings", k, names, {}) for k in weights}
+    candidates = build_candidates(names, "embeddings", sources, {})
+    criteria = [replace(specs_for("embeddings")[k].criterion, weight=w) for k, w in weights.items()]
+    scored = score(candidates, criteria)
+    text = explain("quality", "embeddings", scored, candidates, criteria, 0.9)
+    winner = scored.winner
+    assert text.startswith("Prioritize quality (performance 65%")
+    assert f"**{winner}**" in text and f"{scored.scores[scored.order()[0]]:.2f}" in text
+    assert "90% of random ±20% changes" in text
+    table = ranking_table(scored, criteria)
+    assert list(table["rank"]) == sorted(table["rank"]) and table["model"].iloc[0] == winner
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_report_is_standalone_with_tables_charts_and_hardware():
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from hfcompare.report import build_report
+
+    html = build_report("Title <x>", "Winner **A** because <b>", [
+        ("Ranking", pd.DataFrame([{"model": "<script>alert(1)</script>", "score": 0.5, "gap": None}])),
+        ("Chart one", go.Figure(go.Bar(x=[1], y=[2]))), ("Chart two", go.Figure(go.Bar(x=[1], y=[3]))),
+        ("Note", "plain <text>")])
+    parser = _Collect()
+    parser.feed(html)
+    assert "table" in parser.tags and parser.tags.count("script") >= 2
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert html.count("plotly.js v") <= 2  # the library is inlined once, not per chart
+    text = " ".join(parser.text)
+    assert "CPU cores" in text and "UTC" in text and "unknown" in text and "Winner A because <b>" in text
+    assert "<script src=" not in html  # plotly.js is inlined, so the report opens offline

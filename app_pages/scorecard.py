@@ -145,8 +145,10 @@ def render_results(task: str, names, weights, sources, policy, measured) -> None
     restore(keys.SC_SAMPLES, 300)
     samples = int(st.session_state[keys.SC_SAMPLES])
     shares = rank_stability(candidates, criteria, policy, samples=samples)
-    paragraph = explain(st.session_state.get(keys.SC_PRESET, "balanced"), task, scored, candidates, criteria,
-                        float(shares[order[0], 0]))
+    preset = st.session_state.get(keys.SC_PRESET, "balanced")
+    if {k: float(w) for k, w in weights.items() if w} != {k: float(w) for k, w in PRESETS[preset][task].items()}:
+        preset = "custom"  # the user has changed the preset's weights
+    paragraph = explain(preset, task, scored, candidates, criteria, float(shares[order[0], 0]))
     st.markdown(paragraph)
     ranking = ranking_table(scored, criteria)
     st.dataframe(ranking, hide_index=True, column_config={

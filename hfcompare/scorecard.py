@@ -31,8 +31,8 @@ class CriterionSpec:
     default: bool = False
 
 
-def _c(key, label, weight, higher=True, log=False, help_text="", unit=""):
-    return Criterion(key, label, weight, higher, log, help_text, unit)
+def _c(key, label, weight, higher=True, log=False, help_text="", unit="", binary=False):
+    return Criterion(key, label, weight, higher, log, help_text, unit, binary)
 
 
 SPECS: dict[str, list[CriterionSpec]] = {
@@ -47,11 +47,11 @@ SPECS: dict[str, list[CriterionSpec]] = {
                          help_text="Parameters (lower is better: cheaper to host, less memory).", unit="parameters"),
                       ("catalog:parameters",), True),
         CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if the model is meant for many "
-                         "languages, else 0."), ("catalog:multilingual",), True),
+                         "languages, else 0.", binary=True), ("catalog:multilingual",), True),
         CriterionSpec(_c("context", "Max tokens", 10, log=True, help_text="Longest input read (higher is better).",
                          unit="tokens"),
                       ("catalog:max_seq_length",)),
-        CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded."),
+        CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded.", binary=True),
                       ("catalog:open_weights",)),
         CriterionSpec(_c("dimensions", "Vector size", 10, higher=False, log=True,
                          help_text="Embedding dimensions (lower is better: less storage, faster search).", unit="dimensions"),
@@ -66,7 +66,7 @@ SPECS: dict[str, list[CriterionSpec]] = {
         CriterionSpec(_c("context", "Context length", 20, log=True, help_text="Tokens the model can attend to.",
                          unit="tokens"),
                       ("catalog:context_length",), True),
-        CriterionSpec(_c("fine_tuning", "Fine-tuning", 10, help_text="1 if you may and can fine-tune it, else 0."),
+        CriterionSpec(_c("fine_tuning", "Fine-tuning", 10, help_text="1 if you may and can fine-tune it, else 0.", binary=True),
                       ("catalog:fine_tunable",), True),
         CriterionSpec(_c("latency", "Latency", 10, higher=False, log=True,
                          help_text="Median seconds per answer, measured here (lower is better).", unit="s"),
@@ -74,9 +74,9 @@ SPECS: dict[str, list[CriterionSpec]] = {
         CriterionSpec(_c("size", "Size", 10, higher=False, log=True, help_text="Parameters (lower is better).",
                          unit="parameters"),
                       ("catalog:parameters",)),
-        CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if meant for many languages."),
+        CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if meant for many languages.", binary=True),
                       ("catalog:multilingual",)),
-        CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded."),
+        CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded.", binary=True),
                       ("catalog:open_weights",)),
     ],
 }
@@ -163,20 +163,22 @@ def best_source(task: str, key: str, names: list[str], measured: dict[str, Measu
 def explain(preset: str, task: str, scored: Scored, candidates: list[Candidate], criteria: list[Criterion],
             stability_win: float | None = None) -> str:
     """One paragraph on the recommendation, built from the numbers."""
-    label = PRESETS[preset]["label"] if preset in PRESETS else "These weights"
+    label = PRESETS[preset]["label"] if preset in PRESETS else "Your weights"
     order = scored.order()
     best = order[0]
     weights = ", ".join(f"{c.label.lower()} {round(scored.weights[c.key] * 100)}%" for c in criteria
                         if scored.weights[c.key] > 0)
-    text = (f"{label} ({weights}) ranks **{scored.names[best]}** first with a score of "
+    text = (f"{label} ({weights}) rank **{scored.names[best]}** first with a score of "
+            f"{scored.scores[best]:.2f} out of 1" if preset not in PRESETS else
+            f"{label} ({weights}) ranks **{scored.names[best]}** first with a score of "
             f"{scored.scores[best]:.2f} out of 1")
     by_key = {c.key: c for c in criteria}
-    strengths = sorted(by_key, key=lambda k: -scored.contributions[k][best])[:2]
-    reasons = []
-    for key in strengths:
-        value = candidates[best].value(key)
-        if value is not None and scored.contributions[key][best] > 0:
-            reasons.append(_described(by_key[key], value))
+    rival = order[1] if len(order) > 1 else None
+    lead = {k: scored.contributions[k][best] - (scored.contributions[k][rival] if rival is not None else 0.0)
+            for k in by_key}
+    reasons = [_described(by_key[k], candidates[best].value(k))
+               for k in sorted(lead, key=lambda k: -lead[k])[:2]
+               if lead[k] > 1e-9 and candidates[best].value(k) is not None]
     if reasons:
         text += " on the strength of its " + " and ".join(reasons)
     text += "."

@@ -2,7 +2,8 @@
 
 Normalization (shown on the Scorecard page):
 - each criterion is scaled min-max across the candidates to 0..1, where 1 is the best candidate
-  and 0 the worst; a criterion on which every candidate is equal gives all of them 1;
+  and 0 the worst; a criterion on which every candidate is equal tells them apart in nothing and
+  gives all of them 0.5; yes/no criteria (binary) keep their value: yes is 1, no is 0;
 - size and latency-like criteria (scale "log") are compared on log10 of their values, so 100M
   against 1B counts like 1B against 10B;
 - direction says whether higher or lower raw values are better (lower for latency and size).
@@ -32,6 +33,7 @@ class Criterion:
     log_scale: bool = False
     help: str = ""
     unit: str = ""
+    binary: bool = False   # a yes (1) / no (0) criterion: used as it is, not min-max scaled
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,13 @@ def normalize_weights(weights: dict[str, float]) -> dict[str, float]:
 
 
 def normalize_values(values: list[float | None], higher_is_better: bool = True,
-                     log_scale: bool = False) -> list[float | None]:
+                     log_scale: bool = False, binary: bool = False) -> list[float | None]:
     """Min-max scaling to 0..1 (1 = best) across candidates; None stays None. On a log scale,
-    values must be positive (a non-positive one is treated as unknown)."""
+    values must be positive (a non-positive one is treated as unknown). Binary values (0 or 1)
+    are kept as they are (flipped when lower is better)."""
+    if binary:
+        kept = [None if v is None or v not in (0, 1) else float(v) for v in values]
+        return [None if v is None else (v if higher_is_better else 1.0 - v) for v in kept]
     raw = [None if v is None or not math.isfinite(v) or (log_scale and v <= 0) else float(v) for v in values]
     shown = [None if v is None else (math.log10(v) if log_scale else v) for v in raw]
     known = [v for v in shown if v is not None]
@@ -84,7 +90,7 @@ def normalize_values(values: list[float | None], higher_is_better: bool = True,
         return [None] * len(values)
     low, high = min(known), max(known)
     if high == low:
-        return [None if v is None else 1.0 for v in shown]
+        return [None if v is None else 0.5 for v in shown]
     scaled = [None if v is None else (v - low) / (high - low) for v in shown]
     return [None if s is None else (s if higher_is_better else 1.0 - s) for s in scaled]
 
@@ -125,8 +131,8 @@ def score(candidates: list[Candidate], criteria: list[Criterion], missing: str =
     if not criteria:
         raise ScoringError("There is no criterion to rank on; add one.")
     w = normalize_weights(weights if weights is not None else {c.key: c.weight for c in criteria})
-    normalized = {c.key: normalize_values([m.value(c.key) for m in candidates], c.higher_is_better, c.log_scale)
-                  for c in criteria}
+    normalized = {c.key: normalize_values([m.value(c.key) for m in candidates], c.higher_is_better, c.log_scale,
+                                          c.binary) for c in criteria}
     n = len(candidates)
     contributions = {c.key: np.zeros(n) for c in criteria}
     scores = np.zeros(n)

@@ -42,7 +42,9 @@ def test_min_max_with_direction_and_log_scale():
     assert normalize_values([1.0, 2.0, 3.0]) == [0.0, 0.5, 1.0]
     assert normalize_values([1.0, 2.0, 3.0], higher_is_better=False) == [1.0, 0.5, 0.0]
     assert normalize_values([1e7, 1e8, 1e9], log_scale=True) == pytest.approx([0.0, 0.5, 1.0])
-    assert normalize_values([5.0, None, 5.0]) == [1.0, None, 1.0]
+    assert normalize_values([5.0, None, 5.0]) == [0.5, None, 0.5]
+    assert normalize_values([0.0, 0.0, None], binary=True) == [0.0, 0.0, None]
+    assert normalize_values([1.0, 0.0], higher_is_better=False, binary=True) == [0.0, 1.0]
     assert normalize_values([None, None]) == [None, None]
     assert normalize_values([0.0, 10.0, 100.0], log_scale=True) == [None, 0.0, 1.0]  # log of 0 is unknown
     assert normalize_values([math.nan, 1.0, 2.0]) == [None, 0.0, 1.0]

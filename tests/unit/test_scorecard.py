@@ -108,3 +108,22 @@ def test_html_report_is_standalone_with_tables_charts_and_hardware():
     text = " ".join(parser.text)
     assert "CPU cores" in text and "UTC" in text and "unknown" in text and "Winner A because <b>" in text
     assert "<script src=" not in html  # plotly.js is inlined, so the report opens offline
+
+
+def test_generation_measurements_become_quality_speed_and_latency():
+    from hfcompare.checks import Outcome, Verdict
+    from hfcompare.generation import GenerationResult, Timings
+    from hfcompare.scorecard import measured_from_generation
+    from hfcompare.spec import ModelRef
+
+    fast, slow = ModelRef.parse("fake:fast"), ModelRef.parse("fake:slow")
+    results, verdicts = [], {}
+    for i in range(3):
+        results.append(GenerationResult(fast, i, "p", "a", Timings(1.0 + i, 0.1, 20, 5, 40.0 + i, "reported")))
+        results.append(GenerationResult(slow, i, "p", "b", Timings(3.0, 0.5, 20, 5, 10.0, "reported")))
+        verdicts[(fast, i)] = Verdict([Outcome("kw", i < 2, "")])
+        verdicts[(slow, i)] = Verdict([Outcome("kw", True, "")])
+    measured = measured_from_generation(results, verdicts)
+    assert measured["fake:fast"]["pass_rate"][0] == pytest.approx(2 / 3)
+    assert measured["fake:fast"]["tokens_per_s"][0] == 41.0 and measured["fake:fast"]["latency_s"][0] == 2.0
+    assert measured["fake:slow"]["pass_rate"][0] == 1.0 and "measured" in measured["fake:slow"]["tokens_per_s"][1]

@@ -14,6 +14,7 @@ from hfcompare.discovery import SCORE_FIELD, Filters, apply_filters, candidate_r
 from hfcompare.hub_metadata import (HubModel, HubUnavailable, community_badges, many_models, model_metadata,
                                    search_hub)
 from ui import keys
+from ui.share import read_link, render_share, write_link
 
 TASK_LABELS = {"embeddings": "Embedding models", "generation": "Generation models"}
 #: Size stops for the range slider, in millions of parameters.
@@ -84,6 +85,9 @@ def render_filters(frame) -> Filters:
                                         help=prose.DISCOVER_SIZE_HELP)
         if tuple(chosen) != (SIZE_STOPS_M[0], SIZE_STOPS_M[-1]):
             size_range = (float(chosen[0]), float(chosen[1]))
+    for key, column in ((keys.DISC_LANGUAGES, "languages"), (keys.DISC_LICENSES, "license")):
+        if key in st.session_state:  # a share link may name values this list does not have
+            st.session_state[key] = [v for v in st.session_state[key] if v in option_values(frame, column)]
     languages = lang_col.multiselect("Languages", option_values(frame, "languages"), key=keys.DISC_LANGUAGES,
                                      help="Keep models whose card lists any of these languages.")
     licenses = lic_col.multiselect("License", option_values(frame, "license"), key=keys.DISC_LICENSES,
@@ -229,8 +233,20 @@ def render_scatter(task: str, frame, entries: dict[str, CatalogEntry]) -> None:
         st.caption(f"{left_out} of {len(frame)} models are not plotted: their score or size is unknown.")
 
 
+def apply_link(link: dict) -> None:
+    """Put a shared Discover view into the widgets."""
+    for field, key in (("task", keys.DISC_TASK), ("q", keys.DISC_QUERY), ("languages", keys.DISC_LANGUAGES),
+                       ("licenses", keys.DISC_LICENSES), ("open", keys.DISC_OPEN_ONLY), ("model", keys.DISC_DETAIL)):
+        if field in link:
+            st.session_state[key] = link[field]
+
+
 st.title(prose.DISCOVER_TITLE)
 st.caption(prose.DISCOVER_INTRO)
+share_slot = st.container()
+link = read_link("discover")
+if link:
+    apply_link(link)
 catalog = load_catalog()
 task = st.segmented_control("Task", list(TASK_LABELS), format_func=TASK_LABELS.get, key=keys.DISC_TASK,
                             default="embeddings", help="Embedding models turn texts into vectors for search; "
@@ -259,3 +275,7 @@ else:
     render_add(task, shown)
     render_scatter(task, shown, by_id)
     render_detail(task, shown, by_id, online)
+with share_slot:
+    render_share(write_link("discover", {
+        "task": task, "q": query, "languages": filters.languages, "licenses": filters.licenses,
+        "open": filters.open_weights_only, "model": st.session_state.get(keys.DISC_DETAIL)}))

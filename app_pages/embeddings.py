@@ -11,6 +11,7 @@ from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, vali
 from ui import keys
 from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
+from ui.share import known_models, read_link, render_share, set_widget, write_link
 from ui.widgets import remember, render_model_picker, restore
 
 NEIGHBOURS_K = 5
@@ -24,6 +25,7 @@ def render_inputs() -> tuple[list[str], str, bool]:
     """Model and text widgets; returns (chosen model refs as typed, raw texts, run pressed)."""
     chosen = render_model_picker("embeddings", keys.EMB_MODELS, prose.MODELS_HELP + " " + prose.EXTRA_MODEL_HELP,
                                  "Pick models, or type a Hub model id and press Enter")
+    restore(keys.EMB_TEXTS)
     st.text_area(
         "Texts, one per line",
         key=keys.EMB_TEXTS,
@@ -32,6 +34,7 @@ def render_inputs() -> tuple[list[str], str, bool]:
         placeholder="How do I create an invoice?\nInvoice templates and billing\n…",
     )
     left, right, _ = st.columns([1, 1, 4])
+    remember(keys.EMB_TEXTS)
     left.button("Load sample", on_click=_load_sample, help=load_sample("invoice_chatbot")["description"])
     run = right.button("Run comparison", type="primary")
     return chosen, st.session_state.get(keys.EMB_TEXTS, ""), run
@@ -113,25 +116,61 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     )
 
 
-def render_comparison() -> None:
-    """The compare-texts mode: inputs, run, results."""
+def render_comparison(auto_run: bool) -> dict:
+    """The compare-texts mode: inputs, run, results. Returns the state a share link holds."""
     chosen, raw_texts, run_pressed = render_inputs()
-    if run_pressed:
+    if run_pressed or auto_run:
         run_comparison(chosen, raw_texts)
+        if auto_run and st.session_state.get(keys.EMB_RESULTS):
+            say_where_results_came_from(st.session_state[keys.EMB_RESULTS]["results"])
     stored = st.session_state.get(keys.EMB_RESULTS)
     if stored:
         render_results(stored["texts"], stored["results"])
     elif not run_pressed:
         st.info(prose.EMPTY_STATE)
+    return {"mode": "compare", "models": chosen, "texts": raw_texts, "run": bool(stored)}
+
+
+def say_where_results_came_from(results) -> None:
+    """After a share link reran a comparison: did everything come from the cache?"""
+    from hfcompare.backends import get_backend
+
+    cacheable = [r for r in results if r.ok and get_backend(r.ref.backend).cacheable]
+    cached = [r for r in cacheable if r.computed == 0]
+    refitted = [str(r.ref) for r in results if r.ok and r not in cacheable]
+    note = f" ({', '.join(refitted)} is refitted on every run; it takes milliseconds.)" if refitted else ""
+    if len(cached) == len(cacheable):
+        st.success(prose.SHARED_FROM_CACHE + note, icon="🔗")
+    else:
+        st.info(prose.SHARED_PARTLY.format(cached=len(cached), total=len(cacheable)) + note, icon="🔗")
+
+
+def apply_link(link: dict) -> bool:
+    """Put a share link's state into the widgets; True when its results should be shown."""
+    if "mode" in link:
+        set_widget(keys.EMB_MODE, link["mode"])
+    if "models" in link:
+        set_widget(keys.EMB_MODELS, known_models(link["models"]))
+    for field, key in (("texts", keys.EMB_TEXTS), ("suite", keys.EVAL_SUITE), ("distractors", keys.EVAL_DISTRACTORS)):
+        if field in link:
+            set_widget(key, link[field])
+    if "suite" in link:
+        set_widget(keys.EVAL_SOURCE, "type")
+    return bool(link.get("run"))
 
 
 st.title(prose.EMBEDDINGS_TITLE)
 st.caption(prose.EMBEDDINGS_INTRO)
+share_slot = st.container()
+link = read_link("embeddings")
+auto_run = apply_link(link) if link else False
 restore(keys.EMB_MODE, "compare")
 mode = st.segmented_control("Mode", list(prose.EMB_MODES), format_func=prose.EMB_MODES.get, key=keys.EMB_MODE,
                             help=prose.EMB_MODE_HELP) or "compare"
 remember(keys.EMB_MODE)
 if mode == "evaluate":
-    render_evaluation()
+    state = render_evaluation(auto_run)
 else:
-    render_comparison()
+    state = render_comparison(auto_run)
+with share_slot:
+    render_share(write_link("embeddings", state))

@@ -12,13 +12,14 @@ import streamlit as st
 
 from hfcompare import prose
 from hfcompare.backends import GenerationParams, available_models
-from hfcompare.checks import prompts_and_checks
+from hfcompare.checks import MAX_PROMPTS, prompts_and_checks
 from hfcompare.generation import compare_generations, params_with_overrides, where_measured
 from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
-from ui.widgets import render_model_picker
+from ui.share import known_models, read_link, render_share, set_widget, write_link
+from ui.widgets import remember, render_model_picker, restore
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
@@ -58,15 +59,25 @@ def render_prompts() -> pd.DataFrame:
 
 
 def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.DataFrame | None, bool, str]:
+    restore(keys.GEN_SYSTEM)
     st.text_area("System prompt", key=keys.GEN_SYSTEM, height=70,
                  placeholder="You are a helpful support assistant.")
+    remember(keys.GEN_SYSTEM)
     a, b, c, d = st.columns(4)
-    max_tokens = a.number_input("Max new tokens", 1, 4096, 128, key=keys.GEN_MAX_TOKENS)
-    temperature = b.number_input("Temperature", 0.0, 2.0, 0.0, 0.1, key=keys.GEN_TEMPERATURE,
+    # defaults through session state, so a share link can set them without Streamlit's
+    # "default value and Session State" warning
+    remembered = ((keys.GEN_MAX_TOKENS, 128), (keys.GEN_TEMPERATURE, 0.0), (keys.GEN_TOP_P, 1.0), (keys.GEN_SEED, None))
+    for key, default in remembered:
+        restore(key, default)
+    max_tokens = a.number_input("Max new tokens", min_value=1, max_value=4096, step=1, key=keys.GEN_MAX_TOKENS)
+    temperature = b.number_input("Temperature", min_value=0.0, max_value=2.0, step=0.1, key=keys.GEN_TEMPERATURE,
                                  help="0 always picks the likeliest token: answers repeat and can be cached.")
-    top_p = c.number_input("Top-p", 0.01, 1.0, 1.0, 0.05, key=keys.GEN_TOP_P)
-    seed = d.number_input("Seed", 0, 2**31 - 1, value=None, key=keys.GEN_SEED, placeholder="none",
+    top_p = c.number_input("Top-p", min_value=0.01, max_value=1.0, step=0.05, key=keys.GEN_TOP_P)
+    seed = d.number_input("Seed", min_value=0, max_value=2**31 - 1, value=None, step=1, key=keys.GEN_SEED,
+                          placeholder="none",
                           help="Makes sampled answers repeatable where the backend supports it.")
+    for key, _ in remembered:
+        remember(key)
     shared = GenerationParams(int(max_tokens), float(temperature), float(top_p), None if seed is None else int(seed))
     overrides = None
     with st.expander("Per-model overrides"):
@@ -223,8 +234,38 @@ def render_results(stored: dict) -> None:
                        "application/json")
 
 
+def apply_link(link: dict) -> bool:
+    """Put a share link's state into the widgets; True when its answers should be shown."""
+    if "models" in link:
+        set_widget(keys.GEN_MODELS, known_models(link["models"]))
+    if isinstance(link.get("prompts"), list):
+        rows = [{c: row.get(c) for c in PROMPT_COLUMNS} for row in link["prompts"][:MAX_PROMPTS]
+                if isinstance(row, dict) and isinstance(row.get("prompt"), str)]
+        if rows:
+            st.session_state[keys.GEN_PROMPTS] = pd.DataFrame(rows, columns=PROMPT_COLUMNS)
+            st.session_state.pop(keys.GEN_EDITOR, None)
+    elif "prompts" in link:
+        st.warning("The link's prompts are not a table of prompts; the default is used instead.", icon="🔗")
+    for field, key in (("system", keys.GEN_SYSTEM), ("max_tokens", keys.GEN_MAX_TOKENS),
+                       ("temperature", keys.GEN_TEMPERATURE), ("top_p", keys.GEN_TOP_P), ("seed", keys.GEN_SEED)):
+        if field in link:
+            set_widget(key, link[field])
+    return bool(link.get("run"))
+
+
+def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, shared: GenerationParams) -> dict:
+    rows = [{c: (None if pd.isna(v) else v) for c, v in row.items()}
+            for row in prompt_table.to_dict("records") if str(row.get("prompt") or "").strip()]
+    return {"models": chosen, "prompts": rows, "system": system, "max_tokens": shared.max_tokens,
+            "temperature": shared.temperature, "top_p": shared.top_p, "seed": shared.seed,
+            "run": bool(st.session_state.get(keys.GEN_RESULTS))}
+
+
 st.title(prose.GENERATION_TITLE)
 st.caption(prose.GENERATION_INTRO)
+share_slot = st.container()
+link = read_link("generation")
+auto_run = apply_link(link) if link else False
 chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
                              "Pick models, or type backend:model and press Enter")
 prompt_table = render_prompts()
@@ -232,7 +273,7 @@ system, shared, overrides, allow_cache, embedder = render_parameters(chosen)
 left, right, _ = st.columns([1, 1, 4])
 left.button("Load sample", on_click=_load_sample, key="gen_load_sample",
             help=load_sample("invoice_chatbot_prompts")["description"])
-run_pressed = right.button("Run", type="primary", key="gen_run")
+run_pressed = right.button("Run", type="primary", key="gen_run") or auto_run
 if run_pressed:
     try:
         refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides)
@@ -244,8 +285,18 @@ if run_pressed:
             verdicts = verdicts_for(results, checks, embedder)
         st.session_state[keys.GEN_RESULTS] = {"results": results, "prompts": prompts, "refs": refs,
                                               "verdicts": verdicts}
+        if auto_run:
+            answered = [r for r in results if r.ok]
+            cached = [r for r in answered if r.cached]
+            if answered and len(cached) == len(answered):
+                st.success(prose.SHARED_FROM_CACHE, icon="🔗")
+            elif answered:
+                st.info(prose.SHARED_PARTLY.format(cached=len(cached), total=len(answered))
+                        + " " + prose.SHARED_UNSEEDED, icon="🔗")
 stored = st.session_state.get(keys.GEN_RESULTS)
 if stored:
     render_results(stored)
 elif not run_pressed:
     st.info(prose.GEN_EMPTY_STATE)
+with share_slot:
+    render_share(write_link("generation", link_state(chosen, prompt_table, system, shared)))

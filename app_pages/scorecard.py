@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 import streamlit as st
@@ -27,16 +28,19 @@ from hfcompare.scorecard import (
 )
 from hfcompare.scoring import ScoringError, rank_stability, score, weight_to_flip
 from ui import keys
+from ui.share import read_link, render_share, set_widget, write_link
 from ui.widgets import remember, restore
 
+LINK_NOTE = " (from a share link)"
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
 POLICIES = {"skip": "Leave it out for that model (its other weights count more)",
             "penalize": "Count it as the worst value (0)"}
 
 
 def _measured() -> dict:
-    """Measurements of the comparisons run in this session, by model reference."""
-    parts = []
+    """Measurements of the comparisons run in this session (and those a share link brought), by
+    model reference."""
+    parts = [st.session_state.get(keys.SC_LINK_MEASURED, {})]
     emb = st.session_state.get(keys.EMB_RESULTS)
     if emb:
         parts.append(measured_from_embeddings(emb["results"]))
@@ -50,8 +54,8 @@ def _measured() -> dict:
 
 
 def _compared(task: str) -> list[str]:
-    """The model references of this session's comparisons for `task`."""
-    refs: list[str] = []
+    """The model references of this session's comparisons for `task` (and of a shared scorecard)."""
+    refs: list[str] = list(st.session_state.get(f"{keys.SC_LINK_MEASURED}_{task}", []))
     if task == "embeddings":
         for state_key in (keys.EMB_RESULTS, keys.EVAL_RESULTS):
             stored = st.session_state.get(state_key)
@@ -81,6 +85,10 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
     options = list(dict.fromkeys(compared + catalog_ids))
     cand_key = f"{keys.SC_CANDIDATES}_{task}"
     restore(cand_key, compared or catalog_ids[:4])
+    dropped = [c for c in st.session_state[cand_key] if c not in options]
+    if dropped:
+        st.warning(f"Not candidates here: {', '.join(repr(d[:60]) for d in dropped[:5])} (neither compared in this "
+                   "session nor in the catalog); left out.", icon="🔗")
     st.session_state[cand_key] = [c for c in st.session_state[cand_key] if c in options]
     names = st.multiselect("Candidates", options, key=cand_key, help=prose.SC_CANDIDATES_HELP)
     remember(cand_key)
@@ -213,8 +221,63 @@ def render_results(task: str, names, weights, sources, policy, measured) -> None
                       help="One file with the tables, interactive charts, inputs, weights, sources, hardware and date.")
 
 
+def apply_link(link: dict) -> None:
+    """Put a share link's scorecard into the widgets; parts that do not fit are reported."""
+    task = link.get("task") or st.session_state.get(keys.SC_TASK) or "embeddings"
+    set_widget(keys.SC_TASK, task)
+    specs = specs_for(task)
+    if "candidates" in link:
+        set_widget(f"{keys.SC_CANDIDATES}_{task}", link["candidates"])
+    if link.get("preset") in PRESETS:
+        set_widget(keys.SC_PRESET, link["preset"])
+    if "weights" in link:
+        unknown = [k for k in link["weights"] if k not in specs]
+        if unknown:
+            st.warning(f"The link weighs criteria this page does not know ({', '.join(map(repr, unknown[:5]))}); "
+                       "they were left out.", icon="🔗")
+        chosen = {k: w for k, w in link["weights"].items() if k in specs}
+        set_widget(f"{keys.SC_CRITERIA}_{task}", list(chosen))
+        for key, weight in chosen.items():
+            set_widget(_weight_key(task, key), float(weight))
+    if isinstance(link.get("sources"), dict):
+        for key, source in link["sources"].items():
+            if key in specs and source in specs[key].sources:
+                set_widget(f"{keys.SC_SOURCE}_{task}_{key}", source)
+    for field, key in (("policy", keys.SC_POLICY), ("samples", keys.SC_SAMPLES)):
+        if field in link:
+            set_widget(key, link[field])
+    measured = _valid_measured(link.get("measured"))
+    if measured:
+        st.session_state[keys.SC_LINK_MEASURED] = measured
+        st.session_state[f"{keys.SC_LINK_MEASURED}_{task}"] = list(measured)
+
+
+def _valid_measured(raw) -> dict:
+    """A shared scorecard's measurements: {model: {metric: [value, description]}}, checked."""
+    from hfcompare.scorecard import MEASURED_LABELS
+
+    out: dict = {}
+    if not isinstance(raw, dict):
+        return out
+    for name, metrics in list(raw.items())[:40]:
+        if not isinstance(name, str) or not isinstance(metrics, dict):
+            continue
+        for metric, pair in metrics.items():
+            if metric in MEASURED_LABELS and isinstance(pair, list) and len(pair) == 2 \
+                    and isinstance(pair[0], (int, float)) and not isinstance(pair[0], bool) \
+                    and math.isfinite(pair[0]) and isinstance(pair[1], str):
+                note = pair[1][:300]
+                note = note if note.endswith(LINK_NOTE) else note + LINK_NOTE
+                out.setdefault(name, {})[metric] = (float(pair[0]), note)
+    return out
+
+
 st.title(prose.SC_TITLE)
 st.caption(prose.SC_INTRO)
+share_slot = st.container()
+link = read_link("scorecard")
+if link:
+    apply_link(link)
 measured = _measured()
 restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
 task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key=keys.SC_TASK) or "embeddings"
@@ -228,3 +291,12 @@ elif not weights:
     st.info("Choose at least one criterion.")
 else:
     render_results(task, names, weights, sources, policy, measured)
+preset_now = st.session_state.get(keys.SC_PRESET, "balanced")
+if {k: float(w) for k, w in weights.items() if w} != {k: float(w) for k, w in PRESETS[preset_now][task].items()}:
+    preset_now = "custom"
+with share_slot:
+    render_share(write_link("scorecard", {"task": task, "candidates": names, "preset": preset_now,
+                                          "weights": weights, "sources": sources, "policy": policy,
+                                          "samples": int(st.session_state.get(keys.SC_SAMPLES, 300)),
+                                          "measured": {n: {m: list(v) for m, v in measured.get(n, {}).items()}
+                                                       for n in names if measured.get(n)}}))

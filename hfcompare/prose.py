@@ -217,3 +217,12 @@ SC_STABILITY_CAPTION = (
     "Every weight multiplied by a random factor between 0.8 and 1.2, {n} times: how often each model "
     "ends at each rank. A winner that stays first in most samples is a robust choice."
 )
+
+SHARE_CAPTION = (
+    "Copy the link (button at the right of the box). It opens this view with the same inputs; results come "
+    "from the cache, so they are the same numbers. Long inputs are saved under a short id that never changes: "
+    "editing makes a new one. Keys and tokens are never part of a link."
+)
+SHARED_FROM_CACHE = "Opened from a share link: every result came from the cache, nothing was recomputed."
+SHARED_PARTLY = "Opened from a share link: {cached} of {total} results came from the cache; the rest were computed now."
+SHARED_UNSEEDED = "Sampled answers without a seed are not reused from the cache; set a seed to make them repeatable."

@@ -62,3 +62,4 @@ SC_WEIGHT = "sc_weight"              # suffixed with task and criterion
 SC_SOURCE = "sc_source"              # suffixed with task and criterion
 SC_POLICY = "sc_policy"
 SC_SAMPLES = "sc_samples"
+SC_LINK_MEASURED = "sc_link_measured"  # measurements a shared scorecard brought along

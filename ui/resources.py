@@ -30,3 +30,19 @@ def _generations_at(path: str) -> GenerationCache:
 def generation_cache() -> GenerationCache:
     """The cache of generated answers under the current HFCOMPARE_HOME."""
     return _generations_at(str(home() / "generations"))
+
+
+@st.cache_resource(show_spinner=False)
+def _store_at(path: str):
+    from pathlib import Path
+
+    from hfcompare.store import Store
+
+    return Store(Path(path))
+
+
+def store():
+    """The SQLite store under the current HFCOMPARE_HOME (share links; later votes and call logs)."""
+    from hfcompare.store import STORE_FILE
+
+    return _store_at(str(home() / STORE_FILE))

@@ -231,18 +231,34 @@ def _selected_rows(event, points):
     return points.iloc[rows] if rows else None
 
 
-def render_evaluation() -> None:
-    """The whole evaluation mode."""
+def render_evaluation(auto_run: bool = False) -> dict:
+    """The whole evaluation mode; returns the state a share link holds."""
     chosen = render_model_picker("embeddings", keys.EMB_MODELS, prose.MODELS_HELP + " " + prose.EXTRA_MODEL_HELP,
                                  "Pick models, or type a Hub model id and press Enter")
     dataset = render_data_inputs()
     if dataset is not None:
         st.caption(f"{len(dataset.judged_queries)} queries with judged texts, {len(dataset.corpus):,} texts "
                    "in the collection.")
-    if st.button("Run evaluation", type="primary", disabled=dataset is None):
+    if st.button("Run evaluation", type="primary", disabled=dataset is None) or (auto_run and dataset is not None):
         run_evaluation(dataset, chosen)
+        if auto_run:
+            _say_cached(st.session_state[keys.EVAL_RESULTS]["results"])
     stored = st.session_state.get(keys.EVAL_RESULTS)
     if stored:
         render_results(stored["dataset"], stored["results"])
     elif dataset is None:
         st.info(prose.EVAL_EMPTY)
+    if st.session_state.get(keys.EVAL_SOURCE) == "type":
+        suite, others = st.session_state.get(keys.EVAL_SUITE, ""), st.session_state.get(keys.EVAL_DISTRACTORS, "")
+    else:  # uploaded files travel in the link as the same data in test-suite form
+        suite, others = format_test_suite(dataset) if dataset is not None else ("", "")
+    return {"mode": "evaluate", "models": chosen, "run": bool(stored), "suite": suite, "distractors": others}
+
+
+def _say_cached(results) -> None:
+    embedded = [r.embedding for r in results if r.ok and r.embedding is not None]
+    cached = [e for e in embedded if e.computed == 0]
+    if embedded and len(cached) == len(embedded):
+        st.success(prose.SHARED_FROM_CACHE, icon="🔗")
+    elif embedded:
+        st.info(prose.SHARED_PARTLY.format(cached=len(cached), total=len(embedded)), icon="🔗")

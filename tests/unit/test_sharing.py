@@ -1,0 +1,125 @@
+"""Share-link state: round trips (property tests), limits, hostile input, and the store behind ids."""
+
+from __future__ import annotations
+
+import sqlite3
+import string
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hfcompare.sharing import MAX_QUERY_CHARS, PAGES, from_query, state_id, to_query
+from hfcompare.store import Store
+
+ref = st.from_regex(r"[a-z]{2,8}:[A-Za-z0-9_.-]{1,20}(/[A-Za-z0-9_.-]{1,30})?", fullmatch=True)
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
+embeddings_state = st.fixed_dictionaries({}, optional={
+    "mode": st.sampled_from(["compare", "evaluate"]),
+    "models": st.lists(ref, min_size=1, max_size=6),
+    "texts": text.filter(str.strip), "suite": text.filter(str.strip), "run": st.booleans(),
+})
+scorecard_state = st.fixed_dictionaries({}, optional={
+    "task": st.sampled_from(["embeddings", "generation"]),
+    "weights": st.dictionaries(st.sampled_from(["performance", "speed", "size", "multilingual"]),
+                               st.floats(min_value=0, max_value=100), min_size=1),
+    "policy": st.sampled_from(["skip", "penalize"]), "samples": st.integers(100, 2000),
+})
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "store.sqlite3")
+    yield s
+    s.close()
+
+
+@settings(max_examples=80, deadline=None)
+@given(state=embeddings_state)
+def test_embeddings_state_round_trips_through_url_or_store(tmp_path_factory, state):
+    store = Store(tmp_path_factory.mktemp("s") / "store.sqlite3")
+    params = to_query("embeddings", state, store)
+    assert len(urlencode(params)) <= MAX_QUERY_CHARS or set(params) == {"c"}
+    back, warnings = from_query("embeddings", params, store)
+    assert warnings == []
+    expected = {k: v for k, v in state.items() if v not in ("", [], None)}
+    assert back == expected
+    store.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(state=scorecard_state)
+def test_scorecard_state_round_trips(state):
+    back, warnings = from_query("scorecard", to_query("scorecard", state))
+    assert warnings == [] and back == state
+
+
+def test_ids_are_content_addressed_and_never_rebound(store):
+    state = {"texts": "a\nb" * 2000}
+    first = to_query("embeddings", state, store)["c"]
+    assert first == state_id("embeddings", state)
+    assert to_query("embeddings", {"texts": "a\nb" * 2000 + "!"}, store)["c"] != first
+    store.save_state(first, "embeddings", {"texts": "something else"})   # a collision attempt
+    assert store.load_state(first) == ("embeddings", state)
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"models": ",".join(["local:x"] * 10_000)}, "'models' is too long"),
+    ({"models": "a,b,c,d,e,f,g"}, "lists 7 items"),
+    ({"max_tokens": "1e400"}, "'max_tokens'"),
+    ({"temperature": "NaN"}, "finite"),
+    ({"temperature": "-1"}, "between"),
+    ({"seed": "3.5"}, "whole number"),
+    ({"prompts": "{not json"}, "'prompts'"),
+    ({"run": "<img src=x>"}, "1 or 0"),
+    ({"models": 17}, "wrong type"),
+])
+def test_hostile_generation_and_embedding_params_become_warnings(params, fragment):
+    page = "generation" if set(params) & {"max_tokens", "temperature", "seed", "prompts"} else "embeddings"
+    state, warnings = from_query(page, params)
+    assert state == {} and len(warnings) == 1 and fragment in warnings[0]
+
+
+def test_weights_must_be_finite_and_non_negative():
+    for bad in ('{"size": -1}', '{"size": NaN}', '{"size": "heavy"}', '[1, 2]', '{"size": 1e9}'):
+        state, warnings = from_query("scorecard", {"weights": bad})
+        assert "weights" not in state and warnings
+
+
+def test_unknown_parameter_names_are_quoted_safely():
+    _, warnings = from_query("discover", {"\x00<b>evil</b>" * 20: "1"})
+    assert warnings and "\x00" not in warnings[0] and len(warnings[0]) < 300
+
+
+def test_a_stored_state_opened_on_the_wrong_page_is_refused(store):
+    sid = to_query("scorecard", {"task": "generation", "candidates": ["x/" + "y" * 280] * 30}, store)["c"]
+    state, warnings = from_query("embeddings", {"c": sid}, store)
+    assert state == {} and "belongs to the scorecard page" in warnings[0]
+
+
+def test_every_page_spec_is_well_formed():
+    for page, spec in PAGES.items():
+        for key, field in spec.items():
+            assert set(key) <= set(string.ascii_lowercase + "_"), (page, key)
+            assert field.kind in {"str", "int", "float", "bool", "list", "choice", "weights", "json"}
+
+
+def test_store_uses_wal_migrates_and_recovers_from_corruption(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    store = Store(path)
+    assert store.schema_version >= 1
+    assert store._connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+    path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"store.sqlite3{suffix}").unlink(missing_ok=True)
+    recovered = Store(path)
+    assert recovered.warnings and "moved" in recovered.warnings[0]
+    assert list(tmp_path.glob("store.sqlite3.corrupt-*"))
+    recovered.save_state("abcdefghijklmnop", "embeddings", {"texts": "x"})
+    assert recovered.load_state("abcdefghijklmnop") == ("embeddings", {"texts": "x"})
+    version = recovered.schema_version
+    recovered.close()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == version

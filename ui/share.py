@@ -1,0 +1,82 @@
+"""Share links for pages: read a page's state from the URL once, write it back as inputs change,
+and offer the link to copy."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.sharing import from_query, to_query
+from ui import keys
+from ui.resources import store
+
+_SEEN = "share_seen_"
+
+
+def _signature(params: dict[str, str]) -> str:
+    return json.dumps(params, sort_keys=True)
+
+
+def read_link(page: str) -> dict[str, Any] | None:
+    """The state a freshly opened link describes (None when there is no new link); whatever the
+    link got wrong is shown as a warning and left at its default."""
+    params = st.query_params.to_dict()
+    signature = _signature(params)
+    if st.session_state.get(_SEEN + page) == signature:
+        return None
+    st.session_state[_SEEN + page] = signature
+    if not params:
+        return None
+    try:
+        state, warnings = from_query(page, params, store())
+    except Exception as exc:  # noqa: BLE001 - a link must never break the page
+        state, warnings = {}, [f"The link could not be read ({type(exc).__name__}); showing the defaults."]
+    for warning in warnings:
+        st.warning(warning, icon="🔗")
+    return state
+
+
+def known_models(refs: list[str]) -> list[str]:
+    """The references whose backend exists; the others are reported and dropped."""
+    from hfcompare.backends import backend_names
+    from hfcompare.spec import ModelRef, SpecError
+
+    kept, dropped = [], []
+    for ref in refs:
+        try:
+            parsed = ModelRef.parse(ref)
+        except SpecError:
+            dropped.append(ref)
+            continue
+        (kept if parsed.backend in backend_names() else dropped).append(str(parsed))
+    if dropped:
+        shown = ", ".join(repr(d[:60]) for d in dropped[:5])
+        st.warning(f"The link names models this app cannot run ({shown}); they were left out.", icon="🔗")
+    return kept
+
+
+def set_widget(key: str, value: Any) -> None:
+    """Put a value in a widget (and in its copy that outlives page visits)."""
+    st.session_state[key] = value
+    st.session_state[key + keys.KEPT_SUFFIX] = value
+
+
+def write_link(page: str, state: dict[str, Any]) -> str:
+    """Put `state` in the URL (or in the store when too long) and return the link to share."""
+    params = to_query(page, state, store())
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+    st.session_state[_SEEN + page] = _signature(params)
+    base = (getattr(st.context, "url", None) or "").split("?", 1)[0]
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def render_share(url: str) -> None:
+    """The share control: the link with a copy button."""
+    with st.expander("🔗 Share this view", expanded=False):
+        st.code(url, language=None, wrap_lines=True)
+        st.caption(prose.SHARE_CAPTION)

@@ -120,9 +120,13 @@ def render_comparison(auto_run: bool) -> dict:
     """The compare-texts mode: inputs, run, results. Returns the state a share link holds."""
     chosen, raw_texts, run_pressed = render_inputs()
     if run_pressed or auto_run:
+        st.session_state.pop(keys.EMB_LINK_NOTE, None)
         run_comparison(chosen, raw_texts)
         if auto_run and st.session_state.get(keys.EMB_RESULTS):
-            say_where_results_came_from(st.session_state[keys.EMB_RESULTS]["results"])
+            st.session_state[keys.EMB_LINK_NOTE] = where_results_came_from(st.session_state[keys.EMB_RESULTS]["results"])
+    note = st.session_state.get(keys.EMB_LINK_NOTE)
+    if note:  # stays while the results the link brought are on screen
+        (st.success if note[0] == "all" else st.info)(note[1], icon="🔗")
     stored = st.session_state.get(keys.EMB_RESULTS)
     if stored:
         render_results(stored["texts"], stored["results"])
@@ -131,8 +135,9 @@ def render_comparison(auto_run: bool) -> dict:
     return {"mode": "compare", "models": chosen, "texts": raw_texts, "run": bool(stored)}
 
 
-def say_where_results_came_from(results) -> None:
-    """After a share link reran a comparison: did everything come from the cache?"""
+def where_results_came_from(results) -> tuple[str, str]:
+    """After a share link reran a comparison: did everything come from the cache? ("all" or
+    "some", and the sentence to show)."""
     from hfcompare.backends import get_backend
 
     cacheable = [r for r in results if r.ok and get_backend(r.ref.backend).cacheable]
@@ -140,9 +145,8 @@ def say_where_results_came_from(results) -> None:
     refitted = [str(r.ref) for r in results if r.ok and r not in cacheable]
     note = f" ({', '.join(refitted)} is refitted on every run; it takes milliseconds.)" if refitted else ""
     if len(cached) == len(cacheable):
-        st.success(prose.SHARED_FROM_CACHE + note, icon="🔗")
-    else:
-        st.info(prose.SHARED_PARTLY.format(cached=len(cached), total=len(cacheable)) + note, icon="🔗")
+        return "all", prose.SHARED_FROM_CACHE + note
+    return "some", prose.SHARED_PARTLY.format(cached=len(cached), total=len(cacheable)) + note
 
 
 def apply_link(link: dict) -> bool:

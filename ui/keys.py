@@ -63,3 +63,4 @@ SC_SOURCE = "sc_source"              # suffixed with task and criterion
 SC_POLICY = "sc_policy"
 SC_SAMPLES = "sc_samples"
 SC_LINK_MEASURED = "sc_link_measured"  # measurements a shared scorecard brought along
+EMB_LINK_NOTE = "emb_link_note"      # what a share link's rerun took from the cache

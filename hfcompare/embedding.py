@@ -96,7 +96,7 @@ def embed_with_stats(
             started = time.perf_counter()
             for begin in range(0, len(missing), chunk):
                 part = missing[begin : begin + chunk]
-                vectors = normalize_rows(np.asarray(backend.embed_batch(ref.model, [t for _, t in part])))
+                vectors = normalize_rows(np.asarray(_logged_batch(backend, ref, [t for _, t in part])))
                 if vectors.shape[0] != len(part):
                     raise BackendError(f"{ref} returned {vectors.shape[0]} vectors for {len(part)} texts.")
                 computed.update({k: v for (k, _), v in zip(part, vectors)})
@@ -118,6 +118,21 @@ def embed_with_stats(
     except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the comparison
         result.error, result.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
     return result
+
+
+def _logged_batch(backend, ref: ModelRef, texts: list[str]):
+    """One backend call, recorded in the call log (latency, count, success or error class)."""
+    from hfcompare.calllog import record_call
+
+    started = time.perf_counter()
+    try:
+        vectors = backend.embed_batch(ref.model, texts)
+    except Exception as exc:
+        record_call(ref.backend, ref.model, "embeddings", time.perf_counter() - started, False,
+                    getattr(exc, "kind", type(exc).__name__), items=len(texts))
+        raise
+    record_call(ref.backend, ref.model, "embeddings", time.perf_counter() - started, True, items=len(texts))
+    return vectors
 
 
 def compare_embeddings(

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
 from hfcompare.backends import BackendError, GenerationParams, Usage, get_backend
+from hfcompare.calllog import record_call
 from hfcompare.embedding import where_measured
 from hfcompare.spec import ModelRef, is_blank
 
@@ -141,6 +142,7 @@ def generate_one(
     """One streamed answer with its timings; errors land in the result, never raised."""
     result = GenerationResult(ref=ref, prompt_index=prompt_index, prompt=prompt)
     messages = build_messages(prompt, system)
+    called = time.perf_counter()
     try:
         backend = get_backend(ref.backend, settings)
         if not hasattr(backend, "stream"):
@@ -167,12 +169,17 @@ def generate_one(
                 on_piece(ref, prompt_index, so_far)
         result.text, result.timings = account(started, events, time.perf_counter())
         result.where = _where(ref, backend)
+        record_call(ref.backend, ref.model, "generation", result.timings.latency_s, True, items=1,
+                    tokens=result.timings.output_tokens)
         if use_cache:
             cache.set(key, {"text": result.text, "timings": asdict(result.timings), "where": result.where})
     except BackendError as exc:
         result.error, result.error_kind = str(exc), exc.kind
     except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the comparison
         result.error, result.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
+    if result.error:
+        record_call(ref.backend, ref.model, "generation", time.perf_counter() - called, False, result.error_kind,
+                    items=1)
     return result
 
 

@@ -1,5 +1,6 @@
-"""The SQLite store under `$HFCOMPARE_HOME`: saved comparison states (share links), with WAL,
-schema migrations, and recovery from a corrupted file.
+"""The SQLite store under `$HFCOMPARE_HOME`: saved comparison states (share links), arena votes,
+the log of every model call, and A/B outcomes; with WAL, schema migrations, and recovery from a
+corrupted file.
 
 Each migration is a list of statements applied once, in order; `PRAGMA user_version` records how
 far a database has come. A database that cannot be read is moved aside and started afresh, with
@@ -29,6 +30,38 @@ MIGRATIONS: list[list[str]] = [
             payload TEXT NOT NULL,
             created_at TEXT NOT NULL
         )"""],
+    # 2: arena votes, the model-call log, and production A/B outcomes
+    ["""CREATE TABLE votes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            arena TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            model_a TEXT NOT NULL,
+            model_b TEXT NOT NULL,
+            winner TEXT NOT NULL CHECK (winner IN ('a', 'b', 'tie', 'both_bad')),
+            created_at REAL NOT NULL
+        )""",
+     """CREATE TABLE calls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts REAL NOT NULL,
+            backend TEXT NOT NULL,
+            model TEXT NOT NULL,
+            task TEXT NOT NULL,
+            latency_s REAL NOT NULL,
+            items INTEGER,
+            tokens INTEGER,
+            ok INTEGER NOT NULL,
+            error_kind TEXT
+        )""",
+     "CREATE INDEX calls_by_time ON calls (ts)",
+     """CREATE TABLE ab_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            experiment TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            variant TEXT NOT NULL,
+            outcome REAL NOT NULL,
+            ts REAL NOT NULL
+        )""",
+     "CREATE INDEX ab_by_experiment ON ab_events (experiment)"],
 ]
 
 
@@ -100,6 +133,63 @@ class Store:
         """(page, payload) saved under `state_id`, or None."""
         row = self._connection.execute("SELECT page, payload FROM saved_states WHERE id = ?", (state_id,)).fetchone()
         return (row[0], json.loads(row[1])) if row else None
+
+    # --- arena votes ---------------------------------------------------------------------------
+
+    def add_vote(self, arena: str, prompt: str, model_a: str, model_b: str, winner: str) -> int:
+        """Record one blind vote; returns its id."""
+        cursor = self._connection.execute(
+            "INSERT INTO votes (arena, prompt, model_a, model_b, winner, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (arena, prompt, model_a, model_b, winner, time.time()))
+        return int(cursor.lastrowid)
+
+    def votes(self, arena: str | None = None) -> list[dict[str, Any]]:
+        """Every vote (of one arena), oldest first."""
+        sql = "SELECT id, arena, prompt, model_a, model_b, winner, created_at FROM votes"
+        rows = self._connection.execute(sql + (" WHERE arena = ?" if arena else "") + " ORDER BY id",
+                                        (arena,) if arena else ()).fetchall()
+        names = ("id", "arena", "prompt", "model_a", "model_b", "winner", "created_at")
+        return [dict(zip(names, row)) for row in rows]
+
+    # --- the model-call log ---------------------------------------------------------------------
+
+    def log_call(self, backend: str, model: str, task: str, latency_s: float, ok: bool,
+                 error_kind: str | None = None, items: int | None = None, tokens: int | None = None,
+                 ts: float | None = None) -> None:
+        """Record one call to a model (never its inputs, outputs or keys)."""
+        self._connection.execute(
+            "INSERT INTO calls (ts, backend, model, task, latency_s, items, tokens, ok, error_kind) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (time.time() if ts is None else ts, backend, model, task, float(latency_s), items, tokens, int(ok),
+             error_kind))
+
+    def calls(self, since: float | None = None, models: list[str] | None = None,
+              backends: list[str] | None = None) -> list[dict[str, Any]]:
+        """Logged calls, oldest first, filtered by time, model and backend."""
+        sql, args = "SELECT ts, backend, model, task, latency_s, items, tokens, ok, error_kind FROM calls WHERE 1=1", []
+        if since is not None:
+            sql, args = sql + " AND ts >= ?", [*args, since]
+        for column, values in (("model", models), ("backend", backends)):
+            if values:
+                sql += f" AND {column} IN ({','.join('?' * len(values))})"
+                args += list(values)
+        names = ("ts", "backend", "model", "task", "latency_s", "items", "tokens", "ok", "error_kind")
+        return [dict(zip(names, row)) for row in self._connection.execute(sql + " ORDER BY ts", args).fetchall()]
+
+    # --- production A/B outcomes ----------------------------------------------------------------
+
+    def log_outcome(self, experiment: str, user_id: str, variant: str, outcome: float, ts: float | None = None) -> None:
+        self._connection.execute(
+            "INSERT INTO ab_events (experiment, user_id, variant, outcome, ts) VALUES (?, ?, ?, ?, ?)",
+            (experiment, user_id, variant, float(outcome), time.time() if ts is None else ts))
+
+    def outcomes(self, experiment: str) -> list[dict[str, Any]]:
+        rows = self._connection.execute(
+            "SELECT user_id, variant, outcome, ts FROM ab_events WHERE experiment = ? ORDER BY id", (experiment,))
+        return [dict(zip(("user_id", "variant", "outcome", "ts"), row)) for row in rows.fetchall()]
+
+    def experiments(self) -> list[str]:
+        return [r[0] for r in self._connection.execute("SELECT DISTINCT experiment FROM ab_events ORDER BY 1")]
 
     def close(self) -> None:
         self._connection.close()

@@ -16,6 +16,8 @@ page = st.navigation(
         st.Page("app_pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True),
         st.Page("app_pages/generation.py", title="Generation", icon="💬", url_path="generation"),
         st.Page("app_pages/scorecard.py", title="Scorecard", icon="🏆", url_path="scorecard"),
+        st.Page("app_pages/arena.py", title="Arena", icon="⚔️", url_path="arena"),
+        st.Page("app_pages/monitor.py", title="Monitor", icon="📈", url_path="monitor"),
     ]
 )
 # Endpoints first: the page needs this session's remote settings when it runs.

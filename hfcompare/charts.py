@@ -268,3 +268,14 @@ def stability_chart(names: list[str], shares):
                       xaxis=dict(range=[0, 1], tickformat=".0%", title="share of weight samples"),
                       yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
     return fig
+
+
+def over_time_chart(frame, column: str, title: str, percent: bool = False):
+    """One line per model over time buckets."""
+    import plotly.express as px
+
+    fig = px.line(frame, x="time", y=column, color="model", markers=True, title=title)
+    fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=None,
+                      legend=dict(title=None, orientation="h", yanchor="top", y=-0.15, x=0),
+                      yaxis=dict(tickformat=".0%" if percent else None, rangemode="tozero"))
+    return fig

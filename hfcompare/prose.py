@@ -226,3 +226,38 @@ SHARE_CAPTION = (
 SHARED_FROM_CACHE = "Opened from a share link: every result came from the cache, nothing was recomputed."
 SHARED_PARTLY = "Opened from a share link: {cached} of {total} results came from the cache; the rest were computed now."
 SHARED_UNSEEDED = "Sampled answers without a seed are not reused from the cache; set a seed to make them repeatable."
+
+MONITOR_TITLE = "Monitor"
+MONITOR_INTRO = (
+    "Every call this app made to a model (cache hits are not calls): latency, throughput and errors per model, "
+    "over time. Inputs, answers and keys are never logged."
+)
+MONITOR_EMPTY = "No model has been called yet. Run a comparison, an evaluation or an arena battle, then come back."
+MONITOR_SUMMARY_CAPTION = "{n:,} calls. Latency percentiles count successful calls only."
+MONITOR_COLUMN_HELP = {
+    "calls": "Calls to the model (one batch of texts, or one answer).",
+    "error rate": "Share of calls that failed.",
+    "p50 latency s": "Median seconds per call.",
+    "p95 latency s": "95th percentile: 1 call in 20 is slower than this.",
+    "items/s": "Texts (or answers) per second of model time.",
+    "tokens/s": "Generated tokens per second of model time (generation only).",
+    "last error": "The error class of the most recent failed call.",
+}
+
+ARENA_TITLE = "Arena"
+ARENA_INTRO = (
+    "Blind side-by-side judging: two anonymous models answer the same prompt (or search the same texts), you "
+    "vote, and only then are their names revealed. Votes are kept in the store and become ratings."
+)
+ARENA_VOTE_LABELS = {"a": "👈 A is better", "b": "👉 B is better", "tie": "🤝 Tie", "both_bad": "👎 Both are bad"}
+ARENA_BOARD_CAPTION = (
+    "Bradley-Terry ratings (maximum likelihood, on the Elo scale: 400 points means 10 to 1 odds) with 95% "
+    "bootstrap intervals over the votes, and online Elo. Ties and 'both bad' count half a win each. Overlapping "
+    "intervals mean the votes cannot yet tell the models apart."
+)
+ARENA_BOARD_EMPTY = "No votes yet. Judge a few battles and the leaderboard appears here."
+AB_INTRO = (
+    "A production A/B test of two models, as the brief's rollout steps describe: your service assigns each user "
+    "a variant with `hfcompare.ab.assign(user_id, experiment, split)` (the same user always gets the same one) "
+    "and logs whether they were satisfied with `hfcompare.ab.log_outcome(...)`. This view tests the difference."
+)

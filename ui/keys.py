@@ -64,3 +64,18 @@ SC_POLICY = "sc_policy"
 SC_SAMPLES = "sc_samples"
 SC_LINK_MEASURED = "sc_link_measured"  # measurements a shared scorecard brought along
 EMB_LINK_NOTE = "emb_link_note"      # what a share link's rerun took from the cache
+
+MON_RANGE = "mon_range"
+MON_MODELS = "mon_models"
+MON_BACKENDS = "mon_backends"
+
+ARENA_GEN_MODELS = "arena_gen_models"
+ARENA_RET_MODELS = "arena_ret_models"
+ARENA_PROMPT = "arena_prompt"
+ARENA_QUERY = "arena_query"
+ARENA_BATTLE = "arena_battle"          # suffixed with the arena: the battle on screen
+ARENA_BOARD = "arena_board"
+AB_EXPERIMENT = "ab_experiment"
+AB_NEW_EXPERIMENT = "ab_new_experiment"
+AB_USER = "ab_user"
+AB_SATISFIED = "ab_satisfied"

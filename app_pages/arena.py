@@ -1,0 +1,237 @@
+"""Arena page: blind battles between two models, votes, ratings, and production A/B results."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pandas as pd
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.spec import ModelRef, SpecError
+from ui import keys
+from ui.resources import embedding_cache, generation_cache, store
+from ui.widgets import remember, render_model_picker, restore
+
+ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
+TOP_RESULTS = 5
+
+
+def _pick_pair(chosen: list[str]) -> tuple[ModelRef, ModelRef]:
+    """Two different models in random order (the order is what keeps the vote blind)."""
+    refs = list(dict.fromkeys(ModelRef.parse(c) for c in chosen))
+    if len(refs) < 2:
+        raise SpecError("Choose at least two different models for a battle.")
+    a, b = random.SystemRandom().sample(refs, 2)
+    return a, b
+
+
+def _generation_battle(chosen: list[str], prompt: str) -> dict:
+    from hfcompare.backends import GenerationParams
+    from hfcompare.generation import generate_one
+
+    a, b = _pick_pair(chosen)
+    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    params = GenerationParams(max_tokens=160, temperature=0.0, top_p=1.0, seed=None)
+    with st.spinner("Both models are answering…"):
+        answers = [generate_one(ref, prompt, params, settings=settings.get(ref.backend), cache=generation_cache())
+                   for ref in (a, b)]
+    return {"prompt": prompt, "a": str(a), "b": str(b),
+            "shown": [r.text if r.ok else f"(this model failed: {r.error_kind})" for r in answers],
+            "failed": [not r.ok for r in answers], "voted": None}
+
+
+def _retrieval_corpus():
+    """The texts retrieval battles search: this session's evaluation data, else the bundled sample."""
+    from hfcompare.samples import load_retrieval_sample
+
+    stored = st.session_state.get(keys.EVAL_RESULTS)
+    if stored:
+        return stored["dataset"], "the labeled data of your last evaluation"
+    return load_retrieval_sample(), "the bundled help-centre sample"
+
+
+def _retrieval_battle(chosen: list[str], query: str) -> dict:
+    from hfcompare.embedding import embed_with_stats
+    from hfcompare.retrieval import top_k
+
+    a, b = _pick_pair(chosen)
+    dataset, _ = _retrieval_corpus()
+    texts = list(dataset.corpus.values())
+    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    shown, failed = [], []
+    with st.spinner("Both models are searching…"):
+        for ref in (a, b):
+            result = embed_with_stats(texts + [query], ref, embedding_cache(), settings=settings.get(ref.backend))
+            if not result.ok:
+                shown.append(f"(this model failed: {result.error_kind})")
+                failed.append(True)
+                continue
+            ranking = top_k(result.vectors[-1:], result.vectors[:-1], TOP_RESULTS)
+            shown.append("\n".join(f"{n + 1}. {texts[i]}" for n, i in enumerate(ranking.indices[0])))
+            failed.append(False)
+    return {"prompt": query, "a": str(a), "b": str(b), "shown": shown, "failed": failed, "voted": None}
+
+
+def _vote(arena: str, winner: str) -> None:
+    battle = st.session_state[f"{keys.ARENA_BATTLE}_{arena}"]
+    store().add_vote(arena, battle["prompt"], battle["a"], battle["b"], winner)
+    battle["voted"] = winner
+
+
+def render_battle(arena: str) -> None:
+    """The battle on screen: two anonymous outputs, the vote buttons, then the reveal."""
+    battle = st.session_state.get(f"{keys.ARENA_BATTLE}_{arena}")
+    if not battle:
+        return
+    st.markdown(f"**{'Prompt' if arena == 'generation' else 'Query'}:** {battle['prompt']}")
+    for column, side, text in zip(st.columns(2), ("A", "B"), battle["shown"]):
+        column.markdown(f"#### Model {side}")
+        column.text(text or "(empty answer)")  # as plain text: model output is untrusted
+    voted = battle["voted"]
+    buttons = st.columns(4)
+    for column, (winner, label) in zip(buttons, prose.ARENA_VOTE_LABELS.items()):
+        column.button(label, key=f"vote_{arena}_{winner}", disabled=voted is not None, on_click=_vote,
+                      args=(arena, winner), use_container_width=True)
+    if voted:
+        st.success(f"Model A was **{battle['a']}**, model B was **{battle['b']}**. Your vote: "
+                   f"{prose.ARENA_VOTE_LABELS[voted]}. Saved.", icon="🗳️")
+    elif any(battle["failed"]):
+        st.caption("A model failed; you can still vote (both bad, or for the one that answered).")
+
+
+def render_generation_arena() -> None:
+    from hfcompare.samples import load_sample
+
+    chosen = render_model_picker("generation", keys.ARENA_GEN_MODELS, "Models that may be drawn into a battle.",
+                                 "Pick two or more models")
+    restore(keys.ARENA_PROMPT, "")
+
+    def sample_prompt() -> None:
+        st.session_state[keys.ARENA_PROMPT] = random.choice(load_sample("invoice_chatbot_prompts")["prompts"])["prompt"]
+
+    st.text_input("Prompt", key=keys.ARENA_PROMPT, placeholder="Ask something both models should answer")
+    remember(keys.ARENA_PROMPT)
+    left, right, _ = st.columns([1, 1, 3])
+    left.button("Sample prompt", on_click=sample_prompt, key="arena_sample_prompt")
+    if right.button("New battle", type="primary", key="arena_new_generation"):
+        prompt = st.session_state.get(keys.ARENA_PROMPT, "").strip()
+        try:
+            if not prompt:
+                raise SpecError("Write a prompt first (or press Sample prompt).")
+            st.session_state[f"{keys.ARENA_BATTLE}_generation"] = _generation_battle(chosen, prompt)
+        except SpecError as exc:
+            st.error(str(exc))
+    render_battle("generation")
+
+
+def render_retrieval_arena() -> None:
+    chosen = render_model_picker("embeddings", keys.ARENA_RET_MODELS, "Models that may be drawn into a battle.",
+                                 "Pick two or more models")
+    dataset, described = _retrieval_corpus()
+    st.caption(f"Searching {len(dataset.corpus)} texts from {described}; each model shows its top {TOP_RESULTS}.")
+    restore(keys.ARENA_QUERY, "")
+
+    def sample_query() -> None:
+        st.session_state[keys.ARENA_QUERY] = random.choice(list(dataset.queries.values()))
+
+    st.text_input("Query", key=keys.ARENA_QUERY, placeholder="What would a user search for?")
+    remember(keys.ARENA_QUERY)
+    left, right, _ = st.columns([1, 1, 3])
+    left.button("Sample query", on_click=sample_query, key="arena_sample_query")
+    if right.button("New battle", type="primary", key="arena_new_retrieval"):
+        query = st.session_state.get(keys.ARENA_QUERY, "").strip()
+        try:
+            if not query:
+                raise SpecError("Write a query first (or press Sample query).")
+            st.session_state[f"{keys.ARENA_BATTLE}_retrieval"] = _retrieval_battle(chosen, query)
+        except SpecError as exc:
+            st.error(str(exc))
+    render_battle("retrieval")
+
+
+def render_leaderboard() -> None:
+    from hfcompare import charts
+    from hfcompare.arena import Battle, leaderboard
+
+    arena = st.segmented_control("Arena", list(ARENAS), format_func=ARENAS.get, key=keys.ARENA_BOARD,
+                                 default="generation") or "generation"
+    votes = store().votes(arena)
+    if not votes:
+        st.info(prose.ARENA_BOARD_EMPTY)
+        return
+    battles = [Battle(v["model_a"], v["model_b"], v["winner"]) for v in votes]
+    table = leaderboard(battles)
+    st.caption(prose.ARENA_BOARD_CAPTION + f" {len(votes)} votes.")
+    st.dataframe(table, hide_index=True, column_config={
+        "rating": st.column_config.NumberColumn("rating", help="Bradley-Terry rating (mean 1000).", format="%.0f"),
+        "low": st.column_config.NumberColumn("low", help="95% bootstrap interval, lower end.", format="%.0f"),
+        "high": st.column_config.NumberColumn("high", help="95% bootstrap interval, upper end.", format="%.0f"),
+        "elo": st.column_config.NumberColumn("elo", help="Online Elo (K=4) in vote order.", format="%.0f"),
+        "win rate": st.column_config.ProgressColumn("win rate", min_value=0.0, max_value=1.0, format="percent"),
+    })
+    st.plotly_chart(charts.interval_chart(table.rename(columns={"low": "rating low", "high": "rating high"}),
+                                          "rating"), key="arena_intervals")
+    export = pd.DataFrame(votes)
+    left, right = st.columns(2)
+    left.download_button("Download votes (CSV)", export.to_csv(index=False), f"votes_{arena}.csv", "text/csv")
+    right.download_button("Download votes (JSON)", json.dumps(votes, indent=2), f"votes_{arena}.json",
+                          "application/json")
+
+
+def render_ab() -> None:
+    from hfcompare import ab
+
+    st.caption(prose.AB_INTRO)
+    experiments = store().experiments()
+    with st.expander("Log an outcome by hand (to try it out)", expanded=not experiments):
+        a, b, c = st.columns([2, 2, 1])
+        name = a.text_input("Experiment", key=keys.AB_NEW_EXPERIMENT, placeholder="support-bot-v2")
+        user = b.text_input("User id", key=keys.AB_USER, placeholder="user-123")
+        satisfied = c.checkbox("Satisfied", key=keys.AB_SATISFIED)
+        if st.button("Log outcome", key="ab_log"):
+            if not name.strip() or not user.strip():
+                st.error("Give an experiment name and a user id.")
+            else:
+                variant = ab.log_outcome(name.strip(), user.strip(), satisfied, store=store())
+                st.success(f"{user.strip()} is in variant {variant} of {name.strip()}; outcome logged.")
+                experiments = store().experiments()
+    if not experiments:
+        st.info("No experiment has logged outcomes yet.")
+        return
+    experiment = st.selectbox("Experiment", experiments, key=keys.AB_EXPERIMENT)
+    result = ab.analyze(store().outcomes(experiment))
+    st.dataframe(pd.DataFrame([
+        {"variant": "A", "users": result.n_a, "satisfied": result.successes_a, "rate": result.rate_a,
+         "95% low": result.interval_a[0], "95% high": result.interval_a[1]},
+        {"variant": "B", "users": result.n_b, "satisfied": result.successes_b, "rate": result.rate_b,
+         "95% low": result.interval_b[0], "95% high": result.interval_b[1]},
+    ]), hide_index=True, column_config={
+        "rate": st.column_config.NumberColumn("rate", format="percent"),
+        "95% low": st.column_config.NumberColumn("95% low", help="Wilson interval.", format="percent"),
+        "95% high": st.column_config.NumberColumn("95% high", help="Wilson interval.", format="percent"),
+    })
+    if result.n_a == 0 or result.n_b == 0:
+        st.info("Both variants need users before they can be compared.")
+        return
+    verdict = ("a significant difference" if result.significant() else "no significant difference yet")
+    needed = result.still_needed
+    more = ("" if needed is None else " Enough users for a difference this size." if needed == 0 else
+            f" About {needed:,} more users per variant would detect a difference this size with 80% power.")
+    st.markdown(f"Two-proportion z-test: z = {result.z:.2f}, p = {result.p_value:.4f}: **{verdict}** "
+                f"(at 5%).{more}")
+
+
+st.title(prose.ARENA_TITLE)
+st.caption(prose.ARENA_INTRO)
+generation_tab, retrieval_tab, board_tab, ab_tab = st.tabs(["Generation battle", "Retrieval battle", "Leaderboard",
+                                                           "A/B test"])
+with generation_tab:
+    render_generation_arena()
+with retrieval_tab:
+    render_retrieval_arena()
+with board_tab:
+    render_leaderboard()
+with ab_tab:
+    render_ab()

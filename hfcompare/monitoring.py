@@ -1,0 +1,74 @@
+"""The Monitor page's numbers: per-model latency percentiles, throughput and error rates from the
+call log, overall and per time bucket."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+#: Time ranges the page offers, in seconds (None = everything).
+RANGES = {"last hour": 3600, "last 24 hours": 86_400, "last 7 days": 7 * 86_400, "everything": None}
+
+
+#: At most this many points per line on the over-time charts.
+MAX_BUCKETS = 40
+
+
+def since(range_name: str, now: float | None = None) -> float | None:
+    seconds = RANGES[range_name]
+    return None if seconds is None else (now or time.time()) - seconds
+
+
+def calls_frame(calls: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(calls, columns=["ts", "backend", "model", "task", "latency_s", "items", "tokens", "ok",
+                                         "error_kind"])
+    frame["time"] = pd.to_datetime(frame["ts"], unit="s", utc=True)
+    frame["ok"] = frame["ok"].astype(bool)
+    return frame
+
+
+def summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per (backend, model, task): calls, error rate, p50/p95 latency, throughput."""
+    rows = []
+    for (backend, model, task), group in frame.groupby(["backend", "model", "task"], sort=True):
+        ok = group[group["ok"]]
+        busy = ok["latency_s"].sum()
+        rows.append({
+            "model": model, "backend": backend, "task": task, "calls": len(group),
+            "errors": int((~group["ok"]).sum()), "error rate": float((~group["ok"]).mean()),
+            "p50 latency s": float(np.percentile(ok["latency_s"], 50)) if len(ok) else None,
+            "p95 latency s": float(np.percentile(ok["latency_s"], 95)) if len(ok) else None,
+            "items/s": float(ok["items"].fillna(0).sum() / busy) if busy > 0 else None,
+            "tokens/s": float(ok["tokens"].sum() / busy) if busy > 0 and ok["tokens"].notna().any() else None,
+            "last error": group.loc[~group["ok"], "error_kind"].iloc[-1] if (~group["ok"]).any() else "",
+        })
+    return pd.DataFrame(rows, columns=["model", "backend", "task", "calls", "errors", "error rate", "p50 latency s",
+                                       "p95 latency s", "items/s", "tokens/s", "last error"])
+
+
+def bucket_for(frame: pd.DataFrame) -> str:
+    """A time bucket that gives a readable number of points for the span of `frame`."""
+    if frame.empty:
+        return "1min"
+    span = frame["ts"].max() - frame["ts"].min()
+    for name, seconds in (("1min", 60), ("5min", 300), ("15min", 900), ("1h", 3600), ("6h", 21_600)):
+        if span / seconds <= MAX_BUCKETS:
+            return name
+    return "1D"
+
+
+def over_time(frame: pd.DataFrame, bucket: str | None = None) -> pd.DataFrame:
+    """Per model and time bucket: calls, error rate, p50 and p95 latency."""
+    if frame.empty:
+        return pd.DataFrame(columns=["time", "model", "calls", "error rate", "p50 latency s", "p95 latency s"])
+    bucket = bucket or bucket_for(frame)
+    frame = frame.assign(time=frame["time"].dt.floor(bucket), label=frame["model"] + " · " + frame["backend"])
+    rows = []
+    for (when, label), group in frame.groupby(["time", "label"], sort=True):
+        ok = group.loc[group["ok"], "latency_s"]
+        rows.append({"time": when, "model": label, "calls": len(group), "error rate": float((~group["ok"]).mean()),
+                     "p50 latency s": float(np.percentile(ok, 50)) if len(ok) else None,
+                     "p95 latency s": float(np.percentile(ok, 95)) if len(ok) else None})
+    return pd.DataFrame(rows)

@@ -1,0 +1,40 @@
+"""Monitor numbers: percentiles, error rates and throughput per model, and time buckets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hfcompare.monitoring import bucket_for, calls_frame, over_time, since, summary
+
+
+def calls(n=100, start=1_700_000_000.0, step=60.0):
+    out = []
+    for i in range(n):
+        out.append({"ts": start + i * step, "backend": "local", "model": "m", "task": "embeddings",
+                    "latency_s": float(i % 10 + 1), "items": 10, "tokens": None, "ok": i % 20 != 0,
+                    "error_kind": None if i % 20 else "timeout"})
+    return out
+
+
+def test_summary_percentiles_error_rate_and_throughput():
+    frame = calls_frame(calls())
+    row = summary(frame).iloc[0]
+    ok = frame[frame["ok"]]
+    assert row["calls"] == 100 and row["errors"] == 5 and row["error rate"] == pytest.approx(0.05)
+    assert row["p50 latency s"] == pytest.approx(np.percentile(ok["latency_s"], 50))
+    assert row["p95 latency s"] == pytest.approx(np.percentile(ok["latency_s"], 95))
+    assert row["items/s"] == pytest.approx(ok["items"].sum() / ok["latency_s"].sum())
+    assert row["last error"] == "timeout" and row["tokens/s"] is None
+
+
+def test_buckets_keep_charts_readable():
+    assert bucket_for(calls_frame(calls(30))) == "1min"
+    assert bucket_for(calls_frame(calls(600))) == "15min"   # 10 hours
+    buckets = over_time(calls_frame(calls(600)))
+    assert len(buckets) <= 41 and buckets["calls"].sum() == 600
+
+
+def test_time_ranges():
+    assert since("everything") is None
+    assert since("last hour", now=10_000.0) == 6_400.0

@@ -45,7 +45,9 @@ a, b = st.columns(2)
 a.plotly_chart(charts.over_time_chart(buckets, "p50 latency s", "p50 latency (s)"), key="mon_p50")
 b.plotly_chart(charts.over_time_chart(buckets, "p95 latency s", "p95 latency (s)"), key="mon_p95")
 c, d = st.columns(2)
-c.plotly_chart(charts.over_time_chart(buckets, "error rate", "Error rate", percent=True), key="mon_errors")
-d.plotly_chart(charts.over_time_chart(buckets, "calls", "Calls"), key="mon_calls")
+c.plotly_chart(charts.over_time_chart(buckets, "items/s", "Throughput (texts or answers per second)"),
+               key="mon_throughput")
+d.plotly_chart(charts.over_time_chart(buckets, "error rate", "Error rate", percent=True), key="mon_errors")
+st.plotly_chart(charts.over_time_chart(buckets, "calls", "Calls"), key="mon_calls")
 st.download_button("Download the call log (CSV)", frame.drop(columns=["time"]).to_csv(index=False), "calls.csv",
                    "text/csv")

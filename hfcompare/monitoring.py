@@ -60,15 +60,19 @@ def bucket_for(frame: pd.DataFrame) -> str:
 
 
 def over_time(frame: pd.DataFrame, bucket: str | None = None) -> pd.DataFrame:
-    """Per model and time bucket: calls, error rate, p50 and p95 latency."""
+    """Per model and time bucket: calls, error rate, p50 and p95 latency, throughput (items per
+    second of model time)."""
     if frame.empty:
-        return pd.DataFrame(columns=["time", "model", "calls", "error rate", "p50 latency s", "p95 latency s"])
+        return pd.DataFrame(columns=["time", "model", "calls", "error rate", "p50 latency s", "p95 latency s",
+                                     "items/s"])
     bucket = bucket or bucket_for(frame)
     frame = frame.assign(time=frame["time"].dt.floor(bucket), label=frame["model"] + " · " + frame["backend"])
     rows = []
     for (when, label), group in frame.groupby(["time", "label"], sort=True):
         ok = group.loc[group["ok"], "latency_s"]
+        busy = ok.sum()
         rows.append({"time": when, "model": label, "calls": len(group), "error rate": float((~group["ok"]).mean()),
                      "p50 latency s": float(np.percentile(ok, 50)) if len(ok) else None,
-                     "p95 latency s": float(np.percentile(ok, 95)) if len(ok) else None})
+                     "p95 latency s": float(np.percentile(ok, 95)) if len(ok) else None,
+                     "items/s": float(group.loc[group["ok"], "items"].fillna(0).sum() / busy) if busy > 0 else None})
     return pd.DataFrame(rows)

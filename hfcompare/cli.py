@@ -1,4 +1,4 @@
-"""The command line: `python -m hfcompare models|catalog|embed|evaluate|generate ...`."""
+"""The command line: `python -m hfcompare models|catalog|embed|evaluate|bench|generate ...`."""
 
 from __future__ import annotations
 
@@ -211,6 +211,92 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_MODEL_FAILED if len(ok) < len(results) else 0
 
 
+def _read_prompts(path: str):
+    """Prompts and checks: a .json file in the sample's shape, or a text file with one prompt per line."""
+    from hfcompare.checks import prompts_and_checks
+
+    raw = Path(path).read_text(encoding="utf-8")
+    if path.lower().endswith(".json"):
+        data = json.loads(raw)
+        rows = [{"prompt": p.get("prompt"), "keywords": p.get("keywords", ""), "regex": p.get("regex", ""),
+                 "max chars": p.get("max_chars"), "reference": ""} for p in data.get("prompts", [])]
+        prompts, checks = prompts_and_checks(rows)
+        return prompts, checks, str(data.get("system", ""))
+    prompts, checks = prompts_and_checks([{"prompt": line} for line in raw.splitlines()])
+    return prompts, checks, ""
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from hfcompare import bench
+    from hfcompare.backends import UnknownBackendError, get_backend
+    from hfcompare.cache import EmbeddingCache, GenerationCache
+    from hfcompare.evaldata import DatasetError, parse_csv, parse_jsonl
+    from hfcompare.spec import ModelRef, SpecError, parse_texts
+
+    def refs_of(flag: str | None) -> list:
+        return [ModelRef.parse(m.strip()) for m in (flag or "").split(",") if m.strip()]
+
+    try:
+        embedders, generators = refs_of(args.models), refs_of(args.generators)
+        if not embedders and not generators:
+            raise SpecError("give --models (embedding) and/or --generators (generation).")
+        for ref in embedders + generators:
+            get_backend(ref.backend)
+        texts = parse_texts(Path(args.texts).read_text(encoding="utf-8")) if embedders else []
+        if embedders and len(texts) < 2:
+            raise SpecError(f"{args.texts} needs at least two texts, one per line.")
+        dataset = None
+        if args.labeled:
+            raw = Path(args.labeled).read_bytes()
+            dataset = (parse_csv(raw, args.labeled) if args.labeled.lower().endswith(".csv")
+                       else parse_jsonl(raw, args.labeled))
+        prompts, checks, system = _read_prompts(args.prompts) if generators else ([], [], "")
+    except (SpecError, DatasetError, UnknownBackendError, ValueError) as exc:
+        return _fail(str(exc), bench.EXIT_BAD_INPUT)
+    except OSError as exc:
+        return _fail(f"cannot read {exc.filename}: {exc.strerror}", bench.EXIT_BAD_INPUT)
+    if embedders and not args.texts:
+        return _fail("--models needs --texts FILE.", bench.EXIT_BAD_INPUT)
+
+    result = bench.BenchResult()
+    settings = {ref.backend: _remote_settings(args, ref.backend) for ref in embedders + generators}
+    if embedders:
+        with tqdm(total=len(embedders) * len(texts), desc="embedding", unit="text", file=sys.stderr,
+                  disable=args.quiet) as bar:
+            done: dict = {}
+
+            def progress(ref, count, n, stage):
+                bar.set_postfix_str(str(ref))
+                bar.update(count - done.get(ref, 0))
+                done[ref] = count
+
+            result.embeddings, failures = bench.bench_embeddings(
+                texts, embedders, dataset, None if args.no_cache else EmbeddingCache(), progress, settings)
+            result.failures += failures
+    if generators:
+        with tqdm(total=len(generators) * len(prompts), desc="generating", unit="answer", file=sys.stderr,
+                  disable=args.quiet) as bar:
+            result.generation, failures = bench.bench_generation(
+                prompts, checks, generators, system, None if args.no_cache else GenerationCache(),
+                on_done=lambda r: bar.update(1), settings=settings, max_tokens=args.max_tokens)
+            result.failures += failures
+    limits = bench.Thresholds(args.max_ms_per_text, args.min_quality, args.min_ndcg, args.min_pass_rate,
+                              args.min_tokens_per_s, args.max_latency_s)
+    result.breaches = bench.check_thresholds(result, limits)
+    inputs = {"models": [str(r) for r in embedders], "texts": args.texts, "labeled": args.labeled,
+              "generators": [str(r) for r in generators], "prompts": args.prompts}
+    written = bench.write_outputs(result, Path(args.out), limits, inputs)
+    for name, frame in (("Embedding models", result.embeddings), ("Generation models", result.generation)):
+        if not frame.empty:
+            print(f"{name}:\n{frame.drop(columns=[c for c in ('where', 'error') if c in frame]).to_string(index=False)}\n")
+    for line in result.failures + result.breaches:
+        print(f"error: {line}", file=sys.stderr)
+    print("wrote " + ", ".join(str(p) for p in written))
+    return result.exit_code
+
+
 def add_remote_flags(parser: argparse.ArgumentParser) -> None:
     """Flags for the `openai` and `hf` backends; keys come from environment variables, never flags."""
     group = parser.add_argument_group("remote backends (openai, hf)")
@@ -298,6 +384,26 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
     add_remote_flags(evaluate)
     evaluate.set_defaults(func=cmd_evaluate)
+
+    bench_cmd = sub.add_parser("bench", help="the benchmark for CI: embedding and/or generation models, "
+                               "JSON/CSV/HTML results, non-zero exit on failure or a missed threshold")
+    bench_cmd.add_argument("--models", help="embedding models, comma-separated (backend:model or Hub ids)")
+    bench_cmd.add_argument("--texts", help="text file, one text per line (the first two should be alike)")
+    bench_cmd.add_argument("--labeled", help="optional labeled data (.csv or .jsonl) for retrieval metrics")
+    bench_cmd.add_argument("--generators", help="generation models, comma-separated")
+    bench_cmd.add_argument("--prompts", help="prompts: one per line (.txt) or the sample's .json with checks")
+    bench_cmd.add_argument("--max-tokens", type=int, default=128)
+    bench_cmd.add_argument("--out", default="bench-results", help="folder for bench.json, CSVs and the report")
+    bench_cmd.add_argument("--max-ms-per-text", type=float, help="fail when a model is slower than this")
+    bench_cmd.add_argument("--min-quality", type=float, help="fail when cosine(text 1, text 2) is lower")
+    bench_cmd.add_argument("--min-ndcg", type=float, help="fail when nDCG@10 on --labeled is lower")
+    bench_cmd.add_argument("--min-pass-rate", type=float, help="fail when a generator passes fewer checks")
+    bench_cmd.add_argument("--min-tokens-per-s", type=float, help="fail when a generator is slower")
+    bench_cmd.add_argument("--max-latency-s", type=float, help="fail when a generator's median latency is higher")
+    bench_cmd.add_argument("--no-cache", action="store_true", help="neither read nor write the caches")
+    bench_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_remote_flags(bench_cmd)
+    bench_cmd.set_defaults(func=cmd_bench)
 
     generate = sub.add_parser("generate", help="generate one answer and time it")
     generate.add_argument("--model", required=True, help="model id, or backend:model-id")

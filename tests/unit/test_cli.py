@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from hfcompare.cli import main
 
@@ -85,3 +86,41 @@ def test_generate_bad_input_and_failures(capsys, fake_backend):
     assert main(["generate", "--model", "fake:fake-broken", "--prompt", "hi"]) == 1
     err = capsys.readouterr().err
     assert "prompt is empty" in err and "--max-tokens" in err and "Valid backends" in err and "always fails" in err
+
+
+def _bench(tmp_path, *args, env_extra=None):
+    import os
+
+    texts = tmp_path / "texts.txt"
+    texts.write_text("How do I create an invoice?\nInvoice creation steps\nReset my password\n")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "hfcompare", "bench", "--quiet", "--texts", str(texts),
+                           "--out", str(tmp_path / "out"), *args], capture_output=True, text=True, env=env,
+                          timeout=600)
+
+
+def test_bench_writes_json_csv_and_report_and_exits_by_outcome(tmp_path):
+    ok = _bench(tmp_path, "--models", "lexical:tfidf", "--labeled", "hfcompare/samples/invoice_retrieval.jsonl")
+    assert ok.returncode == 0, ok.stderr
+    out = tmp_path / "out"
+    payload = json.loads((out / "bench.json").read_text())
+    assert payload["embeddings"][0]["model"] == "lexical:tfidf" and "ndcg@10" in payload["embeddings"][0]
+    assert (out / "bench_embeddings.csv").exists() and "<html" in (out / "bench_report.html").read_text()
+
+    missed = _bench(tmp_path, "--models", "lexical:tfidf", "--min-quality", "0.99")
+    assert missed.returncode == 3 and "quality" in missed.stderr
+    failed = _bench(tmp_path, "--models", "lexical:tfidf,local:example-org/not-bundled")
+    assert failed.returncode == 1 and "example-org/not-bundled" in failed.stderr
+    bad = _bench(tmp_path, "--models", "nowhere:x")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.slow
+def test_bench_generation_on_the_bundled_model(tmp_path):
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("Say hello.\nName a colour.\n")
+    run = _bench(tmp_path, "--generators", "local:HuggingFaceTB/SmolLM2-135M-Instruct", "--prompts", str(prompts),
+                 "--max-tokens", "16", "--min-tokens-per-s", "0.1")
+    assert run.returncode == 0, run.stderr
+    summary = json.loads((tmp_path / "out" / "bench.json").read_text())["generation"][0]
+    assert summary["answers"] == 2 and summary["median tokens/s"] > 0

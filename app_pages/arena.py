@@ -101,54 +101,43 @@ def render_battle(arena: str) -> None:
         st.caption("A model failed; you can still vote (both bad, or for the one that answered).")
 
 
+def render_arena(arena: str, task: str, models_key: str, input_key: str, label: str, placeholder: str,
+                 sample, battle) -> None:
+    """One arena: the models that may be drawn, a prompt or query (or a sampled one), a battle."""
+    chosen = render_model_picker(task, models_key, "Models that may be drawn into a battle.",
+                                 "Pick two or more models")
+    restore(input_key, "")
+    st.text_input(label, key=input_key, placeholder=placeholder)
+    remember(input_key)
+    left, right, _ = st.columns([1, 1, 3])
+    left.button(f"Sample {label.lower()}", on_click=lambda: st.session_state.update({input_key: sample()}),
+                key=f"arena_sample_{arena}")
+    if right.button("New battle", type="primary", key=f"arena_new_{arena}"):
+        text = st.session_state.get(input_key, "").strip()
+        try:
+            if not text:
+                raise SpecError(f"Write a {label.lower()} first (or press Sample {label.lower()}).")
+            st.session_state[f"{keys.ARENA_BATTLE}_{arena}"] = battle(chosen, text)
+        except SpecError as exc:
+            st.error(str(exc))
+    render_battle(arena)
+
+
 def render_generation_arena() -> None:
     from hfcompare.samples import load_sample
 
-    chosen = render_model_picker("generation", keys.ARENA_GEN_MODELS, "Models that may be drawn into a battle.",
-                                 "Pick two or more models")
-    restore(keys.ARENA_PROMPT, "")
-
-    def sample_prompt() -> None:
-        st.session_state[keys.ARENA_PROMPT] = random.choice(load_sample("invoice_chatbot_prompts")["prompts"])["prompt"]
-
-    st.text_input("Prompt", key=keys.ARENA_PROMPT, placeholder="Ask something both models should answer")
-    remember(keys.ARENA_PROMPT)
-    left, right, _ = st.columns([1, 1, 3])
-    left.button("Sample prompt", on_click=sample_prompt, key="arena_sample_prompt")
-    if right.button("New battle", type="primary", key="arena_new_generation"):
-        prompt = st.session_state.get(keys.ARENA_PROMPT, "").strip()
-        try:
-            if not prompt:
-                raise SpecError("Write a prompt first (or press Sample prompt).")
-            st.session_state[f"{keys.ARENA_BATTLE}_generation"] = _generation_battle(chosen, prompt)
-        except SpecError as exc:
-            st.error(str(exc))
-    render_battle("generation")
+    render_arena("generation", "generation", keys.ARENA_GEN_MODELS, keys.ARENA_PROMPT, "Prompt",
+                 "Ask something both models should answer",
+                 lambda: random.choice(load_sample("invoice_chatbot_prompts")["prompts"])["prompt"],
+                 _generation_battle)
 
 
 def render_retrieval_arena() -> None:
-    chosen = render_model_picker("embeddings", keys.ARENA_RET_MODELS, "Models that may be drawn into a battle.",
-                                 "Pick two or more models")
     dataset, described = _retrieval_corpus()
     st.caption(f"Searching {len(dataset.corpus)} texts from {described}; each model shows its top {TOP_RESULTS}.")
-    restore(keys.ARENA_QUERY, "")
-
-    def sample_query() -> None:
-        st.session_state[keys.ARENA_QUERY] = random.choice(list(dataset.queries.values()))
-
-    st.text_input("Query", key=keys.ARENA_QUERY, placeholder="What would a user search for?")
-    remember(keys.ARENA_QUERY)
-    left, right, _ = st.columns([1, 1, 3])
-    left.button("Sample query", on_click=sample_query, key="arena_sample_query")
-    if right.button("New battle", type="primary", key="arena_new_retrieval"):
-        query = st.session_state.get(keys.ARENA_QUERY, "").strip()
-        try:
-            if not query:
-                raise SpecError("Write a query first (or press Sample query).")
-            st.session_state[f"{keys.ARENA_BATTLE}_retrieval"] = _retrieval_battle(chosen, query)
-        except SpecError as exc:
-            st.error(str(exc))
-    render_battle("retrieval")
+    render_arena("retrieval", "embeddings", keys.ARENA_RET_MODELS, keys.ARENA_QUERY, "Query",
+                 "What would a user search for?", lambda: random.choice(list(dataset.queries.values())),
+                 _retrieval_battle)
 
 
 def render_leaderboard() -> None:

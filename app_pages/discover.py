@@ -14,7 +14,7 @@ from hfcompare.discovery import SCORE_FIELD, Filters, apply_filters, candidate_r
 from hfcompare.hub_metadata import (HubModel, HubUnavailable, community_badges, many_models, model_metadata,
                                    search_hub)
 from ui import keys
-from ui.share import read_link, render_share, write_link
+from ui.share import open_page, render_share, write_link
 
 TASK_LABELS = {"embeddings": "Embedding models", "generation": "Generation models"}
 #: Size stops for the range slider, in millions of parameters.
@@ -241,12 +241,7 @@ def apply_link(link: dict) -> None:
             st.session_state[key] = link[field]
 
 
-st.title(prose.DISCOVER_TITLE)
-st.caption(prose.DISCOVER_INTRO)
-share_slot = st.container()
-link = read_link("discover")
-if link:
-    apply_link(link)
+share_slot, _ = open_page("discover", prose.DISCOVER_TITLE, prose.DISCOVER_INTRO, apply_link)
 catalog = load_catalog()
 task = st.segmented_control("Task", list(TASK_LABELS), format_func=TASK_LABELS.get, key=keys.DISC_TASK,
                             default="embeddings", help="Embedding models turn texts into vectors for search; "

@@ -11,7 +11,7 @@ from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, vali
 from ui import keys
 from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
-from ui.share import known_models, read_link, render_share, set_widget, write_link
+from ui.share import known_models, open_page, render_share, set_widget, write_link
 from ui.widgets import remember, render_model_picker, restore
 
 NEIGHBOURS_K = 5
@@ -163,11 +163,7 @@ def apply_link(link: dict) -> bool:
     return bool(link.get("run"))
 
 
-st.title(prose.EMBEDDINGS_TITLE)
-st.caption(prose.EMBEDDINGS_INTRO)
-share_slot = st.container()
-link = read_link("embeddings")
-auto_run = apply_link(link) if link else False
+share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, prose.EMBEDDINGS_INTRO, apply_link)
 restore(keys.EMB_MODE, "compare")
 mode = st.segmented_control("Mode", list(prose.EMB_MODES), format_func=prose.EMB_MODES.get, key=keys.EMB_MODE,
                             help=prose.EMB_MODE_HELP) or "compare"

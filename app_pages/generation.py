@@ -18,7 +18,7 @@ from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
-from ui.share import known_models, read_link, render_share, set_widget, write_link
+from ui.share import known_models, open_page, render_share, set_widget, write_link
 from ui.widgets import remember, render_model_picker, restore
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
@@ -261,11 +261,7 @@ def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, share
             "run": bool(st.session_state.get(keys.GEN_RESULTS))}
 
 
-st.title(prose.GENERATION_TITLE)
-st.caption(prose.GENERATION_INTRO)
-share_slot = st.container()
-link = read_link("generation")
-auto_run = apply_link(link) if link else False
+share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link)
 chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
                              "Pick models, or type backend:model and press Enter")
 prompt_table = render_prompts()

@@ -28,7 +28,7 @@ from hfcompare.scorecard import (
 )
 from hfcompare.scoring import ScoringError, rank_stability, score, weight_to_flip
 from ui import keys
-from ui.share import read_link, render_share, set_widget, write_link
+from ui.share import open_page, render_share, set_widget, write_link
 from ui.widgets import remember, restore
 
 LINK_NOTE = " (from a share link)"
@@ -272,12 +272,7 @@ def _valid_measured(raw) -> dict:
     return out
 
 
-st.title(prose.SC_TITLE)
-st.caption(prose.SC_INTRO)
-share_slot = st.container()
-link = read_link("scorecard")
-if link:
-    apply_link(link)
+share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link)
 measured = _measured()
 restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
 task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key=keys.SC_TASK) or "embeddings"

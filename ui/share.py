@@ -80,3 +80,13 @@ def render_share(url: str) -> None:
     with st.expander("🔗 Share this view", expanded=False):
         st.code(url, language=None, wrap_lines=True)
         st.caption(prose.SHARE_CAPTION)
+
+
+def open_page(page: str, title: str, intro: str, apply_link):
+    """A page's title and intro, a slot for its share control, and a freshly opened link's state
+    applied through `apply_link(state)`. Returns (the share slot, what apply_link returned or None)."""
+    st.title(title)
+    st.caption(intro)
+    slot = st.container()
+    link = read_link(page)
+    return slot, (apply_link(link) if link else None)

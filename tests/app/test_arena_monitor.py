@@ -51,7 +51,7 @@ def test_battle_needs_two_models_and_a_prompt(arena):
 def test_retrieval_battle_and_vote(arena):
     at = arena
     at.multiselect[1].set_value(["fake:fake-a", "lexical:tfidf"])
-    button(at, "arena_sample_query").click().run()
+    button(at, "arena_sample_retrieval").click().run()
     button(at, "arena_new_retrieval").click().run()
     assert not at.exception
     lists = [t.value for t in at.text]

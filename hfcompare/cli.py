@@ -178,12 +178,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from hfcompare.evaluation import evaluate
     from hfcompare.retrieval import PRIMARY_METRIC, metric_names
     from hfcompare.significance import bootstrap_ci
-    from hfcompare.spec import ModelRef, SpecError
+    from hfcompare.spec import ModelRef, SpecError, validate_models
 
     try:
-        refs = [ModelRef.parse(m.strip()) for m in args.models.split(",") if m.strip()]
-        if not refs:
-            raise SpecError("--models names no model.")
+        refs = validate_models([ModelRef.parse(m.strip()) for m in args.models.split(",") if m.strip()])
+        if args.budget_mb <= 0:
+            raise SpecError("--budget-mb must be more than 0.")
         for ref in refs:
             get_backend(ref.backend)
         dataset = _load_dataset(args)
@@ -214,12 +214,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def _read_prompts(path: str):
     """Prompts and checks: a .json file in the sample's shape, or a text file with one prompt per line."""
     from hfcompare.checks import prompts_and_checks
+    from hfcompare.spec import SpecError
 
     raw = Path(path).read_text(encoding="utf-8")
     if path.lower().endswith(".json"):
         data = json.loads(raw)
+        items = data.get("prompts") if isinstance(data, dict) else None
+        if not isinstance(items, list) or not all(isinstance(p, dict) for p in items):
+            raise SpecError(f'{path}: expected {{"prompts": [{{"prompt": ..., "keywords": ...}}, ...]}} '
+                            "(the shape of hfcompare/samples/invoice_chatbot_prompts.json).")
         rows = [{"prompt": p.get("prompt"), "keywords": p.get("keywords", ""), "regex": p.get("regex", ""),
-                 "max chars": p.get("max_chars"), "reference": ""} for p in data.get("prompts", [])]
+                 "max chars": p.get("max_chars"), "reference": ""} for p in items]
         prompts, checks = prompts_and_checks(rows)
         return prompts, checks, str(data.get("system", ""))
     prompts, checks = prompts_and_checks([{"prompt": line} for line in raw.splitlines()])
@@ -233,7 +238,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from hfcompare.backends import UnknownBackendError, get_backend
     from hfcompare.cache import EmbeddingCache, GenerationCache
     from hfcompare.evaldata import DatasetError, parse_csv, parse_jsonl
-    from hfcompare.spec import ModelRef, SpecError, parse_texts
+    from hfcompare.spec import ModelRef, SpecError, parse_texts, validate_models
 
     def refs_of(flag: str | None) -> list:
         return [ModelRef.parse(m.strip()) for m in (flag or "").split(",") if m.strip()]
@@ -242,6 +247,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         embedders, generators = refs_of(args.models), refs_of(args.generators)
         if not embedders and not generators:
             raise SpecError("give --models (embedding) and/or --generators (generation).")
+        embedders = validate_models(embedders) if embedders else []
+        generators = validate_models(generators) if generators else []
+        if embedders and not args.texts:
+            raise SpecError("--models needs --texts FILE.")
+        if generators and not args.prompts:
+            raise SpecError("--generators needs --prompts FILE.")
         for ref in embedders + generators:
             get_backend(ref.backend)
         texts = parse_texts(Path(args.texts).read_text(encoding="utf-8")) if embedders else []
@@ -257,8 +268,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return _fail(str(exc), bench.EXIT_BAD_INPUT)
     except OSError as exc:
         return _fail(f"cannot read {exc.filename}: {exc.strerror}", bench.EXIT_BAD_INPUT)
-    if embedders and not args.texts:
-        return _fail("--models needs --texts FILE.", bench.EXIT_BAD_INPUT)
 
     result = bench.BenchResult()
     settings = {ref.backend: _remote_settings(args, ref.backend) for ref in embedders + generators}

@@ -124,3 +124,15 @@ def test_bench_generation_on_the_bundled_model(tmp_path):
     assert run.returncode == 0, run.stderr
     summary = json.loads((tmp_path / "out" / "bench.json").read_text())["generation"][0]
     assert summary["answers"] == 2 and summary["median tokens/s"] > 0
+
+
+def test_bench_and_evaluate_refuse_bad_input_with_a_message(tmp_path):
+    bad_json = tmp_path / "prompts.json"
+    bad_json.write_text("[1, 2]")
+    cases = [["bench", "--generators", "lexical:tfidf", "--prompts", str(bad_json)],
+             ["bench", "--models", "lexical:tfidf"],
+             ["evaluate", "--models", "lexical:tfidf", "--sample", "--budget-mb", "0"],
+             ["evaluate", "--models", ",".join(f"lexical:m{i}" for i in range(7)), "--sample"]]
+    for args in cases:
+        run = subprocess.run([sys.executable, "-m", "hfcompare", *args], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 2 and run.stderr.startswith("error: ") and "Traceback" not in run.stderr, args

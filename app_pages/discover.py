@@ -85,12 +85,13 @@ def render_filters(frame) -> Filters:
                                         help=prose.DISCOVER_SIZE_HELP)
         if tuple(chosen) != (SIZE_STOPS_M[0], SIZE_STOPS_M[-1]):
             size_range = (float(chosen[0]), float(chosen[1]))
-    for key, column in ((keys.DISC_LANGUAGES, "languages"), (keys.DISC_LICENSES, "license")):
+    options = {keys.DISC_LANGUAGES: option_values(frame, "languages"), keys.DISC_LICENSES: option_values(frame, "license")}
+    for key, values in options.items():
         if key in st.session_state:  # a share link may name values this list does not have
-            st.session_state[key] = [v for v in st.session_state[key] if v in option_values(frame, column)]
-    languages = lang_col.multiselect("Languages", option_values(frame, "languages"), key=keys.DISC_LANGUAGES,
+            st.session_state[key] = [v for v in st.session_state[key] if v in values]
+    languages = lang_col.multiselect("Languages", options[keys.DISC_LANGUAGES], key=keys.DISC_LANGUAGES,
                                      help="Keep models whose card lists any of these languages.")
-    licenses = lic_col.multiselect("License", option_values(frame, "license"), key=keys.DISC_LICENSES,
+    licenses = lic_col.multiselect("License", options[keys.DISC_LICENSES], key=keys.DISC_LICENSES,
                                    help="Keep models under any of these licenses.")
     open_col.write("")
     open_only = open_col.toggle("Open weights", key=keys.DISC_OPEN_ONLY,

@@ -11,7 +11,7 @@ from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, vali
 from ui import keys
 from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
-from ui.share import known_models, open_page, render_share, set_widget, write_link
+from ui.share import cache_note, known_models, open_page, render_share, set_widget, show_cache_note, write_link
 from ui.widgets import remember, render_model_picker, restore
 
 NEIGHBOURS_K = 5
@@ -126,7 +126,7 @@ def render_comparison(auto_run: bool) -> dict:
             st.session_state[keys.EMB_LINK_NOTE] = where_results_came_from(st.session_state[keys.EMB_RESULTS]["results"])
     note = st.session_state.get(keys.EMB_LINK_NOTE)
     if note:  # stays while the results the link brought are on screen
-        (st.success if note[0] == "all" else st.info)(note[1], icon="🔗")
+        show_cache_note(note)
     stored = st.session_state.get(keys.EMB_RESULTS)
     if stored:
         render_results(stored["texts"], stored["results"])
@@ -144,9 +144,7 @@ def where_results_came_from(results) -> tuple[str, str]:
     cached = [r for r in cacheable if r.computed == 0]
     refitted = [str(r.ref) for r in results if r.ok and r not in cacheable]
     note = f" ({', '.join(refitted)} is refitted on every run; it takes milliseconds.)" if refitted else ""
-    if len(cached) == len(cacheable):
-        return "all", prose.SHARED_FROM_CACHE + note
-    return "some", prose.SHARED_PARTLY.format(cached=len(cached), total=len(cacheable)) + note
+    return cache_note(len(cached), len(cacheable), note)
 
 
 def apply_link(link: dict) -> bool:

@@ -18,7 +18,7 @@ from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
-from ui.share import known_models, open_page, render_share, set_widget, write_link
+from ui.share import cache_note, known_models, open_page, render_share, set_widget, show_cache_note, write_link
 from ui.widgets import remember, render_model_picker, restore
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
@@ -283,12 +283,10 @@ if run_pressed:
                                               "verdicts": verdicts}
         if auto_run:
             answered = [r for r in results if r.ok]
-            cached = [r for r in answered if r.cached]
-            if answered and len(cached) == len(answered):
-                st.success(prose.SHARED_FROM_CACHE, icon="🔗")
-            elif answered:
-                st.info(prose.SHARED_PARTLY.format(cached=len(cached), total=len(answered))
-                        + " " + prose.SHARED_UNSEEDED, icon="🔗")
+            cached = sum(r.cached for r in answered)
+            if answered:
+                show_cache_note(cache_note(cached, len(answered),
+                                           "" if cached == len(answered) else " " + prose.SHARED_UNSEEDED))
 stored = st.session_state.get(keys.GEN_RESULTS)
 if stored:
     render_results(stored)

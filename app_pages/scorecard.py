@@ -207,7 +207,8 @@ def render_results(task: str, names, weights, sources, policy, measured) -> None
               "sensitivity": flips.to_dict("records"), "recommendation": paragraph.replace("**", "")}
     import pandas as pd
 
-    report = build_report(
+    # built when the button is pressed: the report inlines plotly.js (about 5 MB), too much for every rerun
+    report = lambda: build_report(  # noqa: E731
         f"hfcompare scorecard: {TASKS[task].lower()}", paragraph,
         [("Ranking", ranking), ("Contributions", bar), ("Profile", radar),
          ("Inputs and weights", pd.DataFrame([{"setting": k, "value": json.dumps(v)} for k, v in inputs.items()])),

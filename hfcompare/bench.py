@@ -125,8 +125,7 @@ def write_outputs(result: BenchResult, out: Path, thresholds: Thresholds, inputs
     out.mkdir(parents=True, exist_ok=True)
     written = []
     payload = {"inputs": inputs, "thresholds": {k: v for k, v in vars(thresholds).items() if v is not None},
-               "embeddings": json.loads(result.embeddings.to_json(orient="records")) if not result.embeddings.empty else [],
-               "generation": json.loads(result.generation.to_json(orient="records")) if not result.generation.empty else [],
+               "embeddings": _records(result.embeddings), "generation": _records(result.generation),
                "failures": result.failures, "threshold_breaches": result.breaches, "exit_code": result.exit_code}
     (out / "bench.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     written.append(out / "bench.json")
@@ -148,6 +147,11 @@ def write_outputs(result: BenchResult, out: Path, thresholds: Thresholds, inputs
     (out / "bench_report.html").write_text(report, encoding="utf-8")
     written.append(out / "bench_report.html")
     return written
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (pandas turns NaN into null)."""
+    return json.loads(frame.to_json(orient="records")) if not frame.empty else []
 
 
 def _chart(kind: str, frame: pd.DataFrame):

@@ -7,6 +7,7 @@ reached, every function raises HubUnavailable quickly, and callers fall back to 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -145,44 +146,40 @@ def _require_hub() -> None:
         raise HubUnavailable(f"The Hugging Face Hub ({hub_endpoint()}) cannot be reached from this machine.")
 
 
-class _TTLCache:
-    """Hub answers under `$HFCOMPARE_HOME/hub`, each kept for METADATA_TTL_S."""
+_caches: dict[str, Any] = {}
+_caches_lock = threading.Lock()
 
-    def __init__(self) -> None:
-        from hfcompare.cache import open_recovering
 
-        self.warnings: list[str] = []
-        self._cache = open_recovering(Path(home()) / "hub", self.warnings)
+def _ttl_cache():
+    """The diskcache of Hub answers under `$HFCOMPARE_HOME/hub`, opened once per process and
+    folder (diskcache is safe across threads and processes)."""
+    from hfcompare.cache import open_recovering
 
-    def get(self, key: str) -> Any:
-        return self._cache.get(f"{hub_endpoint()}|{key}")
-
-    def set(self, key: str, value: Any, ttl_s: float) -> None:
-        self._cache.set(f"{hub_endpoint()}|{key}", value, expire=ttl_s)
-
-    def close(self) -> None:
-        self._cache.close()
+    directory = Path(home()) / "hub"
+    with _caches_lock:
+        if str(directory) not in _caches:
+            _caches[str(directory)] = open_recovering(directory, [])
+        return _caches[str(directory)]
 
 
 def _cached(key: str, compute, ttl_s: float):
-    """compute() once per TTL; a missing model is remembered too, so reruns do not ask again."""
-    cache = _TTLCache()
+    """compute() once per TTL; a missing model is remembered too, so reruns do not ask again.
+    Keys include the Hub address, so answers from one endpoint never serve another."""
+    cache = _ttl_cache()
+    key = f"{hub_endpoint()}|{key}"
+    hit = cache.get(key)
+    if isinstance(hit, dict) and "missing" in hit:
+        raise HubModelMissing(hit["missing"])
+    if hit is not None:
+        return hit
+    _require_hub()
     try:
-        hit = cache.get(key)
-        if isinstance(hit, dict) and "missing" in hit:
-            raise HubModelMissing(hit["missing"])
-        if hit is not None:
-            return hit
-        _require_hub()
-        try:
-            value = compute()
-        except HubModelMissing as exc:
-            cache.set(key, {"missing": str(exc)}, ttl_s)
-            raise
-        cache.set(key, value, ttl_s)
-        return value
-    finally:
-        cache.close()
+        value = compute()
+    except HubModelMissing as exc:
+        cache.set(key, {"missing": str(exc)}, expire=ttl_s)
+        raise
+    cache.set(key, value, expire=ttl_s)
+    return value
 
 
 def _fetch_card(model_id: str) -> str | None:

@@ -168,9 +168,8 @@ def explain(preset: str, task: str, scored: Scored, candidates: list[Candidate],
     best = order[0]
     weights = ", ".join(f"{c.label.lower()} {round(scored.weights[c.key] * 100)}%" for c in criteria
                         if scored.weights[c.key] > 0)
-    text = (f"{label} ({weights}) rank **{scored.names[best]}** first with a score of "
-            f"{scored.scores[best]:.2f} out of 1" if preset not in PRESETS else
-            f"{label} ({weights}) ranks **{scored.names[best]}** first with a score of "
+    verb = "ranks" if preset in PRESETS else "rank"  # "Your weights rank", "The preset ranks"
+    text = (f"{label} ({weights}) {verb} **{scored.names[best]}** first with a score of "
             f"{scored.scores[best]:.2f} out of 1")
     by_key = {c.key: c for c in criteria}
     rival = order[1] if len(order) > 1 else None

@@ -14,6 +14,7 @@ from hfcompare.samples import load_retrieval_sample, retrieval_sample_descriptio
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache
+from ui.share import cache_note, show_cache_note
 from ui.widgets import remember, render_model_picker, restore
 
 SOURCES = {"type": "Type or paste", "upload": "Upload files"}
@@ -257,8 +258,5 @@ def render_evaluation(auto_run: bool = False) -> dict:
 
 def _say_cached(results) -> None:
     embedded = [r.embedding for r in results if r.ok and r.embedding is not None]
-    cached = [e for e in embedded if e.computed == 0]
-    if embedded and len(cached) == len(embedded):
-        st.success(prose.SHARED_FROM_CACHE, icon="🔗")
-    elif embedded:
-        st.info(prose.SHARED_PARTLY.format(cached=len(cached), total=len(embedded)), icon="🔗")
+    if embedded:
+        show_cache_note(cache_note(sum(e.computed == 0 for e in embedded), len(embedded)))

@@ -90,3 +90,14 @@ def open_page(page: str, title: str, intro: str, apply_link):
     slot = st.container()
     link = read_link(page)
     return slot, (apply_link(link) if link else None)
+
+
+def cache_note(cached: int, total: int, extra: str = "") -> tuple[str, str]:
+    """What a share link's rerun took from the cache: ("all" or "some", the sentence to show)."""
+    if cached == total:
+        return "all", prose.SHARED_FROM_CACHE + extra
+    return "some", prose.SHARED_PARTLY.format(cached=cached, total=total) + extra
+
+
+def show_cache_note(note: tuple[str, str]) -> None:
+    (st.success if note[0] == "all" else st.info)(note[1], icon="🔗")

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.app.pages import open_app
+
 
 
 @pytest.fixture
 def arena(fake_backend) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/arena.py").run()
-    assert not at.exception
-    return at
+    return open_app("app_pages/arena.py")
 
 
 def button(at, key):
@@ -73,10 +68,7 @@ def test_ab_outcomes_by_hand_and_the_test(arena):
 
 
 def test_monitor_shows_logged_calls_with_filters(fake_backend):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    assert not at.exception
-    at.switch_page("app_pages/monitor.py").run()
+    at = open_app("app_pages/monitor.py")
     assert any("No model has been called yet" in i.value for i in at.info)
     at.switch_page("app_pages/embeddings.py").run()
     at.multiselect[0].set_value(["fake:fake-a", "fake:fake-broken"])

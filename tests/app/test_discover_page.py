@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from hfcompare.backends import hub
+from tests.app.pages import open_app, widget
 from tests.integration.hub_server import HubServer
 from tests.servers import free_port
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DISCOVER = "app_pages/discover.py"
 
 
@@ -24,15 +22,7 @@ def offline(monkeypatch):
 
 
 def open_discover() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(DISCOVER).run()
-    assert not at.exception
-    return at
-
-
-def widget(elements, label: str):
-    return next(e for e in elements if e.label == label)
+    return open_app(DISCOVER, timeout=60)
 
 
 def table(at: AppTest):

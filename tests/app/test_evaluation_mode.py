@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.app.pages import open_app
+
 
 
 @pytest.fixture
 def app(fake_backend) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
+    at = open_app()
     at.segmented_control[0].set_value("evaluate").run()
     assert not at.exception
     return at

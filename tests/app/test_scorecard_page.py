@@ -3,26 +3,17 @@ presets, missing-value policy and sensitivity."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.app.pages import open_app, widget
+
 SMALL, LARGE = "sentence-transformers/all-MiniLM-L6-v2", "intfloat/e5-large-v2"
 
 
 @pytest.fixture
 def scorecard(fake_backend) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/scorecard.py").run()
-    assert not at.exception
-    return at
-
-
-def widget(elements, label):
-    return next(e for e in elements if e.label == label)
+    return open_app("app_pages/scorecard.py")
 
 
 def ranking(at):
@@ -61,8 +52,7 @@ def test_all_weights_zero_is_a_message_not_a_traceback(scorecard):
 
 
 def test_measured_values_from_an_evaluation_run_join_the_scorecard(fake_backend):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
+    at = open_app()
     at.segmented_control[0].set_value("evaluate").run()
     at.multiselect[0].set_value(["fake:fake-a", "fake:fake-b"])
     widget(at.button, "Load labeled sample").click().run()

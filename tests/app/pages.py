@@ -1,0 +1,24 @@
+"""Opening the app in AppTest, on one page, and finding widgets by label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_app(page: str | None = None, timeout: float = 120) -> AppTest:
+    """The whole app (router included) after its first run, switched to `page` if given."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def widget(elements, label: str):
+    """The first element of `elements` with this label."""
+    return next(e for e in elements if e.label == label)

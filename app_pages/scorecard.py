@@ -6,35 +6,43 @@ import json
 import math
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
 from hfcompare import prose
 from hfcompare.catalog import load_catalog
+from hfcompare.explain import TIE_MARGIN, explain
 from hfcompare.scorecard import (
+    HINTS,
     PRESETS,
+    Measurement,
     best_source,
     build_candidates,
-    explain,
     flips_table,
+    is_baseline,
     measured_from_embeddings,
     measured_from_evaluation,
     measured_from_generation,
     merge_measured,
     normalization_table,
+    preset_label,
     ranking_table,
+    shown_table,
     source_label,
     sources_table,
     specs_for,
 )
-from hfcompare.scoring import ScoringError, rank_stability, score, weight_to_flip
+from hfcompare.scoring import DEFAULT_POLICY, MIN_KNOWN_WEIGHT, ScoringError, rank_stability, score, weight_to_flip
 from ui import keys
+from ui.measure import pending_candidates_key, render_measure_buttons, render_references
 from ui.share import open_page, render_share, set_widget, write_link
 from ui.widgets import remember, restore
 
 LINK_NOTE = " (from a share link)"
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
-POLICIES = {"skip": "Leave it out for that model (its other weights count more)",
-            "penalize": "Count it as the worst value (0)"}
+POLICIES = {"penalize": "Count it as the worst value (0), the default",
+            "skip": "Leave it out for that model (its other weights count more)"}
+CUSTOM = "custom"
 
 
 def _measured() -> dict:
@@ -70,37 +78,94 @@ def _weight_key(task: str, criterion: str) -> str:
     return f"{keys.SC_WEIGHT}_{task}_{criterion}"
 
 
-def _apply_preset(task: str) -> None:
-    weights = PRESETS[st.session_state[keys.SC_PRESET]][task]
+def _preset_key(task: str) -> str:
+    return f"{keys.SC_PRESET}_{task}"
+
+
+def _current_weights(task: str) -> dict[str, float]:
+    chosen = st.session_state.get(f"{keys.SC_CRITERIA}_{task}", [])
+    return {k: float(st.session_state.get(_weight_key(task, k), 0.0)) for k in chosen}
+
+
+def _set_weights(task: str, weights: dict[str, float]) -> None:
     st.session_state[f"{keys.SC_CRITERIA}_{task}"] = list(weights)
     for key, weight in weights.items():
         st.session_state[_weight_key(task, key)] = float(weight)
 
 
-def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float], dict[str, str], str]:
-    """Candidates, criteria with weights and sources, and the missing-value policy."""
-    specs = specs_for(task)
+def _apply_preset(task: str) -> None:
+    """A preset replaces the weights of this task only; custom weights it replaces can be undone."""
+    chosen = st.session_state[_preset_key(task)]
+    previous = st.session_state.get(f"{keys.SC_PRESET_SHOWN}_{task}", "balanced")
+    if chosen == CUSTOM:
+        saved = st.session_state.get(f"{keys.SC_UNDO}_{task}")
+        if saved:
+            _set_weights(task, saved)
+        return
+    if previous == CUSTOM:
+        st.session_state[f"{keys.SC_UNDO}_{task}"] = _current_weights(task)
+    _set_weights(task, PRESETS[chosen][task])
+    st.session_state[f"{keys.SC_PRESET_SHOWN}_{task}"] = chosen
+
+
+def _undo_preset(task: str) -> None:
+    saved = st.session_state.pop(f"{keys.SC_UNDO}_{task}", None)
+    if saved:
+        _set_weights(task, saved)
+        st.session_state[_preset_key(task)] = CUSTOM
+        st.session_state[f"{keys.SC_PRESET_SHOWN}_{task}"] = CUSTOM
+
+
+def _to_custom(task: str) -> None:
+    """Any edit of the weights or criteria makes them the user's own."""
+    st.session_state[_preset_key(task)] = CUSTOM
+    st.session_state[f"{keys.SC_PRESET_SHOWN}_{task}"] = CUSTOM
+    st.session_state.pop(f"{keys.SC_UNDO}_{task}", None)
+
+
+def render_candidates(task: str) -> list[str]:
+    """The candidates multiselect: this session's models (baselines only when added on purpose)
+    and catalog models."""
     compared = _compared(task)
     catalog_ids = [e.id for e in load_catalog().for_task(task)]
     options = list(dict.fromkeys(compared + catalog_ids))
     cand_key = f"{keys.SC_CANDIDATES}_{task}"
-    restore(cand_key, compared or catalog_ids[:4])
+    pending = st.session_state.pop(pending_candidates_key(task), None)
+    if pending is not None:  # a "measure now" run renamed catalog candidates to the references that ran
+        st.session_state[cand_key] = pending
+    real = [c for c in compared if not is_baseline(c)]
+    restore(cand_key, real or catalog_ids[:4])
     dropped = [c for c in st.session_state[cand_key] if c not in options]
     if dropped:
         st.warning(f"Not candidates here: {', '.join(repr(d[:60]) for d in dropped[:5])} (neither compared in this "
                    "session nor in the catalog); left out.", icon="🔗")
     st.session_state[cand_key] = [c for c in st.session_state[cand_key] if c in options]
-    names = st.multiselect("Candidates", options, key=cand_key, help=prose.SC_CANDIDATES_HELP)
+    names = st.multiselect("Candidates", options, key=cand_key, help=prose.SC_CANDIDATES_HELP,
+                           format_func=lambda c: f"{c} (reference baseline)" if is_baseline(c) else c)
     remember(cand_key)
+    return names
 
-    restore(keys.SC_PRESET, "balanced")
-    st.selectbox("Decision preset", list(PRESETS), format_func=lambda p: PRESETS[p]["label"], key=keys.SC_PRESET,
-                 on_change=_apply_preset, args=(task,), help=prose.SC_PRESET_HELP)
-    remember(keys.SC_PRESET)
+
+def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float], dict[str, str], str, float]:
+    """Candidates, criteria with weights and sources, the missing-value policy and the tie margin."""
+    specs = specs_for(task)
+    names = render_candidates(task)
+    preset_key = _preset_key(task)
+    restore(preset_key, "balanced")
+    restore(f"{keys.SC_PRESET_SHOWN}_{task}", st.session_state[preset_key])
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.selectbox("Decision preset", [*PRESETS, CUSTOM], key=preset_key, on_change=_apply_preset, args=(task,),
+                   format_func=lambda p: PRESETS[p]["label"] if p in PRESETS else "Custom (your weights)",
+                   help=prose.SC_PRESET_HELP)
+    remember(preset_key)
+    remember(f"{keys.SC_PRESET_SHOWN}_{task}")
+    if st.session_state.get(f"{keys.SC_UNDO}_{task}") and st.session_state[preset_key] != CUSTOM:
+        right.button("Undo preset", on_click=_undo_preset, args=(task,), help=prose.SC_UNDO_HELP)
     crit_key = f"{keys.SC_CRITERIA}_{task}"
-    restore(crit_key, list(PRESETS[st.session_state[keys.SC_PRESET]][task]))
+    start = st.session_state[preset_key]
+    restore(crit_key, list(PRESETS[start if start in PRESETS else "balanced"][task]))
     chosen = st.multiselect("Criteria", list(specs), key=crit_key, format_func=lambda k: specs[k].criterion.label,
-                            help=prose.SC_CRITERIA_HELP)
+                            help=prose.SC_CRITERIA_HELP, on_change=_to_custom, args=(task,))
     remember(crit_key)
     weights: dict[str, float] = {}
     sources: dict[str, str] = {}
@@ -111,7 +176,8 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
             weight_key = _weight_key(task, key)
             restore(weight_key, float(PRESETS["balanced"][task].get(key, spec.criterion.weight)))
             weights[key] = column.number_input(spec.criterion.label, min_value=0.0, max_value=100.0, step=5.0,
-                                               key=weight_key, help=spec.criterion.help)
+                                               key=weight_key, help=spec.criterion.help, on_change=_to_custom,
+                                               args=(task,))
             remember(weight_key)
             source_key = f"{keys.SC_SOURCE}_{task}_{key}"
             if len(spec.sources) > 1:
@@ -126,14 +192,20 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
         if total > 0:
             st.caption("Normalized weights: " + ", ".join(f"{specs[k].criterion.label} {w / total:.0%}"
                                                           for k, w in weights.items()))
-    restore(keys.SC_POLICY, "skip")
-    policy = st.radio("When a value is unknown", list(POLICIES), format_func=POLICIES.get, key=keys.SC_POLICY,
-                      horizontal=True, help=prose.SC_POLICY_HELP)
+    restore(keys.SC_POLICY, DEFAULT_POLICY)
+    left, right = st.columns([3, 1])
+    policy = left.radio("When a value is unknown", list(POLICIES), format_func=POLICIES.get, key=keys.SC_POLICY,
+                        help=prose.SC_POLICY_HELP)
     remember(keys.SC_POLICY)
-    return names, weights, sources, policy
+    restore(keys.SC_MARGIN, TIE_MARGIN)
+    margin = right.number_input("Tie margin", min_value=0.0, max_value=0.5, step=0.01, format="%.2f",
+                                key=keys.SC_MARGIN, help=prose.SC_MARGIN_HELP)
+    remember(keys.SC_MARGIN)
+    st.caption(prose.SC_RULES.format(known=f"{MIN_KNOWN_WEIGHT:.0%}", margin=margin))
+    return names, weights, sources, policy, float(margin)
 
 
-def render_results(task: str, names, weights, sources, policy, measured) -> None:
+def render_results(task: str, names, weights, sources, policy, margin, measured) -> None:
     from hfcompare import charts
     from hfcompare.report import build_report
 
@@ -149,26 +221,38 @@ def render_results(task: str, names, weights, sources, policy, measured) -> None
     order = scored.order()
     ranked_names = [scored.names[i] for i in order]
 
-    st.subheader("Ranking")
+    st.subheader("Recommendation")
     restore(keys.SC_SAMPLES, 300)
     samples = int(st.session_state[keys.SC_SAMPLES])
     shares = rank_stability(candidates, criteria, policy, samples=samples)
-    preset = st.session_state.get(keys.SC_PRESET, "balanced")
-    if {k: float(w) for k, w in weights.items() if w} != {k: float(w) for k, w in PRESETS[preset][task].items()}:
-        preset = "custom"  # the user has changed the preset's weights
-    paragraph = explain(preset, task, scored, candidates, criteria, float(shares[order[0], 0]))
-    st.markdown(paragraph)
+    preset = st.session_state.get(_preset_key(task), "balanced")
+    explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
+                          HINTS[task])
+    paragraph = explanation.text
+    if scored.recommended is None:
+        st.warning(paragraph, icon="❔")
+        render_measure_buttons(task, names, scored)
+    elif explanation.get("tie") or explanation.get("unknowns_decide"):
+        st.info(paragraph, icon="⚖️")
+    else:
+        st.success(paragraph, icon="✅")
+    render_references(task, measured, names, _compared(task))
+
+    st.subheader("Ranking")
     ranking = ranking_table(scored, criteria)
-    st.dataframe(ranking, hide_index=True, column_config={
+    st.dataframe(shown_table(ranking, [c.label for c in criteria]), hide_index=True, column_config={
         "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,
                                                  format="%.3f"),
         "known": st.column_config.TextColumn("known", help="How many criteria have a value for this model."),
-        **{c.label: st.column_config.NumberColumn(c.label, help=f"Contribution of {c.label.lower()} to the score "
-                                                  f"(weight x normalized value). {c.help}", format="%.3f")
-           for c in criteria},
+        "known weight": st.column_config.ProgressColumn("known weight", help=prose.SC_KNOWN_WEIGHT_HELP,
+                                                        min_value=0.0, max_value=1.0, format="percent"),
+        "status": st.column_config.TextColumn("status", help=prose.SC_STATUS_HELP),
+        **{c.label: st.column_config.TextColumn(c.label, help=f"Contribution of {c.label.lower()} to the score "
+                                                f"(weight x normalized value; 'unknown' when no value is known). "
+                                                f"{c.help}") for c in criteria},
     })
     left, right = st.columns(2)
-    contributions = {k: [float(scored.contributions[k][i]) for i in order] for k in labels}
+    contributions = {k: [float(np.nan_to_num(scored.contributions[k][i])) for i in order] for k in labels}
     bar = charts.contributions_chart(ranked_names, contributions, labels)
     left.plotly_chart(bar, key="sc_contributions")
     radar = charts.radar_chart(ranked_names, {k: [scored.normalized[k][i] for i in order] for k in labels}, labels)
@@ -204,7 +288,8 @@ def render_results(task: str, names, weights, sources, policy, measured) -> None
               "normalized weights": {labels[k]: round(w, 4) for k, w in scored.weights.items()},
               "sources": {labels[k]: source_label(s) for k, s in sources.items()}}
     export = {"inputs": inputs, "ranking": ranking.to_dict("records"), "cells": sources_frame.to_dict("records"),
-              "sensitivity": flips.to_dict("records"), "recommendation": paragraph.replace("**", "")}
+              "sensitivity": flips.to_dict("records"), "recommendation": paragraph,
+              "claims": [{"kind": c.kind, "text": c.text, "numbers": c.numbers} for c in explanation.claims]}
     import pandas as pd
 
     # built when the button is pressed: the report inlines plotly.js (about 5 MB), too much for every rerun
@@ -215,7 +300,8 @@ def render_results(task: str, names, weights, sources, policy, measured) -> None
          ("Where each value comes from", sources_frame), ("Normalization", normalization_table(criteria)),
          ("Weight changes that change the winner", flips), (f"Rank stability ({samples} samples, ±20%)", stability)])
     a, b, c = st.columns(3)
-    a.download_button("Download scorecard (CSV)", ranking.to_csv(index=False), "scorecard.csv", "text/csv")
+    a.download_button("Download scorecard (CSV)", shown_table(ranking, [c.label for c in criteria]).to_csv(index=False),
+                      "scorecard.csv", "text/csv")
     b.download_button("Download scorecard (JSON)", json.dumps(export, indent=2, default=str), "scorecard.json",
                       "application/json")
     c.download_button("Download report (HTML)", report, "scorecard_report.html", "text/html",
@@ -229,8 +315,9 @@ def apply_link(link: dict) -> None:
     specs = specs_for(task)
     if "candidates" in link:
         set_widget(f"{keys.SC_CANDIDATES}_{task}", link["candidates"])
-    if link.get("preset") in PRESETS:
-        set_widget(keys.SC_PRESET, link["preset"])
+    if link.get("preset") in (*PRESETS, CUSTOM):
+        set_widget(_preset_key(task), link["preset"])
+        set_widget(f"{keys.SC_PRESET_SHOWN}_{task}", link["preset"])
     if "weights" in link:
         unknown = [k for k in link["weights"] if k not in specs]
         if unknown:
@@ -244,9 +331,13 @@ def apply_link(link: dict) -> None:
         for key, source in link["sources"].items():
             if key in specs and source in specs[key].sources:
                 set_widget(f"{keys.SC_SOURCE}_{task}_{key}", source)
-    for field, key in (("policy", keys.SC_POLICY), ("samples", keys.SC_SAMPLES)):
-        if field in link:
-            set_widget(key, link[field])
+    if link.get("policy") in POLICIES:
+        set_widget(keys.SC_POLICY, link["policy"])
+    if isinstance(link.get("samples"), int) and 100 <= link["samples"] <= 2000:
+        set_widget(keys.SC_SAMPLES, link["samples"])
+    margin = link.get("margin")
+    if isinstance(margin, (int, float)) and not isinstance(margin, bool) and 0 <= margin <= 0.5:
+        set_widget(keys.SC_MARGIN, float(margin))
     measured = _valid_measured(link.get("measured"))
     if measured:
         st.session_state[keys.SC_LINK_MEASURED] = measured
@@ -254,7 +345,7 @@ def apply_link(link: dict) -> None:
 
 
 def _valid_measured(raw) -> dict:
-    """A shared scorecard's measurements: {model: {metric: [value, description]}}, checked."""
+    """A shared scorecard's measurements: {model: {metric: [value, description(, low, high)]}}, checked."""
     from hfcompare.scorecard import MEASURED_LABELS
 
     out: dict = {}
@@ -264,13 +355,18 @@ def _valid_measured(raw) -> dict:
         if not isinstance(name, str) or not isinstance(metrics, dict):
             continue
         for metric, pair in metrics.items():
-            if metric in MEASURED_LABELS and isinstance(pair, list) and len(pair) == 2 \
-                    and isinstance(pair[0], (int, float)) and not isinstance(pair[0], bool) \
-                    and math.isfinite(pair[0]) and isinstance(pair[1], str):
+            if metric in MEASURED_LABELS and isinstance(pair, list) and len(pair) in (2, 4) \
+                    and _number(pair[0]) and isinstance(pair[1], str):
                 note = pair[1][:300]
                 note = note if note.endswith(LINK_NOTE) else note + LINK_NOTE
-                out.setdefault(name, {})[metric] = (float(pair[0]), note)
+                low, high = (pair[2], pair[3]) if len(pair) == 4 and _number(pair[2]) and _number(pair[3]) \
+                    and pair[2] <= pair[0] <= pair[3] else (None, None)
+                out.setdefault(name, {})[metric] = Measurement(float(pair[0]), note, low, high)
     return out
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link)
@@ -280,19 +376,17 @@ task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key=keys
 remember(keys.SC_TASK)
 if not _compared(task):
     st.info(prose.SC_NO_COMPARISON)
-names, weights, sources, policy = render_setup(task, measured)
+names, weights, sources, policy, margin = render_setup(task, measured)
 if not names:
     st.info("Choose at least one candidate.")
 elif not weights:
     st.info("Choose at least one criterion.")
 else:
-    render_results(task, names, weights, sources, policy, measured)
-preset_now = st.session_state.get(keys.SC_PRESET, "balanced")
-if {k: float(w) for k, w in weights.items() if w} != {k: float(w) for k, w in PRESETS[preset_now][task].items()}:
-    preset_now = "custom"
+    render_results(task, names, weights, sources, policy, margin, measured)
 with share_slot:
-    render_share(write_link("scorecard", {"task": task, "candidates": names, "preset": preset_now,
-                                          "weights": weights, "sources": sources, "policy": policy,
+    render_share(write_link("scorecard", {"task": task, "candidates": names,
+                                          "preset": st.session_state.get(_preset_key(task), "balanced"),
+                                          "weights": weights, "sources": sources, "policy": policy, "margin": margin,
                                           "samples": int(st.session_state.get(keys.SC_SAMPLES, 300)),
                                           "measured": {n: {m: list(v) for m, v in measured.get(n, {}).items()}
                                                        for n in names if measured.get(n)}}))

@@ -4,13 +4,23 @@ comparison's measurements or the catalog), the brief's default weights, and deci
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from hfcompare.catalog import FIELDS, load_catalog
 from hfcompare.scoring import Candidate, Cell, Criterion, Scored
 
-#: A candidate's measured values: metric key -> (value, how and where it was measured).
-Measured = dict[str, tuple[float, str]]
+
+class Measurement(NamedTuple):
+    """A value measured in this session: how and where, and its range when it was repeated."""
+
+    value: float
+    source: str
+    low: float | None = None
+    high: float | None = None
+
+
+#: A candidate's measured values: metric key -> Measurement.
+Measured = dict[str, Measurement]
 
 MEASURED_LABELS = {
     "ndcg@10": "nDCG@10 in this evaluation",
@@ -132,7 +142,10 @@ def cell_for(name: str, source: str, measured: dict[str, Measured]) -> Cell:
     kind, key = source.split(":", 1)
     if kind == "measured":
         found = measured.get(name, {}).get(key)
-        return Cell(found[0], found[1]) if found else Cell(None, f"not measured ({MEASURED_LABELS[key]})")
+        if not found:
+            return Cell(None, f"not measured ({MEASURED_LABELS[key]})")
+        found = Measurement(*found)
+        return Cell(found.value, found.source, found.low, found.high)
     entry = load_catalog().by_id(catalog_id(name))
     figure = entry.figures.get(key) if entry else None
     if figure is None:
@@ -160,81 +173,64 @@ def best_source(task: str, key: str, names: list[str], measured: dict[str, Measu
     return sources[0]
 
 
-def explain(preset: str, task: str, scored: Scored, candidates: list[Candidate], criteria: list[Criterion],
-            stability_win: float | None = None) -> str:
-    """One paragraph on the recommendation, built from the numbers."""
-    label = PRESETS[preset]["label"] if preset in PRESETS else "Your weights"
-    order = scored.order()
-    best = order[0]
-    weights = ", ".join(f"{c.label.lower()} {round(scored.weights[c.key] * 100)}%" for c in criteria
-                        if scored.weights[c.key] > 0)
-    verb = "ranks" if preset in PRESETS else "rank"  # "Your weights rank", "The preset ranks"
-    text = (f"{label} ({weights}) {verb} **{scored.names[best]}** first with a score of "
-            f"{scored.scores[best]:.2f} out of 1")
-    by_key = {c.key: c for c in criteria}
-    rival = order[1] if len(order) > 1 else None
-    lead = {k: scored.contributions[k][best] - (scored.contributions[k][rival] if rival is not None else 0.0)
-            for k in by_key}
-    reasons = [_described(by_key[k], candidates[best].value(k))
-               for k in sorted(lead, key=lambda k: -lead[k])[:2]
-               if lead[k] > 1e-9 and candidates[best].value(k) is not None]
-    if reasons:
-        text += " on the strength of its " + " and ".join(reasons)
-    text += "."
-    if len(order) > 1:
-        second = order[1]
-        gap = scored.scores[best] - scored.scores[second]
-        edge = max(by_key, key=lambda k: scored.contributions[k][second] - scored.contributions[k][best])
-        text += (f" {scored.names[second]} follows at {scored.scores[second]:.2f} ({gap:.2f} behind)")
-        second_value = candidates[second].value(edge)
-        if scored.contributions[edge][second] > scored.contributions[edge][best] and second_value is not None:
-            text += f" and leads on {_described(by_key[edge], second_value)}"
-        text += "."
-    if stability_win is not None:
-        text += (f" The winner stays first in {stability_win:.0%} of random ±20% changes to the weights"
-                 + (", so the choice is robust." if stability_win >= 0.8 else ", so the choice is close: "
-                    "look at the runner-up too."))
-    missing = scored.missing.get(scored.names[best]) or []
-    if missing:
-        text += f" Unknown for the winner: {', '.join(by_key[k].label.lower() for k in missing)}."
-    return text
+#: How a missing value of each measurable criterion gets measured, per task.
+HINTS: dict[str, dict[str, str]] = {
+    "embeddings": {
+        "performance": "run the evaluation (Embeddings page, Evaluate retrieval) to measure performance on "
+                       "labeled queries",
+        "speed": "run a comparison of these models to measure speed",
+    },
+    "generation": {
+        "quality": "run the Generation page with checks on your prompts to measure the pass rate",
+        "speed": "run these models on the Generation page to measure tokens per second",
+        "latency": "run these models on the Generation page to measure latency",
+    },
+}
 
 
-def _described(criterion: Criterion, value: float) -> str:
-    """`speed (7.30 ms/text)`, `multilingual (yes)`: a criterion with its raw value."""
-    if not criterion.unit and value in (0.0, 1.0) and not criterion.log_scale:
-        shown = "yes" if value == 1.0 else "no"
-    else:
-        shown = f"{_fmt(value)} {criterion.unit}".strip()
-    return f"{criterion.label.lower()} ({shown})"
+def is_baseline(name: str) -> bool:
+    """True for reference rows such as TF-IDF (`lexical:tfidf`): shown beside candidates, never
+    recommended unless the user adds them on purpose."""
+    from hfcompare.backends import UnknownBackendError, get_backend
+
+    backend, _, model = name.partition(":")
+    if not model or "/" in backend:
+        return False
+    try:
+        return bool(getattr(get_backend(backend), "baseline", False))
+    except UnknownBackendError:
+        return False
 
 
-def _fmt(value: float) -> str:
-    if value >= 1e6:
-        return f"{value / 1e9:.2f}B" if value >= 1e9 else f"{value / 1e6:.0f}M"
-    if value >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+def preset_label(preset: str) -> str:
+    return PRESETS[preset]["label"] if preset in PRESETS else "Your weights"
 
 
-def measured_from_embeddings(results) -> dict[str, Measured]:
+def speed_measurement(speed, run: str) -> Measurement:
+    """A SpeedStats as a Scorecard value: the median, its range, and which run it comes from."""
+    when = f"in {run}" if speed.this_run else f"remembered from an earlier run ({speed.measured_at[:16].replace('T', ' ')} UTC)"
+    return Measurement(speed.median_ms, f"measured here: median {speed.median_ms:.2f} ms/text over {speed.passes} "
+                                        f"timed passes of {speed.n_texts} texts (range {speed.range_text}), {when}, "
+                                        f"{speed.where}", speed.low_ms, speed.high_ms)
+
+
+def measured_from_embeddings(results, run: str = "this session's text comparison") -> dict[str, Measured]:
     """Speeds from a compare-texts run (EmbeddingResults)."""
-    from hfcompare.embedding import where_measured
-
     out: dict[str, Measured] = {}
     for r in results:
-        if r.ok and r.cold_ms_per_text is not None:
-            out.setdefault(str(r.ref), {})["ms_per_text"] = (
-                r.cold_ms_per_text, f"measured here: {r.cold_ms_per_text:.2f} ms/text ({where_measured()})")
+        speed = getattr(r, "speed", None)
+        if r.ok and speed is not None:
+            out.setdefault(str(r.ref), {})["ms_per_text"] = speed_measurement(speed, run)
     return out
 
 
 def measured_from_evaluation(evaluations, n_queries: int) -> dict[str, Measured]:
     """nDCG@10 (and speeds) from an evaluation run (ModelEvaluations)."""
-    out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None])
+    out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None],
+                                   "this session's retrieval evaluation")
     for e in evaluations:
         if e.ok:
-            out.setdefault(str(e.ref), {})["ndcg@10"] = (
+            out.setdefault(str(e.ref), {})["ndcg@10"] = Measurement(
                 e.metrics["ndcg@10"], f"measured here: nDCG@10 over {n_queries} labeled queries")
     return out
 
@@ -250,12 +246,12 @@ def measured_from_generation(results, verdicts) -> dict[str, Measured]:
         where = row.get("where") or "this machine"
         found: Measured = {}
         if row.get("pass rate") is not None:
-            found["pass_rate"] = (row["pass rate"], f"measured here: {row['pass rate']:.0%} of {row['answers']} "
+            found["pass_rate"] = Measurement(row["pass rate"], f"measured here: {row['pass rate']:.0%} of {row['answers']} "
                                                      "answers passed their checks")
         if row.get("median tokens/s") is not None:
-            found["tokens_per_s"] = (row["median tokens/s"], f"measured: {row['median tokens/s']:.1f} tokens/s ({where})")
+            found["tokens_per_s"] = Measurement(row["median tokens/s"], f"measured: {row['median tokens/s']:.1f} tokens/s ({where})")
         if row.get("median latency s") is not None:
-            found["latency_s"] = (row["median latency s"], f"measured: {row['median latency s']:.2f} s ({where})")
+            found["latency_s"] = Measurement(row["median latency s"], f"measured: {row['median latency s']:.2f} s ({where})")
         if found:
             out[row["model"]] = found
     return out
@@ -270,17 +266,35 @@ def merge_measured(*parts: dict[str, Measured]) -> dict[str, Measured]:
     return out
 
 
+def status(scored: Scored, i: int) -> str:
+    """Where a candidate stands: recommended, tied, ranked, or left out for lack of known values."""
+    if not scored.eligible[i]:
+        return f"not recommended: {scored.known_weight[i]:.0%} of the weight known"
+    return "recommended" if scored.names[i] == scored.recommended else "candidate"
+
+
 def ranking_table(scored: Scored, criteria: list[Criterion]):
-    """Ranked rows: rank, model, weighted score, known criteria, and each criterion's contribution."""
+    """Ranked rows: rank, model, weighted score, share of weight known, status, and each criterion's
+    contribution (NaN where the value is unknown)."""
     import pandas as pd
 
     rows = []
     for i in scored.order():
         row = {"rank": int(scored.ranks[i]), "model": scored.names[i], "score": float(scored.scores[i]),
-               "known": f"{len(criteria) - len(scored.missing[scored.names[i]])} of {len(criteria)}"}
+               "known": f"{len(criteria) - len(scored.missing[scored.names[i]])} of {len(criteria)}",
+               "known weight": float(scored.known_weight[i]), "status": status(scored, i)}
         row.update({c.label: float(scored.contributions[c.key][i]) for c in criteria})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def shown_table(frame, columns: list[str], digits: int = 3):
+    """A copy of `frame` for display: numbers in `columns` as text, and unknown (NaN) as 'unknown'."""
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = [("unknown" if v is None or v != v else f"{v:.{digits}f}") for v in out[column]]
+    return out
 
 
 def sources_table(scored: Scored, candidates: list[Candidate], criteria: list[Criterion]):
@@ -292,7 +306,9 @@ def sources_table(scored: Scored, candidates: list[Candidate], criteria: list[Cr
         for c in criteria:
             cell = candidate.cells.get(c.key)
             rows.append({"model": candidate.name, "criterion": c.label,
-                         "value": candidate.value(c.key), "normalized": scored.normalized[c.key][i],
+                         "value": candidate.value(c.key),
+                         "range": f"{cell.low:.4g}–{cell.high:.4g}" if cell is not None and cell.has_range else "",
+                         "normalized": scored.normalized[c.key][i],
                          "source": cell.source if cell else "unknown"})
     return pd.DataFrame(rows)
 

@@ -7,9 +7,11 @@ Normalization (shown on the Scorecard page):
 - size and latency-like criteria (scale "log") are compared on log10 of their values, so 100M
   against 1B counts like 1B against 10B;
 - direction says whether higher or lower raw values are better (lower for latency and size).
-A missing value is never zero by accident: with the policy "skip", the criterion is left out for
-that model and its other weights are rescaled to sum to 1; with "penalize" it counts as the worst
-(0).
+A missing value is never zero by accident. With the default policy "penalize" it counts as the
+worst (0): a model nobody measured cannot win on what nobody knows. With "skip" the criterion is
+left out for that model and its other weights are rescaled to sum to 1. Either way a candidate is
+recommended only when values are known for at least `MIN_KNOWN_WEIGHT` (75%) of the total weight;
+the others are ranked after it, and their unknown contributions stay unknown (NaN), never 0.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-MISSING_POLICIES = ("skip", "penalize")
+MISSING_POLICIES = ("penalize", "skip")
+DEFAULT_POLICY = "penalize"
+#: A candidate is recommended only when values are known for at least this share of the total weight.
+MIN_KNOWN_WEIGHT = 0.75
 
 
 @dataclass(frozen=True)
@@ -38,14 +43,21 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Cell:
-    """One candidate's raw value on one criterion, and where it came from."""
+    """One candidate's raw value on one criterion, and where it came from. A measured value may
+    carry the range it was measured in (`low`..`high`, such as the fastest and slowest pass)."""
 
     value: float | None
     source: str = ""
+    low: float | None = None
+    high: float | None = None
 
     @property
     def known(self) -> bool:
         return self.value is not None and isinstance(self.value, (int, float)) and math.isfinite(self.value)
+
+    @property
+    def has_range(self) -> bool:
+        return self.known and self.low is not None and self.high is not None
 
 
 @dataclass
@@ -56,6 +68,9 @@ class Candidate:
     def value(self, key: str) -> float | None:
         cell = self.cells.get(key)
         return float(cell.value) if cell is not None and cell.known else None
+
+    def cell(self, key: str) -> Cell:
+        return self.cells.get(key) or Cell(None, "unknown")
 
 
 class ScoringError(ValueError):
@@ -97,31 +112,59 @@ def normalize_values(values: list[float | None], higher_is_better: bool = True,
 
 @dataclass
 class Scored:
-    """The ranking: per candidate its score, rank, normalized values and contributions."""
+    """The ranking: per candidate its score, rank, normalized values and contributions.
+
+    Candidates with values for at least `MIN_KNOWN_WEIGHT` of the weight are *eligible*: ranked
+    first, and the best of them is the recommendation. The others are ranked after them.
+    """
 
     names: list[str]
-    scores: np.ndarray                  # weighted score, 0..1
-    ranks: np.ndarray                   # 1 = best; ties share the better rank
+    scores: np.ndarray                  # weighted score, 0..1 (unknowns count as the policy says)
+    ranks: np.ndarray                   # 1 = best; eligible candidates first; ties share the better rank
     normalized: dict[str, list[float | None]]
-    contributions: dict[str, np.ndarray]
+    contributions: dict[str, np.ndarray]  # weight x normalized value; NaN where the value is unknown
     weights: dict[str, float]           # normalized
     missing: dict[str, list[str]]       # candidate -> criteria without a value
+    known_weight: np.ndarray            # share of the total weight whose value is known, 0..1
+    policy: str = DEFAULT_POLICY
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return self.known_weight >= MIN_KNOWN_WEIGHT - 1e-9
 
     @property
     def winner(self) -> str:
-        return self.names[int(np.argmin(self.ranks))]
+        """The first candidate in the ranking (the recommendation when it is eligible)."""
+        return self.names[self.order()[0]]
+
+    @property
+    def recommended(self) -> str | None:
+        """The best eligible candidate, or None when no candidate has enough known values."""
+        first = self.order()[0]
+        return self.names[first] if self.eligible[first] else None
 
     def order(self) -> list[int]:
-        """Candidate positions, best first (ties by name)."""
-        return sorted(range(len(self.names)), key=lambda i: (-self.scores[i], self.names[i]))
+        """Candidate positions, best first: eligible candidates by score, then the others (ties by name)."""
+        return sorted(range(len(self.names)), key=lambda i: (not self.eligible[i], -self.scores[i], self.names[i]))
+
+    def known_score(self, i: int) -> float:
+        """The score from known values alone (unknowns at 0), the same under either policy."""
+        return float(sum(self.weights[k] * v for k, values in self.normalized.items()
+                         if (v := values[i]) is not None))
+
+    def best_case(self, i: int) -> float:
+        """The score if every unknown value of candidate `i` were the best (1)."""
+        return self.known_score(i) + float(sum(self.weights[k] for k in self.missing[self.names[i]]))
 
 
-def _ranks(scores: np.ndarray) -> np.ndarray:
+def _ranks(scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """1 = best; eligible candidates rank before the others; equal scores share the better rank."""
     rounded = np.round(scores, 12)
-    return np.array([1 + int(np.sum(rounded > s)) for s in rounded])
+    return np.array([1 + int(np.sum((eligible & ~e) | ((eligible == e) & (rounded > s))))
+                     for s, e in zip(rounded, eligible)])
 
 
-def score(candidates: list[Candidate], criteria: list[Criterion], missing: str = "skip",
+def score(candidates: list[Candidate], criteria: list[Criterion], missing: str = DEFAULT_POLICY,
           weights: dict[str, float] | None = None) -> Scored:
     """Rank `candidates` on `criteria` (weights from the criteria unless `weights` overrides them)."""
     if missing not in MISSING_POLICIES:
@@ -134,24 +177,24 @@ def score(candidates: list[Candidate], criteria: list[Criterion], missing: str =
     normalized = {c.key: normalize_values([m.value(c.key) for m in candidates], c.higher_is_better, c.log_scale,
                                           c.binary) for c in criteria}
     n = len(candidates)
-    contributions = {c.key: np.zeros(n) for c in criteria}
+    contributions = {c.key: np.full(n, np.nan) for c in criteria}
     scores = np.zeros(n)
+    known_weight = np.zeros(n)
     missing_by = {m.name: [] for m in candidates}
     for i, candidate in enumerate(candidates):
         present = {c.key: normalized[c.key][i] for c in criteria}
-        for key, value in present.items():
-            if value is None:
-                missing_by[candidate.name].append(key)
+        missing_by[candidate.name] = [k for k, v in present.items() if v is None]
+        known_weight[i] = sum(w[k] for k, v in present.items() if v is not None)
+        scale = 1.0
         if missing == "skip":
-            total = sum(w[k] for k, v in present.items() if v is not None)
-            scale = 1.0 / total if total > 0 else 0.0
-            parts = {k: (w[k] * v * scale if v is not None else 0.0) for k, v in present.items()}
-        else:
-            parts = {k: w[k] * (v if v is not None else 0.0) for k, v in present.items()}
-        for key, part in parts.items():
-            contributions[key][i] = part
-        scores[i] = sum(parts.values())
-    return Scored([m.name for m in candidates], scores, _ranks(scores), normalized, contributions, w, missing_by)
+            scale = 1.0 / known_weight[i] if known_weight[i] > 0 else 0.0
+        for key, value in present.items():
+            if value is not None:
+                contributions[key][i] = w[key] * value * scale
+        scores[i] = float(np.nansum([contributions[k][i] for k in present])) if present else 0.0
+    eligible = known_weight >= MIN_KNOWN_WEIGHT - 1e-9
+    return Scored([m.name for m in candidates], scores, _ranks(scores, eligible), normalized, contributions, w,
+                  missing_by, known_weight, missing)
 
 
 def with_weight(criteria: list[Criterion], key: str, weight: float) -> list[Criterion]:
@@ -173,7 +216,7 @@ class WeightFlip:
         return None if self.flips_at is None else self.flips_at - self.current
 
 
-def weight_to_flip(candidates: list[Candidate], criteria: list[Criterion], missing: str = "skip",
+def weight_to_flip(candidates: list[Candidate], criteria: list[Criterion], missing: str = DEFAULT_POLICY,
                    upper: float | None = None, steps: int = 400) -> list[WeightFlip]:
     """For each criterion, the nearest weight (searched from 0 to `upper`, default three times the
     sum of all weights, then refined by bisection) at which the winner changes."""
@@ -212,7 +255,7 @@ def _bisect(candidates, criteria, missing, key, same: float, other: float, winne
     return other
 
 
-def rank_stability(candidates: list[Candidate], criteria: list[Criterion], missing: str = "skip",
+def rank_stability(candidates: list[Candidate], criteria: list[Criterion], missing: str = DEFAULT_POLICY,
                    spread: float = 0.2, samples: int = 500, seed: int = 0) -> np.ndarray:
     """How often each candidate lands at each rank when every weight is multiplied by a random
     factor in [1 - spread, 1 + spread]: an (n candidates, n ranks) array of shares summing to 1 per row."""

@@ -56,7 +56,10 @@ EVAL_PROJ_COLOUR = "eval_projection_colour"
 
 SC_TASK = "sc_task"
 SC_CANDIDATES = "sc_candidates"      # suffixed with the task
-SC_PRESET = "sc_preset"
+SC_PRESET = "sc_preset"              # suffixed with the task: presets apply per task
+SC_PRESET_SHOWN = "sc_preset_shown"  # suffixed with the task: the preset the weights now follow
+SC_UNDO = "sc_undo"                  # suffixed with the task: custom weights a preset replaced
+SC_MARGIN = "sc_margin"              # scores closer than this are a tie
 SC_CRITERIA = "sc_criteria"          # suffixed with the task
 SC_WEIGHT = "sc_weight"              # suffixed with task and criterion
 SC_SOURCE = "sc_source"              # suffixed with task and criterion

@@ -18,6 +18,8 @@ class LexicalBackend(EmbeddingBackend):
 
     name = "lexical"
     cacheable = False
+    #: A reference row, not a candidate: the Scorecard never recommends it unless the user adds it.
+    baseline = True
     note = "TF-IDF is fitted on the compared texts, so it is recomputed on every run."
 
     def load(self, model: str) -> None:

@@ -34,12 +34,50 @@ def test_catalog_candidates_rank_and_weights_change_the_winner(scorecard):
     assert any("winner changes at" in d.value.columns for d in at.dataframe)
 
 
+def recommendation(at) -> str:
+    """The recommendation paragraph, whichever box (success, info, warning) holds it."""
+    boxes = [*at.success, *at.info, *at.warning]
+    return next(b.value for b in boxes if "out of 1" in b.value or b.value.startswith("No recommendation"))
+
+
 def test_preset_sets_weights_and_explains(scorecard):
     at = scorecard
     widget(at.selectbox, "Decision preset").set_value("multilingual").run()
     assert widget(at.number_input, "Multilingual").value == 45.0
-    paragraph = next(m.value for m in at.markdown if m.value.startswith("Prioritize multilingual"))
-    assert "multilingual 45%" in paragraph and "out of 1" in paragraph
+    paragraph = recommendation(at)
+    assert "Prioritize multilingual (performance 30%" in paragraph and "multilingual 45%" in paragraph
+
+
+def test_editing_a_weight_makes_the_preset_custom_and_a_preset_over_it_can_be_undone(scorecard):
+    at = scorecard
+    widget(at.number_input, "Speed").set_value(55.0).run()
+    assert widget(at.selectbox, "Decision preset").value == "custom"
+    assert not [b for b in at.button if b.label == "Undo preset"]
+    widget(at.selectbox, "Decision preset").set_value("multilingual").run()
+    assert widget(at.number_input, "Speed").value == 15.0          # the preset's weight
+    widget(at.button, "Undo preset").click().run()
+    assert widget(at.number_input, "Speed").value == 55.0          # the user's weight is back
+    assert widget(at.selectbox, "Decision preset").value == "custom"
+    assert not at.exception
+
+
+def test_presets_apply_per_task(scorecard):
+    at = scorecard
+    widget(at.selectbox, "Decision preset").set_value("quality").run()
+    at.segmented_control[0].set_value("generation").run()
+    assert widget(at.selectbox, "Decision preset").value == "balanced"
+    weights = {n.label: n.value for n in at.number_input}
+    assert [weights[k] for k in ("Quality", "Speed", "Context length", "Fine-tuning")] == [40.0, 30.0, 20.0, 10.0]
+    at.segmented_control[0].set_value("embeddings").run()
+    assert widget(at.selectbox, "Decision preset").value == "quality"
+    assert widget(at.number_input, "Performance").value == 65.0
+
+
+def test_the_normalization_note_matches_the_code(scorecard):
+    from hfcompare.scoring import normalize_values
+
+    note = next(m.value for m in scorecard.markdown if "min-max across the candidates" in m.value)
+    assert normalize_values([3.0, 3.0]) == [0.5, 0.5] and "all equal: all 0.5" in note
 
 
 def test_all_weights_zero_is_a_message_not_a_traceback(scorecard):
@@ -64,7 +102,30 @@ def test_measured_values_from_an_evaluation_run_join_the_scorecard(fake_backend)
     assert perf["source"].str.contains("measured here: nDCG@10 over 20 labeled queries").all()
     size = sources[sources["criterion"] == "Size"]
     assert size["value"].isna().all() and size["source"].str.contains("unknown").all()
-    known = at.dataframe[0].value["known"]
-    assert set(known) == {"2 of 4"}
-    widget(at.radio, "When a value is unknown").set_value("penalize").run()
+    ranking = at.dataframe[0].value
+    assert set(ranking["known"]) == {"2 of 4"}
+    assert set(ranking["Size"]) == {"unknown"}                  # never 0
+    assert set(ranking["status"]) == {"not recommended: 70% of the weight known"}
+    assert recommendation(at).startswith("No recommendation yet")
+    widget(at.radio, "When a value is unknown").set_value("skip").run()
+    assert not at.exception and recommendation(at).startswith("No recommendation yet")
+
+
+def test_baselines_are_references_and_a_button_measures_what_is_missing(fake_backend):
+    at = open_app()
+    at.multiselect[0].set_value(["fake:fake-a", "fake:fake-b", "lexical:tfidf"])
+    widget(at.button, "Load sample").click().run()
+    widget(at.button, "Run comparison").click().run()
+    at.switch_page("app_pages/scorecard.py").run()
+    assert widget(at.multiselect, "Candidates").value == ["fake:fake-a", "fake:fake-b"]
+    assert "lexical:tfidf" in widget(at.multiselect, "Candidates").options[2]
+    assert any(c.value.startswith("References, not candidates") for c in at.caption)
+    # the fake models have speed but no catalog figures: keep only measurable criteria
+    widget(at.multiselect, "Criteria").set_value(["performance", "speed"]).run()
+    assert recommendation(at).startswith("No recommendation yet")
+    assert "run the evaluation" in recommendation(at)
+    widget(at.button, "Measure performance now").click().run()
     assert not at.exception
+    paragraph = recommendation(at)
+    assert "first with a score of" in paragraph or "effectively tied" in paragraph
+    assert "lexical" not in paragraph

@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from hfcompare.explain import explain
 from hfcompare.scorecard import (
+    HINTS,
     PRESETS,
     SPECS,
     best_source,
@@ -15,8 +17,10 @@ from hfcompare.scorecard import (
     catalog_id,
     cell_for,
     default_weights,
-    explain,
+    is_baseline,
+    measured_from_embeddings,
     ranking_table,
+    shown_table,
     specs_for,
 )
 from hfcompare.scoring import score
@@ -62,20 +66,42 @@ def test_best_source_prefers_measurements_when_there_are_any():
     assert best_source("embeddings", "performance", names, measured) == "measured:ndcg@10"
 
 
-def test_explanation_is_built_from_the_numbers():
+def test_catalog_figures_alone_recommend_nothing_and_say_what_to_measure():
     names = ["BAAI/bge-small-en-v1.5", "intfloat/e5-large-v2", "sentence-transformers/all-MiniLM-L6-v2"]
-    weights = PRESETS["quality"]["embeddings"]
+    weights = PRESETS["balanced"]["embeddings"]
     sources = {k: best_source("embeddings", k, names, {}) for k in weights}
     candidates = build_candidates(names, "embeddings", sources, {})
     criteria = [replace(specs_for("embeddings")[k].criterion, weight=w) for k, w in weights.items()]
     scored = score(candidates, criteria)
-    text = explain("quality", "embeddings", scored, candidates, criteria, 0.9)
-    winner = scored.winner
-    assert text.startswith("Prioritize quality (performance 65%")
-    assert f"**{winner}**" in text and f"{scored.scores[scored.order()[0]]:.2f}" in text
-    assert "90% of random ±20% changes" in text
+    assert scored.recommended is None          # speed (30%) is unknown for all: 70% known at most
+    text = explain("The brief's defaults", scored, candidates, criteria, 0.9, hints=HINTS["embeddings"]).text
+    assert text.startswith("No recommendation yet") and "run a comparison of these models to measure speed" in text
     table = ranking_table(scored, criteria)
-    assert list(table["rank"]) == sorted(table["rank"]) and table["model"].iloc[0] == winner
+    assert set(table["status"]) == {"not recommended: 70% of the weight known"}
+    shown = shown_table(table, ["Speed"])
+    assert set(shown["Speed"]) == {"unknown"}
+
+
+def test_measured_speed_with_its_range_and_run_reaches_the_cell():
+    from hfcompare.speed import SpeedStats
+
+    class Result:
+        ok, ref = True, "local:m"
+        speed = SpeedStats(12.0, 10.5, 14.25, 5, 20, "CPU, 2 cores", "2026-11-29T14:00:00+00:00", True)
+
+    measured = measured_from_embeddings([Result()])
+    cell = cell_for("local:m", "measured:ms_per_text", measured)
+    assert (cell.value, cell.low, cell.high) == (12.0, 10.5, 14.25)
+    assert "median 12.00 ms/text over 5 timed passes of 20 texts (range 10.50–14.25)" in cell.source
+    assert "this session's text comparison" in cell.source and "CPU, 2 cores" in cell.source
+    Result.speed = SpeedStats(12.0, 10.5, 14.25, 5, 20, "CPU, 2 cores", "2026-11-28T09:30:00+00:00", False)
+    assert "earlier run (2026-11-28 09:30 UTC)" in measured_from_embeddings([Result()])["local:m"]["ms_per_text"].source
+
+
+def test_baselines_are_references_not_candidates():
+    assert is_baseline("lexical:tfidf")
+    assert not is_baseline("local:sentence-transformers/all-MiniLM-L6-v2")
+    assert not is_baseline("sentence-transformers/all-MiniLM-L6-v2") and not is_baseline("nobackend:x")
 
 
 class _Collect(HTMLParser):

@@ -61,7 +61,7 @@ def test_weights_are_normalized_and_bad_ones_refused():
 def test_contributions_sum_to_the_score_and_rank_follows():
     result = score(CANDIDATES, CRITERIA)
     for i in range(3):
-        assert sum(result.contributions[k][i] for k in result.contributions) == pytest.approx(result.scores[i])
+        assert np.nansum([result.contributions[k][i] for k in result.contributions]) == pytest.approx(result.scores[i])
     assert result.winner == "b"
     assert sorted(result.ranks.tolist()) == [1, 2, 3]
 
@@ -76,6 +76,36 @@ def test_missing_values_skip_or_penalize_never_silent_zero():
     assert skipped.scores[1] == pytest.approx(1.0)
     assert penalized.scores[1] == pytest.approx(40 / 70)
     assert skipped.normalized["speed"][1] is None
+    assert math.isnan(penalized.contributions["speed"][1]) and math.isnan(skipped.contributions["speed"][1])
+
+
+def test_unknown_counts_as_the_worst_by_default():
+    gappy = [cand("known", perf=0.2, speed=5.0), cand("unknown", perf=1.0)]
+    assert score(gappy, [PERF, SPEED]).policy == "penalize"
+    assert score(gappy, [PERF, SPEED]).scores[1] == pytest.approx(40 / 70)
+
+
+def test_only_candidates_with_three_quarters_of_the_weight_known_are_recommended():
+    crits = [PERF, SPEED, SIZE, MULTI]       # 40, 30, 20, 10
+    rows = [cand("all", perf=0.1, speed=50.0, size=1e9, multi=0.0),
+            cand("no-speed", perf=0.9, size=1e7, multi=1.0),             # 70% known
+            cand("no-multi", perf=0.5, speed=10.0, size=1e8)]            # 90% known
+    for policy in ("penalize", "skip"):
+        result = score(rows, crits, policy)
+        assert result.known_weight.tolist() == pytest.approx([1.0, 0.7, 0.9])
+        assert result.eligible.tolist() == [True, False, True]
+        assert result.recommended in ("all", "no-multi")
+        assert result.names[result.order()[-1]] == "no-speed"       # ranked after every eligible one
+        assert result.ranks[1] == 3
+    alone = score([rows[1]], crits)
+    assert alone.recommended is None and alone.winner == "no-speed"
+
+
+def test_known_score_and_best_case_bound_the_unknowns():
+    rows = [cand("a", perf=1.0, speed=1.0), cand("b", perf=0.0)]
+    result = score(rows, [PERF, SPEED])
+    assert result.known_score(1) == pytest.approx(0.0)
+    assert result.best_case(1) == pytest.approx(30 / 70)
 
 
 def test_changing_a_weight_changes_the_winner_where_the_flip_table_says():

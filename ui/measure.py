@@ -1,0 +1,122 @@
+"""Scorecard helpers: measure what a recommendation lacks, and show baselines as references."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hfcompare import prose
+from hfcompare.scorecard import MEASURED_LABELS, is_baseline
+from hfcompare.scoring import Scored
+from hfcompare.spec import ModelRef, SpecError
+from ui import keys
+
+
+def pending_candidates_key(task: str) -> str:
+    return f"{keys.SC_CANDIDATES}_{task}_pending"
+
+
+def _refs(names: list[str]) -> dict[str, ModelRef]:
+    """Candidate name -> the reference to run it with (a bare catalog id runs on the local backend)."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = ModelRef.parse(name)
+        except SpecError:
+            continue
+    return out
+
+
+def _after_run(task: str, refs: dict[str, ModelRef], results, source_key: str | None) -> None:
+    """Candidates that ran are named by their reference from now on; the measured source is
+    picked again (it now has values); then the page reruns."""
+    ran = {str(r.ref) for r in results if r.ok}
+    st.session_state[pending_candidates_key(task)] = [str(ref) if str(ref) in ran else name
+                                                      for name, ref in refs.items()]
+    if source_key:
+        for key in (source_key, source_key + keys.KEPT_SUFFIX):
+            st.session_state.pop(key, None)
+    st.rerun()
+
+
+def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
+    from hfcompare.evaldata import DatasetError, parse_test_suite
+    from hfcompare.evaluation import evaluate
+    from hfcompare.samples import load_retrieval_sample
+    from ui.resources import embedding_cache
+
+    suite = st.session_state.get(keys.EVAL_SUITE, "")
+    try:
+        dataset = parse_test_suite(suite, st.session_state.get(keys.EVAL_DISTRACTORS, "")) if suite.strip() \
+            else load_retrieval_sample()
+    except DatasetError:
+        dataset = load_retrieval_sample()
+    targets = list(dict.fromkeys(refs.values()))
+    bar = st.progress(0.0, text="Evaluating…")
+
+    def progress(ref, done, total, stage):
+        share = done / max(total, 1)
+        bar.progress(min(1.0, (targets.index(ref) + share) / len(targets)), text=f"{stage.capitalize()} {ref}")
+
+    results = evaluate(dataset, targets, embedding_cache(), progress, st.session_state.get(keys.ENDPOINT_SETTINGS, {}))
+    bar.empty()
+    st.session_state[keys.EVAL_RESULTS] = {"dataset": dataset, "results": results}
+    _after_run(task, refs, results, f"{keys.SC_SOURCE}_{task}_performance")
+
+
+def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
+    from hfcompare.embedding import compare_embeddings
+    from hfcompare.samples import load_sample
+    from hfcompare.spec import parse_texts
+    from ui.resources import embedding_cache
+
+    texts = parse_texts(st.session_state.get(keys.EMB_TEXTS, ""))
+    if len(texts) < 2:
+        texts = load_sample("invoice_chatbot")["texts"]
+    targets = list(dict.fromkeys(refs.values()))
+    bar = st.progress(0.0, text="Measuring speed…")
+
+    def progress(ref, done, total, stage):
+        bar.progress(min(1.0, (targets.index(ref) + done / max(total, 1)) / len(targets)), text=f"Timing {ref}")
+
+    results = compare_embeddings(texts, targets, embedding_cache(), progress,
+                                 st.session_state.get(keys.ENDPOINT_SETTINGS, {}))
+    bar.empty()
+    st.session_state[keys.EMB_RESULTS] = {"texts": texts, "results": results}
+    _after_run(task, refs, results, None)
+
+
+def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
+    """Buttons that measure the criteria keeping every candidate from a recommendation."""
+    missing = {k for name in names for k in scored.missing[name] if scored.weights.get(k, 0) > 0}
+    refs = _refs(names)
+    if task == "embeddings":
+        columns = st.columns(2)
+        if "performance" in missing and columns[0].button("Measure performance now", type="primary",
+                                                          help=prose.SC_MEASURE_PERFORMANCE_HELP):
+            _measure_performance(task, refs)
+        if "speed" in missing and columns[1].button("Measure speed now", help=prose.SC_MEASURE_SPEED_HELP):
+            _measure_speed(task, refs)
+    elif missing & {"quality", "speed", "latency"}:
+        if st.button("Run these models on the Generation page", type="primary"):
+            st.session_state[keys.DISC_PENDING["generation"]] = [str(ref) for ref in refs.values()]
+            st.switch_page("app_pages/generation.py")
+    catalog_only = sorted(k for k in missing if k not in {"performance", "quality", "speed", "latency"})
+    if catalog_only:
+        st.caption(prose.SC_CATALOG_ONLY.format(criteria=", ".join(catalog_only)))
+
+
+def render_references(task: str, measured: dict, names: list[str], compared: list[str]) -> None:
+    """Baselines this session ran, shown beside the ranking as references rather than candidates."""
+    import pandas as pd
+
+    references = [ref for ref in compared if is_baseline(ref) and ref not in names]
+    if not references:
+        return
+    rows = []
+    for ref in references:
+        row = {"reference": ref}
+        for metric, found in measured.get(ref, {}).items():
+            row[MEASURED_LABELS[metric]] = round(float(found[0]), 4)
+        rows.append(row)
+    st.caption(prose.SC_REFERENCES)
+    st.dataframe(pd.DataFrame(rows), hide_index=True)

@@ -32,16 +32,25 @@ AGREEMENT_CAPTION = (
 SPEED_CAPTION = (
     "Local models were measured on {where}, through hfcompare's backends; models on servers (`openai:`, `hf:`) "
     "ran on the server's hardware and include the network. Speeds from other machines are not comparable. "
-    "*cold ms/text* counts only texts computed (not served from the cache)."
+    "Whenever a model computes texts, it then embeds a fixed sample of them (up to 32, never from the "
+    "cache) once to warm up and then 5 more times, timed: *cold ms/text* is the median of those "
+    "passes and *ms/text range* runs from the fastest to the slowest pass. Where two models' ranges overlap, "
+    "these passes do not show which one is faster. "
+    "A fully cached run shows the speed remembered from the last run that computed."
 )
 TIMING_COLUMN_HELP = {
     "dimensions": "Length of each embedding vector. Larger vectors cost more memory and storage per text.",
     "cache hits": "Texts whose vectors came from the disk cache instead of the model.",
     "computed": "Texts the model embedded in this run.",
-    "cold ms/text": "Milliseconds per text when the model computes (not cached), after loading. Lower is faster.",
-    "speed from": "Whether the speed was measured in this run or remembered from an earlier cold run.",
+    "cold ms/text": "Median milliseconds per text over the timed passes (after one untimed warm-up pass, model "
+                    "already loaded, cache bypassed). Lower is faster.",
+    "ms/text range": "Fastest to slowest timed pass, in milliseconds per text. When two models' ranges overlap, "
+                     "these passes do not show which one is faster.",
+    "passes": "Timed passes × texts per pass: the sample every pass embeds, drawn from your texts.",
+    "speed from": "Whether the speed was measured in this run or remembered from an earlier run that computed "
+                  "(with its date, in UTC).",
     "load s": "Seconds to load the model into memory in this run (0 once it is loaded).",
-    "compute s": "Seconds spent embedding the texts that were not cached.",
+    "compute s": "Seconds spent embedding the texts that were not cached (one pass, not the timed ones).",
 }
 CACHE_HELP = "Vectors already computed are kept on disk, keyed by model, variant and a hash of each text."
 
@@ -197,16 +206,42 @@ SC_CANDIDATES_HELP = "Models of this session's comparisons (backend:model) and c
 SC_PRESET_HELP = "Sets the criteria and weights for a priority from the brief's decision framework."
 SC_CRITERIA_HELP = "Add or remove criteria. Weights are normalized to sum to 100%."
 SC_POLICY_HELP = (
-    "A value nobody measured or published is never taken as 0 silently. Leave it out: that model is scored on "
-    "the criteria it has, with their weights rescaled. Count it as worst: it gets 0 on that criterion."
+    "A value nobody measured or published is never taken as 0 silently. Count it as worst (the default): a model "
+    "cannot win on what nobody knows. Leave it out: that model is scored on the criteria it has, with their "
+    "weights rescaled (kinder to models with gaps). Either way, a model is recommended only when values are known "
+    "for at least 75% of the weight."
 )
-SC_SCORE_HELP = "Weighted sum of normalized values: 1 means best on every criterion."
+SC_MARGIN_HELP = "Two recommendable models whose scores are closer than this are called effectively tied."
+SC_RULES = (
+    "Rules: a model is recommended only when values are known for at least {known} of the weight; unknown "
+    "contributions show as 'unknown'. Scores less than {margin:.2f} apart are a tie. Baselines such as TF-IDF are "
+    "references, not candidates, unless you add them."
+)
+SC_UNDO_HELP = "Put back the weights you had set before choosing this preset."
+SC_SCORE_HELP = "Weighted sum of normalized values: 1 means best on every criterion. Unknown values count as the policy says."
+SC_KNOWN_WEIGHT_HELP = "Share of the total weight whose value is known for this model. Below 75% it is not recommended."
+SC_STATUS_HELP = "recommended: the best model with enough known values; not recommended: too much of its weight is unknown."
+SC_REFERENCES = (
+    "References, not candidates: TF-IDF counts shared words, so it shows what the models add beyond word overlap. "
+    "Add it under Candidates to rank it on purpose."
+)
+SC_MEASURE_PERFORMANCE_HELP = (
+    "Runs a retrieval evaluation of the candidates on your labeled queries (Embeddings page, Evaluate retrieval), "
+    "or on the bundled labeled sample if you have none, and uses the measured nDCG@10."
+)
+SC_MEASURE_SPEED_HELP = "Times the candidates on your texts (or the sample texts): the median of repeated passes."
+SC_CATALOG_ONLY = (
+    "Unknown in the catalog and not measurable here: {criteria}. Lower its weight or remove it if it matters "
+    "less than a recommendation."
+)
 SC_NORMALIZATION = (
     "Each criterion is scaled **min-max across the candidates**: the best candidate gets 1, the worst 0, the "
-    "rest in between (all equal: all 1). Size, latency, speed, context and vector size are compared on a "
-    "**log scale** (log10 first), so 100M against 1B counts like 1B against 10B. **Direction**: for latency, "
-    "ms per text, size and vector size lower is better, so the scale is flipped. The score is the weighted "
-    "sum; each criterion's contribution is its weight times its normalized value."
+    "rest in between (all equal: all 0.5, since the criterion tells them apart in nothing). Yes/no criteria keep "
+    "their value (yes 1, no 0). Size, latency, speed, context and vector size are compared on a **log scale** "
+    "(log10 first), so 100M against 1B counts like 1B against 10B. **Direction**: for latency, ms per text, size "
+    "and vector size lower is better, so the scale is flipped. An unknown value counts as 0 (default) or is left "
+    "out, as the policy says. The score is the weighted sum; each criterion's contribution is its weight times its "
+    "normalized value."
 )
 SC_FLIPS_CAPTION = (
     "Moving one weight while the others stay put: the nearest weight at which another model would win "

@@ -31,15 +31,15 @@ def remember(key: str) -> None:
 
 
 def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -> list[str]:
-    """A multiselect of the models for `task`: the bundled ones (chosen at first), those a server
-    listed in the Endpoints panel, those added on the Discover page, and any `backend:model` the
-    user types. Returns the choices."""
+    """A multiselect of the models for `task`: the bundled ones (chosen at first, except quantized
+    copies of another), those a server listed in the Endpoints panel, those added on the Discover
+    page, and any `backend:model` the user types. Returns the choices."""
     offered = available_models(task)
     labels = {m.ref: m.label for m in offered}
     for backend, state_key in keys.ENDPOINT_MODELS.items():
         for model in st.session_state.get(state_key, []):
             labels.setdefault(f"{backend}:{model}", f"{model} · {backend} server")
-    restore(key, [m.ref for m in offered if m.offline])
+    restore(key, [m.ref for m in offered if m.offline and not m.variant_of])
     pending = st.session_state.pop(keys.DISC_PENDING[task], [])
     if pending:
         st.session_state[key] = list(dict.fromkeys([*st.session_state[key], *pending]))

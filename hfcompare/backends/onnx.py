@@ -99,5 +99,6 @@ class OnnxInt8Backend(EmbeddingBackend):
                 offline=True,
                 description=f"Bundled by the {ONNX_PACKAGE} package: int8 weights, mean pooling, L2 norm.",
                 dimensions=384,
+                variant_of=f"local:{MINILM_ID}",
             )
         ]

@@ -30,8 +30,10 @@ def button(at: AppTest, label: str):
 
 
 def test_first_view_shows_bundled_models_and_an_empty_state(app):
-    assert "local:sentence-transformers/all-MiniLM-L6-v2" in app.multiselect[0].value
-    assert "lexical:tfidf" in app.multiselect[0].value
+    chosen = app.multiselect[0].value
+    assert "local:sentence-transformers/all-MiniLM-L6-v2" in chosen and "lexical:tfidf" in chosen
+    assert "local:sentence-transformers/all-mpnet-base-v2" in chosen
+    assert "onnx:sentence-transformers/all-MiniLM-L6-v2" not in chosen  # offered, but a copy of MiniLM
     assert any("Load sample" in i.value for i in app.info)
     assert {m.label for m in app.sidebar.get("metric")} == {"Entries", "Size", "Hits", "Misses"}
 

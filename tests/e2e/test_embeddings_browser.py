@@ -25,9 +25,9 @@ def test_sample_scenario_renders_heatmaps_with_the_bundled_models(app_url, page)
     screenshot(page, "embeddings_sample")
 
     heatmaps = page.locator(".js-plotly-plot .heatmaplayer .hm")
-    assert heatmaps.count() == 3, "one heatmap per bundled model (fp32, int8 ONNX, TF-IDF)"
+    assert heatmaps.count() == 3, "one heatmap per default model (MiniLM, mpnet, TF-IDF)"
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     titles = page.locator(".js-plotly-plot").first.locator(".annotation-text").all_text_contents()
-    assert titles[:3] == ["all-MiniLM-L6-v2 · local", "all-MiniLM-L6-v2 · onnx", "tfidf · lexical"]
+    assert titles[:3] == ["all-MiniLM-L6-v2 · local", "all-mpnet-base-v2 · local", "tfidf · lexical"]
     assert "Cache" in page.locator('[data-testid="stSidebar"]').inner_text()

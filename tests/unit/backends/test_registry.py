@@ -31,7 +31,19 @@ def test_available_models_lists_bundled_offline_models():
     assert refs["local:sentence-transformers/all-MiniLM-L6-v2"].offline
     assert refs["onnx:sentence-transformers/all-MiniLM-L6-v2"].offline
     assert refs["lexical:tfidf"].offline
+    onnx = refs["onnx:sentence-transformers/all-MiniLM-L6-v2"]
+    assert onnx.variant_of == "local:sentence-transformers/all-MiniLM-L6-v2"  # offered, not chosen by default
     assert available_models("no-such-task") == []
+
+
+def test_default_embedding_picks_are_the_real_models_then_the_baseline():
+    from hfcompare.backends import bundled_st
+
+    if not bundled_st.installed(bundled_st.MPNET):
+        pytest.skip("the all-mpnet-base-v2 packages are not installed")
+    defaults = [m.ref for m in available_models("embeddings") if m.offline and not m.variant_of]
+    assert defaults == ["local:sentence-transformers/all-MiniLM-L6-v2", "local:sentence-transformers/all-mpnet-base-v2",
+                        "lexical:tfidf"]
 
 
 def test_fake_backend_joins_and_leaves(fake_backend):

@@ -36,6 +36,7 @@ from hfcompare.scoring import DEFAULT_POLICY, MIN_KNOWN_WEIGHT, ScoringError, ra
 from ui import keys
 from ui.measure import pending_candidates_key, render_measure_buttons, render_references
 from ui.share import open_page, render_share, set_widget, write_link
+from ui.text import literal
 from ui.widgets import remember, restore
 
 LINK_NOTE = " (from a share link)"
@@ -229,13 +230,14 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
                           HINTS[task])
     paragraph = explanation.text
+    shown = literal(paragraph)  # model names come from users and links: shown as typed, never as Markdown
     if scored.recommended is None:
-        st.warning(paragraph, icon="❔")
+        st.warning(shown, icon="❔")
         render_measure_buttons(task, names, scored)
     elif explanation.get("tie") or explanation.get("unknowns_decide"):
-        st.info(paragraph, icon="⚖️")
+        st.info(shown, icon="⚖️")
     else:
-        st.success(paragraph, icon="✅")
+        st.success(shown, icon="✅")
     render_references(task, measured, names, _compared(task))
 
     st.subheader("Ranking")

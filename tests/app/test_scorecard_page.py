@@ -36,8 +36,8 @@ def test_catalog_candidates_rank_and_weights_change_the_winner(scorecard):
 
 def recommendation(at) -> str:
     """The recommendation paragraph, whichever box (success, info, warning) holds it."""
-    boxes = [*at.success, *at.info, *at.warning]
-    return next(b.value for b in boxes if "out of 1" in b.value or b.value.startswith("No recommendation"))
+    boxes = [b.value.replace("\\", "") for b in (*at.success, *at.info, *at.warning)]  # shown escaped
+    return next(b for b in boxes if "out of 1" in b or b.startswith("No recommendation"))
 
 
 def test_preset_sets_weights_and_explains(scorecard):
@@ -129,3 +129,14 @@ def test_baselines_are_references_and_a_button_measures_what_is_missing(fake_bac
     paragraph = recommendation(at)
     assert "first with a score of" in paragraph or "effectively tied" in paragraph
     assert "lexical" not in paragraph
+
+
+def test_model_names_in_the_recommendation_stay_text(fake_backend):
+    at = open_app()
+    at.multiselect[0].set_value(["fake:fake-a", "fake:![x](http://127.0.0.1:9/t.png)"])
+    widget(at.button, "Load sample").click().run()
+    widget(at.button, "Run comparison").click().run()
+    at.switch_page("app_pages/scorecard.py").run()
+    raw = [b.value for b in (*at.success, *at.info, *at.warning) if "fake" in b.value]
+    assert raw and all("![x](" not in value for value in raw)
+    assert any("\\!\\[x\\]\\(http" in value for value in raw)   # there, escaped

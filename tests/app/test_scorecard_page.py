@@ -137,6 +137,7 @@ def test_model_names_in_the_recommendation_stay_text(fake_backend):
     widget(at.button, "Load sample").click().run()
     widget(at.button, "Run comparison").click().run()
     at.switch_page("app_pages/scorecard.py").run()
+    widget(at.multiselect, "Criteria").set_value(["speed"]).run()   # both fully known: both named
     raw = [b.value for b in (*at.success, *at.info, *at.warning) if "fake" in b.value]
     assert raw and all("![x](" not in value for value in raw)
     assert any("\\!\\[x\\]\\(http" in value for value in raw)   # there, escaped

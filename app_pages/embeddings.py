@@ -83,7 +83,7 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     st.subheader("Speed and size")
     st.caption(prose.SPEED_CAPTION.format(where=where_measured()))
     st.dataframe(
-        timing,
+        timing.drop(columns=["ms/text low", "ms/text high"]),  # shown as "ms/text range"; the chart uses them
         hide_index=True,
         column_config={
             name: st.column_config.Column(name, help=help_text) for name, help_text in prose.TIMING_COLUMN_HELP.items()

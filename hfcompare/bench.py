@@ -49,10 +49,12 @@ class BenchResult:
 
 def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache=None, progress=None,
                      settings: dict[str, Any] | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """One row per model: dimensions, texts, cold ms/text, seconds, the brief's quality, and
-    retrieval metrics when `dataset` is given. Returns the table and the failures."""
+    """One row per model: dimensions, texts, ms per text (the median of the timed passes) with its range
+    (fastest to slowest pass), seconds, the brief's quality, and retrieval metrics when `dataset` is
+    given. Returns the table and the failures."""
     from hfcompare.embedding import embed_with_stats, where_measured
     from hfcompare.evaluation import evaluate_model
+    from hfcompare.tables import speed_source
 
     settings = settings or {}
     rows, failures = [], []
@@ -63,10 +65,17 @@ def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache
             rows.append({"model": str(ref), "status": "failed", "error": result.error})
             continue
         quality = float(result.vectors[0] @ result.vectors[1]) if len(texts) > 1 else None
+        speed = result.speed
         row = {"model": str(ref), "status": "ok", "dimensions": result.dimensions, "texts": len(texts),
-               "ms per text": result.cold_ms_per_text, "seconds": result.load_s + result.compute_s,
+               "ms per text": result.cold_ms_per_text,
+               "ms per text range": "" if speed is None else speed.range_text,
+               "ms per text low": None if speed is None else speed.low_ms,
+               "ms per text high": None if speed is None else speed.high_ms,
+               "timed passes": "" if speed is None else speed.passes_text,
+               "speed from": speed_source(speed),
+               "seconds": result.load_s + result.compute_s,
                "from cache": result.cache_hits, "quality (cosine of texts 1 and 2)": quality,
-               "where": where_measured()}
+               "where": speed.where if speed is not None and speed.where else where_measured()}
         if dataset is not None:
             evaluation = evaluate_model(dataset, ref, cache, None, settings.get(ref.backend), keep_vectors=False)
             if evaluation.ok:
@@ -161,5 +170,11 @@ def _chart(kind: str, frame: pd.DataFrame):
     if column not in frame or frame[column].dropna().empty:
         return None
     data = frame.dropna(subset=[column])
+    if kind == "embeddings" and {"ms per text low", "ms per text high"} <= set(data):
+        low, high = data["ms per text low"].fillna(data[column]), data["ms per text high"].fillna(data[column])
+        return px.bar(data, x=column, y="model", orientation="h",
+                      error_x=(high - data[column]).clip(lower=0), error_x_minus=(data[column] - low).clip(lower=0),
+                      title="ms per text, median of the timed passes; whiskers: fastest to slowest pass "
+                            "(lower is better)")
     return px.bar(data, x=column, y="model", orientation="h",
                   title=f"{column} ({'lower' if kind == 'embeddings' else 'higher'} is better)")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from hfcompare.config import home
+from hfcompare.speed import SpeedStats
 
 _STATS_KEY = "meta|stats"
 _TIMING_PREFIX = "meta|timing|"
@@ -92,14 +93,20 @@ class EmbeddingCache:
                 old_hits, old_misses = self._meta.get(_STATS_KEY, (0, 0))
                 self._meta.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
 
-    def record_timing(self, ident: str, ms_per_text: float, n_texts: int, where: str) -> None:
-        """Remember the last cold speed of a model, so a fully cached run can still show it."""
-        record = {"ms_per_text": ms_per_text, "n_texts": n_texts, "where": where, "measured_at": time.time()}
-        self._meta.set(_TIMING_PREFIX + ident, record)
+    def record_timing(self, ident: str, speed: SpeedStats) -> None:
+        """Remember the last measured speed of a model, so a fully cached run can still show it."""
+        self._meta.set(_TIMING_PREFIX + ident, speed.to_record())
 
-    def last_timing(self, ident: str) -> dict[str, Any] | None:
-        """The last cold speed recorded for `ident`, if any."""
-        return self._meta.get(_TIMING_PREFIX + ident)
+    def last_timing(self, ident: str) -> SpeedStats | None:
+        """The last speed recorded for `ident` (this_run=False), if any; an old single-pass record
+        loads as one pass (low = high = median)."""
+        record = self._meta.get(_TIMING_PREFIX + ident)
+        if not isinstance(record, dict) or "ms_per_text" not in record:
+            return None
+        try:
+            return SpeedStats.from_record(record)
+        except (TypeError, ValueError):
+            return None
 
     def stats(self) -> CacheStats:
         hits, misses = self._meta.get(_STATS_KEY, (0, 0))

@@ -89,17 +89,30 @@ def _is_number(value: object) -> bool:
 
 
 def speed_chart(rows: list[dict]):
-    """A bar per model: cold milliseconds per text (lower is faster)."""
+    """A bar per model at its median ms per text over the timed passes, with an error bar from the
+    fastest to the slowest pass (rows of `tables.timing_table`; lower is faster)."""
     import plotly.graph_objects as go
 
     measured = [r for r in rows if _is_number(r.get("cold ms/text"))]
     names = [r["model"] for r in measured]
     values = [float(r["cold ms/text"]) for r in measured]
-    fig = go.Figure(go.Bar(x=values, y=names, orientation="h", text=[f"{v:.2f} ms" for v in values]))
+    lows = [float(r["ms/text low"]) if _is_number(r.get("ms/text low")) else v for r, v in zip(measured, values)]
+    highs = [float(r["ms/text high"]) if _is_number(r.get("ms/text high")) else v for r, v in zip(measured, values)]
+    passes = [str(r.get("passes") or "one pass") for r in measured]
+    fig = go.Figure(go.Bar(
+        x=values, y=names, orientation="h",
+        error_x=dict(type="data", symmetric=False, array=[max(h - v, 0.0) for h, v in zip(highs, values)],
+                     arrayminus=[max(v - lo, 0.0) for lo, v in zip(lows, values)], thickness=1.5, width=6),
+        text=[f"{v:.2f} ms" for v in values], textposition="inside", insidetextanchor="start",
+        customdata=list(zip(lows, highs, passes)),
+        hovertemplate="%{y}<br>median %{x:.2f} ms/text<br>range %{customdata[0]:.2f}–%{customdata[1]:.2f}"
+                      "<br>timed passes: %{customdata[2]}<extra></extra>",
+    ))
     fig.update_layout(
-        xaxis_title="cold ms per text (lower is faster)",
-        height=120 + 40 * len(names),
-        margin=dict(l=10, r=10, t=20, b=40),
+        title=dict(text="Median ms per text over timed passes; whiskers: fastest to slowest pass", font=dict(size=13)),
+        xaxis_title="ms per text, median of the timed passes (lower is faster)",
+        height=150 + 40 * len(names),
+        margin=dict(l=10, r=10, t=40, b=40),
         yaxis=dict(autorange="reversed"),
     )
     return fig

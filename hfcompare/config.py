@@ -15,6 +15,10 @@ MAX_MODELS = 6
 #: How many texts one backend call receives; keeps progress moving on long inputs.
 EMBED_CHUNK = 128
 
+#: Embedding speed: timed passes (after one untimed warm-up) over a fixed sample of up to this many texts.
+SPEED_PASSES = 5
+SPEED_SAMPLE = 32
+
 
 def home() -> Path:
     """The folder that holds every piece of state (cache, store); created on demand."""

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
+from hfcompare import speed as _speed
 from hfcompare.backends import BackendError, get_backend
 from hfcompare.cache import EmbeddingCache, vector_key
-from hfcompare.config import EMBED_CHUNK
+from hfcompare.config import EMBED_CHUNK, SPEED_PASSES, SPEED_SAMPLE
 from hfcompare.similarity import normalize_rows
 from hfcompare.spec import ModelRef
+from hfcompare.speed import SpeedStats
+
+__all__ = ["EmbeddingResult", "SpeedStats", "compare_embeddings", "embed", "embed_with_stats", "where_measured"]
 
 #: progress(model_ref, done_texts, total_texts, stage) with stage "loading" or "embedding"
 Progress = Callable[[ModelRef, int, int, str], None]
@@ -33,7 +37,8 @@ class EmbeddingResult:
     load_s: float = 0.0
     compute_s: float = 0.0
     note: str = ""
-    last_cold: dict | None = field(default=None)
+    #: this run's speed (timed passes after the computing pass), or the last recorded one (this_run=False)
+    speed: SpeedStats | None = None
 
     @property
     def ok(self) -> bool:
@@ -45,10 +50,8 @@ class EmbeddingResult:
 
     @property
     def cold_ms_per_text(self) -> float | None:
-        """Milliseconds per text computed in this run, or the last recorded cold speed."""
-        if self.computed:
-            return 1000.0 * self.compute_s / self.computed
-        return None if not self.last_cold else float(self.last_cold["ms_per_text"])
+        """The median milliseconds per text of the timed passes (this run's, or the last recorded)."""
+        return None if self.speed is None else self.speed.median_ms
 
 
 def where_measured() -> str:
@@ -67,10 +70,14 @@ def embed_with_stats(
     progress: Progress | None = None,
     options: dict | None = None,
     settings: Any = None,
+    speed_passes: int | None = None,
 ) -> EmbeddingResult:
     """Vectors for `texts` from one model, computing only cache misses; errors land in the result.
 
     `settings` configure a remote backend (a RemoteSettings); local backends ignore them.
+    When anything is computed, the speed is then measured apart from the cache: one untimed warm-up
+    and `speed_passes` (default SPEED_PASSES; 0 skips it) timed passes over up to SPEED_SAMPLE of the
+    texts. A fully cached run reports the last recorded speed instead.
     """
     result = EmbeddingResult(ref=ref, n_texts=len(texts))
     options = options or {}
@@ -107,11 +114,16 @@ def embed_with_stats(
             result.computed = len(computed)
             if use_cache:
                 cache.set_vectors(computed)
-                cache.record_timing(ident, 1000.0 * result.compute_s / len(computed), len(computed), where_measured())
             found.update(computed)
+            passes = SPEED_PASSES if speed_passes is None else speed_passes
+            if passes > 0:
+                result.speed, measured = _measure_speed(backend, ref, texts, passes, result)
+                if use_cache and measured:
+                    cache.record_timing(ident, result.speed)
         if cache is not None:
             cache.count(result.cache_hits if use_cache else 0, result.computed if use_cache else 0)
-            result.last_cold = cache.last_timing(ident)
+            if result.speed is None:
+                result.speed = cache.last_timing(ident)
         result.vectors = np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
     except BackendError as exc:
         result.error, result.error_kind = str(exc), exc.kind
@@ -120,19 +132,43 @@ def embed_with_stats(
     return result
 
 
-def _logged_batch(backend, ref: ModelRef, texts: list[str]):
-    """One backend call, recorded in the call log (latency, count, success or error class)."""
+def _measure_speed(backend, ref: ModelRef, texts: list[str], passes: int,
+                   result: EmbeddingResult) -> tuple[SpeedStats | None, bool]:
+    """Timed passes straight to the backend (no cache), and whether they succeeded; if they fail,
+    the computing pass alone stands in (said in the note) and is not remembered."""
+    sample = _speed.sample_texts(texts, SPEED_SAMPLE)
+    try:
+        seconds = _speed.timed_passes(lambda part: _timed_batch(backend, ref, part)[1], sample, passes)
+        return SpeedStats.from_pass_seconds(seconds, len(sample), where_measured()), True
+    except Exception as exc:  # noqa: BLE001 - the vectors are fine; only the speed measurement failed
+        reason = getattr(exc, "kind", None) or type(exc).__name__
+        result.note = " ".join(part for part in (result.note, f"The timed speed passes failed ({reason}); the "
+                               "speed shown is the single computing pass.") if part)
+        if not result.computed or result.compute_s <= 0:
+            return None, False
+        return SpeedStats.from_pass_seconds([result.compute_s], result.computed, where_measured()), False
+
+
+def _timed_batch(backend, ref: ModelRef, texts: list[str]):
+    """One backend call and its duration in seconds, recorded in the call log (latency, count,
+    success or error class) after the clock stops, so logging never counts as model time."""
     from hfcompare.calllog import record_call
 
-    started = time.perf_counter()
+    started = _speed.clock()
     try:
         vectors = backend.embed_batch(ref.model, texts)
     except Exception as exc:
-        record_call(ref.backend, ref.model, "embeddings", time.perf_counter() - started, False,
+        record_call(ref.backend, ref.model, "embeddings", _speed.clock() - started, False,
                     getattr(exc, "kind", type(exc).__name__), items=len(texts))
         raise
-    record_call(ref.backend, ref.model, "embeddings", time.perf_counter() - started, True, items=len(texts))
-    return vectors
+    seconds = _speed.clock() - started
+    record_call(ref.backend, ref.model, "embeddings", seconds, True, items=len(texts))
+    return vectors, seconds
+
+
+def _logged_batch(backend, ref: ModelRef, texts: list[str]):
+    """One backend call, recorded in the call log (latency, count, success or error class)."""
+    return _timed_batch(backend, ref, texts)[0]
 
 
 def compare_embeddings(
@@ -178,7 +214,9 @@ def embed(
     """
     ref = ModelRef.parse(model, default_backend=backend)
     settings = remote_settings(ref.backend, base_url=base_url, api_key=api_key, provider=provider)
-    result = embed_with_stats(list(texts), ref, cache if cache is not None else EmbeddingCache(), settings=settings)
+    # only vectors are returned, so no timed speed passes (they would cost time nobody sees)
+    result = embed_with_stats(list(texts), ref, cache if cache is not None else EmbeddingCache(), settings=settings,
+                              speed_passes=0)
     if not result.ok:
         raise BackendError(result.error or f"{ref} failed")
     return result.vectors

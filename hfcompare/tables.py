@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import numpy as np
 import pandas as pd
 
 from hfcompare.embedding import EmbeddingResult
 from hfcompare.similarity import top_k
+from hfcompare.speed import SpeedStats
+
+
+def speed_source(speed: SpeedStats | None) -> str:
+    """"this run", "an earlier run (2025-05-01 12:34 UTC)", or "" when there is no speed."""
+    if speed is None:
+        return ""
+    if speed.this_run:
+        return "this run"
+    try:
+        when = datetime.fromisoformat(speed.measured_at).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return "an earlier run"
+    return f"an earlier run ({when})"
 
 
 def timing_table(results: list[EmbeddingResult], names: dict | None = None) -> pd.DataFrame:
-    """One row per model: status, dimensions, cache use and speed (`names` maps refs to short names)."""
+    """One row per model: status, dimensions, cache use and speed (`names` maps refs to short names).
+
+    "cold ms/text" is the median of the timed passes; "ms/text range" the fastest to the slowest pass;
+    "ms/text low" and "ms/text high" carry the same range as numbers (for the chart's error bars and
+    exports; the page hides them)."""
     rows = []
     for r in results:
-        cold = r.cold_ms_per_text
+        speed = r.speed
         rows.append(
             {
                 "model": (names or {}).get(r.ref, str(r.ref)),
@@ -23,8 +43,12 @@ def timing_table(results: list[EmbeddingResult], names: dict | None = None) -> p
                 "texts": r.n_texts,
                 "cache hits": r.cache_hits,
                 "computed": r.computed,
-                "cold ms/text": None if cold is None else round(cold, 3),
-                "speed from": "this run" if r.computed else ("an earlier run" if cold is not None else ""),
+                "cold ms/text": None if speed is None else round(speed.median_ms, 3),
+                "ms/text range": "" if speed is None else speed.range_text,
+                "passes": "" if speed is None else speed.passes_text,
+                "speed from": speed_source(speed),
+                "ms/text low": None if speed is None else round(speed.low_ms, 3),
+                "ms/text high": None if speed is None else round(speed.high_ms, 3),
                 "load s": round(r.load_s, 3),
                 "compute s": round(r.compute_s, 3),
                 "note": r.error if r.error else r.note,

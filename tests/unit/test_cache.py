@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from hfcompare.cache import EmbeddingCache, vector_key
+from hfcompare.config import SPEED_PASSES
 from hfcompare.embedding import embed_with_stats
 from hfcompare.spec import ModelRef
+from hfcompare.speed import SpeedStats
 
 TEXTS = ["How do I create an invoice?", "Invoice templates and billing", "Reset my password"]
 
@@ -36,7 +38,9 @@ def test_only_missing_texts_are_computed(fake_backend):
     fake_backend.calls.clear()
     third = embed_with_stats(TEXTS + ["A brand new question"], ref, cache)
     assert (third.cache_hits, third.computed) == (3, 1)
-    assert fake_backend.calls == [["A brand new question"]]
+    assert fake_backend.calls[0] == ["A brand new question"]
+    # then a warm-up and the timed passes over a sample of all the texts, straight to the model
+    assert fake_backend.calls[1:] == [TEXTS + ["A brand new question"]] * (1 + SPEED_PASSES)
     assert np.allclose(third.vectors[:3], first.vectors)
 
 
@@ -56,8 +60,30 @@ def test_cached_run_remembers_cold_speed(fake_backend):
     ref = ModelRef("fake", "fake-a")
     embed_with_stats(TEXTS, ref, cache)
     warm = embed_with_stats(TEXTS, ref, cache)
-    assert warm.computed == 0 and warm.cold_ms_per_text is not None
-    assert "cores" in warm.last_cold["where"]
+    assert warm.computed == 0 and warm.cold_ms_per_text == warm.speed.median_ms
+    assert "cores" in warm.speed.where and warm.speed.this_run is False
+
+
+def test_speed_records_round_trip_with_their_spread():
+    cache = EmbeddingCache()
+    stats = SpeedStats(7.09, 6.8, 27.82, 5, 20, "CPU, 2 cores", "2025-05-01T12:34:56+00:00", True)
+    cache.record_timing("local|m|rev", stats)
+    loaded = EmbeddingCache(cache.directory).last_timing("local|m|rev")
+    assert loaded == SpeedStats(7.09, 6.8, 27.82, 5, 20, "CPU, 2 cores", "2025-05-01T12:34:56+00:00", False)
+    assert cache.last_timing("local|other|rev") is None
+
+
+def test_old_single_pass_records_load_as_one_pass(fake_backend):
+    cache = EmbeddingCache()
+    ref = ModelRef("fake", "fake-a")
+    embed_with_stats(TEXTS, ref, cache)
+    # the format before speeds had a spread: one cold pass, time as epoch seconds
+    old = {"ms_per_text": 7.09, "n_texts": 20, "where": "CPU, 2 cores", "measured_at": 1714560000.0}
+    cache._meta.set("meta|timing|fake|fake-a|default", old)
+    speed = embed_with_stats(TEXTS, ref, cache).speed
+    assert speed == SpeedStats(7.09, 7.09, 7.09, 1, 20, "CPU, 2 cores", "2024-05-01T10:40:00+00:00", False)
+    cache._meta.set("meta|timing|fake|fake-a|default", {"garbage": True})
+    assert embed_with_stats(TEXTS, ref, cache).speed is None
 
 
 def test_failures_are_never_cached(fake_backend):

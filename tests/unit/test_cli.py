@@ -37,6 +37,31 @@ def test_embed_writes_npy(tmp_path, capsys):
     assert "wrote 3x" in capsys.readouterr().out
 
 
+def test_embed_prints_the_median_speed_with_its_range(tmp_path, capsys, fake_backend):
+    from hfcompare.config import SPEED_PASSES
+
+    source = tmp_path / "texts.txt"
+    source.write_text("create an invoice\ninvoice templates\nreset password\n", encoding="utf-8")
+    assert main(["embed", "--model", "fake:fake-a", "--input", str(source), "--output", str(tmp_path / "o.npy")]) == 0
+    out = capsys.readouterr().out
+    assert f"ms/text median of {SPEED_PASSES} × 3 texts, range " in out
+
+
+def test_bench_records_the_median_and_range(tmp_path, capsys, fake_backend):
+    from hfcompare.config import SPEED_PASSES
+
+    texts = tmp_path / "texts.txt"
+    texts.write_text("How do I create an invoice?\nInvoice creation steps\nReset my password\n")
+    assert main(["bench", "--quiet", "--models", "fake:fake-a", "--texts", str(texts),
+                 "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "ms per text range" in printed and "ms per text low" not in printed
+    row = json.loads((tmp_path / "out" / "bench.json").read_text())["embeddings"][0]
+    assert row["ms per text low"] <= row["ms per text"] <= row["ms per text high"]
+    assert row["ms per text range"] and row["timed passes"] == f"{SPEED_PASSES} × 3 texts"
+    assert row["speed from"] == "this run"
+
+
 def test_embed_bad_inputs_exit_2_with_a_message(tmp_path, capsys):
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")

@@ -1,13 +1,18 @@
-"""Running several models: failures stay with their model; the embed() API contract."""
+"""Running several models: failures stay with their model; the embed() API contract; timed speed passes."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
 
 import numpy as np
 import pytest
 
+from hfcompare import speed as speed_module
 from hfcompare.backends import BackendError
 from hfcompare.cache import EmbeddingCache
-from hfcompare.embedding import compare_embeddings, embed
+from hfcompare.config import SPEED_PASSES, SPEED_SAMPLE
+from hfcompare.embedding import compare_embeddings, embed, embed_with_stats, where_measured
 from hfcompare.spec import ModelRef
 
 TEXTS = ["alpha beta", "beta gamma", "delta"]
@@ -45,3 +50,112 @@ def test_lexical_baseline_is_never_cached():
         result = compare_embeddings(TEXTS, [ModelRef("lexical", "tfidf")], cache)[0]
         assert result.ok and result.cache_hits == 0 and result.computed == 3
     assert cache.stats().entries == 0
+
+
+# --- speed: timed passes after a warm-up, over a fixed sample -------------------------------------
+
+MANY = [f"invoice question number {i} about billing" for i in range(SPEED_SAMPLE + 9)]
+
+
+def scripted_clock(monkeypatch, backend, seconds: list[float]) -> None:
+    """Each embed_batch call takes the next scripted duration on a fake clock (never wall time)."""
+    now = [0.0]
+    durations = iter(seconds)
+    real = backend.embed_batch
+
+    def embed_batch(model, texts):
+        now[0] += next(durations)
+        return real(model, texts)
+
+    monkeypatch.setattr(speed_module, "clock", lambda: now[0])
+    monkeypatch.setattr(backend, "embed_batch", embed_batch)
+
+
+def test_speed_is_a_warm_up_then_timed_passes_over_a_fixed_sample(fake_backend):
+    result = embed_with_stats(MANY, ModelRef("fake", "fake-a"), None)
+    calls = fake_backend.calls
+    assert len(calls) == 1 + 1 + SPEED_PASSES  # the computing pass, the warm-up, the timed passes
+    assert sorted(calls[0]) == sorted(MANY)
+    sample = calls[1]
+    assert len(sample) == SPEED_SAMPLE and set(sample) <= set(MANY) and len(set(sample)) == SPEED_SAMPLE
+    assert all(call == sample for call in calls[2:])
+    speed = result.speed
+    assert (speed.passes, speed.n_texts, speed.this_run) == (SPEED_PASSES, SPEED_SAMPLE, True)
+    assert speed.where == where_measured() and speed.low_ms <= speed.median_ms <= speed.high_ms
+    assert datetime.fromisoformat(speed.measured_at).utcoffset().total_seconds() == 0
+    assert result.cold_ms_per_text == speed.median_ms
+    fake_backend.calls.clear()
+    embed_with_stats(MANY, ModelRef("fake", "fake-a"), None)
+    assert fake_backend.calls[1] == sample  # the same texts every time
+
+
+def test_a_short_input_is_sampled_whole_without_duplicates(fake_backend):
+    result = embed_with_stats(TEXTS + TEXTS[:1], ModelRef("fake", "fake-a"), None)
+    assert fake_backend.calls[1:] == [TEXTS] * (1 + SPEED_PASSES)
+    assert result.speed.n_texts == len(TEXTS)
+
+
+def test_median_low_and_high_come_from_the_timed_passes_only(fake_backend, monkeypatch):
+    passes = [0.070, 0.050, 0.200, 0.060, 0.055, 0.090, 0.065][:SPEED_PASSES]
+    scripted_clock(monkeypatch, fake_backend, [3.0, 9.0, *passes])  # computing pass, warm-up, timed passes
+    result = embed_with_stats(MANY, ModelRef("fake", "fake-a"), None)
+    ms = 1000 * np.asarray(passes) / SPEED_SAMPLE
+    speed = result.speed
+    assert speed.median_ms == pytest.approx(np.median(ms))
+    assert speed.low_ms == pytest.approx(ms.min()) and speed.high_ms == pytest.approx(ms.max())
+    assert speed.high_ms < 1000 * 3.0 / SPEED_SAMPLE  # neither the warm-up nor the computing pass counts
+
+
+def test_a_fully_cached_run_reports_the_remembered_stats(fake_backend, monkeypatch):
+    passes = [0.04, 0.05, 0.03, 0.06, 0.045, 0.05, 0.04][:SPEED_PASSES]
+    scripted_clock(monkeypatch, fake_backend, [1.0, 1.0, *passes])
+    cache = EmbeddingCache()
+    first = embed_with_stats(MANY, ModelRef("fake", "fake-a"), cache)
+    calls = len(fake_backend.calls)
+    second = embed_with_stats(MANY, ModelRef("fake", "fake-a"), cache)
+    assert second.computed == 0 and len(fake_backend.calls) == calls  # no pass ran
+    assert first.speed.this_run and not second.speed.this_run
+    assert second.speed == replace(first.speed, this_run=False)
+    assert second.cold_ms_per_text == first.cold_ms_per_text
+    reopened = EmbeddingCache(cache.directory)
+    assert embed_with_stats(MANY, ModelRef("fake", "fake-a"), reopened).speed == second.speed
+
+
+def test_speed_passes_zero_skips_the_measurement(fake_backend):
+    result = embed_with_stats(TEXTS, ModelRef("fake", "fake-a"), None, speed_passes=0)
+    assert len(fake_backend.calls) == 1 and result.speed is None and result.cold_ms_per_text is None
+
+
+def test_lexical_baseline_gets_timed_passes_too():
+    result = compare_embeddings(TEXTS, [ModelRef("lexical", "tfidf")], EmbeddingCache())[0]
+    assert result.ok and result.speed.this_run
+    assert (result.speed.passes, result.speed.n_texts) == (SPEED_PASSES, len(TEXTS))
+
+
+def test_failing_speed_passes_keep_the_vectors_and_say_so(fake_backend, monkeypatch):
+    real = fake_backend.embed_batch
+    calls = []
+
+    def fails_after_the_first_call(model, texts):
+        calls.append(texts)
+        if len(calls) > 1:
+            raise RuntimeError("server went away")
+        return real(model, texts)
+
+    monkeypatch.setattr(fake_backend, "embed_batch", fails_after_the_first_call)
+    cache = EmbeddingCache()
+    result = embed_with_stats(TEXTS, ModelRef("fake", "fake-a"), cache)
+    assert result.ok and result.computed == 3 and "speed passes failed" in result.note
+    assert result.speed.passes == 1 and result.speed.n_texts == 3 and result.speed.this_run
+    assert cache.last_timing("fake|fake-a|default") is None  # a stand-in is never remembered
+
+
+def test_progress_keeps_its_stages_while_timing(fake_backend):
+    stages = []
+    compare_embeddings(MANY, [ModelRef("fake", "fake-a")], None, lambda ref, done, n, stage: stages.append(stage))
+    assert set(stages) <= {"loading", "embedding"}
+
+
+def test_embed_api_returns_vectors_without_speed_passes(fake_backend):
+    embed(TEXTS, "fake:fake-a")
+    assert fake_backend.calls == [sorted(TEXTS, key=len, reverse=True)]

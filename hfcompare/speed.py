@@ -1,0 +1,94 @@
+"""Embedding speed as a measurement with its spread: the median of several timed passes over a
+fixed sample of texts, after an untimed warm-up, with the fastest and slowest pass."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+#: The clock timed passes read; tests replace it with a scripted one (never wall time).
+clock: Callable[[], float] = time.perf_counter
+
+
+def now_iso() -> str:
+    """The current time as ISO-8601 UTC, to the second (e.g. 2025-05-01T12:34:56+00:00)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SpeedStats:
+    """Milliseconds per text over `passes` timed passes of `n_texts` texts each."""
+
+    median_ms: float
+    low_ms: float  # the fastest pass
+    high_ms: float  # the slowest pass
+    passes: int
+    n_texts: int  # texts per pass
+    where: str  # e.g. "CPU, 2 cores"
+    measured_at: str  # ISO-8601 UTC, seconds
+    this_run: bool  # measured in this call (False: remembered from an earlier run)
+
+    @classmethod
+    def from_pass_seconds(cls, seconds: list[float], n_texts: int, where: str, measured_at: str | None = None,
+                          this_run: bool = True) -> SpeedStats:
+        """Stats from the duration of each pass (seconds for `n_texts` texts)."""
+        if not seconds or n_texts < 1:
+            raise ValueError("speed needs at least one pass over at least one text")
+        ms = [1000.0 * s / n_texts for s in seconds]
+        return cls(float(statistics.median(ms)), float(min(ms)), float(max(ms)), len(ms), int(n_texts), where,
+                   measured_at or now_iso(), this_run)
+
+    @property
+    def range_text(self) -> str:
+        """Fastest to slowest pass in ms/text, e.g. "6.80–7.52" (two significant digits below 0.1 ms)."""
+        spec = ".2f" if self.high_ms >= 0.1 else ".2g"
+        return f"{self.low_ms:{spec}}–{self.high_ms:{spec}}"
+
+    @property
+    def passes_text(self) -> str:
+        """e.g. "5 × 20 texts"."""
+        return f"{self.passes} × {self.n_texts} text{'s' if self.n_texts != 1 else ''}"
+
+    def overlaps(self, other: SpeedStats) -> bool:
+        """Whether the two ranges (closed intervals, low to high) share any value."""
+        return self.low_ms <= other.high_ms and other.low_ms <= self.high_ms
+
+    def remembered(self) -> SpeedStats:
+        """The same stats, marked as coming from an earlier run."""
+        return SpeedStats(self.median_ms, self.low_ms, self.high_ms, self.passes, self.n_texts, self.where,
+                          self.measured_at, False)
+
+    def to_record(self) -> dict[str, Any]:
+        """A plain dict for the cache (this_run is not stored: a stored record is always from earlier)."""
+        return {"ms_per_text": self.median_ms, "low_ms": self.low_ms, "high_ms": self.high_ms,
+                "passes": self.passes, "n_texts": self.n_texts, "where": self.where, "measured_at": self.measured_at}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> SpeedStats:
+        """Stats from a cache record; an old record (one cold pass, epoch time) loads as a single pass."""
+        median = float(record["ms_per_text"])
+        when = record.get("measured_at")
+        if isinstance(when, (int, float)):
+            when = datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
+        return cls(median, float(record.get("low_ms", median)), float(record.get("high_ms", median)),
+                   int(record.get("passes", 1)), int(record.get("n_texts", 0)), str(record.get("where", "")),
+                   str(when or ""), False)
+
+
+def sample_texts(texts: list[str], size: int) -> list[str]:
+    """Up to `size` distinct texts, evenly spaced over the input (same input, same sample)."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) <= size:
+        return distinct
+    step = len(distinct) / size
+    return [distinct[int(i * step)] for i in range(size)]
+
+
+def timed_passes(run: Callable[[list[str]], float], sample: list[str], passes: int) -> list[float]:
+    """Seconds of each of `passes` calls of `run(sample)` (which returns its own duration),
+    after one untimed warm-up call."""
+    run(sample)
+    return [run(sample) for _ in range(passes)]

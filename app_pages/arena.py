@@ -63,7 +63,8 @@ def _retrieval_battle(chosen: list[str], query: str) -> dict:
     shown, failed = [], []
     with st.spinner("Both models are searching…"):
         for ref in (a, b):
-            result = embed_with_stats(texts + [query], ref, embedding_cache(), settings=settings.get(ref.backend))
+            result = embed_with_stats(texts + [query], ref, embedding_cache(), settings=settings.get(ref.backend),
+                                      speed_passes=0)
             if not result.ok:
                 shown.append(f"(this model failed: {result.error_kind})")
                 failed.append(True)

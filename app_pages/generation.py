@@ -169,7 +169,7 @@ def verdicts_for(results, checks, embedder: str) -> dict:
         ref = ModelRef.parse(embedder)
 
         def similarity(answer: str, reference: str) -> float:
-            result = embed_with_stats([answer, reference], ref, embedding_cache())
+            result = embed_with_stats([answer, reference], ref, embedding_cache(), speed_passes=0)
             if not result.ok:
                 raise SpecError(f"The reference check's model failed: {result.error}")
             return float(result.vectors[0] @ result.vectors[1])

@@ -262,6 +262,10 @@ def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, share
 
 
 share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link)
+requested = st.session_state.pop(keys.GEN_RUN_REQUESTED, False)  # by the Scorecard's "measure now"
+if requested and st.session_state.get(keys.GEN_PROMPTS) is None \
+        and not (st.session_state.get(keys.GEN_EDITOR) or {}).get("added_rows"):
+    _load_sample()
 chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
                              "Pick models, or type backend:model and press Enter")
 prompt_table = render_prompts()
@@ -269,7 +273,7 @@ system, shared, overrides, allow_cache, embedder = render_parameters(chosen)
 left, right, _ = st.columns([1, 1, 4])
 left.button("Load sample", on_click=_load_sample, key="gen_load_sample",
             help=load_sample("invoice_chatbot_prompts")["description"])
-run_pressed = right.button("Run", type="primary", key="gen_run") or auto_run
+run_pressed = right.button("Run", type="primary", key="gen_run") or auto_run or requested
 if run_pressed:
     try:
         refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides)

@@ -229,6 +229,10 @@ SC_MEASURE_PERFORMANCE_HELP = (
     "Runs a retrieval evaluation of the candidates on your labeled queries (Embeddings page, Evaluate retrieval), "
     "or on the bundled labeled sample if you have none, and uses the measured nDCG@10."
 )
+SC_MEASURE_GENERATION_HELP = (
+    "Opens the Generation page with these models and runs your prompts with their checks (the sample prompts if "
+    "there are none); come back here to see the measured pass rate, tokens per second and latency."
+)
 SC_MEASURE_SPEED_HELP = "Times the candidates on your texts (or the sample texts): the median of repeated passes."
 SC_CATALOG_ONLY = (
     "Unknown in the catalog and not measurable here: {criteria}. Lower its weight or remove it if it matters "

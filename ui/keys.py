@@ -26,6 +26,7 @@ GEN_OVERRIDES = "gen_overrides_editor"
 GEN_ALLOW_CACHE = "gen_allow_unseeded_cache"
 GEN_EMBEDDER = "gen_check_embedder"
 GEN_RESULTS = "gen_results"
+GEN_RUN_REQUESTED = "gen_run_requested"  # the Scorecard asked for a run (sample prompts if there are none)
 
 DISC_TASK = "disc_task"
 DISC_QUERY = "disc_query"

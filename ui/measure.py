@@ -97,8 +97,9 @@ def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
         if "speed" in missing and columns[1].button("Measure speed now", help=prose.SC_MEASURE_SPEED_HELP):
             _measure_speed(task, refs)
     elif missing & {"quality", "speed", "latency"}:
-        if st.button("Run these models on the Generation page", type="primary"):
+        if st.button("Measure quality and speed now", type="primary", help=prose.SC_MEASURE_GENERATION_HELP):
             st.session_state[keys.DISC_PENDING["generation"]] = [str(ref) for ref in refs.values()]
+            st.session_state[keys.GEN_RUN_REQUESTED] = True
             st.switch_page("app_pages/generation.py")
     catalog_only = sorted(k for k in missing if k not in {"performance", "quality", "speed", "latency"})
     if catalog_only:

@@ -141,3 +141,23 @@ def test_model_names_in_the_recommendation_stay_text(fake_backend):
     raw = [b.value for b in (*at.success, *at.info, *at.warning) if "fake" in b.value]
     assert raw and all("![x](" not in value for value in raw)
     assert any("\\!\\[x\\]\\(http" in value for value in raw)   # there, escaped
+
+
+@pytest.mark.slow  # runs the bundled SmolLM2 on the sample prompts
+def test_generation_gaps_get_a_button_that_runs_the_generation(fake_backend):
+    at = open_app("app_pages/generation.py")
+    at.multiselect(key="gen_models").set_value(["fake:fake-a", "fake:fake-b"])
+    widget(at.button, "Load sample").click().run()
+    at.selectbox(key="gen_check_embedder").set_value("(no reference checks)")
+    widget(at.button, "Run").click().run()
+    at.session_state["gen_results"] = None          # as if nothing had been measured yet
+    at.switch_page("app_pages/scorecard.py").run()
+    at.segmented_control[0].set_value("generation").run()
+    widget(at.multiselect, "Candidates").set_value(["HuggingFaceTB/SmolLM2-135M-Instruct"]).run()
+    assert recommendation(at).startswith("No recommendation yet")
+    at.session_state["gen_models"] = []
+    widget(at.button, "Measure quality and speed now").click().run()
+    assert not at.exception
+    assert at.session_state["gen_results"] is not None      # the Generation page ran the models
+    refs = {str(r.ref) for r in at.session_state["gen_results"]["results"]}
+    assert "local:HuggingFaceTB/SmolLM2-135M-Instruct" in refs

@@ -56,7 +56,7 @@ def fmt(value: float) -> str:
         return f"{value / 1e9:.2f}B" if abs(value) >= 1e9 else f"{value / 1e6:.0f}M"
     if abs(value) >= 100:
         return f"{value:,.0f}"
-    return f"{value:.3g}"
+    return f"{value:.4g}"
 
 
 def shown(criterion: Criterion, value: float) -> str:
@@ -64,6 +64,13 @@ def shown(criterion: Criterion, value: float) -> str:
     if criterion.binary:
         return "yes" if value == 1.0 else "no"
     return f"{fmt(value)} {criterion.unit}".strip()
+
+
+def short_names(names: list[str]) -> list[str]:
+    """`all-MiniLM-L6-v2` for `local:sentence-transformers/all-MiniLM-L6-v2`; the full name where two
+    candidates would read the same (the fp32 and int8 copies of one model)."""
+    short = [name.rsplit("/", 1)[-1].rsplit(":", 1)[-1] or name for name in names]
+    return [s if short.count(s) == 1 else name for s, name in zip(short, names)]
 
 
 def _range(cell) -> str:
@@ -96,12 +103,12 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
     by_key = {c.key: c for c in criteria}
     weights = ", ".join(f"{labels[c.key]} {round(scored.weights[c.key] * 100)}%" for c in criteria
                         if scored.weights[c.key] > 0)
-    names = scored.names
+    names = short_names(scored.names)
     order = scored.order()
     best = order[0]
     claims: list[Claim] = []
     if not scored.eligible[best]:
-        return Explanation(_no_recommendation(label, weights, scored, labels, hints))
+        return Explanation(_no_recommendation(label, weights, scored, names, labels, hints))
     rivals = [i for i in order[1:] if scored.eligible[i]]
     rival = rivals[0] if rivals else None
     gap = float(scored.scores[best] - scored.scores[rival]) if rival is not None else None
@@ -113,7 +120,7 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
                             f"tie margin of {margin:.2f} apart.",
                             {"score_a": float(scored.scores[best]), "score_b": float(scored.scores[rival]),
                              "gap": gap, "margin": margin}))
-        claims.append(_separate(scored, a, candidates[rival], best, rival, by_key, labels, hints))
+        claims.append(_separate(scored, names, a, candidates[rival], best, rival, by_key, labels, hints))
     else:
         text = f"{label} ({weights}) ranks {names[best]} first with a score of {scored.scores[best]:.2f} out of 1"
         numbers = {"score": float(scored.scores[best])}
@@ -123,19 +130,25 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
         else:
             text += ", the only candidate with enough known values to be recommended."
         claims.append(Claim("winner", text, numbers))
-    deciding = False
+    deciding = noisy = False
+    trade = _trade_off(scored, names, a, candidates[rival], best, rival, by_key) if rival is not None else None
     if rival is not None and not tied:
         b = candidates[rival]
         deciding = scored.best_case(rival) > scored.known_score(best) + 1e-9
         if deciding:
-            claims.append(_unknowns_decide(scored, best, rival, labels, hints))
+            claims.append(_unknowns_decide(scored, names, best, rival, labels, hints))
         else:
-            claims.extend(_reasons(scored, a, b, best, rival, by_key, labels))
-    if rival is not None:
-        trade = _trade_off(scored, a, candidates[rival], best, rival, by_key)
-        if trade is not None:
-            claims.append(trade)
-    if stability_win is not None and not tied and not deciding and rival is not None:
+            reasons = _reasons(scored, names, a, b, best, rival, by_key, labels)
+            if trade is not None:  # the trade-off sentence already gives the runner-up's quality lead
+                reasons = [r for r in reasons if not (r.kind == "rival_edge" and r.numbers.get("key") == trade.numbers["key"])]
+            claims.extend(reasons)
+            noise = _noise_decides(scored, names, a, b, best, rival, by_key, labels)
+            if noise is not None:
+                noisy = True
+                claims.append(noise)
+    if trade is not None:
+        claims.append(trade)
+    if stability_win is not None and not tied and not deciding and not noisy and rival is not None:
         robust = stability_win >= 0.8
         claims.append(Claim("robust", f"{names[best]} stays first in {stability_win:.0%} of random ±20% changes to "
                             "the weights, so " + ("the choice is robust to the weights." if robust else
@@ -155,7 +168,7 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
     return Explanation(claims)
 
 
-def _no_recommendation(label: str, weights: str, scored: Scored, labels: dict[str, str],
+def _no_recommendation(label: str, weights: str, scored: Scored, names: list[str], labels: dict[str, str],
                        hints: dict[str, str]) -> list[Claim]:
     best = int(np.argmax(scored.known_weight))
     gaps = sorted({k for name in scored.names for k in scored.missing[name] if scored.weights[k] > 0},
@@ -163,16 +176,16 @@ def _no_recommendation(label: str, weights: str, scored: Scored, labels: dict[st
     todo = [hints[k] for k in gaps if k in hints]
     text = (f"No recommendation yet: with {label.lower()} ({weights}), no candidate has values for at least "
             f"{MIN_KNOWN_WEIGHT:.0%} of the weight (the most is {scored.known_weight[best]:.0%}, for "
-            f"{scored.names[best]}). Unknown: {', '.join(labels[k] for k in gaps)}.")
+            f"{names[best]}). Unknown: {', '.join(labels[k] for k in gaps)}.")
     if todo:
         text += " To fill the gap: " + "; ".join(todo) + "."
     return [Claim("no_recommendation", text, {"best_known_weight": float(scored.known_weight[best]),
                                                "threshold": MIN_KNOWN_WEIGHT})]
 
 
-def _unknowns_decide(scored: Scored, best: int, rival: int, labels: dict[str, str], hints: dict[str, str]) -> Claim:
-    names = scored.names
-    gaps = [k for k in scored.missing[names[rival]] + scored.missing[names[best]] if scored.weights[k] > 0]
+def _unknowns_decide(scored: Scored, names: list[str], best: int, rival: int, labels: dict[str, str],
+                     hints: dict[str, str]) -> Claim:
+    gaps = [k for k in scored.missing[scored.names[rival]] + scored.missing[scored.names[best]] if scored.weights[k] > 0]
     which = "; ".join(filter(None, [
         f"{names[rival]}'s {_unknown_words(scored, labels, rival)}" if _unknown_words(scored, labels, rival) else "",
         f"{names[best]}'s {_unknown_words(scored, labels, best)}" if _unknown_words(scored, labels, best) else ""]))
@@ -186,10 +199,9 @@ def _unknowns_decide(scored: Scored, best: int, rival: int, labels: dict[str, st
                                            "rival_best_case": scored.best_case(rival)})
 
 
-def _reasons(scored: Scored, a: Candidate, b: Candidate, best: int, rival: int, by_key: dict[str, Criterion],
-             labels: dict[str, str]) -> list[Claim]:
+def _reasons(scored: Scored, names: list[str], a: Candidate, b: Candidate, best: int, rival: int,
+             by_key: dict[str, Criterion], labels: dict[str, str]) -> list[Claim]:
     """Why the winner leads the runner-up: its largest contribution lead, and the runner-up's."""
-    names = scored.names
     leads = {k: _lead(scored, k, best, rival) for k in by_key}
     gap = float(scored.scores[best] - scored.scores[rival])
     claims = []
@@ -217,14 +229,27 @@ def _reasons(scored: Scored, a: Candidate, b: Candidate, best: int, rival: int, 
                 f"{shown(by_key[edge], va)}, +{-leads[edge]:.2f} of the score)")
         if ranges_overlap(a, b, edge):
             text += f", though the measured ranges overlap ({_range(b.cell(edge))} against {_range(a.cell(edge))})"
-        claims.append(Claim("rival_edge", text + ".", {"lead": -leads[edge], "value_a": va, "value_b": vb}))
+        claims.append(Claim("rival_edge", text + ".", {"lead": -leads[edge], "value_a": va, "value_b": vb, "key": edge}))
     return claims
 
 
-def _separate(scored: Scored, a: Candidate, b: Candidate, best: int, rival: int, by_key: dict[str, Criterion],
-              labels: dict[str, str], hints: dict[str, str]) -> Claim:
+def _noise_decides(scored: Scored, names: list[str], a: Candidate, b: Candidate, best: int, rival: int,
+                   by_key: dict[str, Criterion], labels: dict[str, str]) -> Claim | None:
+    """When the lead rests on medians whose measured ranges overlap, the order is not settled."""
+    gap = float(scored.scores[best] - scored.scores[rival])
+    noisy = {k: _lead(scored, k, best, rival) for k in by_key if ranges_overlap(a, b, k)}
+    from_noise = sum(v for v in noisy.values() if v > 0)
+    if not noisy or from_noise < gap - 1e-9:
+        return None
+    words = " and ".join(labels[k] for k, v in noisy.items() if v > 0)
+    return Claim("noise_decides", f"Without its lead on {words}, where the measured ranges overlap, {names[best]} "
+                 f"would not be ahead: the order rests on measurement noise. Measure again (more texts, a quieter "
+                 "machine) before deciding on it.", {"gap": gap, "from_overlap": from_noise})
+
+
+def _separate(scored: Scored, names: list[str], a: Candidate, b: Candidate, best: int, rival: int,
+              by_key: dict[str, Criterion], labels: dict[str, str], hints: dict[str, str]) -> Claim:
     """For a tie: which criteria pull each way, and what to measure."""
-    names = scored.names
     leads = {k: _lead(scored, k, best, rival) for k in by_key
              if a.value(k) is not None and b.value(k) is not None and not ranges_overlap(a, b, k)}
     parts = []
@@ -244,13 +269,14 @@ def _separate(scored: Scored, a: Candidate, b: Candidate, best: int, rival: int,
     overlapping = [k for k in by_key if ranges_overlap(a, b, k) and a.value(k) != b.value(k)]
     if overlapping:
         text += f" Their {', '.join(labels[k] for k in overlapping)} ranges overlap, so neither is reliably ahead there."
-    unknown = [k for k in dict.fromkeys(scored.missing[names[best]] + scored.missing[names[rival]]) if k in hints]
+    unknown = [k for k in dict.fromkeys(scored.missing[scored.names[best]] + scored.missing[scored.names[rival]])
+               if k in hints]
     if unknown:
         text += " Measuring would help: " + "; ".join(hints[k] for k in unknown) + "."
     return Claim("separate", text, {k: v for k, v in leads.items()})
 
 
-def _trade_off(scored: Scored, a: Candidate, b: Candidate, best: int, rival: int,
+def _trade_off(scored: Scored, names: list[str], a: Candidate, b: Candidate, best: int, rival: int,
                by_key: dict[str, Criterion]) -> Claim | None:
     """The quality/speed trade-off between the first two, in numbers, when they pull apart."""
     quality = next((k for k in QUALITY_KEYS if k in by_key), None)
@@ -264,7 +290,6 @@ def _trade_off(scored: Scored, a: Candidate, b: Candidate, best: int, rival: int
     a_better = qa > qb
     if a_better == a_faster:
         return None  # one of them is better on both: no trade-off
-    names = scored.names
     ratio = max(sa, sb) / min(sa, sb)
     slow, fast = (names[rival], names[best]) if a_faster else (names[best], names[rival])
     if ranges_overlap(a, b, SPEED_KEY):
@@ -278,4 +303,4 @@ def _trade_off(scored: Scored, a: Candidate, b: Candidate, best: int, rival: int
     text = (f"The trade-off: {better} is ahead on {by_key[quality].label.lower()} by {fmt(q_hi - q_lo)} "
             f"({fmt(q_hi)} against {fmt(q_lo)}), and {cost}.")
     return Claim("trade_off", text, {"quality_gain": q_hi - q_lo, "quality_a": qa, "quality_b": qb,
-                                     "speed_ratio": ratio, "speed_a": sa, "speed_b": sb})
+                                     "speed_ratio": ratio, "speed_a": sa, "speed_b": sb, "key": quality})

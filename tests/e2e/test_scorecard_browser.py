@@ -11,6 +11,7 @@ from tests.e2e.conftest import screenshot
 pytestmark = [pytest.mark.e2e]
 
 SMALL, LARGE = "sentence-transformers/all-MiniLM-L6-v2", "intfloat/e5-large-v2"
+SHORT = {SMALL: "all-MiniLM-L6-v2", LARGE: "e5-large-v2"}   # as the recommendation names them
 
 
 def winner(page) -> str:
@@ -38,12 +39,12 @@ def test_changing_a_weight_changes_the_winner(app_url, page, tmp_path):
         page.keyboard.press("Escape")
     set_weight(page, "Performance", 100)
     set_weight(page, "Size", 0)
-    page.wait_for_function(f"() => document.body.innerText.includes(' {LARGE} first with a score')")
-    assert winner(page) == LARGE
+    page.wait_for_function(f"() => document.body.innerText.includes(' {SHORT[LARGE]} first with a score')")
+    assert winner(page) == SHORT[LARGE]
     set_weight(page, "Performance", 0)
     set_weight(page, "Size", 100)
-    page.wait_for_function(f"() => document.body.innerText.includes(' {SMALL} first with a score')")
-    assert winner(page) == SMALL
+    page.wait_for_function(f"() => document.body.innerText.includes(' {SHORT[SMALL]} first with a score')")
+    assert winner(page) == SHORT[SMALL]
     screenshot(page, "scorecard")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download report (HTML)").click()

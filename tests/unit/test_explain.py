@@ -52,8 +52,28 @@ def test_winner_and_reason_name_the_numbers_they_rest_on():
     assert reason.text.startswith(f"The largest part of its lead comes from {top}")
     assert reason.numbers["value_a"] == candidates[best].value(top)
     assert reason.numbers["value_b"] == candidates[rival].value(top)
+    edge_key = min(leads, key=leads.get)
+    assert edge_key == "performance" == text.get("trade_off").numbers["key"]
+    assert text.get("rival_edge") is None      # the trade-off sentence already says it
+    assert "noise_decides" not in text.kinds() and "robust" in text.kinds()
+
+
+def test_the_runner_ups_edge_is_named_with_both_values():
+    a = cand("a", performance=0.9, speed=10.0, size=1e9, multilingual=1.0)
+    b = cand("b", performance=0.5, speed=10.0, size=1e7, multilingual=0.0)
+    scored, text = run([a, b])
     edge = text.get("rival_edge")
-    assert edge.numbers["lead"] == pytest.approx(-min(leads.values()))
+    assert edge.numbers["key"] == "size" and edge.numbers["lead"] == pytest.approx(0.2)
+    assert edge.text == "b leads on size (10M parameters against 1.00B parameters, +0.20 of the score)."
+
+
+def test_a_lead_that_rests_on_overlapping_ranges_is_not_settled():
+    a = cand("a", speed_range=(5.0, 30.0), performance=0.80, speed=8.0, size=1e8, multilingual=0.0)
+    b = cand("b", speed_range=(6.0, 40.0), performance=0.80, speed=20.0, size=1e8, multilingual=0.0)
+    scored, text = run([a, b], stability=1.0)
+    noise = text.get("noise_decides")
+    assert noise is not None and noise.numbers["from_overlap"] >= noise.numbers["gap"]
+    assert "robust" not in text.kinds() and "measurement noise" in noise.text
 
 
 def test_the_trade_off_puts_quality_against_speed_in_numbers():
@@ -163,7 +183,7 @@ def test_every_claim_agrees_with_the_ranking(rows, policy, stability):
             assert text.get("winner").numbers["gap"] >= TIE_MARGIN
     else:
         assert text.get("tie").numbers["gap"] < TIE_MARGIN
-    if "unknowns_decide" in kinds or "tie" in kinds:
+    if "unknowns_decide" in kinds or "tie" in kinds or "noise_decides" in kinds:
         assert "robust" not in kinds
     if "robust" in kinds:
         assert ("robust to the weights" in text.get("robust").text) == (stability >= 0.8)

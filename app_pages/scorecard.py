@@ -228,7 +228,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     shares = rank_stability(candidates, criteria, policy, samples=samples)
     preset = st.session_state.get(_preset_key(task), "balanced")
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
-                          HINTS[task])
+                          HINTS[task], {k: source_label(s) for k, s in sources.items()})
     paragraph = explanation.text
     shown = literal(paragraph)  # model names come from users and links: shown as typed, never as Markdown
     if scored.recommended is None:

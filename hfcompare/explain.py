@@ -95,10 +95,11 @@ def _unknown_words(scored: Scored, labels: dict[str, str], i: int) -> str:
 
 def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: list[Criterion],
             stability_win: float | None = None, margin: float = TIE_MARGIN,
-            hints: dict[str, str] | None = None) -> Explanation:
+            hints: dict[str, str] | None = None, measures: dict[str, str] | None = None) -> Explanation:
     """The recommendation as claims. `label` names the weighting ("The brief's defaults"); `hints`
-    say, per criterion, how a missing value can be measured."""
-    hints = hints or {}
+    say, per criterion, how a missing value can be measured; `measures` what a criterion's values
+    are ("nDCG@10 in this evaluation")."""
+    hints, measures = hints or {}, measures or {}
     labels = {c.key: c.label.lower() for c in criteria}
     by_key = {c.key: c for c in criteria}
     weights = ", ".join(f"{labels[c.key]} {round(scored.weights[c.key] * 100)}%" for c in criteria
@@ -131,7 +132,7 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
             text += ", the only candidate with enough known values to be recommended."
         claims.append(Claim("winner", text, numbers))
     deciding = noisy = False
-    trade = _trade_off(scored, names, a, candidates[rival], best, rival, by_key) if rival is not None else None
+    trade = _trade_off(scored, names, a, candidates[rival], best, rival, by_key, measures) if rival is not None else None
     if rival is not None and not tied:
         b = candidates[rival]
         deciding = scored.best_case(rival) > scored.known_score(best) + 1e-9
@@ -277,7 +278,7 @@ def _separate(scored: Scored, names: list[str], a: Candidate, b: Candidate, best
 
 
 def _trade_off(scored: Scored, names: list[str], a: Candidate, b: Candidate, best: int, rival: int,
-               by_key: dict[str, Criterion]) -> Claim | None:
+               by_key: dict[str, Criterion], measures: dict[str, str]) -> Claim | None:
     """The quality/speed trade-off between the first two, in numbers, when they pull apart."""
     quality = next((k for k in QUALITY_KEYS if k in by_key), None)
     if quality is None or SPEED_KEY not in by_key:
@@ -300,7 +301,8 @@ def _trade_off(scored: Scored, names: list[str], a: Candidate, b: Candidate, bes
                 f"against {shown(speed, min(sa, sb) if not speed.higher_is_better else max(sa, sb))})")
     better, worse = (names[best], names[rival]) if a_better else (names[rival], names[best])
     q_hi, q_lo = max(qa, qb), min(qa, qb)
-    text = (f"The trade-off: {better} is ahead on {by_key[quality].label.lower()} by {fmt(q_hi - q_lo)} "
+    what = f" ({measures[quality]})" if quality in measures else ""
+    text = (f"The trade-off: {better} is ahead on {by_key[quality].label.lower()}{what} by {fmt(q_hi - q_lo)} "
             f"({fmt(q_hi)} against {fmt(q_lo)}), and {cost}.")
     return Claim("trade_off", text, {"quality_gain": q_hi - q_lo, "quality_a": qa, "quality_b": qb,
                                      "speed_ratio": ratio, "speed_a": sa, "speed_b": sb, "key": quality})

@@ -84,6 +84,9 @@ def test_the_trade_off_puts_quality_against_speed_in_numbers():
     assert trade.numbers["speed_ratio"] == pytest.approx(25.0 / 8.0)
     assert "mpnet is ahead on performance by 0.05 (0.86 against 0.81)" in trade.text
     assert "mpnet takes 3.1× as long as minilm (25 ms/text against 8 ms/text)" in trade.text
+    scored = score(candidates, CRITERIA)
+    named = explain("x", scored, candidates, CRITERIA, measures={"performance": "nDCG@10 in this evaluation"})
+    assert "ahead on performance (nDCG@10 in this evaluation) by 0.05" in named.get("trade_off").text
 
 
 def test_overlapping_speed_ranges_never_make_one_faster():

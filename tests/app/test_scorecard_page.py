@@ -58,6 +58,9 @@ def test_editing_a_weight_makes_the_preset_custom_and_a_preset_over_it_can_be_un
     widget(at.button, "Undo preset").click().run()
     assert widget(at.number_input, "Speed").value == 55.0          # the user's weight is back
     assert widget(at.selectbox, "Decision preset").value == "custom"
+    widget(at.selectbox, "Decision preset").set_value("speed").run()
+    widget(at.selectbox, "Decision preset").set_value("custom").run()   # choosing Custom also brings them back
+    assert widget(at.number_input, "Speed").value == 55.0
     assert not at.exception
 
 

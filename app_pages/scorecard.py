@@ -18,6 +18,7 @@ from hfcompare.scorecard import (
     Measurement,
     best_source,
     build_candidates,
+    contribution_column,
     flips_table,
     is_baseline,
     measured_from_embeddings,
@@ -193,16 +194,18 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
 
     st.subheader("Ranking")
     ranking = ranking_table(scored, criteria)
-    st.dataframe(shown_table(ranking, [c.label for c in criteria]), hide_index=True, column_config={
+    points = [contribution_column(c) for c in criteria]
+    st.dataframe(shown_table(ranking, points), hide_index=True, column_config={
         "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,
-                                                 format="%.3f"),
-        "known": st.column_config.TextColumn("known", help="How many criteria have a value for this model."),
+                                                 format="%.3f", width="small"),
         "known weight": st.column_config.ProgressColumn("known weight", help=prose.SC_KNOWN_WEIGHT_HELP,
-                                                        min_value=0.0, max_value=1.0, format="percent"),
+                                                        min_value=0.0, max_value=1.0, format="percent",
+                                                        width="small"),
         "status": st.column_config.TextColumn("status", help=prose.SC_STATUS_HELP),
-        **{c.label: st.column_config.TextColumn(c.label, help=f"Contribution of {c.label.lower()} to the score "
-                                                f"(weight x normalized value; 'unknown' when no value is known). "
-                                                f"{c.help}") for c in criteria},
+        **{contribution_column(c): st.column_config.TextColumn(
+            contribution_column(c), width="small", help=f"Points {c.label.lower()} adds to the score (its weight "
+            f"times the normalized value, 0 = worst candidate); 'unknown' when no value is known. Raw values are "
+            f"under 'Where each value comes from'. {c.help}") for c in criteria},
     })
     left, right = st.columns(2)
     contributions = {k: [float(np.nan_to_num(scored.contributions[k][i])) for i in order] for k in labels}
@@ -217,7 +220,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
             "normalized": st.column_config.NumberColumn("normalized", help="0 = worst candidate, 1 = best.",
                                                         format="%.2f"),
             "source": st.column_config.TextColumn("source", width="large")})
-        unknown = int(sources_frame["value"].isna().sum())
+        unknown = int((sources_frame["value"] == "unknown").sum())
         if unknown:
             st.caption(f"{unknown} values are unknown; policy: {POLICIES[policy].lower()}.")
     with st.expander("How values are normalized"):
@@ -227,9 +230,8 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     st.subheader("How robust is the winner?")
     flips = flips_table(weight_to_flip(candidates, criteria, policy), criteria)
     st.caption(prose.SC_FLIPS_CAPTION)
-    st.dataframe(flips, hide_index=True, column_config={
-        "winner changes at": st.column_config.NumberColumn(format="%.1f"),
-        "change": st.column_config.NumberColumn(format="%+.1f")})
+    st.dataframe(shown_table(shown_table(flips, ["winner changes at"], 1, "never"), ["change"], 1, "—"),
+                 hide_index=True)
     st.slider("Weight samples", 100, 2000, step=100, key=keys.SC_SAMPLES, help=prose.SC_SAMPLES_HELP)
     remember(keys.SC_SAMPLES)
     stability = charts.stability_chart([scored.names[i] for i in order], shares[order])
@@ -253,7 +255,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
          ("Where each value comes from", sources_frame), ("Normalization", normalization_table(criteria)),
          ("Weight changes that change the winner", flips), (f"Rank stability ({samples} samples, ±20%)", stability)])
     a, b, c = st.columns(3)
-    a.download_button("Download scorecard (CSV)", shown_table(ranking, [c.label for c in criteria]).to_csv(index=False),
+    a.download_button("Download scorecard (CSV)", shown_table(ranking, points).to_csv(index=False),
                       "scorecard.csv", "text/csv")
     b.download_button("Download scorecard (JSON)", json.dumps(export, indent=2, default=str), "scorecard.json",
                       "application/json")

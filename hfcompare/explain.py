@@ -302,7 +302,11 @@ def _trade_off(scored: Scored, names: list[str], a: Candidate, b: Candidate, bes
     better, worse = (names[best], names[rival]) if a_better else (names[rival], names[best])
     q_hi, q_lo = max(qa, qb), min(qa, qb)
     what = f" ({measures[quality]})" if quality in measures else ""
+    reliable = ""
+    if ranges_overlap(a, b, quality):
+        reliable = (f"; but their measured ranges overlap ({_range(a.cell(quality))} against "
+                    f"{_range(b.cell(quality))}), so that lead is not reliable")
     text = (f"The trade-off: {better} is ahead on {by_key[quality].label.lower()}{what} by {fmt(q_hi - q_lo)} "
-            f"({fmt(q_hi)} against {fmt(q_lo)}), and {cost}.")
+            f"({fmt(q_hi)} against {fmt(q_lo)}{reliable}), and {cost}.")
     return Claim("trade_off", text, {"quality_gain": q_hi - q_lo, "quality_a": qa, "quality_b": qb,
                                      "speed_ratio": ratio, "speed_a": sa, "speed_b": sb, "key": quality})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from hfcompare.catalog import FIELDS, load_catalog
+from hfcompare.explain import shown
 from hfcompare.scoring import Candidate, Cell, Criterion, Scored
 
 
@@ -24,7 +25,7 @@ Measured = dict[str, Measurement]
 
 MEASURED_LABELS = {
     "ndcg@10": "nDCG@10 in this evaluation",
-    "ms_per_text": "cold ms per text, measured here",
+    "ms_per_text": "median ms per text over timed passes, measured here",
     "pass_rate": "check pass rate in this comparison",
     "tokens_per_s": "median tokens/s, measured here",
     "latency_s": "median latency, measured here",
@@ -228,10 +229,14 @@ def measured_from_evaluation(evaluations, n_queries: int) -> dict[str, Measured]
     """nDCG@10 (and speeds) from an evaluation run (ModelEvaluations)."""
     out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None],
                                    "this session's retrieval evaluation")
+    from hfcompare.significance import bootstrap_ci
+
     for e in evaluations:
         if e.ok:
+            low, high = bootstrap_ci(e.values("ndcg@10"))
             out.setdefault(str(e.ref), {})["ndcg@10"] = Measurement(
-                e.metrics["ndcg@10"], f"measured here: nDCG@10 over {n_queries} labeled queries")
+                e.metrics["ndcg@10"], f"measured here: nDCG@10 over {n_queries} labeled queries (95% bootstrap "
+                                      f"interval {low:.3f}–{high:.3f})", low, high)
     return out
 
 
@@ -266,6 +271,11 @@ def merge_measured(*parts: dict[str, Measured]) -> dict[str, Measured]:
     return out
 
 
+def contribution_column(criterion: Criterion) -> str:
+    """The ranking table's column for a criterion: its points in the score, not its raw value."""
+    return f"{criterion.label} pts"
+
+
 def status(scored: Scored, i: int) -> str:
     """Where a candidate stands: recommended, tied, ranked, or left out for lack of known values."""
     if not scored.eligible[i]:
@@ -281,19 +291,18 @@ def ranking_table(scored: Scored, criteria: list[Criterion]):
     rows = []
     for i in scored.order():
         row = {"rank": int(scored.ranks[i]), "model": scored.names[i], "score": float(scored.scores[i]),
-               "known": f"{len(criteria) - len(scored.missing[scored.names[i]])} of {len(criteria)}",
                "known weight": float(scored.known_weight[i]), "status": status(scored, i)}
-        row.update({c.label: float(scored.contributions[c.key][i]) for c in criteria})
+        row.update({contribution_column(c): float(scored.contributions[c.key][i]) for c in criteria})
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def shown_table(frame, columns: list[str], digits: int = 3):
-    """A copy of `frame` for display: numbers in `columns` as text, and unknown (NaN) as 'unknown'."""
+def shown_table(frame, columns: list[str], digits: int = 3, missing: str = "unknown"):
+    """A copy of `frame` for display: numbers in `columns` as text, and NaN/None as `missing`."""
     out = frame.copy()
     for column in columns:
         if column in out:
-            out[column] = [("unknown" if v is None or v != v else f"{v:.{digits}f}") for v in out[column]]
+            out[column] = [(missing if v is None or v != v else f"{v:.{digits}f}") for v in out[column]]
     return out
 
 
@@ -305,8 +314,9 @@ def sources_table(scored: Scored, candidates: list[Candidate], criteria: list[Cr
     for i, candidate in enumerate(candidates):
         for c in criteria:
             cell = candidate.cells.get(c.key)
+            value = candidate.value(c.key)
             rows.append({"model": candidate.name, "criterion": c.label,
-                         "value": candidate.value(c.key),
+                         "value": "unknown" if value is None else shown(c, value),
                          "range": f"{cell.low:.4g}–{cell.high:.4g}" if cell is not None and cell.has_range else "",
                          "normalized": scored.normalized[c.key][i],
                          "source": cell.source if cell else "unknown"})

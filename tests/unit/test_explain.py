@@ -89,6 +89,17 @@ def test_the_trade_off_puts_quality_against_speed_in_numbers():
     assert "ahead on performance (nDCG@10 in this evaluation) by 0.05" in named.get("trade_off").text
 
 
+def test_a_quality_lead_inside_overlapping_intervals_is_called_unreliable():
+    mpnet = Candidate("mpnet", {"performance": Cell(0.935, "t", 0.88, 0.98), "speed": Cell(25.0, "t", 24.0, 27.0),
+                                "size": Cell(109e6, "t"), "multilingual": Cell(0.0, "t")})
+    minilm = Candidate("minilm", {"performance": Cell(0.908, "t", 0.85, 0.96), "speed": Cell(8.0, "t", 7.5, 9.0),
+                                  "size": Cell(22.7e6, "t"), "multilingual": Cell(0.0, "t")})
+    _, text = run([mpnet, minilm])
+    trade = text.get("trade_off").text
+    assert "ahead on performance by 0.027 (0.935 against 0.908; but their measured ranges overlap" in trade
+    assert "so that lead is not reliable" in trade and "takes 3.1× as long" in trade
+
+
 def test_overlapping_speed_ranges_never_make_one_faster():
     a = cand("a", speed_range=(6.0, 12.0), performance=0.80, speed=7.0, size=1e8, multilingual=0.0)
     b = cand("b", speed_range=(6.5, 11.0), performance=0.80, speed=10.0, size=1e8, multilingual=0.0)

@@ -78,8 +78,8 @@ def test_catalog_figures_alone_recommend_nothing_and_say_what_to_measure():
     assert text.startswith("No recommendation yet") and "run a comparison of these models to measure speed" in text
     table = ranking_table(scored, criteria)
     assert set(table["status"]) == {"not recommended: 70% of the weight known"}
-    shown = shown_table(table, ["Speed"])
-    assert set(shown["Speed"]) == {"unknown"}
+    shown = shown_table(table, ["Speed pts"])
+    assert set(shown["Speed pts"]) == {"unknown"}
 
 
 def test_measured_speed_with_its_range_and_run_reaches_the_cell():

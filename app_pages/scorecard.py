@@ -198,7 +198,8 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     st.dataframe(shown_table(ranking, points), hide_index=True, column_config={
         "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,
                                                  format="%.3f", width="small"),
-        "known weight": st.column_config.ProgressColumn("known weight", help=prose.SC_KNOWN_WEIGHT_HELP,
+        "model": st.column_config.TextColumn("model", width="medium"),
+        "known": st.column_config.ProgressColumn("known", help=prose.SC_KNOWN_WEIGHT_HELP,
                                                         min_value=0.0, max_value=1.0, format="percent",
                                                         width="small"),
         "status": st.column_config.TextColumn("status", help=prose.SC_STATUS_HELP),

@@ -291,7 +291,7 @@ def ranking_table(scored: Scored, criteria: list[Criterion]):
     rows = []
     for i in scored.order():
         row = {"rank": int(scored.ranks[i]), "model": scored.names[i], "score": float(scored.scores[i]),
-               "known weight": float(scored.known_weight[i]), "status": status(scored, i)}
+               "known": float(scored.known_weight[i]), "status": status(scored, i)}
         row.update({contribution_column(c): float(scored.contributions[c.key][i]) for c in criteria})
         rows.append(row)
     return pd.DataFrame(rows)

@@ -180,7 +180,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     shares = rank_stability(candidates, criteria, policy, samples=samples)
     preset = st.session_state.get(preset_key(task), "balanced")
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
-                          HINTS[task], {k: source_label(s) for k, s in sources.items()})
+                          HINTS[task], {k: source_label(s).replace(" (catalog)", " from the catalog") for k, s in sources.items()})
     paragraph = explanation.text
     shown = literal(paragraph)  # model names come from users and links: shown as typed, never as Markdown
     if scored.recommended is None:
@@ -198,7 +198,6 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     st.dataframe(shown_table(ranking, points), hide_index=True, column_config={
         "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,
                                                  format="%.3f", width="small"),
-        "model": st.column_config.TextColumn("model", width="medium"),
         "known": st.column_config.ProgressColumn("known", help=prose.SC_KNOWN_WEIGHT_HELP,
                                                         min_value=0.0, max_value=1.0, format="percent",
                                                         width="small"),

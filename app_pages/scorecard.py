@@ -179,8 +179,9 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     samples = int(st.session_state[keys.SC_SAMPLES])
     shares = rank_stability(candidates, criteria, policy, samples=samples)
     preset = st.session_state.get(preset_key(task), "balanced")
+    measures = {k: source_label(s).replace(" (catalog)", " from the catalog") for k, s in sources.items()}
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
-                          HINTS[task], {k: source_label(s).replace(" (catalog)", " from the catalog") for k, s in sources.items()})
+                          HINTS[task], measures)
     paragraph = explanation.text
     shown = literal(paragraph)  # model names come from users and links: shown as typed, never as Markdown
     if scored.recommended is None:

@@ -132,7 +132,7 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
             text += ", the only candidate with enough known values to be recommended."
         claims.append(Claim("winner", text, numbers))
     deciding = noisy = False
-    trade = _trade_off(scored, names, a, candidates[rival], best, rival, by_key, measures) if rival is not None else None
+    trade = None if rival is None else _trade_off(scored, names, a, candidates[rival], best, rival, by_key, measures)
     if rival is not None and not tied:
         b = candidates[rival]
         deciding = scored.best_case(rival) > scored.known_score(best) + 1e-9
@@ -141,7 +141,8 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
         else:
             reasons = _reasons(scored, names, a, b, best, rival, by_key, labels)
             if trade is not None:  # the trade-off sentence already gives the runner-up's quality lead
-                reasons = [r for r in reasons if not (r.kind == "rival_edge" and r.numbers.get("key") == trade.numbers["key"])]
+                reasons = [r for r in reasons
+                           if not (r.kind == "rival_edge" and r.numbers.get("key") == trade.numbers["key"])]
             claims.extend(reasons)
             noise = _noise_decides(scored, names, a, b, best, rival, by_key, labels)
             if noise is not None:
@@ -186,7 +187,8 @@ def _no_recommendation(label: str, weights: str, scored: Scored, names: list[str
 
 def _unknowns_decide(scored: Scored, names: list[str], best: int, rival: int, labels: dict[str, str],
                      hints: dict[str, str]) -> Claim:
-    gaps = [k for k in scored.missing[scored.names[rival]] + scored.missing[scored.names[best]] if scored.weights[k] > 0]
+    gaps = [k for k in scored.missing[scored.names[rival]] + scored.missing[scored.names[best]]
+            if scored.weights[k] > 0]
     which = "; ".join(filter(None, [
         f"{names[rival]}'s {_unknown_words(scored, labels, rival)}" if _unknown_words(scored, labels, rival) else "",
         f"{names[best]}'s {_unknown_words(scored, labels, best)}" if _unknown_words(scored, labels, best) else ""]))
@@ -230,7 +232,8 @@ def _reasons(scored: Scored, names: list[str], a: Candidate, b: Candidate, best:
                 f"{shown(by_key[edge], va)}, +{-leads[edge]:.2f} of the score)")
         if ranges_overlap(a, b, edge):
             text += f", though the measured ranges overlap ({_range(b.cell(edge))} against {_range(a.cell(edge))})"
-        claims.append(Claim("rival_edge", text + ".", {"lead": -leads[edge], "value_a": va, "value_b": vb, "key": edge}))
+        claims.append(Claim("rival_edge", text + ".",
+                            {"lead": -leads[edge], "value_a": va, "value_b": vb, "key": edge}))
     return claims
 
 
@@ -269,7 +272,8 @@ def _separate(scored: Scored, names: list[str], a: Candidate, b: Candidate, best
         text += "."
     overlapping = [k for k in by_key if ranges_overlap(a, b, k) and a.value(k) != b.value(k)]
     if overlapping:
-        text += f" Their {', '.join(labels[k] for k in overlapping)} ranges overlap, so neither is reliably ahead there."
+        text += (f" Their {', '.join(labels[k] for k in overlapping)} ranges overlap, so neither is reliably "
+                 "ahead there.")
     unknown = [k for k in dict.fromkeys(scored.missing[scored.names[best]] + scored.missing[scored.names[rival]])
                if k in hints]
     if unknown:
@@ -297,9 +301,10 @@ def _trade_off(scored: Scored, names: list[str], a: Candidate, b: Candidate, bes
         cost = (f"their speeds overlap ({_range(a.cell(SPEED_KEY))} against {_range(b.cell(SPEED_KEY))} "
                 f"{speed.unit}), so the speed cost is within measurement noise")
     else:
-        cost = (f"{slow} takes {ratio:.1f}× as long as {fast} ({shown(speed, max(sa, sb) if not speed.higher_is_better else min(sa, sb))} "
-                f"against {shown(speed, min(sa, sb) if not speed.higher_is_better else max(sa, sb))})")
-    better, worse = (names[best], names[rival]) if a_better else (names[rival], names[best])
+        slow_value, fast_value = sorted((sa, sb), reverse=not speed.higher_is_better)
+        cost = (f"{slow} takes {ratio:.1f}× as long as {fast} ({shown(speed, slow_value)} against "
+                f"{shown(speed, fast_value)})")
+    better = names[best] if a_better else names[rival]
     q_hi, q_lo = max(qa, qb), min(qa, qb)
     what = f" ({measures[quality]})" if quality in measures else ""
     reliable = ""

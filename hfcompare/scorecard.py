@@ -209,7 +209,8 @@ def preset_label(preset: str) -> str:
 
 def speed_measurement(speed, run: str) -> Measurement:
     """A SpeedStats as a Scorecard value: the median, its range, and which run it comes from."""
-    when = f"in {run}" if speed.this_run else f"remembered from an earlier run ({speed.measured_at[:16].replace('T', ' ')} UTC)"
+    earlier = speed.measured_at[:16].replace("T", " ")
+    when = f"in {run}" if speed.this_run else f"remembered from an earlier run ({earlier} UTC)"
     return Measurement(speed.median_ms, f"measured here: median {speed.median_ms:.2f} ms/text over {speed.passes} "
                                         f"timed passes of {speed.n_texts} texts (range {speed.range_text}), {when}, "
                                         f"{speed.where}", speed.low_ms, speed.high_ms)

@@ -91,6 +91,9 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     )
     if timing["cold ms/text"].notna().any():
         st.plotly_chart(charts.speed_chart(timing.to_dict("records")), key="emb_speed")
+    st.download_button("Download speed and size (CSV)", timing.to_csv(index=False), "speed_and_size.csv", "text/csv",
+                       help="One row per model: the median ms/text with its fastest and slowest pass, passes, "
+                            "cache use, load and compute time, and where it was measured.")
 
     if len(matrices) > 1:
         st.subheader("Agreement between models")

@@ -52,6 +52,8 @@ def test_sample_run_shows_heatmaps_tables_and_the_failing_model(app):
     assert list(timing["model"]) == ["fake-a · fake", "fake-b · fake", "fake-broken · fake"]
     assert list(timing["dimensions"][:2]) == [16, 16]
     assert list(timing["computed"][:2]) == [20, 20]
+    assert timing["ms/text range"][0] and timing["passes"][0] == "5 × 20 texts"
+    assert "Download speed and size (CSV)" in [b.label for b in app.get("download_button")]
 
 
 def test_rerun_is_served_from_the_cache(app):

@@ -61,6 +61,7 @@ SC_PRESET = "sc_preset"              # suffixed with the task: presets apply per
 SC_PRESET_SHOWN = "sc_preset_shown"  # suffixed with the task: the preset the weights now follow
 SC_UNDO = "sc_undo"                  # suffixed with the task: custom weights a preset replaced
 SC_MARGIN = "sc_margin"              # scores closer than this are a tie
+SC_MEASURE_ERRORS = "sc_measure_errors"  # models a "measure now" run could not measure, with the cause
 SC_CRITERIA = "sc_criteria"          # suffixed with the task
 SC_WEIGHT = "sc_weight"              # suffixed with task and criterion
 SC_SOURCE = "sc_source"              # suffixed with task and criterion

@@ -9,6 +9,7 @@ from hfcompare.scorecard import MEASURED_LABELS, is_baseline
 from hfcompare.scoring import Scored
 from hfcompare.spec import ModelRef, SpecError
 from ui import keys
+from ui.text import literal
 
 
 def pending_candidates_key(task: str) -> str:
@@ -32,6 +33,8 @@ def _after_run(task: str, refs: dict[str, ModelRef], results, source_key: str | 
     ran = {str(r.ref) for r in results if r.ok}
     st.session_state[pending_candidates_key(task)] = [str(ref) if str(ref) in ran else name
                                                       for name, ref in refs.items()]
+    st.session_state[keys.SC_MEASURE_ERRORS] = [(str(r.ref), r.error_kind or "error", r.error or "")
+                                                for r in results if not r.ok]
     if source_key:
         for key in (source_key, source_key + keys.KEPT_SUFFIX):
             st.session_state.pop(key, None)
@@ -87,6 +90,8 @@ def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
 
 def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
     """Buttons that measure the criteria keeping every candidate from a recommendation."""
+    for ref, kind, error in st.session_state.get(keys.SC_MEASURE_ERRORS, []):
+        st.error(literal(f"Could not measure {ref} ({kind}): {error}"), icon="⚠️")
     missing = {k for name in names for k in scored.missing[name] if scored.weights.get(k, 0) > 0}
     refs = _refs(names)
     if task == "embeddings":

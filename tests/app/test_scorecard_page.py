@@ -134,6 +134,17 @@ def test_baselines_are_references_and_a_button_measures_what_is_missing(fake_bac
     assert "lexical" not in paragraph
 
 
+def test_a_model_that_cannot_be_measured_says_why(scorecard, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    at = scorecard
+    widget(at.multiselect, "Candidates").set_value(["BAAI/bge-small-en-v1.5"]).run()
+    widget(at.button, "Measure speed now").click().run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any(e.startswith("Could not measure local:BAAI/bge-small-en-v1.5 (unavailable)") for e in errors)
+    assert recommendation(at).startswith("No recommendation yet")
+
+
 def test_model_names_in_the_recommendation_stay_text(fake_backend):
     at = open_app()
     at.multiselect[0].set_value(["fake:fake-a", "fake:![x](t.png)"])

@@ -17,6 +17,7 @@ the others are ranked after it, and their unknown contributions stay unknown (Na
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -53,7 +54,10 @@ class Cell:
 
     @property
     def known(self) -> bool:
-        return self.value is not None and isinstance(self.value, (int, float)) and math.isfinite(self.value)
+        """A finite real number (numpy scalars included; booleans are not numbers here)."""
+        value = self.value
+        return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) \
+            and math.isfinite(float(value))
 
     @property
     def has_range(self) -> bool:
@@ -144,8 +148,10 @@ class Scored:
         return self.names[first] if self.eligible[first] else None
 
     def order(self) -> list[int]:
-        """Candidate positions, best first: eligible candidates by score, then the others (ties by name)."""
-        return sorted(range(len(self.names)), key=lambda i: (not self.eligible[i], -self.scores[i], self.names[i]))
+        """Candidate positions, best first: eligible candidates by score, then the others. Equal scores
+        are broken by name, the one tie-break every view (ranking, explanation, flips) uses."""
+        rounded = np.round(self.scores, 12)  # the same rounding as the ranks: float noise is a tie
+        return sorted(range(len(self.names)), key=lambda i: (not self.eligible[i], -rounded[i], self.names[i]))
 
     def known_score(self, i: int) -> float:
         """The score from known values alone (unknowns at 0), the same under either policy."""

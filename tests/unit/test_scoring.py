@@ -154,3 +154,28 @@ def test_normalization_keeps_order_and_spans_zero_to_one(raw):
         assert min(scaled) == 0.0 and max(scaled) == 1.0
     for (a, b), (sa, sb) in zip(zip(raw, raw[1:]), zip(scaled, scaled[1:])):
         assert (a < b) <= (sa <= sb)
+
+
+def test_numpy_scalars_are_known_values_and_booleans_are_not():
+    assert Cell(np.float32(0.5)).known and Cell(np.int64(3)).known and Cell(np.float64(2.0)).known
+    assert not Cell(True).known and not Cell(np.bool_(True)).known and not Cell(np.float32("nan")).known
+    assert cand("a", perf=np.float32(0.25)).value("perf") == 0.25
+
+
+def test_tied_scores_break_the_same_way_in_ranking_explanation_and_flips():
+    from hfcompare.explain import explain
+    from hfcompare.scorecard import ranking_table
+
+    twins = [cand("zeta", perf=0.5, speed=2.0), cand("alpha", perf=0.5, speed=2.0), cand("mid", perf=0.1, speed=9.0)]
+    crits = [PERF, SPEED]
+    result = score(twins, crits)
+    assert result.scores[0] == result.scores[1] and result.winner == "alpha"       # by name
+    assert ranking_table(result, crits)["model"].iloc[0] == "alpha"
+    text = explain("x", result, twins, crits, 1.0, margin=0.0)
+    assert text.get("winner").text.startswith("x (performance 57%, speed 43%) ranks alpha first")
+    flips = weight_to_flip(twins, crits)
+    assert all(f.new_winner != "alpha" for f in flips)   # every flip names a change away from alpha
+    # float noise below the rounding is a tie too, broken the same way
+    noisy = [cand("zeta", perf=0.5 + 1e-15, speed=2.0), cand("alpha", perf=0.5, speed=2.0),
+             cand("mid", perf=0.1, speed=9.0)]
+    assert score(noisy, crits).winner == "alpha"

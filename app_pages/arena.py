@@ -79,6 +79,7 @@ def _vote(arena: str, winner: str) -> None:
     battle = st.session_state[f"{keys.ARENA_BATTLE}_{arena}"]
     store().add_vote(arena, battle["prompt"], battle["a"], battle["b"], winner)
     battle["voted"] = winner
+    st.session_state[keys.ARENA_BOARD] = arena  # the leaderboard opens on the arena just voted in
 
 
 def render_battle(arena: str) -> None:
@@ -141,33 +142,72 @@ def render_retrieval_arena() -> None:
                  _retrieval_battle)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def render_leaderboard() -> None:
     from hfcompare import charts
-    from hfcompare.arena import Battle, leaderboard
+    from hfcompare.arena import MIN_VOTES, Battle, leaderboard
 
-    arena = st.segmented_control("Arena", list(ARENAS), format_func=ARENAS.get, key=keys.ARENA_BOARD,
-                                 default="generation") or "generation"
+    st.session_state.setdefault(keys.ARENA_BOARD, "generation")
+    arena = st.segmented_control("Arena", list(ARENAS), format_func=ARENAS.get, key=keys.ARENA_BOARD) or "generation"
     votes = store().votes(arena)
     if not votes:
         st.info(prose.ARENA_BOARD_EMPTY)
         return
     battles = [Battle(v["model_a"], v["model_b"], v["winner"]) for v in votes]
     table = leaderboard(battles)
-    st.caption(prose.ARENA_BOARD_CAPTION + f" {len(votes)} votes.")
-    st.dataframe(table, hide_index=True, column_config={
-        "rating": st.column_config.NumberColumn("rating", help="Bradley-Terry rating (mean 1000).", format="%.0f"),
-        "low": st.column_config.NumberColumn("low", help="95% bootstrap interval, lower end.", format="%.0f"),
-        "high": st.column_config.NumberColumn("high", help="95% bootstrap interval, upper end.", format="%.0f"),
+    groups = int(table["group"].max())
+    st.caption(prose.ARENA_BOARD_CAPTION.format(min_votes=MIN_VOTES) + f" {_plural(len(votes), 'vote')} so far.")
+    if groups > 1:
+        st.warning(prose.ARENA_BOARD_GROUPS.format(groups=groups), icon="🧩")
+    st.dataframe(table, hide_index=True, column_order=[c for c in table.columns if c != "group" or groups > 1],
+                 column_config={
+        "rank": st.column_config.NumberColumn("rank", help="Rank within the group, among rated models."),
+        "rating": st.column_config.NumberColumn("rating", help="Bradley-Terry rating (mean 1000 in each group).",
+                                                format="%.0f"),
+        "low": st.column_config.NumberColumn("low", help="95% bootstrap interval, lower end (-∞: lost every vote).",
+                                             format="%.0f"),
+        "high": st.column_config.NumberColumn("high", help="95% bootstrap interval, upper end (∞: won every vote).",
+                                              format="%.0f"),
         "elo": st.column_config.NumberColumn("elo", help="Online Elo (K=4) in vote order.", format="%.0f"),
         "win rate": st.column_config.ProgressColumn("win rate", min_value=0.0, max_value=1.0, format="percent"),
+        "note": st.column_config.TextColumn("note", help="Why a rating is missing or is only a bound."),
     })
-    st.plotly_chart(charts.interval_chart(table.rename(columns={"low": "rating low", "high": "rating high"}),
-                                          "rating"), key="arena_intervals")
+    rated = table[table["rating"].notna()]
+    if rated.empty:
+        st.caption(f"No model has {MIN_VOTES} votes yet, so there is nothing to chart.")
+    else:
+        shown = rated.assign(model=[f"{m} (group {g})" if groups > 1 else m for m, g in zip(rated["model"],
+                                                                                              rated["group"])])
+        shown = shown.rename(columns={"low": "rating low", "high": "rating high"})
+        finite = shown[["rating low", "rating high"]].replace([float("inf"), float("-inf")], float("nan"))
+        st.plotly_chart(charts.interval_chart(shown.assign(**finite), "rating"), key="arena_intervals")
     export = pd.DataFrame(votes)
     left, right = st.columns(2)
     left.download_button("Download votes (CSV)", export.to_csv(index=False), f"votes_{arena}.csv", "text/csv")
     right.download_button("Download votes (JSON)", json.dumps(votes, indent=2), f"votes_{arena}.json",
                           "application/json")
+
+
+def render_ab_plan(experiment: str) -> None:
+    """The form that fixes an experiment's plan: users per variant from today's rate and the
+    smallest difference worth detecting."""
+    from hfcompare import ab
+
+    st.info(f"**{experiment}** has no plan yet, so no test is run. " + prose.AB_PLAN_HELP, icon="📏")
+    left, right, button = st.columns([2, 2, 2], vertical_alignment="bottom")
+    baseline = left.number_input("Satisfied today (%)", 1.0, 99.0, 10.0, step=1.0, key=keys.AB_BASELINE)
+    difference = right.number_input("Smallest difference worth detecting (points)", 0.5, 50.0, 2.0, step=0.5,
+                                    key=keys.AB_DIFFERENCE)
+    target = min(baseline + difference, 99.9)
+    needed = ab.sample_size(baseline / 100, target / 100)
+    if button.button(f"Fix the plan: {needed:,} users per variant", key="ab_plan"):
+        ab.plan(experiment, needed, store=store())
+        st.rerun()
+    st.caption(f"{needed:,} users per variant detect {baseline:g}% against {target:g}% with 80% power at a "
+               "5% two-sided level.")
 
 
 def render_ab() -> None:
@@ -191,26 +231,41 @@ def render_ab() -> None:
         st.info("No experiment has logged outcomes yet.")
         return
     experiment = st.selectbox("Experiment", experiments, key=keys.AB_EXPERIMENT)
-    result = ab.analyze(store().outcomes(experiment))
-    st.dataframe(pd.DataFrame([
-        {"variant": "A", "users": result.n_a, "satisfied": result.successes_a, "rate": result.rate_a,
-         "95% low": result.interval_a[0], "95% high": result.interval_a[1]},
-        {"variant": "B", "users": result.n_b, "satisfied": result.successes_b, "rate": result.rate_b,
-         "95% low": result.interval_b[0], "95% high": result.interval_b[1]},
-    ]), hide_index=True, column_config={
+    fixed = store().experiment_plan(experiment)
+    if fixed is None:
+        render_ab_plan(experiment)
+    result = ab.analyze(store().outcomes(experiment), experiment, split=fixed["split"] if fixed else 0.5,
+                        planned_per_variant=fixed["per_variant"] if fixed else None,
+                        alpha=fixed["alpha"] if fixed else ab.ALPHA)
+    if result.mismatched_users:
+        st.warning(f"{_plural(result.mismatched_users, 'user')} had {_plural(result.mismatched_outcomes, 'outcome')} "
+                   "logged under the variant they were not assigned. Each user counts once, for the assigned "
+                   "variant; check that your service shows every user the model `ab.assign` gives them.", icon="🔀")
+    complete = result.status == "complete"
+    rows = [{"variant": v, "users": n, "satisfied": s, "rate": n and s / n, "95% low": i[0], "95% high": i[1]}
+            for v, n, s, i in (("A", result.n_a, result.successes_a, result.interval_a),
+                               ("B", result.n_b, result.successes_b, result.interval_b))]
+    shown = ["variant", "users", "satisfied"] + (["rate", "95% low", "95% high"] if complete else [])
+    st.dataframe(pd.DataFrame(rows)[shown], hide_index=True, column_config={
+        "users": st.column_config.NumberColumn("users", help="Each user once, under the variant assigned to them."),
         "rate": st.column_config.NumberColumn("rate", format="percent"),
         "95% low": st.column_config.NumberColumn("95% low", help="Wilson interval.", format="percent"),
         "95% high": st.column_config.NumberColumn("95% high", help="Wilson interval.", format="percent"),
     })
-    if result.n_a == 0 or result.n_b == 0:
-        st.info("Both variants need users before they can be compared.")
+    if fixed is None:
         return
-    verdict = ("a significant difference" if result.significant() else "no significant difference yet")
-    needed = result.still_needed
-    more = ("" if needed is None else " Enough users for a difference this size." if needed == 0 else
-            f" About {needed:,} more users per variant would detect a difference this size with 80% power.")
-    st.markdown(f"Two-proportion z-test: z = {result.z:.2f}, p = {result.p_value:.4f}: **{verdict}** "
-                f"(at 5%).{more}")
+    planned = fixed["per_variant"]
+    st.caption(prose.AB_FIXED_HORIZON.format(planned=planned))
+    if not complete:
+        st.progress(min(result.n_a, result.n_b) / planned,
+                    text=f"Collecting: A {result.n_a:,} of {planned:,}, B {result.n_b:,} of {planned:,} users. "
+                         "No result until both reach the plan.")
+        return
+    verdict = "a significant difference" if result.significant() else "no significant difference"
+    later = (f" {_plural(result.beyond_plan, 'user')} who came after the plan was reached are not counted."
+             if result.beyond_plan else "")
+    st.markdown(f"Planned size reached. Two-proportion z-test on the first {planned:,} users of each variant: "
+                f"z = {result.z:.2f}, p = {result.p_value:.4f}: **{verdict}** (at {result.alpha:.0%}).{later}")
 
 
 st.title(prose.ARENA_TITLE)

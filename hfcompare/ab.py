@@ -1,12 +1,18 @@
 """Production A/B tests of two models (the brief's steps 2 and 3): deterministic assignment of
-users to variants, logging outcomes, and the significance of the difference.
+users to variants, a plan fixed in advance, logging outcomes, and one test at the planned size.
 
     from hfcompare import ab
+    ab.plan("support-bot-v2", per_variant=ab.sample_size(0.10, 0.12), split=0.5)   # once, before results
     variant = ab.assign(user_id, "support-bot-v2", split=0.5)     # "A" or "B", always the same
-    ab.log_outcome("support-bot-v2", user_id, satisfied=True)      # variant looked up again
+    ab.log_outcome("support-bot-v2", user_id, satisfied=True)      # counted for the assigned variant
 
-The test is a two-sided two-proportion z-test (pooled), with Wilson intervals per variant, both
-from scipy; the sample size still needed is the usual normal-approximation formula for 80% power.
+The analysis counts each user once, under the variant `assign` gives them (their last outcome
+counts), and flags outcomes logged under the other variant. The test is a fixed-horizon one: it
+is run once, on the first `per_variant` users of each variant, when both have that many; before
+then only counts are reported, since checking a running test again and again and stopping at
+the first p < alpha finds a "difference" far more often than alpha. It is a two-sided
+two-proportion z-test (pooled) with Wilson intervals per variant, from scipy; the sample size is
+the usual normal-approximation formula for a given power.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import math
 from dataclasses import dataclass
 
 VARIANTS = ("A", "B")
+ALPHA = 0.05
+POWER = 0.8
 
 
 def assign(user_id: str, experiment: str, split: float = 0.5, variants: tuple[str, str] = VARIANTS) -> str:
@@ -28,24 +36,50 @@ def assign(user_id: str, experiment: str, split: float = 0.5, variants: tuple[st
     return variants[0] if position < split else variants[1]
 
 
-def log_outcome(experiment: str, user_id: str, satisfied: bool, variant: str | None = None,
-                split: float = 0.5, store=None) -> str:
-    """Record whether a user was satisfied (or converted); returns the variant it counts for."""
+def plan(experiment: str, per_variant: int, split: float = 0.5, alpha: float = ALPHA, store=None) -> dict:
+    """Fix, before reading any result, the users per variant at which the test is run and the split
+    users are assigned by. A plan cannot be changed once made (the earlier one is returned), so the
+    horizon cannot move after a look at the data."""
     from hfcompare.store import Store
 
-    variant = variant or assign(user_id, experiment, split)
+    if int(per_variant) < 1:
+        raise ValueError(f"the plan needs at least one user per variant, not {per_variant}")
+    if not 0.0 < split < 1.0:
+        raise ValueError(f"split must lie strictly between 0 and 1, not {split}")
     target = store or Store()
     try:
-        target.log_outcome(experiment, user_id, variant, 1.0 if satisfied else 0.0)
+        return target.plan_experiment(experiment, split, int(per_variant), alpha)
     finally:
         if store is None:
             target.close()
-    return variant
+
+
+def log_outcome(experiment: str, user_id: str, satisfied: bool, variant: str | None = None,
+                split: float | None = None, store=None) -> str:
+    """Record whether a user was satisfied (or converted) under `variant` (by default the assigned
+    one, at the plan's split, else `split`, else 0.5); returns the variant the outcome counts for,
+    which is always the assigned one."""
+    from hfcompare.store import Store
+
+    target = store or Store()
+    try:
+        fixed = target.experiment_plan(experiment)
+        split = fixed["split"] if fixed else (0.5 if split is None else split)
+        assigned = assign(user_id, experiment, split)
+        target.log_outcome(experiment, user_id, variant or assigned, 1.0 if satisfied else 0.0)
+    finally:
+        if store is None:
+            target.close()
+    return assigned
 
 
 @dataclass
 class ABResult:
-    """Successes and users per variant, and what they say."""
+    """Users (each once, by assigned variant) and satisfied users per variant, and what they say.
+
+    While the plan is not reached (or there is none) the counts are every user so far, and the test
+    and the intervals are not computed (nan); once both variants reach it, the counts, intervals and
+    test are those of the first `planned_per_variant` users of each variant."""
 
     n_a: int
     successes_a: int
@@ -55,7 +89,11 @@ class ABResult:
     p_value: float
     interval_a: tuple[float, float]
     interval_b: tuple[float, float]
-    needed_per_variant: int | None    # users per variant for 80% power at the observed rates
+    planned_per_variant: int | None = None
+    alpha: float = ALPHA
+    mismatched_users: int = 0      # users with an outcome logged under a variant they were not assigned
+    mismatched_outcomes: int = 0   # those outcomes
+    beyond_plan: int = 0           # users who arrived after their variant reached the plan (not tested)
 
     @property
     def rate_a(self) -> float:
@@ -66,14 +104,15 @@ class ABResult:
         return self.successes_b / self.n_b if self.n_b else math.nan
 
     @property
-    def still_needed(self) -> int | None:
-        """More users per variant before a difference this size could be called (0 when enough)."""
-        if self.needed_per_variant is None:
-            return None
-        return max(0, self.needed_per_variant - min(self.n_a, self.n_b))
+    def status(self) -> str:
+        """"no plan", "collecting" (the plan is not reached) or "complete" (the test was run)."""
+        if self.planned_per_variant is None:
+            return "no plan"
+        return "complete" if min(self.n_a, self.n_b) >= self.planned_per_variant else "collecting"
 
-    def significant(self, alpha: float = 0.05) -> bool:
-        return self.p_value < alpha
+    def significant(self) -> bool:
+        """A difference, called only at the planned size."""
+        return self.status == "complete" and self.p_value < self.alpha
 
 
 def two_proportion_test(successes_a: int, n_a: int, successes_b: int, n_b: int) -> tuple[float, float]:
@@ -90,7 +129,7 @@ def two_proportion_test(successes_a: int, n_a: int, successes_b: int, n_b: int) 
     return z, float(2 * norm.sf(abs(z)))
 
 
-def sample_size(rate_a: float, rate_b: float, alpha: float = 0.05, power: float = 0.8) -> int | None:
+def sample_size(rate_a: float, rate_b: float, alpha: float = ALPHA, power: float = POWER) -> int | None:
     """Users per variant to detect rate_a vs rate_b (two-sided), or None when they are equal."""
     from scipy.stats import norm
 
@@ -112,17 +151,39 @@ def _wilson(successes: int, n: int) -> tuple[float, float]:
     return float(interval.low), float(interval.high)
 
 
-def analyze(events: list[dict], variants: tuple[str, str] = VARIANTS) -> ABResult:
-    """The A/B result from logged events (`variant`, `outcome`); a user's last outcome counts."""
-    last: dict[tuple[str, str], float] = {}
+def analyze(events: list[dict], experiment: str, split: float = 0.5, planned_per_variant: int | None = None,
+            alpha: float = ALPHA, variants: tuple[str, str] = VARIANTS) -> ABResult:
+    """The A/B result from logged events (`user_id`, `variant`, `outcome`, oldest first).
+
+    Each user counts once, for the variant `assign(user_id, experiment, split)` gives them, with
+    their last outcome; events logged under another variant are counted as mismatches. Users enter
+    in the order of their first event; with a plan, the test is run on the first
+    `planned_per_variant` users of each variant once both have that many, and not before."""
+    last: dict[str, float] = {}
+    assigned: dict[str, str] = {}
+    mismatched_users: set[str] = set()
+    mismatched_outcomes = 0
     for event in events:
-        last[(event["user_id"], event["variant"])] = event["outcome"]
-    counts = {v: [0, 0] for v in variants}
-    for (_, variant), outcome in last.items():
-        if variant in counts:
-            counts[variant][0] += 1
-            counts[variant][1] += int(outcome >= 0.5)
-    (n_a, s_a), (n_b, s_b) = counts[variants[0]], counts[variants[1]]
-    z, p = two_proportion_test(s_a, n_a, s_b, n_b)
-    needed = sample_size(s_a / n_a, s_b / n_b) if n_a and n_b else None
-    return ABResult(n_a, s_a, n_b, s_b, z, p, _wilson(s_a, n_a), _wilson(s_b, n_b), needed)
+        user = event["user_id"]
+        if user not in assigned:
+            assigned[user] = assign(user, experiment, split, variants)
+        last[user] = event["outcome"]
+        if event["variant"] != assigned[user]:
+            mismatched_users.add(user)
+            mismatched_outcomes += 1
+    arrivals: dict[str, list[str]] = {v: [] for v in variants}
+    for user, variant in assigned.items():   # dicts keep insertion order: the order of first events
+        arrivals[variant].append(user)
+    complete = planned_per_variant is not None and min(len(u) for u in arrivals.values()) >= planned_per_variant
+    beyond = 0
+    if complete:
+        beyond = sum(len(u) - planned_per_variant for u in arrivals.values())
+        arrivals = {v: u[:planned_per_variant] for v, u in arrivals.items()}
+    (n_a, s_a), (n_b, s_b) = ((len(arrivals[v]), sum(int(last[u] >= 0.5) for u in arrivals[v])) for v in variants)
+    if complete:
+        z, p = two_proportion_test(s_a, n_a, s_b, n_b)
+        intervals = _wilson(s_a, n_a), _wilson(s_b, n_b)
+    else:
+        z, p, intervals = math.nan, math.nan, ((math.nan, math.nan), (math.nan, math.nan))
+    return ABResult(n_a, s_a, n_b, s_b, z, p, *intervals, planned_per_variant, alpha, len(mismatched_users),
+                    mismatched_outcomes, beyond)

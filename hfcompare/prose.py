@@ -171,12 +171,19 @@ EVAL_METRICS_CAPTION = (
 )
 EVAL_CI_HELP = "95% bootstrap interval: resampling the queries, the mean lands in this range 95% of the time."
 EVAL_P_HELP = (
-    "Paired permutation test: the chance of a difference at least this large if the two models were "
-    "equally good. Below 0.05 is called significant."
+    "Paired permutation test for this pair alone: the chance of a mean difference at least this large if the two "
+    "models were equally good (each query's difference as likely to have the other sign). Exact, over every sign "
+    "pattern, when the models differ on at most 16 queries."
+)
+EVAL_HOLM_HELP = (
+    "The p-value after Holm's correction for the number of pairs tested: with several pairs, some would fall below "
+    "0.05 by chance alone. A pair is called different only when this is below 0.05."
 )
 EVAL_SIGNIFICANCE_CAPTION = (
-    "Each pair of models on the same queries: the mean difference in ndcg@10, a paired bootstrap interval for "
-    "it, and a paired permutation test. With few queries, even large differences can be chance."
+    "Each pair of models on the same queries: the mean difference in ndcg@10 with a paired bootstrap interval, "
+    "and a paired permutation test whose p-value is corrected (Holm) for the number of pairs. A difference is "
+    "called only when the corrected p is below 0.05; when the models differ on too few queries for even a clean "
+    "sweep to get there (6 for one pair, more for several), the verdict says so instead of guessing."
 )
 EVAL_PER_QUERY_CAPTION = (
     "ndcg@10 of every model on every query, most disputed first, with each model's first result "
@@ -290,13 +297,30 @@ ARENA_INTRO = (
 )
 ARENA_VOTE_LABELS = {"a": "👈 A is better", "b": "👉 B is better", "tie": "🤝 Tie", "both_bad": "👎 Both are bad"}
 ARENA_BOARD_CAPTION = (
-    "Bradley-Terry ratings (maximum likelihood, on the Elo scale: 400 points means 10 to 1 odds) with 95% "
-    "bootstrap intervals over the votes, and online Elo. Ties and 'both bad' count half a win each. Overlapping "
-    "intervals mean the votes cannot yet tell the models apart."
+    "Bradley-Terry ratings (on the Elo scale, mean 1000: 400 points means 10 to 1 odds) with 95% bootstrap "
+    "intervals over the votes, and online Elo. Ties and 'both bad' count half a win each; one virtual tie per pair "
+    "of models that met keeps ratings finite, the same in the rating and its interval. A model needs {min_votes} "
+    "votes to be rated; a model that won (lost) every vote has no upper (lower) limit. Overlapping intervals mean "
+    "the votes cannot yet tell the models apart."
+)
+ARENA_BOARD_GROUPS = (
+    "These models fall into {groups} groups that never met, directly or through other models: ratings are on "
+    "separate scales (each group averages 1000) and can be compared only within a group. Battles between the "
+    "groups would join them."
 )
 ARENA_BOARD_EMPTY = "No votes yet. Judge a few battles and the leaderboard appears here."
 AB_INTRO = (
-    "A production A/B test of two models, as the brief's rollout steps describe: your service assigns each user "
-    "a variant with `hfcompare.ab.assign(user_id, experiment, split)` (the same user always gets the same one) "
-    "and logs whether they were satisfied with `hfcompare.ab.log_outcome(...)`. This view tests the difference."
+    "A production A/B test of two models, as the brief's rollout steps describe: your service fixes a plan with "
+    "`hfcompare.ab.plan(experiment, per_variant, split)`, assigns each user a variant with "
+    "`hfcompare.ab.assign(user_id, experiment, split)` (the same user always gets the same one) and logs whether "
+    "they were satisfied with `hfcompare.ab.log_outcome(...)`. Each user counts once, for the assigned variant."
+)
+AB_FIXED_HORIZON = (
+    "Fixed-horizon test: the two-proportion z-test runs once, on the first {planned:,} users of each variant, when "
+    "both have that many. Until then only counts are shown: checking a running test again and again and stopping "
+    "at the first p < 0.05 calls a difference far more often than 5% of the time."
+)
+AB_PLAN_HELP = (
+    "Fix the sample size before reading any result. The plan cannot be changed afterwards (so the finish line "
+    "cannot move after a look at the data); users are split evenly (plan other splits with `hfcompare.ab.plan`)."
 )

@@ -11,7 +11,8 @@ import pandas as pd
 from hfcompare.evaldata import RetrievalDataset
 from hfcompare.evaluation import ModelEvaluation
 from hfcompare.retrieval import PRIMARY_METRIC, metric_names
-from hfcompare.significance import bootstrap_ci, paired_comparison
+from hfcompare.significance import (ALPHA, PairedComparison, bootstrap_ci, holm, min_differing_queries,
+                                    paired_comparison)
 
 #: What each metric means, for column help.
 METRIC_HELP = {
@@ -43,19 +44,43 @@ def metrics_table(evaluations: list[ModelEvaluation], names: dict) -> pd.DataFra
     return pd.DataFrame(rows, columns=columns)
 
 
-def significance_table(evaluations: list[ModelEvaluation], names: dict, metric: str = PRIMARY_METRIC) -> pd.DataFrame:
-    """Every pair of models that ran: the mean difference on `metric`, its interval and p-value."""
+def significance_table(evaluations: list[ModelEvaluation], names: dict, metric: str = PRIMARY_METRIC,
+                       alpha: float = ALPHA) -> pd.DataFrame:
+    """Every pair of models that ran: the mean difference on `metric`, its interval, the paired
+    permutation test's p-value, and that p after Holm's correction for the number of pairs tested.
+
+    A pair is called different only when its Holm-adjusted p is below `alpha`; when the models
+    differ on too few queries for even a clean sweep to get there, the verdict says so."""
     ok = [ev for ev in evaluations if ev.ok]
+    pairs = list(combinations(ok, 2))
+    columns = ["model A", "model B", "A − B", "low", "high", "p-value", "Holm p", "verdict"]
+    if not pairs:
+        return pd.DataFrame(columns=columns)
+    comparisons = [paired_comparison(a.values(metric), b.values(metric)) for a, b in pairs]
+    adjusted = holm([c.p_value for c in comparisons])
+    needed = min_differing_queries(alpha, len(pairs))
     rows = []
-    for a, b in combinations(ok, 2):
-        cmp = paired_comparison(a.values(metric), b.values(metric))
-        if cmp.significant():
-            verdict = f"{names[a.ref] if cmp.mean_difference > 0 else names[b.ref]} is better"
-        else:
-            verdict = "no significant difference"
+    for (a, b), cmp, holm_p in zip(pairs, comparisons, adjusted):
         rows.append({"model A": names[a.ref], "model B": names[b.ref], "A − B": cmp.mean_difference,
-                     "low": cmp.low, "high": cmp.high, "p-value": cmp.p_value, "verdict": verdict})
-    return pd.DataFrame(rows, columns=["model A", "model B", "A − B", "low", "high", "p-value", "verdict"])
+                     "low": cmp.low, "high": cmp.high, "p-value": cmp.p_value, "Holm p": holm_p,
+                     "verdict": _verdict(cmp, holm_p, names[a.ref], names[b.ref], len(pairs), needed, alpha)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _verdict(cmp: PairedComparison, holm_p: float, name_a: str, name_b: str, pairs: int, needed: int,
+             alpha: float) -> str:
+    corrected = f" after Holm correction for {pairs} pairs" if pairs > 1 else ""
+    if cmp.n_differing == 0:
+        return "no difference: the same score on every query"
+    if cmp.n_differing < needed:  # even with every difference on one side, p could not get below alpha
+        differ = (f"{cmp.n_queries} queries" if cmp.n_differing == cmp.n_queries
+                  else f"they differ on only {cmp.n_differing} of {cmp.n_queries} queries")
+        return f"too few queries to tell: {differ}; reaching p < {alpha:g}{corrected} needs at least {needed}"
+    if holm_p < alpha:
+        return f"{name_a if cmp.mean_difference > 0 else name_b} is better (p < {alpha:g}{corrected})"
+    if cmp.p_value < alpha:
+        return f"not significant{corrected} (p < {alpha:g} for this pair alone)"
+    return "no significant difference"
 
 
 def per_query_table(dataset: RetrievalDataset, evaluations: list[ModelEvaluation], names: dict,

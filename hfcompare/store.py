@@ -62,6 +62,15 @@ MIGRATIONS: list[list[str]] = [
             ts REAL NOT NULL
         )""",
      "CREATE INDEX ab_by_experiment ON ab_events (experiment)"],
+    # 3: the plan of an A/B test, fixed before its result is read: the split users are assigned by
+    # and the users per variant at which the test is run once (a fixed horizon)
+    ["""CREATE TABLE ab_plans (
+            experiment TEXT PRIMARY KEY,
+            split REAL NOT NULL,
+            per_variant INTEGER NOT NULL CHECK (per_variant > 0),
+            alpha REAL NOT NULL,
+            created_at REAL NOT NULL
+        )"""],
 ]
 
 
@@ -189,7 +198,21 @@ class Store:
         return [dict(zip(("user_id", "variant", "outcome", "ts"), row)) for row in rows.fetchall()]
 
     def experiments(self) -> list[str]:
-        return [r[0] for r in self._connection.execute("SELECT DISTINCT experiment FROM ab_events ORDER BY 1")]
+        """Experiments with a plan or logged outcomes."""
+        return [r[0] for r in self._connection.execute(
+            "SELECT experiment FROM ab_events UNION SELECT experiment FROM ab_plans ORDER BY 1")]
+
+    def plan_experiment(self, experiment: str, split: float, per_variant: int, alpha: float) -> dict[str, Any]:
+        """Fix the plan of `experiment`; a plan made earlier stays (returned as it is)."""
+        self._connection.execute(
+            "INSERT OR IGNORE INTO ab_plans (experiment, split, per_variant, alpha, created_at) VALUES (?, ?, ?, ?, ?)",
+            (experiment, float(split), int(per_variant), float(alpha), time.time()))
+        return self.experiment_plan(experiment)
+
+    def experiment_plan(self, experiment: str) -> dict[str, Any] | None:
+        row = self._connection.execute(
+            "SELECT split, per_variant, alpha, created_at FROM ab_plans WHERE experiment = ?", (experiment,)).fetchone()
+        return dict(zip(("split", "per_variant", "alpha", "created_at"), row)) if row else None
 
     def close(self) -> None:
         self._connection.close()

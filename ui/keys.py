@@ -84,3 +84,5 @@ AB_EXPERIMENT = "ab_experiment"
 AB_NEW_EXPERIMENT = "ab_new_experiment"
 AB_USER = "ab_user"
 AB_SATISFIED = "ab_satisfied"
+AB_BASELINE = "ab_baseline"            # the plan form: satisfied share today, in percent
+AB_DIFFERENCE = "ab_difference"        # the plan form: smallest difference worth detecting, in points

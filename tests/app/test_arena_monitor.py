@@ -33,6 +33,25 @@ def test_generation_battle_is_blind_until_the_vote_then_counts(arena):
     assert button(at, "vote_generation_a").disabled
     board = at.dataframe[0].value
     assert set(board["model"]) == {"fake:fake-a", "fake:fake-b"} and list(board["ties"]) == [1, 1]
+    assert board["rating"].isna().all() and all(n.startswith("not enough votes to rate") for n in board["note"])
+    assert any("1 vote so far." in c.value for c in at.caption)
+    assert not any("1 votes" in c.value for c in at.caption)
+
+
+def test_leaderboard_opens_on_the_arena_just_voted_in_and_rates_after_enough_votes(arena):
+    at = arena
+    at.multiselect[1].set_value(["fake:fake-a", "lexical:tfidf"])
+    for _ in range(5):
+        button(at, "arena_sample_retrieval").click().run()
+        button(at, "arena_new_retrieval").click().run()
+        button(at, "vote_retrieval_tie").click().run()
+    board_control = next(c for c in at.segmented_control if c.label == "Arena")
+    assert board_control.value == "retrieval"
+    board = at.dataframe[0].value
+    assert set(board["model"]) == {"fake:fake-a", "lexical:tfidf"} and list(board["battles"]) == [5, 5]
+    assert board["rating"].notna().all()
+    assert ((board["low"] <= board["rating"]) & (board["rating"] <= board["high"])).all()
+    assert any("5 votes so far." in c.value for c in at.caption)
 
 
 def test_battle_needs_two_models_and_a_prompt(arena):
@@ -55,16 +74,49 @@ def test_retrieval_battle_and_vote(arena):
     assert any("Saved" in s.value for s in at.success)
 
 
-def test_ab_outcomes_by_hand_and_the_test(arena):
-    at = arena
-    next(t for t in at.text_input if t.label == "Experiment").set_value("bot-v2")
-    for i in range(6):
+def log_by_hand(at, experiment: str, users) -> None:
+    next(t for t in at.text_input if t.label == "Experiment").set_value(experiment)
+    for i in users:
         next(t for t in at.text_input if t.label == "User id").set_value(f"user-{i}")
         next(c for c in at.checkbox if c.label == "Satisfied").set_value(i % 2 == 0)
         button(at, "ab_log").click().run()
+
+
+def test_ab_outcomes_by_hand_then_a_plan_and_a_test_only_at_the_planned_size(arena):
+    at = arena
+    log_by_hand(at, "bot-v2", range(6))
     assert any("is in variant" in s.value for s in at.success)
     variants = at.dataframe[-1].value
     assert list(variants["variant"]) == ["A", "B"] and variants["users"].sum() == 6
+    assert "rate" not in variants.columns                       # no plan: counts only, no test
+    assert any("has no plan yet" in i.value for i in at.info) and not any("z-test on" in m.value for m in at.markdown)
+    at.number_input(key="ab_baseline").set_value(30.0)
+    at.number_input(key="ab_difference").set_value(50.0).run()
+    button(at, "ab_plan").click().run()
+    assert not at.exception
+    from hfcompare.store import Store
+
+    planned = Store().experiment_plan("bot-v2")["per_variant"]
+    assert planned > 6 and any("Fixed-horizon test" in c.value for c in at.caption)
+    assert any(f"of {planned:,}" in p.text for p in at.get("progress"))
+    log_by_hand(at, "bot-v2", range(6, 6 + 4 * planned))
+    assert any(f"z-test on the first {planned:,} users of each variant" in m.value for m in at.markdown)
+    variants = at.dataframe[-1].value
+    assert list(variants["users"]) == [planned, planned] and "rate" in variants.columns
+
+
+def test_ab_flags_outcomes_logged_under_the_other_variant(arena):
+    from hfcompare import ab
+    from hfcompare.store import Store
+
+    store = Store()
+    assigned = ab.assign("user-1", "bot-v3")
+    store.log_outcome("bot-v3", "user-1", assigned, 1.0)
+    store.log_outcome("bot-v3", "user-1", "B" if assigned == "A" else "A", 0.0)
+    store.close()
+    at = arena.run()
+    assert any("1 user had 1 outcome logged under the variant they were not assigned" in w.value for w in at.warning)
+    assert at.dataframe[-1].value["users"].sum() == 1
 
 
 def test_monitor_shows_logged_calls_with_filters(fake_backend):

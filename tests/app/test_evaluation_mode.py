@@ -44,6 +44,22 @@ def test_empty_state_then_sample_run_with_a_failing_model(app):
     assert (app.dataframe[2].value["spread"] > 0).all()
 
 
+def test_pairwise_differences_are_holm_corrected_with_the_adjusted_p_shown(app):
+    from hfcompare.significance import holm
+
+    app.multiselect[0].set_value(["fake:fake-a", "fake:fake-b", "lexical:tfidf"])
+    button(app, "Load labeled sample").click().run()
+    button(app, "Run evaluation").click().run()
+    assert not app.exception
+    pairs = app.dataframe[1].value
+    assert len(pairs) == 3 and "Holm p" in pairs.columns
+    assert list(pairs["Holm p"]) == pytest.approx(holm(list(pairs["p-value"])))
+    for _, row in pairs.iterrows():
+        called = row["verdict"].endswith("is better (p < 0.05 after Holm correction for 3 pairs)")
+        assert called == (row["Holm p"] < 0.05)
+    assert any("Holm" in c.value for c in app.caption)
+
+
 def test_projection_controls_switch_model_and_colouring(app):
     app.multiselect[0].set_value(["fake:fake-a", "lexical:tfidf"])
     button(app, "Load labeled sample").click().run()

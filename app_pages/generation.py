@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from hfcompare import prose
 from hfcompare.backends import GenerationParams, available_models
-from hfcompare.checks import MAX_PROMPTS, prompts_and_checks
+from hfcompare.checks import MAX_PROMPTS, MIN_RELIABLE_PROMPTS, REFERENCE_THRESHOLD, prompts_and_checks
 from hfcompare.generation import compare_generations, params_with_overrides, where_measured
 from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
@@ -58,7 +59,7 @@ def render_prompts() -> pd.DataFrame:
     return edited
 
 
-def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.DataFrame | None, bool, str]:
+def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.DataFrame | None, bool, str, float]:
     restore(keys.GEN_SYSTEM)
     st.text_area("System prompt", key=keys.GEN_SYSTEM, height=70,
                  placeholder="You are a helpful support assistant.")
@@ -92,14 +93,21 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
         allow = st.checkbox("Reuse cached sampled answers", key=keys.GEN_ALLOW_CACHE, help=prose.ALLOW_CACHE_HELP)
     embedders = [NO_EMBEDDER] + [m.ref for m in available_models("embeddings")]
     default = next((i for i, ref in enumerate(embedders) if ref.startswith("local:")), 0)
-    embedder = st.selectbox("Embedding model for reference checks", embedders, index=default, key=keys.GEN_EMBEDDER)
-    return st.session_state.get(keys.GEN_SYSTEM, ""), shared, overrides, allow, embedder
+    pick, needed = st.columns([3, 1])
+    embedder = pick.selectbox("Embedding model for reference checks", embedders, index=default, key=keys.GEN_EMBEDDER)
+    restore(keys.GEN_THRESHOLD, REFERENCE_THRESHOLD)
+    threshold = needed.number_input(prose.GEN_THRESHOLD_LABEL, min_value=0.0, max_value=1.0, step=0.05,
+                                    format="%.2f", key=keys.GEN_THRESHOLD, help=prose.GEN_THRESHOLD_HELP,
+                                    disabled=embedder == NO_EMBEDDER)
+    remember(keys.GEN_THRESHOLD)
+    return st.session_state.get(keys.GEN_SYSTEM, ""), shared, overrides, allow, embedder, float(threshold)
 
 
-def parse_inputs(chosen: list[str], table: pd.DataFrame, shared: GenerationParams, overrides: pd.DataFrame | None):
+def parse_inputs(chosen: list[str], table: pd.DataFrame, shared: GenerationParams, overrides: pd.DataFrame | None,
+                 threshold: float = REFERENCE_THRESHOLD):
     """Validated (refs, prompts, checks, params per ref); raises SpecError naming the row at fault."""
     refs = validate_models([ModelRef.parse(choice) for choice in chosen])
-    prompts, checks = prompts_and_checks(table.to_dict("records"))
+    prompts, checks = prompts_and_checks(table.to_dict("records"), threshold)
     params = {ref: shared for ref in refs}
     for row in [] if overrides is None else overrides.to_dict("records"):
         params[ModelRef.parse(row["model"])] = params_with_overrides(shared, row)
@@ -158,10 +166,13 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
     return finished
 
 
-def verdicts_for(results, checks, embedder: str) -> dict:
+def verdicts_for(results, checks, embedder: str, threshold: float | None = None) -> dict:
+    """Every answer's checks; `threshold`, when given, replaces the reference checks' similarity."""
     from hfcompare.checks import run_checks
     from hfcompare.embedding import embed_with_stats
 
+    if threshold is not None:
+        checks = [replace(c, min_similarity=threshold) for c in checks]
     similarity = None
     if embedder == NO_EMBEDDER:  # the user switched reference checks off: skip them, do not fail them
         checks = [replace(c, reference="") for c in checks]
@@ -174,16 +185,13 @@ def verdicts_for(results, checks, embedder: str) -> dict:
                 raise SpecError(f"The reference check's model failed: {result.error}")
             return float(result.vectors[0] @ result.vectors[1])
 
-    verdicts = {}
-    for r in results:
-        if r.ok:
-            try:
-                verdicts[(r.ref, r.prompt_index)] = run_checks(r.text, checks[r.prompt_index], similarity)
-            except SpecError as exc:
-                st.warning(str(exc))
-                similarity = None
-                verdicts[(r.ref, r.prompt_index)] = run_checks(r.text, checks[r.prompt_index], None)
-    return verdicts
+    try:
+        return {(r.ref, r.prompt_index): run_checks(r.text, checks[r.prompt_index], similarity)
+                for r in results if r.ok}
+    except SpecError as exc:  # the embedding model failed: skip reference checks rather than fail them all
+        st.warning(f"{exc} Reference checks were skipped.")
+        unreferenced = [replace(c, reference="") for c in checks]
+        return {(r.ref, r.prompt_index): run_checks(r.text, unreferenced[r.prompt_index]) for r in results if r.ok}
 
 
 def render_results(stored: dict) -> None:
@@ -199,7 +207,10 @@ def render_results(stored: dict) -> None:
 
     st.subheader("Summary")
     st.caption(prose.GEN_SPEED_CAPTION.format(where=where_measured()))
-    st.dataframe(summary, hide_index=True, column_config={
+    hidden = ["checked", "pass rate low", "pass rate high"]  # the Checks table shows them
+    hidden += [] if (summary["tokens/s note"] != "").any() else ["tokens/s note"]
+    hidden += [] if (summary["retry waits s"] > 0).any() else ["retry waits s"]
+    st.dataframe(summary.drop(columns=hidden), hide_index=True, column_config={
         name: st.column_config.Column(name, help=text) for name, text in prose.GEN_COLUMN_HELP.items()
     } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],
                                                       min_value=0.0, max_value=1.0, format="percent")})
@@ -208,6 +219,10 @@ def render_results(stored: dict) -> None:
         left.plotly_chart(charts.latency_distribution(table), key="gen_latency")
     if summary["pass rate"].notna().any() and summary["median tokens/s"].notna().any():
         right.plotly_chart(charts.quality_against_speed(summary), key="gen_quality_speed")
+
+    st.subheader("Checks")
+    render_checks(results, stored["verdicts"], names, stored.get("threshold", REFERENCE_THRESHOLD),
+                  stored.get("embedder", NO_EMBEDDER))
 
     st.subheader("Answers side by side")
     by_key = {(r.ref, r.prompt_index): r for r in results}
@@ -221,10 +236,13 @@ def render_results(stored: dict) -> None:
                 continue
             column.markdown(r.text or "*(empty answer)*")
             t = r.timings
-            speed = f"{t.tokens_per_s:.1f} tok/s" if t.tokens_per_s else "tok/s n/a"
+            speed = f"{t.tokens_per_s:.1f} tok/s" if t.tokens_per_s else \
+                prose.GEN_SPEED_UNKNOWN.format(reason=t.speed_note or "not measured")
             ttft = f"{t.ttft_s:.2f}s" if t.ttft_s is not None else "n/a"
+            retried = "" if t.attempts <= 1 else " · " + prose.GEN_RETRIED.format(
+                retries=t.attempts - 1, ies="y" if t.attempts == 2 else "ies", waited=t.retry_wait_s)
             column.caption(f"{t.latency_s:.2f}s · first token {ttft} · {t.output_tokens} tokens · {speed}"
-                           + (" · cached" if r.cached else ""))
+                           + retried + (" · cached" if r.cached else ""))
             verdict = stored["verdicts"].get((ref, index))
             if verdict is not None and verdict.passed is not None:
                 marks = " · ".join(f"{'✅' if o.passed else '❌'} {o.name}: {o.detail}" for o in verdict.outcomes)
@@ -232,6 +250,34 @@ def render_results(stored: dict) -> None:
     st.download_button("Download answers (CSV)", table.to_csv(index=False), "generations.csv", "text/csv")
     st.download_button("Download answers (JSON)", table.to_json(orient="records", indent=2), "generations.json",
                        "application/json")
+
+
+def render_checks(results, verdicts: dict, names: dict, threshold: float, embedder: str) -> None:
+    """Pass rates per check with their intervals and rules, a warning when they rest on few prompts,
+    and the way to the Arena for a human judgement."""
+    from hfcompare import tables
+    from hfcompare.checks import ALL_CHECKS
+
+    rates = tables.check_rates_table(results, verdicts, names)
+    if rates.empty:
+        st.caption("No answer was checked: add keywords, a regex, a maximum length or a reference answer to a "
+                   "prompt's row.")
+    else:
+        rules = dict(prose.GEN_CHECK_RULES)
+        rules["reference"] = rules["reference"].format(threshold=threshold, embedder=embedder.rsplit("/", 1)[-1])
+        st.dataframe(tables.check_rates_view(rates, rules), hide_index=True)
+        st.caption(prose.GEN_CHECKS_CAPTION)
+        few = rates[(rates["check"] == ALL_CHECKS) & rates["too few"]]
+        if not few.empty:
+            row = few.iloc[0]
+            example = f"{row['passed']} of {row['checked']} passing is {row['low']:.0%} to {row['high']:.0%}"
+            st.warning(prose.GEN_FEW_PROMPTS.format(n=int(few["checked"].max()), minimum=MIN_RELIABLE_PROMPTS,
+                                                    example=example), icon="📏")
+    st.info(prose.GEN_ARENA_POINTER, icon="⚔️")
+    try:
+        st.page_link("app_pages/arena.py", label="Open the Arena", icon="➡️")
+    except StreamlitPageNotFoundError:  # the page run alone, outside the app's router, has no Arena to link to
+        pass
 
 
 def apply_link(link: dict) -> bool:
@@ -250,14 +296,18 @@ def apply_link(link: dict) -> bool:
                        ("temperature", keys.GEN_TEMPERATURE), ("top_p", keys.GEN_TOP_P), ("seed", keys.GEN_SEED)):
         if field in link:
             set_widget(key, link[field])
+    threshold = link.get("threshold")
+    if isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and 0 <= threshold <= 1:
+        set_widget(keys.GEN_THRESHOLD, float(threshold))
     return bool(link.get("run"))
 
 
-def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, shared: GenerationParams) -> dict:
+def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, shared: GenerationParams,
+               threshold: float = REFERENCE_THRESHOLD) -> dict:
     rows = [{c: (None if pd.isna(v) else v) for c, v in row.items()}
             for row in prompt_table.to_dict("records") if str(row.get("prompt") or "").strip()]
     return {"models": chosen, "prompts": rows, "system": system, "max_tokens": shared.max_tokens,
-            "temperature": shared.temperature, "top_p": shared.top_p, "seed": shared.seed,
+            "temperature": shared.temperature, "top_p": shared.top_p, "seed": shared.seed, "threshold": threshold,
             "run": bool(st.session_state.get(keys.GEN_RESULTS))}
 
 
@@ -269,14 +319,14 @@ if requested and st.session_state.get(keys.GEN_PROMPTS) is None \
 chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
                              "Pick models, or type backend:model and press Enter")
 prompt_table = render_prompts()
-system, shared, overrides, allow_cache, embedder = render_parameters(chosen)
+system, shared, overrides, allow_cache, embedder, threshold = render_parameters(chosen)
 left, right, _ = st.columns([1, 1, 4])
 left.button("Load sample", on_click=_load_sample, key="gen_load_sample",
             help=load_sample("invoice_chatbot_prompts")["description"])
 run_pressed = right.button("Run", type="primary", key="gen_run") or auto_run or requested
 if run_pressed:
     try:
-        refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides)
+        refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)
     except SpecError as exc:
         st.error(str(exc))
     else:
@@ -284,7 +334,8 @@ if run_pressed:
         with st.spinner("Checking answers…"):
             verdicts = verdicts_for(results, checks, embedder)
         st.session_state[keys.GEN_RESULTS] = {"results": results, "prompts": prompts, "refs": refs,
-                                              "verdicts": verdicts}
+                                              "verdicts": verdicts, "checks": checks, "embedder": embedder,
+                                              "threshold": threshold}
         if auto_run:
             answered = [r for r in results if r.ok]
             cached = sum(r.cached for r in answered)
@@ -292,9 +343,13 @@ if run_pressed:
                 show_cache_note(cache_note(cached, len(answered),
                                            "" if cached == len(answered) else " " + prose.SHARED_UNSEEDED))
 stored = st.session_state.get(keys.GEN_RESULTS)
+if stored and "checks" in stored and (stored["embedder"], stored["threshold"]) != (embedder, threshold):
+    with st.spinner("Checking the answers again…"):  # a new threshold or model: no need to run the models again
+        stored.update(verdicts=verdicts_for(stored["results"], stored["checks"], embedder, threshold),
+                      embedder=embedder, threshold=threshold)
 if stored:
     render_results(stored)
 elif not run_pressed:
     st.info(prose.GEN_EMPTY_STATE)
 with share_slot:
-    render_share(write_link("generation", link_state(chosen, prompt_table, system, shared)))
+    render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold)))

@@ -37,6 +37,8 @@ class Thresholds:
 class BenchResult:
     embeddings: pd.DataFrame = field(default_factory=pd.DataFrame)
     generation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: pass rates per (generation model, check) with 95% Wilson intervals (tables.check_rates_table)
+    checks: pd.DataFrame = field(default_factory=pd.DataFrame)
     failures: list[str] = field(default_factory=list)
     breaches: list[str] = field(default_factory=list)
 
@@ -88,20 +90,24 @@ def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache
 
 def bench_generation(prompts: list[str], checks, refs: list[ModelRef], system: str = "", cache=None,
                      on_done=None, settings: dict[str, Any] | None = None,
-                     max_tokens: int = 128) -> tuple[pd.DataFrame, list[str]]:
-    """One row per model: answers, errors, median latency, time to first token, tokens/s, pass rate."""
+                     max_tokens: int = 128, similarity=None) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """One row per model (answers, errors, median latency, time to first token, tokens/s, pass rate with
+    its interval), the failures, and the pass rate of each check per model. `similarity(answer, reference)`
+    scores reference checks; without it, checks carry no reference."""
     from hfcompare.backends import GenerationParams
     from hfcompare.checks import run_checks
     from hfcompare.generation import compare_generations
-    from hfcompare.tables import generation_summary, generation_table
+    from hfcompare.tables import check_rates_table, generation_summary, generation_table
 
     params = GenerationParams(max_tokens=max_tokens, temperature=0.0, top_p=1.0, seed=None)
     results = compare_generations(prompts, refs, params, system, settings, cache, on_done=on_done)
-    verdicts = {(r.ref, r.prompt_index): run_checks(r.text, checks[r.prompt_index], None) for r in results if r.ok}
-    summary = generation_summary(generation_table(results, verdicts, {ref: str(ref) for ref in refs}))
+    verdicts = {(r.ref, r.prompt_index): run_checks(r.text, checks[r.prompt_index], similarity)
+                for r in results if r.ok}
+    names = {ref: str(ref) for ref in refs}
+    summary = generation_summary(generation_table(results, verdicts, names))
     failures = [f"{r.ref} failed on prompt {r.prompt_index + 1} ({r.error_kind}): {r.error}"
                 for r in results if not r.ok]
-    return summary, failures
+    return summary, failures, check_rates_table(results, verdicts, names)
 
 
 def check_thresholds(result: BenchResult, limits: Thresholds) -> list[str]:
@@ -135,7 +141,7 @@ def write_outputs(result: BenchResult, out: Path, thresholds: Thresholds, inputs
     written = []
     payload = {"inputs": inputs, "thresholds": {k: v for k, v in vars(thresholds).items() if v is not None},
                "embeddings": _records(result.embeddings), "generation": _records(result.generation),
-               "failures": result.failures, "threshold_breaches": result.breaches, "exit_code": result.exit_code}
+               "checks": _records(result.checks), "failures": result.failures, "threshold_breaches": result.breaches, "exit_code": result.exit_code}
     (out / "bench.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     written.append(out / "bench.json")
     sections: list[tuple[str, Any]] = [("Inputs", pd.DataFrame([{"setting": k, "value": json.dumps(v)}
@@ -149,6 +155,8 @@ def write_outputs(result: BenchResult, out: Path, thresholds: Thresholds, inputs
             chart = _chart(name, frame)
             if chart is not None:
                 sections.append((f"{name.capitalize()}: speed", chart))
+    if not result.checks.empty:
+        sections.append(("Generation: pass rate per check (95% Wilson interval)", result.checks))
     verdict = ("All models ran and met every threshold." if result.exit_code == EXIT_OK else
                "; ".join(result.failures + result.breaches))
     sections.append(("Verdict", verdict))

@@ -12,6 +12,19 @@ from hfcompare.spec import SpecError, is_blank
 #: similarity(answer, reference) -> cosine in [-1, 1]
 Similarity = Callable[[str, str], float]
 
+#: The default cosine an answer needs to its reference answer. On the bundled sample with
+#: all-MiniLM-L6-v2, correct paraphrases of the references score 0.78-0.99 and the bundled models'
+#: on-topic but wrong answers 0.49-0.68, so the former default of 0.60 passed wrong answers. Scores
+#: depend on the embedding model (all-mpnet-base-v2 scores the same wrong answers up to 0.75).
+REFERENCE_THRESHOLD = 0.75
+
+#: Below this many checked prompts (answers of one model) a pass rate is too uncertain to rank models by.
+MIN_RELIABLE_PROMPTS = 20
+
+#: The order checks are listed in.
+CHECK_NAMES = ("keywords", "regex", "max length", "reference")
+ALL_CHECKS = "all checks"
+
 
 @dataclass(frozen=True)
 class Check:
@@ -21,7 +34,7 @@ class Check:
     regex: str = ""
     max_chars: int | None = None
     reference: str = ""
-    min_similarity: float = 0.6
+    min_similarity: float = REFERENCE_THRESHOLD
 
     def __post_init__(self) -> None:
         if self.regex:
@@ -94,6 +107,51 @@ def pass_rate(verdicts: list[Verdict]) -> float | None:
     return sum(checked) / len(checked) if checked else None
 
 
+def wilson_interval(passed: int, n: int, confidence: float = 0.95) -> tuple[float, float] | None:
+    """The Wilson score interval of a pass rate (it contains its estimate and stays within 0-1,
+    also at 0 or n passes); None when nothing was checked."""
+    if n <= 0:
+        return None
+    from scipy.stats import binomtest
+
+    interval = binomtest(passed, n).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(interval.low), float(interval.high)
+
+
+@dataclass(frozen=True)
+class CheckRate:
+    """How many answers passed one check (or all of them), with its 95% Wilson interval."""
+
+    name: str
+    passed: int
+    checked: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.checked if self.checked else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return wilson_interval(self.passed, self.checked)
+
+    @property
+    def too_few(self) -> bool:
+        """True when the rate rests on fewer than MIN_RELIABLE_PROMPTS answers (one per prompt)."""
+        return 0 < self.checked < MIN_RELIABLE_PROMPTS
+
+
+def check_rates(verdicts: list[Verdict]) -> list[CheckRate]:
+    """The pass rate of all checks together, then of each check that was run, over `verdicts`."""
+    checked = [v for v in verdicts if v.passed is not None]
+    rates = [CheckRate(ALL_CHECKS, sum(bool(v.passed) for v in checked), len(checked))]
+    outcomes = [o for v in checked for o in v.outcomes]
+    for name in [*CHECK_NAMES, *sorted({o.name for o in outcomes} - set(CHECK_NAMES))]:
+        runs = [o.passed for o in outcomes if o.name == name]
+        if runs:
+            rates.append(CheckRate(name, sum(runs), len(runs)))
+    return rates
+
+
 MAX_PROMPTS = 50
 MAX_PROMPT_CHARS = 8_000
 
@@ -103,11 +161,14 @@ def _value(row: dict, name: str):
     return None if is_blank(value) else value
 
 
-def prompts_and_checks(rows: list[dict]) -> tuple[list[str], list[Check]]:
-    """Prompts and their checks from table rows (prompt, keywords, regex, max chars, reference).
+def prompts_and_checks(rows: list[dict], min_similarity: float = REFERENCE_THRESHOLD) -> tuple[list[str], list[Check]]:
+    """Prompts and their checks from table rows (prompt, keywords, regex, max chars, reference);
+    reference checks need `min_similarity`.
 
     Rows without a prompt are skipped; a bad row raises SpecError naming its number.
     """
+    if not -1 <= float(min_similarity) <= 1:
+        raise SpecError(f"The reference threshold must lie between -1 and 1, not {min_similarity}.")
     prompts, checks = [], []
     for number, row in enumerate(rows, start=1):
         prompt = str(_value(row, "prompt") or "").strip()
@@ -120,7 +181,8 @@ def prompts_and_checks(rows: list[dict]) -> tuple[list[str], list[Check]]:
             checks.append(Check(keywords=parse_keywords(str(_value(row, "keywords") or "")),
                                 regex=str(_value(row, "regex") or ""),
                                 max_chars=None if max_chars is None else int(max_chars),
-                                reference=str(_value(row, "reference") or "").strip()))
+                                reference=str(_value(row, "reference") or "").strip(),
+                                min_similarity=float(min_similarity)))
         except (SpecError, ValueError, TypeError) as exc:
             raise SpecError(f"Prompt {number}: {exc}") from exc
         prompts.append(prompt)

@@ -213,9 +213,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_MODEL_FAILED if len(ok) < len(results) else 0
 
 
-def _read_prompts(path: str):
-    """Prompts and checks: a .json file in the sample's shape, or a text file with one prompt per line."""
-    from hfcompare.checks import prompts_and_checks
+def _read_prompts(path: str, threshold: float | None = None, references: bool = False):
+    """Prompts and checks: a .json file in the sample's shape, or a text file with one prompt per line.
+    Reference answers are kept only when `references` (there is a model to score them); they need
+    `threshold` (default REFERENCE_THRESHOLD)."""
+    from hfcompare.checks import REFERENCE_THRESHOLD, prompts_and_checks
     from hfcompare.spec import SpecError
 
     raw = Path(path).read_text(encoding="utf-8")
@@ -226,11 +228,53 @@ def _read_prompts(path: str):
             raise SpecError(f'{path}: expected {{"prompts": [{{"prompt": ..., "keywords": ...}}, ...]}} '
                             "(the shape of hfcompare/samples/invoice_chatbot_prompts.json).")
         rows = [{"prompt": p.get("prompt"), "keywords": p.get("keywords", ""), "regex": p.get("regex", ""),
-                 "max chars": p.get("max_chars"), "reference": ""} for p in items]
-        prompts, checks = prompts_and_checks(rows)
+                 "max chars": p.get("max_chars"), "reference": p.get("reference", "") if references else ""}
+                for p in items]
+        prompts, checks = prompts_and_checks(rows, REFERENCE_THRESHOLD if threshold is None else threshold)
         return prompts, checks, str(data.get("system", ""))
     prompts, checks = prompts_and_checks([{"prompt": line} for line in raw.splitlines()])
     return prompts, checks, ""
+
+
+def _reference_similarity(ref, args: argparse.Namespace):
+    """similarity(answer, reference) by the embedding model `ref` (None: no reference checks); raises
+    SpecError when the model fails."""
+    if ref is None:
+        return None
+    from hfcompare.cache import EmbeddingCache
+    from hfcompare.embedding import embed_with_stats
+    from hfcompare.spec import SpecError
+
+    cache = None if args.no_cache else EmbeddingCache()
+
+    def similarity(answer: str, reference: str) -> float:
+        result = embed_with_stats([answer, reference], ref, cache, settings=_remote_settings(args, ref.backend),
+                                  speed_passes=0)
+        if not result.ok:
+            raise SpecError(f"the reference checks' model {ref} failed ({result.error_kind}): {result.error}")
+        return float(result.vectors[0] @ result.vectors[1])
+
+    return similarity
+
+
+def _print_check_rates(rates, args: argparse.Namespace) -> None:
+    """Pass rates per check with their 95% intervals, and what they cannot tell."""
+    from hfcompare.checks import MIN_RELIABLE_PROMPTS
+
+    if rates.empty:
+        return
+    shown = rates.assign(**{"pass rate": rates["pass rate"].map("{:.0%}".format),
+                            "95% interval": rates["low"].map("{:.0%}".format) + "–" + rates["high"].map("{:.0%}".format)})
+    print("Checks (reference: cosine similarity ≥ "
+          f"{args.reference_threshold:.2f} by {args.reference_model}):" if args.reference_model else "Checks:")
+    print(shown.drop(columns=["low", "high", "too few"]).to_string(index=False) + "\n")
+    few = rates[rates["too few"] & (rates["check"] == "all checks")]
+    if not few.empty:
+        print(f"note: these pass rates rest on {int(few['checked'].max())} prompt(s) per model, fewer than the about "
+              f"{MIN_RELIABLE_PROMPTS} a pass rate needs; read the intervals before ranking models.", file=sys.stderr)
+    if not args.reference_model and args.prompts and args.prompts.lower().endswith(".json"):
+        print("note: reference answers are not checked; give --reference-model (an embedding model) to check them.",
+              file=sys.stderr)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -265,7 +309,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raw = Path(args.labeled).read_bytes()
             dataset = (parse_csv(raw, args.labeled) if args.labeled.lower().endswith(".csv")
                        else parse_jsonl(raw, args.labeled))
-        prompts, checks, system = _read_prompts(args.prompts) if generators else ([], [], "")
+        reference_model = ModelRef.parse(args.reference_model) if args.reference_model else None
+        if reference_model is not None:
+            get_backend(reference_model.backend)
+        prompts, checks, system = (_read_prompts(args.prompts, args.reference_threshold, reference_model is not None)
+                                   if generators else ([], [], ""))
     except (SpecError, DatasetError, UnknownBackendError, ValueError) as exc:
         return _fail(str(exc), bench.EXIT_BAD_INPUT)
     except OSError as exc:
@@ -289,20 +337,27 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if generators:
         with tqdm(total=len(generators) * len(prompts), desc="generating", unit="answer", file=sys.stderr,
                   disable=args.quiet) as bar:
-            result.generation, failures = bench.bench_generation(
-                prompts, checks, generators, system, None if args.no_cache else GenerationCache(),
-                on_done=lambda r: bar.update(1), settings=settings, max_tokens=args.max_tokens)
+            try:
+                result.generation, failures, result.checks = bench.bench_generation(
+                    prompts, checks, generators, system, None if args.no_cache else GenerationCache(),
+                    on_done=lambda r: bar.update(1), settings=settings, max_tokens=args.max_tokens,
+                    similarity=_reference_similarity(reference_model, args))
+            except SpecError as exc:  # the reference checks' embedding model failed
+                return _fail(str(exc), bench.EXIT_MODEL_FAILED)
             result.failures += failures
     limits = bench.Thresholds(args.max_ms_per_text, args.min_quality, args.min_ndcg, args.min_pass_rate,
                               args.min_tokens_per_s, args.max_latency_s)
     result.breaches = bench.check_thresholds(result, limits)
     inputs = {"models": [str(r) for r in embedders], "texts": args.texts, "labeled": args.labeled,
-              "generators": [str(r) for r in generators], "prompts": args.prompts}
+              "generators": [str(r) for r in generators], "prompts": args.prompts,
+              "reference_model": args.reference_model, "reference_threshold": args.reference_threshold}
     written = bench.write_outputs(result, Path(args.out), limits, inputs)
     for name, frame in (("Embedding models", result.embeddings), ("Generation models", result.generation)):
         if not frame.empty:
-            hidden = ("where", "error", "ms per text low", "ms per text high")  # the range column shows them
+            # the range column shows the first two; the Checks table the pass rate's interval
+            hidden = ("where", "error", "ms per text low", "ms per text high", "pass rate low", "pass rate high")
             print(f"{name}:\n{frame.drop(columns=[c for c in hidden if c in frame]).to_string(index=False)}\n")
+    _print_check_rates(result.checks, args)
     for line in result.failures + result.breaches:
         print(f"error: {line}", file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in written))
@@ -357,6 +412,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from hfcompare.checks import REFERENCE_THRESHOLD
+
     parser = argparse.ArgumentParser(prog="python -m hfcompare", description="Compare Hugging Face models.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -411,6 +468,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument("--min-quality", type=float, help="fail when cosine(text 1, text 2) is lower")
     bench_cmd.add_argument("--min-ndcg", type=float, help="fail when nDCG@10 on --labeled is lower")
     bench_cmd.add_argument("--min-pass-rate", type=float, help="fail when a generator passes fewer checks")
+    bench_cmd.add_argument("--reference-model", metavar="MODEL",
+                           help="embedding model that scores the reference answers of a .json prompts file, e.g. "
+                                "local:sentence-transformers/all-MiniLM-L6-v2 (without it they are not checked)")
+    bench_cmd.add_argument("--reference-threshold", type=float, default=REFERENCE_THRESHOLD, metavar="COSINE",
+                           help=f"similarity to the reference answer a check needs (default {REFERENCE_THRESHOLD}, "
+                                "set for all-MiniLM-L6-v2; other models score higher or lower: see the README)")
     bench_cmd.add_argument("--min-tokens-per-s", type=float, help="fail when a generator is slower")
     bench_cmd.add_argument("--max-latency-s", type=float, help="fail when a generator's median latency is higher")
     bench_cmd.add_argument("--no-cache", action="store_true", help="neither read nor write the caches")

@@ -81,6 +81,7 @@ def embed_with_stats(
     """
     result = EmbeddingResult(ref=ref, n_texts=len(texts))
     options = options or {}
+    called = _speed.clock()
     try:
         backend = get_backend(ref.backend, settings)
         result.note = backend.note
@@ -127,9 +128,21 @@ def embed_with_stats(
         result.vectors = np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
     except BackendError as exc:
         result.error, result.error_kind = str(exc), exc.kind
+        _log_failure(ref, exc, len(texts), _speed.clock() - called)
     except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the comparison
         result.error, result.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
+        _log_failure(ref, exc, len(texts), _speed.clock() - called)
     return result
+
+
+def _log_failure(ref: ModelRef, exc: BaseException, n_texts: int, seconds: float) -> None:
+    """Log, with its error class, a failure no batch call logged (a load that failed, an unknown
+    backend, a typo'd or unbundled model offline), so the Monitor counts it."""
+    from hfcompare.calllog import record_call
+
+    if not getattr(exc, "call_logged", False):
+        record_call(ref.backend, ref.model, "embeddings", seconds, False, getattr(exc, "kind", type(exc).__name__),
+                    items=n_texts)
 
 
 def _measure_speed(backend, ref: ModelRef, texts: list[str], passes: int,
@@ -160,6 +173,7 @@ def _timed_batch(backend, ref: ModelRef, texts: list[str]):
     except Exception as exc:
         record_call(ref.backend, ref.model, "embeddings", _speed.clock() - started, False,
                     getattr(exc, "kind", type(exc).__name__), items=len(texts))
+        exc.call_logged = True  # type: ignore[attr-defined] - embed_with_stats must not log it twice
         raise
     seconds = _speed.clock() - started
     record_call(ref.backend, ref.model, "embeddings", seconds, True, items=len(texts))

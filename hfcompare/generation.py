@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
 from hfcompare.backends import BackendError, GenerationParams, Usage, get_backend
+from hfcompare.backends.base import Retried
 from hfcompare.calllog import record_call
 from hfcompare.embedding import where_measured
 from hfcompare.spec import ModelRef, is_blank
@@ -18,46 +19,92 @@ from hfcompare.spec import ModelRef, is_blank
 OnPiece = Callable[[ModelRef, int, str], None]
 
 
+#: The clock streamed events are stamped with; tests replace it with a scripted one (never wall time).
+clock: Callable[[], float] = time.perf_counter
+
+#: Pieces closer together than this arrived together (one network read, or one buffered flush).
+ARRIVAL_GAP_S = 0.002
+
+BUFFERED = "stream was buffered"
+ONE_TOKEN = "fewer than two tokens"
+
+
 @dataclass
 class Timings:
-    """What a streamed answer cost. Token counts come from the server when it reports them."""
+    """What a streamed answer cost, timed from the attempt that succeeded. Token counts come from
+    the server when it reports them."""
 
     latency_s: float
     ttft_s: float | None
     output_tokens: int | None
     prompt_tokens: int | None
     tokens_per_s: float | None
-    tokens_counted: str  # "reported" by the backend, or "pieces" (one streamed piece per token)
+    tokens_counted: str  # "reported", "tokenizer", "chunks" (see Usage) or "pieces" (one streamed piece per token)
+    #: calls made; more than one when the server asked to retry (429, 503, timeouts, refused connections)
+    attempts: int = 1
+    #: seconds before the attempt that succeeded (failed attempts and back-off waits), not in latency or ttft
+    retry_wait_s: float = 0.0
+    #: why tokens_per_s is unknown ("stream was buffered", "fewer than two tokens"), else ""
+    speed_note: str = ""
 
 
-def account(started: float, events: Iterable[tuple[float, str | Usage]], ended: float) -> tuple[str, Timings]:
+def arrivals(stamps: list[float], gap_s: float = ARRIVAL_GAP_S) -> int:
+    """How many separate arrivals the pieces made: a new one whenever a piece came more than
+    `gap_s` after the previous piece."""
+    return sum(1 for i, stamp in enumerate(stamps) if i == 0 or stamp - stamps[i - 1] > gap_s)
+
+
+def decode_rate(stamps: list[float], output_tokens: int | None) -> tuple[float | None, str]:
+    """Tokens per second over the decode window (first piece to last piece), with the reason when unknown.
+
+    Known only when the stream trickled: at least two pieces, and at least half of them arriving
+    separately (see `arrivals`). Tokens after the first piece are `output_tokens` x (pieces - 1) /
+    pieces, which is output_tokens - 1 when each piece is one token (the figure llama.cpp reports).
+    A stream whose pieces came in a few bursts has no decode window to time: its rate is unknown.
+    """
+    if not output_tokens or output_tokens < 2:
+        return None, ONE_TOKEN
+    pieces = len(stamps)
+    window = stamps[-1] - stamps[0] if pieces else 0.0
+    if pieces < 2 or window <= 0 or arrivals(stamps) < max(2, -(-pieces // 2)):
+        return None, BUFFERED
+    return output_tokens * (pieces - 1) / pieces / window, ""
+
+
+def account(started: float, events: Iterable[tuple[float, str | Usage | Retried]], ended: float) -> tuple[str, Timings]:
     """The text and timings of one stream from (timestamp, event) pairs.
 
-    Time to first token is the first non-empty piece's arrival. Tokens per second is the
-    decode rate after the first token: (output tokens - 1) / (end - first token), the figure
-    llama.cpp and most leaderboards report; None when fewer than two tokens arrived.
+    When the stream opens with a Retried event, the clock starts at the attempt that succeeded
+    (`started` plus the retries' time, reported apart as `retry_wait_s`). Time to first token is the
+    first non-empty piece's arrival; latency runs to `ended`; tokens per second: see `decode_rate`.
     """
     pieces: list[str] = []
-    first: float | None = None
+    stamps: list[float] = []
     usage: Usage | None = None
+    retried: Retried | None = None
     for stamp, event in events:
         if isinstance(event, Usage):
             usage = event
+        elif isinstance(event, Retried):
+            retried = event
         elif event:
             pieces.append(event)
-            first = stamp if first is None else first
+            stamps.append(stamp)
+    waited = max(0.0, retried.waited_s) if retried else 0.0
+    began = min(started + waited, stamps[0] if stamps else ended)
     reported = usage is not None and usage.completion_tokens is not None
     output = usage.completion_tokens if reported else (len(pieces) or None)
-    rate = None
-    if output and output > 1 and first is not None and ended > first:
-        rate = (output - 1) / (ended - first)
+    rate, note = decode_rate(stamps, output)
     timings = Timings(
-        latency_s=ended - started,
-        ttft_s=None if first is None else first - started,
+        latency_s=ended - began,
+        ttft_s=stamps[0] - began if stamps else None,
         output_tokens=output,
         prompt_tokens=usage.prompt_tokens if usage else None,
         tokens_per_s=rate,
-        tokens_counted="reported" if reported else "pieces",
+        tokens_counted=usage.counted if reported else "pieces",
+        attempts=retried.attempts if retried else 1,
+        retry_wait_s=waited,
+        speed_note=note,
     )
     return "".join(pieces), timings
 
@@ -92,6 +139,9 @@ class GenerationResult:
             "output_tokens": t.output_tokens if t else None,
             "prompt_tokens": t.prompt_tokens if t else None,
             "tokens_per_s": t.tokens_per_s if t else None,
+            "tokens_per_s_note": t.speed_note if t else "",
+            "attempts": t.attempts if t else None,
+            "retry_wait_s": t.retry_wait_s if t else None,
             "cached": self.cached,
             "where": self.where,
             "error": self.error,
@@ -159,15 +209,15 @@ def generate_one(
             return result
         if hasattr(backend, "load_generator"):
             backend.load_generator(ref.model)
-        events: list[tuple[float, str | Usage]] = []
+        events: list[tuple[float, str | Usage | Retried]] = []
         so_far = ""
-        started = time.perf_counter()
+        started = clock()
         for event in backend.stream(ref.model, messages, params):
-            events.append((time.perf_counter(), event))
+            events.append((clock(), event))
             if on_piece and isinstance(event, str) and event:
                 so_far += event
                 on_piece(ref, prompt_index, so_far)
-        result.text, result.timings = account(started, events, time.perf_counter())
+        result.text, result.timings = account(started, events, clock())
         result.where = _where(ref, backend)
         record_call(ref.backend, ref.model, "generation", result.timings.latency_s, True, items=1,
                     tokens=result.timings.output_tokens)

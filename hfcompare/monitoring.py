@@ -29,8 +29,15 @@ def calls_frame(calls: list[dict]) -> pd.DataFrame:
     return frame
 
 
+def error_classes(kinds: pd.Series) -> str:
+    """Failed calls by error class, most frequent first: "unavailable ×2, timeout ×1"."""
+    counts = kinds.fillna("unknown").value_counts()
+    return ", ".join(f"{kind} ×{count}" for kind, count in counts.items())
+
+
 def summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (backend, model, task): calls, error rate, p50/p95 latency, throughput."""
+    """One row per (backend, model, task): calls, error rate, p50/p95 latency, throughput, and the
+    failed calls by error class (failed loads included: a model that never loaded still has a row)."""
     rows = []
     for (backend, model, task), group in frame.groupby(["backend", "model", "task"], sort=True):
         ok = group[group["ok"]]
@@ -43,9 +50,10 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
             "items/s": float(ok["items"].fillna(0).sum() / busy) if busy > 0 else None,
             "tokens/s": float(ok["tokens"].sum() / busy) if busy > 0 and ok["tokens"].notna().any() else None,
             "last error": group.loc[~group["ok"], "error_kind"].iloc[-1] if (~group["ok"]).any() else "",
+            "error classes": error_classes(group.loc[~group["ok"], "error_kind"]),
         })
     return pd.DataFrame(rows, columns=["model", "backend", "task", "calls", "errors", "error rate", "p50 latency s",
-                                       "p95 latency s", "items/s", "tokens/s", "last error"])
+                                       "p95 latency s", "items/s", "tokens/s", "last error", "error classes"])
 
 
 def bucket_for(frame: pd.DataFrame) -> str:

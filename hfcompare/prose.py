@@ -91,13 +91,50 @@ GEN_SPEED_CAPTION = (
     "are not comparable with local ones. Models run concurrently: local models share this machine's CPU."
 )
 GEN_COLUMN_HELP = {
-    "median latency s": "Seconds from sending the prompt to the last token (median over prompts).",
-    "median ttft s": "Time to first token: how long a user waits before text starts to appear.",
-    "median tokens/s": "Decoding speed after the first token. Counted by the server when it reports usage.",
-    "pass rate": "Share of answers that passed every check of their prompt (answers without checks excluded).",
+    "median latency s": "Seconds from sending the prompt to the last token (median over prompts), timed from the "
+                        "attempt that succeeded: retry waits are in 'retry waits s'.",
+    "median ttft s": "Time to first token: how long a user waits before text starts to appear (from the attempt "
+                     "that succeeded).",
+    "median tokens/s": "Decoding speed from the first streamed piece to the last. Unknown for an answer whose stream "
+                       "came in bursts (buffered by the server or a proxy): it has no decode window to time.",
+    "tokens/s note": "For how many answers the decoding speed is unknown, and why.",
+    "pass rate": "Share of answers that passed every check of their prompt (answers without checks excluded). "
+                 "Per-check rates and their 95% intervals are under Checks.",
+    "retry waits s": "Seconds spent before the attempts that succeeded (rate limits, a loading model, timeouts): "
+                     "waits the server imposed, not counted in latency or time to first token.",
     "errors": "Answers that failed; see the answer cells for the cause.",
     "where": "Where the speed was measured.",
 }
+GEN_THRESHOLD_LABEL = "Reference similarity needed"
+GEN_THRESHOLD_HELP = (
+    "A reference check passes when the cosine similarity between the answer and the reference answer, by the "
+    "embedding model at the left, reaches this value. On the sample with all-MiniLM-L6-v2, correct paraphrases "
+    "score 0.78-0.99 and on-topic wrong answers 0.49-0.68; other embedding models score higher or lower, so "
+    "set it per model. Changing it re-checks the answers without running the models again."
+)
+GEN_CHECK_RULES = {
+    "all checks": "every check of the prompt passes",
+    "keywords": "every listed keyword appears (any case)",
+    "regex": "the pattern matches somewhere (any case)",
+    "max length": "the answer is at most 'max chars' long",
+    "reference": "similarity to the reference answer ≥ {threshold:.2f} ({embedder})",
+}
+GEN_CHECKS_CAPTION = (
+    "Answers that passed each check, out of the answers it ran on, with the 95% Wilson interval: the range the "
+    "model's true pass rate probably lies in. Checks only test what the prompts' rows spell out: an answer can "
+    "contain the keyword and resemble the reference yet be wrong."
+)
+GEN_FEW_PROMPTS = (
+    "These pass rates rest on {n} prompt(s) per model, fewer than the about {minimum} a pass rate needs: the "
+    "intervals are wide ({example}), so differences between models here may be chance. Add prompts before "
+    "choosing by pass rate."
+)
+GEN_ARENA_POINTER = (
+    "Checks cannot tell a helpful answer from a plausible wrong one. For a human judgement, compare the models "
+    "blind in the **Arena**: two anonymous answers to the same prompt, your vote, then the names."
+)
+GEN_SPEED_UNKNOWN = "tok/s unknown ({reason})"
+GEN_RETRIED = "{retries} retr{ies}, waited {waited:.1f}s before this answer (not in its times)"
 GEN_MODELS_HELP = (
     "Bundled models run offline on llama.cpp. Type `openai:<model>` for a model on an OpenAI-compatible server, "
     "`hf:<model-id>` for Inference Providers or a TGI endpoint (set them up under Endpoints in the sidebar), or a "
@@ -288,6 +325,8 @@ MONITOR_COLUMN_HELP = {
     "items/s": "Texts (or answers) per second of model time.",
     "tokens/s": "Generated tokens per second of model time (generation only).",
     "last error": "The error class of the most recent failed call.",
+    "error classes": "Failed calls by error class (unavailable, load failed, timeout, rate limited, ...), "
+                     "failed model loads included.",
 }
 
 ARENA_TITLE = "Arena"

@@ -252,8 +252,10 @@ def measured_from_generation(results, verdicts) -> dict[str, Measured]:
         where = row.get("where") or "this machine"
         found: Measured = {}
         if row.get("pass rate") is not None:
-            found["pass_rate"] = Measurement(row["pass rate"], f"measured here: {row['pass rate']:.0%} of {row['answers']} "
-                                                     "answers passed their checks")
+            low, high, n = row.get("pass rate low"), row.get("pass rate high"), row.get("checked") or row["answers"]
+            found["pass_rate"] = Measurement(row["pass rate"], f"measured here: {row['pass rate']:.0%} of {n} "
+                                             f"answers passed their checks (95% interval {low:.0%}–{high:.0%}"
+                                             f"{'; fewer than 20 prompts' if n < 20 else ''})", low, high)
         if row.get("median tokens/s") is not None:
             found["tokens_per_s"] = Measurement(row["median tokens/s"], f"measured: {row['median tokens/s']:.1f} tokens/s ({where})")
         if row.get("median latency s") is not None:

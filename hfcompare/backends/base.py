@@ -148,10 +148,23 @@ class EmbeddingBackend(ABC):
 
 @dataclass(frozen=True)
 class Usage:
-    """Token counts a server reports at the end of a generation."""
+    """Token counts at the end of a generation, and who counted them: "reported" by the server or
+    engine, "tokenizer" (the model's own tokenizer, here), or "chunks" (streamed chunks that carried
+    text, one token each, when a server reports no usage in its stream)."""
 
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    counted: str = "reported"
+
+
+@dataclass(frozen=True)
+class Retried:
+    """Streamed before the first piece when a call needed more than one attempt: how many, and the
+    seconds spent before the attempt that succeeded (failed attempts and back-off waits), so timings
+    start at that attempt."""
+
+    attempts: int
+    waited_s: float
 
 
 @dataclass(frozen=True)
@@ -174,7 +187,7 @@ class GenerationBackend(ABC):
 
     @abstractmethod
     def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
-        """Yield text pieces as they arrive, then at most one Usage."""
+        """Yield text pieces as they arrive, then at most one Usage (a Retried may come first)."""
 
     def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
         """The whole answer at once (a plain, non-streamed request where the backend has one)."""
@@ -182,7 +195,7 @@ class GenerationBackend(ABC):
         for event in self.stream(model, messages, params):
             if isinstance(event, Usage):
                 usage = event
-            else:
+            elif isinstance(event, str):
                 pieces.append(event)
         return "".join(pieces), usage
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from hfcompare.backends.base import BadResponseError, GenerationParams, Usage
 from hfcompare.backends.hub import hub_endpoint
-from hfcompare.backends.remote import RemoteBackend, call_with_retries, chat_pieces, plain_answer
+from hfcompare.backends.remote import RemoteBackend, call_with_retries, plain_answer, streamed_chat
 
 
 def provider_names() -> list[str]:
@@ -56,7 +56,8 @@ class HFInferenceBackend(RemoteBackend):
             raise BadResponseError(f"{self.where} returned {array.shape[0]} vectors for {len(texts)} texts")
         return list(array)
 
-    def _chat(self, client, model: str, messages: list[dict[str, str]], params: GenerationParams, stream: bool):
+    def _chat(self, client, model: str, messages: list[dict[str, str]], params: GenerationParams, stream: bool,
+              log=None):
         return call_with_retries(
             lambda: client.chat_completion(
                 messages,
@@ -70,11 +71,12 @@ class HFInferenceBackend(RemoteBackend):
             ),
             self.settings,
             self.where,
+            log=log,
         )
 
     def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
         client = self.client()  # the client owns the open stream: keep it alive until the end
-        yield from chat_pieces(self._chat(client, model, messages, params, stream=True))
+        yield from streamed_chat(lambda log: self._chat(client, model, messages, params, stream=True, log=log))
 
     def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
         return plain_answer(self._chat(self.client(), model, messages, params, stream=False), self.where)

@@ -122,7 +122,8 @@ def _stream_llama(llm, messages, params: GenerationParams) -> Iterator[str | Usa
             yield piece
     # llama.cpp streams no usage; count the answer's tokens with the model's own tokenizer
     text = "".join(pieces)
-    yield Usage(None, len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)) if text else 0)
+    yield Usage(None, len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)) if text else 0,
+                counted="tokenizer")
 
 
 def _stream_transformers(engine, messages, params: GenerationParams) -> Iterator[str | Usage]:
@@ -150,4 +151,5 @@ def _stream_transformers(engine, messages, params: GenerationParams) -> Iterator
             yield piece
     thread.join()
     text = "".join(pieces)
-    yield Usage(int(inputs["input_ids"].shape[-1]), len(tokenizer(text, add_special_tokens=False)["input_ids"]))
+    yield Usage(int(inputs["input_ids"].shape[-1]), len(tokenizer(text, add_special_tokens=False)["input_ids"]),
+                counted="tokenizer")

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Iterator
 
 from hfcompare.backends.base import BadResponseError, GenerationParams, ModelUnavailableError, Usage
-from hfcompare.backends.remote import RemoteBackend, call_with_retries, chat_pieces, plain_answer
+from hfcompare.backends.remote import RemoteBackend, call_with_retries, plain_answer, streamed_chat
 
 #: Sent when no key is configured; local servers ignore it, the client refuses an empty key.
 NO_KEY = "no-key"
@@ -59,7 +59,7 @@ class OpenAICompatBackend(RemoteBackend):
             raise BadResponseError(f"{self.where} returned {len(data)} vectors for {len(texts)} texts")
         return [item.embedding for item in data]
 
-    def _chat(self, model: str, messages: list[dict[str, str]], params: GenerationParams, stream: bool):
+    def _chat(self, model: str, messages: list[dict[str, str]], params: GenerationParams, stream: bool, log=None):
         extra = {"seed": params.seed} if params.seed is not None else {}
         if stream:
             extra["stream_options"] = {"include_usage": True}
@@ -75,10 +75,11 @@ class OpenAICompatBackend(RemoteBackend):
             ),
             self.settings,
             self.where,
+            log=log,
         )
 
     def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
-        yield from chat_pieces(self._chat(model, messages, params, stream=True))
+        yield from streamed_chat(lambda log: self._chat(model, messages, params, stream=True, log=log))
 
     def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
         return plain_answer(self._chat(model, messages, params, stream=False), self.where)

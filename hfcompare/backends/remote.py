@@ -195,13 +195,24 @@ def classify(exc: BaseException, where: str) -> RemoteError:
     return ServerError(f"{label}: server error ({detail})")
 
 
+@dataclass
+class RetryLog:
+    """How a call went: attempts made, and seconds from the first attempt's start to the start of
+    the last one (failed attempts and back-off waits), read from `call_with_retries`'s clock."""
+
+    attempts: int = 0
+    waited_s: float = 0.0
+
+
 def call_with_retries(call: Callable[[], T], settings: RemoteSettings, where: str,
-                      sleep: Callable[[float], None] = time.sleep) -> T:
+                      sleep: Callable[[float], None] = time.sleep, log: RetryLog | None = None,
+                      clock: Callable[[], float] = time.perf_counter) -> T:
     """Run `call`, retrying 429, 503, timeouts and connection errors with bounded exponential backoff.
 
     Waits follow Retry-After when the server sends it (capped at `max_wait_s`), else exponential
     backoff with jitter (tenacity). Other errors are raised at once. The raised error's message is
-    free of the settings' secret and says how many attempts were made.
+    free of the settings' secret and says how many attempts were made. `log`, when given, records
+    the attempts and the time spent before the last one, so callers can time that attempt alone.
     """
     from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
@@ -213,7 +224,7 @@ def call_with_retries(call: Callable[[], T], settings: RemoteSettings, where: st
             return min(error.retry_after_s, settings.max_wait_s)
         return backoff(state)
 
-    attempts = 0
+    attempts, first = 0, None
     try:
         for attempt in Retrying(
             stop=stop_after_attempt(max(1, settings.max_retries + 1)),
@@ -224,6 +235,10 @@ def call_with_retries(call: Callable[[], T], settings: RemoteSettings, where: st
         ):
             with attempt:
                 attempts += 1
+                now = clock()
+                first = now if first is None else first
+                if log is not None:
+                    log.attempts, log.waited_s = attempts, now - first
                 try:
                     return call()
                 except Exception as exc:  # noqa: BLE001 - every client error is classified below
@@ -249,19 +264,35 @@ def embed_concurrently(texts: list[str], settings: RemoteSettings, one_batch: Ca
 
 
 def chat_pieces(chunks) -> Any:
-    """Text pieces from OpenAI-style streamed chat chunks, then one Usage if the server sent it."""
+    """Text pieces from OpenAI-style streamed chat chunks, then one Usage: the server's when it sent
+    one, else the count of chunks that carried text (`counted="chunks"`: servers such as llama.cpp's
+    stream one token per chunk but ignore `stream_options.include_usage`)."""
     from hfcompare.backends.base import Usage
 
-    usage = None
+    usage, chunks_with_text = None, 0
     for chunk in chunks:
         if getattr(chunk, "usage", None):
             usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
         for choice in getattr(chunk, "choices", None) or []:
             piece = getattr(choice.delta, "content", None)
             if piece:
+                chunks_with_text += 1
                 yield piece
-    if usage is not None:
-        yield usage
+    if usage is None or usage.completion_tokens is None:
+        usage = Usage(usage.prompt_tokens if usage else None, chunks_with_text, counted="chunks")
+    yield usage
+
+
+def streamed_chat(open_stream: Callable[[RetryLog], Any]) -> Any:
+    """`chat_pieces` of the stream `open_stream(log)` opens (through `call_with_retries(..., log=log)`),
+    preceded by a Retried event when opening it took more than one attempt."""
+    from hfcompare.backends.base import Retried
+
+    log = RetryLog()
+    chunks = open_stream(log)
+    if log.attempts > 1:
+        yield Retried(log.attempts, log.waited_s)
+    yield from chat_pieces(chunks)
 
 
 def plain_answer(response: Any, where: str) -> tuple[str, Any]:

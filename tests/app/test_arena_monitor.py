@@ -132,3 +132,17 @@ def test_monitor_shows_logged_calls_with_filters(fake_backend):
     assert table.loc["fake-broken", "error rate"] == 1.0
     at.multiselect[0].set_value(["fake-a"]).run()
     assert list(at.dataframe[0].value["model"]) == ["fake-a"]
+
+
+def test_monitor_counts_failed_model_loads_with_their_error_class(fake_backend, monkeypatch):
+    """A model that never loads (not bundled, the Hub out of reach) used to leave no call at all."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    at = open_app("app_pages/embeddings.py")
+    at.multiselect[0].set_value(["fake:fake-a", "local:example-org/not-bundled"])
+    at.text_area[0].set_value("one\ntwo\nthree").run()
+    next(b for b in at.button if b.label == "Run comparison").click().run()
+    at.switch_page("app_pages/monitor.py").run()
+    table = at.dataframe[0].value.set_index("model")
+    assert table.loc["example-org/not-bundled", "errors"] == 1
+    assert table.loc["example-org/not-bundled", "error classes"] == "unavailable ×1"
+    assert table.loc["fake-a", "errors"] == 0 and table.loc["fake-a", "error classes"] == ""

@@ -43,12 +43,13 @@ def test_sample_run_shows_answers_summary_and_checks(page, fake_backend):
     summary = next(d.value for d in page.dataframe if "pass rate" in d.value.columns)
     assert list(summary["model"]) == ["fake-a · fake", "fake-b · fake", "fake-broken · fake"]
     assert list(summary["answers"]) == [5, 5, 0] and list(summary["errors"]) == [0, 0, 5]
-    # the fake echoes the prompt, so keyword checks pass, the regex check (^yes) fails,
-    # and reference checks were switched off
-    assert summary["pass rate"].iloc[0] == pytest.approx(4 / 5)
+    # the fake echoes the prompt, which names none of the app's steps the sample's checks ask for
+    # (New invoice, Billing settings, a pending authorization, Send reminder, a bare YES); reference
+    # checks were switched off
+    assert summary["pass rate"].iloc[0] == 0.0
     answers = [m.value for m in page.markdown]
     assert any(a.startswith("fake-a answers: How do I create an invoice?") for a in answers)
-    assert [s.value for s in page.subheader] == ["Summary", "Answers side by side"]
+    assert [s.value for s in page.subheader] == ["Summary", "Checks", "Answers side by side"]
 
 
 def test_rerun_is_served_from_the_cache(page, fake_backend):
@@ -66,3 +67,51 @@ def test_bad_inputs_get_messages(page):
     page.multiselect(key="gen_models").set_value([])
     button(page, "Run").click().run()
     assert "at least one" in page.error[0].value and not page.exception
+
+
+def check_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "passes when" in d.value.columns).set_index("check")
+
+
+def test_checks_per_check_rates_adjustable_threshold_few_prompts_warning_and_arena(page, fake_backend):
+    from hfcompare.embedding import embed
+    from hfcompare.samples import load_sample
+
+    page.multiselect(key="gen_models").set_value(FAKES)
+    button(page, "Load sample").click().run()
+    page.selectbox(key="gen_check_embedder").set_value("fake:fake-a")
+    assert page.number_input(key="gen_reference_threshold").value == 0.75
+    page.number_input(key="gen_reference_threshold").set_value(0.0)
+    button(page, "Run").click().run()
+    assert not page.exception
+    table = check_table(page)
+    assert list(table.index) == ["all checks", "keywords", "regex", "max length", "reference"]
+    assert list(table.columns) == ["passes when", "fake-a · fake", "fake-b · fake"]
+    assert "≥ 0.00 (fake:fake-a)" in table.loc["reference", "passes when"]
+    # the reference row counts the answers the fake embedding model puts at cosine >= 0 to their references
+    prompts = load_sample("invoice_chatbot_prompts")["prompts"]
+    expected = sum(float(v[0] @ v[1]) >= 0 for p in prompts if p["reference"]
+                   for v in [embed([f"fake-a answers: {p['prompt']}", p["reference"]], "fake:fake-a")])
+    assert table.loc["reference", "fake-a · fake"].startswith(f"{expected} of 4 · ")
+    assert table.loc["keywords", "fake-a · fake"] == "1 of 3 · 33% (6%–79%)"  # "refund" echoes the question
+    assert any("rest on 5 prompt(s)" in w.value and "about 20" in w.value for w in page.warning)
+    assert any("Arena" in i.value for i in page.info)
+    # a stricter threshold checks the same answers again, without running the models again
+    page.number_input(key="gen_reference_threshold").set_value(1.0).run()
+    assert len(fake_backend.generations) == 10
+    table = check_table(page)
+    assert table.loc["reference", "fake-a · fake"].startswith("0 of 4 · ")
+    assert "≥ 1.00" in table.loc["reference", "passes when"]
+
+
+def test_a_buffered_stream_shows_an_unknown_speed_with_its_reason(page, fake_backend, monkeypatch):
+    """A frozen (scripted) clock: every piece of the fake stream arrives at the same instant."""
+    import hfcompare.generation as generation
+
+    monkeypatch.setattr(generation, "clock", lambda: 50.0)
+    run_sample(page, FAKES)
+    assert not page.exception
+    assert any("tok/s unknown (stream was buffered)" in c.value for c in page.caption)
+    summary = next(d.value for d in page.dataframe if "pass rate" in d.value.columns)
+    assert summary["median tokens/s"].isna().all()
+    assert list(summary["tokens/s note"]) == ["unknown for 5 of 5 answers: stream was buffered (5)"] * 2

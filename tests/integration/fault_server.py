@@ -14,6 +14,8 @@ The requested model name (or, for TEI requests, the last path segment) picks the
   wrong-count   200 with one vector too few
   latency-N     answers properly after N ms (a distant server's round trip)
   paced-N       streams max_tokens words, one every N ms (a remote model's pace, without using CPU)
+  burst-N       streams N words, one chunk each, all in one write (a buffering server or proxy)
+  patient-N     429 with Retry-After: 1 for the first N requests, then ok
 The server counts requests per model, refuses to serve more than MAX_REQUESTS in all, and
 stops itself after MAX_SECONDS.
 """
@@ -84,9 +86,9 @@ class FaultServer:
 
             def _respond(self, model: str, seen: int, request: dict) -> None:
                 kind, _, number = model.partition("-")
-                if kind in ("limited", "busy") and number.isdigit() and seen <= int(number):
-                    status = 429 if kind == "limited" else 503
-                    headers = {"Retry-After": "0"} if kind == "limited" else {}
+                if kind in ("limited", "busy", "patient") and number.isdigit() and seen <= int(number):
+                    status = 429 if kind in ("limited", "patient") else 503
+                    headers = {"Retry-After": "1" if kind == "patient" else "0"} if status == 429 else {}
                     self._send(status, b'{"error": {"message": "try again later"}}', headers)
                 elif model == "always-429":
                     self._send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": "0"})
@@ -126,11 +128,16 @@ class FaultServer:
                 elif request.get("stream") and model.startswith("paced-"):
                     self._paced_stream(model, request)
                 elif request.get("stream"):
+                    words = ("fault ", "server ", "says ", "hello")
+                    kind, _, number = model.partition("-")
+                    if kind == "burst" and number.isdigit():
+                        words = tuple(f"w{i} " for i in range(int(number)))
                     events = [
                         {"choices": [{"index": 0, "delta": {"role": "assistant", "content": word}}]}
-                        for word in ("fault ", "server ", "says ", "hello")
+                        for word in words
                     ]
-                    events.append({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}})
+                    events.append({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": len(words),
+                                                            "total_tokens": 3 + len(words)}})
                     lines = [
                         "data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 0, "model": model, **e})
                         for e in events

@@ -169,3 +169,42 @@ def test_hf_backend_embeds_from_a_tei_url_with_the_same_retry_policy(server):
     with pytest.raises(AuthError):
         get_backend("hf", fast_settings(f"{root}/tei/denied")).embed_batch("any-model", TEXTS)
     assert get_backend("hf", fast_settings(f"{root}/tei/ok")).list_models() == ["org/tei-model"]
+
+
+def test_a_buffered_stream_has_no_decode_speed_and_a_paced_one_has(server):
+    """burst-200 sends 200 one-token chunks in one write: the old figure was about 199,000 tokens/s."""
+    from hfcompare.generation import generate_one
+
+    settings = fast_settings(server.url, timeout_s=10.0)
+    buffered = generate_one(ModelRef("openai", "burst-200"), "hi", GenerationParams(max_tokens=200),
+                            settings=settings)
+    assert buffered.ok, buffered.error
+    t = buffered.timings
+    assert t.output_tokens == 200 and t.tokens_counted == "reported"
+    assert t.tokens_per_s is None and t.speed_note == "stream was buffered"
+    # words written 20 ms apart arrive apart: a decode window to time
+    paced = generate_one(ModelRef("openai", "paced-20"), "hi", GenerationParams(max_tokens=12), settings=settings)
+    assert paced.ok and paced.timings.tokens_per_s is not None and paced.timings.speed_note == ""
+
+
+@pytest.mark.parametrize("backend", ["openai", "hf"])
+def test_retry_waits_are_reported_apart_from_latency_and_ttft(backend):
+    """Two 429s asking for 1 s each, then the answer: the waits (at least 2 s) are reported apart,
+    and latency plus waits never exceed the wall time around the call (so latency excludes them)."""
+    import time
+
+    from hfcompare.generation import generate_one
+
+    with FaultServer() as fresh:
+        settings = fast_settings(fresh.url, max_wait_s=5.0, timeout_s=10.0)
+        started = time.perf_counter()
+        result = generate_one(ModelRef(backend, "patient-2"), "hi", GenerationParams(max_tokens=8),
+                              settings=settings)
+        outside = time.perf_counter() - started
+        assert result.ok, result.error
+        t = result.timings
+        assert fresh.counts["patient-2"] == 3 and t.attempts == 3
+        assert t.retry_wait_s >= 2.0
+        assert t.latency_s + t.retry_wait_s <= outside and t.ttft_s <= t.latency_s
+        record = result.as_json()
+        assert record["attempts"] == 3 and record["retry_wait_s"] == t.retry_wait_s

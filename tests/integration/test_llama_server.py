@@ -44,7 +44,12 @@ def test_openai_chat_plain_and_streamed_agree_at_temperature_zero(llama_server):
     assert plain.strip() and streamed.strip() == plain.strip()
     assert usage.prompt_tokens > 0 and 0 < usage.completion_tokens <= PARAMS.max_tokens
     assert sum(isinstance(e, str) for e in events) > 1, "a streamed answer arrives in pieces"
-    assert isinstance(events[-1], Usage) or all(isinstance(e, str) for e in events)
+    # token usage is reported in the stream, and agrees with the server's own count for the same answer;
+    # this server ignores stream_options.include_usage, so the backend counts the chunks that carried text
+    streamed_usage = events[-1]
+    assert isinstance(streamed_usage, Usage) and [isinstance(e, Usage) for e in events].count(True) == 1
+    assert streamed_usage.completion_tokens == usage.completion_tokens
+    assert streamed_usage.counted in ("reported", "chunks")
 
 
 def test_hf_backend_chats_through_base_url(llama_server):
@@ -63,3 +68,16 @@ def test_mixed_comparison_local_minilm_against_the_server(llama_server):
 
 def test_server_lists_its_model(llama_server):
     assert get_backend("openai", settings(llama_server)).list_models() == [SMOLLM_ALIAS]
+
+
+def test_a_real_server_stream_trickles_so_its_decode_speed_is_known(llama_server):
+    from hfcompare.generation import generate_one
+
+    result = generate_one(ModelRef("openai", SMOLLM_ALIAS), MESSAGES[0]["content"], PARAMS,
+                          settings=settings(llama_server))
+    assert result.ok, result.error
+    t = result.timings
+    _, usage = get_backend("openai", settings(llama_server)).complete(SMOLLM_ALIAS, MESSAGES, PARAMS)
+    assert t.output_tokens == usage.completion_tokens and t.tokens_counted == "chunks"
+    assert t.output_tokens >= 2 and t.tokens_per_s is not None and t.speed_note == ""
+    assert t.attempts == 1 and t.retry_wait_s == 0.0

@@ -161,3 +161,37 @@ def test_bench_and_evaluate_refuse_bad_input_with_a_message(tmp_path):
     for args in cases:
         run = subprocess.run([sys.executable, "-m", "hfcompare", *args], capture_output=True, text=True, timeout=120)
         assert run.returncode == 2 and run.stderr.startswith("error: ") and "Traceback" not in run.stderr, args
+
+
+def test_bench_checks_reference_answers_at_the_threshold_given(tmp_path, capsys, fake_backend):
+    """The sample's prompts with reference answers scored by the fake embedding model: per-check pass rates
+    with intervals in bench.json and on screen, the threshold as given, and a warning about 5 prompts."""
+    from hfcompare.embedding import embed
+    from hfcompare.samples import load_sample
+
+    sample = "hfcompare/samples/invoice_chatbot_prompts.json"
+    args = ["bench", "--quiet", "--generators", "fake:fake-a", "--prompts", sample, "--reference-model",
+            "fake:fake-b"]
+    assert main([*args, "--reference-threshold", "0", "--out", str(tmp_path / "zero")]) == 0
+    zero = json.loads((tmp_path / "zero" / "bench.json").read_text())
+    shown = capsys.readouterr()
+    assert "Checks (reference: cosine similarity ≥ 0.00 by fake:fake-b)" in shown.out
+    assert "rest on 5 prompt(s)" in shown.err
+    checks = {row["check"]: row for row in zero["checks"]}
+    assert list(checks) == ["all checks", "keywords", "regex", "max length", "reference"]
+    expected = sum(float(v[0] @ v[1]) >= 0 for p in load_sample("invoice_chatbot_prompts")["prompts"] if p["reference"]
+                   for v in [embed([f"fake-a answers: {p['prompt']}", p["reference"]], "fake:fake-b")])
+    assert (checks["reference"]["passed"], checks["reference"]["checked"]) == (expected, 4)
+    assert checks["reference"]["low"] <= checks["reference"]["pass rate"] <= checks["reference"]["high"]
+    assert zero["inputs"]["reference_threshold"] == 0.0
+    assert main([*args, "--reference-threshold", "1", "--out", str(tmp_path / "one")]) == 0
+    one = {row["check"]: row for row in json.loads((tmp_path / "one" / "bench.json").read_text())["checks"]}
+    assert one["reference"]["passed"] == 0
+    assert main([*args, "--reference-threshold", "1.5", "--out", str(tmp_path / "bad")]) == 2
+    assert "threshold must lie between -1 and 1" in capsys.readouterr().err
+    # without a reference model the reference answers are left out, and the output says so
+    assert main(["bench", "--quiet", "--generators", "fake:fake-a", "--prompts", sample,
+                 "--out", str(tmp_path / "none")]) == 0
+    none = json.loads((tmp_path / "none" / "bench.json").read_text())
+    assert "reference" not in {row["check"] for row in none["checks"]}
+    assert "reference answers are not checked" in capsys.readouterr().err

@@ -38,3 +38,34 @@ def test_buckets_keep_charts_readable():
 def test_time_ranges():
     assert since("everything") is None
     assert since("last hour", now=10_000.0) == 6_400.0
+
+
+def test_failed_loads_are_logged_with_their_error_class(fake_backend, monkeypatch):
+    """An unbundled model offline, a typo'd backend and a failing batch each leave one failed call."""
+    from hfcompare.backends import GenerationParams
+    from hfcompare.embedding import embed_with_stats
+    from hfcompare.generation import generate_one
+    from hfcompare.spec import ModelRef
+    from hfcompare.store import Store
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the Hub is out of reach: unbundled models cannot load
+    assert not embed_with_stats(["a", "b"], ModelRef("local", "example-org/not-bundled")).ok
+    assert not embed_with_stats(["a", "b"], ModelRef("locall", "sentence-transformers/all-MiniLM-L6-v2")).ok
+    assert not embed_with_stats(["a", "b"], ModelRef("fake", "fake-broken")).ok  # logged once, by its batch call
+    assert not generate_one(ModelRef("local", "example-org/not-bundled"), "hi", GenerationParams(max_tokens=4)).ok
+    calls = Store().calls()
+    failed = [(c["model"], c["task"], c["error_kind"]) for c in calls if not c["ok"]]
+    assert failed == [("example-org/not-bundled", "embeddings", "unavailable"),
+                      ("sentence-transformers/all-MiniLM-L6-v2", "embeddings", "unknown backend"),
+                      ("fake-broken", "embeddings", "load failed"),
+                      ("example-org/not-bundled", "generation", "unavailable")]
+    table = summary(calls_frame(calls)).set_index(["model", "task"])
+    assert table.loc[("example-org/not-bundled", "embeddings"), "errors"] == 1
+    assert table.loc[("example-org/not-bundled", "embeddings"), "error classes"] == "unavailable ×1"
+
+
+def test_error_classes_count_each_class():
+    rows = calls(40)  # errors at 0 and 20: timeouts
+    rows[5].update(ok=False, error_kind="rate limited")
+    row = summary(calls_frame(rows)).iloc[0]
+    assert row["errors"] == 3 and row["error classes"] == "timeout ×2, rate limited ×1"

@@ -16,6 +16,7 @@ from hfcompare.backends.base import (
 )
 from hfcompare.backends.remote import (
     RemoteSettings,
+    RetryLog,
     call_with_retries,
     classify,
     public_url,
@@ -49,6 +50,31 @@ def test_retry_after_seconds_is_honoured_and_capped():
     settings = RemoteSettings(max_retries=3, max_wait_s=30)
     assert call_with_retries(call, settings, "server", sleep=waits.append) == "done"
     assert waits == [7.0, 30.0]
+
+
+def test_the_retry_log_times_the_attempts_before_the_one_that_succeeded():
+    """A scripted clock that the (scripted) sleeps advance: two 429s, each failing after 0.5 s and
+    asking for 7 s, then the call that succeeds."""
+    now = [0.0]
+    calls = iter([FakeHTTPError(429, {"retry-after": "7"}), FakeHTTPError(429, {"retry-after": "7"}), "done"])
+
+    def call():
+        now[0] += 0.5
+        item = next(calls)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    log = RetryLog()
+    assert call_with_retries(call, RemoteSettings(max_retries=3), "server", sleep=sleep, log=log,
+                             clock=lambda: now[0]) == "done"
+    assert log.attempts == 3 and log.waited_s == pytest.approx(2 * (0.5 + 7.0))
+    once = RetryLog()
+    call_with_retries(lambda: "done", RemoteSettings(), "server", log=once)
+    assert once.attempts == 1 and once.waited_s == 0.0
 
 
 def test_retry_after_http_date_is_understood():

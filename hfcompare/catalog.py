@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,22 @@ NUMBER_FIELDS = tuple(RANGES)
 BOOL_FIELDS = ("multilingual", "open_weights", "fine_tunable")
 #: Benchmark figures must also say which benchmark and version they come from.
 BENCHMARK_FIELDS = ("mteb_average", "mteb_retrieval", "leaderboard_average")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: How one row is picked when a leaderboard source lists the same model more than once (every row
+#: is kept in the figure's `rows`, so both show): the chat models here are used through their chat
+#: template, so a row evaluated with it comes first; among such rows, the latest submission.
+LEADERBOARD_ROW_RULE = ("the row evaluated with the model's chat template ('Chat Template' True) is taken; "
+                        "among several, the one with the latest 'Submission Date'")
+
+
+def pick_leaderboard_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The row LEADERBOARD_ROW_RULE picks out of a model's rows (each with chat_template, submitted)."""
+    return max(rows, key=_row_rank)
+
+
+def _row_rank(row: dict[str, Any]) -> tuple[bool, str]:
+    return bool(row.get("chat_template")), str(row.get("submitted") or "")
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,9 @@ class Figure:
     quote: str | None = None
     benchmark: str | None = None
     basis: str | None = None   # how the figure follows from the source, when it is not stated outright
+    #: every row the source gives for this model when it gives more than one (value picked by
+    #: LEADERBOARD_ROW_RULE): value, chat_template, submitted, quote, and what else tells them apart
+    rows: tuple[dict[str, Any], ...] = field(default=(), hash=False)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "source": self.source.as_dict()}
@@ -87,6 +107,8 @@ class Figure:
         for key in ("quote", "basis"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
+        if self.rows:
+            out["rows"] = [dict(row) for row in self.rows]
         return out
 
 
@@ -179,6 +201,40 @@ def _figure_problems(name: str, fig: Any, sources: dict[str, Any]) -> list[str]:
         problems.append("license must be a name")
     if name in BENCHMARK_FIELDS and not fig.get("benchmark"):
         problems.append("a benchmark figure must name its benchmark and version")
+    if "rows" in fig:
+        problems.extend(_rows_problems(name, fig))
+    return problems
+
+
+def _rows_problems(name: str, fig: dict[str, Any]) -> list[str]:
+    """A figure that keeps several rows of its source: each well formed, and the value the rule's pick."""
+    rows = fig["rows"]
+    if name != "leaderboard_average":
+        return ["only a leaderboard figure keeps several rows"]
+    if not isinstance(rows, list) or len(rows) < 2 or not all(isinstance(r, dict) for r in rows):
+        return ["rows must list at least two rows of the source"]
+    problems = []
+    low, high = RANGES[name]
+    for i, row in enumerate(rows, 1):
+        value = row.get("value")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            problems.append(f"row {i}: {value!r} is not a score in {low:g}..{high:g}")
+        if not isinstance(row.get("chat_template"), bool):
+            problems.append(f"row {i}: chat_template must be true or false")
+        if not isinstance(row.get("submitted"), str) or not ISO_DAY.match(row["submitted"]):
+            problems.append(f"row {i}: submitted must be a YYYY-MM-DD date")
+        if not isinstance(row.get("quote"), str) or not row["quote"]:
+            problems.append(f"row {i}: a row needs its quote")
+    if problems:
+        return problems
+    ranks = [_row_rank(row) for row in rows]
+    if ranks.count(max(ranks)) > 1:
+        return ["the rule cannot tell the top rows apart (same chat template use and submission date)"]
+    if fig.get("value") != pick_leaderboard_row(rows)["value"]:
+        problems.append(f"the value must be the row the rule picks ({LEADERBOARD_ROW_RULE}): "
+                        f"{pick_leaderboard_row(rows)['value']}")
+    if not fig.get("basis"):
+        problems.append("a figure picked out of several rows must say how (basis)")
     return problems
 
 
@@ -193,7 +249,8 @@ def parse_catalog(raw: dict[str, Any]) -> Catalog:
         CatalogEntry(
             id=m["id"],
             task=m["task"],
-            figures={name: Figure(f["value"], sources[f["source"]], f.get("quote"), f.get("benchmark"), f.get("basis"))
+            figures={name: Figure(f["value"], sources[f["source"]], f.get("quote"), f.get("benchmark"), f.get("basis"),
+                                  tuple(f.get("rows") or ()))
                      for name, f in (m.get("fields") or {}).items()},
             notes=m.get("notes"),
         )

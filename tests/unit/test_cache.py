@@ -24,7 +24,26 @@ def test_key_covers_backend_model_variant_options_and_text():
         vector_key("local", "m", "rev1", {"a": 1}, "text!"),
     ]
     assert len({base, *variants}) == 6
-    assert "text" not in base  # texts are hashed, never stored
+    # a fixed-length digest: no text, however long, can be spelled out in a key
+    long_text = "Reset my password please " * 40
+    assert len(vector_key("local", "m", "rev1", {"a": 1}, long_text)) == len(base) == len("vec|") + 64
+
+
+def test_texts_never_reach_the_cache_on_disk(fake_backend, tmp_path):
+    """Texts are hashed, never stored: no file under the cache holds them, while the keys that are stored do show
+    (so the scan can see what the cache writes)."""
+    texts = ["Quarterly invoice for Zanzibar Textiles", "Unmistakable marker sentence 7f3e"]
+    cache = EmbeddingCache(tmp_path / "cache")
+    embed_with_stats(texts, ModelRef("fake", "fake-a"), cache)
+    cache.close()
+    stored = b"".join(path.read_bytes() for path in (tmp_path / "cache").rglob("*") if path.is_file())
+    assert stored, "the cache wrote nothing"
+    reopened = EmbeddingCache(tmp_path / "cache")
+    keys = [k for k in reopened._cache.iterkeys()]
+    reopened.close()
+    assert len(keys) == 2 and all(key.encode() in stored for key in keys)
+    for text in texts:
+        assert text.encode() not in stored, text
 
 
 def test_only_missing_texts_are_computed(fake_backend):

@@ -25,16 +25,39 @@ def evaluator_metrics(queries, corpus, relevant, scores) -> dict[str, float]:
     return {f"{name[:-2]}@{k}": float(v) for name, per_k in raw.items() for k, v in per_k.items()}
 
 
+def vectors_scoring(scores: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """A query and corpus vectors whose cosine similarities rank exactly as the integer `scores` do, equal scores
+    giving identical vectors (so exact ties): score s sits at angle 0.3 * (4 - s) from the query."""
+    angles = 0.3 * (4 - np.asarray(scores, dtype=np.float64))
+    corpus = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
+    return np.array([[1.0, 0.0]], dtype=np.float32), corpus
+
+
 def ours(queries, corpus, relevant, scores) -> dict[str, float]:
-    """Our pipeline on the same scores: top-k with the evaluator's tie-break, then the metrics."""
+    """Our pipeline: the real top_k over vectors that score as `scores`, with evaluate_model's tie ranks (ascending
+    document id), then the metrics."""
+    from hfcompare.evaluation import _tie_ranks
+
     doc_ids = list(corpus)
-    tie_rank = np.argsort(np.argsort(np.array(doc_ids, dtype=object), kind="stable"), kind="stable")
     ranked = {}
     for qi, qid in enumerate(queries):
-        order = np.lexsort((tie_rank, -np.asarray(scores[qi])))[:100]
-        ranked[qid] = [doc_ids[i] for i in order]
+        query, docs = vectors_scoring(scores[qi])
+        ranking = top_k(query, docs, k=100, tie_rank=_tie_ranks(doc_ids))
+        ranked[qid] = [doc_ids[i] for i in ranking.indices[0]]
     qrels = {q: {d: 1 for d in docs} for q, docs in relevant.items()}
     return mean_metrics(per_query_metrics(ranked, qrels))
+
+
+def test_ties_break_by_document_id_as_the_evaluator_does():
+    """Twelve equally scored documents: the evaluator ranks them by id ('d0', 'd1', 'd10', 'd11', 'd2', ...), so the
+    relevant 'd10' comes third, not eleventh as by position."""
+    corpus = {f"d{i}": f"doc {i}" for i in range(12)}
+    queries, relevant, scores = {"q0": "query"}, {"q0": {"d10"}}, [[2] * 12]
+    expected = evaluator_metrics(queries, corpus, relevant, scores)
+    got = ours(queries, corpus, relevant, scores)
+    assert expected["mrr@10"] == pytest.approx(1 / 3)
+    assert got["mrr@10"] == pytest.approx(expected["mrr@10"])
+    assert got["ndcg@10"] == pytest.approx(expected["ndcg@10"])
 
 
 @settings(max_examples=60, deadline=None)

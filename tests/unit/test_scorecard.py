@@ -37,12 +37,39 @@ def test_every_preset_uses_known_criteria_for_both_tasks():
             assert set(preset[task]) <= set(specs_for(task)) and sum(preset[task].values()) == 100
 
 
-def test_every_source_resolves():
+#: A catalog model per task that has every catalog field its task's criteria read, or not, as the catalog says.
+SAMPLE_MODEL = {"embeddings": "sentence-transformers/all-MiniLM-L6-v2",
+                "generation": "meta-llama/Llama-3.2-1B-Instruct"}
+
+
+def test_every_source_resolves_to_its_own_value_or_says_why_not():
+    """Each criterion source gives the value it names (the catalog's figure of that field, the measurement under
+    that key) with a description of it, and an unknown value says it is unknown or unmeasured."""
+    from hfcompare.catalog import load_catalog
+
+    resolved = 0
     for task, specs in SPECS.items():
+        name = SAMPLE_MODEL[task]
+        entry = load_catalog().by_id(name)
         for spec in specs:
             for source in spec.sources:
-                cell = cell_for("sentence-transformers/all-MiniLM-L6-v2", source, {})
-                assert cell.source  # known or a reason why not
+                kind, key = source.split(":", 1)
+                if kind == "catalog":
+                    figure = entry.figures.get(key)
+                    cell = cell_for(name, source, {})
+                    if figure is None:
+                        assert cell.value is None and cell.source.startswith("unknown"), (task, source)
+                    else:
+                        assert cell.value == float(figure.value) and figure.source.url in cell.source, (task, source)
+                        resolved += 1
+                else:
+                    measured = {name: {key: (12.5, f"measured here: {key}")}}
+                    cell = cell_for(name, source, measured)
+                    assert (cell.value, cell.source) == (12.5, f"measured here: {key}"), (task, source)
+                    missing = cell_for(name, source, {name: {"another": (1.0, "m")}})
+                    assert missing.value is None and missing.source.startswith("not measured"), (task, source)
+                    resolved += 1
+    assert resolved >= 15
 
 
 def test_cells_come_from_the_catalog_or_measurements_with_their_source():

@@ -98,11 +98,31 @@ def test_a_stored_state_opened_on_the_wrong_page_is_refused(store):
     assert state == {} and "belongs to the scorecard page" in warnings[0]
 
 
-def test_every_page_spec_is_well_formed():
+def _valid_and_invalid(field) -> tuple[object, str]:
+    """A value `field` accepts, and a raw parameter it must refuse, per kind (a new kind fails here until added)."""
+    top = field.high if field.high is not None else 10
+    return {
+        "str": lambda: ("a text\nwith lines", "x" * (field.max_chars + 1)),
+        "choice": lambda: (field.choices[-1], "not-a-choice"),
+        "bool": lambda: (True, "maybe"),
+        "int": lambda: (int(top), str(int(top) + 1)),
+        "float": lambda: (float(top), "NaN"),
+        "list": lambda: (["local:a", "hf:org/b"][:field.max_items], ",".join(["x"] * (field.max_items + 1))),
+        "weights": lambda: ({"speed": 40.0, "size": 60.0}, '{"speed": -1}'),
+        "json": lambda: ({"prompts": ["Hi"], "n": 2}, "{not json"),
+        "prompts": lambda: ({"local:a": {"query": "query: ", "document": "passage: "}}, '{"local:a": {"query": 5}}'),
+    }[field.kind]()
+
+
+def test_every_field_of_every_page_round_trips_and_refuses_a_bad_value():
     for page, spec in PAGES.items():
         for key, field in spec.items():
-            assert set(key) <= set(string.ascii_lowercase + "_"), (page, key)
-            assert field.kind in {"str", "int", "float", "bool", "list", "choice", "weights", "json"}
+            assert set(key) <= set(string.ascii_lowercase + "_"), (page, key)   # plain URL parameter names
+            good, bad = _valid_and_invalid(field)
+            back, warnings = from_query(page, to_query(page, {key: good}))
+            assert warnings == [] and back == {key: good}, (page, key)
+            state, warnings = from_query(page, {key: bad})
+            assert state == {} and len(warnings) == 1 and f"'{key}'" in warnings[0], (page, key, warnings)
 
 
 def test_store_uses_wal_migrates_and_recovers_from_corruption(tmp_path):

@@ -92,14 +92,32 @@ def test_spearman_agreement_of_a_model_with_itself_is_one_and_undefined_cases_ar
     assert np.isnan(spearman_agreement(flat, sim[:4, :4]))
 
 
-def test_neighbour_overlap_is_one_for_identical_and_matches_hand_count():
-    sim = cosine_matrix(random_vectors(8, 5))
-    assert neighbour_overlap(sim, sim, k=3) == 1.0
-    other = cosine_matrix(random_vectors(8, 5, 9))
-    ia, _ = top_k(sim, 2)
-    ib, _ = top_k(other, 2)
-    expected = np.mean([len(set(x) & set(y)) / 2 for x, y in zip(ia.tolist(), ib.tolist())])
-    assert neighbour_overlap(sim, other, k=2) == pytest.approx(expected)
+def brute_force_neighbours(sim: np.ndarray, k: int) -> list[set[int]]:
+    """Each row's k most similar other rows, by a plain sort (ties: lower index first)."""
+    n = sim.shape[0]
+    return [set(sorted((j for j in range(n) if j != i), key=lambda j: (-sim[i, j], j))[:k]) for i in range(n)]
+
+
+def test_neighbour_overlap_matches_a_hand_count():
+    # four texts; model A pairs 0-1 and 2-3, model B pairs 0-2 and 1-3 (with 0-1 second for text 0):
+    a = np.array([[1, .9, .1, .2], [.9, 1, .3, .1], [.1, .3, 1, .8], [.2, .1, .8, 1]])
+    b = np.array([[1, .7, .9, .1], [.7, 1, .2, .8], [.9, .2, 1, .3], [.1, .8, .3, 1]])
+    # top-1 neighbours: A -> 1, 0, 3, 2; B -> 2, 3, 0, 1: none shared
+    assert neighbour_overlap(a, b, k=1) == 0.0
+    # top-2: A -> {1,3}, {0,2}, {3,1}, {2,0}; B -> {2,1}, {3,0}, {0,3}, {1,2}: one shared each
+    assert neighbour_overlap(a, b, k=2) == pytest.approx(0.5)
+    assert neighbour_overlap(a, a, k=2) == 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(3, 12), st.integers(1, 6), st.integers(0, 10_000))
+def test_neighbour_overlap_matches_brute_force(n, k, seed):
+    sim_a = cosine_matrix(random_vectors(n, 4, seed))
+    sim_b = cosine_matrix(random_vectors(n, 4, seed + 1))
+    kk = min(k, n - 1)
+    expected = np.mean([len(x & y) / kk for x, y in zip(brute_force_neighbours(sim_a, kk),
+                                                        brute_force_neighbours(sim_b, kk))])
+    assert neighbour_overlap(sim_a, sim_b, k=k) == pytest.approx(expected)
 
 
 def test_agreement_table_has_one_row_per_pair():

@@ -47,7 +47,7 @@ def render_prompts() -> pd.DataFrame:
         num_rows="dynamic",
         hide_index=True,
         column_config={
-            "prompt": st.column_config.TextColumn("prompt", width="large", required=True),
+            "prompt": st.column_config.TextColumn("prompt", width="medium", required=True),
             "keywords": st.column_config.TextColumn("keywords", help="Comma-separated; all must appear."),
             "regex": st.column_config.TextColumn("regex", help="Must match somewhere (case-insensitive)."),
             "max chars": st.column_config.NumberColumn("max chars", min_value=1, step=1),

@@ -130,8 +130,9 @@ GEN_FEW_PROMPTS = (
     "choosing by pass rate."
 )
 GEN_ARENA_POINTER = (
-    "Checks cannot tell a helpful answer from a plausible wrong one. For a human judgement, compare the models "
-    "blind in the **Arena**: two anonymous answers to the same prompt, your vote, then the names."
+    "Checks test only what the prompts' rows spell out; they cannot judge whether an answer actually helps. For "
+    "a human judgement, compare the models blind in the **Arena**: two anonymous answers to the same prompt, "
+    "your vote, then the names."
 )
 GEN_SPEED_UNKNOWN = "tok/s unknown ({reason})"
 GEN_RETRIED = "{retries} retr{ies}, waited {waited:.1f}s before this answer (not in its times)"

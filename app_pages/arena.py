@@ -148,7 +148,7 @@ def _plural(n: int, word: str) -> str:
 
 def render_leaderboard() -> None:
     from hfcompare import charts
-    from hfcompare.arena import MIN_VOTES, Battle, leaderboard
+    from hfcompare.arena import MIN_VOTES, Battle, leaderboard, leaderboard_view
 
     st.session_state.setdefault(keys.ARENA_BOARD, "generation")
     arena = st.segmented_control("Arena", list(ARENAS), format_func=ARENAS.get, key=keys.ARENA_BOARD) or "generation"
@@ -162,18 +162,15 @@ def render_leaderboard() -> None:
     st.caption(prose.ARENA_BOARD_CAPTION.format(min_votes=MIN_VOTES) + f" {_plural(len(votes), 'vote')} so far.")
     if groups > 1:
         st.warning(prose.ARENA_BOARD_GROUPS.format(groups=groups), icon="🧩")
-    st.dataframe(table, hide_index=True, column_order=[c for c in table.columns if c != "group" or groups > 1],
-                 column_config={
-        "rank": st.column_config.NumberColumn("rank", help="Rank within the group, among rated models."),
-        "rating": st.column_config.NumberColumn("rating", help="Bradley-Terry rating (mean 1000 in each group).",
-                                                format="%.0f"),
-        "low": st.column_config.NumberColumn("low", help="95% bootstrap interval, lower end (-∞: lost every vote).",
-                                             format="%.0f"),
-        "high": st.column_config.NumberColumn("high", help="95% bootstrap interval, upper end (∞: won every vote).",
-                                              format="%.0f"),
-        "elo": st.column_config.NumberColumn("elo", help="Online Elo (K=4) in vote order.", format="%.0f"),
-        "win rate": st.column_config.ProgressColumn("win rate", min_value=0.0, max_value=1.0, format="percent"),
-        "note": st.column_config.TextColumn("note", help="Why a rating is missing or is only a bound."),
+    st.dataframe(leaderboard_view(table), hide_index=True, column_config={
+        "rank": st.column_config.TextColumn("rank", help="Rank among rated models (within the group)."),
+        "rating": st.column_config.TextColumn("rating", help="Bradley-Terry rating, mean 1000 over the models "
+                                              "with votes (in each group)."),
+        "95% interval": st.column_config.TextColumn("95% interval", help="95% bootstrap interval of the rating "
+                                                    "(∞: won every vote, −∞: lost every vote)."),
+        "note": st.column_config.TextColumn("note", help="Why a rating is missing or is only a bound.", width="medium"),
+        "elo": st.column_config.TextColumn("elo", help="Online Elo (K=4) in vote order."),
+        "win rate": st.column_config.NumberColumn("win rate", format="percent"),
     })
     rated = table[table["rating"].notna()]
     if rated.empty:
@@ -215,7 +212,9 @@ def render_ab() -> None:
 
     st.caption(prose.AB_INTRO)
     experiments = store().experiments()
-    with st.expander("Log an outcome by hand (to try it out)", expanded=not experiments):
+    # stays open while someone is logging by hand (it would fold up after the first experiment appears)
+    with st.expander("Log an outcome by hand (to try it out)",
+                     expanded=not experiments or bool(st.session_state.get(keys.AB_USER))):
         a, b, c = st.columns([2, 2, 1])
         name = a.text_input("Experiment", key=keys.AB_NEW_EXPERIMENT, placeholder="support-bot-v2")
         user = b.text_input("User id", key=keys.AB_USER, placeholder="user-123")
@@ -227,6 +226,7 @@ def render_ab() -> None:
                 variant = ab.log_outcome(name.strip(), user.strip(), satisfied, store=store())
                 st.success(f"{user.strip()} is in variant {variant} of {name.strip()}; outcome logged.")
                 experiments = store().experiments()
+                st.session_state[keys.AB_EXPERIMENT] = name.strip()  # show the experiment just logged to
     if not experiments:
         st.info("No experiment has logged outcomes yet.")
         return

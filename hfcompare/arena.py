@@ -242,3 +242,26 @@ def leaderboard(battles: list[Battle], rounds: int = 200, seed: int = 0, prior: 
                               kind="stable").reset_index(drop=True)
     frame["rank"] = (frame[frame["rated"]].groupby("group").cumcount() + 1).astype("Int64")
     return frame[LEADERBOARD_COLUMNS]
+
+
+def _points(value: float) -> str:
+    if math.isnan(value):
+        return ""
+    return "∞" if value == math.inf else "−∞" if value == -math.inf else f"{value:.0f}"
+
+
+def leaderboard_view(table):
+    """The leaderboard as people read it: ratings, intervals and Elo as whole points ("∞" for no
+    limit), a blank where a model is not rated (its note says why), the interval in one column,
+    and the group only when there is more than one."""
+    view = table.copy()
+    rated = view["rating"].notna()
+    view["rank"] = [str(int(r)) if ok else "" for r, ok in zip(view["rank"], rated)]
+    view["95% interval"] = [f"{_points(lo)} to {_points(hi)}" if ok else "" for lo, hi, ok
+                            in zip(view["low"], view["high"], rated)]
+    for column in ("rating", "elo"):
+        view[column] = [_points(v) for v in view[column]]
+    view = view.rename(columns={"battles": "votes"})
+    columns = ["rank", "model", "rating", "95% interval", "note", "votes", "wins", "ties", "losses", "win rate",
+               "elo"] + (["group"] if view["group"].nunique() > 1 else [])
+    return view[columns]

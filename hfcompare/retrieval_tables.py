@@ -53,7 +53,7 @@ def significance_table(evaluations: list[ModelEvaluation], names: dict, metric: 
     differ on too few queries for even a clean sweep to get there, the verdict says so."""
     ok = [ev for ev in evaluations if ev.ok]
     pairs = list(combinations(ok, 2))
-    columns = ["model A", "model B", "A − B", "low", "high", "p-value", "Holm p", "verdict"]
+    columns = ["model A", "model B", "verdict", "A − B", "low", "high", "p-value", "Holm p"]
     if not pairs:
         return pd.DataFrame(columns=columns)
     comparisons = [paired_comparison(a.values(metric), b.values(metric)) for a, b in pairs]
@@ -69,13 +69,13 @@ def significance_table(evaluations: list[ModelEvaluation], names: dict, metric: 
 
 def _verdict(cmp: PairedComparison, holm_p: float, name_a: str, name_b: str, pairs: int, needed: int,
              alpha: float) -> str:
-    corrected = f" after Holm correction for {pairs} pairs" if pairs > 1 else ""
+    corrected = " after Holm correction" if pairs > 1 else ""
     if cmp.n_differing == 0:
         return "no difference: the same score on every query"
     if cmp.n_differing < needed:  # even with every difference on one side, p could not get below alpha
         differ = (f"{cmp.n_queries} queries" if cmp.n_differing == cmp.n_queries
                   else f"they differ on only {cmp.n_differing} of {cmp.n_queries} queries")
-        return f"too few queries to tell: {differ}; reaching p < {alpha:g}{corrected} needs at least {needed}"
+        return f"too few queries to tell: {differ} ({needed} needed)"
     if holm_p < alpha:
         return f"{name_a if cmp.mean_difference > 0 else name_b} is better (p < {alpha:g}{corrected})"
     if cmp.p_value < alpha:

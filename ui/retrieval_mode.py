@@ -157,6 +157,7 @@ def render_results(dataset: RetrievalDataset, results) -> None:
             "high": st.column_config.NumberColumn("high", help=prose.EVAL_CI_HELP, format="%+.3f"),
             "p-value": st.column_config.NumberColumn("p-value", help=prose.EVAL_P_HELP, format="%.4f"),
             "Holm p": st.column_config.NumberColumn("Holm p", help=prose.EVAL_HOLM_HELP, format="%.4f"),
+            "verdict": st.column_config.TextColumn("verdict", width="large"),
         })
     st.subheader("Query by query")
     st.caption(prose.EVAL_PER_QUERY_CAPTION)

@@ -33,7 +33,8 @@ def test_generation_battle_is_blind_until_the_vote_then_counts(arena):
     assert button(at, "vote_generation_a").disabled
     board = at.dataframe[0].value
     assert set(board["model"]) == {"fake:fake-a", "fake:fake-b"} and list(board["ties"]) == [1, 1]
-    assert board["rating"].isna().all() and all(n.startswith("not enough votes to rate") for n in board["note"])
+    assert list(board["rating"]) == ["", ""] and list(board["95% interval"]) == ["", ""]
+    assert list(board["note"]) == ["not enough votes to rate (1 of 5)"] * 2
     assert any("1 vote so far." in c.value for c in at.caption)
     assert not any("1 votes" in c.value for c in at.caption)
 
@@ -48,9 +49,10 @@ def test_leaderboard_opens_on_the_arena_just_voted_in_and_rates_after_enough_vot
     board_control = next(c for c in at.segmented_control if c.label == "Arena")
     assert board_control.value == "retrieval"
     board = at.dataframe[0].value
-    assert set(board["model"]) == {"fake:fake-a", "lexical:tfidf"} and list(board["battles"]) == [5, 5]
-    assert board["rating"].notna().all()
-    assert ((board["low"] <= board["rating"]) & (board["rating"] <= board["high"])).all()
+    assert set(board["model"]) == {"fake:fake-a", "lexical:tfidf"} and list(board["votes"]) == [5, 5]
+    for rating, interval in zip(board["rating"], board["95% interval"]):   # five ties: both near 1000
+        low, high = (float(v) for v in interval.split(" to "))
+        assert low <= float(rating) <= high
     assert any("5 votes so far." in c.value for c in at.caption)
 
 
@@ -103,6 +105,9 @@ def test_ab_outcomes_by_hand_then_a_plan_and_a_test_only_at_the_planned_size(are
     assert any(f"z-test on the first {planned:,} users of each variant" in m.value for m in at.markdown)
     variants = at.dataframe[-1].value
     assert list(variants["users"]) == [planned, planned] and "rate" in variants.columns
+    log_by_hand(at, "later-bot", range(1))                       # the view follows the experiment just logged
+    assert next(s for s in at.selectbox if s.label == "Experiment").value == "later-bot"
+    assert at.dataframe[-1].value["users"].sum() == 1
 
 
 def test_ab_flags_outcomes_logged_under_the_other_variant(arena):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from hfcompare.ab import analyze, assign, log_outcome, plan, sample_size, two_proportion_test
 from hfcompare.arena import (LEADERBOARD_PRIOR, MIN_VOTES, SCALE, Battle, RatingError, bootstrap_intervals,
-                             bradley_terry, comparison_groups, elo, leaderboard)
+                             bradley_terry, comparison_groups, elo, leaderboard, leaderboard_view)
 from hfcompare.store import Store
 
 
@@ -137,6 +137,18 @@ def test_models_that_never_met_are_rated_in_separate_groups():
     assert list(table["model"]) == ["D", "E", "C", "A", "B"]
     for _, group in table.groupby("group"):   # each group on its own scale, mean 1000
         assert group["rating"].mean() == pytest.approx(1000)
+
+
+def test_the_leaderboard_as_shown_has_no_number_where_there_is_no_rating():
+    battles = ([Battle("best", "worst", "a")] * 5 + [Battle("mid", "worst", "a"), Battle("best", "mid", "a")]
+               + [Battle("x", "y", "tie")] * 5)
+    view = leaderboard_view(leaderboard(battles, rounds=50)).set_index("model")
+    assert view.loc["best", "95% interval"].endswith(" to ∞")
+    assert view.loc["worst", "95% interval"].startswith("−∞ to ")
+    assert view.loc["mid", "rating"] == "" and view.loc["mid", "rank"] == "" and view.loc["mid", "elo"] == ""
+    assert view.loc["best", "rank"] == "1" and view.loc["x", "rank"] == "1" and list(view["group"]) == [1, 1, 1, 2, 2]
+    single = leaderboard_view(leaderboard([Battle("A", "B", "a")] * 6, rounds=20))
+    assert "group" not in single.columns and list(single["votes"]) == [6, 6]
 
 
 def test_elo_update_by_hand():

@@ -128,14 +128,22 @@ def test_two_queries_swept_by_one_model_are_too_few_to_tell():
     table = table_of(evaluation("a", [1, 1]), evaluation("b", [0, 0]))
     row = table.iloc[0]
     assert row["p-value"] == pytest.approx(0.5) and row["Holm p"] == pytest.approx(0.5)
-    assert row["verdict"].startswith("too few queries to tell") and "at least 6" in row["verdict"]
+    assert row["verdict"] == "too few queries to tell: 2 queries (6 needed)"
+
+
+def test_models_that_differ_on_few_queries_are_too_few_to_tell():
+    base = np.full(20, 0.5)
+    table = table_of(evaluation("a", base), evaluation("b", np.where(np.arange(20) < 3, 1.0, 0.5)),
+                     evaluation("c", base + 0.2))
+    row = table.set_index(["model A", "model B"]).loc[("a", "b")]
+    assert row["verdict"] == "too few queries to tell: they differ on only 3 of 20 queries (7 needed)"
 
 
 def test_a_clear_lead_is_called_after_holm_correction():
     base = np.random.default_rng(0).uniform(0.2, 0.6, size=40)
     table = table_of(evaluation("clear", base + 0.3), evaluation("base", base), evaluation("near", base + 0.01))
     rows = table.set_index(["model A", "model B"])
-    assert rows.loc[("clear", "base"), "verdict"] == "clear is better (p < 0.05 after Holm correction for 3 pairs)"
+    assert rows.loc[("clear", "base"), "verdict"] == "clear is better (p < 0.05 after Holm correction)"
     assert table["Holm p"].tolist() == pytest.approx(holm(table["p-value"].tolist()))
     alone = table_of(evaluation("clear", base + 0.3), evaluation("base", base)).iloc[0]
     assert alone["verdict"] == "clear is better (p < 0.05)" and alone["Holm p"] == alone["p-value"]
@@ -152,7 +160,7 @@ def test_pairs_significant_alone_are_not_called_after_holm_correction():
     for pair in [("first", "base"), ("second", "base")]:
         assert rows.loc[pair, "p-value"] == pytest.approx(2 * 79 / 4096)
         assert rows.loc[pair, "Holm p"] >= 0.05
-        assert rows.loc[pair, "verdict"] == ("not significant after Holm correction for 3 pairs "
+        assert rows.loc[pair, "verdict"] == ("not significant after Holm correction "
                                              "(p < 0.05 for this pair alone)")
 
 

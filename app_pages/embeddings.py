@@ -10,6 +10,7 @@ from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from ui import keys
 from ui.resources import embedding_cache
+from ui.prompt_editor import apply_prompt_link
 from ui.retrieval_mode import render_evaluation
 from ui.share import cache_note, known_models, open_page, render_share, set_widget, show_cache_note, write_link
 from ui.widgets import remember, render_model_picker, restore
@@ -77,6 +78,8 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
 
     st.subheader("Similarity matrices")
     st.caption(prose.HEATMAP_CAPTION)
+    if not any(r.prompt for r in results if r.ok):  # compare mode embeds texts as typed
+        st.caption(prose.COMPARE_PROMPTS_CAPTION)
     st.plotly_chart(charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
 
     timing = tables.timing_table(results, names)
@@ -161,6 +164,8 @@ def apply_link(link: dict) -> bool:
             set_widget(key, link[field])
     if "suite" in link:
         set_widget(keys.EVAL_SOURCE, "type")
+    if "prompts" in link or link.get("mode") == "evaluate":  # the link's prompts, the rest automatic
+        apply_prompt_link(link.get("prompts") or {})
     return bool(link.get("run"))
 
 

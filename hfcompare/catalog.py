@@ -39,6 +39,10 @@ FIELDS: dict[str, tuple[str, str]] = {
                        "search and RAG."),
     "leaderboard_average": ("Leaderboard avg", "Average score on the leaderboard named in its source "
                             "(higher is better; only comparable within one leaderboard version)."),
+    "query_prompt": ("Query prompt", "Text the model's authors put before each search query (such as "
+                     "'query: '); empty when they say none is needed. Retrieval evaluation applies it."),
+    "document_prompt": ("Document prompt", "Text the model's authors put before each document or passage "
+                        "(such as 'passage: '); empty when they say none is needed."),
 }
 
 #: Sanity ranges: a figure outside them is a data-entry error, not a surprising model.
@@ -55,6 +59,9 @@ NUMBER_FIELDS = tuple(RANGES)
 BOOL_FIELDS = ("multilingual", "open_weights", "fine_tunable")
 #: Benchmark figures must also say which benchmark and version they come from.
 BENCHMARK_FIELDS = ("mteb_average", "mteb_retrieval", "leaderboard_average")
+#: Text put before a query or a document; "" is a known value (the source says none is needed).
+PROMPT_FIELDS = ("query_prompt", "document_prompt")
+MAX_PROMPT_CHARS = 300
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: How one row is picked when a leaderboard source lists the same model more than once (every row
@@ -199,6 +206,11 @@ def _figure_problems(name: str, fig: Any, sources: dict[str, Any]) -> list[str]:
         problems.append("languages must be a non-empty list of language codes")
     elif name == "license" and not (isinstance(value, str) and value):
         problems.append("license must be a name")
+    elif name in PROMPT_FIELDS and not (isinstance(value, str) and len(value) <= MAX_PROMPT_CHARS
+                                        and all(ch.isprintable() for ch in value)):
+        problems.append(f"a prompt must be one line of text (at most {MAX_PROMPT_CHARS} characters; empty for none)")
+    if name in PROMPT_FIELDS and not fig.get("quote"):
+        problems.append("a prompt must quote the source that states it")
     if name in BENCHMARK_FIELDS and not fig.get("benchmark"):
         problems.append("a benchmark figure must name its benchmark and version")
     if "rows" in fig:

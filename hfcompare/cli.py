@@ -130,9 +130,19 @@ def cmd_embed(args: argparse.Namespace) -> int:
         get_backend(ref.backend)
     except UnknownBackendError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
-    result = embed_with_stats(
-        texts, ref, None if args.no_cache else EmbeddingCache(), settings=_remote_settings(args, ref.backend)
-    )
+    from hfcompare.prompts import PromptError, PromptOverride, prompts_for
+
+    settings = _remote_settings(args, ref.backend)
+    prompt = ""
+    try:
+        if args.prompt is not None:
+            prompt = PromptOverride(query=args.prompt).query
+        elif args.role:
+            prompt = prompts_for(ref, settings=settings).for_role(args.role)
+    except PromptError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    result = embed_with_stats(texts, ref, None if args.no_cache else EmbeddingCache(), settings=settings,
+                              role=args.role, prompt=prompt)
     if not result.ok:
         return _fail(f"{ref}: {result.error}", EXIT_MODEL_FAILED)
     try:
@@ -146,6 +156,9 @@ def cmd_embed(args: argparse.Namespace) -> int:
         f"wrote {result.vectors.shape[0]}x{result.vectors.shape[1]} float32 vectors to {args.output} "
         f"({result.cache_hits} from cache, {result.computed} computed{speed})"
     )
+    if args.role or prompt:
+        print(f"embedded as {args.role or 'plain text'} with " + (f"the prompt {json.dumps(prompt)}" if prompt
+                                                                   else "no prompt"))
     return 0
 
 
@@ -168,6 +181,31 @@ def _load_dataset(args: argparse.Namespace):
     raise DatasetError("give --corpus, --queries and --qrels (a BEIR-style set), or --data FILE, or --sample.")
 
 
+def _prompt_overrides(args: argparse.Namespace, refs: list) -> dict:
+    """{ref: PromptOverride} from --query-prompt / --document-prompt: `TEXT` sets every model's
+    prompt, `MODEL=TEXT` one model's (MODEL as written in --models); raises SpecError or PromptError."""
+    from hfcompare.prompts import PromptOverride
+    from hfcompare.spec import SpecError
+
+    names = {}
+    for ref in refs:
+        names[str(ref)] = ref
+        names[ref.model] = ref
+    chosen: dict = {ref: {} for ref in refs}
+    for role, values in (("query", args.query_prompt or []), ("document", args.document_prompt or [])):
+        for value in values:
+            target, sep, text = value.partition("=")
+            target = target.strip()
+            if sep and target in names:
+                chosen[names[target]][role] = text
+            elif sep and target and (":" in target or "/" in target) and not any(ch.isspace() for ch in target):
+                raise SpecError(f"--{role}-prompt names {target[:80]!r}, which is not one of --models.")
+            else:
+                for ref in refs:
+                    chosen[ref][role] = value
+    return {ref: PromptOverride(**roles) for ref, roles in chosen.items() if roles}
+
+
 def _stderr_progress(ref, done: int, total: int, stage: str) -> None:
     if sys.stderr.isatty():
         print(f"\r{stage:<9} {ref}  {done:,}/{total:,}", end="" if done < total else "\n", file=sys.stderr)
@@ -178,6 +216,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from hfcompare.cache import EmbeddingCache
     from hfcompare.evaldata import DatasetError
     from hfcompare.evaluation import evaluate
+    from hfcompare.prompts import PromptError
     from hfcompare.retrieval import PRIMARY_METRIC, metric_names
     from hfcompare.significance import bootstrap_ci
     from hfcompare.spec import ModelRef, SpecError, validate_models
@@ -188,19 +227,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise SpecError("--budget-mb must be more than 0.")
         for ref in refs:
             get_backend(ref.backend)
+        overrides = _prompt_overrides(args, refs)
         dataset = _load_dataset(args)
-    except (SpecError, DatasetError, UnknownBackendError) as exc:
+    except (SpecError, DatasetError, UnknownBackendError, PromptError) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except OSError as exc:
         return _fail(f"cannot read {exc.filename}: {exc.strerror}", EXIT_BAD_INPUT)
     settings = {ref.backend: _remote_settings(args, ref.backend) for ref in refs}
     results = evaluate(dataset, refs, None if args.no_cache else EmbeddingCache(), _stderr_progress, settings,
-                       budget_bytes=int(args.budget_mb * 2**20), keep_vectors=False)
+                       budget_bytes=int(args.budget_mb * 2**20), keep_vectors=False, prompts=overrides)
     for failed in (r for r in results if not r.ok):
         print(f"error: {failed.ref} failed ({failed.error_kind}): {failed.error}", file=sys.stderr)
     ok = [r for r in results if r.ok]
     if args.json:
-        print(json.dumps({str(r.ref): r.metrics for r in ok}, indent=2))
+        print(json.dumps({str(r.ref): {**r.metrics, "prompts": r.prompts.as_dict()} for r in ok}, indent=2))
     else:
         shown = ["ndcg@10", "mrr@10", "map@100", "recall@10", "precision@1", "accuracy@1"]
         width = max([len(str(r.ref)) for r in ok] + [5])
@@ -209,6 +249,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         for r in ok:
             low, high = bootstrap_ci(r.values())
             print(str(r.ref).ljust(width) + "".join(f"{r.metrics[n]:>13.4f}" for n in shown) + f"  {low:.3f}-{high:.3f}")
+        print("Prompts:")
+        for r in ok:
+            print(f"  {str(r.ref).ljust(width)}  {r.prompts.describe()}")
         print(f"All metrics ({', '.join(metric_names())}): --json.")
     return EXIT_MODEL_FAILED if len(ok) < len(results) else 0
 
@@ -436,6 +479,10 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--input", required=True, help="text file, one text per line")
     embed.add_argument("--output", required=True, help="where to write the (n, d) float32 .npy array")
     embed.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache")
+    embed.add_argument("--role", choices=["query", "document"],
+                       help="embed the texts as queries or documents, with the model's prompt for that role "
+                            "(its own configuration, else the catalog's); default: as typed, no prompt")
+    embed.add_argument("--prompt", help="the text to put before each text instead (\"\" for none)")
     add_remote_flags(embed)
     embed.set_defaults(func=cmd_embed)
 
@@ -451,6 +498,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--budget-mb", type=float, default=64,
                           help="memory for one block of query-document scores (default 64)")
     evaluate.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
+    evaluate.add_argument("--query-prompt", action="append", metavar="[MODEL=]TEXT",
+                          help="text put before each query instead of the model's own prompt (its configuration, "
+                               "else the catalog's): TEXT for every model, MODEL=TEXT for one (MODEL as in "
+                               "--models); \"\" for none. Repeatable")
+    evaluate.add_argument("--document-prompt", action="append", metavar="[MODEL=]TEXT",
+                          help="the same for each corpus text (document)")
     add_remote_flags(evaluate)
     evaluate.set_defaults(func=cmd_evaluate)
 

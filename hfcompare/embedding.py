@@ -39,6 +39,10 @@ class EmbeddingResult:
     note: str = ""
     #: this run's speed (timed passes after the computing pass), or the last recorded one (this_run=False)
     speed: SpeedStats | None = None
+    #: the role the texts were embedded as ("query", "document", or None: compare mode has no roles)
+    role: str | None = None
+    #: the text put before each text ("" for none); see hfcompare.prompts
+    prompt: str = ""
 
     @property
     def ok(self) -> bool:
@@ -71,16 +75,24 @@ def embed_with_stats(
     options: dict | None = None,
     settings: Any = None,
     speed_passes: int | None = None,
+    role: str | None = None,
+    prompt: str = "",
 ) -> EmbeddingResult:
     """Vectors for `texts` from one model, computing only cache misses; errors land in the result.
 
     `settings` configure a remote backend (a RemoteSettings); local backends ignore them.
+    `role` ("query" or "document") and `prompt` (put before each text) say how the texts are
+    embedded; both are part of the cache key, so vectors with and without a prompt never mix.
     When anything is computed, the speed is then measured apart from the cache: one untimed warm-up
     and `speed_passes` (default SPEED_PASSES; 0 skips it) timed passes over up to SPEED_SAMPLE of the
     texts. A fully cached run reports the last recorded speed instead.
     """
-    result = EmbeddingResult(ref=ref, n_texts=len(texts))
-    options = options or {}
+    result = EmbeddingResult(ref=ref, n_texts=len(texts), role=role, prompt=prompt)
+    options = dict(options or {})
+    if role:
+        options["role"] = role
+    if prompt:
+        options["prompt"] = prompt
     called = _speed.clock()
     try:
         backend = get_backend(ref.backend, settings)
@@ -104,7 +116,7 @@ def embed_with_stats(
             started = time.perf_counter()
             for begin in range(0, len(missing), chunk):
                 part = missing[begin : begin + chunk]
-                vectors = normalize_rows(np.asarray(_logged_batch(backend, ref, [t for _, t in part])))
+                vectors = normalize_rows(np.asarray(_logged_batch(backend, ref, [t for _, t in part], role, prompt)))
                 if vectors.shape[0] != len(part):
                     raise BackendError(f"{ref} returned {vectors.shape[0]} vectors for {len(part)} texts.")
                 computed.update({k: v for (k, _), v in zip(part, vectors)})
@@ -118,7 +130,7 @@ def embed_with_stats(
             found.update(computed)
             passes = SPEED_PASSES if speed_passes is None else speed_passes
             if passes > 0:
-                result.speed, measured = _measure_speed(backend, ref, texts, passes, result)
+                result.speed, measured = _measure_speed(backend, ref, texts, passes, result, role, prompt)
                 if use_cache and measured:
                     cache.record_timing(ident, result.speed)
         if cache is not None:
@@ -145,13 +157,13 @@ def _log_failure(ref: ModelRef, exc: BaseException, n_texts: int, seconds: float
                     items=n_texts)
 
 
-def _measure_speed(backend, ref: ModelRef, texts: list[str], passes: int,
-                   result: EmbeddingResult) -> tuple[SpeedStats | None, bool]:
+def _measure_speed(backend, ref: ModelRef, texts: list[str], passes: int, result: EmbeddingResult,
+                   role: str | None = None, prompt: str = "") -> tuple[SpeedStats | None, bool]:
     """Timed passes straight to the backend (no cache), and whether they succeeded; if they fail,
     the computing pass alone stands in (said in the note) and is not remembered."""
     sample = _speed.sample_texts(texts, SPEED_SAMPLE)
     try:
-        seconds = _speed.timed_passes(lambda part: _timed_batch(backend, ref, part)[1], sample, passes)
+        seconds = _speed.timed_passes(lambda part: _timed_batch(backend, ref, part, role, prompt)[1], sample, passes)
         return SpeedStats.from_pass_seconds(seconds, len(sample), where_measured()), True
     except Exception as exc:  # noqa: BLE001 - the vectors are fine; only the speed measurement failed
         reason = getattr(exc, "kind", None) or type(exc).__name__
@@ -162,14 +174,14 @@ def _measure_speed(backend, ref: ModelRef, texts: list[str], passes: int,
         return SpeedStats.from_pass_seconds([result.compute_s], result.computed, where_measured()), False
 
 
-def _timed_batch(backend, ref: ModelRef, texts: list[str]):
+def _timed_batch(backend, ref: ModelRef, texts: list[str], role: str | None = None, prompt: str = ""):
     """One backend call and its duration in seconds, recorded in the call log (latency, count,
     success or error class) after the clock stops, so logging never counts as model time."""
     from hfcompare.calllog import record_call
 
     started = _speed.clock()
     try:
-        vectors = backend.embed_batch(ref.model, texts)
+        vectors = backend.embed_prompted(ref.model, texts, role, prompt)
     except Exception as exc:
         record_call(ref.backend, ref.model, "embeddings", _speed.clock() - started, False,
                     getattr(exc, "kind", type(exc).__name__), items=len(texts))
@@ -180,9 +192,9 @@ def _timed_batch(backend, ref: ModelRef, texts: list[str]):
     return vectors, seconds
 
 
-def _logged_batch(backend, ref: ModelRef, texts: list[str]):
+def _logged_batch(backend, ref: ModelRef, texts: list[str], role: str | None = None, prompt: str = ""):
     """One backend call, recorded in the call log (latency, count, success or error class)."""
-    return _timed_batch(backend, ref, texts)[0]
+    return _timed_batch(backend, ref, texts, role, prompt)[0]
 
 
 def compare_embeddings(
@@ -220,17 +232,26 @@ def embed(
     base_url: str | None = None,
     api_key: str | None = None,
     provider: str | None = None,
+    role: str | None = None,
+    prompt: str | None = None,
 ) -> np.ndarray:
     """L2-normalized float32 vectors of shape (len(texts), d); raises BackendError on failure.
 
     `model` may also be written `backend:model`. `base_url`, `api_key` and `provider` (hf only)
     configure remote backends. The disk cache under HFCOMPARE_HOME is used unless another is given.
+    `role="query"` or `"document"` embeds the texts with the model's prompt for that role (its own
+    configuration, else the catalog's; see hfcompare.prompts); `prompt` sets the text put before
+    each text instead. By default texts are embedded as given.
     """
     ref = ModelRef.parse(model, default_backend=backend)
     settings = remote_settings(ref.backend, base_url=base_url, api_key=api_key, provider=provider)
+    if prompt is None:
+        from hfcompare.prompts import prompts_for
+
+        prompt = prompts_for(ref, settings=settings).for_role(role) if role else ""
     # only vectors are returned, so no timed speed passes (they would cost time nobody sees)
     result = embed_with_stats(list(texts), ref, cache if cache is not None else EmbeddingCache(), settings=settings,
-                              speed_passes=0)
+                              speed_passes=0, role=role, prompt=prompt)
     if not result.ok:
         raise BackendError(result.error or f"{ref} failed")
     return result.vectors

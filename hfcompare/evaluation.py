@@ -1,7 +1,8 @@
 """Retrieval evaluation of several embedding models on one labeled dataset.
 
-Each model embeds the corpus and the queries through the cache, searches the corpus in chunks,
-and is scored per query; one failing model never stops the others.
+Each model embeds the corpus as documents and the queries as queries, each with the model's
+prompt for that role (see hfcompare.prompts), through the cache; searches the corpus in chunks;
+and is scored per query. One failing model never stops the others.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hfcompare.backends import BackendError, get_backend
 from hfcompare.cache import EmbeddingCache
 from hfcompare.embedding import EmbeddingResult, embed_with_stats
 from hfcompare.evaldata import RetrievalDataset
+from hfcompare.prompts import NO_PROMPTS, PromptOverride, Prompts, resolve_prompts
 from hfcompare.retrieval import (
     PRIMARY_METRIC,
     SCORE_BUDGET_BYTES,
@@ -41,6 +43,8 @@ class ModelEvaluation:
     corpus_vectors: Any = None     # dense (n, d) array, or a sparse matrix for lexical baselines
     query_vectors: Any = None
     embedding: EmbeddingResult | None = None
+    #: the query and document prompts the model ran with, and where each came from
+    prompts: Prompts = NO_PROMPTS
     embed_s: float = 0.0
     search_s: float = 0.0
     error: str | None = None
@@ -62,10 +66,14 @@ def _tie_ranks(doc_ids: list[str]) -> np.ndarray:
     return ranks
 
 
-def _vectors(texts: list[str], ref: ModelRef, cache: EmbeddingCache | None, progress: EvalProgress | None,
-             settings: Any, evaluation: ModelEvaluation):
-    """All texts' vectors from one model: sparse for lexical baselines, else through the cache."""
+def _vectors(documents: list[str], queries: list[str], ref: ModelRef, cache: EmbeddingCache | None,
+             progress: EvalProgress | None, settings: Any, evaluation: ModelEvaluation,
+             override: PromptOverride | None):
+    """Document then query vectors from one model, each role with its prompt: sparse for lexical
+    baselines (the prompts, if any, put before the texts), else through the cache."""
     backend = get_backend(ref.backend, settings)
+    evaluation.prompts = prompts = resolve_prompts(ref.model, override, backend.configured_prompts(ref.model))
+    texts = [prompts.document + d for d in documents] + [prompts.query + q for q in queries]
     if hasattr(backend, "sparse_vectors"):
         if progress:
             progress(ref, 0, len(texts), "embedding")
@@ -73,12 +81,44 @@ def _vectors(texts: list[str], ref: ModelRef, cache: EmbeddingCache | None, prog
         matrix = backend.sparse_vectors(ref.model, texts)
         evaluation.embed_s = time.perf_counter() - started
         return matrix
-    result = embed_with_stats(texts, ref, cache, progress, settings=settings)
-    evaluation.embedding = result
+    total = len(documents) + len(queries)
+
+    def shifted(offset: int) -> EvalProgress | None:
+        if progress is None:
+            return None
+        return lambda r, done, n, stage: progress(r, offset + done, total, stage)
+
+    parts = [embed_with_stats(documents, ref, cache, shifted(0), settings=settings, role="document",
+                              prompt=prompts.document)]
+    if parts[0].ok:  # the speed is measured once, on the documents
+        parts.append(embed_with_stats(queries, ref, cache, shifted(len(documents)), settings=settings,
+                                      speed_passes=0, role="query", prompt=prompts.query))
+    evaluation.embedding = result = _together(parts)
     evaluation.embed_s = result.load_s + result.compute_s
     if not result.ok:
         raise _EmbeddingFailed(result.error or "failed", result.error_kind or "failed")
     return result.vectors
+
+
+def _together(parts: list[EmbeddingResult]) -> EmbeddingResult:
+    """One result for the document and query passes: vectors stacked in that order, counts and
+    times added, the documents' speed; the first error, if any."""
+    first = parts[0]
+    failed = next((p for p in parts if not p.ok), None)
+    speed = next((p.speed for p in parts if p.speed is not None), None)
+    return EmbeddingResult(
+        ref=first.ref,
+        vectors=None if failed else np.vstack([p.vectors for p in parts]),
+        error=failed.error if failed else None,
+        error_kind=failed.error_kind if failed else None,
+        n_texts=sum(p.n_texts for p in parts),
+        cache_hits=sum(p.cache_hits for p in parts),
+        computed=sum(p.computed for p in parts),
+        load_s=sum(p.load_s for p in parts),
+        compute_s=sum(p.compute_s for p in parts),
+        note=" ".join(dict.fromkeys(p.note for p in parts if p.note)),
+        speed=speed,
+    )
 
 
 class _EmbeddingFailed(Exception):
@@ -91,13 +131,18 @@ class _EmbeddingFailed(Exception):
 
 def evaluate_model(dataset: RetrievalDataset, ref: ModelRef, cache: EmbeddingCache | None = None,
                    progress: EvalProgress | None = None, settings: Any = None,
-                   budget_bytes: int = SCORE_BUDGET_BYTES, keep_vectors: bool = True) -> ModelEvaluation:
-    """Embed, search and score one model; errors land in the result."""
+                   budget_bytes: int = SCORE_BUDGET_BYTES, keep_vectors: bool = True,
+                   prompts: PromptOverride | None = None) -> ModelEvaluation:
+    """Embed, search and score one model; errors land in the result.
+
+    The corpus is embedded as documents and the queries as queries, each with the model's prompt
+    for that role: `prompts` (the user's override), else the model's own configuration, else the
+    catalog's (see hfcompare.prompts). The prompts used are in the result."""
     evaluation = ModelEvaluation(ref=ref)
     doc_ids, query_ids = list(dataset.corpus), dataset.judged_queries
-    texts = [dataset.corpus[d] for d in doc_ids] + [dataset.queries[q] for q in query_ids]
     try:
-        vectors = _vectors(texts, ref, cache, progress, settings, evaluation)
+        vectors = _vectors([dataset.corpus[d] for d in doc_ids], [dataset.queries[q] for q in query_ids], ref,
+                           cache, progress, settings, evaluation, prompts)
         corpus, queries = vectors[: len(doc_ids)], vectors[len(doc_ids):]
         started = time.perf_counter()
 
@@ -121,8 +166,11 @@ def evaluate_model(dataset: RetrievalDataset, ref: ModelRef, cache: EmbeddingCac
 
 def evaluate(dataset: RetrievalDataset, refs: list[ModelRef], cache: EmbeddingCache | None = None,
              progress: EvalProgress | None = None, settings: dict[str, Any] | None = None,
-             budget_bytes: int = SCORE_BUDGET_BYTES, keep_vectors: bool = True) -> list[ModelEvaluation]:
-    """Every model's evaluation, in the order of `refs`. `settings` maps backend name to settings."""
-    settings = settings or {}
-    return [evaluate_model(dataset, ref, cache, progress, settings.get(ref.backend), budget_bytes, keep_vectors)
+             budget_bytes: int = SCORE_BUDGET_BYTES, keep_vectors: bool = True,
+             prompts: dict[Any, PromptOverride] | None = None) -> list[ModelEvaluation]:
+    """Every model's evaluation, in the order of `refs`. `settings` maps backend name to settings;
+    `prompts` maps a model (its ModelRef or `backend:model` string) to the user's prompt override."""
+    settings, prompts = settings or {}, prompts or {}
+    return [evaluate_model(dataset, ref, cache, progress, settings.get(ref.backend), budget_bytes, keep_vectors,
+                           prompts.get(ref) or prompts.get(str(ref)))
             for ref in refs]

@@ -236,6 +236,22 @@ EVAL_PROJECTION_CAPTION = (
     "vectors). Texts a query should find share its colour; diamonds are queries."
 )
 EVAL_NO_UMAP = "UMAP is offered when umap-learn is installed; PCA is used until then."
+EVAL_PROMPTS_LABEL = "Query and document prompts"
+EVAL_PROMPTS_HELP = (
+    "Some models expect a text before each query or document: e5 'query: ' and 'passage: ', bge, arctic-embed "
+    "and mxbai a query instruction, nomic 'search_query: ' and 'search_document: '. Without it their retrieval "
+    "quality is understated. Each field starts with the model's own prompt (from its configuration, else from "
+    "the catalog, which quotes the source); edit it to try another, or empty it for none."
+)
+EVAL_PROMPTS_RESET = "Use each model's own prompts"
+EVAL_PROMPTS_USED_CAPTION = (
+    "The prompts each model ran with: put before every query and every collection text (empty: none). 'From' "
+    "says where each came from: you, the model's own configuration, or the catalog."
+)
+COMPARE_PROMPTS_CAPTION = (
+    "Prompts: none. Comparing texts has no queries or documents, so every model embeds each text as typed, "
+    "without a query or document prompt. **Evaluate retrieval** runs each model with its prompts."
+)
 
 SC_TITLE = "Scorecard"
 SC_INTRO = (

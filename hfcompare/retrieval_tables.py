@@ -29,8 +29,14 @@ def metric_help(name: str) -> str:
     return METRIC_HELP[name.split("@")[0]] + f" (k = {name.split('@')[1]})"
 
 
+#: The columns that say which prompts each model ran with (text put before each query / document,
+#: "" for none, and where they came from: you, the model configuration, or the catalog).
+PROMPT_COLUMNS = ["query prompt", "document prompt", "prompts from"]
+
+
 def metrics_table(evaluations: list[ModelEvaluation], names: dict) -> pd.DataFrame:
-    """One row per model that ran: every metric, and a bootstrap interval for the primary one."""
+    """One row per model that ran: every metric, a bootstrap interval for the primary one, and the
+    query and document prompts it ran with."""
     rows = []
     for ev in evaluations:
         if not ev.ok:
@@ -38,9 +44,11 @@ def metrics_table(evaluations: list[ModelEvaluation], names: dict) -> pd.DataFra
         low, high = bootstrap_ci(ev.values(PRIMARY_METRIC))
         rows.append({"model": names[ev.ref], "reference": str(ev.ref), **ev.metrics,
                      f"{PRIMARY_METRIC} low": low, f"{PRIMARY_METRIC} high": high,
-                     "queries": len(ev.per_query), "embed s": ev.embed_s, "search s": ev.search_s})
+                     "queries": len(ev.per_query), "embed s": ev.embed_s, "search s": ev.search_s,
+                     "query prompt": ev.prompts.query, "document prompt": ev.prompts.document,
+                     "prompts from": ev.prompts.origin})
     columns = ["model", "reference", *metric_names(), f"{PRIMARY_METRIC} low", f"{PRIMARY_METRIC} high",
-               "queries", "embed s", "search s"]
+               "queries", "embed s", "search s", *PROMPT_COLUMNS]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -29,7 +29,7 @@ TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 class Field:
     """What one URL parameter may hold."""
 
-    kind: str                      # "str", "int", "float", "bool", "list", "choice", "weights", "json"
+    kind: str                      # "str", "int", "float", "bool", "list", "choice", "weights", "json", "prompts"
     choices: tuple[str, ...] = ()
     low: float | None = None
     high: float | None = None
@@ -48,6 +48,8 @@ PAGES: dict[str, dict[str, Field]] = {
         "texts": Field("str", max_chars=MAX_TEXT_CHARS),
         "suite": Field("str", max_chars=MAX_TEXT_CHARS),
         "distractors": Field("str", max_chars=MAX_TEXT_CHARS),
+        #: per-model query and document prompts the user set: {ref: {"query": ..., "document": ...}}
+        "prompts": Field("prompts", max_items=6, max_chars=20_000),
         "run": Field("bool"),
     },
     "generation": {
@@ -93,7 +95,7 @@ def _encode_value(field: Field, value: Any) -> str:
         return "1" if value else "0"
     if field.kind == "list":
         return ",".join(value)
-    if field.kind in ("weights", "json"):
+    if field.kind in ("weights", "json", "prompts"):
         return json.dumps(value, sort_keys=True, separators=(",", ":"))
     return str(value)
 
@@ -116,7 +118,7 @@ def _decode_value(key: str, field: Field, raw: Any) -> Any:
         items = raw
     elif isinstance(raw, str):
         items = None
-    elif field.kind in ("weights", "json") and isinstance(raw, (dict, list)):
+    elif field.kind in ("weights", "json", "prompts") and isinstance(raw, (dict, list)):
         raw = json.dumps(raw)
         items = None
     elif isinstance(raw, (int, float, bool)) and field.kind in ("int", "float", "bool"):
@@ -165,6 +167,16 @@ def _decode_value(key: str, field: Field, raw: Any) -> Any:
                     or not math.isfinite(weight) or weight < 0 or weight > 100:
                 raise ValueError("must hold weights between 0 and 100")
         return {name: float(weight) for name, weight in value.items()}
+    if field.kind == "prompts":
+        from hfcompare.prompts import overrides_from_json
+
+        if isinstance(value, dict) and len(value) > field.max_items:
+            raise ValueError(f"sets prompts for {len(value):,} models; at most {field.max_items} are allowed")
+        try:
+            overrides = overrides_from_json(value)
+        except ValueError as exc:  # a PromptError says which model and what is wrong
+            raise ValueError(f"cannot be used ({str(exc).rstrip('.')})") from exc
+        return {ref: override.as_dict() for ref, override in overrides.items()}
     return value
 
 

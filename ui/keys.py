@@ -55,6 +55,7 @@ EVAL_DISPUTED = "eval_only_disputed"
 EVAL_PROJ_MODEL = "eval_projection_model"
 EVAL_PROJ_METHOD = "eval_projection_method"
 EVAL_PROJ_COLOUR = "eval_projection_colour"
+EVAL_PROMPT_PREFIX = "eval_prompt|"  # + role + "|" + backend:model: one model's query or document prompt field
 
 SC_TASK = "sc_task"
 SC_CANDIDATES = "sc_candidates"      # suffixed with the task

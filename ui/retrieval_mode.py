@@ -14,6 +14,7 @@ from hfcompare.samples import load_retrieval_sample, retrieval_sample_descriptio
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache
+from ui.prompt_editor import render_prompt_editor
 from ui.share import cache_note, show_cache_note
 from ui.widgets import remember, render_model_picker, restore
 
@@ -86,8 +87,9 @@ def render_data_inputs() -> RetrievalDataset | None:
         return None
 
 
-def run_evaluation(dataset: RetrievalDataset, chosen: list[str]) -> None:
-    """Evaluate every model with a progress bar; keep the results in the session."""
+def run_evaluation(dataset: RetrievalDataset, chosen: list[str], prompts: dict | None = None) -> None:
+    """Evaluate every model with a progress bar (`prompts`: the user's overrides by `backend:model`);
+    keep the results in the session."""
     from hfcompare.evaluation import evaluate
 
     try:
@@ -104,7 +106,7 @@ def run_evaluation(dataset: RetrievalDataset, chosen: list[str]) -> None:
                      text=f"{stages[stage]} {ref} ({done:,}/{total:,} {'documents' if stage == 'searching' else 'texts'})")
 
     settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
-    results = evaluate(dataset, refs, embedding_cache(), progress, settings)
+    results = evaluate(dataset, refs, embedding_cache(), progress, settings, prompts=prompts)
     bar.empty()
     st.session_state[keys.EVAL_RESULTS] = {"dataset": dataset, "results": results}
 
@@ -120,6 +122,10 @@ def _metric_columns() -> dict:
                                                    "(0 when all came from the cache).", format="%.2f")
     cfg["search s"] = st.column_config.NumberColumn("search s", help="Seconds to rank the corpus for every query.",
                                                     format="%.2f")
+    cfg["query prompt"] = st.column_config.TextColumn("query prompt", help="Put before every query (none: nothing).")
+    cfg["document prompt"] = st.column_config.TextColumn("document prompt",
+                                                         help="Put before every text of the collection.")
+    cfg["prompts from"] = st.column_config.TextColumn("prompts from", help=prose.EVAL_PROMPTS_USED_CAPTION)
     return cfg
 
 
@@ -139,13 +145,14 @@ def render_results(dataset: RetrievalDataset, results) -> None:
     st.caption(prose.EVAL_METRICS_CAPTION.format(queries=len(dataset.judged_queries), corpus=len(dataset.corpus)))
     for note in dataset.notes:
         st.caption(note)
+    st.caption(prose.EVAL_PROMPTS_USED_CAPTION)
     table = metrics_table(results, names)
-    st.dataframe(table, hide_index=True, column_config=_metric_columns())
+    st.dataframe(shown_with_prompts(table), hide_index=True, column_config=_metric_columns())
     st.plotly_chart(charts.interval_chart(table, "ndcg@10"), key="eval_intervals")
     left, right = st.columns(2)
     left.download_button("Download metrics (CSV)", table.to_csv(index=False), "retrieval_metrics.csv", "text/csv")
     right.download_button("Download metrics (JSON)",
-                          json.dumps({str(r.ref): r.metrics for r in ok}, indent=2),
+                          json.dumps({str(r.ref): {**r.metrics, "prompts": r.prompts.as_dict()} for r in ok}, indent=2),
                           "retrieval_metrics.json", "application/json")
     if len(ok) > 1:
         st.subheader("Is the difference real?")
@@ -172,6 +179,18 @@ def render_results(dataset: RetrievalDataset, results) -> None:
     })
     render_heatmaps(dataset, ok, names)
     render_projection(dataset, ok, names)
+
+
+def shown_with_prompts(table):
+    """The metrics table as shown: the prompts each model ran with beside its name, quoted so a
+    trailing space shows ("none" when empty); cells are data, never Markdown."""
+    from hfcompare.retrieval_tables import PROMPT_COLUMNS
+
+    shown = table.copy()
+    for column in ("query prompt", "document prompt"):
+        shown[column] = [json.dumps(text) if text else "none" for text in shown[column]]
+    order = ["model", "reference", *PROMPT_COLUMNS]
+    return shown[order + [c for c in shown.columns if c not in order]]
 
 
 def render_heatmaps(dataset: RetrievalDataset, ok, names) -> None:
@@ -238,12 +257,13 @@ def render_evaluation(auto_run: bool = False) -> dict:
     """The whole evaluation mode; returns the state a share link holds."""
     chosen = render_model_picker("embeddings", keys.EMB_MODELS, prose.MODELS_HELP + " " + prose.EXTRA_MODEL_HELP,
                                  "Pick models, or type a Hub model id and press Enter")
+    prompts = render_prompt_editor(chosen)
     dataset = render_data_inputs()
     if dataset is not None:
         st.caption(f"{len(dataset.judged_queries)} queries with judged texts, {len(dataset.corpus):,} texts "
                    "in the collection.")
     if st.button("Run evaluation", type="primary", disabled=dataset is None) or (auto_run and dataset is not None):
-        run_evaluation(dataset, chosen)
+        run_evaluation(dataset, chosen, prompts)
         if auto_run:
             _say_cached(st.session_state[keys.EVAL_RESULTS]["results"])
     stored = st.session_state.get(keys.EVAL_RESULTS)
@@ -255,7 +275,8 @@ def render_evaluation(auto_run: bool = False) -> dict:
         suite, others = st.session_state.get(keys.EVAL_SUITE, ""), st.session_state.get(keys.EVAL_DISTRACTORS, "")
     else:  # uploaded files travel in the link as the same data in test-suite form
         suite, others = format_test_suite(dataset) if dataset is not None else ("", "")
-    return {"mode": "evaluate", "models": chosen, "run": bool(stored), "suite": suite, "distractors": others}
+    return {"mode": "evaluate", "models": chosen, "run": bool(stored), "suite": suite, "distractors": others,
+            "prompts": {ref: override.as_dict() for ref, override in prompts.items()}}
 
 
 def _say_cached(results) -> None:

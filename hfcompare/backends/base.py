@@ -134,6 +134,17 @@ class EmbeddingBackend(ABC):
     def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
         """Vectors for `texts`, shape (len(texts), d); need not be normalized."""
 
+    def embed_prompted(self, model: str, texts: list[str], role: str | None, prompt: str) -> np.ndarray:
+        """Vectors for `texts` embedded as `role` ("query", "document", or None for neither) with
+        `prompt` before each text. Built on `embed_batch`: the prompt is prepended to each text.
+        Backends that know the roles themselves (sentence-transformers) override this."""
+        return self.embed_batch(model, [prompt + text for text in texts] if prompt else list(texts))
+
+    def configured_prompts(self, model: str, load: bool = True) -> dict[str, str] | None:
+        """The query and document prompts the model's own configuration names ({} when none), or None
+        when this backend cannot tell. With `load=False` nothing slow (loading a model) may happen."""
+        return None
+
     def load(self, model: str) -> None:
         """Make the model ready (download, read weights) so timing can tell load from compute."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,7 @@ import numpy as np
 
 from hfcompare.backends import bundled_st
 from hfcompare.backends.base import (
+    BackendError,
     EmbeddingBackend,
     GenerationBackend,
     GenerationParams,
@@ -94,6 +96,46 @@ def bundled_sentence_transformer(model: str) -> BundledSentenceTransformer | Non
     return entry if entry is not None and entry.installed() else None
 
 
+def _folder_on_disk(model: str) -> Path | None:
+    """The model's folder when it is already on this disk (bundled and assembled, or a directory the
+    user named), else None. Cheap: never assembles, loads or downloads anything."""
+    entry = bundled_sentence_transformer(model)
+    if entry is not None:
+        if entry.id == MPNET_ID:  # assembled on first use: only read once it is there
+            folder = bundled_st.target_dir(bundled_st.MPNET)
+            return folder if (folder / "modules.json").is_file() else None
+        return entry.folder()
+    path = Path(model).expanduser()
+    return path if path.is_dir() else None
+
+
+def _prompts_in(config: Path) -> dict:
+    """The `prompts` of a config_sentence_transformers.json ({} when the file or the key is missing)."""
+    try:
+        prompts = json.loads(config.read_text(encoding="utf-8")).get("prompts")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return prompts if isinstance(prompts, dict) else {}
+
+
+def configured_prompts_on_disk(model: str) -> dict | None:
+    """The `prompts` dict of the model's sentence-transformers configuration, read from the bundled
+    folder, a local directory or the Hugging Face cache without loading anything; None when the
+    model is not on this disk."""
+    folder = _folder_on_disk(model)
+    if folder is not None:
+        return _prompts_in(folder / "config_sentence_transformers.json")
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        cached = try_to_load_from_cache(model, "config_sentence_transformers.json")
+    except Exception:  # noqa: BLE001 - not a Hub id, or no cache: unknown
+        return None
+    if isinstance(cached, str):
+        return _prompts_in(Path(cached))
+    return None if cached is None else {}  # the cache records that the model has no such file
+
+
 @lru_cache(maxsize=8)
 def _load_sentence_transformer(model: str):
     """Load once per process, warmed up so the first timed batch is not a cold start."""
@@ -146,6 +188,36 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
             normalize_embeddings=True,
             show_progress_bar=False,
         )
+
+    def embed_prompted(self, model: str, texts: list[str], role: str | None, prompt: str) -> np.ndarray:
+        """`encode_query` for queries and `encode_document` for documents (so a model with a router
+        sends each role its own way), with `prompt` given explicitly: the resolved prompt, possibly
+        none, is what runs, never a default the caller did not see."""
+        encoder = self.load(model)
+        encode = {"query": encoder.encode_query, "document": encoder.encode_document}.get(role, encoder.encode)
+        return encode(
+            texts,
+            prompt=prompt,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+
+    def configured_prompts(self, model: str, load: bool = True) -> dict[str, str] | None:
+        """The model's own query and document prompts: from its configuration on disk, or (`load`)
+        from the loaded model; None when unknown (not on disk, or it cannot be loaded)."""
+        from hfcompare.prompts import role_prompts
+
+        found = configured_prompts_on_disk(model)
+        if found is not None:
+            return role_prompts(found)
+        if not load:
+            return None
+        try:
+            return role_prompts(self.load(model).prompts)
+        except BackendError:
+            return None
 
     def fingerprint(self, model: str) -> str:
         entry = bundled_sentence_transformer(model)

@@ -163,6 +163,42 @@ def test_bench_and_evaluate_refuse_bad_input_with_a_message(tmp_path):
         assert run.returncode == 2 and run.stderr.startswith("error: ") and "Traceback" not in run.stderr, args
 
 
+def test_evaluate_prompt_flags_reach_the_backend_per_model(capsys, fake_backend):
+    e5, other = "fake:intfloat/e5-base-v2", "fake:fake-a"
+    assert main(["evaluate", "--models", f"{e5},{other}", "--sample", "--json", "--no-cache",
+                 "--query-prompt", f"{other}=find: ", "--document-prompt", "intfloat/e5-base-v2="]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert results[e5]["prompts"] == {"query": "query: ", "document": "", "query_from": "catalog",
+                                      "document_from": "you"}
+    assert results[other]["prompts"]["query"] == "find: " and results[other]["prompts"]["document"] == ""
+    sent = {text for call in fake_backend.calls for text in call}
+    assert "find: How do I create an invoice?" in sent and "query: How do I create an invoice?" in sent
+    assert not any(text.startswith("passage: ") for text in sent)      # e5's document prompt turned off
+    # one TEXT for every model, and the table names the prompts used
+    assert main(["evaluate", "--models", f"{e5},{other}", "--sample", "--no-cache", "--query-prompt", "Q: "]) == 0
+    table = capsys.readouterr().out
+    assert 'query "Q: ", document "passage: " (query: you; document: catalog)' in table
+    assert 'query "Q: ", no document prompt (query: you; document: none)' in table
+
+
+def test_evaluate_refuses_a_prompt_for_a_model_it_does_not_run(fake_backend):
+    run = subprocess.run([sys.executable, "-m", "hfcompare", "evaluate", "--models", "lexical:tfidf", "--sample",
+                          "--query-prompt", "lexical:other=x "], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "not one of --models" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_embed_as_queries_uses_the_models_prompt(tmp_path, capsys, fake_backend):
+    source = tmp_path / "texts.txt"
+    source.write_text("create an invoice\nreset password\n", encoding="utf-8")
+    out = tmp_path / "out.npy"
+    args = ["embed", "--model", "fake:intfloat/e5-base-v2", "--input", str(source), "--output", str(out)]
+    assert main(args + ["--role", "query"]) == 0
+    assert 'embedded as query with the prompt "query: "' in capsys.readouterr().out
+    assert "query: create an invoice" in {t for call in fake_backend.calls for t in call}
+    assert main(args + ["--role", "document", "--prompt", ""]) == 0
+    assert "embedded as document with no prompt" in capsys.readouterr().out
+
+
 def test_bench_checks_reference_answers_at_the_threshold_given(tmp_path, capsys, fake_backend):
     """The sample's prompts with reference answers scored by the fake embedding model: per-check pass rates
     with intervals in bench.json and on screen, the threshold as given, and a warning about 5 prompts."""

@@ -32,6 +32,9 @@ class HFInferenceBackend(RemoteBackend):
             return self.settings.public_url()
         return f"Hugging Face Inference ({self.settings.provider or 'auto'})"
 
+    def load(self, model: str) -> None:
+        self.client()  # imports huggingface_hub's client once, outside any timed call
+
     def client(self):
         from huggingface_hub import InferenceClient
 

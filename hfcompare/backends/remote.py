@@ -347,6 +347,11 @@ class RemoteBackend(EmbeddingBackend, GenerationBackend):
     def _embed_one_batch(self, model: str, texts: list[str]) -> list[Any]:
         raise NotImplementedError
 
+    def load_generator(self, model: str) -> None:
+        """Import and build the client before a stream is timed, so time to first token counts the
+        request, not this process's first import of the client library."""
+        self.load(model)
+
     def _pooled(self, vectors: list[Any]) -> list[np.ndarray]:
         pooled = [pool_token_vectors(v) for v in vectors]
         self.pooled_token_vectors |= any(flag for _, flag in pooled)

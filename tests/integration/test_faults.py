@@ -208,3 +208,25 @@ def test_retry_waits_are_reported_apart_from_latency_and_ttft(backend):
         assert t.latency_s + t.retry_wait_s <= outside and t.ttft_s <= t.latency_s
         record = result.as_json()
         assert record["attempts"] == 3 and record["retry_wait_s"] == t.retry_wait_s
+
+
+def test_the_client_is_built_before_the_stream_is_timed(server, monkeypatch):
+    """Importing openai and building its client took about 0.4 s on the first call, which time to first
+    token used to count; now the clock starts with the client ready."""
+    import time
+
+    import hfcompare.generation as generation
+    from hfcompare.generation import generate_one
+
+    settings = fast_settings(server.url, timeout_s=7.0)  # settings of its own: a backend built afresh
+    backend = get_backend("openai", settings)
+    assert "client" not in backend.__dict__
+    ready_at_start: list[bool] = []
+
+    def clock() -> float:
+        ready_at_start.append("client" in backend.__dict__)
+        return time.perf_counter()
+
+    monkeypatch.setattr(generation, "clock", clock)
+    assert generate_one(ModelRef("openai", "ok"), "hi", GenerationParams(max_tokens=8), settings=settings).ok
+    assert ready_at_start[0] is True

@@ -86,7 +86,7 @@ def render_prompt_editor(chosen: list[str]) -> dict[str, PromptOverride]:
         for ref in refs:
             auto = autos[ref]
             columns = st.columns(widths, vertical_alignment="center")
-            columns[0].text(names[ref], help=str(ref))
+            columns[0].text(names[ref])  # plain text: a typed model id is never Markdown
             values = {}
             for column, role in zip(columns[1:3], ROLES):
                 key = prompt_key(ref, role)

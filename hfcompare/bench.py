@@ -141,7 +141,8 @@ def write_outputs(result: BenchResult, out: Path, thresholds: Thresholds, inputs
     written = []
     payload = {"inputs": inputs, "thresholds": {k: v for k, v in vars(thresholds).items() if v is not None},
                "embeddings": _records(result.embeddings), "generation": _records(result.generation),
-               "checks": _records(result.checks), "failures": result.failures, "threshold_breaches": result.breaches, "exit_code": result.exit_code}
+               "checks": _records(result.checks), "failures": result.failures,
+               "threshold_breaches": result.breaches, "exit_code": result.exit_code}
     (out / "bench.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     written.append(out / "bench.json")
     sections: list[tuple[str, Any]] = [("Inputs", pd.DataFrame([{"setting": k, "value": json.dumps(v)}

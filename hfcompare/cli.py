@@ -306,8 +306,9 @@ def _print_check_rates(rates, args: argparse.Namespace) -> None:
 
     if rates.empty:
         return
-    shown = rates.assign(**{"pass rate": rates["pass rate"].map("{:.0%}".format),
-                            "95% interval": rates["low"].map("{:.0%}".format) + "–" + rates["high"].map("{:.0%}".format)})
+    percent = "{:.0%}".format
+    shown = rates.assign(**{"pass rate": rates["pass rate"].map(percent),
+                            "95% interval": rates["low"].map(percent) + "–" + rates["high"].map(percent)})
     print("Checks (reference: cosine similarity ≥ "
           f"{args.reference_threshold:.2f} by {args.reference_model}):" if args.reference_model else "Checks:")
     print(shown.drop(columns=["low", "high", "too few"]).to_string(index=False) + "\n")

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 MAX_CORPUS = 50_000
 MAX_QUERIES = 5_000
 MAX_CHARS = 8_000
+#: Largest upload or file one evaluation reads (checked before parsing).
+MAX_FILE_BYTES = 200 * 2**20
 
 
 class DatasetError(ValueError):
@@ -56,7 +58,7 @@ def _text_id(prefix: str, text: str, ids: dict[str, str]) -> str:
     (as in sentence-transformers' evaluator), so they must not follow input order: a text listed
     first would win every tie."""
     if text not in ids:
-        ids[text] = f"{prefix}{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
+        ids[text] = f"{prefix}{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
     return ids[text]
 
 
@@ -88,14 +90,18 @@ def from_pairs(pairs: list[tuple[str, list[str]]], distractors: list[str] = (), 
 def parse_csv(raw: bytes | str, source: str = "upload.csv") -> RetrievalDataset:
     """Rows of query, document (and an optional score); an empty query adds a distractor."""
     text = _decode(raw, source)
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {c.strip().lower(): c for c in (reader.fieldnames or [])}
+    reader = csv.DictReader(io.StringIO(text, newline=None))
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise _csv_error(exc, reader, source) from None
+    columns = {c.strip().lower(): c for c in fieldnames}
     if "query" not in columns or "document" not in columns:
         raise DatasetError(f"{source}, line 1: the header must name the columns 'query' and 'document' "
-                           f"(found: {', '.join(reader.fieldnames or []) or 'nothing'}).")
+                           f"(found: {', '.join(fieldnames)[:200] or 'nothing'}).")
     pairs: dict[str, list[str]] = {}
     distractors: list[str] = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in _csv_rows(reader, source):
         query = (row.get(columns["query"]) or "").strip()
         document = (row.get(columns["document"]) or "").strip()
         raw_score = (row.get(columns["score"]) or "").strip() if "score" in columns else ""
@@ -188,6 +194,10 @@ def validate(dataset: RetrievalDataset, source: str) -> RetrievalDataset:
                 raise DatasetError(f"{source}: {kind} {tid!r} is empty.")
             if len(text) > MAX_CHARS:
                 raise DatasetError(f"{source}: {kind} {tid!r} has {len(text):,} characters; the limit is {MAX_CHARS:,}.")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON escape
+                raise DatasetError(f"{source}: {kind} {tid!r} is not valid Unicode text.") from None
     judged = dataset.judged_queries
     if not judged:
         raise DatasetError(f"{source}: no query has a relevant document, so there is nothing to measure.")
@@ -197,13 +207,52 @@ def validate(dataset: RetrievalDataset, source: str) -> RetrievalDataset:
     return dataset
 
 
-def _decode(raw: bytes | str, source: str) -> str:
+def _csv_rows(reader: csv.DictReader, source: str):
+    """(line, row) pairs; a malformed row (an oversize field, a stray quote) becomes a DatasetError."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _csv_error(exc, reader, source) from None
+        yield reader.reader.line_num, row
+
+
+def _csv_error(exc: csv.Error, reader: csv.DictReader, source: str) -> DatasetError:
+    problem = str(exc)
+    if "field larger than field limit" in problem:
+        problem = f"a field is longer than {csv.field_size_limit():,} characters (a text may have {MAX_CHARS:,})"
+    return DatasetError(f"{source}, line {max(reader.reader.line_num, 1)}: not readable as CSV ({problem}).")
+
+
+def decode_text(raw: bytes | str, source: str) -> str:
+    """`raw` as text: UTF-8 (a BOM is dropped), no NUL characters, at most MAX_FILE_BYTES; otherwise a
+    DatasetError naming the file, the line and the problem."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise DatasetError(f"{source}: {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}.")
     if isinstance(raw, str):
-        return raw
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DatasetError(f"{source}: not UTF-8 text (byte {exc.start}).") from exc
+        text = raw
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate
+            raise DatasetError(f"{source}, line {text.count(chr(10), 0, exc.start) + 1}: not valid Unicode "
+                               "text.") from None
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise DatasetError(f"{source}, line {line}: not UTF-8 text (byte {exc.start}); save the file as "
+                               "UTF-8.") from None
+    nul = text.find("\0")
+    if nul >= 0:
+        raise DatasetError(f"{source}, line {text.count(chr(10), 0, nul) + 1}: contains a NUL character (a binary "
+                           "file, or text saved as UTF-16?).")
+    return text
+
+
+_decode = decode_text
 
 
 def _jsonl(raw: bytes | str, source: str):
@@ -213,7 +262,11 @@ def _jsonl(raw: bytes | str, source: str):
         try:
             obj = json.loads(content)
         except json.JSONDecodeError as exc:
-            raise DatasetError(f"{source}, line {line}: not valid JSON ({exc.msg}).") from exc
+            raise DatasetError(f"{source}, line {line}: not valid JSON ({exc.msg}).") from None
+        except RecursionError:
+            raise DatasetError(f"{source}, line {line}: JSON nested too deeply.") from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise DatasetError(f"{source}, line {line}: a number is too long.") from None
         if not isinstance(obj, dict):
             raise DatasetError(f"{source}, line {line}: expected a JSON object.")
         yield line, obj
@@ -237,6 +290,7 @@ def parse_test_suite(text: str, distractors: str = "", source: str = "test suite
     """The brief's test suite as typed in the UI: a query on its own line, then each text it should
     find on a line starting with '- '; a blank line may separate queries. `distractors` holds other
     corpus texts, one per line."""
+    text, distractors = decode_text(text, source), decode_text(distractors, f"{source} (other texts)")
     pairs: list[tuple[str, list[str]]] = []
     for line, content in enumerate(text.splitlines(), start=1):
         stripped = content.strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -99,3 +100,38 @@ def test_test_suite_text_round_trips_and_names_lines():
         parse_test_suite("query one\n- a\nquery two\n")
     with pytest.raises(DatasetError, match="no query yet"):
         parse_test_suite("  \n")
+
+
+CRAFTED = [
+    ("csv", b"query,document\nq," + b"x" * 140_000 + b"\n", "upload.csv, line 2: not readable as CSV"),
+    ("csv", b"x" * 140_000, "upload.csv, line 1: not readable as CSV"),
+    ("jsonl", b"[" * 5_000, "upload.jsonl, line 1: JSON nested too deeply"),
+    ("jsonl", b'{"query": "q", "relevant": ["d"]}\n' + b'{"n": ' + b"1" * 5_000 + b"}", "upload.jsonl, line 2"),
+    ("jsonl", b'{"query": "\\ud800", "relevant": ["d"]}', "not valid Unicode"),
+    ("csv", "query,document\nq,d\n".encode("utf-16-le"), "upload.csv, line 1: contains a NUL"),
+    ("csv", "query,document\nq,d\n".encode("utf-16"), "upload.csv, line 1: not UTF-8"),
+    ("jsonl", b'{"query": "q", "relevant": ["d"]}\n{"document": "caf\xe9"}', "upload.jsonl, line 2: not UTF-8"),
+    ("jsonl", b"query,document\nq,d\n", "upload.jsonl, line 1: not valid JSON"),
+    ("csv", b'{"query": "q", "relevant": ["d"]}\n', "upload.csv, line 1: the header"),
+    ("csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "upload.csv, line 1: not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("kind", "raw", "problem"), CRAFTED)
+def test_crafted_files_give_their_own_error_never_a_crash(kind, raw, problem):
+    parse = parse_csv if kind == "csv" else parse_jsonl
+    with pytest.raises(DatasetError, match=re.escape(problem)):
+        parse(raw)
+
+
+def test_crafted_beir_files_and_test_suites_give_their_own_error():
+    from hfcompare.evaldata import parse_test_suite
+
+    with pytest.raises(DatasetError, match="corpus.jsonl, line 1: JSON nested too deeply"):
+        parse_beir(b"[" * 5_000, b"", b"")
+    with pytest.raises(DatasetError, match="queries.jsonl, line 1: not UTF-8"):
+        parse_beir(b'{"_id": "1", "text": "a"}', b"\xff\xfe", b"")
+    with pytest.raises(DatasetError, match="test suite, line 2: contains a NUL"):
+        parse_test_suite("q\n- a\x00b")
+    with pytest.raises(DatasetError, match="test suite, line 2: not valid Unicode"):
+        parse_test_suite("q\n- a\ud800")

@@ -41,7 +41,9 @@ class Check:
             try:
                 re.compile(self.regex)
             except re.error as exc:
-                raise SpecError(f"The regex {self.regex!r} is not valid: {exc}.") from exc
+                raise SpecError(f"The regex {self.regex[:200]!r} is not valid: {exc}.") from exc
+            except (RecursionError, OverflowError, MemoryError):
+                raise SpecError(f"The regex {self.regex[:200]!r} is too deeply nested or too large.") from None
         if self.max_chars is not None and self.max_chars < 1:
             raise SpecError("A maximum length must be at least 1 character.")
         if not -1 <= self.min_similarity <= 1:
@@ -183,7 +185,7 @@ def prompts_and_checks(rows: list[dict], min_similarity: float = REFERENCE_THRES
                                 max_chars=None if max_chars is None else int(max_chars),
                                 reference=str(_value(row, "reference") or "").strip(),
                                 min_similarity=float(min_similarity)))
-        except (SpecError, ValueError, TypeError) as exc:
+        except (SpecError, ValueError, TypeError, OverflowError) as exc:
             raise SpecError(f"Prompt {number}: {exc}") from exc
         prompts.append(prompt)
     if not prompts:

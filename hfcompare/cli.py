@@ -109,12 +109,13 @@ def cmd_embed(args: argparse.Namespace) -> int:
 
     from hfcompare.cache import EmbeddingCache
     from hfcompare.embedding import embed_with_stats
+    from hfcompare.evaldata import DatasetError
     from hfcompare.spec import ModelRef, SpecError, parse_texts
 
     try:
         ref = ModelRef.parse(args.model, default_backend=args.backend)
-        raw = Path(args.input).read_text(encoding="utf-8")
-    except SpecError as exc:
+        raw = _read_file(args.input)
+    except (SpecError, DatasetError) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except (OSError, UnicodeDecodeError) as exc:
         return _fail(f"cannot read {args.input}: {exc}", EXIT_BAD_INPUT)
@@ -162,6 +163,18 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_file(path: str, binary: bool = False):
+    """A file's bytes or UTF-8 text, size checked before reading; raises DatasetError (file, line, problem)
+    or OSError."""
+    from hfcompare.evaldata import MAX_FILE_BYTES, DatasetError, decode_text
+
+    size = Path(path).stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DatasetError(f"{path}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}.")
+    raw = Path(path).read_bytes()
+    return raw if binary else decode_text(raw, path)
+
+
 def _load_dataset(args: argparse.Namespace):
     from hfcompare.evaldata import DatasetError, parse_beir, parse_csv, parse_jsonl
     from hfcompare.samples import load_retrieval_sample
@@ -170,14 +183,14 @@ def _load_dataset(args: argparse.Namespace):
     if args.sample:
         return load_retrieval_sample()
     if args.data:
-        raw = Path(args.data).read_bytes()
+        raw = _read_file(args.data, binary=True)
         if args.data.lower().endswith(".csv"):
             return parse_csv(raw, source=args.data)
         if args.data.lower().endswith(".jsonl"):
             return parse_jsonl(raw, source=args.data)
         raise DatasetError(f"{args.data}: --data takes a .csv or .jsonl file.")
     if all(beir):
-        return parse_beir(*(Path(p).read_bytes() for p in beir), names=tuple(beir))
+        return parse_beir(*(_read_file(p, binary=True) for p in beir), names=tuple(beir))
     raise DatasetError("give --corpus, --queries and --qrels (a BEIR-style set), or --data FILE, or --sample.")
 
 
@@ -263,9 +276,16 @@ def _read_prompts(path: str, threshold: float | None = None, references: bool = 
     from hfcompare.checks import REFERENCE_THRESHOLD, prompts_and_checks
     from hfcompare.spec import SpecError
 
-    raw = Path(path).read_text(encoding="utf-8")
+    raw = _read_file(path)
     if path.lower().endswith(".json"):
-        data = json.loads(raw)
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg}).") from None
+        except RecursionError:
+            raise SpecError(f"{path}: JSON nested too deeply.") from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise SpecError(f"{path}: a number is too long.") from None
         items = data.get("prompts") if isinstance(data, dict) else None
         if not isinstance(items, list) or not all(isinstance(p, dict) for p in items):
             raise SpecError(f'{path}: expected {{"prompts": [{{"prompt": ..., "keywords": ...}}, ...]}} '
@@ -273,9 +293,15 @@ def _read_prompts(path: str, threshold: float | None = None, references: bool = 
         rows = [{"prompt": p.get("prompt"), "keywords": p.get("keywords", ""), "regex": p.get("regex", ""),
                  "max chars": p.get("max_chars"), "reference": p.get("reference", "") if references else ""}
                 for p in items]
-        prompts, checks = prompts_and_checks(rows, REFERENCE_THRESHOLD if threshold is None else threshold)
+        try:
+            prompts, checks = prompts_and_checks(rows, REFERENCE_THRESHOLD if threshold is None else threshold)
+        except SpecError as exc:
+            raise SpecError(f"{path}: {exc}") from None
         return prompts, checks, str(data.get("system", ""))
-    prompts, checks = prompts_and_checks([{"prompt": line} for line in raw.splitlines()])
+    try:  # a text file: prompt N is line N
+        prompts, checks = prompts_and_checks([{"prompt": line} for line in raw.splitlines()])
+    except SpecError as exc:
+        raise SpecError(f"{path}: {str(exc).replace('Prompt ', 'line ', 1)}") from None
     return prompts, checks, ""
 
 
@@ -345,12 +371,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise SpecError("--generators needs --prompts FILE.")
         for ref in embedders + generators:
             get_backend(ref.backend)
-        texts = parse_texts(Path(args.texts).read_text(encoding="utf-8")) if embedders else []
+        texts = parse_texts(_read_file(args.texts)) if embedders else []
         if embedders and len(texts) < 2:
             raise SpecError(f"{args.texts} needs at least two texts, one per line.")
         dataset = None
         if args.labeled:
-            raw = Path(args.labeled).read_bytes()
+            raw = _read_file(args.labeled, binary=True)
             dataset = (parse_csv(raw, args.labeled) if args.labeled.lower().endswith(".csv")
                        else parse_jsonl(raw, args.labeled))
         reference_model = ModelRef.parse(args.reference_model) if args.reference_model else None

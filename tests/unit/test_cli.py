@@ -231,3 +231,39 @@ def test_bench_checks_reference_answers_at_the_threshold_given(tmp_path, capsys,
     none = json.loads((tmp_path / "none" / "bench.json").read_text())
     assert "reference" not in {row["check"] for row in none["checks"]}
     assert "reference answers are not checked" in capsys.readouterr().err
+
+
+def test_crafted_files_exit_2_with_file_line_and_problem(tmp_path, capsys, fake_backend):
+    """Deep JSON, oversize CSV fields, bad encodings, NUL bytes, long numbers, a runaway regex and a file of the
+    wrong kind: each exits 2 with a message naming the file, never a traceback."""
+    def write(name: str, data: bytes) -> str:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return str(path)
+
+    deep = write("deep.json", b"[" * 5_000)
+    digits = write("digits.json", b'{"prompts": [{"prompt": "hi", "max_chars": ' + b"9" * 5_000 + b"}]}")
+    huge = write("huge.json", b'{"prompts": [{"prompt": "hi", "max_chars": 1e400}]}')
+    regex = write("regex.json", json.dumps({"prompts": [{"prompt": "hi", "regex": "(" * 2_000 + ")" * 2_000}]}).encode())
+    latin = write("latin.txt", b"Say hello.\ncaf\xe9\n")
+    nul = write("nul.txt", "Say hello.\n".encode("utf-16-le"))
+    wrong = write("wrong.json", b"query,document\nq,d\n")
+    big_field = write("big.csv", b"query,document\nq," + b"x" * 140_000 + b"\n")
+    deep_jsonl = write("deep.jsonl", b'{"query": "q", "relevant": ["d"]}\n' + b"[" * 5_000)
+    bench = ["bench", "--quiet", "--generators", "fake:fake-a", "--out", str(tmp_path / "out"), "--prompts"]
+    cases = [(bench + [deep], "deep.json: JSON nested too deeply"),
+             (bench + [digits], "digits.json: a number is too long"),
+             (bench + [huge], "huge.json: Prompt 1"),
+             (bench + [regex], "regex.json: Prompt 1"),
+             (bench + [latin], "latin.txt, line 2: not UTF-8"),
+             (bench + [nul], "nul.txt, line 1: contains a NUL"),
+             (bench + [wrong], "wrong.json, line 1: not valid JSON"),
+             (["evaluate", "--models", "fake:fake-a", "--data", big_field], "big.csv, line 2: not readable as CSV"),
+             (["evaluate", "--models", "fake:fake-a", "--data", deep_jsonl], "deep.jsonl, line 2: JSON nested too deeply"),
+             (["embed", "--model", "fake:fake-a", "--input", latin, "--output", str(tmp_path / "o.npy")],
+              "latin.txt, line 2: not UTF-8"),
+             (["bench", "--quiet", "--models", "fake:fake-a", "--texts", nul, "--out", str(tmp_path / "out")],
+              "nul.txt, line 1: contains a NUL")]
+    for args, message in cases:
+        assert main(args) == 2, args
+        assert message in capsys.readouterr().err, args

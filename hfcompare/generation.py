@@ -193,6 +193,7 @@ def generate_one(
     result = GenerationResult(ref=ref, prompt_index=prompt_index, prompt=prompt)
     messages = build_messages(prompt, system)
     called = time.perf_counter()
+    backend = None
     try:
         backend = get_backend(ref.backend, settings)
         if not hasattr(backend, "stream"):
@@ -227,7 +228,11 @@ def generate_one(
         result.error, result.error_kind = str(exc), exc.kind
     except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the comparison
         result.error, result.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
-    if result.error:
+    if result.error:  # no key, and no credentials of any URL, in what is shown, stored or exported
+        from hfcompare.backends.remote import redact
+
+        used = getattr(backend, "settings", None) or settings
+        result.error = redact(result.error, used.secrets() if hasattr(used, "secrets") else [])
         record_call(ref.backend, ref.model, "generation", time.perf_counter() - called, False, result.error_kind,
                     items=1)
     return result

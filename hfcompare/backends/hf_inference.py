@@ -79,7 +79,8 @@ class HFInferenceBackend(RemoteBackend):
 
     def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
         client = self.client()  # the client owns the open stream: keep it alive until the end
-        yield from streamed_chat(lambda log: self._chat(client, model, messages, params, stream=True, log=log))
+        yield from streamed_chat(lambda log: self._chat(client, model, messages, params, stream=True, log=log),
+                                 self.settings, self.where)
 
     def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
         return plain_answer(self._chat(self.client(), model, messages, params, stream=False), self.where)

@@ -79,7 +79,8 @@ class OpenAICompatBackend(RemoteBackend):
         )
 
     def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
-        yield from streamed_chat(lambda log: self._chat(model, messages, params, stream=True, log=log))
+        yield from streamed_chat(lambda log: self._chat(model, messages, params, stream=True, log=log),
+                                 self.settings, self.where)
 
     def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
         return plain_answer(self._chat(model, messages, params, stream=False), self.where)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import json
 import os
+import re
 import time
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -50,9 +52,18 @@ class RemoteSettings:
     batch_size: int = 32
     concurrency: int = 4
 
+    def __repr__(self) -> str:
+        shown = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "api_key"}
+        shown["base_url"] = redact_url(self.base_url) if self.base_url else self.base_url
+        return f"RemoteSettings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
     def public_url(self) -> str:
         """The base URL without credentials, query or fragment: safe to show and to key caches on."""
         return public_url(self.base_url) if self.base_url else ""
+
+    def secrets(self) -> list[str]:
+        """Everything to redact from messages: the API key and any credentials in the base URL."""
+        return [s for s in [self.api_key, *url_secrets(self.base_url or "")] if s]
 
     def with_overrides(self, **values: Any) -> RemoteSettings:
         """A copy with the given non-None values replaced."""
@@ -68,12 +79,53 @@ def public_url(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
 
 
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
+_URL_QUERY_SECRET = re.compile(r"(?i)([?&](?:[a-z0-9_.-]*(?:key|token|secret|sig|signature|password|auth|pass|"
+                               r"credential)[a-z0-9_.-]*)=)[^&#\s]+")
+
+
+def _parts(url: str):
+    try:
+        return urlsplit(url.strip())
+    except ValueError:  # e.g. an invalid IPv6 host
+        return None
+
+
+def url_secrets(url: str) -> list[str]:
+    """Credentials a URL carries: user name and password, and every query value."""
+    parts = _parts(url) if url else None
+    if parts is None:
+        return []
+    found = []
+    userinfo = parts.netloc.rpartition("@")[0]
+    if userinfo:
+        user, _, password = userinfo.partition(":")
+        basic = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()  # HTTP Basic auth
+        found += [userinfo, basic, user, password, unquote(user), unquote(password)]
+    for _, value in parse_qsl(parts.query, keep_blank_values=True):
+        found += [value, quote(value, safe="")]
+    return [s for s in dict.fromkeys(found) if s]
+
+
+def redact_url(url: str) -> str:
+    """`url` with its user:password@ and every query value replaced by ***."""
+    parts = _parts(url)
+    if parts is None:
+        return redact(url, [])
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rpartition("@")[2]
+    query = "&".join(f"{name}=***" for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
 def redact(text: str, secrets: list[str | None]) -> str:
-    """`text` with every secret (of at least 4 characters) replaced by ***."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
+    """`text` with every secret (of at least 4 characters), any user:password@ in a URL and any key-like
+    query value replaced by ***."""
+    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = _URL_USERINFO.sub(r"\1***@", text)
+    return _URL_QUERY_SECRET.sub(r"\1***", text)
 
 
 def _config_file() -> Path:
@@ -175,6 +227,8 @@ def classify(exc: BaseException, where: str) -> RemoteError:
     if "Timeout" in name or isinstance(exc, TimeoutError):
         return RemoteTimeoutError(f"{where} did not answer in time ({detail})")
     if status is None:
+        if "RemoteProtocol" in name or name in ("ReadError", "ChunkedEncodingError", "IncompleteRead"):
+            return ConnectionFailedError(f"the connection to {where} broke ({detail})")
         if isinstance(exc, (json.JSONDecodeError, ValueError, KeyError, TypeError, IndexError)) or "Validation" in name:
             return BadResponseError(f"{where} sent a response that could not be read ({name}: {detail})")
         if "Connect" in name or isinstance(exc, (ConnectionError, OSError)):
@@ -244,13 +298,19 @@ def call_with_retries(call: Callable[[], T], settings: RemoteSettings, where: st
                 except Exception as exc:  # noqa: BLE001 - every client error is classified below
                     raise classify(exc, where) from exc
     except RemoteError as error:
-        error.attempts = attempts
-        message = redact(str(error), [settings.api_key])
-        if attempts > 1:
-            message += f" [gave up after {attempts} attempts]"
-        error.args = (message,)
+        _accounted(error, settings, attempts)
         raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _accounted(error: RemoteError, settings: RemoteSettings, attempts: int, note: str = "") -> RemoteError:
+    """`error` with its attempts recorded and its message free of the settings' secrets."""
+    error.attempts = attempts
+    message = redact(str(error) + note, settings.secrets())
+    if attempts > 1:
+        message += f" [gave up after {attempts} attempts]"
+    error.args = (message,)
+    return error
 
 
 def embed_concurrently(texts: list[str], settings: RemoteSettings, one_batch: Callable[[list[str]], list]) -> list:
@@ -283,16 +343,24 @@ def chat_pieces(chunks) -> Any:
     yield usage
 
 
-def streamed_chat(open_stream: Callable[[RetryLog], Any]) -> Any:
+def streamed_chat(open_stream: Callable[[RetryLog], Any], settings: RemoteSettings | None = None,
+                  where: str = "the server") -> Any:
     """`chat_pieces` of the stream `open_stream(log)` opens (through `call_with_retries(..., log=log)`),
-    preceded by a Retried event when opening it took more than one attempt."""
+    preceded by a Retried event when opening it took more than one attempt.
+
+    An error while the stream runs is classified, redacted and counted like one before it opened (it is
+    not retried: part of the answer may already be shown)."""
     from hfcompare.backends.base import Retried
 
     log = RetryLog()
     chunks = open_stream(log)
     if log.attempts > 1:
         yield Retried(log.attempts, log.waited_s)
-    yield from chat_pieces(chunks)
+    try:
+        yield from chat_pieces(chunks)
+    except Exception as exc:  # noqa: BLE001 - every client error is classified, as before the stream
+        error = classify(exc, where)
+        raise _accounted(error, settings or RemoteSettings(), max(1, log.attempts), " [during the stream]") from exc
 
 
 def plain_answer(response: Any, where: str) -> tuple[str, Any]:

@@ -16,6 +16,8 @@ The requested model name (or, for TEI requests, the last path segment) picks the
   paced-N       streams max_tokens words, one every N ms (a remote model's pace, without using CPU)
   burst-N       streams N words, one chunk each, all in one write (a buffering server or proxy)
   patient-N     429 with Retry-After: 1 for the first N requests, then ok
+  cut-N         streams N words, then drops the connection before the promised end of the body
+  fail-N        streams N words, then an error event whose message repeats the request's key
 The server counts requests per model, refuses to serve more than MAX_REQUESTS in all, and
 stops itself after MAX_SECONDS.
 """
@@ -127,6 +129,8 @@ class FaultServer:
                     self._send(200, json.dumps(body).encode())
                 elif request.get("stream") and model.startswith("paced-"):
                     self._paced_stream(model, request)
+                elif request.get("stream") and model.partition("-")[0] in ("cut", "fail"):
+                    self._broken_stream(model)
                 elif request.get("stream"):
                     words = ("fault ", "server ", "says ", "hello")
                     kind, _, number = model.partition("-")
@@ -173,6 +177,24 @@ class FaultServer:
                          "usage": {"prompt_tokens": 5, "completion_tokens": count, "total_tokens": count + 5}}
                 self.wfile.write(f"data: {json.dumps(usage)}\n\ndata: [DONE]\n\n".encode())
                 self.wfile.flush()
+
+            def _broken_stream(self, model: str) -> None:
+                """N words, then a failure mid-stream: a dropped connection (cut) or an error event (fail)."""
+                kind, _, number = model.partition("-")
+                events = [{"id": "b", "object": "chat.completion.chunk", "created": 0, "model": model,
+                           "choices": [{"index": 0, "delta": {"content": f"w{i} "}}]} for i in range(int(number))]
+                if kind == "fail":
+                    key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                    events.append({"error": {"message": f"the model crashed (request key {key})", "code": 500}})
+                body = "".join(f"data: {json.dumps(e)}\n\n" for e in events).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Content-Length", str(len(body) + (1000 if kind == "cut" else 0)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+                self.wfile.flush()
+                self.close_connection = True
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

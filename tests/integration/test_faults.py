@@ -116,6 +116,33 @@ def test_streamed_chat_yields_pieces_and_usage(server):
     assert events[-1] == Usage(3, 4)
 
 
+@pytest.mark.parametrize("backend_name", ["openai", "hf"])
+@pytest.mark.parametrize("model, kind", [("cut-2", "connection"), ("fail-2", "bad response")])
+def test_an_error_mid_stream_is_classified_redacted_and_never_cached(server, backend_name, model, kind):
+    """A stream that breaks after two words: a typed error (not "crashed"), free of the key and of the URL's
+    credentials, counted with the attempts, and nothing cached."""
+    from hfcompare.cache import GenerationCache
+    from hfcompare.generation import generate_one
+
+    plain = generate_one(ModelRef(backend_name, model), "hi", GenerationParams(max_tokens=8),
+                         settings=fast_settings(server.url))
+    assert plain.error_kind == kind and "test-key-0000" not in plain.error, plain.error
+    url = server.url.replace("http://", "http://carol:urlpass99@") + "?api_key=qk-777777"
+    settings = fast_settings(url)
+    before = server.counts[model]
+    cache = GenerationCache()
+    result = generate_one(ModelRef(backend_name, model), "hi", GenerationParams(max_tokens=8, temperature=0),
+                          settings=settings, cache=cache)
+    assert not result.ok and result.error_kind == kind, (result.error_kind, result.error)
+    assert "during the stream" in result.error
+    assert all(s not in result.error for s in ("test-key-0000", "carol", "urlpass99", "qk-777777",
+                                             "Y2Fyb2w6dXJscGFzczk5")), result.error  # the last: Basic auth
+    assert server.counts[model] - before == 1  # opened once; a broken stream is not replayed
+    again = generate_one(ModelRef(backend_name, model), "hi", GenerationParams(max_tokens=8, temperature=0),
+                         settings=settings, cache=cache)
+    assert not again.cached and again.error_kind == kind and server.counts[model] - before == 2
+
+
 def test_a_mixed_comparison_completes_around_failures_and_caches_none_of_them(server):
     settings = {"openai": fast_settings(server.url)}
     refs = [ModelRef("lexical", "tfidf"), ModelRef("openai", "always-503"), ModelRef("openai", "ok"),

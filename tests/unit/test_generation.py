@@ -201,3 +201,21 @@ def test_summary_and_check_tables_show_intervals_rules_and_retry_waits():
     assert list(view.columns) == ["check", "passes when", "a"]
     assert view.set_index("check").loc["reference", "a"] == "2 of 5 · 40% (12%–77%)"
     assert view.set_index("check").loc["reference", "passes when"] == "similarity ≥ 0.75"
+
+
+def test_a_crash_message_never_carries_the_key_or_url_credentials(monkeypatch):
+    """An unexpected exception (not a typed backend error) is shown redacted: no key, no user:password@."""
+    from hfcompare.backends import GenerationParams, RemoteSettings
+    from hfcompare.generation import generate_one
+    from hfcompare.spec import ModelRef
+
+    class Leaky:
+        def stream(self, model, messages, params):
+            raise RuntimeError("boom at http://dave:pw-secret@host/v1 with sk-leaky-key")
+            yield  # pragma: no cover
+
+    monkeypatch.setattr("hfcompare.generation.get_backend", lambda name, settings=None: Leaky())
+    settings = RemoteSettings(base_url="http://dave:pw-secret@host/v1", api_key="sk-leaky-key")
+    result = generate_one(ModelRef("openai", "m"), "hi", GenerationParams(max_tokens=4), settings=settings)
+    assert result.error_kind == "crashed" and "boom" in result.error
+    assert all(s not in result.error for s in ("dave", "pw-secret", "sk-leaky-key")), result.error

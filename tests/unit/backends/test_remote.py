@@ -12,6 +12,7 @@ from hfcompare.backends.base import (
     BadResponseError,
     ConnectionFailedError,
     RateLimitedError,
+    RemoteError,
     RemoteTimeoutError,
 )
 from hfcompare.backends.remote import (
@@ -143,3 +144,65 @@ def test_broken_config_file_is_ignored(tmp_path, monkeypatch):
     config.write_text("[openai\nthis is not toml", encoding="utf-8")
     monkeypatch.setenv("HFCOMPARE_CONFIG", str(config))
     assert settings_from_environment("openai").batch_size == RemoteSettings().batch_size
+
+
+def test_credentials_anywhere_in_a_url_stay_out_of_repr_and_messages():
+    from hfcompare.backends.remote import redact_url
+
+    url = "https://alice:pa55word@host:8080/v1?api_key=qk-123456&region=eu"
+    settings = RemoteSettings(base_url=url, api_key="sk-abcdef")
+    shown = repr(settings)
+    assert all(s not in shown for s in ("alice", "pa55word", "qk-123456", "sk-abcdef")), shown
+    assert "host:8080/v1" in shown
+    assert redact_url(url) == "https://***@host:8080/v1?api_key=***&region=***"
+    for secret in ("alice", "pa55word", "qk-123456", "sk-abcdef"):
+        assert secret in settings.secrets()
+    # a URL with credentials in any message, even one whose secrets are not known
+    assert redact(f"cannot reach {url}", []) == "cannot reach https://***@host:8080/v1?api_key=***&region=eu"
+
+    def refused():
+        raise ConnectionRefusedError(f"refused by {url} (sk-abcdef)")
+
+    with pytest.raises(ConnectionFailedError) as info:
+        call_with_retries(refused, settings.with_overrides(max_retries=0), "server", sleep=lambda s: None)
+    assert all(s not in str(info.value) for s in ("alice", "pa55word", "qk-123456", "sk-abcdef")), str(info.value)
+
+
+class _Chunk:
+    def __init__(self, text):
+        self.usage = None
+        self.choices = [type("Choice", (), {"delta": type("Delta", (), {"content": text})()})()]
+
+
+def test_an_error_mid_stream_is_classified_redacted_and_counted():
+    """A server that fails after the first tokens: a typed, redacted error with the attempts it took to open
+    the stream, never a raw exception."""
+    from hfcompare.backends.base import Retried
+    from hfcompare.backends.remote import streamed_chat
+
+    settings = RemoteSettings(base_url="http://bob:hunter22@h/v1", api_key="sk-abcdef")
+
+    def chunks():
+        yield _Chunk("Hello")
+        raise FakeHTTPError(500)
+
+    def failing_chunks():
+        yield _Chunk("Hi")
+        raise ConnectionResetError("reset by http://bob:hunter22@h/v1 with sk-abcdef")
+
+    def opened(source):
+        def open_stream(log):
+            log.attempts, log.waited_s = 2, 0.5
+            return source()
+        return open_stream
+
+    events = []
+    with pytest.raises(RemoteError) as info:
+        for event in streamed_chat(opened(chunks), settings, "h/v1"):
+            events.append(event)
+    assert isinstance(events[0], Retried) and events[1] == "Hello"
+    assert info.value.kind == "server error" and info.value.attempts == 2
+    assert "during the stream" in str(info.value) and "gave up after 2 attempts" in str(info.value)
+    with pytest.raises(ConnectionFailedError) as info:
+        list(streamed_chat(opened(failing_chunks), settings, "h/v1"))
+    assert all(s not in str(info.value) for s in ("bob", "hunter22", "sk-abcdef")), str(info.value)

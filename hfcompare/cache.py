@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import shutil
 import sqlite3
 import time
@@ -42,22 +43,43 @@ class CacheStats:
     path: str
 
 
+class CacheUnavailable(RuntimeError):
+    """The cache cannot be used: this user may not read or write it, or it stayed locked."""
+
+
 def open_recovering(directory: Path, warnings: list[str]):
-    """A diskcache at `directory`; an unreadable one is moved aside (with a warning) and started afresh."""
+    """A diskcache at `directory`. A busy (locked) one is waited for and retried; only one whose
+    database fails its integrity check is moved aside (with a warning) and started afresh; one this
+    user may not read or write raises CacheUnavailable saying so."""
     import diskcache
 
-    try:
-        cache = diskcache.Cache(str(directory))
-        cache.get(_STATS_KEY)  # touches the database, so corruption shows here
-        return cache
-    except (sqlite3.DatabaseError, OSError) as exc:
-        aside = directory.with_name(f"{directory.name}.corrupt-{int(time.time())}")
-        shutil.move(str(directory), str(aside))
-        warnings.append(
-            f"The cache in {directory} was unreadable ({type(exc).__name__}); it was moved to {aside} "
-            "and a new, empty one was started."
-        )
-        return diskcache.Cache(str(directory))
+    from hfcompare.store import BUSY_ATTEMPTS, _is_busy, _is_permission, integrity
+
+    for attempt in range(BUSY_ATTEMPTS):
+        try:
+            cache = diskcache.Cache(str(directory))
+            cache.get(_STATS_KEY)  # touches the database, so corruption shows here
+            return cache
+        except (sqlite3.DatabaseError, OSError) as exc:
+            verdict = "busy" if _is_busy(exc) else integrity(directory / "cache.db")
+            if verdict == "busy":
+                time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+                continue
+            if verdict == "corrupt":
+                aside = directory.with_name(f"{directory.name}.corrupt-{int(time.time())}")
+                shutil.move(str(directory), str(aside))
+                warnings.append(
+                    f"The cache in {directory} was unreadable ({type(exc).__name__}); it was moved to {aside} "
+                    "and a new, empty one was started."
+                )
+                return diskcache.Cache(str(directory))
+            if _is_permission(exc):
+                raise CacheUnavailable(
+                    f"The cache in {directory} cannot be opened for reading and writing ({exc}): check that this "
+                    "user may read and write it and its folder ($HFCOMPARE_HOME).") from exc
+            raise CacheUnavailable(f"The cache in {directory} cannot be used ({type(exc).__name__}: {exc}); it "
+                                   "passed its integrity check, so it was left in place.") from exc
+    raise CacheUnavailable(f"The cache in {directory} stayed locked by another process; try again shortly.")
 
 
 class EmbeddingCache:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -36,3 +37,27 @@ def models_dir() -> Path:
     path = Path(raw).expanduser() if raw else home() / "models"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+#: Share links kept in the store: the largest state one link may save, the total the store keeps
+#: (least recently used links go first beyond it), and how long a link never opened is kept.
+LINK_MAX_KB_ENV, LINK_QUOTA_MB_ENV, LINK_EXPIRY_DAYS_ENV = (
+    "HFCOMPARE_LINK_MAX_KB", "HFCOMPARE_LINK_QUOTA_MB", "HFCOMPARE_LINK_EXPIRY_DAYS")
+LINK_MAX_KB, LINK_QUOTA_MB, LINK_EXPIRY_DAYS = 512, 200, 30
+
+
+def _positive(name: str, default: float) -> float:
+    """A positive number from the environment; unset, unreadable or not positive gives `default`."""
+    try:
+        value = float(os.environ.get(name, "").strip() or default)
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+def link_limits() -> tuple[int, int, float]:
+    """(largest saved state in bytes, store quota in bytes, expiry of never-opened links in seconds);
+    the quota is never below the largest state."""
+    max_bytes = int(_positive(LINK_MAX_KB_ENV, LINK_MAX_KB) * 1024)
+    quota = max(int(_positive(LINK_QUOTA_MB_ENV, LINK_QUOTA_MB) * 1024 * 1024), max_bytes)
+    return max_bytes, quota, _positive(LINK_EXPIRY_DAYS_ENV, LINK_EXPIRY_DAYS) * 86_400

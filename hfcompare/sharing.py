@@ -100,16 +100,39 @@ def _encode_value(field: Field, value: Any) -> str:
     return str(value)
 
 
-def to_query(page: str, state: dict[str, Any], store=None) -> dict[str, str]:
-    """Query parameters for `state`; a state too long for a URL is saved in `store` and becomes
-    {"c": id}. Empty values are left out."""
+def link_for(page: str, state: dict[str, Any], store=None) -> tuple[dict[str, str], list[str]]:
+    """Query parameters for `state`, and a message for every part left out. Each value is checked
+    against the same `PAGES` limits `from_query` applies, so a link never carries what its reader
+    would refuse. A state too long for a URL is saved in `store` and becomes {"c": id}; a state too
+    large for the store gives no link at all ({}), with a message saying why."""
     spec = PAGES[page]
-    params = {key: _encode_value(spec[key], value) for key, value in state.items()
-              if key in spec and value not in (None, "", [], {})}
+    clean: dict[str, Any] = {}
+    params: dict[str, str] = {}
+    problems: list[str] = []
+    for key, value in state.items():
+        if key not in spec or value in (None, "", [], {}):
+            continue
+        try:
+            encoded = _encode_value(spec[key], value)
+            _decode_value(key, spec[key], encoded)
+        except (ValueError, TypeError, RecursionError) as exc:
+            reason = "nests too deeply" if isinstance(exc, RecursionError) else str(exc)
+            problems.append(f"The link leaves out '{key}': it {reason}.")
+            continue
+        clean[key], params[key] = value, encoded
     if len(urlencode(params)) <= MAX_QUERY_CHARS or store is None:
-        return params
-    clean = {key: value for key, value in state.items() if key in spec and value not in (None, "", [], {})}
-    return {"c": store.save_state(state_id(page, clean), page, clean)}
+        return params, problems
+    from hfcompare.store import StateTooLarge
+
+    try:
+        return {"c": store.save_state(state_id(page, clean), page, clean)}, problems
+    except StateTooLarge as exc:
+        return {}, [*problems, str(exc)]
+
+
+def to_query(page: str, state: dict[str, Any], store=None) -> dict[str, str]:
+    """Query parameters for `state` (see `link_for`, which also says what was left out)."""
+    return link_for(page, state, store)[0]
 
 
 def _decode_value(key: str, field: Field, raw: Any) -> Any:
@@ -209,6 +232,8 @@ def from_query(page: str, params: dict[str, Any], store=None) -> tuple[dict[str,
             continue
         try:
             state[key] = _decode_value(key, field, params[key])
+        except RecursionError:  # e.g. 3,000 '[': json gives up, the rest of the link still counts
+            warnings.append(f"The link's '{key}' nests too deeply; the default is used instead.")
         except (ValueError, TypeError) as exc:
             warnings.append(f"The link's '{key}' {exc}; the default is used instead.")
     return state, warnings

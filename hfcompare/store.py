@@ -3,13 +3,20 @@ the log of every model call, and A/B outcomes; with WAL, schema migrations, and 
 corrupted file.
 
 Each migration is a list of statements applied once, in order; `PRAGMA user_version` records how
-far a database has come. A database that cannot be read is moved aside and started afresh, with
-a warning, so the app keeps working.
+far a database has come. A database that fails its integrity check (`PRAGMA integrity_check`) is
+moved aside and started afresh, with a warning, so the app keeps working. A busy or locked one is
+not corrupt: it is waited for and retried, and never moved while other processes use it; one this
+user may not read or write raises `StoreUnavailable` saying so.
+
+Saved states (share links) are bounded: one state holds at most `max_state_bytes`; beyond the
+quota the least recently used links go first, and a link never opened expires (see
+`hfcompare.config.link_limits`).
 """
 
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import sqlite3
 import time
@@ -17,10 +24,50 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from hfcompare.config import home
+from hfcompare.config import home, link_limits
 
 STORE_FILE = "hfcompare.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
+#: How often a "database is locked" is retried (after the busy timeout) before giving up.
+BUSY_ATTEMPTS = 8
+
+
+def integrity(path: Path, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> str:
+    """"ok", "corrupt" (fails `PRAGMA integrity_check` or is not a database) or "busy" for the
+    SQLite file at `path`; a file that cannot be opened at all (permissions) is not called corrupt."""
+    if not Path(path).exists():
+        return "ok"
+    try:
+        connection = sqlite3.connect(path, timeout=timeout_s)
+    except (sqlite3.DatabaseError, OSError):
+        return "ok"
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return "busy" if _is_busy(exc) else ("ok" if _is_permission(exc) else "corrupt")
+    finally:
+        connection.close()
+    return "ok" if rows == [("ok",)] else "corrupt"
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be used: this user may not read or write it, or it stayed locked."""
+
+
+class StateTooLarge(ValueError):
+    """A state larger than a share link may save."""
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def _is_permission(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, PermissionError) or any(
+        part in text for part in ("unable to open database file", "readonly", "read-only", "permission denied",
+                                  "disk i/o error"))
 
 MIGRATIONS: list[list[str]] = [
     # 1: saved states behind share links; an id is a hash of its content, so it never changes meaning
@@ -71,26 +118,79 @@ MIGRATIONS: list[list[str]] = [
             alpha REAL NOT NULL,
             created_at REAL NOT NULL
         )"""],
+    # 4: bounded share links: each saved state's size, when it was saved and last used, and how
+    # often it was opened (for the quota's least-recently-used eviction and the expiry of links
+    # never opened); links saved before get the full expiry from now
+    ["ALTER TABLE saved_states ADD COLUMN size_bytes INTEGER NOT NULL DEFAULT 0",
+     "ALTER TABLE saved_states ADD COLUMN saved_ts REAL NOT NULL DEFAULT 0",
+     "ALTER TABLE saved_states ADD COLUMN used_ts REAL NOT NULL DEFAULT 0",
+     "ALTER TABLE saved_states ADD COLUMN opens INTEGER NOT NULL DEFAULT 0",
+     ("UPDATE saved_states SET size_bytes = length(CAST(payload AS BLOB)), "
+      "saved_ts = CAST(strftime('%s', 'now') AS REAL), used_ts = CAST(strftime('%s', 'now') AS REAL)"),
+     "CREATE INDEX saved_by_use ON saved_states (used_ts)"],
 ]
 
 
 class Store:
     """One connection per Store; safe to use from several processes at once (WAL, busy timeout)."""
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+                 max_state_bytes: int | None = None, quota_bytes: int | None = None,
+                 expiry_s: float | None = None):
         self.path = Path(path) if path else home() / STORE_FILE
         self.warnings: list[str] = []
-        try:
-            self._connection = self._open()
-        except sqlite3.DatabaseError as exc:
-            self._move_aside(exc)
-            self._connection = self._open()
+        self.busy_timeout_ms = int(busy_timeout_ms)
+        default_max, default_quota, default_expiry = link_limits()
+        self.max_state_bytes = int(max_state_bytes or default_max)
+        self.quota_bytes = max(int(quota_bytes or default_quota), self.max_state_bytes)
+        self.expiry_s = float(expiry_s or default_expiry)
+        self.clock = time.time   # tests set their own
+        self._connection = self._open_recovering()
+
+    def _open_recovering(self) -> sqlite3.Connection:
+        """Open (and migrate); wait out a busy database, move aside only one that fails its
+        integrity check, and say so plainly when this user may not use the file."""
+        for attempt in range(BUSY_ATTEMPTS):
+            try:
+                return self._open()
+            except (sqlite3.DatabaseError, OSError) as exc:
+                if _is_busy(exc):
+                    time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+                    continue
+                verdict = self._integrity()
+                if verdict == "busy":
+                    time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+                    continue
+                if verdict == "corrupt":
+                    self._move_aside(exc)
+                    return self._open()
+                if _is_permission(exc):
+                    raise StoreUnavailable(
+                        f"The store {self.path} cannot be opened for reading and writing ({exc}): check that "
+                        "this user may read and write it and its folder ($HFCOMPARE_HOME).") from exc
+                raise StoreUnavailable(f"The store {self.path} cannot be used ({type(exc).__name__}: {exc}); "
+                                       "it passed its integrity check, so it was left in place.") from exc
+        raise StoreUnavailable(f"The store {self.path} stayed locked by another process; try again shortly.")
+
+    def _integrity(self) -> str:
+        return integrity(self.path, self.busy_timeout_ms / 1000)
+
+    def _execute(self, sql: str, args: tuple | list = ()) -> sqlite3.Cursor:
+        """One statement, retried when the database stays locked past the busy timeout."""
+        for attempt in range(BUSY_ATTEMPTS):
+            try:
+                return self._connection.execute(sql, args)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
+                    raise
+                time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
 
     def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+        connection = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None,
                                      check_same_thread=False)
         try:
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             self._migrate(connection)
@@ -132,16 +232,66 @@ class Store:
         return self._connection.execute("PRAGMA user_version").fetchone()[0]
 
     def save_state(self, state_id: str, page: str, payload: dict[str, Any]) -> str:
-        """Keep `payload` under `state_id`; an id that exists already keeps its first content."""
-        self._connection.execute(
-            "INSERT OR IGNORE INTO saved_states (id, page, payload, created_at) VALUES (?, ?, ?, ?)",
-            (state_id, page, json.dumps(payload, sort_keys=True), datetime.now(timezone.utc).isoformat()))
+        """Keep `payload` under `state_id`; an id that exists already keeps its first content.
+        Raises StateTooLarge beyond `max_state_bytes`; saving drops links never opened within the
+        expiry, then the least recently used ones beyond the quota."""
+        blob = json.dumps(payload, sort_keys=True)
+        size = len(blob.encode("utf-8"))
+        if size > self.max_state_bytes:
+            raise StateTooLarge(
+                f"This view is too large to share: its state is {size / 1024:,.0f} KB and a link holds at most "
+                f"{self.max_state_bytes / 1024:,.0f} KB. Use fewer or shorter texts or prompts to get a link.")
+        for attempt in range(BUSY_ATTEMPTS):
+            try:
+                self._save(state_id, page, blob, size)
+                return state_id
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
+                    raise
+                time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
         return state_id
 
+    def _save(self, state_id: str, page: str, blob: str, size: int) -> None:
+        now = self.clock()
+        connection = self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            inserted = connection.execute(
+                "INSERT OR IGNORE INTO saved_states (id, page, payload, created_at, size_bytes, saved_ts, used_ts, "
+                "opens) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                (state_id, page, blob, datetime.now(timezone.utc).isoformat(), size, now, now)).rowcount
+            if not inserted:
+                connection.execute("UPDATE saved_states SET used_ts = max(used_ts, ?) WHERE id = ?", (now, state_id))
+            connection.execute("DELETE FROM saved_states WHERE opens = 0 AND saved_ts < ? AND id != ?",
+                               (now - self.expiry_s, state_id))
+            connection.execute(
+                "DELETE FROM saved_states WHERE id IN (SELECT id FROM (SELECT id, SUM(size_bytes) OVER "
+                "(ORDER BY id = ? DESC, used_ts DESC, saved_ts DESC, id) AS running FROM saved_states) "
+                "WHERE running > ?)", (state_id, self.quota_bytes))
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
     def load_state(self, state_id: str) -> tuple[str, dict[str, Any]] | None:
-        """(page, payload) saved under `state_id`, or None."""
-        row = self._connection.execute("SELECT page, payload FROM saved_states WHERE id = ?", (state_id,)).fetchone()
-        return (row[0], json.loads(row[1])) if row else None
+        """(page, payload) saved under `state_id`, or None (also for an expired link); opening a
+        link marks it used."""
+        now = self.clock()
+        row = self._execute("SELECT page, payload, opens, saved_ts FROM saved_states WHERE id = ?",
+                            (state_id,)).fetchone()
+        if not row or (row[2] == 0 and row[3] < now - self.expiry_s):
+            return None
+        self._execute("UPDATE saved_states SET used_ts = max(used_ts, ?), opens = opens + 1 WHERE id = ?",
+                      (now, state_id))
+        try:
+            return row[0], json.loads(row[1])
+        except (ValueError, RecursionError):
+            return None
+
+    def link_usage(self) -> tuple[int, int]:
+        """(saved links, their bytes)."""
+        count, total = self._execute("SELECT count(*), coalesce(sum(size_bytes), 0) FROM saved_states").fetchone()
+        return int(count), int(total)
 
     # --- arena votes ---------------------------------------------------------------------------
 

@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from hfcompare import prose
-from hfcompare.sharing import from_query, to_query
+from hfcompare.sharing import from_query, link_for
 from ui import keys
 from ui.resources import store
 
 _SEEN = "share_seen_"
+_PROBLEMS = "share_problems"
 
 
 def _signature(params: dict[str, str]) -> str:
@@ -66,8 +67,21 @@ def set_widget(key: str, value: Any) -> None:
 
 
 def write_link(page: str, state: dict[str, Any]) -> str:
-    """Put `state` in the URL (or in the store when too long) and return the link to share."""
-    params = to_query(page, state, store())
+    """Put `state` in the URL (or in the store when too long) and return the link to share; ""
+    when no link can be made (a state too large for the store). What the link leaves out is kept
+    for `render_share` to say."""
+    from hfcompare.store import StoreUnavailable
+
+    try:
+        saved_in = store()
+    except StoreUnavailable as exc:
+        saved_in, unavailable = None, [str(exc)]
+    else:
+        unavailable = []
+    params, problems = link_for(page, state, saved_in)
+    st.session_state[_PROBLEMS] = unavailable + problems
+    if not params and problems:
+        return ""
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state[_SEEN + page] = _signature(params)
@@ -76,10 +90,14 @@ def write_link(page: str, state: dict[str, Any]) -> str:
 
 
 def render_share(url: str) -> None:
-    """The share control: the link with a copy button."""
-    with st.expander("🔗 Share this view", expanded=False):
-        st.code(url, language=None, wrap_lines=True)
-        st.caption(prose.SHARE_CAPTION)
+    """The share control: the link with a copy button, and what the link could not hold."""
+    problems = st.session_state.pop(_PROBLEMS, [])
+    with st.expander("🔗 Share this view", expanded=bool(problems)):
+        for problem in problems:
+            st.warning(problem, icon="🔗")
+        if url:
+            st.code(url, language=None, wrap_lines=True)
+            st.caption(prose.SHARE_CAPTION)
 
 
 def open_page(page: str, title: str, intro: str, apply_link):

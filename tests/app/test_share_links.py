@@ -95,3 +95,21 @@ def test_scorecard_link_carries_weights_and_rejects_negative_ones(fake_backend):
     assert list(at.dataframe[0].value["model"])[0] == "sentence-transformers/all-MiniLM-L6-v2"
     bad = open_app({"weights": json.dumps({"size": -3})}, page="app_pages/scorecard.py")
     assert any("weights between 0 and 100" in w.value for w in bad.warning)
+
+
+def test_a_state_too_large_to_share_says_so_and_the_url_is_left_alone(fake_backend, monkeypatch):
+    monkeypatch.setenv("HFCOMPARE_LINK_MAX_KB", "4")
+    at = open_app({})
+    at.text_area[0].set_value("\n".join(f"support question number {i} about invoices" for i in range(300))).run()
+    assert not at.exception
+    assert any("too large to share" in w.value and "at most 4 KB" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+    assert "c" not in at.query_params and "texts" not in at.query_params
+    assert not at.code or all("?c=" not in c.value for c in at.code)
+
+
+def test_a_deeply_nested_link_field_warns_and_the_rest_of_the_link_applies(fake_backend):
+    at = open_app({"sources": "[" * 3000, "samples": "300"}, page="app_pages/scorecard.py")
+    assert not at.exception
+    assert any("sources" in w.value and "nests too deeply" in w.value for w in at.warning), \
+        [w.value for w in at.warning]

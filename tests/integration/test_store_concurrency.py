@@ -42,3 +42,79 @@ def test_m_processes_writing_n_rows_each_leave_m_times_n_rows(tmp_path):
     assert len(store.votes("generation")) == PROCESSES * (ROWS // 50)
     assert store.warnings == []
     store.close()
+
+
+# --- busy is not corrupt (issue 16 §5) ----------------------------------------------------------
+
+HOLD_S = 1.0
+
+
+def _hold_write_lock(path: str, journal: str, locked, done) -> None:
+    """Take the write lock, write a row, keep the lock a while, then commit."""
+    import sqlite3
+    import time
+
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute(f"PRAGMA journal_mode = {journal}")
+    connection.execute("CREATE TABLE IF NOT EXISTS held (note TEXT)")
+    connection.execute("BEGIN EXCLUSIVE")
+    connection.execute("INSERT INTO held VALUES ('written under the lock')")
+    locked.set()
+    time.sleep(HOLD_S)
+    connection.execute("COMMIT")
+    connection.close()
+    done.set()
+
+
+def _locked_by_another_process(path: str, journal: str):
+    context = mp.get_context("spawn")
+    locked, done = context.Event(), context.Event()
+    holder = context.Process(target=_hold_write_lock, args=(path, journal, locked, done))
+    holder.start()
+    assert locked.wait(timeout=60)
+    return holder, done
+
+
+def _rows(path: str, sql: str) -> list:
+    import sqlite3
+
+    with sqlite3.connect(path) as raw:
+        return raw.execute(sql).fetchall()
+
+
+def test_a_store_locked_by_another_process_while_opening_is_waited_for_never_moved(tmp_path):
+    """A database another process holds the write lock of (no WAL yet, so even reading waits):
+    opening with a short busy timeout retries instead of moving the live file aside."""
+    from hfcompare.store import Store
+
+    path = str(tmp_path / "store.sqlite3")
+    holder, done = _locked_by_another_process(path, "DELETE")
+    store = Store(Path(path), busy_timeout_ms=300)
+    store.save_state("abcdefghijklmnop", "embeddings", {"texts": "saved after the lock"})
+    holder.join(timeout=60)
+    assert holder.exitcode == 0 and done.is_set()
+    assert store.warnings == [] and not list(tmp_path.glob("*.corrupt-*"))
+    assert store.load_state("abcdefghijklmnop") == ("embeddings", {"texts": "saved after the lock"})
+    store.close()
+    assert _rows(path, "SELECT note FROM held") == [("written under the lock",)]
+
+
+def test_writing_while_another_process_holds_the_write_lock_loses_nothing(tmp_path):
+    from hfcompare.store import Store
+
+    path = str(tmp_path / "store.sqlite3")
+    first = Store(Path(path))
+    first.save_state("aaaaaaaaaaaaaaaa", "embeddings", {"texts": "before"})
+    first.close()
+    holder, done = _locked_by_another_process(path, "WAL")
+    store = Store(Path(path), busy_timeout_ms=300)
+    store.save_state("bbbbbbbbbbbbbbbb", "embeddings", {"texts": "during"})   # waits for the lock
+    store.add_vote("generation", "p", "a", "b", "a")
+    holder.join(timeout=60)
+    assert holder.exitcode == 0 and done.is_set()
+    assert store.warnings == [] and not list(tmp_path.glob("*.corrupt-*"))
+    assert store.load_state("aaaaaaaaaaaaaaaa") == ("embeddings", {"texts": "before"})
+    assert store.load_state("bbbbbbbbbbbbbbbb") == ("embeddings", {"texts": "during"})
+    assert len(store.votes("generation")) == 1
+    store.close()
+    assert _rows(path, "SELECT note FROM held") == [("written under the lock",)]

@@ -129,3 +129,44 @@ def test_corrupt_cache_is_moved_aside_and_restarted(hfcompare_home, fake_backend
     assert cache.warnings and "moved to" in cache.warnings[0]
     assert list(hfcompare_home.glob("cache.corrupt-*"))
     assert embed_with_stats(TEXTS, ModelRef("fake", "fake-a"), cache).computed == 3
+
+
+def test_a_locked_cache_is_retried_never_moved_aside(hfcompare_home, monkeypatch):
+    """'database is locked' is busy, not corrupt: the cache is opened again and nothing is moved."""
+    import sqlite3
+
+    import diskcache
+
+    real, calls = diskcache.Cache, []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if len(calls) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    directory = hfcompare_home / "cache"
+    EmbeddingCache(directory).close()
+    monkeypatch.setattr(diskcache, "Cache", flaky)
+    cache = EmbeddingCache(directory)
+    assert cache.warnings == [] and not list(hfcompare_home.glob("cache.corrupt-*"))
+    assert len(calls) == 4   # two refusals, then the vectors and the counters
+    cache.close()
+
+
+def test_a_permission_error_gets_its_own_message_and_moves_nothing(hfcompare_home, monkeypatch):
+    import diskcache
+    import pytest
+
+    from hfcompare.cache import CacheUnavailable
+
+    directory = hfcompare_home / "cache"
+    EmbeddingCache(directory).close()
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr(diskcache, "Cache", refuse)
+    with pytest.raises(CacheUnavailable, match="may read and write"):
+        EmbeddingCache(directory)
+    assert directory.exists() and not list(hfcompare_home.glob("cache.corrupt-*"))

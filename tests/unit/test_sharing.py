@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hfcompare.sharing import MAX_QUERY_CHARS, PAGES, from_query, state_id, to_query
-from hfcompare.store import Store
+from hfcompare.sharing import MAX_QUERY_CHARS, PAGES, from_query, link_for, state_id, to_query
+from hfcompare.store import MIGRATIONS, StateTooLarge, Store, StoreUnavailable
 
 ref = st.from_regex(r"[a-z]{2,8}:[A-Za-z0-9_.-]{1,20}(/[A-Za-z0-9_.-]{1,30})?", fullmatch=True)
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
@@ -143,3 +143,132 @@ def test_store_uses_wal_migrates_and_recovers_from_corruption(tmp_path):
     recovered.close()
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == version
+
+
+# --- bounded share links (issue 16 §2) and deep nesting ------------------------------------------
+
+
+def test_a_deeply_nested_field_becomes_a_warning_and_the_rest_of_the_link_stays():
+    state, warnings = from_query("scorecard", {"sources": "[" * 3000, "task": "generation", "samples": "300"})
+    assert state == {"task": "generation", "samples": 300}
+    assert len(warnings) == 1 and "'sources' nests too deeply" in warnings[0]
+    deep: object = []
+    for _ in range(3000):
+        deep = [deep]
+    params, problems = link_for("scorecard", {"sources": deep, "task": "generation"})
+    assert params == {"task": "generation"} and "'sources'" in problems[0]
+
+
+def test_the_writer_applies_the_readers_limits():
+    state = {"max_tokens": 10**6, "temperature": 0.5, "models": ["local:a"] * 7, "seed": 3}
+    params, problems = link_for("generation", state)
+    assert set(params) == {"temperature", "seed"} and len(problems) == 2
+    assert to_query("generation", state) == params
+    back, warnings = from_query("generation", params)
+    assert warnings == [] and back == {"temperature": 0.5, "seed": 3}
+
+
+def test_a_state_over_the_size_limit_is_refused_with_a_clear_message(tmp_path):
+    store = Store(tmp_path / "s.sqlite3", max_state_bytes=10_000)
+    params, problems = link_for("embeddings", {"texts": "word " * 5_000}, store)
+    assert params == {} and "too large to share" in problems[0] and "at most 10 KB" in problems[0]
+    with pytest.raises(StateTooLarge):
+        store.save_state("abcdefghijklmnop", "embeddings", {"texts": "x" * 20_000})
+    assert store.link_usage() == (0, 0)
+    store.close()
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _stored_ids(store) -> set[str]:
+    return {row[0] for row in store._connection.execute("SELECT id FROM saved_states")}
+
+
+def test_past_the_quota_the_least_recently_used_links_go_and_recent_ones_stay(tmp_path):
+    store = Store(tmp_path / "s.sqlite3", max_state_bytes=2_000, quota_bytes=12_000)   # six links of ~1.9 KB
+    store.clock = clock = Clock()
+    ids = []
+    for i in range(8):
+        clock.now += 10
+        state = {"texts": f"text {i} " + "x" * 1_900}
+        ids.append(to_query("embeddings", state, store)["c"])
+        if i == 5:   # the two oldest links are opened now, so they are recently used
+            for old in ids[:2]:
+                clock.now += 1
+                assert store.load_state(old)[0] == "embeddings"
+    count, size = store.link_usage()
+    assert size <= 12_000 and count == 6
+    # the oldest links nobody used since went; the opened ones and the newest stay
+    assert _stored_ids(store) == {ids[0], ids[1], *ids[4:]}
+    assert store.load_state(ids[2]) is None
+    state, warnings = from_query("embeddings", {"c": ids[3]}, store)
+    assert state == {} and "No saved comparison" in warnings[0]
+    store.close()
+
+
+def test_links_never_opened_expire_and_opened_ones_stay(tmp_path):
+    store = Store(tmp_path / "s.sqlite3", expiry_s=3_600)
+    store.clock = clock = Clock()
+    store.save_state("aaaaaaaaaaaaaaaa", "embeddings", {"texts": "never opened"})
+    store.save_state("bbbbbbbbbbbbbbbb", "embeddings", {"texts": "opened"})
+    clock.now += 60
+    assert store.load_state("bbbbbbbbbbbbbbbb") == ("embeddings", {"texts": "opened"})
+    clock.now += 7_200
+    assert store.load_state("aaaaaaaaaaaaaaaa") is None                  # expired, even before it is purged
+    store.save_state("cccccccccccccccc", "embeddings", {"texts": "new"})   # saving purges
+    assert _stored_ids(store) == {"bbbbbbbbbbbbbbbb", "cccccccccccccccc"}
+    store.close()
+
+
+def test_limits_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("HFCOMPARE_LINK_MAX_KB", "4")
+    monkeypatch.setenv("HFCOMPARE_LINK_QUOTA_MB", "not a number")
+    monkeypatch.setenv("HFCOMPARE_LINK_EXPIRY_DAYS", "2")
+    store = Store(tmp_path / "s.sqlite3")
+    assert store.max_state_bytes == 4 * 1024 and store.quota_bytes == 200 * 1024 * 1024
+    assert store.expiry_s == 2 * 86_400
+    store.close()
+
+
+def test_links_saved_before_the_bounds_migrate_with_their_sizes(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as raw:
+        for number, statements in enumerate(MIGRATIONS[:3], start=1):
+            for statement in statements:
+                raw.execute(statement)
+            raw.execute(f"PRAGMA user_version = {number}")
+        raw.execute("INSERT INTO saved_states VALUES ('abcdefghijklmnop', 'embeddings', '{\"texts\": \"old\"}', "
+                    "'2025-01-01T00:00:00+00:00')")
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.load_state("abcdefghijklmnop") == ("embeddings", {"texts": "old"})
+    assert store.link_usage() == (1, len('{"texts": "old"}'))
+    store.close()
+
+
+def test_a_permission_error_gets_its_own_message_and_moves_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "s.sqlite3"
+    Store(path).close()
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr("hfcompare.store.sqlite3.connect", refuse)
+    with pytest.raises(StoreUnavailable, match="may read and write"):
+        Store(path)
+    assert not list(tmp_path.glob("*.corrupt-*")) and path.exists()
+
+
+def test_a_sound_database_that_fails_to_migrate_is_not_moved_aside(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE saved_states (id TEXT)")   # a clash with migration 1, but a sound file
+    with pytest.raises(StoreUnavailable, match="integrity check"):
+        Store(path)
+    assert not list(tmp_path.glob("*.corrupt-*"))

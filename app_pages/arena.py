@@ -12,6 +12,7 @@ from hfcompare import prose
 from hfcompare.spec import ModelRef, SpecError
 from ui import keys
 from ui.resources import embedding_cache, generation_cache, store
+from ui.text import literal
 from ui.widgets import remember, render_model_picker, restore
 
 ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
@@ -87,7 +88,7 @@ def render_battle(arena: str) -> None:
     battle = st.session_state.get(f"{keys.ARENA_BATTLE}_{arena}")
     if not battle:
         return
-    st.markdown(f"**{'Prompt' if arena == 'generation' else 'Query'}:** {battle['prompt']}")
+    st.markdown(f"**{'Prompt' if arena == 'generation' else 'Query'}:** {literal(battle['prompt'])}")
     for column, side, text in zip(st.columns(2), ("A", "B"), battle["shown"]):
         column.markdown(f"#### Model {side}")
         column.text(text or "(empty answer)")  # as plain text: model output is untrusted
@@ -97,7 +98,7 @@ def render_battle(arena: str) -> None:
         column.button(label, key=f"vote_{arena}_{winner}", disabled=voted is not None, on_click=_vote,
                       args=(arena, winner), use_container_width=True)
     if voted:
-        st.success(f"Model A was **{battle['a']}**, model B was **{battle['b']}**. Your vote: "
+        st.success(f"Model A was **{literal(battle['a'])}**, model B was **{literal(battle['b'])}**. Your vote: "
                    f"{prose.ARENA_VOTE_LABELS[voted]}. Saved.", icon="🗳️")
     elif any(battle["failed"]):
         st.caption("A model failed; you can still vote (both bad, or for the one that answered).")
@@ -121,7 +122,7 @@ def render_arena(arena: str, task: str, models_key: str, input_key: str, label: 
                 raise SpecError(f"Write a {label.lower()} first (or press Sample {label.lower()}).")
             st.session_state[f"{keys.ARENA_BATTLE}_{arena}"] = battle(chosen, text)
         except SpecError as exc:
-            st.error(str(exc))
+            st.error(literal(exc))
     render_battle(arena)
 
 
@@ -193,7 +194,7 @@ def render_ab_plan(experiment: str) -> None:
     smallest difference worth detecting."""
     from hfcompare import ab
 
-    st.info(f"**{experiment}** has no plan yet, so no test is run. " + prose.AB_PLAN_HELP, icon="📏")
+    st.info(f"**{literal(experiment)}** has no plan yet, so no test is run. " + prose.AB_PLAN_HELP, icon="📏")
     left, right, button = st.columns([2, 2, 2], vertical_alignment="bottom")
     baseline = left.number_input("Satisfied today (%)", 1.0, 99.0, 10.0, step=1.0, key=keys.AB_BASELINE)
     difference = right.number_input("Smallest difference worth detecting (points)", 0.5, 50.0, 2.0, step=0.5,
@@ -224,7 +225,8 @@ def render_ab() -> None:
                 st.error("Give an experiment name and a user id.")
             else:
                 variant = ab.log_outcome(name.strip(), user.strip(), satisfied, store=store())
-                st.success(f"{user.strip()} is in variant {variant} of {name.strip()}; outcome logged.")
+                st.success(f"{literal(user.strip())} is in variant {literal(variant)} of {literal(name.strip())}; "
+                           "outcome logged.")
                 experiments = store().experiments()
                 st.session_state[keys.AB_EXPERIMENT] = name.strip()  # show the experiment just logged to
     if not experiments:

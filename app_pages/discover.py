@@ -4,6 +4,7 @@ with their sources, and add models to a comparison."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -11,10 +12,10 @@ from hfcompare import prose
 from hfcompare.backends.hub import hub_endpoint, hub_reachable
 from hfcompare.catalog import FIELDS, CatalogEntry, load_catalog
 from hfcompare.discovery import SCORE_FIELD, Filters, apply_filters, candidate_rows, option_values, size_bounds_m
-from hfcompare.hub_metadata import (HubModel, HubUnavailable, community_badges, many_models, model_metadata,
-                                   search_hub)
+from hfcompare.hub_metadata import HubModel, HubUnavailable, community_badges, many_models, model_metadata, search_hub
 from ui import keys
 from ui.share import open_page, render_share, write_link
+from ui.text import literal, safe_markdown
 
 TASK_LABELS = {"embeddings": "Embedding models", "generation": "Generation models"}
 #: Size stops for the range slider, in millions of parameters.
@@ -69,7 +70,7 @@ def _live_rows(entries: list[CatalogEntry], query: str, task: str) -> tuple[dict
         try:
             found = search_hub(query, task)
         except HubUnavailable as exc:
-            st.warning(f"Hub search failed; showing the catalog only. {exc}")
+            st.warning(f"Hub search failed; showing the catalog only. {literal(exc)}")
         live = many_models([entry.id for entry in entries])
     return live, found
 
@@ -135,15 +136,16 @@ def render_add(task: str, frame) -> None:
         pending.extend(r for r in refs if r not in pending)
         kept = st.session_state.get((keys.EMB_MODELS if task == "embeddings" else keys.GEN_MODELS)
                                     + keys.KEPT_SUFFIX, [])
-        st.success(f"Added {', '.join(refs)}. " + ("(some were already chosen) " if set(refs) & set(kept) else ""))
+        st.success(f"Added {literal(', '.join(refs))}. " + ("(some were already chosen) " if set(refs) & set(kept) else ""))
         st.page_link(COMPARE_PAGES[task], label=f"Open the {page_name} page", icon="➡️")
 
 
 def _card_markdown(markdown: str) -> str:
-    """Card text safe to show: images removed (so showing it fetches nothing from elsewhere) and
+    """Card text safe to show: inline images and <img> tags dropped, everything else escaped so it
+    shows as typed (links, reference-style images and HTML load nothing), code blocks kept, and
     headings turned into bold lines (so they do not outshout the page's own)."""
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", re.sub(r"<img[^>]*>", "", markdown))
-    return re.sub(r"^#{1,6}\s+(.*?)\s*#*$", r"**\1**", text, flags=re.MULTILINE)
+    return safe_markdown(text, bold_headings=True)
 
 
 def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bool) -> None:
@@ -156,7 +158,7 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
     if st.session_state.get(keys.DISC_DETAIL) not in ids:
         st.session_state[keys.DISC_DETAIL] = picks[0] if picks else ids[0]
     model_id = st.selectbox("Model", ids, key=keys.DISC_DETAIL, help="The model to show in detail.")
-    st.markdown(f"[{model_id} on the Hugging Face Hub]({hub_endpoint()}/{model_id})")
+    st.markdown(f"[{literal(model_id)} on the Hugging Face Hub](<{hub_endpoint()}/{quote(model_id)}>)")
     entry = entries.get(model_id)
     if entry:
         rows = [{"figure": FIELDS[name][0], "value": _shown(fig.value), "benchmark": fig.benchmark or "",
@@ -172,7 +174,7 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
         if missing:
             st.caption("Unknown (no source could be verified): " + ", ".join(missing) + ".")
         if entry.notes:
-            st.caption(f"Note: {entry.notes}")
+            st.caption(f"Note: {literal(entry.notes)}")
     else:
         st.info("This model is not in the bundled catalog, so no published figures are shown for it.")
     if not online:
@@ -181,7 +183,7 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
     try:
         hub = model_metadata(model_id)
     except HubUnavailable as exc:
-        st.warning(str(exc))
+        st.warning(literal(exc))
         return
     cols = st.columns(4)
     cols[0].metric("Downloads (30 d)", f"{hub.downloads:,}" if hub.downloads is not None else "unknown")
@@ -189,17 +191,17 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
     cols[2].metric("Parameters (safetensors)", f"{hub.parameters:,}" if hub.parameters else "unknown")
     cols[3].metric("Last modified", hub.last_modified or "unknown")
     badges = community_badges(hub.likes, hub.downloads)
-    st.caption(" · ".join(filter(None, [f"pipeline: {hub.pipeline_tag}" if hub.pipeline_tag else None,
+    st.caption(literal(" · ".join(filter(None, [f"pipeline: {hub.pipeline_tag}" if hub.pipeline_tag else None,
                                         f"library: {hub.library}" if hub.library else None,
                                         ("badges: " + ", ".join(badges)) if badges else None,
-                                        f"fetched {hub.fetched_at}"])))
+                                        f"fetched {hub.fetched_at}"]))))
     if hub.tags:
-        st.caption("Tags: " + ", ".join(hub.tags[:30]))
+        st.caption("Tags: " + literal(", ".join(hub.tags[:30])))
     if hub.eval_results:
         with st.expander(f"Eval results from the model card ({len(hub.eval_results)})"):
             st.dataframe(hub.eval_results, hide_index=True)
     if hub.card_excerpt:
-        with st.expander(f"From the model card: {hub.card_section}", expanded=True):
+        with st.expander(f"From the model card: {literal(hub.card_section)}", expanded=True):
             st.markdown(_card_markdown(hub.card_excerpt))
     else:
         st.caption("The model card has no limitations, bias or risks section.")

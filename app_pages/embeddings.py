@@ -9,10 +9,11 @@ from hfcompare.embedding import EmbeddingResult, compare_embeddings, where_measu
 from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from ui import keys
-from ui.resources import embedding_cache
 from ui.prompt_editor import apply_prompt_link
+from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
 from ui.share import cache_note, known_models, open_page, render_share, set_widget, show_cache_note, write_link
+from ui.text import literal
 from ui.widgets import remember, render_model_picker, restore
 
 NEIGHBOURS_K = 5
@@ -47,7 +48,7 @@ def run_comparison(chosen: list[str], raw_texts: str) -> None:
         texts = validate_texts(parse_texts(raw_texts))
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
         return
     bar = st.progress(0.0, text="Starting…")
     total = len(refs) * len(texts)
@@ -69,7 +70,7 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     from hfcompare.similarity import agreement_table, cosine_matrix
 
     for failed in (r for r in results if not r.ok):
-        st.error(f"**{failed.ref}** failed ({failed.error_kind}): {failed.error}", icon="⚠️")
+        st.error(f"**{literal(failed.ref)}** failed ({failed.error_kind}): {literal(failed.error)}", icon="⚠️")
     names = display_names([r.ref for r in results])
     matrices = {names[r.ref]: cosine_matrix(r.vectors) for r in results if r.ok}
     if not matrices:

@@ -20,6 +20,7 @@ from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
 from ui.share import cache_note, known_models, open_page, render_share, set_widget, show_cache_note, write_link
+from ui.text import literal, safe_markdown
 from ui.widgets import remember, render_model_picker, restore
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
@@ -114,6 +115,11 @@ def parse_inputs(chosen: list[str], table: pd.DataFrame, shared: GenerationParam
     return refs, prompts, checks, params
 
 
+def _prompt_line(index: int, prompt: str) -> str:
+    """A prompt as a bold heading line, shown as typed (prompts come from users and links)."""
+    return f"**{index + 1}. {literal(' '.join(str(prompt).split()))}**"
+
+
 def run_streaming(refs, prompts, params, system, allow_cache) -> list:
     """Run every model concurrently in a worker thread and stream the answers into the page."""
     names = display_names(refs)
@@ -122,9 +128,9 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
     bar = board.progress(0.0, text="Starting…")
     slots = {}
     for index, prompt in enumerate(prompts):
-        board.markdown(f"**{index + 1}. {prompt}**")
+        board.markdown(_prompt_line(index, prompt))
         for column, ref in zip(board.columns(len(refs)), refs):
-            column.caption(names[ref])
+            column.caption(literal(names[ref]))
             slots[(ref, index)] = column.empty()
     events: queue.Queue = queue.Queue()
     finished: list = []
@@ -158,7 +164,7 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
             latest[(ref, index)] = payload.text if payload.ok else f"⚠️ {payload.error}"
         if latest and (time.monotonic() - last_draw > 0.15 or kind == "done"):
             for slot_key, text in latest.items():
-                slots[slot_key].markdown(text or "…")
+                slots[slot_key].markdown(safe_markdown(text) or "…")  # model output: shown as typed
             latest, last_draw = {}, time.monotonic()
             bar.progress(done / total, text=f"{done} of {total} answers")
     worker.join()
@@ -189,7 +195,7 @@ def verdicts_for(results, checks, embedder: str, threshold: float | None = None)
         return {(r.ref, r.prompt_index): run_checks(r.text, checks[r.prompt_index], similarity)
                 for r in results if r.ok}
     except SpecError as exc:  # the embedding model failed: skip reference checks rather than fail them all
-        st.warning(f"{exc} Reference checks were skipped.")
+        st.warning(f"{literal(exc)} Reference checks were skipped.")
         unreferenced = [replace(c, reference="") for c in checks]
         return {(r.ref, r.prompt_index): run_checks(r.text, unreferenced[r.prompt_index]) for r in results if r.ok}
 
@@ -203,7 +209,7 @@ def render_results(stored: dict) -> None:
     summary = tables.generation_summary(table)
     for failed_ref in {r.ref for r in results if not r.ok}:
         first = next(r for r in results if r.ref == failed_ref and not r.ok)
-        st.error(f"**{failed_ref}** failed ({first.error_kind}): {first.error}", icon="⚠️")
+        st.error(f"**{literal(failed_ref)}** failed ({first.error_kind}): {literal(first.error)}", icon="⚠️")
 
     st.subheader("Summary")
     st.caption(prose.GEN_SPEED_CAPTION.format(where=where_measured()))
@@ -227,14 +233,14 @@ def render_results(stored: dict) -> None:
     st.subheader("Answers side by side")
     by_key = {(r.ref, r.prompt_index): r for r in results}
     for index, prompt in enumerate(prompts):
-        st.markdown(f"**{index + 1}. {prompt}**")
+        st.markdown(_prompt_line(index, prompt))
         for column, ref in zip(st.columns(len(refs)), refs):
             r = by_key.get((ref, index))
-            column.caption(names[ref])
+            column.caption(literal(names[ref]))
             if r is None or not r.ok:
-                column.error(r.error if r else "no answer", icon="⚠️")
+                column.error(literal(r.error) if r else "no answer", icon="⚠️")
                 continue
-            column.markdown(r.text or "*(empty answer)*")
+            column.markdown(safe_markdown(r.text) if (r.text or "").strip() else "*(empty answer)*")
             t = r.timings
             speed = f"{t.tokens_per_s:.1f} tok/s" if t.tokens_per_s else \
                 prose.GEN_SPEED_UNKNOWN.format(reason=t.speed_note or "not measured")
@@ -245,7 +251,8 @@ def render_results(stored: dict) -> None:
                            + retried + (" · cached" if r.cached else ""))
             verdict = stored["verdicts"].get((ref, index))
             if verdict is not None and verdict.passed is not None:
-                marks = " · ".join(f"{'✅' if o.passed else '❌'} {o.name}: {o.detail}" for o in verdict.outcomes)
+                marks = " · ".join(f"{'✅' if o.passed else '❌'} {o.name}: {literal(o.detail)}"
+                                   for o in verdict.outcomes)
                 column.caption(marks)
     st.download_button("Download answers (CSV)", table.to_csv(index=False), "generations.csv", "text/csv")
     st.download_button("Download answers (JSON)", table.to_json(orient="records", indent=2), "generations.json",
@@ -328,7 +335,7 @@ if run_pressed:
     try:
         refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
     else:
         results = run_streaming(refs, prompts, params, system, allow_cache)
         with st.spinner("Checking answers…"):

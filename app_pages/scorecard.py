@@ -90,8 +90,9 @@ def render_candidates(task: str) -> list[str]:
     restore(cand_key, real or catalog_ids[:4])
     dropped = [c for c in st.session_state[cand_key] if c not in options]
     if dropped:
-        st.warning(f"Not candidates here: {', '.join(repr(d[:60]) for d in dropped[:5])} (neither compared in this "
-                   "session nor in the catalog); left out.", icon="🔗")
+        shown = literal(", ".join(repr(d[:60]) for d in dropped[:5]))
+        st.warning(f"Not candidates here: {shown} (neither compared in this session nor in the catalog); left out.",
+                   icon="🔗")
     st.session_state[cand_key] = [c for c in st.session_state[cand_key] if c in options]
     names = st.multiselect("Candidates", options, key=cand_key, help=prose.SC_CANDIDATES_HELP,
                            format_func=lambda c: f"{c} (reference baseline)" if is_baseline(c) else c)
@@ -168,7 +169,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     try:
         scored = score(candidates, criteria, policy)
     except ScoringError as exc:
-        st.warning(str(exc))
+        st.warning(literal(exc))
         return
     labels = {c.key: c.label for c in criteria}
     order = scored.order()
@@ -277,8 +278,8 @@ def apply_link(link: dict) -> None:
     if "weights" in link:
         unknown = [k for k in link["weights"] if k not in specs]
         if unknown:
-            st.warning(f"The link weighs criteria this page does not know ({', '.join(map(repr, unknown[:5]))}); "
-                       "they were left out.", icon="🔗")
+            shown = literal(", ".join(map(repr, unknown[:5])))
+            st.warning(f"The link weighs criteria this page does not know ({shown}); they were left out.", icon="🔗")
         chosen = {k: w for k, w in link["weights"].items() if k in specs}
         set_widget(f"{keys.SC_CRITERIA}_{task}", list(chosen))
         for key, weight in chosen.items():

@@ -8,6 +8,7 @@ from hfcompare import prose
 from hfcompare.backends import BackendError, RemoteSettings, get_backend, settings_from_environment
 from hfcompare.backends.hf_inference import provider_names
 from ui import keys
+from ui.text import literal
 
 
 def _secret_input(label: str, key: str, env_note: str) -> str | None:
@@ -19,14 +20,14 @@ def _test_connection(backend: str, settings: RemoteSettings) -> None:
     try:  # one attempt: a connection test should answer quickly
         models = get_backend(backend, settings.with_overrides(max_retries=0)).list_models()
     except BackendError as exc:
-        st.error(f"Connection failed ({exc.kind}): {exc}")
+        st.error(f"Connection failed ({exc.kind}): {literal(exc)}")
         return
     except Exception as exc:  # noqa: BLE001 - a test button must never show a traceback
         st.error(f"Connection failed: {type(exc).__name__}")
         return
     st.session_state[keys.ENDPOINT_MODELS[backend]] = models
     shown = ", ".join(models[:20]) + (" …" if len(models) > 20 else "")
-    st.success(f"Connected: {len(models)} model(s): {shown or 'none listed'}")
+    st.success(f"Connected: {len(models)} model(s): {literal(shown) if shown else 'none listed'}")
 
 
 def _common_limits(prefix: str, base: RemoteSettings) -> dict:

@@ -8,14 +8,22 @@ import numpy as np
 import streamlit as st
 
 from hfcompare import prose
-from hfcompare.evaldata import (DatasetError, RetrievalDataset, format_test_suite, parse_beir, parse_csv,
-                                parse_jsonl, parse_test_suite)
+from hfcompare.evaldata import (
+    DatasetError,
+    RetrievalDataset,
+    format_test_suite,
+    parse_beir,
+    parse_csv,
+    parse_jsonl,
+    parse_test_suite,
+)
 from hfcompare.samples import load_retrieval_sample, retrieval_sample_description
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
-from ui.resources import embedding_cache
 from ui.prompt_editor import render_prompt_editor
+from ui.resources import embedding_cache
 from ui.share import cache_note, show_cache_note
+from ui.text import literal
 from ui.widgets import remember, render_model_picker, restore
 
 SOURCES = {"type": "Type or paste", "upload": "Upload files"}
@@ -66,7 +74,7 @@ def render_data_inputs() -> RetrievalDataset | None:
         try:
             return dataset_from_uploads(files)
         except DatasetError as exc:
-            st.error(str(exc))
+            st.error(literal(exc))
             return None
     restore(keys.EVAL_SUITE, "")
     restore(keys.EVAL_DISTRACTORS, "")
@@ -83,7 +91,7 @@ def render_data_inputs() -> RetrievalDataset | None:
     try:
         return parse_test_suite(st.session_state[keys.EVAL_SUITE], st.session_state.get(keys.EVAL_DISTRACTORS, ""))
     except DatasetError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
         return None
 
 
@@ -95,7 +103,7 @@ def run_evaluation(dataset: RetrievalDataset, chosen: list[str], prompts: dict |
     try:
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
         return
     bar = st.progress(0.0, text="Starting…")
     stages = {"loading": "Loading", "embedding": "Embedding with", "searching": "Searching with"}
@@ -135,7 +143,7 @@ def render_results(dataset: RetrievalDataset, results) -> None:
     from hfcompare.retrieval_tables import metrics_table, per_query_table, significance_table
 
     for failed in (r for r in results if not r.ok):
-        st.error(f"**{failed.ref}** failed ({failed.error_kind}): {failed.error}", icon="⚠️")
+        st.error(f"**{literal(failed.ref)}** failed ({failed.error_kind}): {literal(failed.error)}", icon="⚠️")
     ok = [r for r in results if r.ok]
     if not ok:
         st.info("No model produced results; see the errors above.")
@@ -144,7 +152,7 @@ def render_results(dataset: RetrievalDataset, results) -> None:
     st.subheader("Retrieval metrics")
     st.caption(prose.EVAL_METRICS_CAPTION.format(queries=len(dataset.judged_queries), corpus=len(dataset.corpus)))
     for note in dataset.notes:
-        st.caption(note)
+        st.caption(literal(note))
     st.caption(prose.EVAL_PROMPTS_USED_CAPTION)
     table = metrics_table(results, names)
     st.dataframe(shown_with_prompts(table), hide_index=True, column_config=_metric_columns())

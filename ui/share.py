@@ -13,6 +13,7 @@ from hfcompare import prose
 from hfcompare.sharing import from_query, link_for
 from ui import keys
 from ui.resources import store
+from ui.text import literal
 
 _SEEN = "share_seen_"
 _PROBLEMS = "share_problems"
@@ -37,7 +38,7 @@ def read_link(page: str) -> dict[str, Any] | None:
     except Exception as exc:  # noqa: BLE001 - a link must never break the page
         state, warnings = {}, [f"The link could not be read ({type(exc).__name__}); showing the defaults."]
     for warning in warnings:
-        st.warning(warning, icon="🔗")
+        st.warning(literal(warning), icon="🔗")  # it echoes the link's names and values
     return state
 
 
@@ -56,7 +57,7 @@ def known_models(refs: list[str]) -> list[str]:
         (kept if parsed.backend in backend_names() else dropped).append(str(parsed))
     if dropped:
         shown = ", ".join(repr(d[:60]) for d in dropped[:5])
-        st.warning(f"The link names models this app cannot run ({shown}); they were left out.", icon="🔗")
+        st.warning(f"The link names models this app cannot run ({literal(shown)}); they were left out.", icon="🔗")
     return kept
 
 
@@ -94,7 +95,7 @@ def render_share(url: str) -> None:
     problems = st.session_state.pop(_PROBLEMS, [])
     with st.expander("🔗 Share this view", expanded=bool(problems)):
         for problem in problems:
-            st.warning(problem, icon="🔗")
+            st.warning(literal(problem), icon="🔗")
         if url:
             st.code(url, language=None, wrap_lines=True)
             st.caption(prose.SHARE_CAPTION)

@@ -7,6 +7,7 @@ import streamlit as st
 from hfcompare import prose
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
+from ui.text import literal
 
 
 def _clear_cache() -> None:
@@ -21,7 +22,7 @@ def render_sidebar() -> None:
     with st.sidebar:
         st.subheader("Cache", help=prose.CACHE_HELP)
         for warning in cache.warnings + generation_cache().warnings:
-            st.warning(warning)
+            st.warning(literal(warning))
         stats = cache.stats()
         left, right = st.columns(2)
         left.metric("Entries", f"{stats.entries:,}")

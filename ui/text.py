@@ -1,10 +1,14 @@
-"""Untrusted text (model names from links, server answers) shown through Markdown-rendering widgets."""
+"""Untrusted text (model names from links, server answers, Hub cards) shown through Markdown-rendering
+widgets: escaped so it shows as typed and can load nothing."""
 
 from __future__ import annotations
 
+import re
 import string
 
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in string.punctuation})
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 
 
 def literal(text: str) -> str:
@@ -12,3 +16,35 @@ def literal(text: str) -> str:
     no links, images, emphasis, colours or HTML come out of it (CommonMark lets any ASCII
     punctuation be escaped)."""
     return str(text).translate(_ESCAPES)
+
+
+def safe_markdown(text: str, bold_headings: bool = False) -> str:
+    """Untrusted multi-line text (a model's answer, a model card's section) as Markdown that keeps
+    only what cannot load anything: line breaks, and fenced code blocks (their content is shown
+    as typed, and every block is closed here). Everything else is escaped with `literal`, so
+    images, links, raw HTML and reference definitions show as the characters they are. With
+    `bold_headings`, heading lines become bold lines (escaped too)."""
+    out: list[str] = []
+    fence = ""
+    for line in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        match = _FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not line.strip().strip(fence[0]):
+                out.append(fence)
+                fence = ""
+            else:
+                out.append(line)
+            continue
+        if match:
+            fence = "`" * max(3, len(match.group(1))) if match.group(1)[0] == "`" else "~" * max(3, len(match.group(1)))
+            out.append(fence + match.group(2))
+            continue
+        heading = _HEADING.match(line) if bold_headings else None
+        if heading:
+            out.append(f"**{literal(heading.group(1))}**" if heading.group(1) else "")
+        else:
+            out.append(literal(line.strip()) + "  " if line.strip() else "")
+    if fence:
+        out.append(fence)
+    return "\n".join(out)

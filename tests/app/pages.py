@@ -22,3 +22,11 @@ def open_app(page: str | None = None, timeout: float = 120) -> AppTest:
 def widget(elements, label: str):
     """The first element of `elements` with this label."""
     return next(e for e in elements if e.label == label)
+
+
+def shown(markdown: str) -> str:
+    """What a visitor reads of Markdown whose untrusted parts were escaped (`ui.text.literal`):
+    the backslash escapes removed."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

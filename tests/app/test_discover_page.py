@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hfcompare.backends import hub
-from tests.app.pages import open_app, widget
+from tests.app.pages import open_app, shown, widget
 from tests.integration.hub_server import HubServer
 from tests.servers import free_port
 
@@ -78,7 +78,7 @@ def test_add_to_comparison_carries_models_to_both_pages(offline):
     widget(at.multiselect, "Models to add").set_value(["BAAI/bge-small-en-v1.5"]).run()
     assert widget(at.selectbox, "Run with").value == "local"
     widget(at.button, "Add to the Embeddings comparison").click().run()
-    assert any("local:BAAI/bge-small-en-v1.5" in s.value for s in at.success)
+    assert any("local:BAAI/bge-small-en-v1.5" in shown(s.value) for s in at.success)
     at.segmented_control[0].set_value("generation").run()
     widget(at.multiselect, "Models to add").set_value(["mistralai/Mistral-7B-Instruct-v0.2"]).run()
     assert widget(at.selectbox, "Run with").value == "hf"  # 7B is no job for this CPU

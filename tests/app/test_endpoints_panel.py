@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.app.pages import shown as as_read
 from tests.integration.fault_server import FaultServer
 
 
@@ -24,7 +25,7 @@ def test_test_connection_lists_the_server_models_and_keeps_the_key_out_of_the_pa
         at.text_input(key="endpoints_openai_key").set_value("sk-PAGEcanary-0001").run()
         next(b for b in at.button if b.label == "Test connection").click().run()
     assert not at.exception
-    assert "2 model(s): ok, slow" in at.success[0].value
+    assert "2 model(s): ok, slow" in as_read(at.success[0].value)
     settings = at.session_state["seen_settings"]["openai"]
     assert settings.base_url == server.url and settings.api_key == "sk-PAGEcanary-0001"
     shown = " ".join(str(e.value) for e in [*at.success, *at.error, *at.warning])

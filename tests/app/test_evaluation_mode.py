@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import open_app
-
+from tests.app.pages import open_app, shown
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def test_empty_state_then_sample_run_with_a_failing_model(app):
     assert "How do I create an invoice?" in app.text_area[0].value
     button(app, "Run evaluation").click().run()
     assert not app.exception
-    assert len(app.error) == 1 and "fake:fake-broken" in app.error[0].value
+    assert len(app.error) == 1 and "fake:fake-broken" in shown(app.error[0].value)
     headers = [s.value for s in app.main.subheader]
     for expected in ["Retrieval metrics", "Is the difference real?", "Query by query",
                      "Queries against the texts they should find", "Embedding space"]:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from hfcompare.evaldata import format_test_suite
 from hfcompare.samples import load_retrieval_sample
+from tests.app.pages import shown
 from ui.prompt_editor import prompt_key
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -96,7 +97,7 @@ def test_a_share_link_brings_the_prompts_back_and_reruns_with_them(fake_backend)
 
 def test_a_link_with_a_malformed_prompt_warns_and_uses_the_models_own(fake_backend):
     at = _open({"mode": "evaluate", "models": E5, "prompts": json.dumps({E5: {"query": "x" * 400}})})
-    assert any("'prompts'" in w.value and "at most 300" in w.value for w in at.warning)
+    assert any("'prompts'" in shown(w.value) and "at most 300" in shown(w.value) for w in at.warning)
     assert _field(at, E5, "query").value == "query: "
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.pages import shown
+
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "generation.py")
 FAKES = ["fake:fake-a", "fake:fake-b"]
 
@@ -39,7 +41,7 @@ def test_sample_run_shows_answers_summary_and_checks(page, fake_backend):
     run_sample(page, FAKES + ["fake:fake-broken"])
     assert not page.exception
     assert len(fake_backend.generations) == 2 * 5
-    assert len(page.error) == 1 + 5 and "fake:fake-broken" in page.error[0].value  # once on top, once per prompt
+    assert len(page.error) == 1 + 5 and "fake:fake-broken" in shown(page.error[0].value)  # on top + per prompt
     summary = next(d.value for d in page.dataframe if "pass rate" in d.value.columns)
     assert list(summary["model"]) == ["fake-a · fake", "fake-b · fake", "fake-broken · fake"]
     assert list(summary["answers"]) == [5, 5, 0] and list(summary["errors"]) == [0, 0, 5]
@@ -47,7 +49,7 @@ def test_sample_run_shows_answers_summary_and_checks(page, fake_backend):
     # (New invoice, Billing settings, a pending authorization, Send reminder, a bare YES); reference
     # checks were switched off
     assert summary["pass rate"].iloc[0] == 0.0
-    answers = [m.value for m in page.markdown]
+    answers = [shown(m.value) for m in page.markdown]
     assert any(a.startswith("fake-a answers: How do I create an invoice?") for a in answers)
     assert [s.value for s in page.subheader] == ["Summary", "Checks", "Answers side by side"]
 
@@ -106,7 +108,7 @@ def test_checks_per_check_rates_adjustable_threshold_few_prompts_warning_and_are
 
 def test_a_buffered_stream_shows_an_unknown_speed_with_its_reason(page, fake_backend, monkeypatch):
     """A frozen (scripted) clock: every piece of the fake stream arrives at the same instant."""
-    import hfcompare.generation as generation
+    from hfcompare import generation
 
     monkeypatch.setattr(generation, "clock", lambda: 50.0)
     run_sample(page, FAKES)

@@ -580,4 +580,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from hfcompare.backends.remote import config_problem
+
+    problem = config_problem()
+    if problem:
+        return _fail(f"{problem} Fix or remove the config file (its path: HFCOMPARE_CONFIG, or config.toml "
+                     "in HFCOMPARE_HOME).", EXIT_BAD_INPUT)
     return args.func(args)

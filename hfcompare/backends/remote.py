@@ -133,13 +133,63 @@ def _config_file() -> Path:
     return Path(raw).expanduser() if raw else home() / "config.toml"
 
 
-def _file_section(backend: str) -> dict[str, Any]:
+#: A config file larger than this is refused before it is read.
+MAX_CONFIG_BYTES = 1_000_000
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file, the line and the problem."""
+
+
+def read_config() -> dict[str, Any]:
+    """The config file's tables ({} when there is no file); raises ConfigError for any problem."""
     path = _config_file()
-    if not path.exists():
-        return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        if not path.exists():
+            return {}
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: {size:,} bytes; a config file may have {MAX_CONFIG_BYTES:,}.")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}, line {line}: not UTF-8 text (byte {exc.start}).") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problem = str(exc)
+        where = re.search(r"\s*\(at line (\d+), column \d+\)", problem)
+        line = where.group(1) if where else ("end of file" if "end of document" in problem else "?")
+        problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", problem)
+        raise ConfigError(f"{path}, line {line}: not valid TOML ({problem}).".replace("line end of file",
+                                                                                   "end of file")) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a config file.") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise ConfigError(f"{path}: a number is too long.") from None
+
+
+def config_problem() -> str | None:
+    """What is wrong with the config file, or None (no file, or a good one); for the CLI and the pages."""
+    try:
+        read_config()
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+def _file_section(backend: str) -> dict[str, Any]:
+    """The backend's table of the config file; a broken file counts as empty (config_problem says why)."""
+    try:
+        data = read_config()
+    except ConfigError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("config file ignored: %s", exc)
         return {}
     section = data.get(backend, {})
     return section if isinstance(section, dict) else {}
@@ -166,7 +216,7 @@ def settings_from_environment(backend: str) -> RemoteSettings:
         if name in section:
             try:
                 values[name] = kind(section[name])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 pass
     if isinstance(section.get("api_key_env"), str) and os.environ.get(section["api_key_env"]):
         values["api_key"] = os.environ[section["api_key_env"]]

@@ -267,3 +267,14 @@ def test_crafted_files_exit_2_with_file_line_and_problem(tmp_path, capsys, fake_
     for args, message in cases:
         assert main(args) == 2, args
         assert message in capsys.readouterr().err, args
+
+
+def test_a_broken_config_file_exits_2_naming_its_line(tmp_path, monkeypatch, capsys):
+    config = tmp_path / "config.toml"
+    config.write_bytes(b"[openai]\nbase_url = " + b"[" * 5_000)
+    monkeypatch.setenv("HFCOMPARE_CONFIG", str(config))
+    assert main(["models", "--json"]) == 2
+    assert f"{config}: nested too deeply" in capsys.readouterr().err
+    config.write_text("[openai]\nbase_url = \n", encoding="utf-8")
+    assert main(["models", "--json"]) == 2
+    assert f"{config}, line 2: not valid TOML" in capsys.readouterr().err

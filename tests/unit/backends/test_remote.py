@@ -206,3 +206,31 @@ def test_an_error_mid_stream_is_classified_redacted_and_counted():
     with pytest.raises(ConnectionFailedError) as info:
         list(streamed_chat(opened(failing_chunks), settings, "h/v1"))
     assert all(s not in str(info.value) for s in ("bob", "hunter22", "sk-abcdef")), str(info.value)
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"[openai]\nbatch_size = 4\nbase_url = \n", ", line 3: not valid TOML"),
+        (b"a = " + b"[" * 5_000, ": nested too deeply"),
+        (b"[openai]\nprovider = \"caf\xe9\"\n", ", line 2: not UTF-8"),
+        (b"[openai]\nprovider = \"a\x00b\"\n", ", line 2: not valid TOML"),
+        (b"a = " + b"9" * 5_000, ": a number is too long"),
+        (b"query,document\nq,d\n", ", line 1: not valid TOML"),
+    ],
+)
+def test_a_broken_config_file_is_named_with_its_line_and_never_crashes(tmp_path, monkeypatch, content, problem):
+    from hfcompare.backends.remote import config_problem
+
+    config = tmp_path / "config.toml"
+    config.write_bytes(content)
+    monkeypatch.setenv("HFCOMPARE_CONFIG", str(config))
+    assert settings_from_environment("openai").batch_size == RemoteSettings().batch_size
+    assert config_problem().startswith(f"{config}{problem}"), config_problem()
+
+
+def test_a_config_number_out_of_range_is_ignored(tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("[openai]\nmax_retries = inf\nbatch_size = 7\n", encoding="utf-8")
+    monkeypatch.setenv("HFCOMPARE_CONFIG", str(config))
+    assert settings_from_environment("openai").batch_size == 7

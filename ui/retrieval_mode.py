@@ -9,6 +9,7 @@ import streamlit as st
 
 from hfcompare import prose
 from hfcompare.evaldata import (
+    MAX_FILE_BYTES,
     DatasetError,
     RetrievalDataset,
     format_test_suite,
@@ -40,6 +41,9 @@ def dataset_from_uploads(files) -> RetrievalDataset:
     """One CSV, one JSONL, or the three files of a BEIR-style set (named corpus/queries/qrels)."""
     if not files:
         raise DatasetError("Upload a CSV or JSONL file, or the three files of a BEIR-style set.")
+    for f in files:  # before any file is read
+        if (getattr(f, "size", 0) or 0) > MAX_FILE_BYTES:
+            raise DatasetError(f"{f.name}: {f.size:,} bytes; the limit is {MAX_FILE_BYTES:,}.")
     by_role = {}
     for f in files:
         lower = f.name.lower()

@@ -108,3 +108,30 @@ def test_uploads_are_recognised_by_name_and_kind():
         dataset_from_uploads(beir[:2])
     with pytest.raises(DatasetError, match="one .csv or .jsonl"):
         dataset_from_uploads([Upload("a.csv", ""), Upload("b.csv", "")])
+
+
+class RawUpload:
+    """An upload of raw bytes; `size` as Streamlit reports it; reading it is recorded."""
+
+    def __init__(self, name: str, raw: bytes, size: int | None = None):
+        self.name, self._raw, self.size, self.read = name, raw, len(raw) if size is None else size, False
+
+    def getvalue(self) -> bytes:
+        self.read = True
+        return self._raw
+
+
+def test_crafted_uploads_give_a_message_and_oversize_ones_are_refused_unread():
+    from hfcompare.evaldata import MAX_FILE_BYTES, DatasetError
+    from ui.retrieval_mode import dataset_from_uploads
+
+    crafted = [(RawUpload("big.csv", b"query,document\nq," + b"x" * 140_000 + b"\n"), "big.csv, line 2"),
+               (RawUpload("deep.jsonl", b"[" * 5_000), "deep.jsonl, line 1: JSON nested too deeply"),
+               (RawUpload("nul.csv", "query,document\nq,d\n".encode("utf-16-le")), "nul.csv, line 1: contains a NUL")]
+    for upload, message in crafted:
+        with pytest.raises(DatasetError, match=message):
+            dataset_from_uploads([upload])
+    huge = RawUpload("huge.csv", b"", size=MAX_FILE_BYTES + 1)
+    with pytest.raises(DatasetError, match="the limit is"):
+        dataset_from_uploads([huge])
+    assert not huge.read

@@ -133,3 +133,37 @@ def test_hostile_embedding_errors_and_model_names_are_text(fake_backend, monkeyp
     at = open_app({"models": "fake:fake-a", "texts": "one\ntwo", "run": "1"})
     assert any("server said" in e.value for e in at.error)
     assert_no_live_markup(at)
+
+
+def test_a_hostile_model_card_section_is_text(monkeypatch):
+    from hfcompare.backends import hub
+    from tests.app.pages import open_app as open_page
+    from tests.app.pages import widget
+    from tests.integration import hub_server
+
+    card = ("# Tiny\n\n## Limitations and bias\n\nIt only knows **English**.\n" + HOSTILE
+            + "\n```\ncode ![c](http://127.0.0.1:9/code.png)\n```\n\n## Citation\n\nnone\n")
+    monkeypatch.setitem(hub_server.CARDS, "example-org/tiny-embedder", card)
+    with hub_server.HubServer() as server:
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setattr(hub, "_last_probes", {})
+        at = open_page("app_pages/discover.py", timeout=60)
+        widget(at.selectbox, "Model").set_value("example-org/tiny-embedder").run()
+    excerpt = next(m.value for m in at.markdown if "English" in m.value)
+    assert "\\!\\[a\\]\\[1\\]" in excerpt and "\\<a href" in excerpt  # reference-style images and HTML as typed
+    assert "\\[1\\]\\: http" in excerpt and "```\ncode" in excerpt  # the definition as typed; code stays code
+    assert_no_live_markup(at)
+
+
+def test_a_hostile_arena_prompt_its_answers_and_the_reveal_are_text(fake_backend):
+    from tests.app.pages import open_app as open_page
+
+    at = open_page("app_pages/arena.py")
+    at.multiselect[0].set_value(["fake:fake-a", "fake:fake-b"])
+    at.text_input[0].set_value(HOSTILE.replace("\n", " ")).run()
+    next(b for b in at.button if b.key == "arena_new_generation").click().run()
+    assert any("javascript" in t.value for t in at.text)  # the answers, as plain text
+    next(b for b in at.button if b.key == "vote_generation_tie").click().run()
+    assert any("Model A was" in s.value for s in at.success)
+    assert_no_live_markup(at)

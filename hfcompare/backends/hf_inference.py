@@ -8,7 +8,7 @@ import numpy as np
 
 from hfcompare.backends.base import BadResponseError, GenerationParams, Usage
 from hfcompare.backends.hub import hub_endpoint
-from hfcompare.backends.remote import RemoteBackend, call_with_retries, plain_answer, streamed_chat
+from hfcompare.backends.remote import RemoteBackend, call_with_retries, check_base_url, plain_answer, streamed_chat
 
 
 def provider_names() -> list[str]:
@@ -38,6 +38,7 @@ class HFInferenceBackend(RemoteBackend):
     def client(self):
         from huggingface_hub import InferenceClient
 
+        check_base_url(self.settings)
         if self.settings.base_url:
             return InferenceClient(base_url=self.settings.base_url, token=self.settings.api_key,
                                    timeout=self.settings.timeout_s)

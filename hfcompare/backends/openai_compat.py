@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Iterator
 
 from hfcompare.backends.base import BadResponseError, GenerationParams, ModelUnavailableError, Usage
-from hfcompare.backends.remote import RemoteBackend, call_with_retries, plain_answer, streamed_chat
+from hfcompare.backends.remote import RemoteBackend, call_with_retries, check_base_url, plain_answer, streamed_chat
 
 #: Sent when no key is configured; local servers ignore it, the client refuses an empty key.
 NO_KEY = "no-key"
@@ -33,6 +33,7 @@ class OpenAICompatBackend(RemoteBackend):
                 "No OpenAI-compatible server is configured: set its base URL in the sidebar (Endpoints), "
                 "in HFCOMPARE_OPENAI_BASE_URL, or in the config file."
             )
+        check_base_url(self.settings)
         import openai
 
         return openai.OpenAI(

@@ -71,12 +71,40 @@ class RemoteSettings:
 
 
 def public_url(url: str) -> str:
-    """`url` without user:password@, query string or fragment."""
-    parts = urlsplit(url.strip())
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+    """`url` without user:password@, query string or fragment (an invalid URL loses everything up to its
+    last @ as well)."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+    except ValueError:  # an invalid port or IPv6 host
+        parts, host = urlsplit(url.strip().rsplit("@", 1)[-1]), ""
+    shown = urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", "")) if host else url.strip()
+    return shown.rsplit("@", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be a server's base URL, or None."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as exc:
+        return str(exc)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it must start with http:// or https:// and name a host"
+    return None
+
+
+def check_base_url(settings: RemoteSettings) -> None:
+    """Raise ModelUnavailableError (without the URL's credentials) when the base URL is not usable."""
+    from hfcompare.backends.base import ModelUnavailableError
+
+    problem = url_problem(settings.base_url) if settings.base_url else None
+    if problem:
+        url = settings.base_url.strip()
+        shown = redact_url(url) if "://" in url else public_url(url)
+        raise ModelUnavailableError(f"The base URL {shown!r} is not valid ({problem}).")
 
 
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
@@ -98,6 +126,8 @@ def url_secrets(url: str) -> list[str]:
         return []
     found = []
     userinfo = parts.netloc.rpartition("@")[0]
+    if not parts.netloc and "@" in url:  # no scheme: whatever precedes the last @ may be user:password
+        userinfo = (url.rsplit("@", 1)[0].split() or [""])[-1]
     if userinfo:
         user, _, password = userinfo.partition(":")
         basic = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()  # HTTP Basic auth
@@ -116,7 +146,7 @@ def redact_url(url: str) -> str:
     if "@" in netloc:
         netloc = "***@" + netloc.rpartition("@")[2]
     query = "&".join(f"{name}=***" for name, _ in parse_qsl(parts.query, keep_blank_values=True))
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return redact(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)), url_secrets(url))
 
 
 def redact(text: str, secrets: list[str | None]) -> str:

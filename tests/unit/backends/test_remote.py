@@ -234,3 +234,21 @@ def test_a_config_number_out_of_range_is_ignored(tmp_path, monkeypatch):
     config.write_text("[openai]\nmax_retries = inf\nbatch_size = 7\n", encoding="utf-8")
     monkeypatch.setenv("HFCOMPARE_CONFIG", str(config))
     assert settings_from_environment("openai").batch_size == 7
+
+
+@pytest.mark.parametrize("url", ["http://u:pw-secret1@[bad/v1", "http://u:pw-secret1@host:99999/v1",
+                                 "notaurl u:pw-secret1@x", "ftp://u:pw-secret1@h/"])
+@pytest.mark.parametrize("backend", ["openai", "hf"])
+def test_an_invalid_base_url_is_a_typed_error_without_its_credentials(url, backend):
+    from hfcompare.backends import GenerationParams
+    from hfcompare.embedding import embed_with_stats
+    from hfcompare.generation import generate_one
+    from hfcompare.spec import ModelRef
+
+    settings = RemoteSettings(base_url=url, api_key="sk-zzzz1234", timeout_s=1, max_retries=0)
+    assert "pw-secret1" not in repr(settings) and "pw-secret1" not in public_url(url)
+    embedded = embed_with_stats(["a"], ModelRef(backend, "m"), None, settings=settings, speed_passes=0)
+    generated = generate_one(ModelRef(backend, "m"), "hi", GenerationParams(max_tokens=2), settings=settings)
+    for result in (embedded, generated):
+        assert result.error_kind == "unavailable" and "base URL" in result.error, result.error
+        assert "pw-secret1" not in result.error and "sk-zzzz1234" not in result.error

@@ -114,7 +114,8 @@ def test_hostile_links_and_answers_make_the_browser_fetch_nothing_from_elsewhere
             for name in PAGES:
                 link = hostile(server.track, f"link-{name or 'home'}")
                 query = "&".join([f"{quote(link)}=1", f"mode={quote(link)}", f"run={quote(link)}",
-                                  "models=" + quote(f"openai:answer,nonsense:{link}")])
+                                  "models=" + quote(f"openai:answer,nonsense:{link}"),
+                                  "candidates=" + quote(f"{link},sentence-transformers/all-MiniLM-L6-v2")])
                 page.goto(f"{url}/{name}?{query}")
                 if name in ("arena", "monitor"):  # pages without links: the link is ignored
                     page.locator("h1").first.wait_for(timeout=120_000)

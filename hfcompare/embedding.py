@@ -142,7 +142,11 @@ def embed_with_stats(
         result.error, result.error_kind = str(exc), exc.kind
         _log_failure(ref, exc, len(texts), _speed.clock() - called)
     except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the comparison
-        result.error, result.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
+        from hfcompare.backends.remote import redact
+
+        # an unexpected exception may quote a URL or a key: no credentials in what is shown or logged
+        secrets = settings.secrets() if hasattr(settings, "secrets") else []
+        result.error, result.error_kind = redact(f"{type(exc).__name__}: {exc}", secrets), "crashed"
         _log_failure(ref, exc, len(texts), _speed.clock() - called)
     return result
 

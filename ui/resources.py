@@ -15,9 +15,23 @@ def _cache_at(path: str) -> EmbeddingCache:
     return EmbeddingCache(Path(path))
 
 
+def _or_stop(make, unavailable: type[Exception]):
+    """The resource, or the reason it cannot be used shown as a message (never a traceback) and the
+    page stopped: a permission problem, or a database that stayed locked."""
+    try:
+        return make()
+    except unavailable as exc:
+        from ui.text import literal
+
+        st.error(literal(str(exc)), icon="⚠️")
+        st.stop()
+
+
 def embedding_cache() -> EmbeddingCache:
     """The disk cache under the current HFCOMPARE_HOME."""
-    return _cache_at(str(home() / "cache"))
+    from hfcompare.cache import CacheUnavailable
+
+    return _or_stop(lambda: _cache_at(str(home() / "cache")), CacheUnavailable)
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,7 +43,9 @@ def _generations_at(path: str) -> GenerationCache:
 
 def generation_cache() -> GenerationCache:
     """The cache of generated answers under the current HFCOMPARE_HOME."""
-    return _generations_at(str(home() / "generations"))
+    from hfcompare.cache import CacheUnavailable
+
+    return _or_stop(lambda: _generations_at(str(home() / "generations")), CacheUnavailable)
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,6 +59,6 @@ def _store_at(path: str):
 
 def store():
     """The SQLite store under the current HFCOMPARE_HOME (share links; later votes and call logs)."""
-    from hfcompare.store import STORE_FILE
+    from hfcompare.store import STORE_FILE, StoreUnavailable
 
-    return _store_at(str(home() / STORE_FILE))
+    return _or_stop(lambda: _store_at(str(home() / STORE_FILE)), StoreUnavailable)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hfcompare import prose
+from hfcompare.backends.remote import config_problem
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
 from ui.text import literal
@@ -23,6 +24,9 @@ def render_sidebar() -> None:
         st.subheader("Cache", help=prose.CACHE_HELP)
         for warning in cache.warnings + generation_cache().warnings:
             st.warning(literal(warning))
+        problem = config_problem()
+        if problem:  # the app runs on its defaults; the file's problem is said, never a traceback
+            st.warning(literal(f"The config file is ignored: {problem}"), icon="⚙️")
         stats = cache.stats()
         left, right = st.columns(2)
         left.metric("Entries", f"{stats.entries:,}")

@@ -159,3 +159,26 @@ def test_progress_keeps_its_stages_while_timing(fake_backend):
 def test_embed_api_returns_vectors_without_speed_passes(fake_backend):
     embed(TEXTS, "fake:fake-a")
     assert fake_backend.calls == [sorted(TEXTS, key=len, reverse=True)]
+
+
+def test_an_unexpected_crash_never_shows_credentials():
+    from hfcompare.backends import EmbeddingBackend, register_backend, unregister_backend
+    from hfcompare.backends.remote import RemoteSettings
+    from hfcompare.embedding import embed_with_stats
+    from hfcompare.spec import ModelRef
+
+    class Crashing(EmbeddingBackend):
+        name = "crashing"
+
+        def embed_batch(self, model, texts):
+            raise RuntimeError("boom at http://user:sekrit-pass@10.0.0.1/v1?api_key=abcd1234 with sk-canary-9876")
+
+    register_backend("crashing", Crashing)
+    try:
+        settings = RemoteSettings(api_key="sk-canary-9876")
+        result = embed_with_stats(["a", "b"], ModelRef("crashing", "m"), None, settings=settings, speed_passes=0)
+    finally:
+        unregister_backend("crashing")
+    assert result.error_kind == "crashed" and "boom" in result.error
+    for secret in ("sekrit-pass", "abcd1234", "sk-canary-9876"):
+        assert secret not in result.error

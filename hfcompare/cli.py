@@ -434,6 +434,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _above_zero(kind: type):
+    """An argparse type: a finite number above 0 (a timeout of -5 or a batch of 0 is refused up front)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text!r}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def add_remote_flags(parser: argparse.ArgumentParser) -> None:
     """Flags for the `openai` and `hf` backends; keys come from environment variables, never flags."""
     group = parser.add_argument_group("remote backends (openai, hf)")
@@ -442,9 +457,9 @@ def add_remote_flags(parser: argparse.ArgumentParser) -> None:
                        help="environment variable holding the key (default: HFCOMPARE_OPENAI_API_KEY, "
                             "OPENAI_API_KEY, or HF_TOKEN for hf)")
     group.add_argument("--provider", help="hf only: an Inference Provider, or auto")
-    group.add_argument("--batch-size", type=int, help="texts per request (default 32)")
-    group.add_argument("--concurrency", type=int, help="requests in flight at once (default 4)")
-    group.add_argument("--timeout", type=float, help="seconds per request (default 60)")
+    group.add_argument("--batch-size", type=_above_zero(int), help="texts per request (default 32)")
+    group.add_argument("--concurrency", type=_above_zero(int), help="requests in flight at once (default 4)")
+    group.add_argument("--timeout", type=_above_zero(float), help="seconds per request (default 60)")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

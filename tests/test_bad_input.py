@@ -443,7 +443,7 @@ def test_bad_link_parameters_warn_and_are_dropped(page, params, message):
     assert not bad & set(state)                           # the page uses its default for each
 
 
-# The same links opened on the pages: a warning on the page, the default in the widget, no exception.
+# The same links opened on the pages: a warning (or, for what a link runs, an error) on the page, the default in the widget, no exception.
 PAGE_LINKS = [
     ("embeddings-bad-mode", None, {"mode": "<img src=x onerror=alert(1)>"}, "'mode' must be one of"),
     ("embeddings-unknown-model", None, {"models": "nonsense:foo"}, "cannot run"),
@@ -452,17 +452,30 @@ PAGE_LINKS = [
      "'temperature' must be a finite number"),
     ("scorecard-negative-weight", "app_pages/scorecard.py", {"weights": '{"size": -3}'},
      "weights between 0 and 100"),
+    ("generation-prompts-object", "app_pages/generation.py", {"prompts": '{"a": 1}'},
+     "The link's prompts are not a table of prompts"),
+    ("generation-prompts-null", "app_pages/generation.py", {"prompts": "null"},
+     "The link's prompts are not a table of prompts"),
+    ("generation-max-chars-infinite", "app_pages/generation.py",
+     {"prompts": '[{"prompt": "hi", "max chars": 1e400}]', "models": "fake:fake-a", "run": "1"}, "Prompt 1:"),
+    ("scorecard-unknown-candidates", "app_pages/scorecard.py", {"candidates": "nope:zzz,<b>x</b>"},
+     "Not candidates here: 'nope:zzz', '<b>x</b>'"),
+    ("scorecard-unknown-criterion", "app_pages/scorecard.py", {"preset": "custom", "weights": '{"zzz": 5}'},
+     "weighs criteria this page does not know ('zzz')"),
+    ("embeddings-suite-run", None, {"mode": "evaluate", "suite": "- before\nq", "models": "fake:fake-a", "run": "1"},
+     "test suite, line 1: a text to find comes before any query"),
 ]
 
 
 @pytest.mark.parametrize("page, params, message", [c[1:] for c in PAGE_LINKS], ids=[c[0] for c in PAGE_LINKS])
 def test_bad_links_on_the_pages_warn(fake_backend, page, params, message):
-    from tests.app.test_share_links import open_app
     from tests.app.pages import shown
+    from tests.app.test_share_links import open_app
 
     at = open_app(params, page=page)
     assert not at.exception
-    assert any(message in shown(w.value) for w in at.warning), [w.value for w in at.warning]
+    shown_messages = [shown(m.value) for m in (*at.warning, *at.error)]
+    assert any(message in m for m in shown_messages), shown_messages
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from hfcompare.backends import BackendError, get_backend
 from hfcompare.cache import EmbeddingCache, vector_key
 from hfcompare.config import EMBED_CHUNK, SPEED_PASSES, SPEED_SAMPLE
 from hfcompare.similarity import normalize_rows
-from hfcompare.spec import ModelRef
+from hfcompare.spec import ModelRef, SpecError
 from hfcompare.speed import SpeedStats
 
 __all__ = ["EmbeddingResult", "SpeedStats", "compare_embeddings", "embed", "embed_with_stats", "where_measured"]
@@ -227,6 +227,26 @@ def remote_settings(backend: str, **overrides: Any) -> Any:
     return settings_from_environment(backend).with_overrides(**overrides)
 
 
+def _checked_texts(texts: Any) -> list[str]:
+    """`texts` as a list of valid strings, or a SpecError saying what is wrong (for the public `embed`)."""
+    if isinstance(texts, (str, bytes)):
+        raise SpecError("texts must be a list of texts, not one string; pass [text].")
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise SpecError(f"texts must be a list of texts, not {type(texts).__name__}.") from None
+    if not texts:
+        raise SpecError("Give at least one text to embed.")
+    for number, text in enumerate(texts, start=1):
+        if not isinstance(text, str):
+            raise SpecError(f"Text {number} is {type(text).__name__}, not a text.")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate
+            raise SpecError(f"Text {number} is not valid Unicode text.") from None
+    return texts
+
+
 def embed(
     texts: list[str],
     model: str,
@@ -239,7 +259,8 @@ def embed(
     role: str | None = None,
     prompt: str | None = None,
 ) -> np.ndarray:
-    """L2-normalized float32 vectors of shape (len(texts), d); raises BackendError on failure.
+    """L2-normalized float32 vectors of shape (len(texts), d); raises BackendError on failure, and
+    SpecError for texts that are not a non-empty list of strings or a malformed model reference.
 
     `model` may also be written `backend:model`. `base_url`, `api_key` and `provider` (hf only)
     configure remote backends. The disk cache under HFCOMPARE_HOME is used unless another is given.
@@ -247,6 +268,7 @@ def embed(
     configuration, else the catalog's; see hfcompare.prompts); `prompt` sets the text put before
     each text instead. By default texts are embedded as given.
     """
+    texts = _checked_texts(texts)
     ref = ModelRef.parse(model, default_backend=backend)
     settings = remote_settings(ref.backend, base_url=base_url, api_key=api_key, provider=provider)
     if prompt is None:
@@ -254,7 +276,7 @@ def embed(
 
         prompt = prompts_for(ref, settings=settings).for_role(role) if role else ""
     # only vectors are returned, so no timed speed passes (they would cost time nobody sees)
-    result = embed_with_stats(list(texts), ref, cache if cache is not None else EmbeddingCache(), settings=settings,
+    result = embed_with_stats(texts, ref, cache if cache is not None else EmbeddingCache(), settings=settings,
                               speed_passes=0, role=role, prompt=prompt)
     if not result.ok:
         raise BackendError(result.error or f"{ref} failed")

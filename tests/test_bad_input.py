@@ -133,6 +133,15 @@ LIBRARY = [
     ("backend-unknown", _backend("nope"), "Unknown backend 'nope'. Valid backends:"),
     ("backend-empty-name", _backend(""), "Unknown backend ''"),
     ("embed-unknown-backend", _embed(["a", "b"], "x", backend="nope"), "Valid backends"),
+    ("embed-no-texts", _embed([], "lexical:tfidf"), "Give at least one text to embed"),
+    ("embed-one-string", _embed("not a list", "lexical:tfidf"), "not one string; pass [text]"),
+    ("embed-not-iterable", _embed(42, "lexical:tfidf"), "texts must be a list of texts, not int"),
+    ("embed-none-item", _embed(["a", None], "lexical:tfidf"), "Text 2 is NoneType, not a text"),
+    ("embed-lone-surrogate", _embed(["a", "\ud800"], "lexical:tfidf"), "Text 2 is not valid Unicode text"),
+    ("embed-bad-ref", _embed(["a", "b"], "lexical:"), "is not a model reference"),
+    ("embed-javascript-url", lambda: __import__("hfcompare").embed(["a"], "openai:x", base_url="javascript:alert(1)"),
+     "must start with http:// or https://"),
+    ("generate-lexical", _generate("hi", "lexical:tfidf"), "does not generate text"),
     ("generate-unknown-backend", _generate("hi", "nope:x"), "Valid backends"),
 ]
 

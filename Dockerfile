@@ -2,11 +2,14 @@
 # Build: docker build -t hfcompare .   Run: docker run -p 8501:8501 -e HF_TOKEN=... hfcompare
 FROM python:3.11-slim
 
+# HFCOMPARE_PUBLIC=1: public mode (README, "Running it in public"): links and visitors cannot make the
+# Space download models, a link computes nothing new without a click, uploads are capped.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HFCOMPARE_HOME=/data/hfcompare \
+    HFCOMPARE_PUBLIC=1 \
     HF_HOME=/data/huggingface \
     PORT=8501
 

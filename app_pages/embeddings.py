@@ -12,7 +12,17 @@ from ui import keys
 from ui.prompt_editor import apply_prompt_link
 from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
-from ui.share import cache_note, known_models, open_page, render_share, set_widget, show_cache_note, write_link
+from ui.share import (
+    ask_before_computing,
+    cache_note,
+    cancel_ask,
+    link_models,
+    open_page,
+    render_share,
+    set_widget,
+    show_cache_note,
+    write_link,
+)
 from ui.text import literal
 from ui.widgets import remember, render_model_picker, restore
 
@@ -126,6 +136,10 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
 def render_comparison(auto_run: bool) -> dict:
     """The compare-texts mode: inputs, run, results. Returns the state a share link holds."""
     chosen, raw_texts, run_pressed = render_inputs()
+    if run_pressed:
+        cancel_ask("embeddings")
+    else:
+        auto_run = ask_before_computing("embeddings", auto_run, lambda: new_vectors(chosen, raw_texts))
     if run_pressed or auto_run:
         st.session_state.pop(keys.EMB_LINK_NOTE, None)
         run_comparison(chosen, raw_texts)
@@ -140,6 +154,32 @@ def render_comparison(auto_run: bool) -> dict:
     elif not run_pressed:
         st.info(prose.EMPTY_STATE)
     return {"mode": "compare", "models": chosen, "texts": raw_texts, "run": bool(stored)}
+
+
+def new_vectors(chosen: list[str], raw_texts: str) -> int:
+    """How many vectors a comparison of these inputs would compute (not in the cache); backends
+    that refit on every run (milliseconds, no model) count nothing. Invalid inputs count 0: running
+    them only shows their error."""
+    from hfcompare.backends import get_backend
+    from hfcompare.cache import vector_key
+
+    try:
+        texts = validate_texts(parse_texts(raw_texts))
+        refs = validate_models([ModelRef.parse(choice) for choice in chosen])
+    except SpecError:
+        return 0
+    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    new = 0
+    for ref in refs:
+        try:
+            backend = get_backend(ref.backend, settings.get(ref.backend))
+            if not backend.cacheable:
+                continue
+            wanted = [vector_key(ref.backend, ref.model, backend.fingerprint(ref.model), {}, t) for t in texts]
+        except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
+            continue
+        new += len(wanted) - len(embedding_cache().get_vectors(wanted))
+    return new
 
 
 def where_results_came_from(results) -> tuple[str, str]:
@@ -159,7 +199,7 @@ def apply_link(link: dict) -> bool:
     if "mode" in link:
         set_widget(keys.EMB_MODE, link["mode"])
     if "models" in link:
-        set_widget(keys.EMB_MODELS, known_models(link["models"]))
+        set_widget(keys.EMB_MODELS, link_models(link["models"], "embeddings", keys.EMB_MODELS))
     for field, key in (("texts", keys.EMB_TEXTS), ("suite", keys.EVAL_SUITE), ("distractors", keys.EVAL_DISTRACTORS)):
         if field in link:
             set_widget(key, link[field])

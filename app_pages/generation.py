@@ -19,7 +19,17 @@ from hfcompare.samples import load_sample
 from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
-from ui.share import cache_note, known_models, open_page, render_share, set_widget, show_cache_note, write_link
+from ui.share import (
+    ask_before_computing,
+    cache_note,
+    cancel_ask,
+    link_models,
+    open_page,
+    render_share,
+    set_widget,
+    show_cache_note,
+    write_link,
+)
 from ui.text import literal, safe_markdown
 from ui.widgets import remember, render_model_picker, restore
 
@@ -290,7 +300,7 @@ def render_checks(results, verdicts: dict, names: dict, threshold: float, embedd
 def apply_link(link: dict) -> bool:
     """Put a share link's state into the widgets; True when its answers should be shown."""
     if "models" in link:
-        set_widget(keys.GEN_MODELS, known_models(link["models"]))
+        set_widget(keys.GEN_MODELS, link_models(link["models"], "generation", keys.GEN_MODELS))
     if isinstance(link.get("prompts"), list):
         rows = [{c: row.get(c) for c in PROMPT_COLUMNS} for row in link["prompts"][:MAX_PROMPTS]
                 if isinstance(row, dict) and isinstance(row.get("prompt"), str)]
@@ -307,6 +317,30 @@ def apply_link(link: dict) -> bool:
     if isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and 0 <= threshold <= 1:
         set_widget(keys.GEN_THRESHOLD, float(threshold))
     return bool(link.get("run"))
+
+
+def new_answers(chosen, prompt_table, shared, overrides, threshold, system, allow_cache) -> int:
+    """How many answers a run of these inputs would generate (not in the cache, or not cacheable:
+    sampled without a seed). Invalid inputs count 0: running them only shows their error."""
+    from hfcompare.backends import get_backend
+    from hfcompare.generation import build_messages, cacheable, generation_key
+
+    try:
+        refs, prompts, _, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)
+    except SpecError:
+        return 0
+    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    cache, new = generation_cache(), 0
+    for ref in refs:
+        try:
+            backend = get_backend(ref.backend, settings.get(ref.backend))
+            fingerprint = backend.fingerprint(ref.model) if hasattr(backend, "fingerprint") else "default"
+        except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
+            continue
+        for prompt in prompts:
+            key = generation_key(ref, fingerprint, build_messages(prompt, system), params[ref])
+            new += not cacheable(params[ref], allow_cache) or cache.get(key) is None
+    return new
 
 
 def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, shared: GenerationParams,
@@ -330,7 +364,14 @@ system, shared, overrides, allow_cache, embedder, threshold = render_parameters(
 left, right, _ = st.columns([1, 1, 4])
 left.button("Load sample", on_click=_load_sample, key="gen_load_sample",
             help=load_sample("invoice_chatbot_prompts")["description"])
-run_pressed = right.button("Run", type="primary", key="gen_run") or auto_run or requested
+clicked = right.button("Run", type="primary", key="gen_run") or requested
+if clicked:
+    cancel_ask("generation")
+else:
+    auto_run = ask_before_computing("generation", auto_run,
+                                    lambda: new_answers(chosen, prompt_table, shared, overrides, threshold, system,
+                                                        allow_cache))
+run_pressed = clicked or auto_run
 if run_pressed:
     try:
         refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)

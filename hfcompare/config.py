@@ -61,3 +61,35 @@ def link_limits() -> tuple[int, int, float]:
     max_bytes = int(_positive(LINK_MAX_KB_ENV, LINK_MAX_KB) * 1024)
     quota = max(int(_positive(LINK_QUOTA_MB_ENV, LINK_QUOTA_MB) * 1024 * 1024), max_bytes)
     return max_bytes, quota, _positive(LINK_EXPIRY_DAYS_ENV, LINK_EXPIRY_DAYS) * 86_400
+
+
+#: Public mode (a public Space): links and pages load only bundled, operator-allowed or
+#: visitor-added models, a link's `run=1` computes nothing new without a click, and uploads are
+#: capped (checked before reading). Off unless HFCOMPARE_PUBLIC is 1/true/yes/on.
+PUBLIC_ENV, ALLOWED_MODELS_ENV, MAX_UPLOAD_MB_ENV = (
+    "HFCOMPARE_PUBLIC", "HFCOMPARE_ALLOWED_MODELS", "HFCOMPARE_MAX_UPLOAD_MB")
+MAX_UPLOAD_MB = 200
+
+
+def public_mode() -> bool:
+    """Whether the app runs in public mode ($HFCOMPARE_PUBLIC)."""
+    return os.environ.get(PUBLIC_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def allowed_models() -> set[str]:
+    """The `backend:model` references the operator allows besides the bundled ones
+    ($HFCOMPARE_ALLOWED_MODELS, comma-separated); unparseable entries are ignored."""
+    from hfcompare.spec import ModelRef, SpecError
+
+    allowed = set()
+    for part in os.environ.get(ALLOWED_MODELS_ENV, "").split(","):
+        try:
+            allowed.add(str(ModelRef.parse(part.strip()))) if part.strip() else None
+        except SpecError:
+            continue
+    return allowed
+
+
+def max_upload_bytes() -> int:
+    """The largest uploaded file accepted, in bytes ($HFCOMPARE_MAX_UPLOAD_MB, default 200 MB)."""
+    return int(_positive(MAX_UPLOAD_MB_ENV, MAX_UPLOAD_MB) * 1024 * 1024)

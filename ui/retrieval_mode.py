@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from hfcompare import prose
+from hfcompare.config import max_upload_bytes
 from hfcompare.evaldata import (
     MAX_FILE_BYTES,
     DatasetError,
@@ -23,7 +24,7 @@ from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
 from ui import keys
 from ui.prompt_editor import render_prompt_editor
 from ui.resources import embedding_cache
-from ui.share import cache_note, show_cache_note
+from ui.share import ask_before_computing, cache_note, cancel_ask, show_cache_note
 from ui.text import literal
 from ui.widgets import remember, render_model_picker, restore
 
@@ -41,9 +42,10 @@ def dataset_from_uploads(files) -> RetrievalDataset:
     """One CSV, one JSONL, or the three files of a BEIR-style set (named corpus/queries/qrels)."""
     if not files:
         raise DatasetError("Upload a CSV or JSONL file, or the three files of a BEIR-style set.")
+    limit = min(MAX_FILE_BYTES, max_upload_bytes())  # the operator's limit ($HFCOMPARE_MAX_UPLOAD_MB)
     for f in files:  # before any file is read
-        if (getattr(f, "size", 0) or 0) > MAX_FILE_BYTES:
-            raise DatasetError(f"{f.name}: {f.size:,} bytes; the limit is {MAX_FILE_BYTES:,}.")
+        if (getattr(f, "size", 0) or 0) > limit:
+            raise DatasetError(f"{f.name}: {f.size:,} bytes; the limit is {limit:,}.")
     by_role = {}
     for f in files:
         lower = f.name.lower()
@@ -274,7 +276,12 @@ def render_evaluation(auto_run: bool = False) -> dict:
     if dataset is not None:
         st.caption(f"{len(dataset.judged_queries)} queries with judged texts, {len(dataset.corpus):,} texts "
                    "in the collection.")
-    if st.button("Run evaluation", type="primary", disabled=dataset is None) or (auto_run and dataset is not None):
+    clicked = st.button("Run evaluation", type="primary", disabled=dataset is None)
+    if clicked:
+        cancel_ask("evaluation")
+    elif dataset is not None:
+        auto_run = ask_before_computing("evaluation", auto_run, lambda: new_vectors(dataset, chosen, prompts))
+    if clicked or (auto_run and dataset is not None):
         run_evaluation(dataset, chosen, prompts)
         if auto_run:
             _say_cached(st.session_state[keys.EVAL_RESULTS]["results"])
@@ -289,6 +296,40 @@ def render_evaluation(auto_run: bool = False) -> dict:
         suite, others = format_test_suite(dataset) if dataset is not None else ("", "")
     return {"mode": "evaluate", "models": chosen, "run": bool(stored), "suite": suite, "distractors": others,
             "prompts": {ref: override.as_dict() for ref, override in prompts.items()}}
+
+
+def new_vectors(dataset: RetrievalDataset, chosen: list[str], prompts: dict | None = None) -> int:
+    """How many vectors an evaluation of these inputs would compute (not in the cache); lexical
+    baselines (refitted in milliseconds, no model) count nothing. Invalid models count 0: running
+    them only shows their error."""
+    from hfcompare.backends import get_backend
+    from hfcompare.cache import vector_key
+    from hfcompare.prompts import resolve_prompts
+
+    try:
+        refs = validate_models([ModelRef.parse(choice) for choice in chosen])
+    except SpecError:
+        return 0
+    settings, prompts = st.session_state.get(keys.ENDPOINT_SETTINGS, {}), prompts or {}
+    documents = [dataset.corpus[d] for d in dataset.corpus]
+    queries = [dataset.queries[q] for q in dataset.judged_queries]
+    new = 0
+    for ref in refs:
+        try:
+            backend = get_backend(ref.backend, settings.get(ref.backend))
+            if hasattr(backend, "sparse_vectors") or not backend.cacheable:
+                continue
+            used = resolve_prompts(ref.model, prompts.get(ref) or prompts.get(str(ref)),
+                                   backend.configured_prompts(ref.model, load=False))  # never loads a model
+            fingerprint = backend.fingerprint(ref.model)
+            wanted = [vector_key(ref.backend, ref.model, fingerprint,
+                                 {"role": role, **({"prompt": prompt} if prompt else {})}, text)
+                      for role, prompt, texts in (("document", used.document, documents),
+                                                  ("query", used.query, queries)) for text in texts]
+        except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
+            continue
+        new += len(wanted) - len(embedding_cache().get_vectors(wanted))
+    return new
 
 
 def _say_cached(results) -> None:

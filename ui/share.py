@@ -61,6 +61,75 @@ def known_models(refs: list[str]) -> list[str]:
     return kept
 
 
+#: In public mode: the models a link named that were refused, by picker key (the picker offers
+#: to add them with a click), and the pages whose link waits for a click before computing.
+REFUSED = "public_refused_"
+ASK = "public_ask_"
+
+
+def permitted_models(task: str) -> set[str]:
+    """The models anyone may run in public mode: the bundled ones and the operator's allow-list."""
+    from hfcompare.backends import available_models
+    from hfcompare.config import allowed_models
+
+    return {m.ref for m in available_models(task) if m.offline} | allowed_models()
+
+
+def link_models(refs: list[str], task: str, key: str) -> list[str]:
+    """A link's models for the picker at `key`: those this app can run (`known_models`) and, in
+    public mode, only the bundled, allow-listed or already chosen ones; the others are refused with
+    a warning and kept for the picker to offer with a click."""
+    from hfcompare.config import public_mode
+
+    kept = known_models(refs)
+    st.session_state.pop(REFUSED + key, None)
+    if not public_mode():
+        return kept
+    chosen = set(st.session_state.get(key) or st.session_state.get(key + keys.KEPT_SUFFIX) or [])
+    allowed = permitted_models(task) | chosen
+    refused = [ref for ref in kept if ref not in allowed]
+    if refused:
+        shown = ", ".join(repr(r[:60]) for r in refused[:5])
+        st.warning(f"This app runs in public mode: the link names models that are not bundled or allowed here "
+                   f"({literal(shown)}); they were not loaded. Add them below with a click if you want them.",
+                   icon="🔒")
+        st.session_state[REFUSED + key] = refused[:MAX_REFUSED]
+    return [ref for ref in kept if ref in allowed]
+
+
+MAX_REFUSED = 6
+
+
+def ask_before_computing(page: str, auto_run: bool, new_results) -> bool:
+    """Whether a share link's `run=1` may run now. Outside public mode: whenever it asks. In public
+    mode it runs at once only when `new_results()` (how many results are not in the cache) is 0;
+    otherwise a button "Compute N new results" waits for the visitor's click, which runs it."""
+    from hfcompare.config import public_mode
+
+    if not public_mode():
+        return auto_run
+    if auto_run:
+        new = new_results()
+        if not new:
+            st.session_state.pop(ASK + page, None)
+            return True
+        st.session_state[ASK + page] = new
+    new = st.session_state.get(ASK + page)
+    if not new:
+        return False
+    st.info(f"This link's results are not all in the cache: {new} would be computed. Nothing runs until you "
+            "ask.", icon="🔒")
+    if st.button(f"Compute {new} new results", key=f"{ASK}{page}_button"):
+        st.session_state.pop(ASK + page, None)
+        return True
+    return False
+
+
+def cancel_ask(page: str) -> None:
+    """The visitor ran the page themselves: a link's pending question is moot."""
+    st.session_state.pop(ASK + page, None)
+
+
 def set_widget(key: str, value: Any) -> None:
     """Put a value in a widget (and in its copy that outlives page visits)."""
     st.session_state[key] = value

@@ -8,6 +8,8 @@ import streamlit as st
 
 from hfcompare.backends import available_models
 from ui import keys
+from ui.share import REFUSED
+from ui.text import literal
 
 
 def restore(key: str, default: Any = None) -> None:
@@ -48,4 +50,19 @@ def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -
     st.multiselect("Models", options=list(labels), format_func=lambda ref: labels.get(ref, ref),
                    accept_new_options=True, key=key, help=help_text, placeholder=placeholder)
     remember(key)
+    _offer_refused(key)
     return list(st.session_state.get(key, []))
+
+
+def _add_refused(key: str, ref: str) -> None:
+    st.session_state[key] = list(dict.fromkeys([*st.session_state.get(key, []), ref]))
+    remember(key)
+    refused = [r for r in st.session_state.get(REFUSED + key, []) if r != ref]
+    st.session_state[REFUSED + key] = refused
+
+
+def _offer_refused(key: str) -> None:
+    """Public mode: the models a link named but this app refused, each added only by a click."""
+    for i, ref in enumerate(st.session_state.get(REFUSED + key, [])):
+        st.button(f"Add {literal(ref)}", key=f"{REFUSED}{key}_{i}", on_click=_add_refused, args=(key, ref),
+                  help="The link named this model; in public mode it is loaded only if you add it yourself.")

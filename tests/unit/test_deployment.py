@@ -69,3 +69,7 @@ def test_cmd_serves_app_py_with_streamlit_headless():
     command = docker_cmd()
     assert command[:2] == ["sh", "-c"]
     assert "streamlit run app.py" in command[2] and "--server.headless=true" in command[2]
+
+
+def test_the_space_runs_in_public_mode():
+    assert re.search(r"(^|\s)HFCOMPARE_PUBLIC=1(\s|$)", " ".join(instructions("ENV")))

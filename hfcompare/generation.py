@@ -13,7 +13,7 @@ from hfcompare.backends import BackendError, GenerationParams, Usage, get_backen
 from hfcompare.backends.base import Retried
 from hfcompare.calllog import record_call
 from hfcompare.embedding import where_measured
-from hfcompare.spec import ModelRef, is_blank
+from hfcompare.spec import ModelRef, SpecError, is_blank
 
 #: on_piece(model_ref, prompt_index, text_so_far)
 OnPiece = Callable[[ModelRef, int, str], None]
@@ -275,6 +275,34 @@ def compare_generations(
     return [result for results in per_ref for result in results]
 
 
+def _is_number(value: Any) -> bool:
+    import math
+
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_generate_input(prompt: Any, system: Any, max_tokens: Any, temperature: Any, top_p: Any, seed: Any) -> None:
+    """A SpecError saying what to change, for arguments of the public `generate` no model can take
+    (the CLI's limits)."""
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise SpecError("The prompt must be a non-empty text.")
+    if not isinstance(system, str):
+        raise SpecError(f"The system prompt must be a text, not {type(system).__name__}.")
+    for name, text in (("prompt", prompt), ("system prompt", system)):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate
+            raise SpecError(f"The {name} is not valid Unicode text.") from None
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
+        raise SpecError(f"max_tokens must be a whole number of at least 1, not {max_tokens!r}.")
+    if not _is_number(temperature) or not 0 <= temperature <= 5:
+        raise SpecError(f"temperature must be a number from 0 to 5, not {temperature!r}.")
+    if not _is_number(top_p) or not 0 < top_p <= 1:
+        raise SpecError(f"top_p must be a number above 0 and at most 1, not {top_p!r}.")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+        raise SpecError(f"seed must be a whole number of 0 or more, or None, not {seed!r}.")
+
+
 def generate(
     prompt: str,
     model: str,
@@ -290,7 +318,9 @@ def generate(
     provider: str | None = None,
     cache: Any = None,
 ) -> GenerationResult:
-    """One answer with its timings (`.text`, `.timings`); raises BackendError when the model fails.
+    """One answer with its timings (`.text`, `.timings`); raises BackendError when the model fails,
+    SpecError for arguments no model can take (an empty prompt, max_tokens < 1, temperature outside
+    0..5, top_p outside (0, 1], a negative seed).
 
     `model` may be written `backend:model`; remote backends take `base_url`, `api_key`, `provider`.
     Greedy (temperature 0) or seeded answers are served from the disk cache when seen before.
@@ -298,6 +328,7 @@ def generate(
     from hfcompare.cache import GenerationCache
     from hfcompare.embedding import remote_settings
 
+    _check_generate_input(prompt, system, max_tokens, temperature, top_p, seed)
     ref = ModelRef.parse(model, default_backend=backend)
     params = GenerationParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p, seed=seed)
     settings = remote_settings(ref.backend, base_url=base_url, api_key=api_key, provider=provider)

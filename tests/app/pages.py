@@ -30,3 +30,18 @@ def shown(markdown: str) -> str:
     import re
 
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def open_link(params: dict, page: str | None = None, timeout: float = 120) -> AppTest:
+    """The whole app opened as a share link with these query parameters, on `page` if given (the
+    parameters are set again after the switch, as a link to that page would carry them)."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+    return at

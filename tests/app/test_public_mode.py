@@ -5,14 +5,12 @@ computing anything new; uploads are capped by the operator before they are read.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import shown
+from tests.app.pages import open_link, shown
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TEXTS = "How do I create an invoice?\nInvoice templates\nReset my password"
 UNBUNDLED = "local:some/unbundled-model"
 
@@ -41,15 +39,7 @@ def no_local_loads(monkeypatch):
 
 
 def open_app(params: dict, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
+    at = open_link(params, page)
     assert not at.exception
     return at
 

@@ -4,43 +4,30 @@ state in the store, and survive hostile links with warnings."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import shown
+from tests.app.pages import open_link, shown
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TEXTS = "How do I create an invoice?\nInvoice templates\nReset my password"
 
 
-def open_app(params: dict, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-    return at
 
 
 def test_embeddings_link_reproduces_the_comparison_from_the_cache(fake_backend):
-    first = open_app({"models": "fake:fake-a,fake:fake-b", "texts": TEXTS, "run": "1"})
+    first = open_link({"models": "fake:fake-a,fake:fake-b", "texts": TEXTS, "run": "1"})
     assert not first.exception
     assert "Similarity matrices" in [s.value for s in first.main.subheader]
     # a second visitor: same link, results from the cache, and it says so
-    second = open_app({"models": "fake:fake-a,fake:fake-b", "texts": TEXTS, "run": "1"})
+    second = open_link({"models": "fake:fake-a,fake:fake-b", "texts": TEXTS, "run": "1"})
     assert any("every result came from the cache" in s.value for s in second.success)
     assert second.multiselect[0].value == ["fake:fake-a", "fake:fake-b"]
     assert list(second.dataframe[0].value["computed"]) == [0, 0]
 
 
 def test_changing_an_input_updates_the_url(fake_backend):
-    at = open_app({})
+    at = open_link({})
     at.text_area[0].set_value(TEXTS).run()
     assert at.query_params["texts"] == TEXTS
     at.segmented_control[0].set_value("evaluate").run()
@@ -49,15 +36,15 @@ def test_changing_an_input_updates_the_url(fake_backend):
 
 def test_long_state_goes_to_the_store_under_an_id_that_never_changes(fake_backend):
     long_texts = "\n".join(f"support question number {i} about invoices and refunds" for i in range(200))
-    at = open_app({})
+    at = open_link({})
     at.text_area[0].set_value(long_texts).run()
     first_id = at.query_params["c"]
     assert len(first_id) == 16 and "texts" not in at.query_params
-    reopened = open_app({"c": first_id})
+    reopened = open_link({"c": first_id})
     assert reopened.text_area[0].value == long_texts
     reopened.text_area[0].set_value(long_texts + "\none more").run()
     assert reopened.query_params["c"] != first_id      # editing makes a new id
-    again = open_app({"c": first_id})
+    again = open_link({"c": first_id})
     assert again.text_area[0].value == long_texts        # the old id still means the old state
 
 
@@ -71,37 +58,37 @@ def test_long_state_goes_to_the_store_under_an_id_that_never_changes(fake_backen
     ({"zzz": "1"}, "does not know"),
 ])
 def test_bad_links_warn_and_fall_back_to_defaults(fake_backend, params, warning):
-    at = open_app(params)
+    at = open_link(params)
     assert not at.exception
     assert any(warning in shown(w.value) for w in at.warning), [w.value for w in at.warning]
 
 
 def test_generation_link_sets_prompts_and_parameters(fake_backend):
     prompts = json.dumps([{"prompt": "Say hi", "keywords": "hi", "regex": "", "max chars": None, "reference": ""}])
-    at = open_app({"models": "fake:fake-a", "prompts": prompts, "temperature": "0.5", "max_tokens": "64",
+    at = open_link({"models": "fake:fake-a", "prompts": prompts, "temperature": "0.5", "max_tokens": "64",
                    "seed": "7", "run": "1"}, page="app_pages/generation.py")
     assert not at.exception
     assert next(n for n in at.number_input if n.label == "Temperature").value == 0.5
     assert next(n for n in at.number_input if n.label == "Seed").value == 7
     assert "Summary" in [s.value for s in at.main.subheader]
-    bad = open_app({"temperature": "nan", "max_tokens": "-5", "top_p": "7"}, page="app_pages/generation.py")
+    bad = open_link({"temperature": "nan", "max_tokens": "-5", "top_p": "7"}, page="app_pages/generation.py")
     assert not bad.exception
     assert sum("the default is used" in w.value for w in bad.warning) == 3
 
 
 def test_scorecard_link_carries_weights_and_rejects_negative_ones(fake_backend):
     weights = json.dumps({"performance": 0, "size": 100})
-    at = open_app({"task": "embeddings", "candidates": "sentence-transformers/all-MiniLM-L6-v2,intfloat/e5-large-v2",
+    at = open_link({"task": "embeddings", "candidates": "sentence-transformers/all-MiniLM-L6-v2,intfloat/e5-large-v2",
                    "weights": weights}, page="app_pages/scorecard.py")
     assert not at.exception
     assert list(at.dataframe[0].value["model"])[0] == "sentence-transformers/all-MiniLM-L6-v2"
-    bad = open_app({"weights": json.dumps({"size": -3})}, page="app_pages/scorecard.py")
+    bad = open_link({"weights": json.dumps({"size": -3})}, page="app_pages/scorecard.py")
     assert any("weights between 0 and 100" in w.value for w in bad.warning)
 
 
 def test_a_state_too_large_to_share_says_so_and_the_url_is_left_alone(fake_backend, monkeypatch):
     monkeypatch.setenv("HFCOMPARE_LINK_MAX_KB", "4")
-    at = open_app({})
+    at = open_link({})
     at.text_area[0].set_value("\n".join(f"support question number {i} about invoices" for i in range(300))).run()
     assert not at.exception
     assert any("too large to share" in w.value and "at most 4 KB" in w.value for w in at.warning), \
@@ -111,7 +98,7 @@ def test_a_state_too_large_to_share_says_so_and_the_url_is_left_alone(fake_backe
 
 
 def test_a_deeply_nested_link_field_warns_and_the_rest_of_the_link_applies(fake_backend):
-    at = open_app({"sources": "[" * 3000, "samples": "300"}, page="app_pages/scorecard.py")
+    at = open_link({"sources": "[" * 3000, "samples": "300"}, page="app_pages/scorecard.py")
     assert not at.exception
     assert any("sources" in w.value and "nests too deeply" in w.value for w in at.warning), \
         [w.value for w in at.warning]

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from hfcompare.backends import ModelLoadError
+from tests.app.pages import open_link
 from ui.text import literal, safe_markdown
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["app_pages/discover.py", "app_pages/embeddings.py", "app_pages/generation.py", "app_pages/scorecard.py",
          "app_pages/arena.py", "app_pages/monitor.py"]
 IMAGE = "![x](http://127.0.0.1:9/a.png)"
@@ -47,17 +46,6 @@ def assert_no_live_markup(at: AppTest) -> None:
     assert not offending, offending
 
 
-def open_app(params: dict, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-    return at
 
 
 def test_the_checker_sees_live_markup_and_not_escaped_markup():
@@ -85,7 +73,7 @@ LINK_PAGES = PAGES[:4]  # the pages that read their state from a link (arena and
 def test_hostile_link_names_and_values_are_shown_as_text(fake_backend, page):
     params = {HOSTILE: "1", "mode": HOSTILE, "models": f"fake:fake-a,{IMAGE},nonsense:{IMAGE}", "run": HOSTILE,
               "candidates": json.dumps([HOSTILE]), "task": HOSTILE}
-    at = open_app(params, page=page)
+    at = open_link(params, page=page)
     assert_no_live_markup(at)
     if page in LINK_PAGES:
         warned = " ".join(re.sub(r"\\(.)", r"\1", w.value) for w in at.warning)
@@ -94,13 +82,13 @@ def test_hostile_link_names_and_values_are_shown_as_text(fake_backend, page):
 
 @pytest.mark.parametrize("page", LINK_PAGES)
 def test_a_hostile_comparison_id_is_shown_as_text(fake_backend, page):
-    at = open_app({"c": HOSTILE}, page=page)
+    at = open_link({"c": HOSTILE}, page=page)
     assert at.warning
     assert_no_live_markup(at)
 
 
 def test_hostile_candidates_in_a_scorecard_link_are_text(fake_backend):
-    at = open_app({"candidates": f"{IMAGE},sentence-transformers/all-MiniLM-L6-v2"}, page="app_pages/scorecard.py")
+    at = open_link({"candidates": f"{IMAGE},sentence-transformers/all-MiniLM-L6-v2"}, page="app_pages/scorecard.py")
     assert_no_live_markup(at)
 
 
@@ -116,7 +104,7 @@ def test_hostile_prompts_answers_and_errors_on_the_generation_page(fake_backend,
     prompts = json.dumps([{"prompt": HOSTILE, "keywords": "", "regex": "", "max chars": None, "reference": ""},
                           {"prompt": f"```\n{IMAGE}\n```\nand {IMAGE}", "keywords": "", "regex": "",
                            "max chars": None, "reference": ""}])
-    at = open_app({"models": "fake:fake-a,fake:fake-b", "prompts": prompts, "run": "1"}, page="app_pages/generation.py")
+    at = open_link({"models": "fake:fake-a,fake:fake-b", "prompts": prompts, "run": "1"}, page="app_pages/generation.py")
     assert "Summary" in [s.value for s in at.main.subheader]
     assert fake_backend.generations, "the fake model should have answered"
     assert any("server said" in e.value for e in at.error)
@@ -130,7 +118,7 @@ def test_hostile_embedding_errors_and_model_names_are_text(fake_backend, monkeyp
         raise ModelLoadError(f"server said: {HOSTILE}")
 
     monkeypatch.setattr(fake_backend, "embed_batch", embed_batch)
-    at = open_app({"models": "fake:fake-a", "texts": "one\ntwo", "run": "1"})
+    at = open_link({"models": "fake:fake-a", "texts": "one\ntwo", "run": "1"})
     assert any("server said" in e.value for e in at.error)
     assert_no_live_markup(at)
 

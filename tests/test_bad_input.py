@@ -492,10 +492,9 @@ PAGE_LINKS = [
 
 @pytest.mark.parametrize("page, params, message", [c[1:] for c in PAGE_LINKS], ids=[c[0] for c in PAGE_LINKS])
 def test_bad_links_on_the_pages_warn(fake_backend, page, params, message):
-    from tests.app.pages import shown
-    from tests.app.test_share_links import open_app
+    from tests.app.pages import open_link, shown
 
-    at = open_app(params, page=page)
+    at = open_link(params, page=page)
     assert not at.exception
     shown_messages = [shown(m.value) for m in (*at.warning, *at.error)]
     assert any(message in m for m in shown_messages), shown_messages

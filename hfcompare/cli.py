@@ -278,14 +278,9 @@ def _read_prompts(path: str, threshold: float | None = None, references: bool = 
 
     raw = _read_file(path)
     if path.lower().endswith(".json"):
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise SpecError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg}).") from None
-        except RecursionError:
-            raise SpecError(f"{path}: JSON nested too deeply.") from None
-        except ValueError:  # an integer of more than 4,300 digits
-            raise SpecError(f"{path}: a number is too long.") from None
+        from hfcompare.evaldata import load_json
+
+        data = load_json(raw, path, SpecError, line_of_error=True)
         items = data.get("prompts") if isinstance(data, dict) else None
         if not isinstance(items, list) or not all(isinstance(p, dict) for p in items):
             raise SpecError(f'{path}: expected {{"prompts": [{{"prompt": ..., "keywords": ...}}, ...]}} '

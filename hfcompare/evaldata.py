@@ -255,18 +255,25 @@ def decode_text(raw: bytes | str, source: str) -> str:
 _decode = decode_text
 
 
+def load_json(text: str, where: str, error: type[Exception], line_of_error: bool = False):
+    """`json.loads(text)`, or `error` with a message that starts with `where` (a file, or a file and line;
+    `line_of_error` adds the line the JSON error is on): bad JSON, nesting too deep, a number too long."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = f"{where}, line {exc.lineno}" if line_of_error else where
+        raise error(f"{at}: not valid JSON ({exc.msg}).") from None
+    except RecursionError:
+        raise error(f"{where}: JSON nested too deeply.") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise error(f"{where}: a number is too long.") from None
+
+
 def _jsonl(raw: bytes | str, source: str):
     for line, content in enumerate(_decode(raw, source).splitlines(), start=1):
         if not content.strip():
             continue
-        try:
-            obj = json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"{source}, line {line}: not valid JSON ({exc.msg}).") from None
-        except RecursionError:
-            raise DatasetError(f"{source}, line {line}: JSON nested too deeply.") from None
-        except ValueError:  # an integer of more than 4,300 digits
-            raise DatasetError(f"{source}, line {line}: a number is too long.") from None
+        obj = load_json(content, f"{source}, line {line}", DatasetError)
         if not isinstance(obj, dict):
             raise DatasetError(f"{source}, line {line}: expected a JSON object.")
         yield line, obj

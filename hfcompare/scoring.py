@@ -191,12 +191,12 @@ def score(candidates: list[Candidate], criteria: list[Criterion], missing: str =
         present = {c.key: normalized[c.key][i] for c in criteria}
         missing_by[candidate.name] = [k for k, v in present.items() if v is None]
         known_weight[i] = sum(w[k] for k, v in present.items() if v is not None)
-        scale = 1.0
-        if missing == "skip":
-            scale = 1.0 / known_weight[i] if known_weight[i] > 0 else 0.0
+        # "skip" renormalizes over the known weight; dividing (not multiplying by its inverse) stays
+        # finite for a subnormal weight
+        share = 1.0 if missing != "skip" else known_weight[i] if known_weight[i] > 0 else np.inf
         for key, value in present.items():
             if value is not None:
-                contributions[key][i] = w[key] * value * scale
+                contributions[key][i] = w[key] * value / share
         scores[i] = float(np.nansum([contributions[k][i] for k in present])) if present else 0.0
     eligible = known_weight >= MIN_KNOWN_WEIGHT - 1e-9
     return Scored([m.name for m in candidates], scores, _ranks(scores, eligible), normalized, contributions, w,

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hfcompare.scoring import (
@@ -132,6 +132,7 @@ values = st.floats(min_value=0.001, max_value=1e9, allow_nan=False)
 @given(rows=st.lists(st.tuples(values, values, st.one_of(st.none(), values)), min_size=1, max_size=6),
        weights=st.lists(st.floats(min_value=0, max_value=100), min_size=3, max_size=3).filter(lambda w: sum(w) > 0),
        policy=st.sampled_from(["skip", "penalize"]))
+@example(rows=[(1.0, 1.0, None)], weights=[0.0, 2.225073858507e-311, 1.0], policy="skip")  # a subnormal known weight
 def test_scores_stay_in_range_and_ignore_weight_scale(rows, weights, policy):
     crits = [Criterion("x", "X", weights[0]), Criterion("y", "Y", weights[1], False, True),
              Criterion("z", "Z", weights[2])]

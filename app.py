@@ -3,10 +3,12 @@
 import streamlit as st
 
 from ui import keys
+from ui.callbacks import let_callbacks_finish
 from ui.endpoints import render_endpoints
 from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
+let_callbacks_finish()  # from the next click on, no click is lost to a newer one (see ui/callbacks.py)
 
 # The page files live in app_pages/, not pages/: Streamlit treats a pages/ folder as the old
 # multipage layout, and a first visit to /generation would then run that file without this router.

@@ -13,7 +13,8 @@ from hfcompare.spec import ModelRef, SpecError
 from ui import keys
 from ui.resources import embedding_cache, generation_cache, store
 from ui.text import literal
-from ui.widgets import remember, render_model_picker, restore
+from ui.state import remember, restore, set_widget, widget_key
+from ui.widgets import render_model_picker
 
 ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
 TOP_RESULTS = 5
@@ -110,10 +111,10 @@ def render_arena(arena: str, task: str, models_key: str, input_key: str, label: 
     chosen = render_model_picker(task, models_key, "Models that may be drawn into a battle.",
                                  "Pick two or more models")
     restore(input_key, "")
-    st.text_input(label, key=input_key, placeholder=placeholder)
+    st.text_input(label, key=widget_key(input_key), placeholder=placeholder)
     remember(input_key)
     left, right, _ = st.columns([1, 1, 3])
-    left.button(f"Sample {label.lower()}", on_click=lambda: st.session_state.update({input_key: sample()}),
+    left.button(f"Sample {label.lower()}", on_click=lambda: set_widget(input_key, sample()),
                 key=f"arena_sample_{arena}")
     if right.button("New battle", type="primary", key=f"arena_new_{arena}"):
         text = st.session_state.get(input_key, "").strip()

@@ -15,6 +15,7 @@ from hfcompare.discovery import SCORE_FIELD, Filters, apply_filters, candidate_r
 from hfcompare.hub_metadata import HubModel, HubUnavailable, community_badges, many_models, model_metadata, search_hub
 from ui import keys
 from ui.share import open_page, render_share, write_link
+from ui.state import set_widget, value, widget_key
 from ui.text import literal, safe_markdown
 
 TASK_LABELS = {"embeddings": "Embedding models", "generation": "Generation models"}
@@ -104,7 +105,7 @@ def render_filters(frame) -> Filters:
 def _sync_picks_from_table() -> None:
     rows = st.session_state[keys.DISC_TABLE]["selection"]["rows"]
     shown = st.session_state.get(keys.DISC_SHOWN_IDS, [])
-    st.session_state[keys.DISC_PICKS] = [shown[i] for i in rows if i < len(shown)]
+    set_widget(keys.DISC_PICKS, [shown[i] for i in rows if i < len(shown)])
 
 
 def _default_backend(model_id: str, task: str, frame) -> str:
@@ -121,8 +122,8 @@ def _default_backend(model_id: str, task: str, frame) -> str:
 def render_add(task: str, frame) -> None:
     """Choose models (ticked rows or this list), where they run, and hand them to the comparison page."""
     st.subheader("Add to comparison")
-    options = list(dict.fromkeys([*frame["id"], *st.session_state.get(keys.DISC_PICKS, [])]))
-    picks = st.multiselect("Models to add", options, key=keys.DISC_PICKS,
+    options = list(dict.fromkeys([*frame["id"], *value(keys.DISC_PICKS, [])]))
+    picks = st.multiselect("Models to add", options, key=widget_key(keys.DISC_PICKS),
                            help="Tick rows in the table above, or choose here.")
     backend_options = list(BACKENDS)
     default = _default_backend(picks[0], task, frame) if picks else "local"
@@ -134,8 +135,7 @@ def render_add(task: str, frame) -> None:
         refs = [f"{backend}:{model_id}" for model_id in picks]
         pending = st.session_state.setdefault(keys.DISC_PENDING[task], [])
         pending.extend(r for r in refs if r not in pending)
-        kept = st.session_state.get((keys.EMB_MODELS if task == "embeddings" else keys.GEN_MODELS)
-                                    + keys.KEPT_SUFFIX, [])
+        kept = value(keys.EMB_MODELS if task == "embeddings" else keys.GEN_MODELS, [])
         st.success(f"Added {literal(', '.join(refs))}. " + ("(some were already chosen) " if set(refs) & set(kept) else ""))
         st.page_link(COMPARE_PAGES[task], label=f"Open the {page_name} page", icon="➡️")
 
@@ -152,7 +152,7 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
     """One model: its figures with sources, live Hub metadata and the card's limitations section."""
     st.subheader("Model details")
     ids = list(frame["id"])
-    picks = [p for p in st.session_state.get(keys.DISC_PICKS, []) if p in ids]
+    picks = [p for p in value(keys.DISC_PICKS, []) if p in ids]
     if not ids:
         return
     if st.session_state.get(keys.DISC_DETAIL) not in ids:

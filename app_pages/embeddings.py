@@ -19,18 +19,18 @@ from ui.share import (
     link_models,
     open_page,
     render_share,
-    set_widget,
     show_cache_note,
     write_link,
 )
 from ui.text import literal
-from ui.widgets import remember, render_model_picker, restore
+from ui.state import remember, restore, set_widget, widget_key
+from ui.widgets import render_model_picker
 
 NEIGHBOURS_K = 5
 
 
 def _load_sample() -> None:
-    st.session_state[keys.EMB_TEXTS] = "\n".join(load_sample("invoice_chatbot")["texts"])
+    set_widget(keys.EMB_TEXTS, "\n".join(load_sample("invoice_chatbot")["texts"]))
 
 
 def render_inputs() -> tuple[list[str], str, bool]:
@@ -40,7 +40,7 @@ def render_inputs() -> tuple[list[str], str, bool]:
     restore(keys.EMB_TEXTS)
     st.text_area(
         "Texts, one per line",
-        key=keys.EMB_TEXTS,
+        key=widget_key(keys.EMB_TEXTS),
         height=220,
         help=prose.TEXTS_HELP,
         placeholder="How do I create an invoice?\nInvoice templates and billing\n…",
@@ -212,7 +212,8 @@ def apply_link(link: dict) -> bool:
 
 share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, prose.EMBEDDINGS_INTRO, apply_link)
 restore(keys.EMB_MODE, "compare")
-mode = st.segmented_control("Mode", list(prose.EMB_MODES), format_func=prose.EMB_MODES.get, key=keys.EMB_MODE,
+mode = st.segmented_control("Mode", list(prose.EMB_MODES), format_func=prose.EMB_MODES.get,
+                            key=widget_key(keys.EMB_MODE),
                             help=prose.EMB_MODE_HELP) or "compare"
 remember(keys.EMB_MODE)
 if mode == "evaluate":

@@ -26,12 +26,12 @@ from ui.share import (
     link_models,
     open_page,
     render_share,
-    set_widget,
     show_cache_note,
     write_link,
 )
 from ui.text import literal, safe_markdown
-from ui.widgets import remember, render_model_picker, restore
+from ui.state import remember, renew, restore, set_widget, widget_key
+from ui.widgets import render_model_picker
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
@@ -46,15 +46,15 @@ def _load_sample() -> None:
     rows = [{"prompt": p["prompt"], "keywords": p["keywords"], "regex": p["regex"],
              "max chars": p["max_chars"], "reference": p["reference"]} for p in sample["prompts"]]
     st.session_state[keys.GEN_PROMPTS] = pd.DataFrame(rows, columns=PROMPT_COLUMNS)
-    st.session_state.pop(keys.GEN_EDITOR, None)
-    st.session_state[keys.GEN_SYSTEM] = sample["system"]
+    renew(keys.GEN_EDITOR)  # a fresh editor on the new table, whatever edits the browser still sends
+    set_widget(keys.GEN_SYSTEM, sample["system"])
 
 
 def render_prompts() -> pd.DataFrame:
     base = st.session_state.get(keys.GEN_PROMPTS)
     edited = st.data_editor(
         base if base is not None else _empty_prompts(),
-        key=keys.GEN_EDITOR,
+        key=widget_key(keys.GEN_EDITOR),
         num_rows="dynamic",
         hide_index=True,
         column_config={
@@ -72,7 +72,7 @@ def render_prompts() -> pd.DataFrame:
 
 def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.DataFrame | None, bool, str, float]:
     restore(keys.GEN_SYSTEM)
-    st.text_area("System prompt", key=keys.GEN_SYSTEM, height=70,
+    st.text_area("System prompt", key=widget_key(keys.GEN_SYSTEM), height=70,
                  placeholder="You are a helpful support assistant.")
     remember(keys.GEN_SYSTEM)
     a, b, c, d = st.columns(4)
@@ -81,11 +81,13 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
     remembered = ((keys.GEN_MAX_TOKENS, 128), (keys.GEN_TEMPERATURE, 0.0), (keys.GEN_TOP_P, 1.0), (keys.GEN_SEED, None))
     for key, default in remembered:
         restore(key, default)
-    max_tokens = a.number_input("Max new tokens", min_value=1, max_value=4096, step=1, key=keys.GEN_MAX_TOKENS)
-    temperature = b.number_input("Temperature", min_value=0.0, max_value=2.0, step=0.1, key=keys.GEN_TEMPERATURE,
+    max_tokens = a.number_input("Max new tokens", min_value=1, max_value=4096, step=1,
+                                key=widget_key(keys.GEN_MAX_TOKENS))
+    temperature = b.number_input("Temperature", min_value=0.0, max_value=2.0, step=0.1,
+                                 key=widget_key(keys.GEN_TEMPERATURE),
                                  help="0 always picks the likeliest token: answers repeat and can be cached.")
-    top_p = c.number_input("Top-p", min_value=0.01, max_value=1.0, step=0.05, key=keys.GEN_TOP_P)
-    seed = d.number_input("Seed", min_value=0, max_value=2**31 - 1, value=None, step=1, key=keys.GEN_SEED,
+    top_p = c.number_input("Top-p", min_value=0.01, max_value=1.0, step=0.05, key=widget_key(keys.GEN_TOP_P))
+    seed = d.number_input("Seed", min_value=0, max_value=2**31 - 1, value=None, step=1, key=widget_key(keys.GEN_SEED),
                           placeholder="none",
                           help="Makes sampled answers repeatable where the backend supports it.")
     for key, _ in remembered:
@@ -108,7 +110,7 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
     embedder = pick.selectbox("Embedding model for reference checks", embedders, index=default, key=keys.GEN_EMBEDDER)
     restore(keys.GEN_THRESHOLD, REFERENCE_THRESHOLD)
     threshold = needed.number_input(prose.GEN_THRESHOLD_LABEL, min_value=0.0, max_value=1.0, step=0.05,
-                                    format="%.2f", key=keys.GEN_THRESHOLD, help=prose.GEN_THRESHOLD_HELP,
+                                    format="%.2f", key=widget_key(keys.GEN_THRESHOLD), help=prose.GEN_THRESHOLD_HELP,
                                     disabled=embedder == NO_EMBEDDER)
     remember(keys.GEN_THRESHOLD)
     return st.session_state.get(keys.GEN_SYSTEM, ""), shared, overrides, allow, embedder, float(threshold)
@@ -306,7 +308,7 @@ def apply_link(link: dict) -> bool:
                 if isinstance(row, dict) and isinstance(row.get("prompt"), str)]
         if rows:
             st.session_state[keys.GEN_PROMPTS] = pd.DataFrame(rows, columns=PROMPT_COLUMNS)
-            st.session_state.pop(keys.GEN_EDITOR, None)
+            renew(keys.GEN_EDITOR)
     elif "prompts" in link:
         st.warning("The link's prompts are not a table of prompts; the default is used instead.", icon="🔗")
     for field, key in (("system", keys.GEN_SYSTEM), ("max_tokens", keys.GEN_MAX_TOKENS),
@@ -355,7 +357,7 @@ def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, share
 share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link)
 requested = st.session_state.pop(keys.GEN_RUN_REQUESTED, False)  # by the Scorecard's "measure now"
 if requested and st.session_state.get(keys.GEN_PROMPTS) is None \
-        and not (st.session_state.get(keys.GEN_EDITOR) or {}).get("added_rows"):
+        and not (st.session_state.get(widget_key(keys.GEN_EDITOR)) or {}).get("added_rows"):
     _load_sample()
 chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
                              "Pick models, or type backend:model and press Enter")

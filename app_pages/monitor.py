@@ -8,7 +8,7 @@ from hfcompare import prose
 from hfcompare.monitoring import RANGES, calls_frame, over_time, since, summary
 from ui import keys
 from ui.resources import store
-from ui.widgets import remember, restore
+from ui.state import remember, restore, widget_key
 
 st.title(prose.MONITOR_TITLE)
 st.caption(prose.MONITOR_INTRO)
@@ -19,7 +19,7 @@ if all_calls.empty:
 
 left, middle, right = st.columns([1, 2, 2])
 restore(keys.MON_RANGE, "everything")
-range_name = left.selectbox("Time", list(RANGES), key=keys.MON_RANGE)
+range_name = left.selectbox("Time", list(RANGES), key=widget_key(keys.MON_RANGE))
 remember(keys.MON_RANGE)
 models = middle.multiselect("Models", sorted(all_calls["model"].unique()), key=keys.MON_MODELS,
                             placeholder="all models")

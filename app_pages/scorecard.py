@@ -37,9 +37,9 @@ from hfcompare.scoring import DEFAULT_POLICY, MIN_KNOWN_WEIGHT, ScoringError, ra
 from ui import keys
 from ui.measure import pending_candidates_key, render_measure_buttons, render_references
 from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset, weight_key
-from ui.share import open_page, render_share, set_widget, write_link
+from ui.share import open_page, render_share, write_link
 from ui.text import literal
-from ui.widgets import remember, restore
+from ui.state import remember, restore, set_widget, value, widget_key
 
 LINK_NOTE = " (from a share link)"
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
@@ -85,16 +85,16 @@ def render_candidates(task: str) -> list[str]:
     cand_key = f"{keys.SC_CANDIDATES}_{task}"
     pending = st.session_state.pop(pending_candidates_key(task), None)
     if pending is not None:  # a "measure now" run renamed catalog candidates to the references that ran
-        st.session_state[cand_key] = pending
+        set_widget(cand_key, pending)
     real = [c for c in compared if not is_baseline(c)]
     restore(cand_key, real or catalog_ids[:4])
-    dropped = [c for c in st.session_state[cand_key] if c not in options]
+    dropped = [c for c in value(cand_key) if c not in options]
     if dropped:
         shown = literal(", ".join(repr(d[:60]) for d in dropped[:5]))
         st.warning(f"Not candidates here: {shown} (neither compared in this session nor in the catalog); left out.",
                    icon="🔗")
-    st.session_state[cand_key] = [c for c in st.session_state[cand_key] if c in options]
-    names = st.multiselect("Candidates", options, key=cand_key, help=prose.SC_CANDIDATES_HELP,
+    st.session_state[widget_key(cand_key)] = [c for c in value(cand_key) if c in options]
+    names = st.multiselect("Candidates", options, key=widget_key(cand_key), help=prose.SC_CANDIDATES_HELP,
                            format_func=lambda c: f"{c} (reference baseline)" if is_baseline(c) else c)
     remember(cand_key)
     return names
@@ -106,19 +106,20 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
     names = render_candidates(task)
     box = preset_key(task)
     restore(box, "balanced")
-    restore(f"{keys.SC_PRESET_SHOWN}_{task}", st.session_state[box])
+    restore(f"{keys.SC_PRESET_SHOWN}_{task}", value(box))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.selectbox("Decision preset", [*PRESETS, CUSTOM], key=box, on_change=apply_preset, args=(task,),
+    left.selectbox("Decision preset", [*PRESETS, CUSTOM], key=widget_key(box), on_change=apply_preset, args=(task,),
                    format_func=lambda p: PRESETS[p]["label"] if p in PRESETS else "Custom (your weights)",
                    help=prose.SC_PRESET_HELP)
     remember(box)
     remember(f"{keys.SC_PRESET_SHOWN}_{task}")
-    if st.session_state.get(f"{keys.SC_UNDO}_{task}") and st.session_state[box] != CUSTOM:
+    if st.session_state.get(f"{keys.SC_UNDO}_{task}") and value(box) != CUSTOM:
         right.button("Undo preset", on_click=undo_preset, args=(task,), help=prose.SC_UNDO_HELP)
     crit_key = f"{keys.SC_CRITERIA}_{task}"
-    start = st.session_state[box]
+    start = value(box)
     restore(crit_key, list(PRESETS[start if start in PRESETS else "balanced"][task]))
-    chosen = st.multiselect("Criteria", list(specs), key=crit_key, format_func=lambda k: specs[k].criterion.label,
+    chosen = st.multiselect("Criteria", list(specs), key=widget_key(crit_key),
+                            format_func=lambda k: specs[k].criterion.label,
                             help=prose.SC_CRITERIA_HELP, on_change=to_custom, args=(task,))
     remember(crit_key)
     weights: dict[str, float] = {}
@@ -130,13 +131,14 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
             box = weight_key(task, key)
             restore(box, float(PRESETS["balanced"][task].get(key, spec.criterion.weight)))
             weights[key] = column.number_input(spec.criterion.label, min_value=0.0, max_value=100.0, step=5.0,
-                                               key=box, help=spec.criterion.help, on_change=to_custom,
+                                               key=widget_key(box), help=spec.criterion.help, on_change=to_custom,
                                                args=(task,))
             remember(box)
             source_key = f"{keys.SC_SOURCE}_{task}_{key}"
             if len(spec.sources) > 1:
                 restore(source_key, best_source(task, key, names, measured))
-                sources[key] = column.selectbox("from", spec.sources, key=source_key, format_func=source_label,
+                sources[key] = column.selectbox("from", spec.sources, key=widget_key(source_key),
+                                                format_func=source_label,
                                                 label_visibility="collapsed")
                 remember(source_key)
             else:
@@ -148,12 +150,13 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
                                                           for k, w in weights.items()))
     restore(keys.SC_POLICY, DEFAULT_POLICY)
     left, right = st.columns([3, 1])
-    policy = left.radio("When a value is unknown", list(POLICIES), format_func=POLICIES.get, key=keys.SC_POLICY,
+    policy = left.radio("When a value is unknown", list(POLICIES), format_func=POLICIES.get,
+                        key=widget_key(keys.SC_POLICY),
                         help=prose.SC_POLICY_HELP)
     remember(keys.SC_POLICY)
     restore(keys.SC_MARGIN, TIE_MARGIN)
     margin = right.number_input("Tie margin", min_value=0.0, max_value=0.5, step=0.01, format="%.2f",
-                                key=keys.SC_MARGIN, help=prose.SC_MARGIN_HELP)
+                                key=widget_key(keys.SC_MARGIN), help=prose.SC_MARGIN_HELP)
     remember(keys.SC_MARGIN)
     st.caption(prose.SC_RULES.format(known=f"{MIN_KNOWN_WEIGHT:.0%}", margin=margin))
     return names, weights, sources, policy, float(margin)
@@ -177,9 +180,9 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
 
     st.subheader("Recommendation")
     restore(keys.SC_SAMPLES, 300)
-    samples = int(st.session_state[keys.SC_SAMPLES])
+    samples = int(value(keys.SC_SAMPLES))
     shares = rank_stability(candidates, criteria, policy, samples=samples)
-    preset = st.session_state.get(preset_key(task), "balanced")
+    preset = value(preset_key(task), "balanced")
     measures = {k: source_label(s).replace(" (catalog)", " from the catalog") for k, s in sources.items()}
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
                           HINTS[task], measures)
@@ -234,7 +237,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     st.caption(prose.SC_FLIPS_CAPTION)
     st.dataframe(shown_table(shown_table(flips, ["winner changes at"], 1, "never"), ["change"], 1, "—"),
                  hide_index=True)
-    st.slider("Weight samples", 100, 2000, step=100, key=keys.SC_SAMPLES, help=prose.SC_SAMPLES_HELP)
+    st.slider("Weight samples", 100, 2000, step=100, key=widget_key(keys.SC_SAMPLES), help=prose.SC_SAMPLES_HELP)
     remember(keys.SC_SAMPLES)
     stability = charts.stability_chart([scored.names[i] for i in order], shares[order])
     st.plotly_chart(stability, key="sc_stability")
@@ -267,7 +270,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
 
 def apply_link(link: dict) -> None:
     """Put a share link's scorecard into the widgets; parts that do not fit are reported."""
-    task = link.get("task") or st.session_state.get(keys.SC_TASK) or "embeddings"
+    task = link.get("task") or value(keys.SC_TASK) or "embeddings"
     set_widget(keys.SC_TASK, task)
     specs = specs_for(task)
     if "candidates" in link:
@@ -329,7 +332,7 @@ def _number(value) -> bool:
 share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link)
 measured = _measured()
 restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
-task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key=keys.SC_TASK) or "embeddings"
+task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key=widget_key(keys.SC_TASK)) or "embeddings"
 remember(keys.SC_TASK)
 if not _compared(task):
     st.info(prose.SC_NO_COMPARISON)
@@ -342,8 +345,8 @@ else:
     render_results(task, names, weights, sources, policy, margin, measured)
 with share_slot:
     render_share(write_link("scorecard", {"task": task, "candidates": names,
-                                          "preset": st.session_state.get(preset_key(task), "balanced"),
+                                          "preset": value(preset_key(task), "balanced"),
                                           "weights": weights, "sources": sources, "policy": policy, "margin": margin,
-                                          "samples": int(st.session_state.get(keys.SC_SAMPLES, 300)),
+                                          "samples": int(value(keys.SC_SAMPLES, 300)),
                                           "measured": {n: {m: list(v) for m, v in measured.get(n, {}).items()}
                                                        for n in names if measured.get(n)}}))

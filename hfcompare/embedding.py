@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -21,6 +22,9 @@ __all__ = ["EmbeddingResult", "SpeedStats", "compare_embeddings", "embed", "embe
 
 #: progress(model_ref, done_texts, total_texts, stage) with stage "loading" or "embedding"
 Progress = Callable[[ModelRef, int, int, str], None]
+
+_single_flight_locks: dict[str, threading.Lock] = {}
+_single_flight_guard = threading.Lock()
 
 
 @dataclass
@@ -102,37 +106,14 @@ def embed_with_stats(
         use_cache = cache is not None and backend.cacheable
         keys = [vector_key(ref.backend, ref.model, fingerprint, options, t) for t in texts]
         found = cache.get_vectors(keys) if use_cache else {}
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items(), key=lambda kt: -len(kt[1]))
-        result.cache_hits = sum(1 for k in keys if k in found)
-        if progress:
-            progress(ref, result.cache_hits, len(texts), "loading" if missing else "embedding")
-        if missing:
-            started = time.perf_counter()
-            backend.load(ref.model)
-            result.load_s = time.perf_counter() - started
-            # Longest first, so each chunk pads to similar lengths (as sentence-transformers sorts).
-            chunk = getattr(backend, "chunk_size", EMBED_CHUNK) if backend.cacheable else len(missing)
-            computed: dict[str, np.ndarray] = {}
-            started = time.perf_counter()
-            for begin in range(0, len(missing), chunk):
-                part = missing[begin : begin + chunk]
-                vectors = normalize_rows(np.asarray(_logged_batch(backend, ref, [t for _, t in part], role, prompt)))
-                if vectors.shape[0] != len(part):
-                    raise BackendError(f"{ref} returned {vectors.shape[0]} vectors for {len(part)} texts.")
-                computed.update({k: v for (k, _), v in zip(part, vectors)})
-                if progress:
-                    progress(ref, result.cache_hits + len(computed), len(texts), "embedding")
-            result.compute_s = time.perf_counter() - started
-            result.note = backend.note
-            result.computed = len(computed)
-            if use_cache:
-                cache.set_vectors(computed)
-            found.update(computed)
-            passes = SPEED_PASSES if speed_passes is None else speed_passes
-            if passes > 0:
-                result.speed, measured = _measure_speed(backend, ref, texts, passes, result, role, prompt)
-                if use_cache and measured:
-                    cache.record_timing(ident, result.speed)
+        if use_cache and any(k not in found for k in keys):
+            # another session may be computing these very vectors: wait for it, then read them
+            with _single_flight(f"{ident}|{sorted(options.items())}"):
+                found = cache.get_vectors(keys)
+                _compute_missing(backend, ref, texts, keys, found, result, cache, progress, speed_passes, ident)
+        else:
+            _compute_missing(backend, ref, texts, keys, found, result, cache if use_cache else None, progress,
+                             speed_passes, ident)
         if cache is not None:
             cache.count(result.cache_hits if use_cache else 0, result.computed if use_cache else 0)
             if result.speed is None:
@@ -149,6 +130,55 @@ def embed_with_stats(
         result.error, result.error_kind = redact(f"{type(exc).__name__}: {exc}", secrets), "crashed"
         _log_failure(ref, exc, len(texts), _speed.clock() - called)
     return result
+
+
+def _single_flight(name: str) -> threading.Lock:
+    """One lock per model and embedding options in this process. Concurrent sessions that miss the
+    same vectors (8 visitors running the sample at once) take turns: the first computes and caches
+    them and measures the speed; the others then find them in the cache, instead of each computing
+    them again and timing its own speed passes on a machine the others keep busy."""
+    with _single_flight_guard:
+        return _single_flight_locks.setdefault(name, threading.Lock())
+
+
+def _compute_missing(backend, ref: ModelRef, texts: list[str], keys: list[str], found: dict[str, np.ndarray],
+                     result: EmbeddingResult, cache: EmbeddingCache | None, progress: Progress | None,
+                     speed_passes: int | None, ident: str) -> None:
+    """Compute the texts whose keys are not in `found` (adding them to it and to `cache`), then time
+    the speed passes; fills `result`'s counts, times and speed."""
+    role, prompt = result.role, result.prompt
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items(), key=lambda kt: -len(kt[1]))
+    result.cache_hits = sum(1 for k in keys if k in found)
+    if progress:
+        progress(ref, result.cache_hits, len(texts), "loading" if missing else "embedding")
+    if not missing:
+        return
+    started = time.perf_counter()
+    backend.load(ref.model)
+    result.load_s = time.perf_counter() - started
+    # Longest first, so each chunk pads to similar lengths (as sentence-transformers sorts).
+    chunk = getattr(backend, "chunk_size", EMBED_CHUNK) if backend.cacheable else len(missing)
+    computed: dict[str, np.ndarray] = {}
+    started = time.perf_counter()
+    for begin in range(0, len(missing), chunk):
+        part = missing[begin : begin + chunk]
+        vectors = normalize_rows(np.asarray(_logged_batch(backend, ref, [t for _, t in part], role, prompt)))
+        if vectors.shape[0] != len(part):
+            raise BackendError(f"{ref} returned {vectors.shape[0]} vectors for {len(part)} texts.")
+        computed.update({k: v for (k, _), v in zip(part, vectors)})
+        if progress:
+            progress(ref, result.cache_hits + len(computed), len(texts), "embedding")
+    result.compute_s = time.perf_counter() - started
+    result.note = backend.note
+    result.computed = len(computed)
+    if cache is not None:
+        cache.set_vectors(computed)
+    found.update(computed)
+    passes = SPEED_PASSES if speed_passes is None else speed_passes
+    if passes > 0:
+        result.speed, measured = _measure_speed(backend, ref, texts, passes, result, role, prompt)
+        if cache is not None and measured:
+            cache.record_timing(ident, result.speed)
 
 
 def _log_failure(ref: ModelRef, exc: BaseException, n_texts: int, seconds: float) -> None:

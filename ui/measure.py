@@ -9,6 +9,7 @@ from hfcompare.scorecard import MEASURED_LABELS, is_baseline
 from hfcompare.scoring import Scored
 from hfcompare.spec import ModelRef, SpecError
 from ui import keys
+from ui.state import forget, value
 from ui.text import literal
 
 
@@ -36,8 +37,7 @@ def _after_run(task: str, refs: dict[str, ModelRef], results, source_key: str | 
     st.session_state[keys.SC_MEASURE_ERRORS] = [(str(r.ref), r.error_kind or "error", r.error or "")
                                                 for r in results if not r.ok]
     if source_key:
-        for key in (source_key, source_key + keys.KEPT_SUFFIX):
-            st.session_state.pop(key, None)
+        forget(source_key)
     st.rerun()
 
 
@@ -47,9 +47,9 @@ def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
     from hfcompare.samples import load_retrieval_sample
     from ui.resources import embedding_cache
 
-    suite = st.session_state.get(keys.EVAL_SUITE, "")
+    suite = value(keys.EVAL_SUITE, "")
     try:
-        dataset = parse_test_suite(suite, st.session_state.get(keys.EVAL_DISTRACTORS, "")) if suite.strip() \
+        dataset = parse_test_suite(suite, value(keys.EVAL_DISTRACTORS, "")) if suite.strip() \
             else load_retrieval_sample()
     except DatasetError:
         dataset = load_retrieval_sample()
@@ -72,7 +72,7 @@ def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
     from hfcompare.spec import parse_texts
     from ui.resources import embedding_cache
 
-    texts = parse_texts(st.session_state.get(keys.EMB_TEXTS, ""))
+    texts = parse_texts(value(keys.EMB_TEXTS, ""))
     if len(texts) < 2:
         texts = load_sample("invoice_chatbot")["texts"]
     targets = list(dict.fromkeys(refs.values()))

@@ -11,7 +11,7 @@ from hfcompare import prose
 from hfcompare.prompts import FROM_USER, MAX_PROMPT_CHARS, ROLES, PromptOverride, Prompts, prompts_for
 from hfcompare.spec import ModelRef, SpecError, display_names
 from ui import keys
-from ui.widgets import remember, restore
+from ui.state import GENERATION_SUFFIX, remember, restore, set_widget, value, widget_key
 
 
 def prompt_key(ref: ModelRef | str, role: str) -> str:
@@ -39,14 +39,14 @@ def _reset(refs: list[ModelRef]) -> None:
     for ref in refs:
         auto = automatic_prompts(ref)
         for role in ROLES:
-            st.session_state[prompt_key(ref, role)] = auto.for_role(role)
-            st.session_state[prompt_key(ref, role) + keys.KEPT_SUFFIX] = auto.for_role(role)
+            set_widget(prompt_key(ref, role), auto.for_role(role))
 
 
 def clear_prompt_fields() -> None:
     """Forget every prompt field, so each starts again from its model's own prompt."""
     for key in [k for k in st.session_state if str(k).startswith(keys.EVAL_PROMPT_PREFIX)]:
-        del st.session_state[key]
+        if not str(key).endswith(GENERATION_SUFFIX):  # identities are never reused
+            del st.session_state[key]
 
 
 def apply_prompt_link(prompts: dict[str, Any]) -> None:
@@ -58,8 +58,7 @@ def apply_prompt_link(prompts: dict[str, Any]) -> None:
         except SpecError:
             continue
         for role, text in roles.items():
-            st.session_state[prompt_key(ref, role)] = text
-            st.session_state[prompt_key(ref, role) + keys.KEPT_SUFFIX] = text
+            set_widget(prompt_key(ref, role), text)
 
 
 def render_prompt_editor(chosen: list[str]) -> dict[str, PromptOverride]:
@@ -72,7 +71,7 @@ def render_prompt_editor(chosen: list[str]) -> dict[str, PromptOverride]:
         for role in ROLES:
             restore(prompt_key(ref, role), autos[ref].for_role(role))
     changed = sum(1 for ref in refs for role in ROLES
-                  if st.session_state.get(prompt_key(ref, role)) != autos[ref].for_role(role))
+                  if value(prompt_key(ref, role)) != autos[ref].for_role(role))
     label = prose.EVAL_PROMPTS_LABEL + (f" · {changed} changed" if changed else "")
     with st.expander(label, expanded=bool(changed)):
         st.caption(prose.EVAL_PROMPTS_HELP)
@@ -90,7 +89,7 @@ def render_prompt_editor(chosen: list[str]) -> dict[str, PromptOverride]:
             values = {}
             for column, role in zip(columns[1:3], ROLES):
                 key = prompt_key(ref, role)
-                column.text_input(f"{role.capitalize()} prompt", key=key, max_chars=MAX_PROMPT_CHARS,
+                column.text_input(f"{role.capitalize()} prompt", key=widget_key(key), max_chars=MAX_PROMPT_CHARS,
                                   label_visibility="collapsed", placeholder="none")
                 remember(key)
                 values[role] = st.session_state.get(key) or ""

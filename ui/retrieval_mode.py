@@ -26,16 +26,17 @@ from ui.prompt_editor import render_prompt_editor
 from ui.resources import embedding_cache
 from ui.share import ask_before_computing, cache_note, cancel_ask, show_cache_note
 from ui.text import literal
-from ui.widgets import remember, render_model_picker, restore
+from ui.state import remember, restore, set_widget, widget_key
+from ui.widgets import render_model_picker
 
 SOURCES = {"type": "Type or paste", "upload": "Upload files"}
 
 
 def _load_sample() -> None:
     suite, others = format_test_suite(load_retrieval_sample())
-    st.session_state[keys.EVAL_SUITE] = suite
-    st.session_state[keys.EVAL_DISTRACTORS] = others
-    st.session_state[keys.EVAL_SOURCE] = "type"
+    set_widget(keys.EVAL_SUITE, suite)
+    set_widget(keys.EVAL_DISTRACTORS, others)
+    set_widget(keys.EVAL_SOURCE, "type")
 
 
 def dataset_from_uploads(files) -> RetrievalDataset:
@@ -69,8 +70,8 @@ def dataset_from_uploads(files) -> RetrievalDataset:
 def render_data_inputs() -> RetrievalDataset | None:
     """The labeled-data widgets; returns the dataset they describe, or None (with a message)."""
     restore(keys.EVAL_SOURCE, "type")
-    source = st.segmented_control("Labeled data", list(SOURCES), format_func=SOURCES.get, key=keys.EVAL_SOURCE,
-                                  help=prose.EVAL_DATA_HELP) or "type"
+    source = st.segmented_control("Labeled data", list(SOURCES), format_func=SOURCES.get,
+                                  key=widget_key(keys.EVAL_SOURCE), help=prose.EVAL_DATA_HELP) or "type"
     remember(keys.EVAL_SOURCE)
     if source == "upload":
         files = st.file_uploader("Files", type=["csv", "jsonl", "tsv"], accept_multiple_files=True,
@@ -85,9 +86,9 @@ def render_data_inputs() -> RetrievalDataset | None:
     restore(keys.EVAL_SUITE, "")
     restore(keys.EVAL_DISTRACTORS, "")
     left, right = st.columns([3, 2])
-    left.text_area("Queries, each followed by the texts it should find", key=keys.EVAL_SUITE, height=260,
+    left.text_area("Queries, each followed by the texts it should find", key=widget_key(keys.EVAL_SUITE), height=260,
                    help=prose.EVAL_SUITE_HELP, placeholder=prose.EVAL_SUITE_PLACEHOLDER)
-    right.text_area("Other texts in the collection (distractors), one per line", key=keys.EVAL_DISTRACTORS,
+    right.text_area("Other texts in the collection (distractors), one per line", key=widget_key(keys.EVAL_DISTRACTORS),
                     height=260, help=prose.EVAL_DISTRACTORS_HELP)
     remember(keys.EVAL_SUITE)
     remember(keys.EVAL_DISTRACTORS)

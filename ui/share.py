@@ -11,8 +11,8 @@ import streamlit as st
 
 from hfcompare import prose
 from hfcompare.sharing import from_query, link_for
-from ui import keys
 from ui.resources import store
+from ui.state import value
 from ui.text import literal
 
 _SEEN = "share_seen_"
@@ -85,7 +85,7 @@ def link_models(refs: list[str], task: str, key: str) -> list[str]:
     st.session_state.pop(REFUSED + key, None)
     if not public_mode():
         return kept
-    chosen = set(st.session_state.get(key) or st.session_state.get(key + keys.KEPT_SUFFIX) or [])
+    chosen = set(value(key) or [])
     allowed = permitted_models(task) | chosen
     refused = [ref for ref in kept if ref not in allowed]
     if refused:
@@ -128,12 +128,6 @@ def ask_before_computing(page: str, auto_run: bool, new_results) -> bool:
 def cancel_ask(page: str) -> None:
     """The visitor ran the page themselves: a link's pending question is moot."""
     st.session_state.pop(ASK + page, None)
-
-
-def set_widget(key: str, value: Any) -> None:
-    """Put a value in a widget (and in its copy that outlives page visits)."""
-    st.session_state[key] = value
-    st.session_state[key + keys.KEPT_SUFFIX] = value
 
 
 def write_link(page: str, state: dict[str, Any]) -> str:

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from hfcompare.backends import available_models
 from ui import keys
 from ui.share import REFUSED
+from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
-
-
-def restore(key: str, default: Any = None) -> None:
-    """Give widget `key` back the value it had when its page was last drawn.
-
-    Streamlit forgets the state of widgets a run does not draw, so a visit to another page would
-    reset them; call this before drawing the widget and `remember(key)` after.
-    """
-    if key not in st.session_state:
-        kept = st.session_state.get(key + keys.KEPT_SUFFIX)
-        if kept is not None:
-            st.session_state[key] = kept
-        elif default is not None:
-            st.session_state[key] = default
-
-
-def remember(key: str) -> None:
-    """Keep a copy of widget `key`'s value that outlives visits to other pages."""
-    if key in st.session_state:
-        st.session_state[key + keys.KEPT_SUFFIX] = st.session_state[key]
 
 
 def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -> list[str]:
@@ -44,19 +23,18 @@ def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -
     restore(key, [m.ref for m in offered if m.offline and not m.variant_of])
     pending = st.session_state.pop(keys.DISC_PENDING[task], [])
     if pending:
-        st.session_state[key] = list(dict.fromkeys([*st.session_state[key], *pending]))
-    for ref in st.session_state[key]:
+        set_widget(key, list(dict.fromkeys([*value(key, []), *pending])))
+    for ref in value(key, []):
         labels.setdefault(ref, ref)
     st.multiselect("Models", options=list(labels), format_func=lambda ref: labels.get(ref, ref),
-                   accept_new_options=True, key=key, help=help_text, placeholder=placeholder)
+                   accept_new_options=True, key=widget_key(key), help=help_text, placeholder=placeholder)
     remember(key)
     _offer_refused(key)
-    return list(st.session_state.get(key, []))
+    return list(value(key, []))
 
 
 def _add_refused(key: str, ref: str) -> None:
-    st.session_state[key] = list(dict.fromkeys([*st.session_state.get(key, []), ref]))
-    remember(key)
+    set_widget(key, list(dict.fromkeys([*value(key, []), ref])))
     refused = [r for r in st.session_state.get(REFUSED + key, []) if r != ref]
     st.session_state[REFUSED + key] = refused
 

@@ -24,6 +24,15 @@ def widget(elements, label: str):
     return next(e for e in elements if e.label == label)
 
 
+def current_key(at: AppTest, key: str) -> str:
+    """The key widget `key` is drawn with now (`ui.state.widget_key`: a new one each time the program
+    set its value)."""
+    from ui.state import GENERATION_SUFFIX
+
+    generation = at.session_state[key + GENERATION_SUFFIX] if key + GENERATION_SUFFIX in at.session_state else 0
+    return f"{key}@{generation}" if generation else key
+
+
 def shown(markdown: str) -> str:
     """What a visitor reads of Markdown whose untrusted parts were escaped (`ui.text.literal`):
     the backslash escapes removed."""

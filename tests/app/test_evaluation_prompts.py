@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from hfcompare.evaldata import format_test_suite
 from hfcompare.samples import load_retrieval_sample
-from tests.app.pages import shown
+from tests.app.pages import current_key, shown
 from ui.prompt_editor import prompt_key
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -35,7 +35,7 @@ def _evaluation(at: AppTest, models: list[str]) -> AppTest:
 
 
 def _field(at: AppTest, ref: str, role: str):
-    return at.text_input(key=prompt_key(ref, role))
+    return at.text_input(key=current_key(at, prompt_key(ref, role)))
 
 
 def _button(at: AppTest, label: str):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import shown
+from tests.app.pages import current_key, shown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "generation.py")
 FAKES = ["fake:fake-a", "fake:fake-b"]
@@ -26,14 +26,14 @@ def button(at: AppTest, label: str):
 
 
 def run_sample(at: AppTest, models: list[str]) -> AppTest:
-    at.multiselect(key="gen_models").set_value(models)
+    at.multiselect(key=current_key(at, "gen_models")).set_value(models)
     button(at, "Load sample").click().run()
     at.selectbox(key="gen_check_embedder").set_value("(no reference checks)")
     return button(at, "Run").click().run()
 
 
 def test_empty_state_and_bundled_default(page):
-    assert "local:HuggingFaceTB/SmolLM2-135M-Instruct" in page.multiselect(key="gen_models").value
+    assert "local:HuggingFaceTB/SmolLM2-135M-Instruct" in page.multiselect(key=current_key(page, "gen_models")).value
     assert any("Load sample" in i.value for i in page.info)
 
 
@@ -62,11 +62,11 @@ def test_rerun_is_served_from_the_cache(page, fake_backend):
 
 
 def test_bad_inputs_get_messages(page):
-    page.multiselect(key="gen_models").set_value(FAKES)
+    page.multiselect(key=current_key(page, "gen_models")).set_value(FAKES)
     button(page, "Run").click().run()
     assert "at least one prompt" in page.error[0].value
     button(page, "Load sample").click().run()
-    page.multiselect(key="gen_models").set_value([])
+    page.multiselect(key=current_key(page, "gen_models")).set_value([])
     button(page, "Run").click().run()
     assert "at least one" in page.error[0].value and not page.exception
 
@@ -79,11 +79,11 @@ def test_checks_per_check_rates_adjustable_threshold_few_prompts_warning_and_are
     from hfcompare.embedding import embed
     from hfcompare.samples import load_sample
 
-    page.multiselect(key="gen_models").set_value(FAKES)
+    page.multiselect(key=current_key(page, "gen_models")).set_value(FAKES)
     button(page, "Load sample").click().run()
     page.selectbox(key="gen_check_embedder").set_value("fake:fake-a")
-    assert page.number_input(key="gen_reference_threshold").value == 0.75
-    page.number_input(key="gen_reference_threshold").set_value(0.0)
+    assert page.number_input(key=current_key(page, "gen_reference_threshold")).value == 0.75
+    page.number_input(key=current_key(page, "gen_reference_threshold")).set_value(0.0)
     button(page, "Run").click().run()
     assert not page.exception
     table = check_table(page)
@@ -99,7 +99,7 @@ def test_checks_per_check_rates_adjustable_threshold_few_prompts_warning_and_are
     assert any("rest on 5 prompt(s)" in w.value and "about 20" in w.value for w in page.warning)
     assert any("Arena" in i.value for i in page.info)
     # a stricter threshold checks the same answers again, without running the models again
-    page.number_input(key="gen_reference_threshold").set_value(1.0).run()
+    page.number_input(key=current_key(page, "gen_reference_threshold")).set_value(1.0).run()
     assert len(fake_backend.generations) == 10
     table = check_table(page)
     assert table.loc["reference", "fake-a · fake"].startswith("0 of 4 · ")

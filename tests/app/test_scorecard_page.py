@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import open_app, widget
+from tests.app.pages import current_key, open_app, widget
 
 SMALL, LARGE = "sentence-transformers/all-MiniLM-L6-v2", "intfloat/e5-large-v2"
 
@@ -160,7 +160,7 @@ def test_model_names_in_the_recommendation_stay_text(fake_backend):
 @pytest.mark.slow  # runs the bundled SmolLM2 on the sample prompts
 def test_generation_gaps_get_a_button_that_runs_the_generation(fake_backend):
     at = open_app("app_pages/generation.py")
-    at.multiselect(key="gen_models").set_value(["fake:fake-a", "fake:fake-b"])
+    at.multiselect(key=current_key(at, "gen_models")).set_value(["fake:fake-a", "fake:fake-b"])
     widget(at.button, "Load sample").click().run()
     at.selectbox(key="gen_check_embedder").set_value("(no reference checks)")
     widget(at.button, "Run").click().run()

@@ -24,6 +24,9 @@ def tiny_checkpoint(tmp_path_factory):
     fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="<pad>")
     fast.chat_template = "{% for m in messages %}{{ m['content'] }} {% endfor %}"
     folder = tmp_path_factory.mktemp("tiny-gpt2")
+    import torch
+
+    torch.manual_seed(0)  # random weights, but the same ones every run: unseeded, some drew only <pad>
     model = GPT2LMHeadModel(GPT2Config(vocab_size=len(words), n_positions=64, n_embd=16, n_layer=1, n_head=2,
                                        eos_token_id=None, bos_token_id=None, pad_token_id=1))
     model.save_pretrained(folder)

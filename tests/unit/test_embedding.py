@@ -182,3 +182,30 @@ def test_an_unexpected_crash_never_shows_credentials():
     assert result.error_kind == "crashed" and "boom" in result.error
     for secret in ("sekrit-pass", "abcd1234", "sk-canary-9876"):
         assert secret not in result.error
+
+
+def test_sessions_missing_the_same_vectors_compute_them_once(fake_backend, tmp_path):
+    """Four sessions at once on one cache: one computes the vectors and times the speed, the others
+    wait for it and read them; each gets every vector and the speed."""
+    import threading
+
+    texts = [f"text number {i}" for i in range(12)]
+    cache = EmbeddingCache(tmp_path / "cache")
+    start = threading.Barrier(4)
+    results = []
+
+    def session():
+        start.wait(timeout=10)
+        results.append(embed_with_stats(texts, ModelRef("fake", "fake-a"), cache))
+
+    threads = [threading.Thread(target=session) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 4 and all(r.ok and r.speed is not None for r in results)
+    assert sorted(r.computed for r in results) == [0, 0, 0, len(texts)]
+    embedded = [t for call in fake_backend.calls for t in call]
+    computing = 1 + 1 + SPEED_PASSES  # the computing pass, the warm-up and the timed passes, by one session
+    assert len(embedded) == len(texts) * computing
+    assert cache.stats().misses == len(texts) and cache.stats().hits == 3 * len(texts)

@@ -33,6 +33,7 @@ def measure(browser, scratch: Path, models: Path, sessions: int, run: int) -> di
     from hfcompare.cache import EmbeddingCache
 
     home = scratch / f"{sessions}-{run}" / "home"
+    home.parent.mkdir(parents=True)
     process, url = start_streamlit(home, home.parent / "streamlit.log", {"HFCOMPARE_MODELS": str(models)})
     contexts = []
     try:

@@ -171,14 +171,14 @@ def _compute_missing(backend, ref: ModelRef, texts: list[str], keys: list[str], 
     result.compute_s = time.perf_counter() - started
     result.note = backend.note
     result.computed = len(computed)
-    if cache is not None:
-        cache.set_vectors(computed)
     found.update(computed)
     passes = SPEED_PASSES if speed_passes is None else speed_passes
     if passes > 0:
         result.speed, measured = _measure_speed(backend, ref, texts, passes, result, role, prompt)
         if cache is not None and measured:
             cache.record_timing(ident, result.speed)
+    if cache is not None:  # after the speed record, so a session that finds every vector finds the speed too
+        cache.set_vectors(computed)
 
 
 def _log_failure(ref: ModelRef, exc: BaseException, n_texts: int, seconds: float) -> None:

@@ -12,9 +12,12 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # The stamp is rebuilt only when requirements.txt changes, so a second `make install` is instant.
-$(VENV)/.installed: requirements.txt requirements-nodeps.txt | $(PY)
+# hfcompare itself is installed editable (no deps: they are the pinned files), which gives the
+# `hfcompare` command.
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed

@@ -597,3 +597,17 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{problem} Fix or remove the config file (its path: HFCOMPARE_CONFIG, or config.toml "
                      "in HFCOMPARE_HOME).", EXIT_BAD_INPUT)
     return args.func(args)
+
+
+def run() -> None:
+    """The `hfcompare` command and `python -m hfcompare`: main(), then exit with its code."""
+    import os
+
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader (`| head`) stopped early: not an error of ours; silence the final flush too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from hfcompare.backends import (  # noqa: E402
+from hfcompare.backends import (
     EmbeddingBackend,
     GenerationBackend,
     GenerationParams,

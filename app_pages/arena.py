@@ -55,8 +55,7 @@ def _retrieval_corpus():
 
 
 def _retrieval_battle(chosen: list[str], query: str) -> dict:
-    from hfcompare.embedding import embed_with_stats
-    from hfcompare.retrieval import top_k
+    from hfcompare.evaluation import search
 
     a, b = _pick_pair(chosen)
     dataset, _ = _retrieval_corpus()
@@ -64,15 +63,13 @@ def _retrieval_battle(chosen: list[str], query: str) -> dict:
     settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
     shown, failed = [], []
     with st.spinner("Both models are searching…"):
-        for ref in (a, b):
-            result = embed_with_stats(texts + [query], ref, embedding_cache(), settings=settings.get(ref.backend),
-                                      speed_passes=0)
+        for ref in (a, b):  # each with its query and document prompts, as an evaluation runs it
+            result = search(query, texts, ref, TOP_RESULTS, embedding_cache(), settings.get(ref.backend))
             if not result.ok:
                 shown.append(f"(this model failed: {result.error_kind})")
                 failed.append(True)
                 continue
-            ranking = top_k(result.vectors[-1:], result.vectors[:-1], TOP_RESULTS)
-            shown.append("\n".join(f"{n + 1}. {texts[i]}" for n, i in enumerate(ranking.indices[0])))
+            shown.append("\n".join(f"{n + 1}. {texts[int(i)]}" for n, i in enumerate(result.ranked["query"])))
             failed.append(False)
     return {"prompt": query, "a": str(a), "b": str(b), "shown": shown, "failed": failed, "voted": None}
 

@@ -164,6 +164,23 @@ def evaluate_model(dataset: RetrievalDataset, ref: ModelRef, cache: EmbeddingCac
     return evaluation
 
 
+
+def search(query: str, documents: list[str], ref: ModelRef, k: int, cache: EmbeddingCache | None = None,
+           settings: Any = None) -> ModelEvaluation:
+    """One query over `documents`, embedded as `evaluate_model` embeds (documents and query each with
+    the model's prompt for its role); `ranked["query"]` holds the indices (as strings) of the `k`
+    documents it ranks first. Errors land in the result. The retrieval Arena's battles use it."""
+    evaluation = ModelEvaluation(ref=ref)
+    try:
+        vectors = _vectors(documents, [query], ref, cache, None, settings, evaluation, None)
+        ranking = top_k(vectors[len(documents):], vectors[: len(documents)], min(k, len(documents)))
+        evaluation.ranked = {"query": [str(i) for i in ranking.indices[0]]}
+    except (_EmbeddingFailed, BackendError) as exc:
+        evaluation.error, evaluation.error_kind = str(exc), exc.kind
+    except Exception as exc:  # noqa: BLE001 - one model's crash must not sink the battle
+        evaluation.error, evaluation.error_kind = f"{type(exc).__name__}: {exc}", "crashed"
+    return evaluation
+
 def evaluate(dataset: RetrievalDataset, refs: list[ModelRef], cache: EmbeddingCache | None = None,
              progress: EvalProgress | None = None, settings: dict[str, Any] | None = None,
              budget_bytes: int = SCORE_BUDGET_BYTES, keep_vectors: bool = True,

@@ -132,3 +132,28 @@ def test_top_k_takes_sparse_vectors():
 def test_queries_without_relevant_documents_are_left_out():
     per_query = per_query_metrics({"q1": ["a", "b"], "q2": ["b"]}, {"q1": {"a": 1}, "q2": {"b": 0}})
     assert list(per_query) == ["q1"] and per_query["q1"]["mrr@10"] == 1.0
+
+
+def test_search_embeds_documents_and_the_query_each_with_its_prompt(fake_backend):
+    """The retrieval Arena's search: e5's catalog prompts, as an evaluation would use them."""
+    from hfcompare.evaluation import search
+    from hfcompare.spec import ModelRef
+
+    documents = ["Creating your first invoice", "Refund policy", "Resetting your password"]
+    found = search("how do i create an invoice", documents, ModelRef("fake", "intfloat/e5-base-v2"), 2)
+    assert found.ok and len(found.ranked["query"]) == 2
+    embedded = [t for call in fake_backend.calls for t in call]
+    assert "passage: Creating your first invoice" in embedded
+    assert "query: how do i create an invoice" in embedded
+    assert found.prompts.query == "query: " and found.prompts.document == "passage: "
+
+
+def test_search_ranks_with_a_lexical_baseline_and_reports_a_failure(fake_backend):
+    from hfcompare.evaluation import search
+    from hfcompare.spec import ModelRef
+
+    documents = ["Creating your first invoice", "Refund policy", "Resetting your password"]
+    lexical = search("refund", documents, ModelRef("lexical", "tfidf"), 5)
+    assert lexical.ok and lexical.ranked["query"][0] == "1"
+    broken = search("refund", documents, ModelRef("fake", "fake-broken"), 2)
+    assert not broken.ok and broken.error_kind and "fake-broken" in broken.error

@@ -336,7 +336,7 @@ def new_answers(chosen, prompt_table, shared, overrides, threshold, system, allo
     for ref in refs:
         try:
             backend = get_backend(ref.backend, settings.get(ref.backend))
-            fingerprint = backend.fingerprint(ref.model) if hasattr(backend, "fingerprint") else "default"
+            fingerprint = backend.fingerprint(ref.model)
         except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
             continue
         for prompt in prompts:

@@ -99,7 +99,7 @@ def embed_with_stats(
         options["prompt"] = prompt
     called = _speed.clock()
     try:
-        backend = get_backend(ref.backend, settings)
+        backend = get_backend(ref.backend, settings, task="embeddings")
         result.note = backend.note
         fingerprint = backend.fingerprint(ref.model)
         ident = _timing_ident(ref, fingerprint)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from hfcompare.backends import BackendError, get_backend
+from hfcompare.backends import BackendError, Capability, can, get_backend
 from hfcompare.cache import EmbeddingCache
 from hfcompare.embedding import EmbeddingResult, embed_with_stats
 from hfcompare.evaldata import RetrievalDataset
@@ -74,7 +74,7 @@ def _vectors(documents: list[str], queries: list[str], ref: ModelRef, cache: Emb
     backend = get_backend(ref.backend, settings)
     evaluation.prompts = prompts = resolve_prompts(ref.model, override, backend.configured_prompts(ref.model))
     texts = [prompts.document + d for d in documents] + [prompts.query + q for q in queries]
-    if hasattr(backend, "sparse_vectors"):
+    if can(backend, Capability.SPARSE):
         if progress:
             progress(ref, 0, len(texts), "embedding")
         started = time.perf_counter()

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
-from hfcompare.backends import BackendError, GenerationParams, Usage, get_backend
+from hfcompare.backends import BackendError, Capability, GenerationParams, Usage, can, get_backend
 from hfcompare.backends.base import Retried
 from hfcompare.calllog import record_call
 from hfcompare.embedding import where_measured
@@ -195,10 +195,8 @@ def generate_one(
     called = time.perf_counter()
     backend = None
     try:
-        backend = get_backend(ref.backend, settings)
-        if not hasattr(backend, "stream"):
-            raise BackendError(f"The {ref.backend} backend does not generate text.")
-        fingerprint = backend.fingerprint(ref.model) if hasattr(backend, "fingerprint") else "default"
+        backend = get_backend(ref.backend, settings, task="generation")
+        fingerprint = backend.fingerprint(ref.model)
         key = generation_key(ref, fingerprint, messages, params)
         use_cache = cache is not None and cacheable(params, allow_unseeded_cache)
         hit = cache.get(key) if use_cache else None
@@ -208,8 +206,7 @@ def generate_one(
             if on_piece:
                 on_piece(ref, prompt_index, result.text)
             return result
-        if hasattr(backend, "load_generator"):
-            backend.load_generator(ref.model)
+        backend.load_generator(ref.model)
         events: list[tuple[float, str | Usage | Retried]] = []
         so_far = ""
         started = clock()
@@ -239,7 +236,7 @@ def generate_one(
 
 
 def _where(ref: ModelRef, backend: Any) -> str:
-    if getattr(backend, "remote", False):
+    if can(backend, Capability.REMOTE):
         return f"{ref.backend} server (its hardware)"
     return f"{ref.backend} on {where_measured()}"
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from hfcompare.backends import (
+    Capability,
     EmbeddingBackend,
     GenerationBackend,
     GenerationParams,
@@ -31,6 +32,7 @@ class FakeBackend(EmbeddingBackend, GenerationBackend):
     """
 
     name = "fake"
+    capabilities = frozenset({Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS})
     batch_size = 4
 
     def __init__(self) -> None:

@@ -141,7 +141,7 @@ LIBRARY = [
     ("embed-bad-ref", _embed(["a", "b"], "lexical:"), "is not a model reference"),
     ("embed-javascript-url", lambda: __import__("hfcompare").embed(["a"], "openai:x", base_url="javascript:alert(1)"),
      "must start with http:// or https://"),
-    ("generate-lexical", _generate("hi", "lexical:tfidf"), "does not generate text"),
+    ("generate-lexical", _generate("hi", "lexical:tfidf"), "cannot generate text. Backends that can:"),
     ("generate-empty-prompt", _generate("  ", "fake:fake-a"), "The prompt must be a non-empty text"),
     ("generate-none-prompt", _generate(None, "fake:fake-a"), "The prompt must be a non-empty text"),
     ("generate-surrogate-prompt", _generate("hi \ud800", "fake:fake-a"), "The prompt is not valid Unicode text"),

@@ -303,7 +303,7 @@ def new_vectors(dataset: RetrievalDataset, chosen: list[str], prompts: dict | No
     """How many vectors an evaluation of these inputs would compute (not in the cache); lexical
     baselines (refitted in milliseconds, no model) count nothing. Invalid models count 0: running
     them only shows their error."""
-    from hfcompare.backends import get_backend
+    from hfcompare.backends import Capability, can, get_backend
     from hfcompare.cache import vector_key
     from hfcompare.prompts import resolve_prompts
 
@@ -318,7 +318,7 @@ def new_vectors(dataset: RetrievalDataset, chosen: list[str], prompts: dict | No
     for ref in refs:
         try:
             backend = get_backend(ref.backend, settings.get(ref.backend))
-            if hasattr(backend, "sparse_vectors") or not backend.cacheable:
+            if can(backend, Capability.SPARSE) or not backend.cacheable:
                 continue
             used = resolve_prompts(ref.model, prompts.get(ref) or prompts.get(str(ref)),
                                    backend.configured_prompts(ref.model, load=False))  # never loads a model

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Callable, ClassVar, Iterator
 
 import numpy as np
@@ -27,6 +28,16 @@ class UnknownBackendError(BackendError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return self.args[0]
+
+
+class UnsupportedTaskError(BackendError):
+    """The backend lacks the capability a task needs."""
+
+    kind = "unsupported"
+
+    def __init__(self, name: str, capability: "Capability", able: list[str]):
+        self.name, self.capability, self.able = name, capability, able
+        super().__init__(f"The {name} backend cannot {capability}. Backends that can: {', '.join(able) or 'none'}.")
 
 
 class ModelUnavailableError(BackendError):
@@ -118,12 +129,28 @@ class ModelInfo:
         return f"{self.backend}:{self.id}"
 
 
+class Capability(StrEnum):
+    """What a backend can do, declared on its class (`capabilities`) and asked with `can`."""
+
+    EMBED = "embed texts"
+    GENERATE = "generate text"
+    STREAM = "stream answers piece by piece"
+    LIST_MODELS = "list its models"
+    REMOTE = "run on a server"
+    NEEDS_KEY = "need a key"
+    SPARSE = "give sparse vectors"
+
+
+#: the capability each task needs
+TASK_CAPABILITY = {"embeddings": Capability.EMBED, "generation": Capability.GENERATE}
+
+
 class EmbeddingBackend(ABC):
     """Turns texts into vectors. Subclasses implement `embed_batch` and nothing else is required."""
 
     name: ClassVar[str] = ""
-    task: ClassVar[str] = "embeddings"
-    needs_key: ClassVar[bool] = False
+    #: what this backend can do; a class that also generates declares the union itself
+    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.EMBED})
     batch_size: ClassVar[int] = 32
     #: True when a text's vector depends on that text alone, so it may be cached per text.
     cacheable: ClassVar[bool] = True
@@ -192,13 +219,22 @@ class GenerationBackend(ABC):
     """Streams a chat completion. Subclasses implement `stream`; timing is built on it elsewhere."""
 
     name: ClassVar[str] = ""
-    supports_streaming: ClassVar[bool] = True
-    #: True when the model runs on a server, so speeds are the server's, not this machine's.
-    remote: ClassVar[bool] = False
+    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.GENERATE, Capability.STREAM})
 
     @abstractmethod
     def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
         """Yield text pieces as they arrive, then at most one Usage (a Retried may come first)."""
+
+    def load_generator(self, model: str) -> None:
+        """Make the model ready to generate, so time to first token counts the request only."""
+
+    def fingerprint(self, model: str) -> str:
+        """What identifies the weights and variant behind `model` (a revision, a file hash)."""
+        return "default"
+
+    def available_models(self) -> list[ModelInfo]:
+        """Models this backend can serve without the user naming them."""
+        return []
 
     def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
         """The whole answer at once (a plain, non-streamed request where the backend has one)."""
@@ -247,14 +283,31 @@ def backend_names() -> list[str]:
     return sorted(_FACTORIES)
 
 
-def get_backend(name: str, settings: Any = None) -> Backend:
+def can(backend: Backend, capability: Capability) -> bool:
+    """Whether `backend` declares `capability`."""
+    return capability in getattr(type(backend), "capabilities", frozenset())
+
+
+def backends_that_can(capability: Capability) -> list[str]:
+    """The registered backends that declare `capability`, sorted."""
+    return [name for name in backend_names() if can(get_backend(name), capability)]
+
+
+def get_backend(name: str, settings: Any = None, task: str | None = None) -> Backend:
     """The backend registered as `name`, configured by `settings` when it takes any.
 
-    Raises UnknownBackendError listing the valid names. Without settings a configurable backend
-    reads its configuration from the config file and the environment.
+    Raises UnknownBackendError listing the valid names, and UnsupportedTaskError naming the backends
+    that can when `task` ("embeddings" or "generation") is one this backend lacks. Without settings
+    a configurable backend reads its configuration from the config file and the environment.
     """
     if name not in _FACTORIES:
         raise UnknownBackendError(name, backend_names())
+    if task is not None:
+        backend = get_backend(name, settings)
+        needed = TASK_CAPABILITY[task]
+        if not can(backend, needed):
+            raise UnsupportedTaskError(name, needed, backends_that_can(needed))
+        return backend
     if settings is not None and name in _CONFIGURABLE:
         key = (name, settings)
         if key not in _CONFIGURED:
@@ -272,6 +325,6 @@ def available_models(task: str | None = None) -> list[ModelInfo]:
     models: list[ModelInfo] = []
     for name in backend_names():
         backend = get_backend(name)
-        if hasattr(backend, "available_models"):
+        if can(backend, Capability.LIST_MODELS):
             models.extend(m for m in backend.available_models() if task in (None, m.task))
     return sorted(models, key=lambda m: m.baseline)

@@ -6,7 +6,7 @@ from typing import Iterator, get_args
 
 import numpy as np
 
-from hfcompare.backends.base import BadResponseError, GenerationParams, Usage
+from hfcompare.backends.base import BadResponseError, Capability, GenerationParams, Usage
 from hfcompare.backends.hub import hub_endpoint
 from hfcompare.backends.remote import RemoteBackend, call_with_retries, check_base_url, plain_answer, streamed_chat
 
@@ -25,6 +25,8 @@ class HFInferenceBackend(RemoteBackend):
     """`feature_extraction` and streamed `chat_completion`, by provider or at a base URL."""
 
     name = "hf"
+    #: Inference Providers need a Hugging Face token (a TEI/TGI server at a base URL may not)
+    capabilities = RemoteBackend.capabilities | {Capability.NEEDS_KEY}
 
     @property
     def where(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hfcompare.backends.base import EmbeddingBackend, ModelInfo, ModelUnavailableError
+from hfcompare.backends.base import Capability, EmbeddingBackend, ModelInfo, ModelUnavailableError
 
 TFIDF_ID = "tfidf"
 
@@ -17,6 +17,7 @@ class LexicalBackend(EmbeddingBackend):
     """
 
     name = "lexical"
+    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS, Capability.SPARSE})
     cacheable = False
     #: A reference row, not a candidate: the Scorecard never recommends it unless the user adds it.
     baseline = True

@@ -14,6 +14,7 @@ import numpy as np
 
 from hfcompare.backends import bundled_st
 from hfcompare.backends.base import (
+    Capability,
     BackendError,
     EmbeddingBackend,
     GenerationBackend,
@@ -168,6 +169,7 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
     transformers (Hub checkpoints), see `hfcompare.backends.llamacpp`."""
 
     name = "local"
+    capabilities = frozenset({Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS})
     batch_size = 32
 
     def load(self, model: str):

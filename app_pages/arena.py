@@ -234,9 +234,7 @@ def render_ab() -> None:
     fixed = store().experiment_plan(experiment)
     if fixed is None:
         render_ab_plan(experiment)
-    result = ab.analyze(store().outcomes(experiment), experiment, split=fixed["split"] if fixed else 0.5,
-                        planned_per_variant=fixed["per_variant"] if fixed else None,
-                        alpha=fixed["alpha"] if fixed else ab.ALPHA)
+    result = ab.results(experiment, store=store())
     if result.mismatched_users:
         st.warning(f"{_plural(result.mismatched_users, 'user')} had {_plural(result.mismatched_outcomes, 'outcome')} "
                    "logged under the variant they were not assigned. Each user counts once, for the assigned "
@@ -261,11 +259,10 @@ def render_ab() -> None:
                     text=f"Collecting: A {result.n_a:,} of {planned:,}, B {result.n_b:,} of {planned:,} users. "
                          "No result until both reach the plan.")
         return
-    verdict = "a significant difference" if result.significant() else "no significant difference"
     later = (f" {_plural(result.beyond_plan, 'user')} who came after the plan was reached are not counted."
              if result.beyond_plan else "")
     st.markdown(f"Planned size reached. Two-proportion z-test on the first {planned:,} users of each variant: "
-                f"z = {result.z:.2f}, p = {result.p_value:.4f}: **{verdict}** (at {result.alpha:.0%}).{later}")
+                f"z = {result.z:.2f}, p = {result.p_value:.4f}: **{result.verdict}** (at {result.alpha:.0%}).{later}")
 
 
 st.title(prose.ARENA_TITLE)

@@ -5,6 +5,7 @@ users to variants, a plan fixed in advance, logging outcomes, and one test at th
     ab.plan("support-bot-v2", per_variant=ab.sample_size(0.10, 0.12), split=0.5)   # once, before results
     variant = ab.assign(user_id, "support-bot-v2", split=0.5)     # "A" or "B", always the same
     ab.log_outcome("support-bot-v2", user_id, satisfied=True)      # counted for the assigned variant
+    ab.results("support-bot-v2").verdict      # None until both variants reach the plan
 
 The analysis counts each user once, under the variant `assign` gives them (their last outcome
 counts), and flags outcomes logged under the other variant. The test is a fixed-horizon one: it
@@ -113,6 +114,30 @@ class ABResult:
     def significant(self) -> bool:
         """A difference, called only at the planned size."""
         return self.status == "complete" and self.p_value < self.alpha
+
+    @property
+    def verdict(self) -> str | None:
+        """"a significant difference" or "no significant difference" at the planned size; None before
+        (no plan, or still collecting)."""
+        if self.status != "complete":
+            return None
+        return "a significant difference" if self.significant() else "no significant difference"
+
+
+def results(experiment: str, store=None) -> ABResult:
+    """An experiment's result as logged: its outcomes from the store, analyzed by its fixed plan
+    (split, users per variant, alpha) when it has one; without a plan, counts only (status "no plan")."""
+    from hfcompare.store import Store
+
+    target = store or Store()
+    try:
+        fixed = target.experiment_plan(experiment)
+        return analyze(target.outcomes(experiment), experiment, split=fixed["split"] if fixed else 0.5,
+                       planned_per_variant=fixed["per_variant"] if fixed else None,
+                       alpha=fixed["alpha"] if fixed else ALPHA)
+    finally:
+        if store is None:
+            target.close()
 
 
 def two_proportion_test(successes_a: int, n_a: int, successes_b: int, n_b: int) -> tuple[float, float]:

@@ -229,3 +229,21 @@ def test_a_plan_is_fixed_once_and_sets_the_split(tmp_path):
     assert store.outcomes("exp")[0]["variant"] == variant
     with pytest.raises(ValueError):
         plan("other", 0, store=store)
+
+
+def test_results_reads_the_plan_and_outcomes_and_gives_the_verdict_only_at_the_planned_size(tmp_path):
+    from hfcompare.ab import results
+
+    store = Store(tmp_path / "store.sqlite3")
+    for i in range(10):
+        log_outcome("exp", f"u{i}", True, store=store)
+    unplanned = results("exp", store=store)
+    assert unplanned.status == "no plan" and unplanned.verdict is None and unplanned.n_a + unplanned.n_b == 10
+    plan("exp", 20, split=0.5, store=store)
+    assert results("exp", store=store).verdict is None                     # collecting
+    users = [f"v{i}" for i in range(400)]
+    for user in users:
+        log_outcome("exp", user, assign(user, "exp") == "A", store=store)  # A always satisfied, B never
+    done = results("exp", store=store)
+    expected = analyze(store.outcomes("exp"), "exp", split=0.5, planned_per_variant=20)
+    assert done == expected and done.status == "complete" and done.verdict == "a significant difference"

@@ -8,12 +8,11 @@ import random
 import pandas as pd
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.spec import ModelRef, SpecError
-from ui import keys
+from hfcompare.refs import ModelRef, SpecError
+from ui import keys, prose
 from ui.resources import embedding_cache, generation_cache, store
-from ui.text import literal
 from ui.state import remember, restore, set_widget, widget_key
+from ui.text import literal
 from ui.widgets import render_model_picker
 
 ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
@@ -31,7 +30,7 @@ def _pick_pair(chosen: list[str]) -> tuple[ModelRef, ModelRef]:
 
 def _generation_battle(chosen: list[str], prompt: str) -> dict:
     from hfcompare.backends import GenerationParams
-    from hfcompare.generation import generate_one
+    from hfcompare.generation.runs import generate_one
 
     a, b = _pick_pair(chosen)
     settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
@@ -55,7 +54,7 @@ def _retrieval_corpus():
 
 
 def _retrieval_battle(chosen: list[str], query: str) -> dict:
-    from hfcompare.evaluation import search
+    from hfcompare.retrieval.evaluation import search
 
     a, b = _pick_pair(chosen)
     dataset, _ = _retrieval_corpus()
@@ -146,8 +145,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def render_leaderboard() -> None:
-    from hfcompare import charts
-    from hfcompare.arena import MIN_VOTES, Battle, leaderboard, leaderboard_view
+    from hfcompare.decide.arena import MIN_VOTES, Battle, leaderboard, leaderboard_view
+    from hfcompare.reporting import charts
 
     st.session_state.setdefault(keys.ARENA_BOARD, "generation")
     arena = st.segmented_control("Arena", list(ARENAS), format_func=ARENAS.get, key=keys.ARENA_BOARD) or "generation"
@@ -190,7 +189,7 @@ def render_leaderboard() -> None:
 def render_ab_plan(experiment: str) -> None:
     """The form that fixes an experiment's plan: users per variant from today's rate and the
     smallest difference worth detecting."""
-    from hfcompare import ab
+    from hfcompare.decide import ab
 
     st.info(f"**{literal(experiment)}** has no plan yet, so no test is run. " + prose.AB_PLAN_HELP, icon="📏")
     left, right, button = st.columns([2, 2, 2], vertical_alignment="bottom")
@@ -207,7 +206,7 @@ def render_ab_plan(experiment: str) -> None:
 
 
 def render_ab() -> None:
-    from hfcompare import ab
+    from hfcompare.decide import ab
 
     st.caption(prose.AB_INTRO)
     experiments = store().experiments()

@@ -8,12 +8,11 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.backends.hub import hub_endpoint, hub_reachable
-from hfcompare.catalog import FIELDS, CatalogEntry, load_catalog
-from hfcompare.discovery import SCORE_FIELD, Filters, apply_filters, candidate_rows, option_values, size_bounds_m
-from hfcompare.hub_metadata import HubModel, HubUnavailable, community_badges, many_models, model_metadata, search_hub
-from ui import keys
+from hfcompare.hub.catalog import FIELDS, CatalogEntry, load_catalog
+from hfcompare.hub.discovery import SCORE_FIELD, Filters, apply_filters, candidate_rows, option_values, size_bounds_m
+from hfcompare.hub.metadata import HubModel, HubUnavailable, community_badges, many_models, model_metadata, search_hub
+from hfcompare.hub.probe import hub_endpoint, hub_reachable
+from ui import keys, prose
 from ui.share import open_page, render_share, write_link
 from ui.state import set_widget, value, widget_key
 from ui.text import literal, safe_markdown
@@ -218,7 +217,7 @@ def _shown(value) -> str:
 
 
 def render_scatter(task: str, frame, entries: dict[str, CatalogEntry]) -> None:
-    from hfcompare import charts
+    from hfcompare.reporting import charts
 
     score = SCORE_FIELD[task]
     frame = frame.copy()

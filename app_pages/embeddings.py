@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.embedding import EmbeddingResult, compare_embeddings, where_measured
+from hfcompare.embeddings.runs import EmbeddingResult, compare_embeddings, where_measured
+from hfcompare.refs import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from hfcompare.samples import load_sample
-from hfcompare.spec import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
-from ui import keys
+from ui import keys, prose
 from ui.prompt_editor import apply_prompt_link
 from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
@@ -22,8 +21,8 @@ from ui.share import (
     show_cache_note,
     write_link,
 )
-from ui.text import literal
 from ui.state import remember, restore, set_widget, widget_key
+from ui.text import literal
 from ui.widgets import render_model_picker
 
 NEIGHBOURS_K = 5
@@ -76,8 +75,9 @@ def run_comparison(chosen: list[str], raw_texts: str) -> None:
 
 def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     """Errors, heatmaps, agreement, neighbours and speed for one finished comparison."""
-    from hfcompare import charts, tables
-    from hfcompare.similarity import agreement_table, cosine_matrix
+    from hfcompare.embeddings import tables
+    from hfcompare.embeddings.similarity import agreement_table, cosine_matrix
+    from hfcompare.reporting import charts
 
     for failed in (r for r in results if not r.ok):
         st.error(f"**{literal(failed.ref)}** failed ({failed.error_kind}): {literal(failed.error)}", icon="⚠️")
@@ -161,7 +161,7 @@ def new_vectors(chosen: list[str], raw_texts: str) -> int:
     that refit on every run (milliseconds, no model) count nothing. Invalid inputs count 0: running
     them only shows their error."""
     from hfcompare.backends import get_backend
-    from hfcompare.cache import vector_key
+    from hfcompare.storage.cache import vector_key
 
     try:
         texts = validate_texts(parse_texts(raw_texts))

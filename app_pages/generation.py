@@ -11,13 +11,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from hfcompare import prose
 from hfcompare.backends import GenerationParams, available_models
-from hfcompare.checks import MAX_PROMPTS, MIN_RELIABLE_PROMPTS, REFERENCE_THRESHOLD, prompts_and_checks
-from hfcompare.generation import compare_generations, params_with_overrides, where_measured
+from hfcompare.generation.checks import MAX_PROMPTS, MIN_RELIABLE_PROMPTS, REFERENCE_THRESHOLD, prompts_and_checks
+from hfcompare.generation.runs import compare_generations, params_with_overrides, where_measured
+from hfcompare.refs import ModelRef, SpecError, display_names, validate_models
 from hfcompare.samples import load_sample
-from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
-from ui import keys
+from ui import keys, prose
 from ui.resources import embedding_cache, generation_cache
 from ui.share import (
     ask_before_computing,
@@ -29,8 +28,8 @@ from ui.share import (
     show_cache_note,
     write_link,
 )
-from ui.text import literal, safe_markdown
 from ui.state import remember, renew, restore, set_widget, widget_key
+from ui.text import literal, safe_markdown
 from ui.widgets import render_model_picker
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
@@ -186,8 +185,8 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
 
 def verdicts_for(results, checks, embedder: str, threshold: float | None = None) -> dict:
     """Every answer's checks; `threshold`, when given, replaces the reference checks' similarity."""
-    from hfcompare.checks import run_checks
-    from hfcompare.embedding import embed_with_stats
+    from hfcompare.embeddings.runs import embed_with_stats
+    from hfcompare.generation.checks import run_checks
 
     if threshold is not None:
         checks = [replace(c, min_similarity=threshold) for c in checks]
@@ -213,8 +212,8 @@ def verdicts_for(results, checks, embedder: str, threshold: float | None = None)
 
 
 def render_results(stored: dict) -> None:
-    from hfcompare import charts, tables
-
+    from hfcompare.generation import tables
+    from hfcompare.reporting import charts
     results, prompts, refs = stored["results"], stored["prompts"], stored["refs"]
     names = display_names(refs)
     table = tables.generation_table(results, stored["verdicts"], names)
@@ -274,8 +273,8 @@ def render_results(stored: dict) -> None:
 def render_checks(results, verdicts: dict, names: dict, threshold: float, embedder: str) -> None:
     """Pass rates per check with their intervals and rules, a warning when they rest on few prompts,
     and the way to the Arena for a human judgement."""
-    from hfcompare import tables
-    from hfcompare.checks import ALL_CHECKS
+    from hfcompare.generation import tables
+    from hfcompare.generation.checks import ALL_CHECKS
 
     rates = tables.check_rates_table(results, verdicts, names)
     if rates.empty:
@@ -325,7 +324,7 @@ def new_answers(chosen, prompt_table, shared, overrides, threshold, system, allo
     """How many answers a run of these inputs would generate (not in the cache, or not cacheable:
     sampled without a seed). Invalid inputs count 0: running them only shows their error."""
     from hfcompare.backends import get_backend
-    from hfcompare.generation import build_messages, cacheable, generation_key
+    from hfcompare.generation.runs import build_messages, cacheable, generation_key
 
     try:
         refs, prompts, _, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)

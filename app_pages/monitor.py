@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.monitoring import RANGES, calls_frame, over_time, since, summary
-from ui import keys
+from hfcompare.reporting.monitoring import RANGES, calls_frame, over_time, since, summary
+from ui import keys, prose
 from ui.resources import store
 from ui.state import remember, restore, widget_key
 
@@ -37,7 +36,7 @@ st.dataframe(summary(frame), hide_index=True, column_config={
 } | {"error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
                                                   min_value=0.0, max_value=1.0, format="percent")})
 
-from hfcompare import charts  # noqa: E402 - plotly only once there is something to draw
+from hfcompare.reporting import charts  # noqa: E402 - plotly only once there is something to draw
 
 buckets = over_time(frame)
 st.subheader("Over time")

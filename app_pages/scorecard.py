@@ -9,10 +9,8 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.catalog import load_catalog
-from hfcompare.explain import TIE_MARGIN, explain
-from hfcompare.scorecard import (
+from hfcompare.decide.explain import TIE_MARGIN, explain
+from hfcompare.decide.scorecard import (
     HINTS,
     PRESETS,
     Measurement,
@@ -33,13 +31,21 @@ from hfcompare.scorecard import (
     sources_table,
     specs_for,
 )
-from hfcompare.scoring import DEFAULT_POLICY, MIN_KNOWN_WEIGHT, ScoringError, rank_stability, score, weight_to_flip
-from ui import keys
+from hfcompare.decide.scoring import (
+    DEFAULT_POLICY,
+    MIN_KNOWN_WEIGHT,
+    ScoringError,
+    rank_stability,
+    score,
+    weight_to_flip,
+)
+from hfcompare.hub.catalog import load_catalog
+from ui import keys, prose
 from ui.measure import pending_candidates_key, render_measure_buttons, render_references
 from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset, weight_key
 from ui.share import open_page, render_share, write_link
-from ui.text import literal
 from ui.state import remember, restore, set_widget, value, widget_key
+from ui.text import literal
 
 LINK_NOTE = " (from a share link)"
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
@@ -163,8 +169,8 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
 
 
 def render_results(task: str, names, weights, sources, policy, margin, measured) -> None:
-    from hfcompare import charts
-    from hfcompare.report import build_report
+    from hfcompare.reporting import charts
+    from hfcompare.reporting.report import build_report
 
     specs = specs_for(task)
     criteria = [replace(specs[k].criterion, weight=w) for k, w in weights.items()]
@@ -306,7 +312,7 @@ def apply_link(link: dict) -> None:
 
 def _valid_measured(raw) -> dict:
     """A shared scorecard's measurements: {model: {metric: [value, description(, low, high)]}}, checked."""
-    from hfcompare.scorecard import MEASURED_LABELS
+    from hfcompare.decide.scorecard import MEASURED_LABELS
 
     out: dict = {}
     if not isinstance(raw, dict):

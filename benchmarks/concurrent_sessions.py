@@ -30,7 +30,7 @@ from tests.servers import stop  # noqa: E402
 
 def measure(browser, scratch: Path, models: Path, sessions: int, run: int) -> dict:
     """One fresh server, `sessions` browsers at once; seconds from the first click to all results."""
-    from hfcompare.cache import EmbeddingCache
+    from hfcompare.storage.cache import EmbeddingCache
 
     home = scratch / f"{sessions}-{run}" / "home"
     home.parent.mkdir(parents=True)

@@ -55,10 +55,10 @@ def main() -> None:
     from sentence_transformers import SentenceTransformer
 
     from hfcompare.backends import get_backend
-    from hfcompare.backends.local import MINILM_ID, bundled_minilm_dir
-    from hfcompare.cache import EmbeddingCache
-    from hfcompare.embedding import embed_with_stats
-    from hfcompare.spec import ModelRef
+    from hfcompare.backends.local.sentence_transformer import MINILM_ID, bundled_minilm_dir
+    from hfcompare.embeddings.runs import embed_with_stats
+    from hfcompare.refs import ModelRef
+    from hfcompare.storage.cache import EmbeddingCache
 
     texts = make_texts(args.n)
     ref = ModelRef("local", MINILM_ID)

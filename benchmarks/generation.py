@@ -1,7 +1,7 @@
 """Generation speed: hfcompare's local engine against llama.cpp called directly, and concurrent
 models on servers against the slowest one alone.
 
-1. tokens/s of the bundled SmolLM2-135M-Instruct GGUF through `hfcompare.generation` against
+1. tokens/s of the bundled SmolLM2-135M-Instruct GGUF through `hfcompare.generation.runs` against
    llama-cpp-python called directly, same prompt and parameters (target: at least 0.9x);
 2. wall time of three models streaming from servers at once against the slowest alone
    (target: at most 1.2x). The servers are the scripted test server's `paced-N` models, which
@@ -47,9 +47,9 @@ def main() -> None:
     from llama_cpp import Llama
 
     from hfcompare.backends import GenerationParams, RemoteSettings
-    from hfcompare.backends.gguf import bundled_gguf
-    from hfcompare.generation import compare_generations, generate_one
-    from hfcompare.spec import ModelRef
+    from hfcompare.backends.local.gguf import bundled_gguf
+    from hfcompare.generation.runs import compare_generations, generate_one
+    from hfcompare.refs import ModelRef
     from tests.integration.fault_server import FaultServer
 
     params = GenerationParams(max_tokens=args.max_tokens, temperature=0.0)

@@ -39,9 +39,9 @@ def main() -> None:
     import openai
 
     from hfcompare.backends import RemoteSettings
-    from hfcompare.cache import EmbeddingCache
-    from hfcompare.embedding import embed_with_stats
-    from hfcompare.spec import ModelRef
+    from hfcompare.embeddings.runs import embed_with_stats
+    from hfcompare.refs import ModelRef
+    from hfcompare.storage.cache import EmbeddingCache
 
     def measure(url: str, model: str, folder: Path) -> tuple[float, float, float]:
         settings = RemoteSettings(base_url=url, timeout_s=300, batch_size=args.batch_size,

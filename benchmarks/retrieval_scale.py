@@ -28,7 +28,7 @@ MODELS = ["local:sentence-transformers/all-MiniLM-L6-v2", "onnx:sentence-transfo
 
 def make_dataset(n_corpus: int, n_queries: int, seed: int = 0):
     """Support-style texts; each query is one text with words dropped and shuffled, and should find it."""
-    from hfcompare.evaldata import RetrievalDataset
+    from hfcompare.retrieval.labeled import RetrievalDataset
 
     rng = random.Random(seed)
     corpus = {f"d{i}": t for i, t in enumerate(make_texts(n_corpus, seed))}
@@ -60,10 +60,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["HFCOMPARE_HOME"] = tempfile.mkdtemp(prefix="hfcompare-bench-")
 
-    from hfcompare.cache import EmbeddingCache
-    from hfcompare.evaluation import evaluate_model
-    from hfcompare.retrieval import top_k
-    from hfcompare.spec import ModelRef
+    from hfcompare.refs import ModelRef
+    from hfcompare.retrieval.evaluation import evaluate_model
+    from hfcompare.retrieval.metrics import top_k
+    from hfcompare.storage.cache import EmbeddingCache
 
     dataset = make_dataset(args.corpus, args.queries)
     budget = int(args.budget_mb * 2**20)

@@ -1,38 +1,47 @@
 """hfcompare: compare Hugging Face models side by side on your own data.
 
-Heavy libraries (torch, sentence-transformers) load only when a model first runs.
+The library is grouped by capability, each subpackage saying what it owns in its docstring:
+`backends` (local and remote), `hub`, `embeddings`, `retrieval`, `generation`, `decide`,
+`storage` and `reporting`; `refs` parses model references, `config` reads settings, `cli` is the
+`hfcompare` command. Heavy libraries (torch, sentence-transformers) load only when a model first
+runs. The module paths of version 0.1 (`hfcompare.similarity`, `from hfcompare import ab`, ...)
+still import (`hfcompare._moved`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from hfcompare import _moved
+
 __version__ = "0.1.0"
+
+_moved.install()
 
 if TYPE_CHECKING:
     import numpy as np
 
 
 def embed(texts: list[str], model: str, backend: str = "local", **remote: Any) -> "np.ndarray":
-    """L2-normalized float32 vectors, shape (len(texts), d); see `hfcompare.embedding.embed`.
+    """L2-normalized float32 vectors, shape (len(texts), d); see `hfcompare.embeddings.runs.embed`.
 
     Remote backends take `base_url=`, `api_key=` and (for `hf`) `provider=`.
     """
-    from hfcompare.embedding import embed as _embed
+    from hfcompare.embeddings.runs import embed as _embed
 
     return _embed(texts, model, backend, **remote)
 
 
 def generate(prompt: str, model: str, backend: str = "local", **params: Any):
-    """One answer with its timings; see `hfcompare.generation.generate` for the parameters."""
-    from hfcompare.generation import generate as _generate
+    """One answer with its timings; see `hfcompare.generation.runs.generate` for the parameters."""
+    from hfcompare.generation.runs import generate as _generate
 
     return _generate(prompt, model, backend, **params)
 
 
 def __getattr__(name: str) -> Any:
     if name in {"ModelRef", "SpecError"}:
-        from hfcompare import spec
+        from hfcompare import refs
 
-        return getattr(spec, name)
+        return getattr(refs, name)
     raise AttributeError(name)

@@ -23,7 +23,7 @@ def _remote_settings(args: argparse.Namespace, backend: str):
     """RemoteSettings from the config file, the environment and the remote flags; None for local backends."""
     import os
 
-    from hfcompare.embedding import remote_settings
+    from hfcompare.embeddings.runs import remote_settings
 
     api_key = os.environ.get(args.api_key_env) if getattr(args, "api_key_env", None) else None
     return remote_settings(
@@ -72,7 +72,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
-    from hfcompare.catalog import FIELDS, CatalogError, catalog_json, load_catalog
+    from hfcompare.hub.catalog import FIELDS, CatalogError, catalog_json, load_catalog
 
     try:
         catalog = load_catalog()
@@ -107,10 +107,10 @@ def _cell(value) -> str:
 def cmd_embed(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from hfcompare.cache import EmbeddingCache
-    from hfcompare.embedding import embed_with_stats
-    from hfcompare.evaldata import DatasetError
-    from hfcompare.spec import ModelRef, SpecError, parse_texts
+    from hfcompare.embeddings.runs import embed_with_stats
+    from hfcompare.refs import ModelRef, SpecError, parse_texts
+    from hfcompare.retrieval.labeled import DatasetError
+    from hfcompare.storage.cache import EmbeddingCache
 
     try:
         ref = ModelRef.parse(args.model, default_backend=args.backend)
@@ -131,7 +131,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
         get_backend(ref.backend)
     except UnknownBackendError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
-    from hfcompare.prompts import PromptError, PromptOverride, prompts_for
+    from hfcompare.embeddings.prompts import PromptError, PromptOverride, prompts_for
 
     settings = _remote_settings(args, ref.backend)
     prompt = ""
@@ -166,7 +166,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
 def _read_file(path: str, binary: bool = False):
     """A file's bytes or UTF-8 text, size checked before reading; raises DatasetError (file, line, problem)
     or OSError."""
-    from hfcompare.evaldata import MAX_FILE_BYTES, DatasetError, decode_text
+    from hfcompare.retrieval.labeled import MAX_FILE_BYTES, DatasetError, decode_text
 
     size = Path(path).stat().st_size
     if size > MAX_FILE_BYTES:
@@ -176,7 +176,7 @@ def _read_file(path: str, binary: bool = False):
 
 
 def _load_dataset(args: argparse.Namespace):
-    from hfcompare.evaldata import DatasetError, parse_beir, parse_csv, parse_jsonl
+    from hfcompare.retrieval.labeled import DatasetError, parse_beir, parse_csv, parse_jsonl
     from hfcompare.samples import load_retrieval_sample
 
     beir = [args.corpus, args.queries, args.qrels]
@@ -197,8 +197,8 @@ def _load_dataset(args: argparse.Namespace):
 def _prompt_overrides(args: argparse.Namespace, refs: list) -> dict:
     """{ref: PromptOverride} from --query-prompt / --document-prompt: `TEXT` sets every model's
     prompt, `MODEL=TEXT` one model's (MODEL as written in --models); raises SpecError or PromptError."""
-    from hfcompare.prompts import PromptOverride
-    from hfcompare.spec import SpecError
+    from hfcompare.embeddings.prompts import PromptOverride
+    from hfcompare.refs import SpecError
 
     names = {}
     for ref in refs:
@@ -226,13 +226,13 @@ def _stderr_progress(ref, done: int, total: int, stage: str) -> None:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from hfcompare.backends import UnknownBackendError, get_backend
-    from hfcompare.cache import EmbeddingCache
-    from hfcompare.evaldata import DatasetError
-    from hfcompare.evaluation import evaluate
-    from hfcompare.prompts import PromptError
-    from hfcompare.retrieval import PRIMARY_METRIC, metric_names
-    from hfcompare.significance import bootstrap_ci
-    from hfcompare.spec import ModelRef, SpecError, validate_models
+    from hfcompare.embeddings.prompts import PromptError
+    from hfcompare.refs import ModelRef, SpecError, validate_models
+    from hfcompare.retrieval.evaluation import evaluate
+    from hfcompare.retrieval.labeled import DatasetError
+    from hfcompare.retrieval.metrics import PRIMARY_METRIC, metric_names
+    from hfcompare.retrieval.significance import bootstrap_ci
+    from hfcompare.storage.cache import EmbeddingCache
 
     try:
         refs = validate_models([ModelRef.parse(m.strip()) for m in args.models.split(",") if m.strip()])
@@ -273,12 +273,12 @@ def _read_prompts(path: str, threshold: float | None = None, references: bool = 
     """Prompts and checks: a .json file in the sample's shape, or a text file with one prompt per line.
     Reference answers are kept only when `references` (there is a model to score them); they need
     `threshold` (default REFERENCE_THRESHOLD)."""
-    from hfcompare.checks import REFERENCE_THRESHOLD, prompts_and_checks
-    from hfcompare.spec import SpecError
+    from hfcompare.generation.checks import REFERENCE_THRESHOLD, prompts_and_checks
+    from hfcompare.refs import SpecError
 
     raw = _read_file(path)
     if path.lower().endswith(".json"):
-        from hfcompare.evaldata import load_json
+        from hfcompare.retrieval.labeled import load_json
 
         data = load_json(raw, path, SpecError, line_of_error=True)
         items = data.get("prompts") if isinstance(data, dict) else None
@@ -305,9 +305,9 @@ def _reference_similarity(ref, args: argparse.Namespace):
     SpecError when the model fails."""
     if ref is None:
         return None
-    from hfcompare.cache import EmbeddingCache
-    from hfcompare.embedding import embed_with_stats
-    from hfcompare.spec import SpecError
+    from hfcompare.embeddings.runs import embed_with_stats
+    from hfcompare.refs import SpecError
+    from hfcompare.storage.cache import EmbeddingCache
 
     cache = None if args.no_cache else EmbeddingCache()
 
@@ -323,7 +323,7 @@ def _reference_similarity(ref, args: argparse.Namespace):
 
 def _print_check_rates(rates, args: argparse.Namespace) -> None:
     """Pass rates per check with their 95% intervals, and what they cannot tell."""
-    from hfcompare.checks import MIN_RELIABLE_PROMPTS
+    from hfcompare.generation.checks import MIN_RELIABLE_PROMPTS
 
     if rates.empty:
         return
@@ -345,11 +345,11 @@ def _print_check_rates(rates, args: argparse.Namespace) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from hfcompare import bench
     from hfcompare.backends import UnknownBackendError, get_backend
-    from hfcompare.cache import EmbeddingCache, GenerationCache
-    from hfcompare.evaldata import DatasetError, parse_csv, parse_jsonl
-    from hfcompare.spec import ModelRef, SpecError, parse_texts, validate_models
+    from hfcompare.refs import ModelRef, SpecError, parse_texts, validate_models
+    from hfcompare.reporting import bench
+    from hfcompare.retrieval.labeled import DatasetError, parse_csv, parse_jsonl
+    from hfcompare.storage.cache import EmbeddingCache, GenerationCache
 
     def refs_of(flag: str | None) -> list:
         return [ModelRef.parse(m.strip()) for m in (flag or "").split(",") if m.strip()]
@@ -459,9 +459,9 @@ def add_remote_flags(parser: argparse.ArgumentParser) -> None:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from hfcompare.backends import GenerationParams, UnknownBackendError, get_backend
-    from hfcompare.cache import GenerationCache
-    from hfcompare.generation import generate_one
-    from hfcompare.spec import ModelRef, SpecError
+    from hfcompare.generation.runs import generate_one
+    from hfcompare.refs import ModelRef, SpecError
+    from hfcompare.storage.cache import GenerationCache
 
     if not args.prompt.strip():
         return _fail("the prompt is empty.", EXIT_BAD_INPUT)
@@ -492,7 +492,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from hfcompare.checks import REFERENCE_THRESHOLD
+    from hfcompare.generation.checks import REFERENCE_THRESHOLD
 
     parser = argparse.ArgumentParser(prog="python -m hfcompare", description="Compare Hugging Face models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -590,7 +590,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from hfcompare.backends.remote import config_problem
+    from hfcompare.backends.remote.common import config_problem
 
     problem = config_problem()
     if problem:

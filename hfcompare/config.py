@@ -79,7 +79,7 @@ def public_mode() -> bool:
 def allowed_models() -> set[str]:
     """The `backend:model` references the operator allows besides the bundled ones
     ($HFCOMPARE_ALLOWED_MODELS, comma-separated); unparseable entries are ignored."""
-    from hfcompare.spec import ModelRef, SpecError
+    from hfcompare.refs import ModelRef, SpecError
 
     allowed = set()
     for part in os.environ.get(ALLOWED_MODELS_ENV, "").split(","):

@@ -32,43 +32,43 @@ from hfcompare.config import MAX_CHARS_PER_TEXT, MAX_MODELS, MAX_TEXTS
 
 
 def _parse(text):
-    from hfcompare.spec import ModelRef
+    from hfcompare.refs import ModelRef
 
     return lambda: ModelRef.parse(text)
 
 
 def _texts(texts):
-    from hfcompare.spec import validate_texts
+    from hfcompare.refs import validate_texts
 
     return lambda: validate_texts(texts)
 
 
 def _models(refs):
-    from hfcompare.spec import ModelRef, validate_models
+    from hfcompare.refs import ModelRef, validate_models
 
     return lambda: validate_models([ModelRef.parse(r) for r in refs])
 
 
 def _check(**kwargs):
-    from hfcompare.checks import Check
+    from hfcompare.generation.checks import Check
 
     return lambda: Check(**kwargs)
 
 
 def _prompts(rows, **kwargs):
-    from hfcompare.checks import prompts_and_checks
+    from hfcompare.generation.checks import prompts_and_checks
 
     return lambda: prompts_and_checks(rows, **kwargs)
 
 
 def _weights(weights):
-    from hfcompare.scoring import normalize_weights
+    from hfcompare.decide.scoring import normalize_weights
 
     return lambda: normalize_weights(weights)
 
 
 def _score(candidates=1, criteria=1, missing="skip"):
-    from hfcompare.scoring import Candidate, Criterion, score
+    from hfcompare.decide.scoring import Candidate, Criterion, score
 
     return lambda: score([Candidate(f"m{i}") for i in range(candidates)],
                          [Criterion(f"c{i}", f"C{i}", 1.0) for i in range(criteria)], missing=missing)
@@ -163,8 +163,8 @@ LIBRARY = [
 @pytest.mark.parametrize("call, message", [c[1:] for c in LIBRARY], ids=[c[0] for c in LIBRARY])
 def test_library_functions_refuse_bad_input_with_a_message(call, message):
     from hfcompare.backends import BackendError
-    from hfcompare.scoring import ScoringError
-    from hfcompare.spec import SpecError
+    from hfcompare.decide.scoring import ScoringError
+    from hfcompare.refs import SpecError
 
     with pytest.raises((SpecError, ScoringError, BackendError)) as caught:
         call()
@@ -177,13 +177,13 @@ def test_library_functions_refuse_bad_input_with_a_message(call, message):
 
 
 def _csv(raw):
-    from hfcompare.evaldata import parse_csv
+    from hfcompare.retrieval.labeled import parse_csv
 
     return lambda: parse_csv(raw, source="pairs.csv")
 
 
 def _jsonl(raw):
-    from hfcompare.evaldata import parse_jsonl
+    from hfcompare.retrieval.labeled import parse_jsonl
 
     return lambda: parse_jsonl(raw, source="pairs.jsonl")
 
@@ -194,13 +194,13 @@ QRELS = "query-id\tcorpus-id\tscore\nq1\td1\t1\n"
 
 
 def _beir(corpus=CORPUS, queries=QUERIES, qrels=QRELS):
-    from hfcompare.evaldata import parse_beir
+    from hfcompare.retrieval.labeled import parse_beir
 
     return lambda: parse_beir(corpus, queries, qrels, names=("corpus.jsonl", "queries.jsonl", "qrels.tsv"))
 
 
 def _suite(text, distractors=""):
-    from hfcompare.evaldata import parse_test_suite
+    from hfcompare.retrieval.labeled import parse_test_suite
 
     return lambda: parse_test_suite(text, distractors, source="test suite")
 
@@ -243,7 +243,7 @@ FILES = [
 
 @pytest.mark.parametrize("call, message", [c[1:] for c in FILES], ids=[c[0] for c in FILES])
 def test_bad_data_files_name_the_file_and_line(call, message):
-    from hfcompare.evaldata import DatasetError
+    from hfcompare.retrieval.labeled import DatasetError
 
     with pytest.raises(DatasetError) as caught:
         call()
@@ -263,7 +263,7 @@ CONFIGS = [
 
 @pytest.mark.parametrize("raw, message", [c[1:] for c in CONFIGS], ids=[c[0] for c in CONFIGS])
 def test_a_broken_config_file_is_named_with_its_problem(tmp_path, monkeypatch, capsys, raw, message):
-    from hfcompare.backends.remote import config_problem
+    from hfcompare.backends.remote.common import config_problem
     from hfcompare.cli import main
 
     path = tmp_path / "config.toml"
@@ -316,7 +316,7 @@ UPLOADS = [
 
 @pytest.mark.parametrize("files, message", [c[1:] for c in UPLOADS], ids=[c[0] for c in UPLOADS])
 def test_bad_uploads_get_a_message(files, message):
-    from hfcompare.evaldata import DatasetError
+    from hfcompare.retrieval.labeled import DatasetError
     from ui.retrieval_mode import dataset_from_uploads
 
     with pytest.raises(DatasetError) as caught:
@@ -458,7 +458,7 @@ URL = [
 
 @pytest.mark.parametrize("page, params, message", [c[1:] for c in URL], ids=[c[0] for c in URL])
 def test_bad_link_parameters_warn_and_are_dropped(page, params, message):
-    from hfcompare.sharing import from_query
+    from hfcompare.storage.sharing import from_query
 
     state, warnings = from_query(page, params)
     assert any(message in w for w in warnings), warnings

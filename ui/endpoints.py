@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare import prose
 from hfcompare.backends import BackendError, RemoteSettings, get_backend, settings_from_environment
-from hfcompare.backends.hf_inference import provider_names
-from ui import keys
+from hfcompare.backends.remote.hf_inference import provider_names
+from ui import keys, prose
 from ui.text import literal
 
 

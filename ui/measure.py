@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.scorecard import MEASURED_LABELS, is_baseline
-from hfcompare.scoring import Scored
-from hfcompare.spec import ModelRef, SpecError
-from ui import keys
+from hfcompare.decide.scorecard import MEASURED_LABELS, is_baseline
+from hfcompare.decide.scoring import Scored
+from hfcompare.refs import ModelRef, SpecError
+from ui import keys, prose
 from ui.state import forget, value
 from ui.text import literal
 
@@ -42,8 +41,8 @@ def _after_run(task: str, refs: dict[str, ModelRef], results, source_key: str | 
 
 
 def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
-    from hfcompare.evaldata import DatasetError, parse_test_suite
-    from hfcompare.evaluation import evaluate
+    from hfcompare.retrieval.evaluation import evaluate
+    from hfcompare.retrieval.labeled import DatasetError, parse_test_suite
     from hfcompare.samples import load_retrieval_sample
     from ui.resources import embedding_cache
 
@@ -67,9 +66,9 @@ def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
 
 
 def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
-    from hfcompare.embedding import compare_embeddings
+    from hfcompare.embeddings.runs import compare_embeddings
+    from hfcompare.refs import parse_texts
     from hfcompare.samples import load_sample
-    from hfcompare.spec import parse_texts
     from ui.resources import embedding_cache
 
     texts = parse_texts(value(keys.EMB_TEXTS, ""))

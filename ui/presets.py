@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare.scorecard import PRESETS
+from hfcompare.decide.scorecard import PRESETS
 from ui import keys
 from ui.state import set_widget, value
 

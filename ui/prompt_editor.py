@@ -7,10 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.prompts import FROM_USER, MAX_PROMPT_CHARS, ROLES, PromptOverride, Prompts, prompts_for
-from hfcompare.spec import ModelRef, SpecError, display_names
-from ui import keys
+from hfcompare.embeddings.prompts import FROM_USER, MAX_PROMPT_CHARS, ROLES, PromptOverride, Prompts, prompts_for
+from hfcompare.refs import ModelRef, SpecError, display_names
+from ui import keys, prose
 from ui.state import GENERATION_SUFFIX, remember, restore, set_widget, value, widget_key
 
 

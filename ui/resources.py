@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare.cache import EmbeddingCache, GenerationCache
 from hfcompare.config import home
+from hfcompare.storage.cache import EmbeddingCache, GenerationCache
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,7 +29,7 @@ def _or_stop(make, unavailable: type[Exception]):
 
 def embedding_cache() -> EmbeddingCache:
     """The disk cache under the current HFCOMPARE_HOME."""
-    from hfcompare.cache import CacheUnavailable
+    from hfcompare.storage.cache import CacheUnavailable
 
     return _or_stop(lambda: _cache_at(str(home() / "cache")), CacheUnavailable)
 
@@ -43,7 +43,7 @@ def _generations_at(path: str) -> GenerationCache:
 
 def generation_cache() -> GenerationCache:
     """The cache of generated answers under the current HFCOMPARE_HOME."""
-    from hfcompare.cache import CacheUnavailable
+    from hfcompare.storage.cache import CacheUnavailable
 
     return _or_stop(lambda: _generations_at(str(home() / "generations")), CacheUnavailable)
 
@@ -52,13 +52,13 @@ def generation_cache() -> GenerationCache:
 def _store_at(path: str):
     from pathlib import Path
 
-    from hfcompare.store import Store
+    from hfcompare.storage.store import Store
 
     return Store(Path(path))
 
 
 def store():
     """The SQLite store under the current HFCOMPARE_HOME (share links; later votes and call logs)."""
-    from hfcompare.store import STORE_FILE, StoreUnavailable
+    from hfcompare.storage.store import STORE_FILE, StoreUnavailable
 
     return _or_stop(lambda: _store_at(str(home() / STORE_FILE)), StoreUnavailable)

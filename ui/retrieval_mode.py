@@ -7,9 +7,9 @@ import json
 import numpy as np
 import streamlit as st
 
-from hfcompare import prose
 from hfcompare.config import max_upload_bytes
-from hfcompare.evaldata import (
+from hfcompare.refs import ModelRef, SpecError, display_names, validate_models
+from hfcompare.retrieval.labeled import (
     MAX_FILE_BYTES,
     DatasetError,
     RetrievalDataset,
@@ -20,13 +20,12 @@ from hfcompare.evaldata import (
     parse_test_suite,
 )
 from hfcompare.samples import load_retrieval_sample, retrieval_sample_description
-from hfcompare.spec import ModelRef, SpecError, display_names, validate_models
-from ui import keys
+from ui import keys, prose
 from ui.prompt_editor import render_prompt_editor
 from ui.resources import embedding_cache
 from ui.share import ask_before_computing, cache_note, cancel_ask, show_cache_note
-from ui.text import literal
 from ui.state import remember, restore, set_widget, widget_key
+from ui.text import literal
 from ui.widgets import render_model_picker
 
 SOURCES = {"type": "Type or paste", "upload": "Upload files"}
@@ -105,7 +104,7 @@ def render_data_inputs() -> RetrievalDataset | None:
 def run_evaluation(dataset: RetrievalDataset, chosen: list[str], prompts: dict | None = None) -> None:
     """Evaluate every model with a progress bar (`prompts`: the user's overrides by `backend:model`);
     keep the results in the session."""
-    from hfcompare.evaluation import evaluate
+    from hfcompare.retrieval.evaluation import evaluate
 
     try:
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
@@ -127,8 +126,8 @@ def run_evaluation(dataset: RetrievalDataset, chosen: list[str], prompts: dict |
 
 
 def _metric_columns() -> dict:
-    from hfcompare.retrieval import metric_names
-    from hfcompare.retrieval_tables import metric_help
+    from hfcompare.retrieval.metrics import metric_names
+    from hfcompare.retrieval.tables import metric_help
 
     cfg = {name: st.column_config.NumberColumn(name, help=metric_help(name), format="%.3f") for name in metric_names()}
     cfg["ndcg@10 low"] = st.column_config.NumberColumn("ndcg@10 low", help=prose.EVAL_CI_HELP, format="%.3f")
@@ -146,8 +145,8 @@ def _metric_columns() -> dict:
 
 def render_results(dataset: RetrievalDataset, results) -> None:
     """Metrics, intervals, significance, per-query disagreement, heatmaps and embedding maps."""
-    from hfcompare import charts
-    from hfcompare.retrieval_tables import metrics_table, per_query_table, significance_table
+    from hfcompare.reporting import charts
+    from hfcompare.retrieval.tables import metrics_table, per_query_table, significance_table
 
     for failed in (r for r in results if not r.ok):
         st.error(f"**{literal(failed.ref)}** failed ({failed.error_kind}): {literal(failed.error)}", icon="⚠️")
@@ -199,7 +198,7 @@ def render_results(dataset: RetrievalDataset, results) -> None:
 def shown_with_prompts(table):
     """The metrics table as shown: the prompts each model ran with beside its name, quoted so a
     trailing space shows ("none" when empty); cells are data, never Markdown."""
-    from hfcompare.retrieval_tables import PROMPT_COLUMNS
+    from hfcompare.retrieval.tables import PROMPT_COLUMNS
 
     shown = table.copy()
     for column in ("query prompt", "document prompt"):
@@ -209,9 +208,9 @@ def shown_with_prompts(table):
 
 
 def render_heatmaps(dataset: RetrievalDataset, ok, names) -> None:
-    from hfcompare import charts
-    from hfcompare.retrieval import normalize
-    from hfcompare.retrieval_tables import heatmap_sample
+    from hfcompare.reporting import charts
+    from hfcompare.retrieval.metrics import normalize
+    from hfcompare.retrieval.tables import heatmap_sample
 
     query_ids, doc_ids = heatmap_sample(dataset)
     st.subheader("Queries against the texts they should find")
@@ -232,9 +231,9 @@ def render_heatmaps(dataset: RetrievalDataset, ok, names) -> None:
 
 
 def render_projection(dataset: RetrievalDataset, ok, names) -> None:
-    from hfcompare import charts
-    from hfcompare.projection import methods, umap_available
-    from hfcompare.retrieval_tables import projection_frame
+    from hfcompare.reporting import charts
+    from hfcompare.retrieval.projection import methods, umap_available
+    from hfcompare.retrieval.tables import projection_frame
 
     st.subheader("Embedding space")
     st.caption(prose.EVAL_PROJECTION_CAPTION + ("" if umap_available() else " " + prose.EVAL_NO_UMAP))
@@ -304,8 +303,8 @@ def new_vectors(dataset: RetrievalDataset, chosen: list[str], prompts: dict | No
     baselines (refitted in milliseconds, no model) count nothing. Invalid models count 0: running
     them only shows their error."""
     from hfcompare.backends import Capability, can, get_backend
-    from hfcompare.cache import vector_key
-    from hfcompare.prompts import resolve_prompts
+    from hfcompare.embeddings.prompts import resolve_prompts
+    from hfcompare.storage.cache import vector_key
 
     try:
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.sharing import from_query, link_for
+from hfcompare.storage.sharing import from_query, link_for
+from ui import prose
 from ui.resources import store
 from ui.state import value
 from ui.text import literal
@@ -45,7 +45,7 @@ def read_link(page: str) -> dict[str, Any] | None:
 def known_models(refs: list[str]) -> list[str]:
     """The references whose backend exists; the others are reported and dropped."""
     from hfcompare.backends import backend_names
-    from hfcompare.spec import ModelRef, SpecError
+    from hfcompare.refs import ModelRef, SpecError
 
     kept, dropped = [], []
     for ref in refs:
@@ -134,7 +134,7 @@ def write_link(page: str, state: dict[str, Any]) -> str:
     """Put `state` in the URL (or in the store when too long) and return the link to share; ""
     when no link can be made (a state too large for the store). What the link leaves out is kept
     for `render_share` to say."""
-    from hfcompare.store import StoreUnavailable
+    from hfcompare.storage.store import StoreUnavailable
 
     try:
         saved_in = store()

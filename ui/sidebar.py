@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare import prose
-from hfcompare.backends.remote import config_problem
-from ui import keys
+from hfcompare.backends.remote.common import config_problem
+from ui import keys, prose
 from ui.resources import embedding_cache, generation_cache
 from ui.text import literal
 

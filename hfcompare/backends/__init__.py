@@ -8,21 +8,21 @@ from hfcompare.backends.base import (
     BadResponseError,
     Capability,
     ConnectionFailedError,
+    EmbeddingBackend,
     GenerationBackend,
     GenerationParams,
+    ModelInfo,
+    ModelLoadError,
     ModelLoadingError,
+    ModelUnavailableError,
     NotFoundError,
     RateLimitedError,
     RemoteError,
     RemoteTimeoutError,
     ServerError,
-    Usage,
-    EmbeddingBackend,
-    ModelInfo,
-    ModelLoadError,
-    ModelUnavailableError,
     UnknownBackendError,
     UnsupportedTaskError,
+    Usage,
     available_models,
     backend_names,
     backends_that_can,
@@ -31,12 +31,12 @@ from hfcompare.backends.base import (
     register_backend,
     unregister_backend,
 )
-from hfcompare.backends.hf_inference import HFInferenceBackend
-from hfcompare.backends.lexical import LexicalBackend
-from hfcompare.backends.local import SentenceTransformersBackend
-from hfcompare.backends.onnx import OnnxInt8Backend
-from hfcompare.backends.openai_compat import OpenAICompatBackend
-from hfcompare.backends.remote import RemoteSettings, settings_from_environment
+from hfcompare.backends.local.lexical import LexicalBackend
+from hfcompare.backends.local.onnx import OnnxInt8Backend
+from hfcompare.backends.local.sentence_transformer import SentenceTransformersBackend
+from hfcompare.backends.remote.common import RemoteSettings, settings_from_environment
+from hfcompare.backends.remote.hf_inference import HFInferenceBackend
+from hfcompare.backends.remote.openai_compat import OpenAICompatBackend
 
 register_backend(SentenceTransformersBackend.name, SentenceTransformersBackend)
 register_backend(OnnxInt8Backend.name, OnnxInt8Backend)

@@ -259,7 +259,7 @@ def register_backend(name: str, factory: Callable[..., Backend], configurable: b
     """Add (or replace) a backend under `name`; built on first use.
 
     A `configurable` factory takes one optional argument, the backend's settings (see
-    `hfcompare.backends.remote.RemoteSettings`); others take none.
+    `hfcompare.backends.remote.common.RemoteSettings`); others take none.
     """
     _FACTORIES[name] = factory
     _INSTANCES.pop(name, None)

@@ -31,6 +31,6 @@ def retrieval_sample_description() -> str:
 
 def load_retrieval_sample():
     """The bundled labeled retrieval sample, as a RetrievalDataset."""
-    from hfcompare.evaldata import parse_jsonl
+    from hfcompare.retrieval.labeled import parse_jsonl
 
     return parse_jsonl((_HERE / RETRIEVAL_SAMPLE).read_bytes(), source=RETRIEVAL_SAMPLE)

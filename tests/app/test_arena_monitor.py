@@ -8,7 +8,6 @@ from streamlit.testing.v1 import AppTest
 from tests.app.pages import open_app
 
 
-
 @pytest.fixture
 def arena(fake_backend) -> AppTest:
     return open_app("app_pages/arena.py")
@@ -96,7 +95,7 @@ def test_ab_outcomes_by_hand_then_a_plan_and_a_test_only_at_the_planned_size(are
     at.number_input(key="ab_difference").set_value(50.0).run()
     button(at, "ab_plan").click().run()
     assert not at.exception
-    from hfcompare.store import Store
+    from hfcompare.storage.store import Store
 
     planned = Store().experiment_plan("bot-v2")["per_variant"]
     assert planned > 6 and any("Fixed-horizon test" in c.value for c in at.caption)
@@ -111,8 +110,8 @@ def test_ab_outcomes_by_hand_then_a_plan_and_a_test_only_at_the_planned_size(are
 
 
 def test_ab_flags_outcomes_logged_under_the_other_variant(arena):
-    from hfcompare import ab
-    from hfcompare.store import Store
+    from hfcompare.decide import ab
+    from hfcompare.storage.store import Store
 
     store = Store()
     assigned = ab.assign("user-1", "bot-v3")

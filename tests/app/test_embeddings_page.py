@@ -115,7 +115,7 @@ def test_clear_cache_button(app):
     app.multiselect[0].set_value(FAKES)
     button(app, "Load sample").click().run()
     button(app, "Run comparison").click().run()
-    from hfcompare.cache import GenerationCache
+    from hfcompare.storage.cache import GenerationCache
 
     GenerationCache().set("gen|x", {"text": "cached answer"})
     sidebar = AppTest.from_function(_sidebar_only, default_timeout=30).run()

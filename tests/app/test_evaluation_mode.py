@@ -44,7 +44,7 @@ def test_empty_state_then_sample_run_with_a_failing_model(app):
 
 
 def test_pairwise_differences_are_holm_corrected_with_the_adjusted_p_shown(app):
-    from hfcompare.significance import holm
+    from hfcompare.retrieval.significance import holm
 
     app.multiselect[0].set_value(["fake:fake-a", "fake:fake-b", "lexical:tfidf"])
     button(app, "Load labeled sample").click().run()
@@ -96,7 +96,7 @@ class Upload:
 
 
 def test_uploads_are_recognised_by_name_and_kind():
-    from hfcompare.evaldata import DatasetError
+    from hfcompare.retrieval.labeled import DatasetError
     from ui.retrieval_mode import dataset_from_uploads
 
     beir = [Upload("my_corpus.jsonl", '{"_id": "d1", "text": "x"}\n{"_id": "d2", "text": "y"}'),
@@ -122,7 +122,7 @@ class RawUpload:
 
 
 def test_crafted_uploads_give_a_message_and_oversize_ones_are_refused_unread():
-    from hfcompare.evaldata import MAX_FILE_BYTES, DatasetError
+    from hfcompare.retrieval.labeled import MAX_FILE_BYTES, DatasetError
     from ui.retrieval_mode import dataset_from_uploads
 
     crafted = [(RawUpload("big.csv", b"query,document\nq," + b"x" * 140_000 + b"\n"), "big.csv, line 2"),

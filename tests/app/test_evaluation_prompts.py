@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from hfcompare.evaldata import format_test_suite
+from hfcompare.retrieval.labeled import format_test_suite
 from hfcompare.samples import load_retrieval_sample
 from tests.app.pages import current_key, shown
 from ui.prompt_editor import prompt_key
@@ -48,8 +48,8 @@ def _sent(backend) -> set[str]:
 
 def _link_state(at: AppTest) -> dict:
     """The state the page's share link holds (long states live in the store under ?c=)."""
-    from hfcompare.sharing import from_query
-    from hfcompare.store import Store
+    from hfcompare.storage.sharing import from_query
+    from hfcompare.storage.store import Store
 
     state, warnings = from_query("embeddings", {k: at.query_params[k] for k in at.query_params}, Store())
     assert not warnings

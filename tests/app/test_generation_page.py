@@ -76,7 +76,7 @@ def check_table(at: AppTest):
 
 
 def test_checks_per_check_rates_adjustable_threshold_few_prompts_warning_and_arena(page, fake_backend):
-    from hfcompare.embedding import embed
+    from hfcompare.embeddings.runs import embed
     from hfcompare.samples import load_sample
 
     page.multiselect(key=current_key(page, "gen_models")).set_value(FAKES)
@@ -108,7 +108,7 @@ def test_checks_per_check_rates_adjustable_threshold_few_prompts_warning_and_are
 
 def test_a_buffered_stream_shows_an_unknown_speed_with_its_reason(page, fake_backend, monkeypatch):
     """A frozen (scripted) clock: every piece of the fake stream arrives at the same instant."""
-    from hfcompare import generation
+    from hfcompare.generation import runs as generation
 
     monkeypatch.setattr(generation, "clock", lambda: 50.0)
     run_sample(page, FAKES)

@@ -25,7 +25,7 @@ def public(monkeypatch):
 def no_local_loads(monkeypatch):
     """Every attempt to load a local model, recorded (and refused, so nothing is downloaded)."""
     from hfcompare.backends import BackendError
-    from hfcompare.backends.local import SentenceTransformersBackend
+    from hfcompare.backends.local.sentence_transformer import SentenceTransformersBackend
 
     loads: list[str] = []
 
@@ -140,7 +140,7 @@ class RawUpload:
 
 
 def test_uploads_over_the_operator_limit_are_refused_before_reading(monkeypatch):
-    from hfcompare.evaldata import DatasetError
+    from hfcompare.retrieval.labeled import DatasetError
     from ui.retrieval_mode import dataset_from_uploads
 
     monkeypatch.setenv("HFCOMPARE_MAX_UPLOAD_MB", "1")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hfcompare.store import Store, StoreUnavailable
+from hfcompare.storage.store import Store, StoreUnavailable
 from tests.app.pages import open_app
 
 

@@ -77,7 +77,7 @@ def test_presets_apply_per_task(scorecard):
 
 
 def test_the_normalization_note_matches_the_code(scorecard):
-    from hfcompare.scoring import normalize_values
+    from hfcompare.decide.scoring import normalize_values
 
     note = next(m.value for m in scorecard.markdown if "min-max across the candidates" in m.value)
     assert normalize_values([3.0, 3.0]) == [0.5, 0.5] and "all equal: all 0.5" in note

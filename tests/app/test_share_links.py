@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.app.pages import open_link, shown
 

@@ -124,7 +124,7 @@ def test_hostile_embedding_errors_and_model_names_are_text(fake_backend, monkeyp
 
 
 def test_a_hostile_model_card_section_is_text(monkeypatch):
-    from hfcompare.backends import hub
+    from hfcompare.hub import probe as hub
     from tests.app.pages import open_app as open_page
     from tests.app.pages import widget
     from tests.integration import hub_server

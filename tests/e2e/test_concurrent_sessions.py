@@ -59,9 +59,9 @@ def run_sample_everywhere(pages) -> list[str]:
 
 
 def test_eight_sessions_at_once_lose_no_click_and_compute_each_embedding_once(browser, app_url, tmp_path):
-    from hfcompare.cache import EmbeddingCache
+    from hfcompare.refs import parse_texts
     from hfcompare.samples import load_sample
-    from hfcompare.spec import parse_texts
+    from hfcompare.storage.cache import EmbeddingCache
 
     texts = parse_texts("\n".join(load_sample("invoice_chatbot")["texts"]))
     contexts, pages = open_sessions(browser, app_url, SESSIONS)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from hfcompare.backends.gguf import bundled_gguf
+from hfcompare.backends.local.gguf import bundled_gguf
 from tests.servers import free_port, start_and_wait, stop
 
 SMOLLM_ALIAS = "smollm2-135m-instruct"

@@ -22,9 +22,9 @@ from hfcompare.backends import (
     Usage,
     get_backend,
 )
-from hfcompare.cache import EmbeddingCache
-from hfcompare.embedding import compare_embeddings
-from hfcompare.spec import ModelRef
+from hfcompare.embeddings.runs import compare_embeddings
+from hfcompare.refs import ModelRef
+from hfcompare.storage.cache import EmbeddingCache
 from tests.integration.fault_server import FaultServer
 
 TEXTS = ["create an invoice", "invoice templates", "reset my password"]
@@ -121,8 +121,8 @@ def test_streamed_chat_yields_pieces_and_usage(server):
 def test_an_error_mid_stream_is_classified_redacted_and_never_cached(server, backend_name, model, kind):
     """A stream that breaks after two words: a typed error (not "crashed"), free of the key and of the URL's
     credentials, counted with the attempts, and nothing cached."""
-    from hfcompare.cache import GenerationCache
-    from hfcompare.generation import generate_one
+    from hfcompare.generation.runs import generate_one
+    from hfcompare.storage.cache import GenerationCache
 
     plain = generate_one(ModelRef(backend_name, model), "hi", GenerationParams(max_tokens=8),
                          settings=fast_settings(server.url))
@@ -200,7 +200,7 @@ def test_hf_backend_embeds_from_a_tei_url_with_the_same_retry_policy(server):
 
 def test_a_buffered_stream_has_no_decode_speed_and_a_paced_one_has(server):
     """burst-200 sends 200 one-token chunks in one write: the old figure was about 199,000 tokens/s."""
-    from hfcompare.generation import generate_one
+    from hfcompare.generation.runs import generate_one
 
     settings = fast_settings(server.url, timeout_s=10.0)
     buffered = generate_one(ModelRef("openai", "burst-200"), "hi", GenerationParams(max_tokens=200),
@@ -220,7 +220,7 @@ def test_retry_waits_are_reported_apart_from_latency_and_ttft(backend):
     and latency plus waits never exceed the wall time around the call (so latency excludes them)."""
     import time
 
-    from hfcompare.generation import generate_one
+    from hfcompare.generation.runs import generate_one
 
     with FaultServer() as fresh:
         settings = fast_settings(fresh.url, max_wait_s=5.0, timeout_s=10.0)
@@ -242,8 +242,8 @@ def test_the_client_is_built_before_the_stream_is_timed(server, monkeypatch):
     token used to count; now the clock starts with the client ready."""
     import time
 
-    import hfcompare.generation as generation
-    from hfcompare.generation import generate_one
+    import hfcompare.generation.runs as generation
+    from hfcompare.generation.runs import generate_one
 
     settings = fast_settings(server.url, timeout_s=7.0)  # settings of its own: a backend built afresh
     backend = get_backend("openai", settings)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hfcompare import hub_metadata
-from hfcompare.backends import hub
-from hfcompare.hub_metadata import HubUnavailable, model_metadata, search_hub
+from hfcompare.hub import metadata as hub_metadata
+from hfcompare.hub import probe as hub
+from hfcompare.hub.metadata import HubUnavailable, model_metadata, search_hub
 from tests.integration.hub_server import HubServer
 from tests.servers import free_port
 
@@ -86,7 +86,7 @@ def test_a_missing_model_is_remembered_for_the_ttl(local_hub):
 
 
 def test_many_models_fetches_concurrently_and_leaves_out_unknown_ids(local_hub):
-    from hfcompare.hub_metadata import many_models
+    from hfcompare.hub.metadata import many_models
 
     found = many_models(["example-org/tiny-embedder", "example-org/nope", "example-org/tiny-chat"])
     assert sorted(found) == ["example-org/tiny-chat", "example-org/tiny-embedder"]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from hfcompare.backends import GenerationParams, RemoteSettings, Usage, get_backend
-from hfcompare.cache import EmbeddingCache
-from hfcompare.embedding import compare_embeddings, embed
-from hfcompare.spec import ModelRef
+from hfcompare.embeddings.runs import compare_embeddings, embed
+from hfcompare.refs import ModelRef
+from hfcompare.storage.cache import EmbeddingCache
 from tests.integration.conftest import SMOLLM_ALIAS
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,7 @@ def test_server_lists_its_model(llama_server):
 
 
 def test_a_real_server_stream_trickles_so_its_decode_speed_is_known(llama_server):
-    from hfcompare.generation import generate_one
+    from hfcompare.generation.runs import generate_one
 
     result = generate_one(ModelRef("openai", SMOLLM_ALIAS), MESSAGES[0]["content"], PARAMS,
                           settings=settings(llama_server))

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from hfcompare.backends import RemoteSettings
-from hfcompare.cache import EmbeddingCache
 from hfcompare.cli import main
-from hfcompare.embedding import compare_embeddings
-from hfcompare.spec import ModelRef
+from hfcompare.embeddings.runs import compare_embeddings
+from hfcompare.refs import ModelRef
+from hfcompare.storage.cache import EmbeddingCache
 from tests.integration.fault_server import FaultServer
 
 CANARY_HF = "hf_CANARYtoken0123456789"

@@ -10,7 +10,7 @@ PROCESSES, ROWS = 4, 250
 
 
 def _writer(path: str, worker: int, start) -> None:
-    from hfcompare.store import Store
+    from hfcompare.storage.store import Store
 
     start.wait()
     store = Store(Path(path))
@@ -33,7 +33,7 @@ def test_m_processes_writing_n_rows_each_leave_m_times_n_rows(tmp_path):
     for w in workers:
         w.join(timeout=120)
         assert w.exitcode == 0
-    from hfcompare.store import Store
+    from hfcompare.storage.store import Store
 
     store = Store(Path(path))
     calls = store.calls()
@@ -85,7 +85,7 @@ def _rows(path: str, sql: str) -> list:
 def test_a_store_locked_by_another_process_while_opening_is_waited_for_never_moved(tmp_path):
     """A database another process holds the write lock of (no WAL yet, so even reading waits):
     opening with a short busy timeout retries instead of moving the live file aside."""
-    from hfcompare.store import Store
+    from hfcompare.storage.store import Store
 
     path = str(tmp_path / "store.sqlite3")
     holder, done = _locked_by_another_process(path, "DELETE")
@@ -100,7 +100,7 @@ def test_a_store_locked_by_another_process_while_opening_is_waited_for_never_mov
 
 
 def test_writing_while_another_process_holds_the_write_lock_loses_nothing(tmp_path):
-    from hfcompare.store import Store
+    from hfcompare.storage.store import Store
 
     path = str(tmp_path / "store.sqlite3")
     first = Store(Path(path))

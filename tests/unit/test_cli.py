@@ -202,7 +202,7 @@ def test_embed_as_queries_uses_the_models_prompt(tmp_path, capsys, fake_backend)
 def test_bench_checks_reference_answers_at_the_threshold_given(tmp_path, capsys, fake_backend):
     """The sample's prompts with reference answers scored by the fake embedding model: per-check pass rates
     with intervals in bench.json and on screen, the threshold as given, and a warning about 5 prompts."""
-    from hfcompare.embedding import embed
+    from hfcompare.embeddings.runs import embed
     from hfcompare.samples import load_sample
 
     sample = "hfcompare/samples/invoice_chatbot_prompts.json"

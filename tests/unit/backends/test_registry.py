@@ -37,7 +37,7 @@ def test_available_models_lists_bundled_offline_models():
 
 
 def test_default_embedding_picks_are_the_real_models_then_the_baseline():
-    from hfcompare.backends import bundled_st
+    from hfcompare.backends.local import bundled as bundled_st
 
     if not bundled_st.installed(bundled_st.MPNET):
         pytest.skip("the all-mpnet-base-v2 packages are not installed")

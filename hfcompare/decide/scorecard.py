@@ -1,0 +1,347 @@
+"""Scorecard inputs: which criteria each task offers, where each value can come from (this
+comparison's measurements or the catalog), the brief's default weights, and decision presets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from hfcompare.decide.explain import shown
+from hfcompare.decide.scoring import Candidate, Cell, Criterion, Scored
+from hfcompare.hub.catalog import FIELDS, load_catalog
+
+
+class Measurement(NamedTuple):
+    """A value measured in this session: how and where, and its range when it was repeated."""
+
+    value: float
+    source: str
+    low: float | None = None
+    high: float | None = None
+
+
+#: A candidate's measured values: metric key -> Measurement.
+Measured = dict[str, Measurement]
+
+MEASURED_LABELS = {
+    "ndcg@10": "nDCG@10 in this evaluation",
+    "ms_per_text": "median ms per text over timed passes, measured here",
+    "pass_rate": "check pass rate in this comparison",
+    "tokens_per_s": "median tokens/s, measured here",
+    "latency_s": "median latency, measured here",
+}
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    """A criterion a task offers, the sources its values can come from (first is preferred), and
+    whether the brief's default scorecard includes it."""
+
+    criterion: Criterion
+    sources: tuple[str, ...]
+    default: bool = False
+
+
+def _c(key, label, weight, higher=True, log=False, help_text="", unit="", binary=False):
+    return Criterion(key, label, weight, higher, log, help_text, unit, binary)
+
+
+SPECS: dict[str, list[CriterionSpec]] = {
+    "embeddings": [
+        CriterionSpec(_c("performance", "Performance", 40, help_text="Retrieval quality: measured nDCG@10 on your "
+                         "labeled data, or a published MTEB average."),
+                      ("measured:ndcg@10", "catalog:mteb_retrieval", "catalog:mteb_average"), True),
+        CriterionSpec(_c("speed", "Speed", 30, higher=False, log=True,
+                         help_text="Milliseconds per text, measured on this machine (lower is better).", unit="ms/text"),
+                      ("measured:ms_per_text",), True),
+        CriterionSpec(_c("size", "Size", 20, higher=False, log=True,
+                         help_text="Parameters (lower is better: cheaper to host, less memory).", unit="parameters"),
+                      ("catalog:parameters",), True),
+        CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if the model is meant for many "
+                         "languages, else 0.", binary=True), ("catalog:multilingual",), True),
+        CriterionSpec(_c("context", "Max tokens", 10, log=True, help_text="Longest input read (higher is better).",
+                         unit="tokens"),
+                      ("catalog:max_seq_length",)),
+        CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded.", binary=True),
+                      ("catalog:open_weights",)),
+        CriterionSpec(_c("dimensions", "Vector size", 10, higher=False, log=True,
+                         help_text="Embedding dimensions (lower is better: less storage, faster search).", unit="dimensions"),
+                      ("catalog:dimensions",)),
+    ],
+    "generation": [
+        CriterionSpec(_c("quality", "Quality", 40, help_text="Measured check pass rate on your prompts, or a "
+                         "published leaderboard average."),
+                      ("measured:pass_rate", "catalog:leaderboard_average"), True),
+        CriterionSpec(_c("speed", "Speed", 30, log=True, help_text="Median tokens per second, measured on this "
+                         "machine (higher is better).", unit="tokens/s"), ("measured:tokens_per_s",), True),
+        CriterionSpec(_c("context", "Context length", 20, log=True, help_text="Tokens the model can attend to.",
+                         unit="tokens"),
+                      ("catalog:context_length",), True),
+        CriterionSpec(_c("fine_tuning", "Fine-tuning", 10, help_text="1 if you may and can fine-tune it, else 0.", binary=True),
+                      ("catalog:fine_tunable",), True),
+        CriterionSpec(_c("latency", "Latency", 10, higher=False, log=True,
+                         help_text="Median seconds per answer, measured here (lower is better).", unit="s"),
+                      ("measured:latency_s",)),
+        CriterionSpec(_c("size", "Size", 10, higher=False, log=True, help_text="Parameters (lower is better).",
+                         unit="parameters"),
+                      ("catalog:parameters",)),
+        CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if meant for many languages.", binary=True),
+                      ("catalog:multilingual",)),
+        CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded.", binary=True),
+                      ("catalog:open_weights",)),
+    ],
+}
+
+#: The brief's decision framework: weights per preset (criteria not named get 0) and what it favours.
+PRESETS: dict[str, dict[str, Any]] = {
+    "balanced": {"label": "The brief's defaults",
+                 "embeddings": {"performance": 40, "speed": 30, "size": 20, "multilingual": 10},
+                 "generation": {"quality": 40, "speed": 30, "context": 20, "fine_tuning": 10}},
+    "speed": {"label": "Prioritize speed",
+              "embeddings": {"performance": 25, "speed": 50, "size": 15, "multilingual": 10},
+              "generation": {"quality": 25, "speed": 40, "latency": 20, "context": 10, "fine_tuning": 5}},
+    "quality": {"label": "Prioritize quality",
+                "embeddings": {"performance": 65, "speed": 15, "size": 10, "multilingual": 10},
+                "generation": {"quality": 65, "speed": 15, "context": 10, "fine_tuning": 10}},
+    "multilingual": {"label": "Prioritize multilingual",
+                     "embeddings": {"performance": 30, "speed": 15, "size": 10, "multilingual": 45},
+                     "generation": {"quality": 30, "speed": 15, "context": 10, "multilingual": 45}},
+    "open_source": {"label": "Prioritize open source",
+                    "embeddings": {"performance": 30, "speed": 15, "size": 15, "open_weights": 40},
+                    "generation": {"quality": 30, "speed": 10, "fine_tuning": 20, "open_weights": 40}},
+    "large_context": {"label": "Prioritize large context",
+                      "embeddings": {"performance": 30, "speed": 10, "context": 50, "size": 10},
+                      "generation": {"quality": 25, "speed": 15, "context": 50, "fine_tuning": 10}},
+}
+
+
+def specs_for(task: str) -> dict[str, CriterionSpec]:
+    return {spec.criterion.key: spec for spec in SPECS[task]}
+
+
+def default_weights(task: str) -> dict[str, float]:
+    """The brief's criteria and weights for `task`."""
+    return dict(PRESETS["balanced"][task])
+
+
+def source_label(source: str) -> str:
+    """What a value source is, in words."""
+    kind, key = source.split(":", 1)
+    if kind == "measured":
+        return MEASURED_LABELS[key]
+    return f"{FIELDS[key][0]} (catalog)"
+
+
+def catalog_id(name: str) -> str:
+    """The Hub id inside a candidate name (`backend:org/model` or a bare `org/model`)."""
+    head, _, rest = name.partition(":")
+    return rest if rest and "/" not in head else name
+
+
+def cell_for(name: str, source: str, measured: dict[str, Measured]) -> Cell:
+    """One candidate's value from one source, with a description of where it came from."""
+    kind, key = source.split(":", 1)
+    if kind == "measured":
+        found = measured.get(name, {}).get(key)
+        if not found:
+            return Cell(None, f"not measured ({MEASURED_LABELS[key]})")
+        found = Measurement(*found)
+        return Cell(found.value, found.source, found.low, found.high)
+    entry = load_catalog().by_id(catalog_id(name))
+    figure = entry.figures.get(key) if entry else None
+    if figure is None:
+        return Cell(None, f"unknown: the catalog has no {FIELDS[key][0].lower()} for this model")
+    value = figure.value
+    if isinstance(value, bool):
+        value = 1.0 if value else 0.0
+    detail = f", {figure.benchmark}" if figure.benchmark else ""
+    return Cell(float(value), f"catalog{detail}: {figure.source.title} ({figure.source.url}), checked {figure.source.checked}")
+
+
+def build_candidates(names: list[str], task: str, chosen_sources: dict[str, str],
+                     measured: dict[str, Measured]) -> list[Candidate]:
+    """Candidates with a cell per criterion, each from the source chosen for that criterion."""
+    return [Candidate(name, {key: cell_for(name, source, measured) for key, source in chosen_sources.items()})
+            for name in names]
+
+
+def best_source(task: str, key: str, names: list[str], measured: dict[str, Measured]) -> str:
+    """The first source of a criterion that knows a value for at least one candidate (else the first)."""
+    sources = specs_for(task)[key].sources
+    for source in sources:
+        if any(cell_for(name, source, measured).known for name in names):
+            return source
+    return sources[0]
+
+
+#: How a missing value of each measurable criterion gets measured, per task.
+HINTS: dict[str, dict[str, str]] = {
+    "embeddings": {
+        "performance": "run the evaluation (Embeddings page, Evaluate retrieval) to measure performance on "
+                       "labeled queries",
+        "speed": "run a comparison of these models to measure speed",
+    },
+    "generation": {
+        "quality": "run the Generation page with checks on your prompts to measure the pass rate",
+        "speed": "run these models on the Generation page to measure tokens per second",
+        "latency": "run these models on the Generation page to measure latency",
+    },
+}
+
+
+def is_baseline(name: str) -> bool:
+    """True for reference rows such as TF-IDF (`lexical:tfidf`): shown beside candidates, never
+    recommended unless the user adds them on purpose."""
+    from hfcompare.backends import UnknownBackendError, get_backend
+
+    backend, _, model = name.partition(":")
+    if not model or "/" in backend:
+        return False
+    try:
+        return bool(getattr(get_backend(backend), "baseline", False))
+    except UnknownBackendError:
+        return False
+
+
+def preset_label(preset: str) -> str:
+    return PRESETS[preset]["label"] if preset in PRESETS else "Your weights"
+
+
+def speed_measurement(speed, run: str) -> Measurement:
+    """A SpeedStats as a Scorecard value: the median, its range, and which run it comes from."""
+    earlier = speed.measured_at[:16].replace("T", " ")
+    when = f"in {run}" if speed.this_run else f"remembered from an earlier run ({earlier} UTC)"
+    return Measurement(speed.median_ms, f"measured here: median {speed.median_ms:.2f} ms/text over {speed.passes} "
+                                        f"timed passes of {speed.n_texts} texts (range {speed.range_text}), {when}, "
+                                        f"{speed.where}", speed.low_ms, speed.high_ms)
+
+
+def measured_from_embeddings(results, run: str = "this session's text comparison") -> dict[str, Measured]:
+    """Speeds from a compare-texts run (EmbeddingResults)."""
+    out: dict[str, Measured] = {}
+    for r in results:
+        speed = getattr(r, "speed", None)
+        if r.ok and speed is not None:
+            out.setdefault(str(r.ref), {})["ms_per_text"] = speed_measurement(speed, run)
+    return out
+
+
+def measured_from_evaluation(evaluations, n_queries: int) -> dict[str, Measured]:
+    """nDCG@10 (and speeds) from an evaluation run (ModelEvaluations)."""
+    out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None],
+                                   "this session's retrieval evaluation")
+    from hfcompare.retrieval.significance import bootstrap_ci
+
+    for e in evaluations:
+        if e.ok:
+            low, high = bootstrap_ci(e.values("ndcg@10"))
+            out.setdefault(str(e.ref), {})["ndcg@10"] = Measurement(
+                e.metrics["ndcg@10"], f"measured here: nDCG@10 over {n_queries} labeled queries (95% bootstrap "
+                                      f"interval {low:.3f}–{high:.3f})", low, high)
+    return out
+
+
+def measured_from_generation(results, verdicts) -> dict[str, Measured]:
+    """Pass rate, median tokens/s and median latency from a generation run."""
+    from hfcompare.generation.tables import generation_summary, generation_table
+
+    refs = list(dict.fromkeys(r.ref for r in results))
+    summary = generation_summary(generation_table(results, verdicts, {ref: str(ref) for ref in refs}))
+    out: dict[str, Measured] = {}
+    for row in summary.to_dict("records"):
+        where = row.get("where") or "this machine"
+        found: Measured = {}
+        if row.get("pass rate") is not None:
+            low, high, n = row.get("pass rate low"), row.get("pass rate high"), row.get("checked") or row["answers"]
+            found["pass_rate"] = Measurement(row["pass rate"], f"measured here: {row['pass rate']:.0%} of {n} "
+                                             f"answers passed their checks (95% interval {low:.0%}–{high:.0%}"
+                                             f"{'; fewer than 20 prompts' if n < 20 else ''})", low, high)
+        if row.get("median tokens/s") is not None:
+            found["tokens_per_s"] = Measurement(row["median tokens/s"], f"measured: {row['median tokens/s']:.1f} tokens/s ({where})")
+        if row.get("median latency s") is not None:
+            found["latency_s"] = Measurement(row["median latency s"], f"measured: {row['median latency s']:.2f} s ({where})")
+        if found:
+            out[row["model"]] = found
+    return out
+
+
+def merge_measured(*parts: dict[str, Measured]) -> dict[str, Measured]:
+    """Measurements from several runs; later runs win for the same metric."""
+    out: dict[str, Measured] = {}
+    for part in parts:
+        for name, values in part.items():
+            out.setdefault(name, {}).update(values)
+    return out
+
+
+def contribution_column(criterion: Criterion) -> str:
+    """The ranking table's column for a criterion: its points in the score, not its raw value."""
+    return f"{criterion.label} pts"
+
+
+def status(scored: Scored, i: int) -> str:
+    """Where a candidate stands: recommended, tied, ranked, or left out for lack of known values."""
+    if not scored.eligible[i]:
+        return f"not recommended: {scored.known_weight[i]:.0%} of the weight known"
+    return "recommended" if scored.names[i] == scored.recommended else "candidate"
+
+
+def ranking_table(scored: Scored, criteria: list[Criterion]):
+    """Ranked rows: rank, model, weighted score, share of weight known, status, and each criterion's
+    contribution (NaN where the value is unknown)."""
+    import pandas as pd
+
+    rows = []
+    for i in scored.order():
+        row = {"rank": int(scored.ranks[i]), "model": scored.names[i], "score": float(scored.scores[i]),
+               "known": float(scored.known_weight[i]), "status": status(scored, i)}
+        row.update({contribution_column(c): float(scored.contributions[c.key][i]) for c in criteria})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def shown_table(frame, columns: list[str], digits: int = 3, missing: str = "unknown"):
+    """A copy of `frame` for display: numbers in `columns` as text, and NaN/None as `missing`."""
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = [(missing if v is None or v != v else f"{v:.{digits}f}") for v in out[column]]
+    return out
+
+
+def sources_table(scored: Scored, candidates: list[Candidate], criteria: list[Criterion]):
+    """Every cell: the raw value, its normalized value (1 = best), and where it came from."""
+    import pandas as pd
+
+    rows = []
+    for i, candidate in enumerate(candidates):
+        for c in criteria:
+            cell = candidate.cells.get(c.key)
+            value = candidate.value(c.key)
+            rows.append({"model": candidate.name, "criterion": c.label,
+                         "value": "unknown" if value is None else shown(c, value),
+                         "range": f"{cell.low:.4g}–{cell.high:.4g}" if cell is not None and cell.has_range else "",
+                         "normalized": scored.normalized[c.key][i],
+                         "source": cell.source if cell else "unknown"})
+    return pd.DataFrame(rows)
+
+
+def flips_table(flips, criteria: list[Criterion]):
+    """How far each weight must move (others fixed) to change the winner."""
+    import pandas as pd
+
+    labels = {c.key: c.label for c in criteria}
+    return pd.DataFrame([{
+        "criterion": labels[f.criterion], "weight now": f.current,
+        "winner changes at": f.flips_at, "change": f.change,
+        "new winner": f.new_winner or "none within range",
+    } for f in flips])
+
+
+def normalization_table(criteria: list[Criterion]):
+    """How each criterion is scaled: its direction and scale, for the page to show."""
+    import pandas as pd
+
+    return pd.DataFrame([{"criterion": c.label, "better": "higher" if c.higher_is_better else "lower",
+                          "scale": "log10, then min-max" if c.log_scale else "min-max",
+                          "unit": c.unit or "-", "meaning": c.help} for c in criteria])

@@ -1,0 +1,94 @@
+"""Result tables as pandas DataFrames (pure functions, no widgets)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+
+from hfcompare.embeddings.runs import EmbeddingResult
+from hfcompare.embeddings.similarity import top_k
+from hfcompare.embeddings.speed import SpeedStats
+
+
+def speed_source(speed: SpeedStats | None) -> str:
+    """"this run", "an earlier run (2025-05-01 12:34 UTC)", or "" when there is no speed."""
+    if speed is None:
+        return ""
+    if speed.this_run:
+        return "this run"
+    try:
+        when = datetime.fromisoformat(speed.measured_at).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return "an earlier run"
+    return f"an earlier run ({when})"
+
+
+def timing_table(results: list[EmbeddingResult], names: dict | None = None) -> pd.DataFrame:
+    """One row per model: status, dimensions, cache use and speed (`names` maps refs to short names).
+
+    "cold ms/text" is the median of the timed passes; "ms/text range" the fastest to the slowest pass;
+    "ms/text low" and "ms/text high" carry the same range as numbers (for the chart's error bars and
+    exports; the page hides them)."""
+    rows = []
+    for r in results:
+        speed = r.speed
+        rows.append(
+            {
+                "model": (names or {}).get(r.ref, str(r.ref)),
+                "reference": str(r.ref),
+                "status": "ok" if r.ok else f"failed ({r.error_kind})",
+                "dimensions": r.dimensions,
+                "texts": r.n_texts,
+                "cache hits": r.cache_hits,
+                "computed": r.computed,
+                "cold ms/text": None if speed is None else round(speed.median_ms, 3),
+                "ms/text range": "" if speed is None else speed.range_text,
+                "passes": "" if speed is None else speed.passes_text,
+                "speed from": speed_source(speed),
+                "ms/text low": None if speed is None else round(speed.low_ms, 3),
+                "ms/text high": None if speed is None else round(speed.high_ms, 3),
+                "load s": round(r.load_s, 3),
+                "compute s": round(r.compute_s, 3),
+                "note": r.error if r.error else r.note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _cell(texts: list[str], index: int, score: float) -> str:
+    return f"{texts[index]}  ({score:.2f})"
+
+
+def top1_table(texts: list[str], matrices: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Each text's nearest other text under every model, and whether the models agree."""
+    frame = pd.DataFrame({"text": texts})
+    choices = []
+    for name, sim in matrices.items():
+        idx, scores = top_k(sim, 1)
+        frame[name] = [_cell(texts, int(i[0]), float(s[0])) if len(i) else "" for i, s in zip(idx, scores)]
+        choices.append(idx[:, 0] if idx.shape[1] else np.full(len(texts), -1))
+    if len(choices) > 1:
+        stacked = np.stack(choices, axis=1)
+        frame["models agree"] = (stacked == stacked[:, :1]).all(axis=1)
+    return frame
+
+
+def neighbours_table(texts: list[str], matrices: dict[str, np.ndarray], text_index: int, k: int = 5) -> pd.DataFrame:
+    """The k nearest texts to one text, a column per model, rank as rows."""
+    frame = pd.DataFrame({"rank": list(range(1, min(k, len(texts) - 1) + 1))})
+    for name, sim in matrices.items():
+        idx, scores = top_k(sim, k)
+        row_idx, row_scores = idx[text_index], scores[text_index]
+        frame[name] = [_cell(texts, int(i), float(s)) for i, s in zip(row_idx, row_scores)]
+    return frame
+
+
+def pairs_table(texts: list[str], matrices: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Every pair of texts with each model's cosine similarity, for download."""
+    rows, cols = np.triu_indices(len(texts), k=1)
+    frame = pd.DataFrame({"text A": [texts[i] for i in rows], "text B": [texts[j] for j in cols]})
+    for name, sim in matrices.items():
+        frame[name] = np.round(sim[rows, cols].astype(float), 6)
+    return frame

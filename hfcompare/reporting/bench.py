@@ -1,0 +1,189 @@
+"""`python -m hfcompare bench`: the brief's benchmark script, headless, for CI.
+
+Embedding models embed a text file (speed, dimensions, the brief's quality score: the cosine
+similarity of the first two texts, which should be alike) and, given labeled data, are evaluated
+for retrieval; generation models answer a prompt file (latency, tokens/s, check pass rate).
+Results go to JSON, CSV and the HTML report; thresholds turn a slow or weak model into a failing
+exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from hfcompare.refs import ModelRef
+
+EXIT_OK, EXIT_MODEL_FAILED, EXIT_BAD_INPUT, EXIT_THRESHOLD = 0, 1, 2, 3
+
+
+@dataclass
+class Thresholds:
+    """Limits a CI run enforces; None means not checked."""
+
+    max_ms_per_text: float | None = None
+    min_quality: float | None = None
+    min_ndcg: float | None = None
+    min_pass_rate: float | None = None
+    min_tokens_per_s: float | None = None
+    max_latency_s: float | None = None
+
+
+@dataclass
+class BenchResult:
+    embeddings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    generation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: pass rates per (generation model, check) with 95% Wilson intervals (generation.tables.check_rates_table)
+    checks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    failures: list[str] = field(default_factory=list)
+    breaches: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.failures:
+            return EXIT_MODEL_FAILED
+        return EXIT_THRESHOLD if self.breaches else EXIT_OK
+
+
+def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache=None, progress=None,
+                     settings: dict[str, Any] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """One row per model: dimensions, texts, ms per text (the median of the timed passes) with its range
+    (fastest to slowest pass), seconds, the brief's quality, and retrieval metrics when `dataset` is
+    given. Returns the table and the failures."""
+    from hfcompare.embeddings.runs import embed_with_stats, where_measured
+    from hfcompare.embeddings.tables import speed_source
+    from hfcompare.retrieval.evaluation import evaluate_model
+
+    settings = settings or {}
+    rows, failures = [], []
+    for ref in refs:
+        result = embed_with_stats(texts, ref, cache, progress, settings=settings.get(ref.backend))
+        if not result.ok:
+            failures.append(f"{ref} failed ({result.error_kind}): {result.error}")
+            rows.append({"model": str(ref), "status": "failed", "error": result.error})
+            continue
+        quality = float(result.vectors[0] @ result.vectors[1]) if len(texts) > 1 else None
+        speed = result.speed
+        row = {"model": str(ref), "status": "ok", "dimensions": result.dimensions, "texts": len(texts),
+               "ms per text": result.cold_ms_per_text,
+               "ms per text range": "" if speed is None else speed.range_text,
+               "ms per text low": None if speed is None else speed.low_ms,
+               "ms per text high": None if speed is None else speed.high_ms,
+               "timed passes": "" if speed is None else speed.passes_text,
+               "speed from": speed_source(speed),
+               "seconds": result.load_s + result.compute_s,
+               "from cache": result.cache_hits, "quality (cosine of texts 1 and 2)": quality,
+               "where": speed.where if speed is not None and speed.where else where_measured()}
+        if dataset is not None:
+            evaluation = evaluate_model(dataset, ref, cache, None, settings.get(ref.backend), keep_vectors=False)
+            if evaluation.ok:
+                row.update({name: evaluation.metrics[name] for name in ("ndcg@10", "mrr@10", "recall@10")})
+            else:
+                failures.append(f"{ref} failed its retrieval evaluation ({evaluation.error_kind}): {evaluation.error}")
+        rows.append(row)
+    return pd.DataFrame(rows), failures
+
+
+def bench_generation(prompts: list[str], checks, refs: list[ModelRef], system: str = "", cache=None,
+                     on_done=None, settings: dict[str, Any] | None = None,
+                     max_tokens: int = 128, similarity=None) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """One row per model (answers, errors, median latency, time to first token, tokens/s, pass rate with
+    its interval), the failures, and the pass rate of each check per model. `similarity(answer, reference)`
+    scores reference checks; without it, checks carry no reference."""
+    from hfcompare.backends import GenerationParams
+    from hfcompare.generation.checks import run_checks
+    from hfcompare.generation.runs import compare_generations
+    from hfcompare.generation.tables import check_rates_table, generation_summary, generation_table
+
+    params = GenerationParams(max_tokens=max_tokens, temperature=0.0, top_p=1.0, seed=None)
+    results = compare_generations(prompts, refs, params, system, settings, cache, on_done=on_done)
+    verdicts = {(r.ref, r.prompt_index): run_checks(r.text, checks[r.prompt_index], similarity)
+                for r in results if r.ok}
+    names = {ref: str(ref) for ref in refs}
+    summary = generation_summary(generation_table(results, verdicts, names))
+    failures = [f"{r.ref} failed on prompt {r.prompt_index + 1} ({r.error_kind}): {r.error}"
+                for r in results if not r.ok]
+    return summary, failures, check_rates_table(results, verdicts, names)
+
+
+def check_thresholds(result: BenchResult, limits: Thresholds) -> list[str]:
+    """Every threshold a model breaks, as a sentence."""
+    breaches = []
+
+    def check(frame: pd.DataFrame, column: str, limit: float | None, higher_is_better: bool, label: str) -> None:
+        if limit is None or frame.empty or column not in frame:
+            return
+        for row in frame.to_dict("records"):
+            value = row.get(column)
+            if value is None or pd.isna(value):
+                continue
+            if (value < limit) if higher_is_better else (value > limit):
+                breaches.append(f"{row['model']}: {label} {value:.4g} {'<' if higher_is_better else '>'} {limit:g}")
+
+    check(result.embeddings, "ms per text", limits.max_ms_per_text, False, "ms per text")
+    check(result.embeddings, "quality (cosine of texts 1 and 2)", limits.min_quality, True, "quality")
+    check(result.embeddings, "ndcg@10", limits.min_ndcg, True, "ndcg@10")
+    check(result.generation, "pass rate", limits.min_pass_rate, True, "pass rate")
+    check(result.generation, "median tokens/s", limits.min_tokens_per_s, True, "tokens/s")
+    check(result.generation, "median latency s", limits.max_latency_s, False, "median latency s")
+    return breaches
+
+
+def write_outputs(result: BenchResult, out: Path, thresholds: Thresholds, inputs: dict[str, Any]) -> list[Path]:
+    """bench.json, bench_embeddings.csv / bench_generation.csv and bench_report.html in `out`."""
+    from hfcompare.reporting.report import build_report
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    payload = {"inputs": inputs, "thresholds": {k: v for k, v in vars(thresholds).items() if v is not None},
+               "embeddings": _records(result.embeddings), "generation": _records(result.generation),
+               "checks": _records(result.checks), "failures": result.failures,
+               "threshold_breaches": result.breaches, "exit_code": result.exit_code}
+    (out / "bench.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    written.append(out / "bench.json")
+    sections: list[tuple[str, Any]] = [("Inputs", pd.DataFrame([{"setting": k, "value": json.dumps(v)}
+                                                                  for k, v in inputs.items()]))]
+    for name, frame in (("embeddings", result.embeddings), ("generation", result.generation)):
+        if not frame.empty:
+            path = out / f"bench_{name}.csv"
+            frame.to_csv(path, index=False)
+            written.append(path)
+            sections.append((f"{name.capitalize()} models", frame))
+            chart = _chart(name, frame)
+            if chart is not None:
+                sections.append((f"{name.capitalize()}: speed", chart))
+    if not result.checks.empty:
+        sections.append(("Generation: pass rate per check (95% Wilson interval)", result.checks))
+    verdict = ("All models ran and met every threshold." if result.exit_code == EXIT_OK else
+               "; ".join(result.failures + result.breaches))
+    sections.append(("Verdict", verdict))
+    report = build_report("hfcompare benchmark", verdict, sections)
+    (out / "bench_report.html").write_text(report, encoding="utf-8")
+    written.append(out / "bench_report.html")
+    return written
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (pandas turns NaN into null)."""
+    return json.loads(frame.to_json(orient="records")) if not frame.empty else []
+
+
+def _chart(kind: str, frame: pd.DataFrame):
+    import plotly.express as px
+
+    column = "ms per text" if kind == "embeddings" else "median tokens/s"
+    if column not in frame or frame[column].dropna().empty:
+        return None
+    data = frame.dropna(subset=[column])
+    if kind == "embeddings" and {"ms per text low", "ms per text high"} <= set(data):
+        low, high = data["ms per text low"].fillna(data[column]), data["ms per text high"].fillna(data[column])
+        return px.bar(data, x=column, y="model", orientation="h",
+                      error_x=(high - data[column]).clip(lower=0), error_x_minus=(data[column] - low).clip(lower=0),
+                      title="ms per text, median of the timed passes; whiskers: fastest to slowest pass "
+                            "(lower is better)")
+    return px.bar(data, x=column, y="model", orientation="h",
+                  title=f"{column} ({'lower' if kind == 'embeddings' else 'higher'} is better)")

@@ -1,0 +1,294 @@
+"""Plotly figure builders: data in, Figure out; nothing here draws widgets."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+
+from hfcompare.embeddings.similarity import upper_triangle
+
+_MAX_TICK_LABELS = 40
+
+
+def shared_color_range(matrices: list[np.ndarray]) -> tuple[float, float]:
+    """One colour range for every heatmap: from the lowest off-diagonal similarity (at most 0) to 1."""
+    lows = [float(upper_triangle(m).min()) for m in matrices if m.shape[0] > 1]
+    return (min([0.0, *lows]), 1.0)
+
+
+def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], columns: int = 3):
+    """Heatmaps side by side on one colour scale, the two texts of each cell on hover."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    names = list(matrices)
+    columns = max(1, min(columns, len(names)))
+    rows = max(1, math.ceil(len(names) / columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=names,
+        horizontal_spacing=0.04 if columns > 1 else 0.0,
+        vertical_spacing=0.12 if rows > 1 else 0.0,
+    )
+    n = len(texts)
+    labels = [str(i + 1) for i in range(n)]  # line numbers; the texts themselves show on hover
+    # plotly reads a few HTML tags in hover text; escape the user's texts so they show as typed
+    shown = np.array([html.escape(t) for t in texts], dtype=object)
+    pairs = np.empty((n, n, 2), dtype=object)
+    pairs[:, :, 0] = shown[:, None]
+    pairs[:, :, 1] = shown[None, :]
+    zmin, zmax = shared_color_range(list(matrices.values()))
+    show_ticks = n <= _MAX_TICK_LABELS
+    for position, name in enumerate(names):
+        row, col = divmod(position, columns)
+        fig.add_trace(
+            go.Heatmap(
+                z=np.round(matrices[name].astype(float), 4),
+                x=list(range(n)),
+                y=list(range(n)),
+                customdata=pairs,
+                coloraxis="coloraxis",
+                hovertemplate=(
+                    f"<b>{name}</b><br>%{{customdata[0]}}<br>↔ %{{customdata[1]}}"
+                    "<br>cosine %{z:.3f}<extra></extra>"
+                ),
+            ),
+            row=row + 1,
+            col=col + 1,
+        )
+        axis_style = dict(
+            tickmode="array",
+            tickvals=list(range(n)) if show_ticks else [],
+            ticktext=labels if show_ticks else [],
+            showgrid=False,
+        )
+        fig.update_xaxes(showticklabels=show_ticks, constrain="domain", **axis_style, row=row + 1, col=col + 1)
+        x_axis = "x" if position == 0 else f"x{position + 1}"
+        fig.update_yaxes(
+            autorange="reversed",
+            showticklabels=show_ticks and col == 0,
+            scaleanchor=x_axis,  # square cells
+            constrain="domain",
+            **axis_style,
+            row=row + 1,
+            col=col + 1,
+        )
+    fig.update_layout(
+        coloraxis=dict(colorscale="Viridis", cmin=zmin, cmax=zmax, colorbar=dict(title="cosine")),
+        height=(400 if columns > 1 else 560) * rows,
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    return fig
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def speed_chart(rows: list[dict]):
+    """A bar per model at its median ms per text over the timed passes, with an error bar from the
+    fastest to the slowest pass (rows of `tables.timing_table`; lower is faster)."""
+    import plotly.graph_objects as go
+
+    measured = [r for r in rows if _is_number(r.get("cold ms/text"))]
+    names = [r["model"] for r in measured]
+    values = [float(r["cold ms/text"]) for r in measured]
+    lows = [float(r["ms/text low"]) if _is_number(r.get("ms/text low")) else v for r, v in zip(measured, values)]
+    highs = [float(r["ms/text high"]) if _is_number(r.get("ms/text high")) else v for r, v in zip(measured, values)]
+    passes = [str(r.get("passes") or "one pass") for r in measured]
+    fig = go.Figure(go.Bar(
+        x=values, y=names, orientation="h",
+        error_x=dict(type="data", symmetric=False, array=[max(h - v, 0.0) for h, v in zip(highs, values)],
+                     arrayminus=[max(v - lo, 0.0) for lo, v in zip(lows, values)], thickness=1.5, width=6),
+        text=[f"{v:.2f} ms" for v in values], textposition="inside", insidetextanchor="start",
+        customdata=list(zip(lows, highs, passes)),
+        hovertemplate="%{y}<br>median %{x:.2f} ms/text<br>range %{customdata[0]:.2f}–%{customdata[1]:.2f}"
+                      "<br>timed passes: %{customdata[2]}<extra></extra>",
+    ))
+    fig.update_layout(
+        title=dict(text="Median ms per text over timed passes; whiskers: fastest to slowest pass", font=dict(size=13)),
+        xaxis_title="ms per text, median of the timed passes (lower is faster)",
+        height=150 + 40 * len(names),
+        margin=dict(l=10, r=10, t=40, b=40),
+        yaxis=dict(autorange="reversed"),
+    )
+    return fig
+
+
+def latency_distribution(table):
+    """A box per model of its answers' latencies, every answer shown as a point."""
+    import plotly.express as px
+
+    data = table[table["error"] == ""]
+    fig = px.box(data, x="model", y="latency s", points="all", color="model", hover_data=["prompt #", "tokens/s"])
+    fig.update_layout(showlegend=False, height=380, margin=dict(l=10, r=10, t=30, b=10),
+                      yaxis_title="latency per answer (s, lower is faster)")
+    return fig
+
+
+def quality_against_speed(summary):
+    """Pass rate against median tokens/s, one point per model (up and right is better)."""
+    import plotly.express as px
+
+    data = summary.dropna(subset=["pass rate", "median tokens/s"])
+    fig = px.scatter(data, x="median tokens/s", y="pass rate", text="model", color="model",
+                     hover_data=["median latency s", "median ttft s"])
+    fig.update_traces(textposition="top center", marker=dict(size=14))
+    fig.update_layout(showlegend=False, height=380, margin=dict(l=10, r=10, t=30, b=10),
+                      yaxis=dict(range=[-0.05, 1.1], tickformat=".0%"),
+                      xaxis_title="median tokens/s (faster →)", yaxis_title="checks passed")
+    return fig
+
+
+def score_against_size(frame, score: str, score_label: str):
+    """Published score against parameter count (log scale), one point per model, as on the MTEB
+    leaderboard. Models missing either figure are left out; the caller says how many."""
+    import plotly.express as px
+
+    data = frame.dropna(subset=[score, "parameters"]).copy()
+    data["parameters (M)"] = data["parameters"].astype(float) / 1e6
+    data["name"] = data["id"].str.split("/").str[-1]
+    colour = "benchmark" if "benchmark" in data and data["benchmark"].notna().any() else None
+    fig = px.scatter(data, x="parameters (M)", y=score, text="name", log_x=True, color=colour,
+                     hover_data={"id": True, "name": False, "license": True})
+    fig.update_traces(textposition="top center", marker=dict(size=12), cliponaxis=False)
+    fig.update_layout(height=460, margin=dict(l=10, r=40, t=30, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
+                      xaxis_title="parameters, millions (log scale; left is smaller and cheaper)",
+                      yaxis_title=f"{score_label} (higher is better)")
+    return fig
+
+
+def interval_chart(table, metric: str):
+    """Each model's mean `metric` with its bootstrap interval, best at the top."""
+    import plotly.graph_objects as go
+
+    data = table.sort_values(metric)
+    fig = go.Figure(go.Scatter(
+        x=data[metric], y=data["model"], mode="markers",
+        marker=dict(size=12),
+        error_x=dict(type="data", symmetric=False, array=data[f"{metric} high"] - data[metric],
+                     arrayminus=data[metric] - data[f"{metric} low"]),
+        hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+    ))
+    fig.update_layout(height=120 + 40 * len(data), margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis_title=f"{metric} with 95% bootstrap interval (right is better)")
+    return fig
+
+
+def query_document_heatmaps(matrices: dict[str, np.ndarray], queries: list[str], documents: list[str],
+                            relevant: np.ndarray, columns: int = 3):
+    """Query-by-document cosine similarity per model on one colour scale; judged relevant pairs
+    are circled, so a good model shows bright circles."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    names = list(matrices)
+    columns = max(1, min(columns, len(names)))
+    rows = max(1, math.ceil(len(names) / columns))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, horizontal_spacing=0.04,
+                        vertical_spacing=0.12 if rows > 1 else 0.0)
+    low = min(0.0, *(float(m.min()) for m in matrices.values()))
+    q_text = np.array([html.escape(t) for t in queries], dtype=object)
+    d_text = np.array([html.escape(t) for t in documents], dtype=object)
+    hover = np.dstack(np.broadcast_arrays(q_text[:, None], d_text[None, :]))
+    ys, xs = np.nonzero(relevant)
+    for i, name in enumerate(names):
+        row, col = i // columns + 1, i % columns + 1
+        fig.add_trace(go.Heatmap(z=matrices[name], x=[f"d{j + 1}" for j in range(len(documents))],
+                                 y=[f"q{j + 1}" for j in range(len(queries))], zmin=low, zmax=1.0,
+                                 colorscale="Viridis", showscale=i == 0, customdata=hover,
+                                 hovertemplate="query: %{customdata[0]}<br>text: %{customdata[1]}"
+                                               "<br>cosine %{z:.3f}<extra></extra>"), row=row, col=col)
+        fig.add_trace(go.Scatter(x=[f"d{j + 1}" for j in xs], y=[f"q{j + 1}" for j in ys], mode="markers",
+                                 marker=dict(symbol="circle-open", size=9, color="white", line=dict(width=2)),
+                                 hoverinfo="skip", showlegend=False), row=row, col=col)
+        fig.update_yaxes(autorange="reversed", row=row, col=col, showticklabels=col == 1)
+        fig.update_xaxes(showticklabels=False, row=row, col=col)
+    fig.update_layout(height=max(320, 22 * len(queries)) * rows, margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def projection_scatter(points, title: str):
+    """A 2D embedding map: texts (circles) and queries (diamonds), one colour per label, the text on
+    hover. `points` has columns x, y, kind ('query'/'text'), label and text; selected points come
+    back with their row number in customdata[2]."""
+    import plotly.express as px
+    import plotly.graph_objects as go
+
+    palette = px.colors.qualitative.Dark24
+    fig = go.Figure()
+    for n, (label, group) in enumerate(points.groupby("label", sort=False)):
+        shown = [html.escape(t[:160]) for t in group["text"]]
+        fig.add_trace(go.Scatter(
+            x=group["x"], y=group["y"], mode="markers", name=label,
+            marker=dict(size=[11 if k == "query" else 8 for k in group["kind"]],
+                        symbol=["diamond" if k == "query" else "circle" for k in group["kind"]],
+                        color=palette[n % len(palette)], opacity=0.85, line=dict(width=0.5, color="white")),
+            customdata=np.column_stack([shown, group["kind"], group.index.to_numpy()]),
+            hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>",
+        ))
+    fig.update_layout(title=title, height=520, margin=dict(l=10, r=10, t=40, b=10), dragmode="select",
+                      legend=dict(font=dict(size=10), itemsizing="constant"))
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    return fig
+
+
+def contributions_chart(names: list[str], contributions: dict[str, list[float]], labels: dict[str, str]):
+    """Each candidate's weighted score as a stacked bar of its criteria's contributions, best on top."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for key, values in contributions.items():
+        fig.add_trace(go.Bar(y=names, x=values, name=labels[key], orientation="h",
+                             hovertemplate="%{y}<br>" + html.escape(labels[key]) + ": %{x:.3f}<extra></extra>"))
+    fig.update_layout(barmode="stack", height=140 + 36 * len(names), margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis=dict(range=[0, 1], title="weighted score (0 to 1, right is better)"),
+                      yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    return fig
+
+
+def radar_chart(names: list[str], normalized: dict[str, list[float | None]], labels: dict[str, str]):
+    """Normalized values (1 = best candidate) per criterion, one outline per candidate; unknown
+    values are left as gaps."""
+    import plotly.graph_objects as go
+
+    keys = list(normalized)
+    theta = [labels[k] for k in keys] + [labels[keys[0]]]
+    fig = go.Figure()
+    for i, name in enumerate(names):
+        r = [normalized[k][i] for k in keys]
+        fig.add_trace(go.Scatterpolar(r=r + r[:1], theta=theta, name=name, connectgaps=False,
+                                      hovertemplate="%{theta}: %{r:.2f}<extra>" + html.escape(name) + "</extra>"))
+    fig.update_layout(height=420, margin=dict(l=40, r=40, t=30, b=30),
+                      polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])))
+    return fig
+
+
+def stability_chart(names: list[str], shares):
+    """How often each candidate landed at each rank under random weight changes (stacked to 100%)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for rank in range(shares.shape[1]):
+        fig.add_trace(go.Bar(y=names, x=shares[:, rank], orientation="h", name=f"rank {rank + 1}",
+                             hovertemplate="%{y}: rank " + str(rank + 1) + " in %{x:.0%} of samples<extra></extra>"))
+    fig.update_layout(barmode="stack", height=140 + 36 * len(names), margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis=dict(range=[0, 1], tickformat=".0%", title="share of weight samples"),
+                      yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    return fig
+
+
+def over_time_chart(frame, column: str, title: str, percent: bool = False):
+    """One line per model over time buckets."""
+    import plotly.express as px
+
+    fig = px.line(frame, x="time", y=column, color="model", markers=True, title=title)
+    fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=None,
+                      legend=dict(title=None, orientation="h", yanchor="top", y=-0.15, x=0),
+                      yaxis=dict(tickformat=".0%" if percent else None, rangemode="tozero"))
+    return fig

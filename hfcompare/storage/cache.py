@@ -1,0 +1,166 @@
+"""The persistent embedding cache: one float32 vector per (backend, model, variant, options, text)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hfcompare.config import home
+from hfcompare.embeddings.speed import SpeedStats
+
+_STATS_KEY = "meta|stats"
+_TIMING_PREFIX = "meta|timing|"
+
+
+def text_hash(text: str) -> str:
+    """A stable hash of a text (the cache never stores texts)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def vector_key(backend: str, model: str, fingerprint: str, options: dict[str, Any], text: str) -> str:
+    """The cache key of one text's vector; covers everything that changes the vector."""
+    parts = [backend, model, fingerprint, json.dumps(options, sort_keys=True), text_hash(text)]
+    return "vec|" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class CacheStats:
+    """What the sidebar shows."""
+
+    entries: int
+    size_bytes: int
+    hits: int
+    misses: int
+    path: str
+
+
+class CacheUnavailable(RuntimeError):
+    """The cache cannot be used: this user may not read or write it, or it stayed locked."""
+
+
+def open_recovering(directory: Path, warnings: list[str]):
+    """A diskcache at `directory`. A busy (locked) one is waited for and retried; only one whose
+    database fails its integrity check is moved aside (with a warning) and started afresh; one this
+    user may not read or write raises CacheUnavailable saying so."""
+    import diskcache
+
+    from hfcompare.storage.store import BUSY_ATTEMPTS, _is_busy, _is_permission, integrity
+
+    for attempt in range(BUSY_ATTEMPTS):
+        try:
+            cache = diskcache.Cache(str(directory))
+            cache.get(_STATS_KEY)  # touches the database, so corruption shows here
+            return cache
+        except (sqlite3.DatabaseError, OSError) as exc:
+            verdict = "busy" if _is_busy(exc) else integrity(directory / "cache.db")
+            if verdict == "busy":
+                time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+                continue
+            if verdict == "corrupt":
+                aside = directory.with_name(f"{directory.name}.corrupt-{int(time.time())}")
+                shutil.move(str(directory), str(aside))
+                warnings.append(
+                    f"The cache in {directory} was unreadable ({type(exc).__name__}); it was moved to {aside} "
+                    "and a new, empty one was started."
+                )
+                return diskcache.Cache(str(directory))
+            if _is_permission(exc):
+                raise CacheUnavailable(
+                    f"The cache in {directory} cannot be opened for reading and writing ({exc}): check that this "
+                    "user may read and write it and its folder ($HFCOMPARE_HOME).") from exc
+            raise CacheUnavailable(f"The cache in {directory} cannot be used ({type(exc).__name__}: {exc}); it "
+                                   "passed its integrity check, so it was left in place.") from exc
+    raise CacheUnavailable(f"The cache in {directory} stayed locked by another process; try again shortly.")
+
+
+class EmbeddingCache:
+    """diskcache under `$HFCOMPARE_HOME/cache`; a corrupt cache is moved aside and started afresh."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = Path(directory) if directory else home() / "cache"
+        self.warnings: list[str] = []
+        self._cache = open_recovering(self.directory, self.warnings)
+        # counters and speed records live beside the vectors, so len() counts vectors only
+        self._meta = open_recovering(self.directory / "meta", self.warnings)
+
+    def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """The cached vectors among `keys`, read in one transaction."""
+        found: dict[str, np.ndarray] = {}
+        with self._cache.transact():
+            for key in keys:
+                raw = self._cache.get(key)
+                if raw is not None:
+                    found[key] = np.frombuffer(raw, dtype=np.float32)
+        return found
+
+    def set_vectors(self, items: dict[str, np.ndarray]) -> None:
+        """Store vectors (as raw float32 bytes) in one transaction."""
+        with self._cache.transact():
+            for key, vector in items.items():
+                self._cache.set(key, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+
+    def count(self, hits: int, misses: int) -> None:
+        """Add to the lifetime hit and miss counters."""
+        if hits or misses:
+            with self._meta.transact():
+                old_hits, old_misses = self._meta.get(_STATS_KEY, (0, 0))
+                self._meta.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
+
+    def record_timing(self, ident: str, speed: SpeedStats) -> None:
+        """Remember the last measured speed of a model, so a fully cached run can still show it."""
+        self._meta.set(_TIMING_PREFIX + ident, speed.to_record())
+
+    def last_timing(self, ident: str) -> SpeedStats | None:
+        """The last speed recorded for `ident` (this_run=False), if any; an old single-pass record
+        loads as one pass (low = high = median)."""
+        record = self._meta.get(_TIMING_PREFIX + ident)
+        if not isinstance(record, dict) or "ms_per_text" not in record:
+            return None
+        try:
+            return SpeedStats.from_record(record)
+        except (TypeError, ValueError):
+            return None
+
+    def stats(self) -> CacheStats:
+        hits, misses = self._meta.get(_STATS_KEY, (0, 0))
+        size = int(self._cache.volume() + self._meta.volume())
+        return CacheStats(len(self._cache), size, hits, misses, str(self.directory))
+
+    def clear(self) -> None:
+        """Remove every entry, counters included."""
+        self._cache.clear()
+        self._meta.clear()
+
+    def close(self) -> None:
+        self._cache.close()
+        self._meta.close()
+
+
+class GenerationCache:
+    """Generated answers with their timings, under `$HFCOMPARE_HOME/generations`."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = Path(directory) if directory else home() / "generations"
+        self.warnings: list[str] = []
+        self._cache = open_recovering(self.directory, self.warnings)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self._cache.get(key)
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        self._cache.set(key, value)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def clear(self) -> None:
+        self._cache.clear()

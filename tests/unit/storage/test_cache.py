@@ -1,0 +1,172 @@
+"""The disk cache: keys, only-misses computing, counters, clearing, corruption recovery."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hfcompare.config import SPEED_PASSES
+from hfcompare.embeddings.runs import embed_with_stats
+from hfcompare.embeddings.speed import SpeedStats
+from hfcompare.refs import ModelRef
+from hfcompare.storage.cache import EmbeddingCache, vector_key
+
+TEXTS = ["How do I create an invoice?", "Invoice templates and billing", "Reset my password"]
+
+
+def test_key_covers_backend_model_variant_options_and_text():
+    base = vector_key("local", "m", "rev1", {"a": 1}, "text")
+    assert base == vector_key("local", "m", "rev1", {"a": 1}, "text")
+    variants = [
+        vector_key("onnx", "m", "rev1", {"a": 1}, "text"),
+        vector_key("local", "m2", "rev1", {"a": 1}, "text"),
+        vector_key("local", "m", "rev2", {"a": 1}, "text"),
+        vector_key("local", "m", "rev1", {"a": 2}, "text"),
+        vector_key("local", "m", "rev1", {"a": 1}, "text!"),
+    ]
+    assert len({base, *variants}) == 6
+    # a fixed-length digest: no text, however long, can be spelled out in a key
+    long_text = "Reset my password please " * 40
+    assert len(vector_key("local", "m", "rev1", {"a": 1}, long_text)) == len(base) == len("vec|") + 64
+
+
+def test_texts_never_reach_the_cache_on_disk(fake_backend, tmp_path):
+    """Texts are hashed, never stored: no file under the cache holds them, while the keys that are stored do show
+    (so the scan can see what the cache writes)."""
+    texts = ["Quarterly invoice for Zanzibar Textiles", "Unmistakable marker sentence 7f3e"]
+    cache = EmbeddingCache(tmp_path / "cache")
+    embed_with_stats(texts, ModelRef("fake", "fake-a"), cache)
+    cache.close()
+    stored = b"".join(path.read_bytes() for path in (tmp_path / "cache").rglob("*") if path.is_file())
+    assert stored, "the cache wrote nothing"
+    reopened = EmbeddingCache(tmp_path / "cache")
+    keys = [k for k in reopened._cache.iterkeys()]
+    reopened.close()
+    assert len(keys) == 2 and all(key.encode() in stored for key in keys)
+    for text in texts:
+        assert text.encode() not in stored, text
+
+
+def test_only_missing_texts_are_computed(fake_backend):
+    cache = EmbeddingCache()
+    ref = ModelRef("fake", "fake-a")
+    first = embed_with_stats(TEXTS, ref, cache)
+    assert (first.cache_hits, first.computed) == (0, 3)
+    second = embed_with_stats(TEXTS, ref, cache)
+    assert (second.cache_hits, second.computed) == (3, 0)
+    assert np.array_equal(first.vectors, second.vectors)
+    fake_backend.calls.clear()
+    third = embed_with_stats(TEXTS + ["A brand new question"], ref, cache)
+    assert (third.cache_hits, third.computed) == (3, 1)
+    assert fake_backend.calls[0] == ["A brand new question"]
+    # then a warm-up and the timed passes over a sample of all the texts, straight to the model
+    assert fake_backend.calls[1:] == [TEXTS + ["A brand new question"]] * (1 + SPEED_PASSES)
+    assert np.allclose(third.vectors[:3], first.vectors)
+
+
+def test_other_model_misses_and_counters_add_up(fake_backend):
+    cache = EmbeddingCache()
+    embed_with_stats(TEXTS, ModelRef("fake", "fake-a"), cache)
+    embed_with_stats(TEXTS, ModelRef("fake", "fake-a"), cache)
+    result = embed_with_stats(TEXTS, ModelRef("fake", "fake-b"), cache)
+    assert result.cache_hits == 0
+    stats = cache.stats()
+    assert (stats.hits, stats.misses) == (3, 6)
+    assert stats.entries == 6 and stats.size_bytes > 0
+
+
+def test_cached_run_remembers_cold_speed(fake_backend):
+    cache = EmbeddingCache()
+    ref = ModelRef("fake", "fake-a")
+    embed_with_stats(TEXTS, ref, cache)
+    warm = embed_with_stats(TEXTS, ref, cache)
+    assert warm.computed == 0 and warm.cold_ms_per_text == warm.speed.median_ms
+    assert "cores" in warm.speed.where and warm.speed.this_run is False
+
+
+def test_speed_records_round_trip_with_their_spread():
+    cache = EmbeddingCache()
+    stats = SpeedStats(7.09, 6.8, 27.82, 5, 20, "CPU, 2 cores", "2025-05-01T12:34:56+00:00", True)
+    cache.record_timing("local|m|rev", stats)
+    loaded = EmbeddingCache(cache.directory).last_timing("local|m|rev")
+    assert loaded == SpeedStats(7.09, 6.8, 27.82, 5, 20, "CPU, 2 cores", "2025-05-01T12:34:56+00:00", False)
+    assert cache.last_timing("local|other|rev") is None
+
+
+def test_old_single_pass_records_load_as_one_pass(fake_backend):
+    cache = EmbeddingCache()
+    ref = ModelRef("fake", "fake-a")
+    embed_with_stats(TEXTS, ref, cache)
+    # the format before speeds had a spread: one cold pass, time as epoch seconds
+    old = {"ms_per_text": 7.09, "n_texts": 20, "where": "CPU, 2 cores", "measured_at": 1714560000.0}
+    cache._meta.set("meta|timing|fake|fake-a|default", old)
+    speed = embed_with_stats(TEXTS, ref, cache).speed
+    assert speed == SpeedStats(7.09, 7.09, 7.09, 1, 20, "CPU, 2 cores", "2024-05-01T10:40:00+00:00", False)
+    cache._meta.set("meta|timing|fake|fake-a|default", {"garbage": True})
+    assert embed_with_stats(TEXTS, ref, cache).speed is None
+
+
+def test_failures_are_never_cached(fake_backend):
+    cache = EmbeddingCache()
+    result = embed_with_stats(TEXTS, ModelRef("fake", "fake-broken"), cache)
+    assert not result.ok and "always fails" in result.error
+    assert cache.stats().entries == 0
+
+
+def test_clear_empties_everything(fake_backend):
+    cache = EmbeddingCache()
+    embed_with_stats(TEXTS, ModelRef("fake", "fake-a"), cache)
+    cache.clear()
+    stats = cache.stats()
+    assert (stats.entries, stats.hits, stats.misses) == (0, 0, 0)
+    assert embed_with_stats(TEXTS, ModelRef("fake", "fake-a"), cache).computed == 3
+
+
+def test_corrupt_cache_is_moved_aside_and_restarted(hfcompare_home, fake_backend):
+    directory = hfcompare_home / "cache"
+    directory.mkdir(parents=True)
+    (directory / "cache.db").write_bytes(b"this is not a sqlite database" * 100)
+    cache = EmbeddingCache(directory)
+    assert cache.warnings and "moved to" in cache.warnings[0]
+    assert list(hfcompare_home.glob("cache.corrupt-*"))
+    assert embed_with_stats(TEXTS, ModelRef("fake", "fake-a"), cache).computed == 3
+
+
+def test_a_locked_cache_is_retried_never_moved_aside(hfcompare_home, monkeypatch):
+    """'database is locked' is busy, not corrupt: the cache is opened again and nothing is moved."""
+    import sqlite3
+
+    import diskcache
+
+    real, calls = diskcache.Cache, []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if len(calls) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    directory = hfcompare_home / "cache"
+    EmbeddingCache(directory).close()
+    monkeypatch.setattr(diskcache, "Cache", flaky)
+    cache = EmbeddingCache(directory)
+    assert cache.warnings == [] and not list(hfcompare_home.glob("cache.corrupt-*"))
+    assert len(calls) == 4   # two refusals, then the vectors and the counters
+    cache.close()
+
+
+def test_a_permission_error_gets_its_own_message_and_moves_nothing(hfcompare_home, monkeypatch):
+    import diskcache
+    import pytest
+
+    from hfcompare.storage.cache import CacheUnavailable
+
+    directory = hfcompare_home / "cache"
+    EmbeddingCache(directory).close()
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr(diskcache, "Cache", refuse)
+    with pytest.raises(CacheUnavailable, match="may read and write"):
+        EmbeddingCache(directory)
+    assert directory.exists() and not list(hfcompare_home.glob("cache.corrupt-*"))

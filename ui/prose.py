@@ -1,0 +1,382 @@
+"""Every sentence the pages show, in one place."""
+
+APP_TITLE = "hfcompare"
+EMBEDDINGS_TITLE = "Compare embedding models"
+EMBEDDINGS_INTRO = (
+    "Pick two or more embedding models, paste your own texts (one per line), and see how each "
+    "model judges which texts are alike, side by side, with how fast it was. Everything runs on "
+    "this machine; the bundled models work offline."
+)
+TEXTS_HELP = (
+    "One text per line: questions, titles, passages. Blank lines are ignored. "
+    "Each model turns every line into a vector; the heatmaps show the cosine similarity of every pair."
+)
+MODELS_HELP = (
+    "Bundled models run offline. `local` runs sentence-transformers, `onnx` the int8 ONNX export on "
+    "onnxruntime, and `lexical` is a TF-IDF word-overlap baseline to show what a model adds beyond shared words."
+)
+EXTRA_MODEL_HELP = (
+    "Any sentence-transformers model id from the Hugging Face Hub, such as BAAI/bge-small-en-v1.5. "
+    "It needs the Hub to be reachable (or the model in the local Hugging Face cache)."
+)
+EMPTY_STATE = "Enter texts and press **Run comparison**, or **Load sample** to try the invoice-chatbot scenario."
+HEATMAP_CAPTION = (
+    "Cosine similarity of every pair of texts, one panel per model, on one colour scale. "
+    "Brighter means the model finds the two texts more alike. Axis numbers are line numbers of your texts; "
+    "hover a cell to read both texts."
+)
+AGREEMENT_CAPTION = (
+    "**spearman**: how alike two models order all pairs of texts (1 = the same order). "
+    "**top-k overlap**: the share of each text's k nearest neighbours that both models pick."
+)
+SPEED_CAPTION = (
+    "Local models were measured on {where}, through hfcompare's backends; models on servers (`openai:`, `hf:`) "
+    "ran on the server's hardware and include the network. Speeds from other machines are not comparable. "
+    "Whenever a model computes texts, it then embeds a fixed sample of them (up to 32, never from the "
+    "cache) once to warm up and then 5 more times, timed: *cold ms/text* is the median of those "
+    "passes and *ms/text range* runs from the fastest to the slowest pass. Where two models' ranges overlap, "
+    "these passes do not show which one is faster. "
+    "A fully cached run shows the speed remembered from the last run that computed."
+)
+TIMING_COLUMN_HELP = {
+    "dimensions": "Length of each embedding vector. Larger vectors cost more memory and storage per text.",
+    "cache hits": "Texts whose vectors came from the disk cache instead of the model.",
+    "computed": "Texts the model embedded in this run.",
+    "cold ms/text": "Median milliseconds per text over the timed passes (after one untimed warm-up pass, model "
+                    "already loaded, cache bypassed). Lower is faster.",
+    "ms/text range": "Fastest to slowest timed pass, in milliseconds per text. When two models' ranges overlap, "
+                     "these passes do not show which one is faster.",
+    "passes": "Timed passes × texts per pass: the sample every pass embeds, drawn from your texts.",
+    "speed from": "Whether the speed was measured in this run or remembered from an earlier run that computed "
+                  "(with its date, in UTC).",
+    "load s": "Seconds to load the model into memory in this run (0 once it is loaded).",
+    "compute s": "Seconds spent embedding the texts that were not cached (one pass, not the timed ones).",
+}
+CACHE_HELP = "Vectors already computed are kept on disk, keyed by model, variant and a hash of each text."
+
+ENDPOINTS_INTRO = (
+    "Compare models served elsewhere: add them in the model picker as `openai:<model>` or `hf:<model-id>`. "
+    "Keys stay in this browser session only; they are never saved, cached, logged or put in links."
+)
+SECRET_HELP = "Kept only in this browser session. Never written to disk, cache keys, logs, exports or links."
+OPENAI_URL_HELP = (
+    "The /v1 address of vLLM, TGI, llama.cpp server, Ollama (http://localhost:11434/v1) or LM Studio. "
+    "Also read from HFCOMPARE_OPENAI_BASE_URL or the config file."
+)
+PROVIDER_HELP = "Inference Providers route: `auto` picks the first provider serving the model."
+HF_URL_HELP = "A dedicated TEI or TGI server, or an Inference Endpoint URL. When set, the provider is not used."
+BATCH_HELP = "Texts per embeddings request."
+CONCURRENCY_HELP = "Requests in flight at once, per model."
+TIMEOUT_HELP = "Seconds before one request is abandoned (then retried, up to 3 times)."
+
+GENERATION_TITLE = "Compare generation models"
+GENERATION_INTRO = (
+    "Pick two or more models, enter your prompts (or load the invoice-chatbot sample), and read the answers "
+    "side by side as they stream in, with latency, time to first token and tokens per second. Add checks per "
+    "prompt (keywords, a regex, a maximum length, a reference answer) to get pass rates."
+)
+PROMPTS_HELP = (
+    "One row per prompt. Checks are optional: **keywords** (comma-separated, all must appear), **regex** "
+    "(must match somewhere), **max chars**, and a **reference** answer compared by meaning with the embedding "
+    "model chosen below."
+)
+GEN_EMPTY_STATE = "Add prompts and press **Run**, or **Load sample** for the invoice-chatbot scenario."
+OVERRIDES_HELP = "Leave a cell empty to use the shared value above."
+ALLOW_CACHE_HELP = (
+    "Answers sampled with temperature > 0 and no seed differ on every run, so they are normally generated afresh. "
+    "Tick to reuse earlier ones anyway."
+)
+GEN_SPEED_CAPTION = (
+    "Local models were measured on {where}; models on servers run on the server's hardware, so their speeds "
+    "are not comparable with local ones. Models run concurrently: local models share this machine's CPU."
+)
+GEN_COLUMN_HELP = {
+    "median latency s": "Seconds from sending the prompt to the last token (median over prompts), timed from the "
+                        "attempt that succeeded: retry waits are in 'retry waits s'.",
+    "median ttft s": "Time to first token: how long a user waits before text starts to appear (from the attempt "
+                     "that succeeded).",
+    "median tokens/s": "Decoding speed from the first streamed piece to the last. Unknown for an answer whose stream "
+                       "came in bursts (buffered by the server or a proxy): it has no decode window to time.",
+    "tokens/s note": "For how many answers the decoding speed is unknown, and why.",
+    "pass rate": "Share of answers that passed every check of their prompt (answers without checks excluded). "
+                 "Per-check rates and their 95% intervals are under Checks.",
+    "retry waits s": "Seconds spent before the attempts that succeeded (rate limits, a loading model, timeouts): "
+                     "waits the server imposed, not counted in latency or time to first token.",
+    "errors": "Answers that failed; see the answer cells for the cause.",
+    "where": "Where the speed was measured.",
+}
+GEN_THRESHOLD_LABEL = "Reference similarity needed"
+GEN_THRESHOLD_HELP = (
+    "A reference check passes when the cosine similarity between the answer and the reference answer, by the "
+    "embedding model at the left, reaches this value. On the sample with all-MiniLM-L6-v2, correct paraphrases "
+    "score 0.78-0.99 and on-topic wrong answers 0.49-0.68; other embedding models score higher or lower, so "
+    "set it per model. Changing it re-checks the answers without running the models again."
+)
+GEN_CHECK_RULES = {
+    "all checks": "every check of the prompt passes",
+    "keywords": "every listed keyword appears (any case)",
+    "regex": "the pattern matches somewhere (any case)",
+    "max length": "the answer is at most 'max chars' long",
+    "reference": "similarity to the reference answer ≥ {threshold:.2f} ({embedder})",
+}
+GEN_CHECKS_CAPTION = (
+    "Answers that passed each check, out of the answers it ran on, with the 95% Wilson interval: the range the "
+    "model's true pass rate probably lies in. Checks only test what the prompts' rows spell out: an answer can "
+    "contain the keyword and resemble the reference yet be wrong."
+)
+GEN_FEW_PROMPTS = (
+    "These pass rates rest on {n} prompt(s) per model, fewer than the about {minimum} a pass rate needs: the "
+    "intervals are wide ({example}), so differences between models here may be chance. Add prompts before "
+    "choosing by pass rate."
+)
+GEN_ARENA_POINTER = (
+    "Checks test only what the prompts' rows spell out; they cannot judge whether an answer actually helps. For "
+    "a human judgement, compare the models blind in the **Arena**: two anonymous answers to the same prompt, "
+    "your vote, then the names."
+)
+GEN_SPEED_UNKNOWN = "tok/s unknown ({reason})"
+GEN_RETRIED = "{retries} retr{ies}, waited {waited:.1f}s before this answer (not in its times)"
+GEN_MODELS_HELP = (
+    "Bundled models run offline on llama.cpp. Type `openai:<model>` for a model on an OpenAI-compatible server, "
+    "`hf:<model-id>` for Inference Providers or a TGI endpoint (set them up under Endpoints in the sidebar), or a "
+    "Hub id to run it with transformers when the Hub is reachable."
+)
+
+DISCOVER_TITLE = "Discover models"
+DISCOVER_INTRO = (
+    "Find candidates, see what is published about them and where each figure comes from, then add them "
+    "to a comparison. Published scores come from each model's own sources; a figure nobody could verify "
+    "shows as empty. Click a column header to sort; tick rows to choose models."
+)
+DISCOVER_ONLINE = "Live: downloads (last 30 days), likes and search results come from the Hub at {endpoint}."
+DISCOVER_OFFLINE = (
+    "Offline: the Hub ({endpoint}) cannot be reached, so this is the bundled catalog snapshot of "
+    "{date}. Downloads, likes, model cards and Hub search need the Hub."
+)
+DISCOVER_SEARCH_HELP = (
+    "Part of a model id, such as `bge` or `qwen`. Online this searches the whole Hub (most downloaded first) "
+    "as well as the catalog; offline only the catalog."
+)
+DISCOVER_SIZE_HELP = "Keep models whose parameter count lies in this range. Models of unknown size are hidden once you narrow it."
+DISCOVER_BACKEND_HELP = (
+    "Where the added models will run. `local` downloads the model from the Hub and runs it on this machine "
+    "(bundled models work offline); `hf` uses Hugging Face Inference Providers or your endpoint; `openai` "
+    "your OpenAI-compatible server (set them up under Endpoints in the sidebar)."
+)
+DISCOVER_BADGES = "Badges follow the brief: **community approved** at 100+ likes, **widely used** at 1M+ downloads in 30 days."
+DISCOVER_SCATTER_CAPTION = (
+    "Published score against size, one point per model. Up and to the left is better value. Scores from "
+    "different benchmarks or versions are coloured apart: they are not comparable with each other."
+)
+DISCOVER_SOURCES_CAPTION = (
+    "Each figure with the document it was read from, that document's date, the date it was checked, and "
+    "the sentence that states it."
+)
+DISCOVER_NO_LIVE = "Live Hub metadata (downloads, likes, eval results, the model card) needs the Hub, which cannot be reached."
+DISCOVER_UNKNOWN = "An empty cell (None) is unknown: no source for it could be verified."
+
+EMB_MODES = {"compare": "Compare texts", "evaluate": "Evaluate retrieval"}
+EMB_MODE_HELP = (
+    "Compare texts: see how models judge which of your texts are alike. Evaluate retrieval: give queries and "
+    "the texts each should find, and measure how well every model finds them."
+)
+EVAL_DATA_HELP = (
+    "Type queries with the texts they should find (the brief's test suite), or upload a CSV, a JSONL file, "
+    "or a BEIR-style set (corpus.jsonl, queries.jsonl, qrels.tsv)."
+)
+EVAL_UPLOAD_HELP = (
+    "CSV: columns query, document (and optionally score); a row with an empty query adds a distractor. "
+    "JSONL: lines {\"query\": ..., \"relevant\": [...]} or {\"document\": ...}. BEIR: corpus.jsonl (_id, title, "
+    "text), queries.jsonl (_id, text) and qrels.tsv (query-id, corpus-id, score, with a header), uploaded together."
+)
+EVAL_SUITE_HELP = (
+    "A query on its own line, then each text it should find on a line starting with '- '. "
+    "Leave a blank line between queries if you like. Texts several queries should find are stored once."
+)
+EVAL_SUITE_PLACEHOLDER = (
+    "How do I create an invoice?\n- To create an invoice, open Billing and choose New invoice.\n\n"
+    "Can I change the currency?\n- Each invoice has a currency field."
+)
+EVAL_DISTRACTORS_HELP = "Texts no query should find. Real collections are mostly such texts; they make the test honest."
+EVAL_EMPTY = (
+    "Write queries with the texts they should find, upload labeled data, or press **Load labeled sample**; "
+    "then **Run evaluation**."
+)
+EVAL_METRICS_CAPTION = (
+    "{queries} queries against {corpus:,} texts. Every metric is averaged over queries; higher is better. "
+    "Computed exactly as sentence-transformers' InformationRetrievalEvaluator computes them. Hover a column for "
+    "its meaning."
+)
+EVAL_CI_HELP = "95% bootstrap interval: resampling the queries, the mean lands in this range 95% of the time."
+EVAL_P_HELP = (
+    "Paired permutation test for this pair alone: the chance of a mean difference at least this large if the two "
+    "models were equally good (each query's difference as likely to have the other sign). Exact, over every sign "
+    "pattern, when the models differ on at most 16 queries."
+)
+EVAL_HOLM_HELP = (
+    "The p-value after Holm's correction for the number of pairs tested: with several pairs, some would fall below "
+    "0.05 by chance alone. A pair is called different only when this is below 0.05."
+)
+EVAL_SIGNIFICANCE_CAPTION = (
+    "Each pair of models on the same queries: the mean difference in ndcg@10 with a paired bootstrap interval, "
+    "and a paired permutation test whose p-value is corrected (Holm) for the number of pairs. A difference is "
+    "called only when the corrected p is below 0.05; when the models differ on too few queries for even a clean "
+    "sweep to get there (6 for one pair, more for several), the verdict says so instead of guessing."
+)
+EVAL_PER_QUERY_CAPTION = (
+    "ndcg@10 of every model on every query, most disputed first, with each model's first result "
+    "(✓ relevant, ✗ not)."
+)
+EVAL_HEATMAP_CAPTION = (
+    "Cosine similarity of queries (rows) and the texts they should find (columns), per model, on one colour "
+    "scale; circles mark the pairs judged relevant, so bright circles are good. Shown: {shown}."
+)
+EVAL_PROJECTION_CAPTION = (
+    "Each text and query as a point, placed so that similar ones sit close (a 2D projection of the model's "
+    "vectors). Texts a query should find share its colour; diamonds are queries."
+)
+EVAL_NO_UMAP = "UMAP is offered when umap-learn is installed; PCA is used until then."
+EVAL_PROMPTS_LABEL = "Query and document prompts"
+EVAL_PROMPTS_HELP = (
+    "Some models expect a text before each query or document: e5 'query: ' and 'passage: ', bge, arctic-embed "
+    "and mxbai a query instruction, nomic 'search_query: ' and 'search_document: '. Without it their retrieval "
+    "quality is understated. Each field starts with the model's own prompt (from its configuration, else from "
+    "the catalog, which quotes the source); edit it to try another, or empty it for none."
+)
+EVAL_PROMPTS_RESET = "Use each model's own prompts"
+EVAL_PROMPTS_USED_CAPTION = (
+    "The prompts each model ran with: put before every query and every collection text (empty: none). 'From' "
+    "says where each came from: you, the model's own configuration, or the catalog."
+)
+COMPARE_PROMPTS_CAPTION = (
+    "Prompts: none. Comparing texts has no queries or documents, so every model embeds each text as typed, "
+    "without a query or document prompt. **Evaluate retrieval** runs each model with its prompts."
+)
+
+SC_TITLE = "Scorecard"
+SC_INTRO = (
+    "Rank the candidates on weighted criteria, the brief's decision framework made interactive. Values come "
+    "from this session's comparisons (measured here) or from the catalog (published, with sources). Change a "
+    "weight and the ranking follows."
+)
+SC_NO_COMPARISON = (
+    "No comparison of this kind has run in this session yet, so only published catalog figures are available. "
+    "Run one on the Embeddings or Generation page to add measured speed and quality."
+)
+SC_CANDIDATES_HELP = "Models of this session's comparisons (backend:model) and catalog models (Hub ids)."
+SC_PRESET_HELP = "Sets the criteria and weights for a priority from the brief's decision framework."
+SC_CRITERIA_HELP = "Add or remove criteria. Weights are normalized to sum to 100%."
+SC_POLICY_HELP = (
+    "A value nobody measured or published is never taken as 0 silently. Count it as worst (the default): a model "
+    "cannot win on what nobody knows. Leave it out: that model is scored on the criteria it has, with their "
+    "weights rescaled (kinder to models with gaps). Either way, a model is recommended only when values are known "
+    "for at least 75% of the weight."
+)
+SC_MARGIN_HELP = "Two recommendable models whose scores are closer than this are called effectively tied."
+SC_RULES = (
+    "Rules: a model is recommended only when values are known for at least {known} of the weight; unknown "
+    "contributions show as 'unknown'. Scores less than {margin:.2f} apart are a tie. Baselines such as TF-IDF are "
+    "references, not candidates, unless you add them."
+)
+SC_UNDO_HELP = "Put back the weights you had set before choosing this preset."
+SC_SCORE_HELP = "Weighted sum of normalized values: 1 means best on every criterion. Unknown values count as the policy says."
+SC_KNOWN_WEIGHT_HELP = "Share of the total weight whose value is known for this model. Below 75% it is not recommended."
+SC_STATUS_HELP = "recommended: the best model with enough known values; not recommended: too much of its weight is unknown."
+SC_REFERENCES = (
+    "References, not candidates: TF-IDF counts shared words, so it shows what the models add beyond word overlap. "
+    "Add it under Candidates to rank it on purpose."
+)
+SC_MEASURE_PERFORMANCE_HELP = (
+    "Runs a retrieval evaluation of the candidates on your labeled queries (Embeddings page, Evaluate retrieval), "
+    "or on the bundled labeled sample if you have none, and uses the measured nDCG@10."
+)
+SC_MEASURE_GENERATION_HELP = (
+    "Opens the Generation page with these models and runs your prompts with their checks (the sample prompts if "
+    "there are none); come back here to see the measured pass rate, tokens per second and latency."
+)
+SC_MEASURE_SPEED_HELP = "Times the candidates on your texts (or the sample texts): the median of repeated passes."
+SC_CATALOG_ONLY = (
+    "Unknown in the catalog and not measurable here: {criteria}. Lower its weight or remove it if it matters "
+    "less than a recommendation."
+)
+SC_NORMALIZATION = (
+    "Each criterion is scaled **min-max across the candidates**: the best candidate gets 1, the worst 0, the "
+    "rest in between (all equal: all 0.5, since the criterion tells them apart in nothing). Yes/no criteria keep "
+    "their value (yes 1, no 0). Size, latency, speed, context and vector size are compared on a **log scale** "
+    "(log10 first), so 100M against 1B counts like 1B against 10B. **Direction**: for latency, ms per text, size "
+    "and vector size lower is better, so the scale is flipped. An unknown value counts as 0 (default) or is left "
+    "out, as the policy says. The score is the weighted sum; each criterion's contribution is its weight times its "
+    "normalized value."
+)
+SC_FLIPS_CAPTION = (
+    "Moving one weight while the others stay put: the nearest weight at which another model would win "
+    "(searched from 0 to three times the sum of all weights)."
+)
+SC_SAMPLES_HELP = "How many random weight sets to try; more is steadier and slower."
+SC_STABILITY_CAPTION = (
+    "Every weight multiplied by a random factor between 0.8 and 1.2, {n} times: how often each model "
+    "ends at each rank. A winner that stays first in most samples is a robust choice."
+)
+
+SHARE_CAPTION = (
+    "Copy the link (button at the right of the box). It opens this view with the same inputs; results come "
+    "from the cache, so they are the same numbers. Long inputs are saved under a short id that never changes: "
+    "editing makes a new one. Keys and tokens are never part of a link."
+)
+SHARED_FROM_CACHE = "Opened from a share link: every result came from the cache, nothing was recomputed."
+SHARED_PARTLY = "Opened from a share link: {cached} of {total} results came from the cache; the rest were computed now."
+SHARED_UNSEEDED = "Sampled answers without a seed are not reused from the cache; set a seed to make them repeatable."
+
+MONITOR_TITLE = "Monitor"
+MONITOR_INTRO = (
+    "Every call this app made to a model (cache hits are not calls): latency, throughput and errors per model, "
+    "over time. Inputs, answers and keys are never logged."
+)
+MONITOR_EMPTY = "No model has been called yet. Run a comparison, an evaluation or an arena battle, then come back."
+MONITOR_SUMMARY_CAPTION = "{n:,} calls. Latency percentiles count successful calls only."
+MONITOR_COLUMN_HELP = {
+    "calls": "Calls to the model (one batch of texts, or one answer).",
+    "error rate": "Share of calls that failed.",
+    "p50 latency s": "Median seconds per call.",
+    "p95 latency s": "95th percentile: 1 call in 20 is slower than this.",
+    "items/s": "Texts (or answers) per second of model time.",
+    "tokens/s": "Generated tokens per second of model time (generation only).",
+    "last error": "The error class of the most recent failed call.",
+    "error classes": "Failed calls by error class (unavailable, load failed, timeout, rate limited, ...), "
+                     "failed model loads included.",
+}
+
+ARENA_TITLE = "Arena"
+ARENA_INTRO = (
+    "Blind side-by-side judging: two anonymous models answer the same prompt (or search the same texts), you "
+    "vote, and only then are their names revealed. Votes are kept in the store and become ratings."
+)
+ARENA_VOTE_LABELS = {"a": "👈 A is better", "b": "👉 B is better", "tie": "🤝 Tie", "both_bad": "👎 Both are bad"}
+ARENA_BOARD_CAPTION = (
+    "Bradley-Terry ratings (on the Elo scale, mean 1000: 400 points means 10 to 1 odds) with 95% bootstrap "
+    "intervals over the votes, and online Elo. Ties and 'both bad' count half a win each; one virtual tie per pair "
+    "of models that met keeps ratings finite, the same in the rating and its interval. A model needs {min_votes} "
+    "votes to be rated; a model that won (lost) every vote has no upper (lower) limit. Overlapping intervals mean "
+    "the votes cannot yet tell the models apart."
+)
+ARENA_BOARD_GROUPS = (
+    "These models fall into {groups} groups that never met, directly or through other models: ratings are on "
+    "separate scales (each group averages 1000) and can be compared only within a group. Battles between the "
+    "groups would join them."
+)
+ARENA_BOARD_EMPTY = "No votes yet. Judge a few battles and the leaderboard appears here."
+AB_INTRO = (
+    "A production A/B test of two models, as the brief's rollout steps describe: your service fixes a plan with "
+    "`hfcompare.decide.ab.plan(experiment, per_variant, split)`, assigns each user a variant with "
+    "`hfcompare.decide.ab.assign(user_id, experiment, split)` (the same user always gets the same one) and logs whether "
+    "they were satisfied with `hfcompare.decide.ab.log_outcome(...)`. Each user counts once, for the assigned variant."
+)
+AB_FIXED_HORIZON = (
+    "Fixed-horizon test: the two-proportion z-test runs once, on the first {planned:,} users of each variant, when "
+    "both have that many. Until then only counts are shown: checking a running test again and again and stopping "
+    "at the first p < 0.05 calls a difference far more often than 5% of the time."
+)
+AB_PLAN_HELP = (
+    "Fix the sample size before reading any result. The plan cannot be changed afterwards (so the finish line "
+    "cannot move after a look at the data); users are split evenly (plan other splits with `hfcompare.decide.ab.plan`)."
+)

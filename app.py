@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import keys
+from ui import session
 from ui.callbacks import let_callbacks_finish
 from ui.endpoints import render_endpoints
 from ui.sidebar import render_sidebar
@@ -23,6 +23,6 @@ page = st.navigation(
     ]
 )
 # Endpoints first: the page needs this session's remote settings when it runs.
-st.session_state[keys.ENDPOINT_SETTINGS] = render_endpoints()
+session.save_endpoint_settings(render_endpoints())
 page.run()
 render_sidebar()  # after the page, so the cache counts include the run just made

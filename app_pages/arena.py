@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from hfcompare.refs import ModelRef, SpecError
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.resources import embedding_cache, generation_cache, store
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
@@ -33,7 +33,7 @@ def _generation_battle(chosen: list[str], prompt: str) -> dict:
     from hfcompare.generation.runs import generate_one
 
     a, b = _pick_pair(chosen)
-    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    settings = session.endpoint_settings()
     params = GenerationParams(max_tokens=160, temperature=0.0, top_p=1.0, seed=None)
     with st.spinner("Both models are answering…"):
         answers = [generate_one(ref, prompt, params, settings=settings.get(ref.backend), cache=generation_cache())
@@ -47,9 +47,9 @@ def _retrieval_corpus():
     """The texts retrieval battles search: this session's evaluation data, else the bundled sample."""
     from hfcompare.samples import load_retrieval_sample
 
-    stored = st.session_state.get(keys.EVAL_RESULTS)
+    stored = session.evaluation()
     if stored:
-        return stored["dataset"], "the labeled data of your last evaluation"
+        return stored.dataset, "the labeled data of your last evaluation"
     return load_retrieval_sample(), "the bundled help-centre sample"
 
 
@@ -59,7 +59,7 @@ def _retrieval_battle(chosen: list[str], query: str) -> dict:
     a, b = _pick_pair(chosen)
     dataset, _ = _retrieval_corpus()
     texts = list(dataset.corpus.values())
-    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    settings = session.endpoint_settings()
     shown, failed = [], []
     with st.spinner("Both models are searching…"):
         for ref in (a, b):  # each with its query and document prompts, as an evaluation runs it

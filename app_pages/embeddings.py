@@ -7,7 +7,7 @@ import streamlit as st
 from hfcompare.embeddings.runs import EmbeddingResult, compare_embeddings, where_measured
 from hfcompare.refs import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from hfcompare.samples import load_sample
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.prompt_editor import apply_prompt_link
 from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
@@ -67,10 +67,10 @@ def run_comparison(chosen: list[str], raw_texts: str) -> None:
         action = "Loading" if stage == "loading" else "Embedding with"
         bar.progress(min(1.0, finished / total), text=f"{action} {ref} ({done}/{n} texts done)")
 
-    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    settings = session.endpoint_settings()
     results = compare_embeddings(texts, refs, embedding_cache(), progress, settings)
     bar.empty()
-    st.session_state[keys.EMB_RESULTS] = {"texts": texts, "results": results}
+    session.save(session.TextComparison(texts, results))
 
 
 def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
@@ -143,14 +143,14 @@ def render_comparison(auto_run: bool) -> dict:
     if run_pressed or auto_run:
         st.session_state.pop(keys.EMB_LINK_NOTE, None)
         run_comparison(chosen, raw_texts)
-        if auto_run and st.session_state.get(keys.EMB_RESULTS):
-            st.session_state[keys.EMB_LINK_NOTE] = where_results_came_from(st.session_state[keys.EMB_RESULTS]["results"])
+        if auto_run and session.text_comparison():
+            st.session_state[keys.EMB_LINK_NOTE] = where_results_came_from(session.text_comparison().results)
     note = st.session_state.get(keys.EMB_LINK_NOTE)
     if note:  # stays while the results the link brought are on screen
         show_cache_note(note)
-    stored = st.session_state.get(keys.EMB_RESULTS)
+    stored = session.text_comparison()
     if stored:
-        render_results(stored["texts"], stored["results"])
+        render_results(stored.texts, stored.results)
     elif not run_pressed:
         st.info(prose.EMPTY_STATE)
     return {"mode": "compare", "models": chosen, "texts": raw_texts, "run": bool(stored)}
@@ -168,7 +168,7 @@ def new_vectors(chosen: list[str], raw_texts: str) -> int:
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError:
         return 0
-    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    settings = session.endpoint_settings()
     new = 0
     for ref in refs:
         try:

@@ -16,7 +16,7 @@ from hfcompare.generation.checks import MAX_PROMPTS, MIN_RELIABLE_PROMPTS, REFER
 from hfcompare.generation.runs import compare_generations, params_with_overrides, where_measured
 from hfcompare.refs import ModelRef, SpecError, display_names, validate_models
 from hfcompare.samples import load_sample
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.resources import embedding_cache, generation_cache
 from ui.share import (
     ask_before_computing,
@@ -145,7 +145,7 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
             slots[(ref, index)] = column.empty()
     events: queue.Queue = queue.Queue()
     finished: list = []
-    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    settings = session.endpoint_settings()
     cache = generation_cache()  # resolved here: the worker thread must not call streamlit
 
     def work() -> None:
@@ -185,38 +185,24 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
 
 def verdicts_for(results, checks, embedder: str, threshold: float | None = None) -> dict:
     """Every answer's checks; `threshold`, when given, replaces the reference checks' similarity."""
-    from hfcompare.embeddings.runs import embed_with_stats
-    from hfcompare.generation.checks import run_checks
+    from hfcompare.generation.judging import judge, reference_similarity
 
-    if threshold is not None:
-        checks = [replace(c, min_similarity=threshold) for c in checks]
-    similarity = None
-    if embedder == NO_EMBEDDER:  # the user switched reference checks off: skip them, do not fail them
-        checks = [replace(c, reference="") for c in checks]
-    elif any(c.reference for c in checks):
+    similarity = None  # "no reference checks" skips them, it does not fail them
+    if embedder != NO_EMBEDDER and any(c.reference for c in checks):
         ref = ModelRef.parse(embedder)
-
-        def similarity(answer: str, reference: str) -> float:
-            result = embed_with_stats([answer, reference], ref, embedding_cache(), speed_passes=0)
-            if not result.ok:
-                raise SpecError(f"The reference check's model failed: {result.error}")
-            return float(result.vectors[0] @ result.vectors[1])
-
-    try:
-        return {(r.ref, r.prompt_index): run_checks(r.text, checks[r.prompt_index], similarity)
-                for r in results if r.ok}
-    except SpecError as exc:  # the embedding model failed: skip reference checks rather than fail them all
-        st.warning(f"{literal(exc)} Reference checks were skipped.")
-        unreferenced = [replace(c, reference="") for c in checks]
-        return {(r.ref, r.prompt_index): run_checks(r.text, unreferenced[r.prompt_index]) for r in results if r.ok}
+        similarity = reference_similarity(ref, embedding_cache(), session.endpoint_settings().get(ref.backend))
+    judgement = judge(results, checks, similarity, threshold)
+    if judgement.skipped_references:  # the embedding model failed: skipped rather than failed for every answer
+        st.warning(f"{literal(judgement.skipped_references)} Reference checks were skipped.")
+    return judgement.verdicts
 
 
-def render_results(stored: dict) -> None:
+def render_results(stored: session.GenerationRun) -> None:
     from hfcompare.generation import tables
     from hfcompare.reporting import charts
-    results, prompts, refs = stored["results"], stored["prompts"], stored["refs"]
+    results, prompts, refs = stored.results, stored.prompts, stored.refs
     names = display_names(refs)
-    table = tables.generation_table(results, stored["verdicts"], names)
+    table = tables.generation_table(results, stored.verdicts, names)
     summary = tables.generation_summary(table)
     for failed_ref in {r.ref for r in results if not r.ok}:
         first = next(r for r in results if r.ref == failed_ref and not r.ok)
@@ -238,8 +224,7 @@ def render_results(stored: dict) -> None:
         right.plotly_chart(charts.quality_against_speed(summary), key="gen_quality_speed")
 
     st.subheader("Checks")
-    render_checks(results, stored["verdicts"], names, stored.get("threshold", REFERENCE_THRESHOLD),
-                  stored.get("embedder", NO_EMBEDDER))
+    render_checks(results, stored.verdicts, names, stored.threshold, stored.embedder)
 
     st.subheader("Answers side by side")
     by_key = {(r.ref, r.prompt_index): r for r in results}
@@ -260,7 +245,7 @@ def render_results(stored: dict) -> None:
                 retries=t.attempts - 1, ies="y" if t.attempts == 2 else "ies", waited=t.retry_wait_s)
             column.caption(f"{t.latency_s:.2f}s · first token {ttft} · {t.output_tokens} tokens · {speed}"
                            + retried + (" · cached" if r.cached else ""))
-            verdict = stored["verdicts"].get((ref, index))
+            verdict = stored.verdicts.get((ref, index))
             if verdict is not None and verdict.passed is not None:
                 marks = " · ".join(f"{'✅' if o.passed else '❌'} {o.name}: {literal(o.detail)}"
                                    for o in verdict.outcomes)
@@ -330,7 +315,7 @@ def new_answers(chosen, prompt_table, shared, overrides, threshold, system, allo
         refs, prompts, _, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)
     except SpecError:
         return 0
-    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    settings = session.endpoint_settings()
     cache, new = generation_cache(), 0
     for ref in refs:
         try:
@@ -350,7 +335,7 @@ def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, share
             for row in prompt_table.to_dict("records") if str(row.get("prompt") or "").strip()]
     return {"models": chosen, "prompts": rows, "system": system, "max_tokens": shared.max_tokens,
             "temperature": shared.temperature, "top_p": shared.top_p, "seed": shared.seed, "threshold": threshold,
-            "run": bool(st.session_state.get(keys.GEN_RESULTS))}
+            "run": session.generation_run() is not None}
 
 
 share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link)
@@ -382,20 +367,19 @@ if run_pressed:
         results = run_streaming(refs, prompts, params, system, allow_cache)
         with st.spinner("Checking answers…"):
             verdicts = verdicts_for(results, checks, embedder)
-        st.session_state[keys.GEN_RESULTS] = {"results": results, "prompts": prompts, "refs": refs,
-                                              "verdicts": verdicts, "checks": checks, "embedder": embedder,
-                                              "threshold": threshold}
+        session.save(session.GenerationRun(results, prompts, refs, checks, verdicts, embedder, threshold))
         if auto_run:
             answered = [r for r in results if r.ok]
             cached = sum(r.cached for r in answered)
             if answered:
                 show_cache_note(cache_note(cached, len(answered),
                                            "" if cached == len(answered) else " " + prose.SHARED_UNSEEDED))
-stored = st.session_state.get(keys.GEN_RESULTS)
-if stored and "checks" in stored and (stored["embedder"], stored["threshold"]) != (embedder, threshold):
+stored = session.generation_run()
+if stored and (stored.embedder, stored.threshold) != (embedder, threshold):
     with st.spinner("Checking the answers again…"):  # a new threshold or model: no need to run the models again
-        stored.update(verdicts=verdicts_for(stored["results"], stored["checks"], embedder, threshold),
-                      embedder=embedder, threshold=threshold)
+        stored = replace(stored, verdicts=verdicts_for(stored.results, stored.checks, embedder, threshold),
+                         embedder=embedder, threshold=threshold)
+        session.save(stored)
 if stored:
     render_results(stored)
 elif not run_pressed:

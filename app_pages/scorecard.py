@@ -40,7 +40,7 @@ from hfcompare.decide.scoring import (
     weight_to_flip,
 )
 from hfcompare.hub.catalog import load_catalog
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.measure import pending_candidates_key, render_measure_buttons, render_references
 from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset, weight_key
 from ui.share import open_page, render_share, write_link
@@ -57,15 +57,13 @@ def _measured() -> dict:
     """Measurements of the comparisons run in this session (and those a share link brought), by
     model reference."""
     parts = [st.session_state.get(keys.SC_LINK_MEASURED, {})]
-    emb = st.session_state.get(keys.EMB_RESULTS)
+    emb, ev, gen = session.text_comparison(), session.evaluation(), session.generation_run()
     if emb:
-        parts.append(measured_from_embeddings(emb["results"]))
-    ev = st.session_state.get(keys.EVAL_RESULTS)
+        parts.append(measured_from_embeddings(emb.results))
     if ev:
-        parts.append(measured_from_evaluation(ev["results"], len(ev["dataset"].judged_queries)))
-    gen = st.session_state.get(keys.GEN_RESULTS)
+        parts.append(measured_from_evaluation(ev.results, len(ev.dataset.judged_queries)))
     if gen:
-        parts.append(measured_from_generation(gen["results"], gen["verdicts"]))
+        parts.append(measured_from_generation(gen.results, gen.verdicts))
     return merge_measured(*parts)
 
 
@@ -73,12 +71,10 @@ def _compared(task: str) -> list[str]:
     """The model references of this session's comparisons for `task` (and of a shared scorecard)."""
     refs: list[str] = list(st.session_state.get(f"{keys.SC_LINK_MEASURED}_{task}", []))
     if task == "embeddings":
-        for state_key in (keys.EMB_RESULTS, keys.EVAL_RESULTS):
-            stored = st.session_state.get(state_key)
-            refs += [str(r.ref) for r in (stored or {}).get("results", []) if r.ok]
+        runs = [session.text_comparison(), session.evaluation()]
     else:
-        stored = st.session_state.get(keys.GEN_RESULTS)
-        refs += [str(r.ref) for r in (stored or {}).get("results", []) if r.ok]
+        runs = [session.generation_run()]
+    refs += [str(r.ref) for run in runs if run for r in run.results if r.ok]
     return list(dict.fromkeys(refs))
 
 

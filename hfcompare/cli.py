@@ -305,20 +305,10 @@ def _reference_similarity(ref, args: argparse.Namespace):
     SpecError when the model fails."""
     if ref is None:
         return None
-    from hfcompare.embeddings.runs import embed_with_stats
-    from hfcompare.refs import SpecError
+    from hfcompare.generation.judging import reference_similarity
     from hfcompare.storage.cache import EmbeddingCache
 
-    cache = None if args.no_cache else EmbeddingCache()
-
-    def similarity(answer: str, reference: str) -> float:
-        result = embed_with_stats([answer, reference], ref, cache, settings=_remote_settings(args, ref.backend),
-                                  speed_passes=0)
-        if not result.ok:
-            raise SpecError(f"the reference checks' model {ref} failed ({result.error_kind}): {result.error}")
-        return float(result.vectors[0] @ result.vectors[1])
-
-    return similarity
+    return reference_similarity(ref, None if args.no_cache else EmbeddingCache(), _remote_settings(args, ref.backend))
 
 
 def _print_check_rates(rates, args: argparse.Namespace) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 from hfcompare.decide.scorecard import MEASURED_LABELS, is_baseline
 from hfcompare.decide.scoring import Scored
 from hfcompare.refs import ModelRef, SpecError
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.state import forget, value
 from ui.text import literal
 
@@ -59,9 +59,9 @@ def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
         share = done / max(total, 1)
         bar.progress(min(1.0, (targets.index(ref) + share) / len(targets)), text=f"{stage.capitalize()} {ref}")
 
-    results = evaluate(dataset, targets, embedding_cache(), progress, st.session_state.get(keys.ENDPOINT_SETTINGS, {}))
+    results = evaluate(dataset, targets, embedding_cache(), progress, session.endpoint_settings())
     bar.empty()
-    st.session_state[keys.EVAL_RESULTS] = {"dataset": dataset, "results": results}
+    session.save(session.Evaluation(dataset, results))
     _after_run(task, refs, results, f"{keys.SC_SOURCE}_{task}_performance")
 
 
@@ -81,9 +81,9 @@ def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
         bar.progress(min(1.0, (targets.index(ref) + done / max(total, 1)) / len(targets)), text=f"Timing {ref}")
 
     results = compare_embeddings(texts, targets, embedding_cache(), progress,
-                                 st.session_state.get(keys.ENDPOINT_SETTINGS, {}))
+                                 session.endpoint_settings())
     bar.empty()
-    st.session_state[keys.EMB_RESULTS] = {"texts": texts, "results": results}
+    session.save(session.TextComparison(texts, results))
     _after_run(task, refs, results, None)
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from hfcompare.embeddings.prompts import FROM_USER, MAX_PROMPT_CHARS, ROLES, PromptOverride, Prompts, prompts_for
 from hfcompare.refs import ModelRef, SpecError, display_names
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.state import GENERATION_SUFFIX, remember, restore, set_widget, value, widget_key
 
 
@@ -20,7 +20,7 @@ def prompt_key(ref: ModelRef | str, role: str) -> str:
 
 def automatic_prompts(ref: ModelRef) -> Prompts:
     """The prompts `ref` runs with unless the user changes them, read without loading any model."""
-    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {}).get(ref.backend)
+    settings = session.endpoint_settings().get(ref.backend)
     return prompts_for(ref, settings=settings, load=False)
 
 

@@ -20,7 +20,7 @@ from hfcompare.retrieval.labeled import (
     parse_test_suite,
 )
 from hfcompare.samples import load_retrieval_sample, retrieval_sample_description
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.prompt_editor import render_prompt_editor
 from ui.resources import embedding_cache
 from ui.share import ask_before_computing, cache_note, cancel_ask, show_cache_note
@@ -119,10 +119,10 @@ def run_evaluation(dataset: RetrievalDataset, chosen: list[str], prompts: dict |
         bar.progress(min(1.0, (refs.index(ref) + share) / len(refs)),
                      text=f"{stages[stage]} {ref} ({done:,}/{total:,} {'documents' if stage == 'searching' else 'texts'})")
 
-    settings = st.session_state.get(keys.ENDPOINT_SETTINGS, {})
+    settings = session.endpoint_settings()
     results = evaluate(dataset, refs, embedding_cache(), progress, settings, prompts=prompts)
     bar.empty()
-    st.session_state[keys.EVAL_RESULTS] = {"dataset": dataset, "results": results}
+    session.save(session.Evaluation(dataset, results))
 
 
 def _metric_columns() -> dict:
@@ -284,10 +284,10 @@ def render_evaluation(auto_run: bool = False) -> dict:
     if clicked or (auto_run and dataset is not None):
         run_evaluation(dataset, chosen, prompts)
         if auto_run:
-            _say_cached(st.session_state[keys.EVAL_RESULTS]["results"])
-    stored = st.session_state.get(keys.EVAL_RESULTS)
+            _say_cached(session.evaluation().results)
+    stored = session.evaluation()
     if stored:
-        render_results(stored["dataset"], stored["results"])
+        render_results(stored.dataset, stored.results)
     elif dataset is None:
         st.info(prose.EVAL_EMPTY)
     if st.session_state.get(keys.EVAL_SOURCE) == "type":
@@ -310,7 +310,7 @@ def new_vectors(dataset: RetrievalDataset, chosen: list[str], prompts: dict | No
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError:
         return 0
-    settings, prompts = st.session_state.get(keys.ENDPOINT_SETTINGS, {}), prompts or {}
+    settings, prompts = session.endpoint_settings(), prompts or {}
     documents = [dataset.corpus[d] for d in dataset.corpus]
     queries = [dataset.queries[q] for q in dataset.judged_queries]
     new = 0

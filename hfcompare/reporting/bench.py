@@ -93,16 +93,19 @@ def bench_generation(prompts: list[str], checks, refs: list[ModelRef], system: s
                      max_tokens: int = 128, similarity=None) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     """One row per model (answers, errors, median latency, time to first token, tokens/s, pass rate with
     its interval), the failures, and the pass rate of each check per model. `similarity(answer, reference)`
-    scores reference checks; without it, checks carry no reference."""
+    scores reference checks; without it, reference checks are skipped. Raises ReferenceModelFailed
+    when the model that scores them fails."""
     from hfcompare.backends import GenerationParams
-    from hfcompare.generation.checks import run_checks
+    from hfcompare.generation.judging import ReferenceModelFailed, judge
     from hfcompare.generation.runs import compare_generations
     from hfcompare.generation.tables import check_rates_table, generation_summary, generation_table
 
     params = GenerationParams(max_tokens=max_tokens, temperature=0.0, top_p=1.0, seed=None)
     results = compare_generations(prompts, refs, params, system, settings, cache, on_done=on_done)
-    verdicts = {(r.ref, r.prompt_index): run_checks(r.text, checks[r.prompt_index], similarity)
-                for r in results if r.ok}
+    judgement = judge(results, checks, similarity)
+    if judgement.skipped_references:
+        raise ReferenceModelFailed(judgement.skipped_references)
+    verdicts = judgement.verdicts
     names = {ref: str(ref) for ref in refs}
     summary = generation_summary(generation_table(results, verdicts, names))
     failures = [f"{r.ref} failed on prompt {r.prompt_index + 1} ({r.error_kind}): {r.error}"

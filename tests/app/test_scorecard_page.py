@@ -173,5 +173,5 @@ def test_generation_gaps_get_a_button_that_runs_the_generation(fake_backend):
     widget(at.button, "Measure quality and speed now").click().run()
     assert not at.exception
     assert at.session_state["gen_results"] is not None      # the Generation page ran the models
-    refs = {str(r.ref) for r in at.session_state["gen_results"]["results"]}
+    refs = {str(r.ref) for r in at.session_state["gen_results"].results}
     assert "local:HuggingFaceTB/SmolLM2-135M-Instruct" in refs

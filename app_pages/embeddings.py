@@ -96,16 +96,17 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     timing = tables.timing_table(results, names)
     st.subheader("Speed and size")
     st.caption(prose.SPEED_CAPTION.format(where=where_measured()))
-    st.dataframe(
-        timing.drop(columns=["ms/text low", "ms/text high"]),  # shown as "ms/text range"; the chart uses them
+    st.dataframe(  # the range is shown as text; the chart uses its numbers
+        timing.drop(columns=[tables.MS_PER_TEXT_LOW, tables.MS_PER_TEXT_HIGH]).rename(columns=tables.TIMING_LABELS),
         hide_index=True,
         column_config={
             name: st.column_config.Column(name, help=help_text) for name, help_text in prose.TIMING_COLUMN_HELP.items()
         },
     )
-    if timing["cold ms/text"].notna().any():
+    if timing[tables.COLD_MS_PER_TEXT].notna().any():
         st.plotly_chart(charts.speed_chart(timing.to_dict("records")), key="emb_speed")
-    st.download_button("Download speed and size (CSV)", timing.to_csv(index=False), "speed_and_size.csv", "text/csv",
+    st.download_button("Download speed and size (CSV)", timing.rename(columns=tables.TIMING_LABELS).to_csv(index=False),
+                       "speed_and_size.csv", "text/csv",
                        help="One row per model: the median ms/text with its fastest and slowest pass, passes, "
                             "cache use, load and compute time, and where it was measured.")
 

@@ -210,17 +210,18 @@ def render_results(stored: session.GenerationRun) -> None:
 
     st.subheader("Summary")
     st.caption(prose.GEN_SPEED_CAPTION.format(where=where_measured()))
-    hidden = ["checked", "pass rate low", "pass rate high"]  # the Checks table shows them
-    hidden += [] if (summary["tokens/s note"] != "").any() else ["tokens/s note"]
-    hidden += [] if (summary["retry waits s"] > 0).any() else ["retry waits s"]
-    st.dataframe(summary.drop(columns=hidden), hide_index=True, column_config={
+    hidden = [tables.CHECKED, tables.PASS_RATE_LOW, tables.PASS_RATE_HIGH]  # the Checks table shows them
+    hidden += [] if (summary[tables.TOKENS_PER_S_NOTE] != "").any() else [tables.TOKENS_PER_S_NOTE]
+    hidden += [] if (summary[tables.RETRY_WAITS_S] > 0).any() else [tables.RETRY_WAITS_S]
+    shown = summary.drop(columns=hidden).rename(columns=tables.SUMMARY_LABELS)
+    st.dataframe(shown, hide_index=True, column_config={
         name: st.column_config.Column(name, help=text) for name, text in prose.GEN_COLUMN_HELP.items()
     } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],
                                                       min_value=0.0, max_value=1.0, format="percent")})
     left, right = st.columns(2)
-    if (table["error"] == "").any():
+    if (table[tables.ERROR] == "").any():
         left.plotly_chart(charts.latency_distribution(table), key="gen_latency")
-    if summary["pass rate"].notna().any() and summary["median tokens/s"].notna().any():
+    if summary[tables.PASS_RATE].notna().any() and summary[tables.MEDIAN_TOKENS_PER_S].notna().any():
         right.plotly_chart(charts.quality_against_speed(summary), key="gen_quality_speed")
 
     st.subheader("Checks")
@@ -250,8 +251,9 @@ def render_results(stored: session.GenerationRun) -> None:
                 marks = " · ".join(f"{'✅' if o.passed else '❌'} {o.name}: {literal(o.detail)}"
                                    for o in verdict.outcomes)
                 column.caption(marks)
-    st.download_button("Download answers (CSV)", table.to_csv(index=False), "generations.csv", "text/csv")
-    st.download_button("Download answers (JSON)", table.to_json(orient="records", indent=2), "generations.json",
+    labelled = table.rename(columns=tables.ANSWER_LABELS)
+    st.download_button("Download answers (CSV)", labelled.to_csv(index=False), "generations.csv", "text/csv")
+    st.download_button("Download answers (JSON)", labelled.to_json(orient="records", indent=2), "generations.json",
                        "application/json")
 
 
@@ -270,7 +272,7 @@ def render_checks(results, verdicts: dict, names: dict, threshold: float, embedd
         rules["reference"] = rules["reference"].format(threshold=threshold, embedder=embedder.rsplit("/", 1)[-1])
         st.dataframe(tables.check_rates_view(rates, rules), hide_index=True)
         st.caption(prose.GEN_CHECKS_CAPTION)
-        few = rates[(rates["check"] == ALL_CHECKS) & rates["too few"]]
+        few = rates[(rates["check"] == ALL_CHECKS) & rates["too_few"]]
         if not few.empty:
             row = few.iloc[0]
             example = f"{row['passed']} of {row['checked']} passing is {row['low']:.0%} to {row['high']:.0%}"

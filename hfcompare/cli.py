@@ -314,16 +314,17 @@ def _reference_similarity(ref, args: argparse.Namespace):
 def _print_check_rates(rates, args: argparse.Namespace) -> None:
     """Pass rates per check with their 95% intervals, and what they cannot tell."""
     from hfcompare.generation.checks import MIN_RELIABLE_PROMPTS
+    from hfcompare.generation.tables import PASS_RATE, RATE_LABELS
 
     if rates.empty:
         return
     percent = "{:.0%}".format
-    shown = rates.assign(**{"pass rate": rates["pass rate"].map(percent),
+    shown = rates.assign(**{PASS_RATE: rates[PASS_RATE].map(percent),
                             "95% interval": rates["low"].map(percent) + "–" + rates["high"].map(percent)})
     print("Checks (reference: cosine similarity ≥ "
           f"{args.reference_threshold:.2f} by {args.reference_model}):" if args.reference_model else "Checks:")
-    print(shown.drop(columns=["low", "high", "too few"]).to_string(index=False) + "\n")
-    few = rates[rates["too few"] & (rates["check"] == "all checks")]
+    print(shown.drop(columns=["low", "high", "too_few"]).rename(columns=RATE_LABELS).to_string(index=False) + "\n")
+    few = rates[rates["too_few"] & (rates["check"] == "all checks")]
     if not few.empty:
         print(f"note: these pass rates rest on {int(few['checked'].max())} prompt(s) per model, fewer than the about "
               f"{MIN_RELIABLE_PROMPTS} a pass rate needs; read the intervals before ranking models.", file=sys.stderr)
@@ -409,9 +410,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     written = bench.write_outputs(result, Path(args.out), limits, inputs)
     for name, frame in (("Embedding models", result.embeddings), ("Generation models", result.generation)):
         if not frame.empty:
-            # the range column shows the first two; the Checks table the pass rate's interval
-            hidden = ("where", "error", "ms per text low", "ms per text high", "pass rate low", "pass rate high")
-            print(f"{name}:\n{frame.drop(columns=[c for c in hidden if c in frame]).to_string(index=False)}\n")
+            print(f"{name}:\n{bench.for_people(frame, terminal=True).to_string(index=False)}\n")
     _print_check_rates(result.checks, args)
     for line in result.failures + result.breaches:
         print(f"error: {line}", file=sys.stderr)

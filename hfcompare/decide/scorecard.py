@@ -243,25 +243,27 @@ def measured_from_evaluation(evaluations, n_queries: int) -> dict[str, Measured]
 
 def measured_from_generation(results, verdicts) -> dict[str, Measured]:
     """Pass rate, median tokens/s and median latency from a generation run."""
-    from hfcompare.generation.tables import generation_summary, generation_table
+    from hfcompare.generation import tables as g
 
     refs = list(dict.fromkeys(r.ref for r in results))
-    summary = generation_summary(generation_table(results, verdicts, {ref: str(ref) for ref in refs}))
+    summary = g.generation_summary(g.generation_table(results, verdicts, {ref: str(ref) for ref in refs}))
     out: dict[str, Measured] = {}
     for row in summary.to_dict("records"):
-        where = row.get("where") or "this machine"
+        where = row.get(g.WHERE) or "this machine"
         found: Measured = {}
-        if row.get("pass rate") is not None:
-            low, high, n = row.get("pass rate low"), row.get("pass rate high"), row.get("checked") or row["answers"]
-            found["pass_rate"] = Measurement(row["pass rate"], f"measured here: {row['pass rate']:.0%} of {n} "
+        rate = row.get(g.PASS_RATE)
+        if rate is not None:
+            low, high, n = row.get(g.PASS_RATE_LOW), row.get(g.PASS_RATE_HIGH), row.get(g.CHECKED) or row[g.ANSWERS]
+            found["pass_rate"] = Measurement(rate, f"measured here: {rate:.0%} of {n} "
                                              f"answers passed their checks (95% interval {low:.0%}–{high:.0%}"
                                              f"{'; fewer than 20 prompts' if n < 20 else ''})", low, high)
-        if row.get("median tokens/s") is not None:
-            found["tokens_per_s"] = Measurement(row["median tokens/s"], f"measured: {row['median tokens/s']:.1f} tokens/s ({where})")
-        if row.get("median latency s") is not None:
-            found["latency_s"] = Measurement(row["median latency s"], f"measured: {row['median latency s']:.2f} s ({where})")
+        speed, latency = row.get(g.MEDIAN_TOKENS_PER_S), row.get(g.MEDIAN_LATENCY_S)
+        if speed is not None:
+            found["tokens_per_s"] = Measurement(speed, f"measured: {speed:.1f} tokens/s ({where})")
+        if latency is not None:
+            found["latency_s"] = Measurement(latency, f"measured: {latency:.2f} s ({where})")
         if found:
-            out[row["model"]] = found
+            out[row[g.MODEL]] = found
     return out
 
 

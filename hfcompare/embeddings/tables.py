@@ -11,6 +11,20 @@ from hfcompare.embeddings.runs import EmbeddingResult
 from hfcompare.embeddings.similarity import top_k
 from hfcompare.embeddings.speed import SpeedStats
 
+# Metric keys: the names code looks a number up by (the timing table's columns, bench.json). The
+# headers people read are in TIMING_LABELS; pages and reports show `frame.rename(columns=TIMING_LABELS)`.
+MODEL = "model"
+COLD_MS_PER_TEXT = "cold_ms_per_text"
+MS_PER_TEXT_RANGE = "ms_per_text_range"
+MS_PER_TEXT_LOW = "ms_per_text_low"
+MS_PER_TEXT_HIGH = "ms_per_text_high"
+PASSES = "passes"
+SPEED_FROM = "speed_from"
+
+TIMING_LABELS = {"cache_hits": "cache hits", COLD_MS_PER_TEXT: "cold ms/text", MS_PER_TEXT_RANGE: "ms/text range",
+                 SPEED_FROM: "speed from", MS_PER_TEXT_LOW: "ms/text low", MS_PER_TEXT_HIGH: "ms/text high",
+                 "load_s": "load s", "compute_s": "compute s"}
+
 
 def speed_source(speed: SpeedStats | None) -> str:
     """"this run", "an earlier run (2025-05-01 12:34 UTC)", or "" when there is no speed."""
@@ -28,29 +42,29 @@ def speed_source(speed: SpeedStats | None) -> str:
 def timing_table(results: list[EmbeddingResult], names: dict | None = None) -> pd.DataFrame:
     """One row per model: status, dimensions, cache use and speed (`names` maps refs to short names).
 
-    "cold ms/text" is the median of the timed passes; "ms/text range" the fastest to the slowest pass;
-    "ms/text low" and "ms/text high" carry the same range as numbers (for the chart's error bars and
-    exports; the page hides them)."""
+    COLD_MS_PER_TEXT is the median of the timed passes; MS_PER_TEXT_RANGE the fastest to the slowest
+    pass as text; MS_PER_TEXT_LOW and MS_PER_TEXT_HIGH the same range as numbers (for the chart's error
+    bars and exports; the page hides them)."""
     rows = []
     for r in results:
         speed = r.speed
         rows.append(
             {
-                "model": (names or {}).get(r.ref, str(r.ref)),
+                MODEL: (names or {}).get(r.ref, str(r.ref)),
                 "reference": str(r.ref),
                 "status": "ok" if r.ok else f"failed ({r.error_kind})",
                 "dimensions": r.dimensions,
                 "texts": r.n_texts,
-                "cache hits": r.cache_hits,
+                "cache_hits": r.cache_hits,
                 "computed": r.computed,
-                "cold ms/text": None if speed is None else round(speed.median_ms, 3),
-                "ms/text range": "" if speed is None else speed.range_text,
-                "passes": "" if speed is None else speed.passes_text,
-                "speed from": speed_source(speed),
-                "ms/text low": None if speed is None else round(speed.low_ms, 3),
-                "ms/text high": None if speed is None else round(speed.high_ms, 3),
-                "load s": round(r.load_s, 3),
-                "compute s": round(r.compute_s, 3),
+                COLD_MS_PER_TEXT: None if speed is None else round(speed.median_ms, 3),
+                MS_PER_TEXT_RANGE: "" if speed is None else speed.range_text,
+                PASSES: "" if speed is None else speed.passes_text,
+                SPEED_FROM: speed_source(speed),
+                MS_PER_TEXT_LOW: None if speed is None else round(speed.low_ms, 3),
+                MS_PER_TEXT_HIGH: None if speed is None else round(speed.high_ms, 3),
+                "load_s": round(r.load_s, 3),
+                "compute_s": round(r.compute_s, 3),
                 "note": r.error if r.error else r.note,
             }
         )

@@ -6,6 +6,36 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+# Metric keys: the names code looks a number up by (tables' columns, bench.json). The headers
+# people read are in ANSWER_LABELS, SUMMARY_LABELS and RATE_LABELS; a page, the CLI or a report
+# shows a table with `frame.rename(columns=...)`.
+MODEL = "model"
+LATENCY_S = "latency_s"
+TTFT_S = "ttft_s"
+TOKENS_PER_S = "tokens_per_s"
+TOKENS_PER_S_NOTE = "tokens_per_s_note"
+RETRY_WAIT_S = "retry_wait_s"
+ERROR = "error"
+MEDIAN_LATENCY_S = "median_latency_s"
+MEDIAN_TTFT_S = "median_ttft_s"
+MEDIAN_TOKENS_PER_S = "median_tokens_per_s"
+PASS_RATE = "pass_rate"
+PASS_RATE_LOW = "pass_rate_low"
+PASS_RATE_HIGH = "pass_rate_high"
+CHECKED = "checked"
+ANSWERS = "answers"
+ERRORS = "errors"
+RETRY_WAITS_S = "retry_waits_s"
+WHERE = "where"
+
+ANSWER_LABELS = {"prompt_number": "prompt #", LATENCY_S: "latency s", TTFT_S: "ttft s",
+                 "output_tokens": "output tokens", "prompt_tokens": "prompt tokens", TOKENS_PER_S: "tokens/s",
+                 TOKENS_PER_S_NOTE: "tokens/s note", RETRY_WAIT_S: "retry wait s", "check_details": "check details"}
+SUMMARY_LABELS = {MEDIAN_LATENCY_S: "median latency s", MEDIAN_TTFT_S: "median ttft s",
+                  MEDIAN_TOKENS_PER_S: "median tokens/s", TOKENS_PER_S_NOTE: "tokens/s note", PASS_RATE: "pass rate",
+                  PASS_RATE_LOW: "pass rate low", PASS_RATE_HIGH: "pass rate high", RETRY_WAITS_S: "retry waits s"}
+RATE_LABELS = {PASS_RATE: "pass rate", "too_few": "too few"}
+
 
 def _median(values: list[float]) -> float | None:
     values = [v for v in values if v is not None]
@@ -20,23 +50,23 @@ def generation_table(results: list, verdicts: dict, names: dict | None = None) -
         verdict = verdicts.get((r.ref, r.prompt_index))
         rows.append(
             {
-                "model": (names or {}).get(r.ref, str(r.ref)),
-                "prompt #": r.prompt_index + 1,
+                MODEL: (names or {}).get(r.ref, str(r.ref)),
+                "prompt_number": r.prompt_index + 1,
                 "prompt": r.prompt,
                 "answer": r.text if r.ok else "",
-                "latency s": None if t is None else round(t.latency_s, 3),
-                "ttft s": None if t is None or t.ttft_s is None else round(t.ttft_s, 3),
-                "output tokens": None if t is None else t.output_tokens,
-                "prompt tokens": None if t is None else t.prompt_tokens,
-                "tokens/s": None if t is None or t.tokens_per_s is None else round(t.tokens_per_s, 1),
-                "tokens/s note": "" if t is None else t.speed_note,
+                LATENCY_S: None if t is None else round(t.latency_s, 3),
+                TTFT_S: None if t is None or t.ttft_s is None else round(t.ttft_s, 3),
+                "output_tokens": None if t is None else t.output_tokens,
+                "prompt_tokens": None if t is None else t.prompt_tokens,
+                TOKENS_PER_S: None if t is None or t.tokens_per_s is None else round(t.tokens_per_s, 1),
+                TOKENS_PER_S_NOTE: "" if t is None else t.speed_note,
                 "attempts": None if t is None else t.attempts,
-                "retry wait s": None if t is None else round(t.retry_wait_s, 3),
+                RETRY_WAIT_S: None if t is None else round(t.retry_wait_s, 3),
                 "checks": None if verdict is None else verdict.passed,
-                "check details": "" if verdict is None else "; ".join(f"{o.name}: {o.detail}" for o in verdict.outcomes),
+                "check_details": "" if verdict is None else "; ".join(f"{o.name}: {o.detail}" for o in verdict.outcomes),
                 "cached": r.cached,
-                "where": r.where,
-                "error": r.error or "",
+                WHERE: r.where,
+                ERROR: r.error or "",
             }
         )
     return pd.DataFrame(rows)
@@ -44,7 +74,7 @@ def generation_table(results: list, verdicts: dict, names: dict | None = None) -
 
 def _speed_note(ok: pd.DataFrame) -> str:
     """Which answers have no decode speed, and why: "" when every answer has one."""
-    notes = ok.loc[ok["tokens/s"].isna(), "tokens/s note"] if "tokens/s note" in ok else pd.Series(dtype=str)
+    notes = ok.loc[ok[TOKENS_PER_S].isna(), TOKENS_PER_S_NOTE] if TOKENS_PER_S_NOTE in ok else pd.Series(dtype=str)
     if notes.empty:
         return ""
     reasons = ", ".join(f"{reason} ({count})" for reason, count in notes.replace("", "unknown").value_counts().items())
@@ -61,26 +91,26 @@ def generation_summary(table: pd.DataFrame) -> pd.DataFrame:
     from hfcompare.generation.checks import wilson_interval
 
     rows = []
-    for model, group in table.groupby("model", sort=False):
-        ok = group[group["error"] == ""]
+    for model, group in table.groupby(MODEL, sort=False):
+        ok = group[group[ERROR] == ""]
         checked = ok["checks"].dropna().astype(bool)
         interval = wilson_interval(int(checked.sum()), len(checked))
-        waits = ok["retry wait s"].dropna() if "retry wait s" in ok else pd.Series(dtype=float)
+        waits = ok[RETRY_WAIT_S].dropna() if RETRY_WAIT_S in ok else pd.Series(dtype=float)
         rows.append(
             {
-                "model": model,
-                "answers": len(ok),
-                "errors": int((group["error"] != "").sum()),
-                "median latency s": _median(ok["latency s"].dropna().tolist()),
-                "median ttft s": _median(ok["ttft s"].dropna().tolist()),
-                "median tokens/s": _median(ok["tokens/s"].dropna().tolist()),
-                "tokens/s note": _speed_note(ok),
-                "pass rate": float(checked.mean()) if len(checked) else None,
-                "checked": len(checked),
-                "pass rate low": None if interval is None else interval[0],
-                "pass rate high": None if interval is None else interval[1],
-                "retry waits s": round(float(waits.sum()), 3),
-                "where": ok["where"].iloc[0] if len(ok) else "",
+                MODEL: model,
+                ANSWERS: len(ok),
+                ERRORS: int((group[ERROR] != "").sum()),
+                MEDIAN_LATENCY_S: _median(ok[LATENCY_S].dropna().tolist()),
+                MEDIAN_TTFT_S: _median(ok[TTFT_S].dropna().tolist()),
+                MEDIAN_TOKENS_PER_S: _median(ok[TOKENS_PER_S].dropna().tolist()),
+                TOKENS_PER_S_NOTE: _speed_note(ok),
+                PASS_RATE: float(checked.mean()) if len(checked) else None,
+                CHECKED: len(checked),
+                PASS_RATE_LOW: None if interval is None else interval[0],
+                PASS_RATE_HIGH: None if interval is None else interval[1],
+                RETRY_WAITS_S: round(float(waits.sum()), 3),
+                WHERE: ok[WHERE].iloc[0] if len(ok) else "",
             }
         )
     return pd.DataFrame(rows)
@@ -100,10 +130,10 @@ def check_rates_table(results: list, verdicts: dict, names: dict | None = None) 
             if not rate.checked:
                 continue
             low, high = rate.interval
-            rows.append({"model": (names or {}).get(ref, str(ref)), "check": rate.name, "passed": rate.passed,
-                         "checked": rate.checked, "pass rate": rate.rate, "low": low, "high": high,
-                         "too few": rate.too_few})
-    return pd.DataFrame(rows, columns=["model", "check", "passed", "checked", "pass rate", "low", "high", "too few"])
+            rows.append({MODEL: (names or {}).get(ref, str(ref)), "check": rate.name, "passed": rate.passed,
+                         CHECKED: rate.checked, PASS_RATE: rate.rate, "low": low, "high": high,
+                         "too_few": rate.too_few})
+    return pd.DataFrame(rows, columns=[MODEL, "check", "passed", CHECKED, PASS_RATE, "low", "high", "too_few"])
 
 
 def check_rates_view(rates: pd.DataFrame, rules: dict[str, str] | None = None) -> pd.DataFrame:
@@ -111,11 +141,11 @@ def check_rates_view(rates: pd.DataFrame, rules: dict[str, str] | None = None) -
     cells such as "2 of 5 · 40% (12–77%)"."""
     if rates.empty:
         return pd.DataFrame(columns=["check", "passes when"])
-    cell = rates.apply(lambda r: f"{r['passed']} of {r['checked']} · {r['pass rate']:.0%} "
+    cell = rates.apply(lambda r: f"{r['passed']} of {r[CHECKED]} · {r[PASS_RATE]:.0%} "
                                  f"({r['low']:.0%}–{r['high']:.0%})", axis=1)
-    view = rates.assign(cell=cell).pivot(index="check", columns="model", values="cell")
+    view = rates.assign(cell=cell).pivot(index="check", columns=MODEL, values="cell")
     order = list(dict.fromkeys(rates["check"]))
-    view = view.reindex(index=order, columns=list(dict.fromkeys(rates["model"]))).fillna("not checked")
+    view = view.reindex(index=order, columns=list(dict.fromkeys(rates[MODEL]))).fillna("not checked")
     view.insert(0, "passes when", [(rules or {}).get(name, "") for name in order])
     view.columns.name = None
     return view.reset_index()

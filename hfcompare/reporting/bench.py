@@ -16,9 +16,25 @@ from typing import Any
 
 import pandas as pd
 
+from hfcompare.embeddings import tables as e
+from hfcompare.generation import tables as g
 from hfcompare.refs import ModelRef
 
 EXIT_OK, EXIT_MODEL_FAILED, EXIT_BAD_INPUT, EXIT_THRESHOLD = 0, 1, 2, 3
+
+#: the brief's quality score: the cosine similarity of the first two texts (which should be alike)
+QUALITY = "quality"
+LABELS = e.TIMING_LABELS | g.SUMMARY_LABELS | g.RATE_LABELS | {QUALITY: "quality (cosine of texts 1 and 2)"}
+#: columns the terminal leaves out: the range shows the first two, the Checks table the pass rate's interval
+_NOT_IN_TERMINAL = ("where", "error", "reference", e.MS_PER_TEXT_LOW, e.MS_PER_TEXT_HIGH, g.PASS_RATE_LOW,
+                    g.PASS_RATE_HIGH)
+
+
+def for_people(frame: pd.DataFrame, terminal: bool = False) -> pd.DataFrame:
+    """`frame` with the headers people read (bench.json and the CSV files keep the metric keys)."""
+    if terminal:
+        frame = frame.drop(columns=[c for c in _NOT_IN_TERMINAL if c in frame])
+    return frame.rename(columns=LABELS)
 
 
 @dataclass
@@ -51,33 +67,26 @@ class BenchResult:
 
 def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache=None, progress=None,
                      settings: dict[str, Any] | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """One row per model: dimensions, texts, ms per text (the median of the timed passes) with its range
-    (fastest to slowest pass), seconds, the brief's quality, and retrieval metrics when `dataset` is
-    given. Returns the table and the failures."""
+    """One row per model: the timing table's columns (dimensions, texts, cold ms per text, the median of
+    the timed passes, with its range from the fastest to the slowest pass, cache use, load and compute
+    time), the brief's quality, where it ran, and retrieval metrics when `dataset` is given. Returns the
+    table and the failures."""
     from hfcompare.embeddings.runs import embed_with_stats, where_measured
-    from hfcompare.embeddings.tables import speed_source
+    from hfcompare.embeddings.tables import timing_table
     from hfcompare.retrieval.evaluation import evaluate_model
 
     settings = settings or {}
     rows, failures = [], []
     for ref in refs:
         result = embed_with_stats(texts, ref, cache, progress, settings=settings.get(ref.backend))
+        row = timing_table([result], {ref: str(ref)}).iloc[0].to_dict()
         if not result.ok:
             failures.append(f"{ref} failed ({result.error_kind}): {result.error}")
-            rows.append({"model": str(ref), "status": "failed", "error": result.error})
+            rows.append(row | {"error": result.error})
             continue
-        quality = float(result.vectors[0] @ result.vectors[1]) if len(texts) > 1 else None
         speed = result.speed
-        row = {"model": str(ref), "status": "ok", "dimensions": result.dimensions, "texts": len(texts),
-               "ms per text": result.cold_ms_per_text,
-               "ms per text range": "" if speed is None else speed.range_text,
-               "ms per text low": None if speed is None else speed.low_ms,
-               "ms per text high": None if speed is None else speed.high_ms,
-               "timed passes": "" if speed is None else speed.passes_text,
-               "speed from": speed_source(speed),
-               "seconds": result.load_s + result.compute_s,
-               "from cache": result.cache_hits, "quality (cosine of texts 1 and 2)": quality,
-               "where": speed.where if speed is not None and speed.where else where_measured()}
+        row |= {QUALITY: float(result.vectors[0] @ result.vectors[1]) if len(texts) > 1 else None,
+                "where": speed.where if speed is not None and speed.where else where_measured()}
         if dataset is not None:
             evaluation = evaluate_model(dataset, ref, cache, None, settings.get(ref.backend), keep_vectors=False)
             if evaluation.ok:
@@ -127,12 +136,12 @@ def check_thresholds(result: BenchResult, limits: Thresholds) -> list[str]:
             if (value < limit) if higher_is_better else (value > limit):
                 breaches.append(f"{row['model']}: {label} {value:.4g} {'<' if higher_is_better else '>'} {limit:g}")
 
-    check(result.embeddings, "ms per text", limits.max_ms_per_text, False, "ms per text")
-    check(result.embeddings, "quality (cosine of texts 1 and 2)", limits.min_quality, True, "quality")
+    check(result.embeddings, e.COLD_MS_PER_TEXT, limits.max_ms_per_text, False, "ms per text")
+    check(result.embeddings, QUALITY, limits.min_quality, True, "quality")
     check(result.embeddings, "ndcg@10", limits.min_ndcg, True, "ndcg@10")
-    check(result.generation, "pass rate", limits.min_pass_rate, True, "pass rate")
-    check(result.generation, "median tokens/s", limits.min_tokens_per_s, True, "tokens/s")
-    check(result.generation, "median latency s", limits.max_latency_s, False, "median latency s")
+    check(result.generation, g.PASS_RATE, limits.min_pass_rate, True, "pass rate")
+    check(result.generation, g.MEDIAN_TOKENS_PER_S, limits.min_tokens_per_s, True, "tokens/s")
+    check(result.generation, g.MEDIAN_LATENCY_S, limits.max_latency_s, False, "median latency s")
     return breaches
 
 
@@ -155,12 +164,12 @@ def write_outputs(result: BenchResult, out: Path, thresholds: Thresholds, inputs
             path = out / f"bench_{name}.csv"
             frame.to_csv(path, index=False)
             written.append(path)
-            sections.append((f"{name.capitalize()} models", frame))
+            sections.append((f"{name.capitalize()} models", for_people(frame)))
             chart = _chart(name, frame)
             if chart is not None:
                 sections.append((f"{name.capitalize()}: speed", chart))
     if not result.checks.empty:
-        sections.append(("Generation: pass rate per check (95% Wilson interval)", result.checks))
+        sections.append(("Generation: pass rate per check (95% Wilson interval)", for_people(result.checks)))
     verdict = ("All models ran and met every threshold." if result.exit_code == EXIT_OK else
                "; ".join(result.failures + result.breaches))
     sections.append(("Verdict", verdict))
@@ -178,15 +187,15 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _chart(kind: str, frame: pd.DataFrame):
     import plotly.express as px
 
-    column = "ms per text" if kind == "embeddings" else "median tokens/s"
+    column = e.COLD_MS_PER_TEXT if kind == "embeddings" else g.MEDIAN_TOKENS_PER_S
     if column not in frame or frame[column].dropna().empty:
         return None
     data = frame.dropna(subset=[column])
-    if kind == "embeddings" and {"ms per text low", "ms per text high"} <= set(data):
-        low, high = data["ms per text low"].fillna(data[column]), data["ms per text high"].fillna(data[column])
-        return px.bar(data, x=column, y="model", orientation="h",
+    if kind == "embeddings" and {e.MS_PER_TEXT_LOW, e.MS_PER_TEXT_HIGH} <= set(data):
+        low, high = data[e.MS_PER_TEXT_LOW].fillna(data[column]), data[e.MS_PER_TEXT_HIGH].fillna(data[column])
+        return px.bar(data, x=column, y="model", orientation="h", labels=LABELS,
                       error_x=(high - data[column]).clip(lower=0), error_x_minus=(data[column] - low).clip(lower=0),
                       title="ms per text, median of the timed passes; whiskers: fastest to slowest pass "
                             "(lower is better)")
-    return px.bar(data, x=column, y="model", orientation="h",
-                  title=f"{column} ({'lower' if kind == 'embeddings' else 'higher'} is better)")
+    return px.bar(data, x=column, y="model", orientation="h", labels=LABELS,
+                  title=f"{LABELS[column]} ({'lower' if kind == 'embeddings' else 'higher'} is better)")

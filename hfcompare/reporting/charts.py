@@ -90,15 +90,18 @@ def _is_number(value: object) -> bool:
 
 def speed_chart(rows: list[dict]):
     """A bar per model at its median ms per text over the timed passes, with an error bar from the
-    fastest to the slowest pass (rows of `tables.timing_table`; lower is faster)."""
+    fastest to the slowest pass (rows of `embeddings.tables.timing_table`; lower is faster)."""
     import plotly.graph_objects as go
 
-    measured = [r for r in rows if _is_number(r.get("cold ms/text"))]
-    names = [r["model"] for r in measured]
-    values = [float(r["cold ms/text"]) for r in measured]
-    lows = [float(r["ms/text low"]) if _is_number(r.get("ms/text low")) else v for r, v in zip(measured, values)]
-    highs = [float(r["ms/text high"]) if _is_number(r.get("ms/text high")) else v for r, v in zip(measured, values)]
-    passes = [str(r.get("passes") or "one pass") for r in measured]
+    from hfcompare.embeddings.tables import COLD_MS_PER_TEXT, MODEL, MS_PER_TEXT_HIGH, MS_PER_TEXT_LOW, PASSES
+
+    measured = [r for r in rows if _is_number(r.get(COLD_MS_PER_TEXT))]
+    names = [r[MODEL] for r in measured]
+    values = [float(r[COLD_MS_PER_TEXT]) for r in measured]
+    lows = [float(r[MS_PER_TEXT_LOW]) if _is_number(r.get(MS_PER_TEXT_LOW)) else v for r, v in zip(measured, values)]
+    highs = [float(r[MS_PER_TEXT_HIGH]) if _is_number(r.get(MS_PER_TEXT_HIGH)) else v
+             for r, v in zip(measured, values)]
+    passes = [str(r.get(PASSES) or "one pass") for r in measured]
     fig = go.Figure(go.Bar(
         x=values, y=names, orientation="h",
         error_x=dict(type="data", symmetric=False, array=[max(h - v, 0.0) for h, v in zip(highs, values)],
@@ -122,8 +125,11 @@ def latency_distribution(table):
     """A box per model of its answers' latencies, every answer shown as a point."""
     import plotly.express as px
 
-    data = table[table["error"] == ""]
-    fig = px.box(data, x="model", y="latency s", points="all", color="model", hover_data=["prompt #", "tokens/s"])
+    from hfcompare.generation.tables import ANSWER_LABELS, ERROR, LATENCY_S, MODEL, TOKENS_PER_S
+
+    data = table[table[ERROR] == ""]
+    fig = px.box(data, x=MODEL, y=LATENCY_S, points="all", color=MODEL, hover_data=["prompt_number", TOKENS_PER_S],
+                 labels=ANSWER_LABELS)
     fig.update_layout(showlegend=False, height=380, margin=dict(l=10, r=10, t=30, b=10),
                       yaxis_title="latency per answer (s, lower is faster)")
     return fig
@@ -133,9 +139,18 @@ def quality_against_speed(summary):
     """Pass rate against median tokens/s, one point per model (up and right is better)."""
     import plotly.express as px
 
-    data = summary.dropna(subset=["pass rate", "median tokens/s"])
-    fig = px.scatter(data, x="median tokens/s", y="pass rate", text="model", color="model",
-                     hover_data=["median latency s", "median ttft s"])
+    from hfcompare.generation.tables import (
+        MEDIAN_LATENCY_S,
+        MEDIAN_TOKENS_PER_S,
+        MEDIAN_TTFT_S,
+        MODEL,
+        PASS_RATE,
+        SUMMARY_LABELS,
+    )
+
+    data = summary.dropna(subset=[PASS_RATE, MEDIAN_TOKENS_PER_S])
+    fig = px.scatter(data, x=MEDIAN_TOKENS_PER_S, y=PASS_RATE, text=MODEL, color=MODEL,
+                     hover_data=[MEDIAN_LATENCY_S, MEDIAN_TTFT_S], labels=SUMMARY_LABELS)
     fig.update_traces(textposition="top center", marker=dict(size=14))
     fig.update_layout(showlegend=False, height=380, margin=dict(l=10, r=10, t=30, b=10),
                       yaxis=dict(range=[-0.05, 1.1], tickformat=".0%"),

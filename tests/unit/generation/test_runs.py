@@ -185,16 +185,16 @@ def test_summary_and_check_tables_show_intervals_rules_and_retry_waits():
     results.append(GenerationResult(B, 0, "p", error="down", error_kind="connection"))
     names = {A: "a", B: "b"}
     summary = generation_summary(generation_table(results, verdicts, names)).set_index("model")
-    assert summary.loc["a", "pass rate"] == pytest.approx(2 / 5) and summary.loc["a", "checked"] == 5
-    assert summary.loc["a", "pass rate low"] == pytest.approx(0.1176, abs=1e-4)
-    assert summary.loc["a", "pass rate high"] == pytest.approx(0.7693, abs=1e-4)
-    assert summary.loc["a", "median tokens/s"] == 40.0 and summary.loc["a", "retry waits s"] == 4.0
-    assert summary.loc["a", "tokens/s note"] == "unknown for 2 of 5 answers: stream was buffered (2)"
-    assert summary.loc["b", "answers"] == 0 and pd.isna(summary.loc["b", "pass rate"])
+    assert summary.loc["a", "pass_rate"] == pytest.approx(2 / 5) and summary.loc["a", "checked"] == 5
+    assert summary.loc["a", "pass_rate_low"] == pytest.approx(0.1176, abs=1e-4)
+    assert summary.loc["a", "pass_rate_high"] == pytest.approx(0.7693, abs=1e-4)
+    assert summary.loc["a", "median_tokens_per_s"] == 40.0 and summary.loc["a", "retry_waits_s"] == 4.0
+    assert summary.loc["a", "tokens_per_s_note"] == "unknown for 2 of 5 answers: stream was buffered (2)"
+    assert summary.loc["b", "answers"] == 0 and pd.isna(summary.loc["b", "pass_rate"])
 
     rates = check_rates_table(results, verdicts, names)
     assert list(rates["check"]) == ["all checks", "keywords", "reference"] and set(rates["model"]) == {"a"}
-    assert list(rates["passed"]) == [2, 4, 2] and rates["too few"].all()
+    assert list(rates["passed"]) == [2, 4, 2] and rates["too_few"].all()
     view = check_rates_view(rates, {"reference": "similarity ≥ 0.75"})
     assert list(view.columns) == ["check", "passes when", "a"]
     assert view.set_index("check").loc["reference", "a"] == "2 of 5 · 40% (12%–77%)"

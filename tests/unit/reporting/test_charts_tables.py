@@ -54,11 +54,11 @@ def test_timing_table_and_speed_chart():
                              speed=stats(20.0, 12.5, 27.82, this_run=False))
     failed = EmbeddingResult(ModelRef("c", "d"), error="boom", error_kind="load failed", n_texts=2)
     table = timing_table([ok, cached, failed])
-    assert table.loc[0, "cold ms/text"] == 7.1 and table.loc[2, "status"] == "failed (load failed)"
-    assert table.loc[0, "ms/text range"] == "6.80–7.52" and table.loc[0, "passes"] == "5 × 20 texts"
-    assert table.loc[0, "speed from"] == "this run"
-    assert table.loc[1, "speed from"] == "an earlier run (2025-05-01 12:34 UTC)"
-    assert table.loc[2, "ms/text range"] == "" and table.loc[2, "speed from"] == ""
+    assert table.loc[0, "cold_ms_per_text"] == 7.1 and table.loc[2, "status"] == "failed (load failed)"
+    assert table.loc[0, "ms_per_text_range"] == "6.80–7.52" and table.loc[0, "passes"] == "5 × 20 texts"
+    assert table.loc[0, "speed_from"] == "this run"
+    assert table.loc[1, "speed_from"] == "an earlier run (2025-05-01 12:34 UTC)"
+    assert table.loc[2, "ms_per_text_range"] == "" and table.loc[2, "speed_from"] == ""
     assert table.loc[2, "note"] == "boom"
     fig = speed_chart(table.to_dict("records"))
     bars = fig.data[0]

@@ -16,31 +16,14 @@ from ui.text import literal
 from ui.widgets import render_model_picker
 
 ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
-TOP_RESULTS = 5
 
 
-def _pick_pair(chosen: list[str]) -> tuple[ModelRef, ModelRef]:
-    """Two different models in random order (the order is what keeps the vote blind)."""
-    refs = list(dict.fromkeys(ModelRef.parse(c) for c in chosen))
-    if len(refs) < 2:
-        raise SpecError("Choose at least two different models for a battle.")
-    a, b = random.SystemRandom().sample(refs, 2)
-    return a, b
+def _generation_battle(chosen: list[str], prompt: str):
+    from hfcompare.decide.battles import generation_battle
 
-
-def _generation_battle(chosen: list[str], prompt: str) -> dict:
-    from hfcompare.backends import GenerationParams
-    from hfcompare.generation.runs import generate_one
-
-    a, b = _pick_pair(chosen)
-    settings = session.endpoint_settings()
-    params = GenerationParams(max_tokens=160, temperature=0.0, top_p=1.0, seed=None)
     with st.spinner("Both models are answering…"):
-        answers = [generate_one(ref, prompt, params, settings=settings.get(ref.backend), cache=generation_cache())
-                   for ref in (a, b)]
-    return {"prompt": prompt, "a": str(a), "b": str(b),
-            "shown": [r.text if r.ok else f"(this model failed: {r.error_kind})" for r in answers],
-            "failed": [not r.ok for r in answers], "voted": None}
+        return generation_battle([ModelRef.parse(c) for c in chosen], prompt, settings=session.endpoint_settings(),
+                                 cache=generation_cache())
 
 
 def _retrieval_corpus():
@@ -53,30 +36,19 @@ def _retrieval_corpus():
     return load_retrieval_sample(), "the bundled help-centre sample"
 
 
-def _retrieval_battle(chosen: list[str], query: str) -> dict:
-    from hfcompare.retrieval.evaluation import search
+def _retrieval_battle(chosen: list[str], query: str):
+    from hfcompare.decide.battles import retrieval_battle
 
-    a, b = _pick_pair(chosen)
     dataset, _ = _retrieval_corpus()
-    texts = list(dataset.corpus.values())
-    settings = session.endpoint_settings()
-    shown, failed = [], []
     with st.spinner("Both models are searching…"):
-        for ref in (a, b):  # each with its query and document prompts, as an evaluation runs it
-            result = search(query, texts, ref, TOP_RESULTS, embedding_cache(), settings.get(ref.backend))
-            if not result.ok:
-                shown.append(f"(this model failed: {result.error_kind})")
-                failed.append(True)
-                continue
-            shown.append("\n".join(f"{n + 1}. {texts[int(i)]}" for n, i in enumerate(result.ranked["query"])))
-            failed.append(False)
-    return {"prompt": query, "a": str(a), "b": str(b), "shown": shown, "failed": failed, "voted": None}
+        return retrieval_battle([ModelRef.parse(c) for c in chosen], query, list(dataset.corpus.values()),
+                                settings=session.endpoint_settings(), cache=embedding_cache())
 
 
 def _vote(arena: str, winner: str) -> None:
     battle = st.session_state[f"{keys.ARENA_BATTLE}_{arena}"]
-    store().add_vote(arena, battle["prompt"], battle["a"], battle["b"], winner)
-    battle["voted"] = winner
+    store().add_vote(arena, battle.prompt, str(battle.a), str(battle.b), winner)
+    battle.voted = winner
     st.session_state[keys.ARENA_BOARD] = arena  # the leaderboard opens on the arena just voted in
 
 
@@ -85,19 +57,19 @@ def render_battle(arena: str) -> None:
     battle = st.session_state.get(f"{keys.ARENA_BATTLE}_{arena}")
     if not battle:
         return
-    st.markdown(f"**{'Prompt' if arena == 'generation' else 'Query'}:** {literal(battle['prompt'])}")
-    for column, side, text in zip(st.columns(2), ("A", "B"), battle["shown"]):
+    st.markdown(f"**{'Prompt' if arena == 'generation' else 'Query'}:** {literal(battle.prompt)}")
+    for column, side, text in zip(st.columns(2), ("A", "B"), battle.shown):
         column.markdown(f"#### Model {side}")
         column.text(text or "(empty answer)")  # as plain text: model output is untrusted
-    voted = battle["voted"]
+    voted = battle.voted
     buttons = st.columns(4)
     for column, (winner, label) in zip(buttons, prose.ARENA_VOTE_LABELS.items()):
         column.button(label, key=f"vote_{arena}_{winner}", disabled=voted is not None, on_click=_vote,
                       args=(arena, winner), use_container_width=True)
     if voted:
-        st.success(f"Model A was **{literal(battle['a'])}**, model B was **{literal(battle['b'])}**. Your vote: "
+        st.success(f"Model A was **{literal(battle.a)}**, model B was **{literal(battle.b)}**. Your vote: "
                    f"{prose.ARENA_VOTE_LABELS[voted]}. Saved.", icon="🗳️")
-    elif any(battle["failed"]):
+    elif any(battle.failed):
         st.caption("A model failed; you can still vote (both bad, or for the one that answered).")
 
 
@@ -134,6 +106,8 @@ def render_generation_arena() -> None:
 
 def render_retrieval_arena() -> None:
     dataset, described = _retrieval_corpus()
+    from hfcompare.decide.battles import TOP_RESULTS
+
     st.caption(f"Searching {len(dataset.corpus)} texts from {described}; each model shows its top {TOP_RESULTS}.")
     render_arena("retrieval", "embeddings", keys.ARENA_RET_MODELS, keys.ARENA_QUERY, "Query",
                  "What would a user search for?", lambda: random.choice(list(dataset.queries.values())),

@@ -176,19 +176,14 @@ def _read_file(path: str, binary: bool = False):
 
 
 def _load_dataset(args: argparse.Namespace):
-    from hfcompare.retrieval.labeled import DatasetError, parse_beir, parse_csv, parse_jsonl
+    from hfcompare.retrieval.labeled import DatasetError, load_labeled, parse_beir
     from hfcompare.samples import load_retrieval_sample
 
     beir = [args.corpus, args.queries, args.qrels]
     if args.sample:
         return load_retrieval_sample()
     if args.data:
-        raw = _read_file(args.data, binary=True)
-        if args.data.lower().endswith(".csv"):
-            return parse_csv(raw, source=args.data)
-        if args.data.lower().endswith(".jsonl"):
-            return parse_jsonl(raw, source=args.data)
-        raise DatasetError(f"{args.data}: --data takes a .csv or .jsonl file.")
+        return load_labeled([(args.data, _read_file(args.data, binary=True))])
     if all(beir):
         return parse_beir(*(_read_file(p, binary=True) for p in beir), names=tuple(beir))
     raise DatasetError("give --corpus, --queries and --qrels (a BEIR-style set), or --data FILE, or --sample.")
@@ -339,7 +334,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from hfcompare.backends import UnknownBackendError, get_backend
     from hfcompare.refs import ModelRef, SpecError, parse_texts, validate_models
     from hfcompare.reporting import bench
-    from hfcompare.retrieval.labeled import DatasetError, parse_csv, parse_jsonl
+    from hfcompare.retrieval.labeled import DatasetError, load_labeled
     from hfcompare.storage.cache import EmbeddingCache, GenerationCache
 
     def refs_of(flag: str | None) -> list:
@@ -362,9 +357,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise SpecError(f"{args.texts} needs at least two texts, one per line.")
         dataset = None
         if args.labeled:
-            raw = _read_file(args.labeled, binary=True)
-            dataset = (parse_csv(raw, args.labeled) if args.labeled.lower().endswith(".csv")
-                       else parse_jsonl(raw, args.labeled))
+            dataset = load_labeled([(args.labeled, _read_file(args.labeled, binary=True))])
         reference_model = ModelRef.parse(args.reference_model) if args.reference_model else None
         if reference_model is not None:
             get_backend(reference_model.backend)

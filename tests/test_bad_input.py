@@ -298,9 +298,9 @@ class Upload:
 
 UPLOADS = [
     ("nothing", [], "Upload a CSV or JSONL file"),
-    ("wrong-extension", [Upload("data.xlsx", b"PK\x03\x04")], "Upload one .csv or .jsonl file"),
+    ("wrong-extension", [Upload("data.xlsx", b"PK\x03\x04")], "data.xlsx: labeled data is one .csv or .jsonl file"),
     ("two-csv", [Upload("a.csv", "query,document\nq,d\n"), Upload("b.csv", "query,document\nq,d\n")],
-     "Upload one .csv or .jsonl file"),
+     "a.csv, b.csv: labeled data is one .csv or .jsonl file"),
     ("beir-missing-qrels", [Upload("corpus.jsonl", CORPUS), Upload("queries.jsonl", QUERIES)], "missing: qrels"),
     ("beir-only-qrels", [Upload("qrels.tsv", QRELS)], "missing: corpus, queries"),
     ("oversize", [Upload("huge.csv", b"", size=201 * 2**20)], "huge.csv: 210,763,776 bytes; the limit is"),
@@ -377,7 +377,7 @@ CLI = [
      "give --corpus, --queries and --qrels"),
     ("evaluate-no-models", ["evaluate", "--models", "", "--sample"], "Choose at least one model"),
     ("evaluate-data-txt", ["evaluate", "--models", "lexical:tfidf", "--data", "{texts}"],
-     "--data takes a .csv or .jsonl file"),
+     "labeled data is one .csv or .jsonl file"),
     ("evaluate-data-missing", ["evaluate", "--models", "lexical:tfidf", "--data", "{tmp}/missing.csv"],
      "cannot read"),
     ("evaluate-data-bad-header", ["evaluate", "--models", "lexical:tfidf", "--data", "{badcsv}"],

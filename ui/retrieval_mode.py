@@ -14,9 +14,7 @@ from hfcompare.retrieval.labeled import (
     DatasetError,
     RetrievalDataset,
     format_test_suite,
-    parse_beir,
-    parse_csv,
-    parse_jsonl,
+    load_labeled,
     parse_test_suite,
 )
 from hfcompare.samples import load_retrieval_sample, retrieval_sample_description
@@ -46,24 +44,7 @@ def dataset_from_uploads(files) -> RetrievalDataset:
     for f in files:  # before any file is read
         if (getattr(f, "size", 0) or 0) > limit:
             raise DatasetError(f"{f.name}: {f.size:,} bytes; the limit is {limit:,}.")
-    by_role = {}
-    for f in files:
-        lower = f.name.lower()
-        role = next((r for r in ("corpus", "queries", "qrels") if r in lower), None)
-        if role:
-            by_role[role] = f
-    if len(by_role) == 3:
-        parts = [by_role[r] for r in ("corpus", "queries", "qrels")]
-        return parse_beir(*(p.getvalue() for p in parts), names=tuple(p.name for p in parts))
-    if len(files) == 1 and files[0].name.lower().endswith(".csv"):
-        return parse_csv(files[0].getvalue(), source=files[0].name)
-    if len(files) == 1 and files[0].name.lower().endswith(".jsonl"):
-        return parse_jsonl(files[0].getvalue(), source=files[0].name)
-    if by_role:
-        missing = [r for r in ("corpus", "queries", "qrels") if r not in by_role]
-        raise DatasetError(f"A BEIR-style set needs three files; missing: {', '.join(missing)} "
-                           "(the file names must contain corpus, queries and qrels).")
-    raise DatasetError("Upload one .csv or .jsonl file, or corpus.jsonl, queries.jsonl and qrels.tsv together.")
+    return load_labeled([(f.name, f.getvalue()) for f in files])
 
 
 def render_data_inputs() -> RetrievalDataset | None:

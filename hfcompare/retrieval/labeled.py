@@ -328,3 +328,35 @@ def format_test_suite(dataset: RetrievalDataset) -> tuple[str, str]:
         blocks.append("\n".join([dataset.queries[qid], *(f"- {dataset.corpus[d]}" for d in relevant)]))
     others = [text for did, text in dataset.corpus.items() if did not in judged]
     return "\n\n".join(blocks), "\n".join(others)
+
+
+BEIR_ROLES = ("corpus", "queries", "qrels")
+
+
+def load_labeled(files: list[tuple[str, bytes | str]]) -> RetrievalDataset:
+    """Labeled data from named files, as the page's uploads, `hfcompare evaluate --data` and
+    `hfcompare bench --labeled` give it: one .csv or .jsonl file, or the three files of a BEIR-style set
+    told apart by their names (which contain corpus, queries and qrels). Raises DatasetError."""
+    if not files:
+        raise DatasetError("Give a CSV or JSONL file, or the three files of a BEIR-style set.")
+    by_role = {}
+    for name, raw in files:
+        role = next((r for r in BEIR_ROLES if r in name.lower()), None)
+        if role:
+            by_role[role] = (name, raw)
+    if len(by_role) == len(BEIR_ROLES):
+        parts = [by_role[r] for r in BEIR_ROLES]
+        return parse_beir(*(raw for _, raw in parts), names=tuple(name for name, _ in parts))
+    if len(files) == 1:
+        name, raw = files[0]
+        if name.lower().endswith(".csv"):
+            return parse_csv(raw, source=name)
+        if name.lower().endswith(".jsonl"):
+            return parse_jsonl(raw, source=name)
+    if by_role:
+        missing = [r for r in BEIR_ROLES if r not in by_role]
+        raise DatasetError(f"A BEIR-style set needs three files; missing: {', '.join(missing)} "
+                           "(the file names must contain corpus, queries and qrels).")
+    names = ", ".join(name for name, _ in files)
+    raise DatasetError(f"{names}: labeled data is one .csv or .jsonl file, or corpus.jsonl, queries.jsonl and "
+                       "qrels.tsv together.")

@@ -135,3 +135,21 @@ def test_crafted_beir_files_and_test_suites_give_their_own_error():
         parse_test_suite("q\n- a\x00b")
     with pytest.raises(DatasetError, match="test suite, line 2: not valid Unicode"):
         parse_test_suite("q\n- a\ud800")
+
+
+def test_labeled_files_load_the_same_way_for_every_client():
+    from hfcompare.retrieval.labeled import DatasetError, load_labeled
+
+    csv_set = load_labeled([("pairs.csv", "query,document\nHow do I pay?,Pay by card.\n")])
+    assert list(csv_set.queries.values()) == ["How do I pay?"]
+    jsonl = load_labeled([("pairs.jsonl", '{"query": "How do I pay?", "relevant": ["Pay by card."]}\n')])
+    assert list(jsonl.queries.values()) == ["How do I pay?"]
+    beir = load_labeled([("qrels.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\n"),
+                         ("corpus.jsonl", '{"_id": "d1", "text": "Pay by card."}\n'),
+                         ("queries.jsonl", '{"_id": "q1", "text": "How do I pay?"}\n')])
+    assert beir.queries == {"q1": "How do I pay?"} and beir.qrels == {"q1": {"d1": 1}}
+    for files, message in (([], "Give a CSV or JSONL file"),
+                           ([("data.xlsx", b"PK")], "data.xlsx: labeled data is one .csv or .jsonl file"),
+                           ([("qrels.tsv", "")], "missing: corpus, queries")):
+        with pytest.raises(DatasetError, match=message):
+            load_labeled(files)

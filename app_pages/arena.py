@@ -13,7 +13,7 @@ from ui import keys, prose, session
 from ui.resources import embedding_cache, generation_cache, store
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
-from ui.widgets import render_model_picker
+from ui.widgets import chart, render_model_picker
 
 ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
 
@@ -152,7 +152,7 @@ def render_leaderboard() -> None:
                                                                                               rated["group"])])
         shown = shown.rename(columns={"low": "rating low", "high": "rating high"})
         finite = shown[["rating low", "rating high"]].replace([float("inf"), float("-inf")], float("nan"))
-        st.plotly_chart(charts.interval_chart(shown.assign(**finite), "rating"), key="arena_intervals")
+        chart(lambda: charts.interval_chart(shown.assign(**finite), "rating"), key="arena_intervals")
     export = pd.DataFrame(votes)
     left, right = st.columns(2)
     left.download_button("Download votes (CSV)", export.to_csv(index=False), f"votes_{arena}.csv", "text/csv")
@@ -238,15 +238,21 @@ def render_ab() -> None:
                 f"z = {result.z:.2f}, p = {result.p_value:.4f}: **{result.verdict}** (at {result.alpha:.0%}).{later}")
 
 
-st.title(prose.ARENA_TITLE)
-st.caption(prose.ARENA_INTRO)
-generation_tab, retrieval_tab, board_tab, ab_tab = st.tabs(["Generation battle", "Retrieval battle", "Leaderboard",
-                                                           "A/B test"])
-with generation_tab:
-    render_generation_arena()
-with retrieval_tab:
-    render_retrieval_arena()
-with board_tab:
-    render_leaderboard()
-with ab_tab:
-    render_ab()
+def render() -> None:
+    """The Arena: blind battles, the leaderboard and A/B tests, one tab each."""
+    st.title(prose.ARENA_TITLE)
+    st.caption(prose.ARENA_INTRO)
+    generation_tab, retrieval_tab, board_tab, ab_tab = st.tabs(["Generation battle", "Retrieval battle", "Leaderboard",
+                                                               "A/B test"])
+    with generation_tab:
+        render_generation_arena()
+    with retrieval_tab:
+        render_retrieval_arena()
+    with board_tab:
+        render_leaderboard()
+    with ab_tab:
+        render_ab()
+
+
+if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it
+    render()

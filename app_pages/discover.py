@@ -16,6 +16,7 @@ from ui import keys, prose
 from ui.share import open_page, render_share, write_link
 from ui.state import set_widget, value, widget_key
 from ui.text import literal, safe_markdown
+from ui.widgets import chart
 
 TASK_LABELS = {"embeddings": "Embedding models", "generation": "Generation models"}
 #: Size stops for the range slider, in millions of parameters.
@@ -229,7 +230,7 @@ def render_scatter(task: str, frame, entries: dict[str, CatalogEntry]) -> None:
         st.info("None of the models shown has both a published score and a known size.")
         return
     st.caption(prose.DISCOVER_SCATTER_CAPTION)
-    st.plotly_chart(charts.score_against_size(frame, score, FIELDS[score][0]), key="disc_scatter")
+    chart(lambda: charts.score_against_size(frame, score, FIELDS[score][0]), key="disc_scatter")
     left_out = len(frame) - len(plotted)
     if left_out:
         st.caption(f"{left_out} of {len(frame)} models are not plotted: their score or size is unknown.")
@@ -243,37 +244,43 @@ def apply_link(link: dict) -> None:
             st.session_state[key] = link[field]
 
 
-share_slot, _ = open_page("discover", prose.DISCOVER_TITLE, prose.DISCOVER_INTRO, apply_link)
-catalog = load_catalog()
-st.session_state.setdefault(keys.DISC_TASK, "embeddings")  # a default through state, as a link may set it
-task = st.segmented_control("Task", list(TASK_LABELS), format_func=TASK_LABELS.get, key=keys.DISC_TASK,
-                            help="Embedding models turn texts into vectors for search; "
-                            "generation models write answers.") or "embeddings"
-st.text_input("Search", key=keys.DISC_QUERY, help=prose.DISCOVER_SEARCH_HELP, placeholder="e.g. bge, e5, qwen")
-query = st.session_state.get(keys.DISC_QUERY, "")
-entries = catalog.for_task(task)
-online = hub_reachable()
-if online:
-    st.caption(prose.DISCOVER_ONLINE.format(endpoint=hub_endpoint()))
-    live, found = _live_rows(entries, query, task)
-else:
-    st.info(prose.DISCOVER_OFFLINE.format(endpoint=hub_endpoint(), date=catalog.snapshot_date), icon="📦")
-    live, found = {}, []
-frame = candidate_rows(entries, live, found)
-filters = render_filters(frame)
-shown = apply_filters(frame, filters).reset_index(drop=True)
-st.session_state[keys.DISC_SHOWN_IDS] = list(shown["id"])
-by_id = {e.id: e for e in entries}
-if shown.empty:
-    st.info("No model matches these filters. Widen the size range or clear a filter.")
-else:
-    st.caption(f"{len(shown)} of {len(frame)} models. {prose.DISCOVER_BADGES} {prose.DISCOVER_UNKNOWN}")
-    st.dataframe(shown[_visible_columns(task)], hide_index=True, column_config=_column_config(task),
-                 on_select=_sync_picks_from_table, selection_mode="multi-row", key=keys.DISC_TABLE)
-    render_add(task, shown)
-    render_scatter(task, shown, by_id)
-    render_detail(task, shown, by_id, online)
-with share_slot:
-    render_share(write_link("discover", {
-        "task": task, "q": query, "languages": filters.languages, "licenses": filters.licenses,
-        "open": filters.open_weights_only, "model": st.session_state.get(keys.DISC_DETAIL)}))
+def render() -> None:
+    """Discover: catalog and Hub models with their figures and sources; add them to a comparison."""
+    share_slot, _ = open_page("discover", prose.DISCOVER_TITLE, prose.DISCOVER_INTRO, apply_link)
+    catalog = load_catalog()
+    st.session_state.setdefault(keys.DISC_TASK, "embeddings")  # a default through state, as a link may set it
+    task = st.segmented_control("Task", list(TASK_LABELS), format_func=TASK_LABELS.get, key=keys.DISC_TASK,
+                                help="Embedding models turn texts into vectors for search; "
+                                "generation models write answers.") or "embeddings"
+    st.text_input("Search", key=keys.DISC_QUERY, help=prose.DISCOVER_SEARCH_HELP, placeholder="e.g. bge, e5, qwen")
+    query = st.session_state.get(keys.DISC_QUERY, "")
+    entries = catalog.for_task(task)
+    online = hub_reachable()
+    if online:
+        st.caption(prose.DISCOVER_ONLINE.format(endpoint=hub_endpoint()))
+        live, found = _live_rows(entries, query, task)
+    else:
+        st.info(prose.DISCOVER_OFFLINE.format(endpoint=hub_endpoint(), date=catalog.snapshot_date), icon="📦")
+        live, found = {}, []
+    frame = candidate_rows(entries, live, found)
+    filters = render_filters(frame)
+    shown = apply_filters(frame, filters).reset_index(drop=True)
+    st.session_state[keys.DISC_SHOWN_IDS] = list(shown["id"])
+    by_id = {e.id: e for e in entries}
+    if shown.empty:
+        st.info("No model matches these filters. Widen the size range or clear a filter.")
+    else:
+        st.caption(f"{len(shown)} of {len(frame)} models. {prose.DISCOVER_BADGES} {prose.DISCOVER_UNKNOWN}")
+        st.dataframe(shown[_visible_columns(task)], hide_index=True, column_config=_column_config(task),
+                     on_select=_sync_picks_from_table, selection_mode="multi-row", key=keys.DISC_TABLE)
+        render_add(task, shown)
+        render_scatter(task, shown, by_id)
+        render_detail(task, shown, by_id, online)
+    with share_slot:
+        render_share(write_link("discover", {
+            "task": task, "q": query, "languages": filters.languages, "licenses": filters.licenses,
+            "open": filters.open_weights_only, "model": st.session_state.get(keys.DISC_DETAIL)}))
+
+
+if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it
+    render()

@@ -23,7 +23,7 @@ from ui.share import (
 )
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
-from ui.widgets import render_model_picker
+from ui.widgets import chart, render_model_picker
 
 NEIGHBOURS_K = 5
 
@@ -91,7 +91,7 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     st.caption(prose.HEATMAP_CAPTION)
     if not any(r.prompt for r in results if r.ok):  # compare mode embeds texts as typed
         st.caption(prose.COMPARE_PROMPTS_CAPTION)
-    st.plotly_chart(charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
+    chart(lambda: charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
 
     timing = tables.timing_table(results, names)
     st.subheader("Speed and size")
@@ -104,7 +104,7 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
         },
     )
     if timing[tables.COLD_MS_PER_TEXT].notna().any():
-        st.plotly_chart(charts.speed_chart(timing.to_dict("records")), key="emb_speed")
+        chart(lambda: charts.speed_chart(timing.to_dict("records")), key="emb_speed")
     st.download_button("Download speed and size (CSV)", timing.rename(columns=tables.TIMING_LABELS).to_csv(index=False),
                        "speed_and_size.csv", "text/csv",
                        help="One row per model: the median ms/text with its fastest and slowest pass, passes, "
@@ -211,15 +211,21 @@ def apply_link(link: dict) -> bool:
     return bool(link.get("run"))
 
 
-share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, prose.EMBEDDINGS_INTRO, apply_link)
-restore(keys.EMB_MODE, "compare")
-mode = st.segmented_control("Mode", list(prose.EMB_MODES), format_func=prose.EMB_MODES.get,
-                            key=widget_key(keys.EMB_MODE),
-                            help=prose.EMB_MODE_HELP) or "compare"
-remember(keys.EMB_MODE)
-if mode == "evaluate":
-    state = render_evaluation(auto_run)
-else:
-    state = render_comparison(auto_run)
-with share_slot:
-    render_share(write_link("embeddings", state))
+def render() -> None:
+    """Embeddings: compare texts, or evaluate retrieval on labeled data."""
+    share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, prose.EMBEDDINGS_INTRO, apply_link)
+    restore(keys.EMB_MODE, "compare")
+    mode = st.segmented_control("Mode", list(prose.EMB_MODES), format_func=prose.EMB_MODES.get,
+                                key=widget_key(keys.EMB_MODE),
+                                help=prose.EMB_MODE_HELP) or "compare"
+    remember(keys.EMB_MODE)
+    if mode == "evaluate":
+        state = render_evaluation(auto_run)
+    else:
+        state = render_comparison(auto_run)
+    with share_slot:
+        render_share(write_link("embeddings", state))
+
+
+if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it
+    render()

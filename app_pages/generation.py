@@ -30,7 +30,7 @@ from ui.share import (
 )
 from ui.state import remember, renew, restore, set_widget, widget_key
 from ui.text import literal, safe_markdown
-from ui.widgets import render_model_picker
+from ui.widgets import chart, render_model_picker
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
@@ -220,9 +220,9 @@ def render_results(stored: session.GenerationRun) -> None:
                                                       min_value=0.0, max_value=1.0, format="percent")})
     left, right = st.columns(2)
     if (table[tables.ERROR] == "").any():
-        left.plotly_chart(charts.latency_distribution(table), key="gen_latency")
+        chart(lambda: charts.latency_distribution(table), key="gen_latency", where=left)
     if summary[tables.PASS_RATE].notna().any() and summary[tables.MEDIAN_TOKENS_PER_S].notna().any():
-        right.plotly_chart(charts.quality_against_speed(summary), key="gen_quality_speed")
+        chart(lambda: charts.quality_against_speed(summary), key="gen_quality_speed", where=right)
 
     st.subheader("Checks")
     render_checks(results, stored.verdicts, names, stored.threshold, stored.embedder)
@@ -340,51 +340,57 @@ def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, share
             "run": session.generation_run() is not None}
 
 
-share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link)
-requested = st.session_state.pop(keys.GEN_RUN_REQUESTED, False)  # by the Scorecard's "measure now"
-if requested and st.session_state.get(keys.GEN_PROMPTS) is None \
-        and not (st.session_state.get(widget_key(keys.GEN_EDITOR)) or {}).get("added_rows"):
-    _load_sample()
-chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
-                             "Pick models, or type backend:model and press Enter")
-prompt_table = render_prompts()
-system, shared, overrides, allow_cache, embedder, threshold = render_parameters(chosen)
-left, right, _ = st.columns([1, 1, 4])
-left.button("Load sample", on_click=_load_sample, key="gen_load_sample",
-            help=load_sample("invoice_chatbot_prompts")["description"])
-clicked = right.button("Run", type="primary", key="gen_run") or requested
-if clicked:
-    cancel_ask("generation")
-else:
-    auto_run = ask_before_computing("generation", auto_run,
-                                    lambda: new_answers(chosen, prompt_table, shared, overrides, threshold, system,
-                                                        allow_cache))
-run_pressed = clicked or auto_run
-if run_pressed:
-    try:
-        refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)
-    except SpecError as exc:
-        st.error(literal(exc))
+def render() -> None:
+    """Generation: prompts and checks in, answers side by side out, with speed and pass rates."""
+    share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link)
+    requested = st.session_state.pop(keys.GEN_RUN_REQUESTED, False)  # by the Scorecard's "measure now"
+    if requested and st.session_state.get(keys.GEN_PROMPTS) is None \
+            and not (st.session_state.get(widget_key(keys.GEN_EDITOR)) or {}).get("added_rows"):
+        _load_sample()
+    chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
+                                 "Pick models, or type backend:model and press Enter")
+    prompt_table = render_prompts()
+    system, shared, overrides, allow_cache, embedder, threshold = render_parameters(chosen)
+    left, right, _ = st.columns([1, 1, 4])
+    left.button("Load sample", on_click=_load_sample, key="gen_load_sample",
+                help=load_sample("invoice_chatbot_prompts")["description"])
+    clicked = right.button("Run", type="primary", key="gen_run") or requested
+    if clicked:
+        cancel_ask("generation")
     else:
-        results = run_streaming(refs, prompts, params, system, allow_cache)
-        with st.spinner("Checking answers…"):
-            verdicts = verdicts_for(results, checks, embedder)
-        session.save(session.GenerationRun(results, prompts, refs, checks, verdicts, embedder, threshold))
-        if auto_run:
-            answered = [r for r in results if r.ok]
-            cached = sum(r.cached for r in answered)
-            if answered:
-                show_cache_note(cache_note(cached, len(answered),
-                                           "" if cached == len(answered) else " " + prose.SHARED_UNSEEDED))
-stored = session.generation_run()
-if stored and (stored.embedder, stored.threshold) != (embedder, threshold):
-    with st.spinner("Checking the answers again…"):  # a new threshold or model: no need to run the models again
-        stored = replace(stored, verdicts=verdicts_for(stored.results, stored.checks, embedder, threshold),
-                         embedder=embedder, threshold=threshold)
-        session.save(stored)
-if stored:
-    render_results(stored)
-elif not run_pressed:
-    st.info(prose.GEN_EMPTY_STATE)
-with share_slot:
-    render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold)))
+        auto_run = ask_before_computing("generation", auto_run,
+                                        lambda: new_answers(chosen, prompt_table, shared, overrides, threshold, system,
+                                                            allow_cache))
+    run_pressed = clicked or auto_run
+    if run_pressed:
+        try:
+            refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)
+        except SpecError as exc:
+            st.error(literal(exc))
+        else:
+            results = run_streaming(refs, prompts, params, system, allow_cache)
+            with st.spinner("Checking answers…"):
+                verdicts = verdicts_for(results, checks, embedder)
+            session.save(session.GenerationRun(results, prompts, refs, checks, verdicts, embedder, threshold))
+            if auto_run:
+                answered = [r for r in results if r.ok]
+                cached = sum(r.cached for r in answered)
+                if answered:
+                    show_cache_note(cache_note(cached, len(answered),
+                                               "" if cached == len(answered) else " " + prose.SHARED_UNSEEDED))
+    stored = session.generation_run()
+    if stored and (stored.embedder, stored.threshold) != (embedder, threshold):
+        with st.spinner("Checking the answers again…"):  # a new threshold or model: no need to run the models again
+            stored = replace(stored, verdicts=verdicts_for(stored.results, stored.checks, embedder, threshold),
+                             embedder=embedder, threshold=threshold)
+            session.save(stored)
+    if stored:
+        render_results(stored)
+    elif not run_pressed:
+        st.info(prose.GEN_EMPTY_STATE)
+    with share_slot:
+        render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold)))
+
+
+if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it
+    render()

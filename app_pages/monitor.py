@@ -8,45 +8,53 @@ from hfcompare.reporting.monitoring import RANGES, calls_frame, over_time, since
 from ui import keys, prose
 from ui.resources import store
 from ui.state import remember, restore, widget_key
+from ui.widgets import chart
 
-st.title(prose.MONITOR_TITLE)
-st.caption(prose.MONITOR_INTRO)
-all_calls = calls_frame(store().calls())
-if all_calls.empty:
-    st.info(prose.MONITOR_EMPTY)
-    st.stop()
 
-left, middle, right = st.columns([1, 2, 2])
-restore(keys.MON_RANGE, "everything")
-range_name = left.selectbox("Time", list(RANGES), key=widget_key(keys.MON_RANGE))
-remember(keys.MON_RANGE)
-models = middle.multiselect("Models", sorted(all_calls["model"].unique()), key=keys.MON_MODELS,
-                            placeholder="all models")
-backends = right.multiselect("Backends", sorted(all_calls["backend"].unique()), key=keys.MON_BACKENDS,
-                             placeholder="all backends")
-frame = calls_frame(store().calls(since(range_name), models or None, backends or None))
-if frame.empty:
-    st.info("No call matches these filters.")
-    st.stop()
+def render() -> None:
+    """The Monitor: every model call this app made, per model and over time."""
+    st.title(prose.MONITOR_TITLE)
+    st.caption(prose.MONITOR_INTRO)
+    all_calls = calls_frame(store().calls())
+    if all_calls.empty:
+        st.info(prose.MONITOR_EMPTY)
+        return
 
-st.subheader("Per model")
-st.caption(prose.MONITOR_SUMMARY_CAPTION.format(n=len(frame)))
-st.dataframe(summary(frame), hide_index=True, column_config={
-    name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_COLUMN_HELP.items()
-} | {"error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
-                                                  min_value=0.0, max_value=1.0, format="percent")})
+    left, middle, right = st.columns([1, 2, 2])
+    restore(keys.MON_RANGE, "everything")
+    range_name = left.selectbox("Time", list(RANGES), key=widget_key(keys.MON_RANGE))
+    remember(keys.MON_RANGE)
+    models = middle.multiselect("Models", sorted(all_calls["model"].unique()), key=keys.MON_MODELS,
+                                placeholder="all models")
+    backends = right.multiselect("Backends", sorted(all_calls["backend"].unique()), key=keys.MON_BACKENDS,
+                                 placeholder="all backends")
+    frame = calls_frame(store().calls(since(range_name), models or None, backends or None))
+    if frame.empty:
+        st.info("No call matches these filters.")
+        return
 
-from hfcompare.reporting import charts  # noqa: E402 - plotly only once there is something to draw
+    st.subheader("Per model")
+    st.caption(prose.MONITOR_SUMMARY_CAPTION.format(n=len(frame)))
+    st.dataframe(summary(frame), hide_index=True, column_config={
+        name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_COLUMN_HELP.items()
+    } | {"error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
+                                                      min_value=0.0, max_value=1.0, format="percent")})
 
-buckets = over_time(frame)
-st.subheader("Over time")
-a, b = st.columns(2)
-a.plotly_chart(charts.over_time_chart(buckets, "p50 latency s", "p50 latency (s)"), key="mon_p50")
-b.plotly_chart(charts.over_time_chart(buckets, "p95 latency s", "p95 latency (s)"), key="mon_p95")
-c, d = st.columns(2)
-c.plotly_chart(charts.over_time_chart(buckets, "items/s", "Throughput (texts or answers per second)"),
-               key="mon_throughput")
-d.plotly_chart(charts.over_time_chart(buckets, "error rate", "Error rate", percent=True), key="mon_errors")
-st.plotly_chart(charts.over_time_chart(buckets, "calls", "Calls"), key="mon_calls")
-st.download_button("Download the call log (CSV)", frame.drop(columns=["time"]).to_csv(index=False), "calls.csv",
-                   "text/csv")
+    from hfcompare.reporting import charts  # noqa: E402 - plotly only once there is something to draw
+
+    buckets = over_time(frame)
+    st.subheader("Over time")
+    a, b = st.columns(2)
+    chart(lambda: charts.over_time_chart(buckets, "p50 latency s", "p50 latency (s)"), key="mon_p50", where=a)
+    chart(lambda: charts.over_time_chart(buckets, "p95 latency s", "p95 latency (s)"), key="mon_p95", where=b)
+    c, d = st.columns(2)
+    chart(lambda: charts.over_time_chart(buckets, "items/s", "Throughput (texts or answers per second)"), where=c,
+                   key="mon_throughput")
+    chart(lambda: charts.over_time_chart(buckets, "error rate", "Error rate", percent=True), key="mon_errors", where=d)
+    chart(lambda: charts.over_time_chart(buckets, "calls", "Calls"), key="mon_calls")
+    st.download_button("Download the call log (CSV)", frame.drop(columns=["time"]).to_csv(index=False), "calls.csv",
+                       "text/csv")
+
+
+if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it
+    render()

@@ -46,6 +46,7 @@ from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset,
 from ui.share import open_page, render_share, write_link
 from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
+from ui.widgets import build_figure, chart
 
 LINK_NOTE = " (from a share link)"
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
@@ -216,10 +217,11 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     })
     left, right = st.columns(2)
     contributions = {k: [float(np.nan_to_num(scored.contributions[k][i])) for i in order] for k in labels}
-    bar = charts.contributions_chart(ranked_names, contributions, labels)
-    left.plotly_chart(bar, key="sc_contributions")
-    radar = charts.radar_chart(ranked_names, {k: [scored.normalized[k][i] for i in order] for k in labels}, labels)
-    right.plotly_chart(radar, key="sc_radar")
+    bar = build_figure(lambda: charts.contributions_chart(ranked_names, contributions, labels))
+    chart(bar, key="sc_contributions", where=left)
+    normalized = {k: [scored.normalized[k][i] for i in order] for k in labels}
+    radar = build_figure(lambda: charts.radar_chart(ranked_names, normalized, labels))
+    chart(radar, key="sc_radar", where=right)
 
     sources_frame = sources_table(scored, candidates, criteria)
     with st.expander("Where each value comes from"):
@@ -241,8 +243,8 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
                  hide_index=True)
     st.slider("Weight samples", 100, 2000, step=100, key=widget_key(keys.SC_SAMPLES), help=prose.SC_SAMPLES_HELP)
     remember(keys.SC_SAMPLES)
-    stability = charts.stability_chart([scored.names[i] for i in order], shares[order])
-    st.plotly_chart(stability, key="sc_stability")
+    stability = build_figure(lambda: charts.stability_chart([scored.names[i] for i in order], shares[order]))
+    chart(stability, key="sc_stability")
     st.caption(prose.SC_STABILITY_CAPTION.format(n=samples))
 
     inputs = {"task": task, "candidates": names, "policy": policy,
@@ -257,10 +259,12 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     # built when the button is pressed: the report inlines plotly.js (about 5 MB), too much for every rerun
     report = lambda: build_report(  # noqa: E731
         f"hfcompare scorecard: {TASKS[task].lower()}", paragraph,
-        [("Ranking", ranking), ("Contributions", bar), ("Profile", radar),
-         ("Inputs and weights", pd.DataFrame([{"setting": k, "value": json.dumps(v)} for k, v in inputs.items()])),
-         ("Where each value comes from", sources_frame), ("Normalization", normalization_table(criteria)),
-         ("Weight changes that change the winner", flips), (f"Rank stability ({samples} samples, ±20%)", stability)])
+        [(title, part) for title, part in [
+            ("Ranking", ranking), ("Contributions", bar), ("Profile", radar),
+            ("Inputs and weights", pd.DataFrame([{"setting": k, "value": json.dumps(v)} for k, v in inputs.items()])),
+            ("Where each value comes from", sources_frame), ("Normalization", normalization_table(criteria)),
+            ("Weight changes that change the winner", flips),
+            (f"Rank stability ({samples} samples, ±20%)", stability)] if part is not None])
     a, b, c = st.columns(3)
     a.download_button("Download scorecard (CSV)", shown_table(ranking, points).to_csv(index=False),
                       "scorecard.csv", "text/csv")
@@ -331,24 +335,32 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link)
-measured = _measured()
-restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
-task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key=widget_key(keys.SC_TASK)) or "embeddings"
-remember(keys.SC_TASK)
-if not _compared(task):
-    st.info(prose.SC_NO_COMPARISON)
-names, weights, sources, policy, margin = render_setup(task, measured)
-if not names:
-    st.info("Choose at least one candidate.")
-elif not weights:
-    st.info("Choose at least one criterion.")
-else:
-    render_results(task, names, weights, sources, policy, margin, measured)
-with share_slot:
-    render_share(write_link("scorecard", {"task": task, "candidates": names,
-                                          "preset": value(preset_key(task), "balanced"),
-                                          "weights": weights, "sources": sources, "policy": policy, "margin": margin,
-                                          "samples": int(value(keys.SC_SAMPLES, 300)),
-                                          "measured": {n: {m: list(v) for m, v in measured.get(n, {}).items()}
-                                                       for n in names if measured.get(n)}}))
+def render() -> None:
+    """The Scorecard: candidates, criteria and weights in, a ranking and its reasons out."""
+    share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link)
+    measured = _measured()
+    restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
+    task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get,
+                                key=widget_key(keys.SC_TASK)) or "embeddings"
+    remember(keys.SC_TASK)
+    if not _compared(task):
+        st.info(prose.SC_NO_COMPARISON)
+    names, weights, sources, policy, margin = render_setup(task, measured)
+    if not names:
+        st.info("Choose at least one candidate.")
+    elif not weights:
+        st.info("Choose at least one criterion.")
+    else:
+        render_results(task, names, weights, sources, policy, margin, measured)
+    with share_slot:
+        render_share(write_link("scorecard", {"task": task, "candidates": names,
+                                              "preset": value(preset_key(task), "balanced"),
+                                              "weights": weights, "sources": sources, "policy": policy,
+                                              "margin": margin,
+                                              "samples": int(value(keys.SC_SAMPLES, 300)),
+                                              "measured": {n: {m: list(v) for m, v in measured.get(n, {}).items()}
+                                                           for n in names if measured.get(n)}}))
+
+
+if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it
+    render()

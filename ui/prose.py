@@ -1,6 +1,7 @@
 """Every sentence the pages show, in one place."""
 
 APP_TITLE = "hfcompare"
+CHART_FAILED = "This chart could not be drawn; the numbers are in the table beside it."
 EMBEDDINGS_TITLE = "Compare embedding models"
 EMBEDDINGS_INTRO = (
     "Pick two or more embedding models, paste your own texts (one per line), and see how each "

@@ -24,7 +24,7 @@ from ui.resources import embedding_cache
 from ui.share import ask_before_computing, cache_note, cancel_ask, show_cache_note
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
-from ui.widgets import render_model_picker
+from ui.widgets import chart, render_model_picker
 
 SOURCES = {"type": "Type or paste", "upload": "Upload files"}
 
@@ -143,7 +143,7 @@ def render_results(dataset: RetrievalDataset, results) -> None:
     st.caption(prose.EVAL_PROMPTS_USED_CAPTION)
     table = metrics_table(results, names)
     st.dataframe(shown_with_prompts(table), hide_index=True, column_config=_metric_columns())
-    st.plotly_chart(charts.interval_chart(table, "ndcg@10"), key="eval_intervals")
+    chart(lambda: charts.interval_chart(table, "ndcg@10"), key="eval_intervals")
     left, right = st.columns(2)
     left.download_button("Download metrics (CSV)", table.to_csv(index=False), "retrieval_metrics.csv", "text/csv")
     right.download_button("Download metrics (JSON)",
@@ -206,9 +206,9 @@ def render_heatmaps(dataset: RetrievalDataset, ok, names) -> None:
         scores = q @ d.T
         matrices[names[ev.ref]] = np.asarray(scores.toarray() if hasattr(scores, "toarray") else scores)
     relevant = np.array([[dataset.qrels[q].get(d, 0) > 0 for d in doc_ids] for q in query_ids])
-    st.plotly_chart(charts.query_document_heatmaps(matrices, [dataset.queries[q] for q in query_ids],
-                                                   [dataset.corpus[d] for d in doc_ids], relevant),
-                    key="eval_heatmaps")
+    chart(lambda: charts.query_document_heatmaps(matrices, [dataset.queries[q] for q in query_ids],
+                                                 [dataset.corpus[d] for d in doc_ids], relevant),
+          key="eval_heatmaps")
 
 
 def render_projection(dataset: RetrievalDataset, ok, names) -> None:
@@ -227,8 +227,8 @@ def render_projection(dataset: RetrievalDataset, ok, names) -> None:
     colour = colour_col.selectbox("Colour by", ["relevance", "cluster"], key=keys.EVAL_PROJ_COLOUR,
                                   help="relevance: which query a text should be found by; cluster: k-means groups.")
     points = projection_frame(dataset, by_name[chosen], method, colour)
-    event = st.plotly_chart(charts.projection_scatter(points, f"{chosen} · {method}"), key="eval_projection",
-                            on_select="rerun", selection_mode=("points", "box", "lasso"))
+    event = chart(lambda: charts.projection_scatter(points, f"{chosen} · {method}"), key="eval_projection",
+                  on_select="rerun", selection_mode=("points", "box", "lasso"))
     if len(points) < len(dataset.corpus) + len(dataset.judged_queries):
         st.caption(f"Showing {len(points):,} points: a fixed sample that keeps every judged text.")
     selected = _selected_rows(event, points)

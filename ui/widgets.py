@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any, Callable
+
 import streamlit as st
 
 from hfcompare.backends import available_models
-from ui import keys
+from ui import keys, prose
 from ui.share import REFUSED
 from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
@@ -44,3 +47,26 @@ def _offer_refused(key: str) -> None:
     for i, ref in enumerate(st.session_state.get(REFUSED + key, [])):
         st.button(f"Add {literal(ref)}", key=f"{REFUSED}{key}_{i}", on_click=_add_refused, args=(key, ref),
                   help="The link named this model; in public mode it is loaded only if you add it yourself.")
+
+
+def build_figure(build: Callable[[], Any]) -> Any:
+    """The plotly figure `build()` returns, or None when it fails (a chart is never worth the page)."""
+    try:
+        return build()
+    except Exception:  # any failure: the caller shows a message in the chart's place
+        logging.getLogger(__name__).exception("a chart failed to build")
+        return None
+
+
+def chart(figure: Any, key: str, where: Any = None, **options: Any) -> Any:
+    """Draw a plotly figure (or the one a function builds, through `build_figure`) in `where` (a
+    column; the page by default). A figure that failed to build leaves a message in its place, not a
+    traceback: the numbers stay in the tables beside it. Returns what `plotly_chart` returns (a
+    selection event when `on_select` is set)."""
+    where = where or st
+    if callable(figure):
+        figure = build_figure(figure)
+    if figure is None:
+        where.warning(prose.CHART_FAILED, icon="📉")
+        return None
+    return where.plotly_chart(figure, key=key, **options)

@@ -165,6 +165,19 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
     return names, weights, sources, policy, float(margin)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _rank_stability(candidates, criteria, policy: str, samples: int):
+    """`rank_stability`, kept across reruns: a widget that changes neither candidates, weights nor
+    samples (the tie margin, an expander, a download) does not sample the weights again."""
+    return rank_stability(candidates, criteria, policy, samples=samples)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _weight_to_flip(candidates, criteria, policy: str):
+    """`weight_to_flip`, kept across reruns like `_rank_stability`."""
+    return weight_to_flip(candidates, criteria, policy)
+
+
 def render_results(task: str, names, weights, sources, policy, margin, measured) -> None:
     from hfcompare.reporting import charts
     from hfcompare.reporting.report import build_report
@@ -184,7 +197,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     st.subheader("Recommendation")
     restore(keys.SC_SAMPLES, 300)
     samples = int(value(keys.SC_SAMPLES))
-    shares = rank_stability(candidates, criteria, policy, samples=samples)
+    shares = _rank_stability(candidates, criteria, policy, samples)
     preset = value(preset_key(task), "balanced")
     measures = {k: source_label(s).replace(" (catalog)", " from the catalog") for k, s in sources.items()}
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
@@ -237,7 +250,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
         st.dataframe(normalization_table(criteria), hide_index=True)
 
     st.subheader("How robust is the winner?")
-    flips = flips_table(weight_to_flip(candidates, criteria, policy), criteria)
+    flips = flips_table(_weight_to_flip(candidates, criteria, policy), criteria)
     st.caption(prose.SC_FLIPS_CAPTION)
     st.dataframe(shown_table(shown_table(flips, ["winner changes at"], 1, "never"), ["change"], 1, "—"),
                  hide_index=True)

@@ -175,3 +175,30 @@ def test_generation_gaps_get_a_button_that_runs_the_generation(fake_backend):
     assert at.session_state["gen_results"] is not None      # the Generation page ran the models
     refs = {str(r.ref) for r in at.session_state["gen_results"].results}
     assert "local:HuggingFaceTB/SmolLM2-135M-Instruct" in refs
+
+
+def test_rank_stability_and_flips_are_not_recomputed_for_a_widget_that_does_not_change_them(fake_backend,
+                                                                                           monkeypatch):
+    import streamlit as st
+
+    from hfcompare.decide import scoring
+
+    calls = {"rank_stability": 0, "weight_to_flip": 0}
+    for name in calls:
+        real = getattr(scoring, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(scoring, name, counted)
+    st.cache_data.clear()
+    at = open_app("app_pages/scorecard.py")
+    widget(at.multiselect, "Candidates").set_value([SMALL, LARGE]).run()
+    before = dict(calls)
+    assert before["rank_stability"] >= 1 and before["weight_to_flip"] >= 1
+    widget(at.number_input, "Tie margin").set_value(0.1).run()        # changes neither weights nor candidates
+    assert calls == before
+    widget(at.number_input, "Size").set_value(0.0).run()              # a weight: both are computed again
+    assert calls == {name: count + 1 for name, count in before.items()}
+    assert not at.exception

@@ -1,6 +1,5 @@
 """Every sentence the pages show, in one place."""
 
-APP_TITLE = "hfcompare"
 CHART_FAILED = "This chart could not be drawn; the numbers are in the table beside it."
 EMBEDDINGS_TITLE = "Compare embedding models"
 EMBEDDINGS_INTRO = (

@@ -119,11 +119,6 @@ def specs_for(task: str) -> dict[str, CriterionSpec]:
     return {spec.criterion.key: spec for spec in SPECS[task]}
 
 
-def default_weights(task: str) -> dict[str, float]:
-    """The brief's criteria and weights for `task`."""
-    return dict(PRESETS["balanced"][task])
-
-
 def source_label(source: str) -> str:
     """What a value source is, in words."""
     kind, key = source.split(":", 1)

@@ -76,7 +76,6 @@ def embed_with_stats(
     ref: ModelRef,
     cache: EmbeddingCache | None = None,
     progress: Progress | None = None,
-    options: dict | None = None,
     settings: Any = None,
     speed_passes: int | None = None,
     role: str | None = None,
@@ -92,7 +91,7 @@ def embed_with_stats(
     texts. A fully cached run reports the last recorded speed instead.
     """
     result = EmbeddingResult(ref=ref, n_texts=len(texts), role=role, prompt=prompt)
-    options = dict(options or {})
+    options: dict[str, str] = {}  # what else than the text changes a vector: part of its cache key
     if role:
         options["role"] = role
     if prompt:

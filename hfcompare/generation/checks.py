@@ -103,12 +103,6 @@ def run_checks(answer: str, check: Check, similarity: Similarity | None = None) 
     return verdict
 
 
-def pass_rate(verdicts: list[Verdict]) -> float | None:
-    """Share of checked answers that passed every check; None when none was checked."""
-    checked = [v.passed for v in verdicts if v.passed is not None]
-    return sum(checked) / len(checked) if checked else None
-
-
 def wilson_interval(passed: int, n: int, confidence: float = 0.95) -> tuple[float, float] | None:
     """The Wilson score interval of a pass rate (it contains its estimate and stays within 0-1,
     also at 0 or n passes); None when nothing was checked."""

@@ -55,7 +55,6 @@ RANGES: dict[str, tuple[float, float]] = {
     "mteb_retrieval": (0, 100),
     "leaderboard_average": (0, 100),
 }
-NUMBER_FIELDS = tuple(RANGES)
 BOOL_FIELDS = ("multilingual", "open_weights", "fine_tunable")
 #: Benchmark figures must also say which benchmark and version they come from.
 BENCHMARK_FIELDS = ("mteb_average", "mteb_retrieval", "leaderboard_average")

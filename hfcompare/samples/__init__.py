@@ -15,11 +15,6 @@ def load_sample(name: str = "invoice_chatbot") -> dict:
     return json.loads((_HERE / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def sample_names() -> list[str]:
-    """The bundled scenarios, by file name."""
-    return sorted(path.stem for path in _HERE.glob("*.json"))
-
-
 RETRIEVAL_SAMPLE = "invoice_retrieval.jsonl"
 
 

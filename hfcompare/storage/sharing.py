@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 #: servers handle about 2,000 characters everywhere).
 MAX_QUERY_CHARS = 1_800
 MAX_TEXT_CHARS = 2_000_000
-MAX_LIST_ITEMS = 500
 ID_PATTERN = re.compile(r"^[a-z2-7]{16}$")
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
@@ -128,11 +127,6 @@ def link_for(page: str, state: dict[str, Any], store=None) -> tuple[dict[str, st
         return {"c": store.save_state(state_id(page, clean), page, clean)}, problems
     except StateTooLarge as exc:
         return {}, [*problems, str(exc)]
-
-
-def to_query(page: str, state: dict[str, Any], store=None) -> dict[str, str]:
-    """Query parameters for `state` (see `link_for`, which also says what was left out)."""
-    return link_for(page, state, store)[0]
 
 
 def _decode_value(key: str, field: Field, raw: Any) -> Any:

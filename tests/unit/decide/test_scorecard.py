@@ -16,7 +16,6 @@ from hfcompare.decide.scorecard import (
     build_candidates,
     catalog_id,
     cell_for,
-    default_weights,
     is_baseline,
     measured_from_embeddings,
     ranking_table,
@@ -27,8 +26,8 @@ from hfcompare.decide.scoring import score
 
 
 def test_the_briefs_default_weights():
-    assert default_weights("embeddings") == {"performance": 40, "speed": 30, "size": 20, "multilingual": 10}
-    assert default_weights("generation") == {"quality": 40, "speed": 30, "context": 20, "fine_tuning": 10}
+    assert PRESETS["balanced"]["embeddings"] == {"performance": 40, "speed": 30, "size": 20, "multilingual": 10}
+    assert PRESETS["balanced"]["generation"] == {"quality": 40, "speed": 30, "context": 20, "fine_tuning": 10}
 
 
 def test_every_preset_uses_known_criteria_for_both_tasks():

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from hfcompare.generation.checks import Check, parse_keywords, pass_rate, run_checks
+from hfcompare.generation.checks import Check, check_rates, parse_keywords, run_checks
 from hfcompare.refs import SpecError
 
 ANSWER = "Open Billing, choose New invoice, add the items and press Send."
@@ -35,8 +35,8 @@ def test_reference_uses_the_given_similarity():
 def test_no_check_means_no_verdict_and_pass_rate_skips_it():
     assert run_checks(ANSWER, Check()).passed is None
     verdicts = [run_checks(ANSWER, Check(max_chars=500)), run_checks(ANSWER, Check(max_chars=5)), run_checks(ANSWER, Check())]
-    assert pass_rate(verdicts) == 0.5
-    assert pass_rate([run_checks(ANSWER, Check())]) is None
+    assert check_rates(verdicts)[0].rate == 0.5                       # "all checks" over the checked answers
+    assert check_rates([run_checks(ANSWER, Check())])[0].rate is None
 
 
 @pytest.mark.parametrize("kwargs, words", [({"regex": "(unclosed"}, "not valid"), ({"max_chars": 0}, "at least 1"),

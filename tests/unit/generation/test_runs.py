@@ -172,8 +172,8 @@ def test_summary_and_check_tables_show_intervals_rules_and_retry_waits():
 
     from hfcompare.generation.checks import Outcome, Verdict
     from hfcompare.generation.runs import GenerationResult
-    from hfcompare.generation.timing import Timings
     from hfcompare.generation.tables import check_rates_table, check_rates_view, generation_summary, generation_table
+    from hfcompare.generation.timing import Timings
 
     results, verdicts = [], {}
     for i in range(5):

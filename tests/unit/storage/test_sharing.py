@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hfcompare.storage.sharing import MAX_QUERY_CHARS, PAGES, from_query, link_for, state_id, to_query
+from hfcompare.storage.sharing import MAX_QUERY_CHARS, PAGES, from_query, link_for, state_id
 from hfcompare.storage.store import MIGRATIONS, StateTooLarge, Store, StoreUnavailable
 
 ref = st.from_regex(r"[a-z]{2,8}:[A-Za-z0-9_.-]{1,20}(/[A-Za-z0-9_.-]{1,30})?", fullmatch=True)
@@ -26,6 +26,11 @@ scorecard_state = st.fixed_dictionaries({}, optional={
                                st.floats(min_value=0, max_value=100), min_size=1),
     "policy": st.sampled_from(["skip", "penalize"]), "samples": st.integers(100, 2000),
 })
+
+
+def to_query(page: str, state: dict, store=None) -> dict[str, str]:
+    """The query parameters of a link (what `link_for` left out is checked apart)."""
+    return link_for(page, state, store)[0]
 
 
 @pytest.fixture

@@ -48,17 +48,9 @@ def generation_cache() -> GenerationCache:
     return _or_stop(lambda: _generations_at(str(home() / "generations")), CacheUnavailable)
 
 
-@st.cache_resource(show_spinner=False)
-def _store_at(path: str):
-    from pathlib import Path
-
-    from hfcompare.storage.store import Store
-
-    return Store(Path(path))
-
-
 def store():
-    """The SQLite store under the current HFCOMPARE_HOME (share links; later votes and call logs)."""
-    from hfcompare.storage.store import STORE_FILE, StoreUnavailable
+    """The store under the current HFCOMPARE_HOME (share links, votes, A/B tests, the call log): the
+    process's one shared store, the same the call log writes to."""
+    from hfcompare.storage.store import StoreUnavailable, shared_store
 
-    return _or_stop(lambda: _store_at(str(home() / STORE_FILE)), StoreUnavailable)
+    return _or_stop(shared_store, StoreUnavailable)

@@ -8,34 +8,20 @@ Set HFCOMPARE_CALL_LOG=0 to switch it off.
 from __future__ import annotations
 
 import os
-import threading
-
-from hfcompare.config import home
-
-_lock = threading.Lock()
-_stores: dict[str, object] = {}
 
 
 def enabled() -> bool:
     return os.environ.get("HFCOMPARE_CALL_LOG", "1").strip() not in {"0", "false", "no", "off"}
 
 
-def _store():
-    from hfcompare.storage.store import STORE_FILE, Store
-
-    path = str(home() / STORE_FILE)
-    if path not in _stores:
-        _stores[path] = Store()
-    return _stores[path]
-
-
 def record_call(backend: str, model: str, task: str, latency_s: float, ok: bool, error_kind: str | None = None,
                 items: int | None = None, tokens: int | None = None) -> None:
-    """Log one model call (thread-safe; one connection per process and store)."""
+    """Log one model call in the process's shared store (the one the pages read)."""
     if not enabled():
         return
     try:
-        with _lock:
-            _store().log_call(backend, model, task, latency_s, ok, error_kind, items, tokens)
+        from hfcompare.storage.store import shared_store
+
+        shared_store().log_call(backend, model, task, latency_s, ok, error_kind, items, tokens)
     except Exception:  # noqa: BLE001 - monitoring must never sink the work it watches
         pass

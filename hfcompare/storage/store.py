@@ -19,6 +19,7 @@ import json
 import random
 import shutil
 import sqlite3
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -145,6 +146,7 @@ class Store:
         self.quota_bytes = max(int(quota_bytes or default_quota), self.max_state_bytes)
         self.expiry_s = float(expiry_s or default_expiry)
         self.clock = time.time   # tests set their own
+        self._lock = threading.RLock()  # one connection, many threads: one statement or transaction at a time
         self._connection = self._open_recovering()
 
     def _open_recovering(self) -> sqlite3.Connection:
@@ -179,7 +181,8 @@ class Store:
         """One statement, retried when the database stays locked past the busy timeout."""
         for attempt in range(BUSY_ATTEMPTS):
             try:
-                return self._connection.execute(sql, args)
+                with self._lock:
+                    return self._connection.execute(sql, args)
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
                     raise
@@ -229,7 +232,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self._connection.execute("PRAGMA user_version").fetchone()[0]
+        return self._execute("PRAGMA user_version").fetchone()[0]
 
     def save_state(self, state_id: str, page: str, payload: dict[str, Any]) -> str:
         """Keep `payload` under `state_id`; an id that exists already keeps its first content.
@@ -253,6 +256,10 @@ class Store:
 
     def _save(self, state_id: str, page: str, blob: str, size: int) -> None:
         now = self.clock()
+        with self._lock:
+            self._save_locked(state_id, page, blob, size, now)
+
+    def _save_locked(self, state_id: str, page: str, blob: str, size: int, now: float) -> None:
         connection = self._connection
         connection.execute("BEGIN IMMEDIATE")
         try:
@@ -297,7 +304,7 @@ class Store:
 
     def add_vote(self, arena: str, prompt: str, model_a: str, model_b: str, winner: str) -> int:
         """Record one blind vote; returns its id."""
-        cursor = self._connection.execute(
+        cursor = self._execute(
             "INSERT INTO votes (arena, prompt, model_a, model_b, winner, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (arena, prompt, model_a, model_b, winner, time.time()))
         return int(cursor.lastrowid)
@@ -305,7 +312,7 @@ class Store:
     def votes(self, arena: str | None = None) -> list[dict[str, Any]]:
         """Every vote (of one arena), oldest first."""
         sql = "SELECT id, arena, prompt, model_a, model_b, winner, created_at FROM votes"
-        rows = self._connection.execute(sql + (" WHERE arena = ?" if arena else "") + " ORDER BY id",
+        rows = self._execute(sql + (" WHERE arena = ?" if arena else "") + " ORDER BY id",
                                         (arena,) if arena else ()).fetchall()
         names = ("id", "arena", "prompt", "model_a", "model_b", "winner", "created_at")
         return [dict(zip(names, row)) for row in rows]
@@ -316,7 +323,7 @@ class Store:
                  error_kind: str | None = None, items: int | None = None, tokens: int | None = None,
                  ts: float | None = None) -> None:
         """Record one call to a model (never its inputs, outputs or keys)."""
-        self._connection.execute(
+        self._execute(
             "INSERT INTO calls (ts, backend, model, task, latency_s, items, tokens, ok, error_kind) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (time.time() if ts is None else ts, backend, model, task, float(latency_s), items, tokens, int(ok),
@@ -333,36 +340,51 @@ class Store:
                 sql += f" AND {column} IN ({','.join('?' * len(values))})"
                 args += list(values)
         names = ("ts", "backend", "model", "task", "latency_s", "items", "tokens", "ok", "error_kind")
-        return [dict(zip(names, row)) for row in self._connection.execute(sql + " ORDER BY ts", args).fetchall()]
+        return [dict(zip(names, row)) for row in self._execute(sql + " ORDER BY ts", args).fetchall()]
 
     # --- production A/B outcomes ----------------------------------------------------------------
 
     def log_outcome(self, experiment: str, user_id: str, variant: str, outcome: float, ts: float | None = None) -> None:
-        self._connection.execute(
+        self._execute(
             "INSERT INTO ab_events (experiment, user_id, variant, outcome, ts) VALUES (?, ?, ?, ?, ?)",
             (experiment, user_id, variant, float(outcome), time.time() if ts is None else ts))
 
     def outcomes(self, experiment: str) -> list[dict[str, Any]]:
-        rows = self._connection.execute(
+        rows = self._execute(
             "SELECT user_id, variant, outcome, ts FROM ab_events WHERE experiment = ? ORDER BY id", (experiment,))
         return [dict(zip(("user_id", "variant", "outcome", "ts"), row)) for row in rows.fetchall()]
 
     def experiments(self) -> list[str]:
         """Experiments with a plan or logged outcomes."""
-        return [r[0] for r in self._connection.execute(
+        return [r[0] for r in self._execute(
             "SELECT experiment FROM ab_events UNION SELECT experiment FROM ab_plans ORDER BY 1")]
 
     def plan_experiment(self, experiment: str, split: float, per_variant: int, alpha: float) -> dict[str, Any]:
         """Fix the plan of `experiment`; a plan made earlier stays (returned as it is)."""
-        self._connection.execute(
+        self._execute(
             "INSERT OR IGNORE INTO ab_plans (experiment, split, per_variant, alpha, created_at) VALUES (?, ?, ?, ?, ?)",
             (experiment, float(split), int(per_variant), float(alpha), time.time()))
         return self.experiment_plan(experiment)
 
     def experiment_plan(self, experiment: str) -> dict[str, Any] | None:
-        row = self._connection.execute(
+        row = self._execute(
             "SELECT split, per_variant, alpha, created_at FROM ab_plans WHERE experiment = ?", (experiment,)).fetchone()
         return dict(zip(("split", "per_variant", "alpha", "created_at"), row)) if row else None
 
     def close(self) -> None:
-        self._connection.close()
+        with self._lock:
+            self._connection.close()
+
+
+_shared: dict[Path, Store] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_store(path: Path | None = None) -> Store:
+    """The one Store this process keeps for `path` (default: the store under $HFCOMPARE_HOME). The
+    pages, the call log and scripts in one process share it, and with it one connection."""
+    resolved = (Path(path) if path else home() / STORE_FILE).resolve()
+    with _shared_lock:
+        if resolved not in _shared:
+            _shared[resolved] = Store(resolved)
+        return _shared[resolved]

@@ -35,8 +35,9 @@ class OpenAICompatBackend(RemoteBackend):
     def client(self):
         if not self.settings.base_url:
             raise ModelUnavailableError(
-                "No OpenAI-compatible server is configured: set its base URL in the sidebar (Endpoints), "
-                "in HFCOMPARE_OPENAI_BASE_URL, or in the config file."
+                "No OpenAI-compatible server is configured: give its base URL (Endpoints in the app, "
+                "--base-url on the command line, base_url= in Python), or set HFCOMPARE_OPENAI_BASE_URL or the "
+                "config file."
             )
         check_base_url(self.settings)
         import openai

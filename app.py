@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui import session
 from ui.callbacks import let_callbacks_finish
 from ui.endpoints import render_endpoints
+from ui.resources import ResourceUnavailable
 from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
@@ -22,7 +22,13 @@ page = st.navigation(
         st.Page("app_pages/monitor.py", title="Monitor", icon="📈", url_path="monitor"),
     ]
 )
-# Endpoints first: the page needs this session's remote settings when it runs.
-session.save_endpoint_settings(render_endpoints())
-page.run()
-render_sidebar()  # after the page, so the cache counts include the run just made
+# The page first, so it paints first; it reads the Endpoints panel's values from the session.
+try:
+    page.run()
+except ResourceUnavailable:
+    pass  # the page said why it cannot go on; the panels below still draw, so nothing typed is lost
+render_endpoints()
+try:
+    render_sidebar()  # after the page, so the cache counts include the run just made
+except ResourceUnavailable:
+    pass

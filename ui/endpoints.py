@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from hfcompare.backends import BackendError, RemoteSettings, get_backend, settings_from_environment
-from hfcompare.backends.remote.hf_inference import provider_names
 from ui import keys, prose
 from ui.text import literal
+
+LIMITS = {"batch_size": "batch", "concurrency": "parallel", "timeout_s": "timeout"}  # setting -> widget key suffix
 
 
 def _secret_input(label: str, key: str, env_note: str) -> str | None:
@@ -41,8 +42,42 @@ def _common_limits(prefix: str, base: RemoteSettings) -> dict:
     }
 
 
-def render_endpoints() -> dict[str, RemoteSettings]:
-    """Draw the panel; returns the settings per remote backend for this session."""
+def _typed(key: str) -> str | None:
+    value = st.session_state.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _limits(prefix: str) -> dict:
+    return {name: st.session_state.get(f"{prefix}_{suffix}") for name, suffix in LIMITS.items()}
+
+
+def endpoint_settings() -> dict[str, RemoteSettings]:
+    """This session's settings per remote backend: the environment's and the config file's, with what
+    the user typed in the Endpoints panel. Read from the session, not drawn, so a page can run (and
+    paint) before the panel is drawn after it."""
+    openai_base, hf_base = settings_from_environment("openai"), settings_from_environment("hf")
+    openai = openai_base.with_overrides(base_url=_typed(keys.OPENAI_URL), api_key=_typed(keys.OPENAI_KEY),
+                                        **_limits("endpoints_openai"))
+    provider = st.session_state.get(keys.HF_PROVIDER) or _known_provider(hf_base.provider)
+    hf = hf_base.with_overrides(provider=provider, base_url=_typed(keys.HF_URL), api_key=_typed(keys.HF_TOKEN),
+                                **_limits("endpoints_hf"))
+    return {"openai": openai, "hf": hf}
+
+
+def _known_provider(provider: str | None) -> str:
+    """`provider` when this huggingface_hub knows it, else "auto" (the list is read only when one is set:
+    it imports the inference client, too slow for a first paint)."""
+    if not provider or provider == "auto":
+        return "auto"
+    from hfcompare.backends.remote.hf_inference import provider_names
+
+    return provider if provider in provider_names() else "auto"
+
+
+def render_endpoints() -> None:
+    """Draw the panel (after the page: the page reads its values through `endpoint_settings`)."""
+    from hfcompare.backends.remote.hf_inference import provider_names
+
     openai_base = settings_from_environment("openai")
     hf_base = settings_from_environment("hf")
     with st.sidebar.expander("Endpoints", icon="🔌"):
@@ -61,7 +96,7 @@ def render_endpoints() -> dict[str, RemoteSettings]:
         token = _secret_input("HF token", keys.HF_TOKEN,
                               "HF_TOKEN is set in the environment" if hf_base.api_key else "hf_…")
         providers = provider_names()
-        current = hf_base.provider if hf_base.provider in providers else "auto"
+        current = _known_provider(hf_base.provider)
         provider = st.selectbox("Provider", providers, index=providers.index(current), key=keys.HF_PROVIDER,
                                 help=prose.PROVIDER_HELP)
         hf_url = st.text_input("TEI / TGI / Endpoint URL", value=hf_base.base_url or "", key=keys.HF_URL,
@@ -71,4 +106,3 @@ def render_endpoints() -> dict[str, RemoteSettings]:
                                              **hf_limits)
         if st.button("Test connection", key="endpoints_hf_test", width="stretch"):
             _test_connection("hf", hf_settings)
-    return {"openai": openai_settings, "hf": hf_settings}

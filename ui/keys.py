@@ -11,7 +11,6 @@ OPENAI_KEY = "endpoints_openai_key"
 HF_TOKEN = "endpoints_hf_token"
 HF_PROVIDER = "endpoints_hf_provider"
 HF_URL = "endpoints_hf_url"
-ENDPOINT_SETTINGS = "endpoints_settings"
 ENDPOINT_MODELS = {"openai": "endpoints_openai_models", "hf": "endpoints_hf_models"}
 
 GEN_MODELS = "gen_models"

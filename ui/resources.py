@@ -15,16 +15,22 @@ def _cache_at(path: str) -> EmbeddingCache:
     return EmbeddingCache(Path(path))
 
 
+class ResourceUnavailable(BaseException):
+    """A cache or the store cannot be used; the reason is on screen. A BaseException, like `st.stop()`:
+    it ends the page (app.py catches it), not the run, so the panels drawn after the page keep their
+    values."""
+
+
 def _or_stop(make, unavailable: type[Exception]):
     """The resource, or the reason it cannot be used shown as a message (never a traceback) and the
-    page stopped: a permission problem, or a database that stayed locked."""
+    page ended: a permission problem, or a database that stayed locked."""
     try:
         return make()
     except unavailable as exc:
         from ui.text import literal
 
         st.error(literal(str(exc)), icon="⚠️")
-        st.stop()
+        raise ResourceUnavailable(str(exc)) from None
 
 
 def embedding_cache() -> EmbeddingCache:

@@ -80,11 +80,8 @@ def generation_run() -> GenerationRun | None:
     return _read(GenerationRun)
 
 
-def save_endpoint_settings(settings: dict[str, RemoteSettings]) -> None:
-    """The sidebar's endpoint settings for this run, by backend name."""
-    st.session_state[keys.ENDPOINT_SETTINGS] = settings
-
-
 def endpoint_settings() -> dict[str, RemoteSettings]:
-    """The endpoint settings to pass to the library, by backend name ({} before the sidebar ran)."""
-    return st.session_state.get(keys.ENDPOINT_SETTINGS) or {}
+    """The endpoint settings to pass to the library, by backend name (`ui.endpoints.endpoint_settings`)."""
+    from ui.endpoints import endpoint_settings as current
+
+    return current()

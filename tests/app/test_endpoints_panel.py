@@ -11,10 +11,10 @@ from tests.integration.fault_server import FaultServer
 def _panel_only():
     import streamlit as st
 
-    from ui.endpoints import render_endpoints
+    from ui.endpoints import endpoint_settings, render_endpoints
 
-    settings = render_endpoints()
-    st.session_state["seen_settings"] = settings
+    render_endpoints()
+    st.session_state["seen_settings"] = endpoint_settings()  # what a page reads
 
 
 def test_test_connection_lists_the_server_models_and_keeps_the_key_out_of_the_page(monkeypatch):
@@ -52,3 +52,27 @@ def test_env_token_is_not_shown_in_the_field(monkeypatch):
     field = at.text_input(key="endpoints_hf_token")
     assert field.value == "" and "environment" in field.placeholder
     assert at.session_state["seen_settings"]["hf"].api_key == "hf_ENVcanary000111"
+
+
+def _page_then_panel():
+    """As app.py runs them: the page reads the settings before the panel is drawn."""
+    import streamlit as st
+
+    from ui.endpoints import endpoint_settings, render_endpoints
+
+    st.session_state["page_saw"] = endpoint_settings()
+    render_endpoints()
+
+
+def test_the_page_reads_the_panels_values_before_the_panel_is_drawn(monkeypatch):
+    monkeypatch.setenv("HFCOMPARE_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    at = AppTest.from_function(_page_then_panel, default_timeout=30).run()
+    assert at.session_state["page_saw"]["openai"].base_url == "http://127.0.0.1:9/v1"   # the environment's
+    at.text_input(key="endpoints_openai_url").set_value("http://127.0.0.1:8/v1")
+    at.number_input(key="endpoints_openai_batch").set_value(7)
+    at.selectbox(key="endpoints_hf_provider").set_value("auto").run()
+    seen = at.session_state["page_saw"]
+    assert seen["openai"].base_url == "http://127.0.0.1:8/v1" and seen["openai"].batch_size == 7
+    assert seen["hf"].provider == "auto"
+    at.text_input(key="endpoints_openai_url").set_value("").run()                        # cleared: the environment's
+    assert at.session_state["page_saw"]["openai"].base_url == "http://127.0.0.1:9/v1"

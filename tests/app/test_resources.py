@@ -15,6 +15,8 @@ def test_an_unusable_store_is_a_message_on_the_page(monkeypatch):
     at = open_app("app_pages/monitor.py")
     assert not at.exception
     assert any("permission denied" in e.value for e in at.error)
+    assert [e.label for e in at.sidebar.expander] == ["Endpoints"]   # the panels after the page still draw
+    assert at.sidebar.get("metric")                                  # (the cache panel too)
 
 
 def test_a_broken_config_file_is_a_warning_in_the_sidebar(hfcompare_home):

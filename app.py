@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.addresses import DEFAULT_PATH, open_default_page_by_its_path
 from ui.callbacks import let_callbacks_finish
 from ui.endpoints import render_endpoints
 from ui.resources import ResourceUnavailable
@@ -12,16 +13,17 @@ let_callbacks_finish()  # from the next click on, no click is lost to a newer on
 
 # The page files live in app_pages/, not pages/: Streamlit treats a pages/ folder as the old
 # multipage layout, and a first visit to /generation would then run that file without this router.
-page = st.navigation(
-    [
-        st.Page("app_pages/discover.py", title="Discover", icon="🔎", url_path="discover"),
-        st.Page("app_pages/embeddings.py", title="Embeddings", icon="🧭", url_path="embeddings", default=True),
-        st.Page("app_pages/generation.py", title="Generation", icon="💬", url_path="generation"),
-        st.Page("app_pages/scorecard.py", title="Scorecard", icon="🏆", url_path="scorecard"),
-        st.Page("app_pages/arena.py", title="Arena", icon="⚔️", url_path="arena"),
-        st.Page("app_pages/monitor.py", title="Monitor", icon="📈", url_path="monitor"),
-    ]
-)
+default = st.Page("app_pages/embeddings.py", title="Embeddings", icon="🧭", url_path=DEFAULT_PATH, default=True)
+pages = [
+    st.Page("app_pages/discover.py", title="Discover", icon="🔎", url_path="discover"),
+    default,
+    st.Page("app_pages/generation.py", title="Generation", icon="💬", url_path="generation"),
+    st.Page("app_pages/scorecard.py", title="Scorecard", icon="🏆", url_path="scorecard"),
+    st.Page("app_pages/arena.py", title="Arena", icon="⚔️", url_path="arena"),
+    st.Page("app_pages/monitor.py", title="Monitor", icon="📈", url_path="monitor"),
+]
+open_default_page_by_its_path(default)  # /embeddings opens it too, not "Page not found"
+page = st.navigation(pages)
 # The page first, so it paints first; it reads the Endpoints panel's values from the session.
 try:
     page.run()

@@ -91,3 +91,14 @@ def test_many_models_fetches_concurrently_and_leaves_out_unknown_ids(local_hub):
     found = many_models(["example-org/tiny-embedder", "example-org/nope", "example-org/tiny-chat"])
     assert sorted(found) == ["example-org/tiny-chat", "example-org/tiny-embedder"]
     assert found["example-org/tiny-chat"].parameters == 135_000_000
+
+
+def test_typed_ids_are_checked_against_the_hub_when_it_answers(local_hub):
+    from hfcompare.hub.model_ids import check_model_id, hub_model_exists
+
+    assert hub_model_exists("example-org/tiny-embedder") is True
+    assert hub_model_exists("example-org/tiny-embeder") is False
+    typo = check_model_id("example-org/tiny-embeder", ["local:example-org/tiny-embedder"])
+    assert typo.message == ("example-org/tiny-embeder is not a model on the Hugging Face Hub. "
+                            "Did you mean example-org/tiny-embedder?")
+    assert check_model_id("example-org/tiny-embedder", []).ok

@@ -1,0 +1,109 @@
+"""Where a model can run from this machine, now: bundled with the app (offline), already in the
+Hugging Face cache (offline), on this machine once downloaded (needs the Hub), or on a server set
+up in the Endpoints panel. Offline, only the first two run; the answer says what would make the
+others run."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from hfcompare.backends import Capability, available_models, backend_names, backends_that_can, can, get_backend
+from hfcompare.refs import ModelRef
+
+
+class Where(StrEnum):
+    BUNDLED = "bundled"
+    DOWNLOADED = "downloaded"
+    HUB = "hub"
+    SERVER = "server"
+    NO_SERVER = "no server"
+
+
+LABELS = {
+    Where.BUNDLED: "bundled (offline)",
+    Where.DOWNLOADED: "downloaded (offline)",
+    Where.HUB: "here once downloaded (needs the Hub)",
+    Where.SERVER: "on your server (Endpoints)",
+    Where.NO_SERVER: "on a server (none set up)",
+}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Where `ref` runs, whether it can run now, and what would make it run ("" when it can)."""
+
+    ref: ModelRef
+    where: Where
+    runs_now: bool
+    fix: str = ""
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.where] + ("" if self.runs_now else ": not now")
+
+
+def bundled_refs(task: str) -> set[str]:
+    """The `backend:model` references that ship with the app for `task` and run offline."""
+    return {m.ref for m in available_models(task) if m.offline}
+
+
+def hub_cache_dir() -> Path:
+    """The Hugging Face cache huggingface_hub reads ($HF_HUB_CACHE, or $HF_HOME/hub)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    home = os.environ.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "huggingface")
+    return Path(home) / "hub"
+
+
+def in_hub_cache(model_id: str) -> bool:
+    """True when a snapshot of `model_id` is in the Hugging Face cache (downloaded before)."""
+    snapshots = hub_cache_dir() / ("models--" + model_id.replace("/", "--")) / "snapshots"
+    try:
+        return any(folder.is_dir() and any(folder.iterdir()) for folder in snapshots.iterdir())
+    except OSError:
+        return False
+
+
+def _server_configured(backend: str, settings: Any) -> bool:
+    if settings is None:
+        return False
+    return bool(getattr(settings, "base_url", None) or (backend == "hf" and getattr(settings, "api_key", None)))
+
+
+def availability(ref: ModelRef, task: str, settings: dict[str, Any] | None = None,
+                 hub_up: bool | None = None) -> Availability:
+    """Where `ref` runs for `task` from here. `settings` are the remote backends' (from the Endpoints
+    panel); `hub_up` whether the Hub answers (asked only when it matters and not given)."""
+    if ref.backend not in backend_names():
+        return Availability(ref, Where.NO_SERVER, False, f"{ref.backend!r} is not a backend here; backends: "
+                                                          f"{', '.join(backend_names())}.")
+    backend = get_backend(ref.backend)
+    if can(backend, Capability.REMOTE):
+        if _server_configured(ref.backend, (settings or {}).get(ref.backend)):
+            return Availability(ref, Where.SERVER, True)
+        local = [b for b in backends_that_can(_capability(task)) if not can(get_backend(b), Capability.REMOTE)]
+        return Availability(ref, Where.NO_SERVER, False,
+                            f"Set up a {ref.backend} server (Endpoints in the app, --base-url on the command line, "
+                            f"or the config file), or run it with a local backend: {', '.join(local)}.")
+    if str(ref) in bundled_refs(task):
+        return Availability(ref, Where.BUNDLED, True)
+    if in_hub_cache(ref.model):
+        return Availability(ref, Where.DOWNLOADED, True)
+    if hub_up is None:
+        from hfcompare.hub.probe import hub_reachable
+
+        hub_up = hub_reachable()
+    if hub_up:
+        return Availability(ref, Where.HUB, True)
+    return Availability(ref, Where.HUB, False,
+                        "It is not bundled and not downloaded, and the Hub cannot be reached: connect to the "
+                        f"internet, or download it where the Hub is reachable (`hf download {ref.model}`) and copy "
+                        "the Hugging Face cache here, or run it on a server (Endpoints).")
+
+
+def _capability(task: str) -> Capability:
+    return Capability.EMBED if task == "embeddings" else Capability.GENERATE

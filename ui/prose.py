@@ -1,5 +1,7 @@
 """Every sentence the pages show, in one place."""
 
+ADD_ANYWAY_HELP = ("Keep the id as you typed it: it may be a model this app cannot check from here (no "
+                   "Hub). A model that cannot run fails on its own; the others still run.")
 CHART_FAILED = "This chart could not be drawn; the numbers are in the table beside it."
 EMBEDDINGS_TITLE = "Compare embedding models"
 EMBEDDINGS_INTRO = (

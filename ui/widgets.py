@@ -10,28 +10,106 @@ import streamlit as st
 from hfcompare.backends import available_models
 from ui import keys, prose
 from ui.share import REFUSED
+
+#: suffix of the session key holding the typed ids a picker refused: {typed: (message, suggestion, certain)}
+REFUSED_TYPED = "__refused_typed"
 from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
+
+
+def server_models() -> list[str]:
+    """`backend:model` for the models the servers in the Endpoints panel listed (Test connection)."""
+    return [f"{backend}:{model}" for backend, state_key in keys.ENDPOINT_MODELS.items()
+            for model in st.session_state.get(state_key, [])]
+
+
+def _check_typed(task: str, key: str, offered: list[str]) -> None:
+    """on_change of a model picker: an id typed in is checked before it becomes a choice. One that
+    cannot be valid is taken out again, with the reason and a "did you mean" (`hfcompare.hub.model_ids`)."""
+    from hfcompare.hub.model_ids import check_model_id, known_refs
+
+    chosen = list(value(key, []))
+    typed = [ref for ref in chosen if ref not in offered]
+    if not typed:
+        return
+    known = known_refs(task, server_models())
+    refused = {}
+    for ref in typed:
+        check = check_model_id(ref, known)
+        if not check.ok:
+            refused[ref] = (check.message, check.suggestion, check.certain)
+    if refused:
+        set_widget(key, [ref for ref in chosen if ref not in refused])
+        st.session_state[key + REFUSED_TYPED] = refused
+
+
+def _use_instead(key: str, typed: str, suggestion: str | None) -> None:
+    """The buttons under a refused id: take the suggestion, or the id as typed (the user knows best)."""
+    chosen = [ref for ref in value(key, []) if ref != typed]
+    set_widget(key, list(dict.fromkeys([*chosen, suggestion or typed])))
+    st.session_state.get(key + REFUSED_TYPED, {}).pop(typed, None)
+
+
+def _offer_typed_refused(key: str) -> None:
+    refused = st.session_state.get(key + REFUSED_TYPED) or {}
+    for i, (typed, (message, suggestion, certain)) in enumerate(list(refused.items())):
+        st.error(literal(message), icon="⛔")
+        left, right, _ = st.columns([2, 2, 3])
+        if suggestion:
+            left.button(f"Use {literal(suggestion)}", key=f"{key}_use_{i}", on_click=_use_instead,
+                        args=(key, typed, suggestion))
+        if not certain:
+            right.button(f"Add {literal(typed)} anyway", key=f"{key}_anyway_{i}", on_click=_use_instead,
+                         args=(key, typed, None), help=prose.ADD_ANYWAY_HELP)
+
+
+def _availability_notes(task: str, chosen: list[str], labels: dict[str, str]) -> list[str]:
+    """Mark the choices that cannot run here now (in their labels), and say what would make them run."""
+    from hfcompare.hub.availability import availability, bundled_refs
+    from hfcompare.refs import ModelRef, SpecError
+    from ui import session
+
+    bundled = bundled_refs(task)
+    notes = []
+    for ref_text in chosen:
+        try:
+            ref = ModelRef.parse(ref_text)
+        except SpecError:
+            continue
+        if str(ref) in bundled:
+            continue
+        found = availability(ref, task, session.endpoint_settings())
+        if not found.runs_now:
+            labels[ref_text] = f"{labels.get(ref_text, ref_text)} · can't run here now"
+            notes.append(f"**{literal(ref_text)}** can't run here now. {literal(found.fix)}")
+    return notes
 
 
 def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -> list[str]:
     """A multiselect of the models for `task`: the bundled ones (chosen at first, except quantized
     copies of another), those a server listed in the Endpoints panel, those added on the Discover
-    page, and any `backend:model` the user types. Returns the choices."""
+    page, and any `backend:model` the user types (checked as it is added). Models that cannot run
+    here now are marked, with what would make them run. Returns the choices."""
     offered = available_models(task)
     labels = {m.ref: m.label for m in offered}
-    for backend, state_key in keys.ENDPOINT_MODELS.items():
-        for model in st.session_state.get(state_key, []):
-            labels.setdefault(f"{backend}:{model}", f"{model} · {backend} server")
+    for ref in server_models():
+        backend, _, model = ref.partition(":")
+        labels.setdefault(ref, f"{model} · {backend} server")
     restore(key, [m.ref for m in offered if m.offline and not m.variant_of])
     pending = st.session_state.pop(keys.DISC_PENDING[task], [])
     if pending:
         set_widget(key, list(dict.fromkeys([*value(key, []), *pending])))
+    listed = list(labels)
     for ref in value(key, []):
         labels.setdefault(ref, ref)
+    notes = _availability_notes(task, list(value(key, [])), labels)
     st.multiselect("Models", options=list(labels), format_func=lambda ref: labels.get(ref, ref),
-                   accept_new_options=True, key=widget_key(key), help=help_text, placeholder=placeholder)
+                   accept_new_options=True, key=widget_key(key), help=help_text, placeholder=placeholder,
+                   on_change=_check_typed, args=(task, key, list(dict.fromkeys([*listed, *value(key, [])]))))
     remember(key)
+    _offer_typed_refused(key)
+    for note in notes:
+        st.warning(note, icon="📴")
     _offer_refused(key)
     return list(value(key, []))
 

@@ -139,6 +139,7 @@ class Capability(StrEnum):
     REMOTE = "run on a server"
     NEEDS_KEY = "need a key"
     SPARSE = "give sparse vectors"
+    HUB_MODELS = "run Hugging Face Hub models here (bundled, downloaded, or downloaded on first use)"
 
 
 #: the capability each task needs

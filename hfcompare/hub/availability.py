@@ -89,8 +89,8 @@ def availability(ref: ModelRef, task: str, settings: dict[str, Any] | None = Non
         return Availability(ref, Where.NO_SERVER, False,
                             f"Set up a {ref.backend} server (Endpoints in the app, --base-url on the command line, "
                             f"or the config file), or run it with a local backend: {', '.join(local)}.")
-    if str(ref) in bundled_refs(task):
-        return Availability(ref, Where.BUNDLED, True)
+    if str(ref) in bundled_refs(task) or not can(backend, Capability.HUB_MODELS):
+        return Availability(ref, Where.BUNDLED, True)  # a backend that needs no download (TF-IDF) runs all it has
     if in_hub_cache(ref.model):
         return Availability(ref, Where.DOWNLOADED, True)
     if hub_up is None:

@@ -26,6 +26,8 @@ class IdCheck:
     ref: ModelRef | None = None
     refused: str = ""
     suggestion: str | None = None
+    #: False when the refusal is a guess (offline, close to a known id): the user may keep it anyway
+    certain: bool = True
 
     @property
     def ok(self) -> bool:
@@ -40,7 +42,7 @@ class IdCheck:
 
 
 def _hub_backed(backend: str) -> bool:
-    return backend in backend_names() and not can(get_backend(backend), Capability.REMOTE)
+    return backend in backend_names() and can(get_backend(backend), Capability.HUB_MODELS)
 
 
 def syntax_problem(text: str) -> tuple[ModelRef | None, str]:
@@ -96,8 +98,8 @@ def closest(text: str, known: Iterable[str]) -> str | None:
             ref = ModelRef.parse(entry)
         except SpecError:
             continue
-        if str(ref).lower() == typed_text.lower() or ref.model.lower() == typed_text.lower():
-            return None  # it is a known id already
+        if ref.model.lower() == typed:
+            return None  # a known model (with whichever backend the user chose)
         full, name = ref.model.lower(), ref.model.lower().rsplit("/", 1)[-1]
         distance = min(Levenshtein.distance(typed, full), Levenshtein.distance(typed, name))
         if distance > limit and dashed != typed and (dashed in full):
@@ -138,7 +140,7 @@ def check_model_id(text: str, known: Iterable[str], hub_up: bool | None = None,
         return IdCheck(text, ref)
     if suggestion:
         return IdCheck(text, ref, f"{ref.model} is not bundled or downloaded, and the Hub cannot be reached to "
-                                  "check it.", suggestion)
+                                  "check it.", suggestion, certain=False)
     return IdCheck(text, ref)
 
 

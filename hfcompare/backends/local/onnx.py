@@ -50,7 +50,7 @@ class OnnxInt8Backend(EmbeddingBackend):
     """Tokenizes with the fp32 model's tokenizer, runs the int8 graph, mean-pools and normalizes."""
 
     name = "onnx"
-    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS})
+    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS, Capability.HUB_MODELS})
     batch_size = 32
 
     def load(self, model: str):

@@ -169,7 +169,8 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
     transformers (Hub checkpoints), see `hfcompare.backends.local.llamacpp`."""
 
     name = "local"
-    capabilities = frozenset({Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS})
+    capabilities = frozenset({Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS,
+                              Capability.HUB_MODELS})
     batch_size = 32
 
     def load(self, model: str):

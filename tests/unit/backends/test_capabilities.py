@@ -8,13 +8,13 @@ import pytest
 
 from hfcompare.backends import Capability, UnsupportedTaskError, backends_that_can, can, get_backend
 
-E, G, S, L, R, K, SP = (Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS,
-                        Capability.REMOTE, Capability.NEEDS_KEY, Capability.SPARSE)
+E, G, S, L, R, K, SP, H = (Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS,
+                           Capability.REMOTE, Capability.NEEDS_KEY, Capability.SPARSE, Capability.HUB_MODELS)
 
 
 @pytest.mark.parametrize(("name", "declared"), [
-    ("local", {E, G, S, L}),
-    ("onnx", {E, L}),
+    ("local", {E, G, S, L, H}),
+    ("onnx", {E, L, H}),
     ("lexical", {E, L, SP}),
     ("openai", {E, G, S, L, R}),
     ("hf", {E, G, S, L, R, K}),

@@ -51,6 +51,7 @@ def test_the_distance_is_levenshteins():
 def test_offline_a_typo_of_a_known_model_is_refused_and_an_unknown_id_is_kept():
     typo = check_model_id("sentence-transformers/all-MiniLM-L6-v3", KNOWN, hub_up=False)
     assert not typo.ok and typo.suggestion == "sentence-transformers/all-MiniLM-L6-v2"
+    assert not typo.certain                                   # a guess: the user may keep it anyway
     assert typo.message.endswith("Did you mean sentence-transformers/all-MiniLM-L6-v2?")
     unknown = check_model_id("mistralai/Mistral-7B-Instruct-v0.3", KNOWN, hub_up=False)
     assert unknown.ok and unknown.ref.model == "mistralai/Mistral-7B-Instruct-v0.3"
@@ -60,7 +61,7 @@ def test_offline_a_typo_of_a_known_model_is_refused_and_an_unknown_id_is_kept():
 def test_online_the_hubs_answer_decides():
     missing = check_model_id("sentence-transformers/all-MiniLM-L6-v3", KNOWN, hub_up=True, exists=lambda m: False)
     assert missing.refused == "sentence-transformers/all-MiniLM-L6-v3 is not a model on the Hugging Face Hub."
-    assert missing.suggestion == "sentence-transformers/all-MiniLM-L6-v2"
+    assert missing.suggestion == "sentence-transformers/all-MiniLM-L6-v2" and missing.certain
     real = check_model_id("BAAI/bge-small-en", KNOWN, hub_up=True, exists=lambda m: True)
     assert real.ok
     unsure = check_model_id("sentence-transformers/all-MiniLM-L6-v3", KNOWN, hub_up=True, exists=lambda m: None)

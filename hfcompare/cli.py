@@ -104,6 +104,20 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _checked(refs: list, task: str) -> list:
+    """`refs` after the checks a typed id gets in the app (`hfcompare.hub.model_ids`: its syntax, a
+    "did you mean" for a near miss of a known model, the Hub's word); raises SpecError."""
+    from hfcompare.hub.model_ids import check_model_id, known_refs
+    from hfcompare.refs import SpecError
+
+    known = known_refs(task)
+    for ref in refs:
+        check = check_model_id(str(ref), known)
+        if not check.ok:
+            raise SpecError(check.message)
+    return refs
+
+
 def cmd_embed(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -113,7 +127,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from hfcompare.storage.cache import EmbeddingCache
 
     try:
-        ref = ModelRef.parse(args.model, default_backend=args.backend)
+        (ref,) = _checked([ModelRef.parse(args.model, default_backend=args.backend)], "embeddings")
         raw = _read_file(args.input)
     except (SpecError, DatasetError) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
@@ -231,6 +245,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     try:
         refs = validate_models([ModelRef.parse(m.strip()) for m in args.models.split(",") if m.strip()])
+        for ref in refs:
+            get_backend(ref.backend)
+        _checked(refs, "embeddings")
         if args.budget_mb <= 0:
             raise SpecError("--budget-mb must be more than 0.")
         for ref in refs:
@@ -344,8 +361,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         embedders, generators = refs_of(args.models), refs_of(args.generators)
         if not embedders and not generators:
             raise SpecError("give --models (embedding) and/or --generators (generation).")
-        embedders = validate_models(embedders) if embedders else []
-        generators = validate_models(generators) if generators else []
+        for ref in embedders + generators:
+            get_backend(ref.backend)
+        embedders = _checked(validate_models(embedders), "embeddings") if embedders else []
+        generators = _checked(validate_models(generators), "generation") if generators else []
         if embedders and not args.texts:
             raise SpecError("--models needs --texts FILE.")
         if generators and not args.prompts:
@@ -452,6 +471,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     try:
         ref = ModelRef.parse(args.model, default_backend=args.backend)
         get_backend(ref.backend)
+        _checked([ref], "generation")
     except (SpecError, UnknownBackendError) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     params = GenerationParams(max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p,

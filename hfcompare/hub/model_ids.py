@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from hfcompare.backends import Capability, backend_names, can, get_backend
+from hfcompare.backends import Capability, UnknownBackendError, backend_names, can, get_backend
 from hfcompare.refs import DEFAULT_BACKEND, ModelRef, SpecError
 
 #: A Hugging Face Hub repository id: an optional owner, then a name; letters, digits, "-", "_", ".";
@@ -51,9 +51,10 @@ def syntax_problem(text: str) -> tuple[ModelRef | None, str]:
         ref = ModelRef.parse(text)
     except SpecError as exc:
         return None, str(exc)
-    if ref.backend not in backend_names():
-        return None, f"{ref.backend!r} is not a backend; write `model-id` or one of {', '.join(backend_names())}" \
-                     " followed by `:model-id`."
+    try:
+        get_backend(ref.backend)
+    except UnknownBackendError as exc:  # its message lists the valid names
+        return None, str(exc)
     if _hub_backed(ref.backend) and (not HUB_ID.match(ref.model) or "--" in ref.model or ".." in ref.model):
         return None, (f"{ref.model!r} is not a Hugging Face model id: write `org/name` (letters, digits, '-', '_' "
                       "and '.'), as on the model's Hub page.")

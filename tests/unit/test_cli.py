@@ -278,3 +278,20 @@ def test_a_broken_config_file_exits_2_naming_its_line(tmp_path, monkeypatch, cap
     config.write_text("[openai]\nbase_url = \n", encoding="utf-8")
     assert main(["models", "--json"]) == 2
     assert f"{config}, line 2: not valid TOML" in capsys.readouterr().err
+
+
+def test_models_get_the_apps_id_checks(tmp_path, capsys, monkeypatch):
+    """--model/--models/--generators: a near miss of a known model gets "did you mean" and exit 2, as in
+    the app's pickers; an id that cannot be one says why."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    texts = tmp_path / "texts.txt"
+    texts.write_text("one\ntwo\n")
+    assert main(["embed", "--model", "sentence-transformers/all-MiniLM-L6-v3", "--input", str(texts),
+                 "--out", str(tmp_path / "v.npy")]) == 2
+    assert "Did you mean local:sentence-transformers/all-MiniLM-L6-v2?" in capsys.readouterr().err
+    assert main(["evaluate", "--models", "lexical:tfidf,bge small en", "--sample"]) == 2
+    assert "no spaces" in capsys.readouterr().err
+    assert main(["bench", "--quiet", "--generators", "local:HuggingFaceTB/SmolLM2-135M-Instrct", "--prompts",
+                 str(texts), "--out", str(tmp_path / "out")]) == 2
+    assert "Did you mean local:HuggingFaceTB/SmolLM2-135M-Instruct?" in capsys.readouterr().err

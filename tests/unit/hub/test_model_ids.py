@@ -14,7 +14,7 @@ KNOWN = ["local:sentence-transformers/all-MiniLM-L6-v2", "onnx:sentence-transfor
 
 @pytest.mark.parametrize("text, problem", [
     ("bge small en", "no spaces"),
-    ("nope:x", "'nope' is not a backend"),
+    ("nope:x", "Valid backends"),
     ("local:org/na$me", "is not a Hugging Face model id"),
     ("local:org/a/b", "is not a Hugging Face model id"),
     ("local:org--name/x", "is not a Hugging Face model id"),

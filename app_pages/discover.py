@@ -49,6 +49,7 @@ def _column_config(task: str) -> dict:
         "in_catalog": st.column_config.CheckboxColumn("In catalog", help="Published figures with sources are "
                                                       "bundled for this model."),
         "sources": number("Sources", help="How many documents its figures come from (see the detail view)."),
+        "runs_here": st.column_config.TextColumn("Runs here", help=prose.DISCOVER_RUNS_HERE_HELP),
     })
     for name in ("mteb_average", "mteb_retrieval", "leaderboard_average"):
         cfg[name] = number(FIELDS[name][0], help=FIELDS[name][1], format="%.2f")
@@ -60,8 +61,8 @@ def _visible_columns(task: str) -> list[str]:
         scores, shape = ["mteb_average", "mteb_retrieval"], ["dimensions", "max_seq_length"]
     else:
         scores, shape = ["leaderboard_average"], ["context_length", "fine_tunable"]
-    return ["id", "parameters", *scores, "downloads", "likes", "badges", *shape, "languages", "multilingual",
-            "license", "open_weights", "in_catalog", "sources"]
+    return ["id", "runs_here", "parameters", *scores, "downloads", "likes", "badges", *shape, "languages",
+            "multilingual", "license", "open_weights", "in_catalog", "sources"]
 
 
 def _live_rows(entries: list[CatalogEntry], query: str, task: str) -> tuple[dict[str, HubModel], list[HubModel]]:
@@ -78,7 +79,7 @@ def _live_rows(entries: list[CatalogEntry], query: str, task: str) -> tuple[dict
 
 def render_filters(frame) -> Filters:
     """The filter widgets, in one row; returns what they say."""
-    size_col, lang_col, lic_col, open_col = st.columns([3, 2, 2, 1.6])
+    size_col, lang_col, lic_col, open_col, here_col = st.columns([3, 2, 2, 1.6, 1.6])
     bounds = size_bounds_m(frame)
     size_range = None
     if bounds:
@@ -98,8 +99,10 @@ def render_filters(frame) -> Filters:
     open_col.write("")
     open_only = open_col.toggle("Open weights", key=keys.DISC_OPEN_ONLY,
                                 help="Only models whose weights can be downloaded.")
+    here_col.write("")
+    runs_here = here_col.toggle("Runs here now", key=keys.DISC_RUNS_HERE, help=prose.DISCOVER_RUNS_HERE_ONLY_HELP)
     return Filters(query=st.session_state.get(keys.DISC_QUERY, ""), size_range_m=size_range,
-                   languages=languages, licenses=licenses, open_weights_only=open_only)
+                   languages=languages, licenses=licenses, open_weights_only=open_only, runs_here_only=runs_here)
 
 
 def _sync_picks_from_table() -> None:
@@ -133,11 +136,35 @@ def render_add(task: str, frame) -> None:
     page_name = "Embeddings" if task == "embeddings" else "Generation"
     if st.button(f"Add to the {page_name} comparison", type="primary", disabled=not picks):
         refs = [f"{backend}:{model_id}" for model_id in picks]
+        _warn_if_not_here(refs, task)
         pending = st.session_state.setdefault(keys.DISC_PENDING[task], [])
         pending.extend(r for r in refs if r not in pending)
         kept = value(keys.EMB_MODELS if task == "embeddings" else keys.GEN_MODELS, [])
         st.success(f"Added {literal(', '.join(refs))}. " + ("(some were already chosen) " if set(refs) & set(kept) else ""))
         st.page_link(COMPARE_PAGES[task], label=f"Open the {page_name} page", icon="➡️")
+
+
+def _where_rows(frame, task: str, online: bool):
+    """`frame` with where each model runs from here now ("runs_here", "runs_now")."""
+    from hfcompare.hub.availability import best_availability
+    from ui import session
+    from ui.widgets import server_models
+
+    settings, listed = session.endpoint_settings(), server_models()
+    found = [best_availability(model_id, task, settings, online, listed) for model_id in frame["id"]]
+    return frame.assign(runs_here=[f.label for f in found], runs_now=[f.runs_now for f in found])
+
+
+def _warn_if_not_here(refs: list[str], task: str) -> None:
+    """Say at once which added models cannot run here now, and what would make them run."""
+    from hfcompare.hub.availability import availability
+    from hfcompare.refs import ModelRef
+    from ui import session
+
+    for ref in refs:
+        found = availability(ModelRef.parse(ref), task, session.endpoint_settings())
+        if not found.runs_now:
+            st.warning(f"**{literal(ref)}** can't run here now. {literal(found.fix)}", icon="📴")
 
 
 def _card_markdown(markdown: str) -> str:
@@ -262,7 +289,7 @@ def render() -> None:
     else:
         st.info(prose.DISCOVER_OFFLINE.format(endpoint=hub_endpoint(), date=catalog.snapshot_date), icon="📦")
         live, found = {}, []
-    frame = candidate_rows(entries, live, found)
+    frame = _where_rows(candidate_rows(entries, live, found), task, online)
     filters = render_filters(frame)
     shown = apply_filters(frame, filters).reset_index(drop=True)
     st.session_state[keys.DISC_SHOWN_IDS] = list(shown["id"])

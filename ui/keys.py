@@ -34,6 +34,7 @@ DISC_SIZE = "disc_size"
 DISC_LANGUAGES = "disc_languages"
 DISC_LICENSES = "disc_licenses"
 DISC_OPEN_ONLY = "disc_open_only"
+DISC_RUNS_HERE = "disc_runs_here"   # only the models that can run here now
 DISC_TABLE = "disc_table"
 DISC_SHOWN_IDS = "disc_shown_ids"    # the ids in the table, in row order, for its selection callback
 DISC_PICKS = "disc_picks"

@@ -160,6 +160,12 @@ DISCOVER_SEARCH_HELP = (
     "as well as the catalog; offline only the catalog."
 )
 DISCOVER_SIZE_HELP = "Keep models whose parameter count lies in this range. Models of unknown size are hidden once you narrow it."
+DISCOVER_RUNS_HERE_HELP = (
+    "Where each model can run from here, now: bundled with the app (offline), already downloaded "
+    "(offline), here once downloaded (needs the Hub), or on a server set up in Endpoints. ': not now' "
+    "marks the ones that cannot run at the moment."
+)
+DISCOVER_RUNS_HERE_ONLY_HELP = "Only the models that can run from here right now."
 DISCOVER_BACKEND_HELP = (
     "Where the added models will run. `local` downloads the model from the Hub and runs it on this machine "
     "(bundled models work offline); `hf` uses Hugging Face Inference Providers or your endpoint; `openai` "

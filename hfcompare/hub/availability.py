@@ -68,10 +68,28 @@ def in_hub_cache(model_id: str) -> bool:
         return False
 
 
-def _server_configured(backend: str, settings: Any) -> bool:
-    if settings is None:
-        return False
-    return bool(getattr(settings, "base_url", None) or (backend == "hf" and getattr(settings, "api_key", None)))
+def _hub_up() -> bool:
+    from hfcompare.hub.probe import hub_reachable
+
+    return hub_reachable()
+
+
+def best_availability(model_id: str, task: str, settings: dict[str, Any] | None = None, hub_up: bool = False,
+                      server_models: list[str] = ()) -> Availability:
+    """Where a Hub model id (a Discover row) runs best from here: locally when it can (bundled,
+    downloaded, or the Hub reachable), else on a server that lists it or a Hugging Face endpoint that
+    is set up, else locally once the Hub can be reached (with what would make it run)."""
+    local = availability(ModelRef("local", model_id), task, settings, hub_up)
+    if local.runs_now:
+        return local
+    for ref in server_models:
+        backend, _, model = ref.partition(":")
+        if model == model_id:
+            return Availability(ModelRef(backend, model_id), Where.SERVER, True)
+    hf = (settings or {}).get("hf")
+    if getattr(hf, "base_url", None) or (getattr(hf, "api_key", None) and hub_up):
+        return Availability(ModelRef("hf", model_id), Where.SERVER, True)
+    return local
 
 
 def availability(ref: ModelRef, task: str, settings: dict[str, Any] | None = None,
@@ -83,8 +101,13 @@ def availability(ref: ModelRef, task: str, settings: dict[str, Any] | None = Non
                                                           f"{', '.join(backend_names())}.")
     backend = get_backend(ref.backend)
     if can(backend, Capability.REMOTE):
-        if _server_configured(ref.backend, (settings or {}).get(ref.backend)):
+        chosen = (settings or {}).get(ref.backend)
+        if getattr(chosen, "base_url", None):
             return Availability(ref, Where.SERVER, True)
+        if can(backend, Capability.NEEDS_KEY) and getattr(chosen, "api_key", None):  # a hosted service
+            hub_up = _hub_up() if hub_up is None else hub_up
+            return Availability(ref, Where.SERVER, hub_up, "" if hub_up else
+                                "Its service is on the internet, which this machine cannot reach now.")
         local = [b for b in backends_that_can(_capability(task)) if not can(get_backend(b), Capability.REMOTE)]
         return Availability(ref, Where.NO_SERVER, False,
                             f"Set up a {ref.backend} server (Endpoints in the app, --base-url on the command line, "
@@ -93,11 +116,7 @@ def availability(ref: ModelRef, task: str, settings: dict[str, Any] | None = Non
         return Availability(ref, Where.BUNDLED, True)  # a backend that needs no download (TF-IDF) runs all it has
     if in_hub_cache(ref.model):
         return Availability(ref, Where.DOWNLOADED, True)
-    if hub_up is None:
-        from hfcompare.hub.probe import hub_reachable
-
-        hub_up = hub_reachable()
-    if hub_up:
+    if _hub_up() if hub_up is None else hub_up:
         return Availability(ref, Where.HUB, True)
     return Availability(ref, Where.HUB, False,
                         "It is not bundled and not downloaded, and the Hub cannot be reached: connect to the "

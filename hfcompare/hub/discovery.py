@@ -27,6 +27,7 @@ class Filters:
     languages: list[str] = field(default_factory=list)
     licenses: list[str] = field(default_factory=list)
     open_weights_only: bool = False
+    runs_here_only: bool = False                      # keep the rows whose "runs_now" is True
 
 
 def candidate_rows(entries: list[CatalogEntry], live: dict[str, HubModel] | None = None,
@@ -78,6 +79,8 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= frame["license"].isin(filters.licenses)
     if filters.open_weights_only:
         keep &= frame["open_weights"].map(lambda v: v is True)
+    if filters.runs_here_only and "runs_now" in frame:
+        keep &= frame["runs_now"].map(lambda v: v is True)
     return frame[keep.astype(bool)]
 
 

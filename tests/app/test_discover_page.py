@@ -109,3 +109,25 @@ def test_live_hub_adds_counts_badges_search_results_and_the_card(monkeypatch):
         assert any("Limitations and bias" in e.label for e in at.expander)
         assert "English" in " ".join(m.value for m in at.markdown)
         assert not any("chart.png" in m.value for m in at.markdown)
+
+
+def test_each_row_says_where_it_runs_here_now_and_a_filter_keeps_what_runs(offline, monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))   # nothing downloaded
+    at = open_discover()
+    rows = table(at).set_index("id")
+    assert rows.loc["sentence-transformers/all-MiniLM-L6-v2", "runs_here"] == "bundled (offline)"
+    assert rows.loc["BAAI/bge-small-en-v1.5", "runs_here"] == "here once downloaded (needs the Hub): not now"
+    widget(at.toggle, "Runs here now").set_value(True).run()
+    assert set(table(at)["id"]) == {"sentence-transformers/all-MiniLM-L6-v2", "sentence-transformers/all-mpnet-base-v2"}
+
+
+def test_adding_a_model_that_cannot_run_here_warns_at_once_with_what_would_make_it_run(offline, monkeypatch,
+                                                                                      tmp_path):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    at = open_discover()
+    widget(at.multiselect, "Models to add").set_value(["sentence-transformers/all-MiniLM-L6-v2",
+                                                       "BAAI/bge-small-en-v1.5"]).run()
+    widget(at.button, "Add to the Embeddings comparison").click().run()
+    warnings = [shown(w.value) for w in at.warning]
+    assert len(warnings) == 1 and warnings[0].startswith("**local:BAAI/bge-small-en-v1.5** can't run here now.")
+    assert "connect to the internet" in warnings[0] and "Endpoints" in warnings[0]

@@ -46,4 +46,23 @@ def test_a_server_model_runs_when_its_server_is_set_up():
     assert "Endpoints" in none.fix and "local" in none.fix and "openai" not in none.fix.split("backend:")[-1]
     served = availability(ref, "embeddings", {"openai": RemoteSettings(base_url="http://127.0.0.1:8000/v1")})
     assert (served.where, served.runs_now) == (Where.SERVER, True)
-    assert availability(ModelRef.parse("hf:BAAI/bge-m3"), "embeddings", {"hf": RemoteSettings(api_key="hf_x")}).runs_now
+    hosted = ModelRef.parse("hf:BAAI/bge-m3")  # a token reaches Inference Providers, on the internet
+    assert availability(hosted, "embeddings", {"hf": RemoteSettings(api_key="hf_x")}, hub_up=True).runs_now
+    offline = availability(hosted, "embeddings", {"hf": RemoteSettings(api_key="hf_x")}, hub_up=False)
+    assert not offline.runs_now and "internet" in offline.fix
+
+
+def test_a_discover_row_runs_where_it_runs_best(tmp_path, monkeypatch):
+    from hfcompare.hub.availability import best_availability
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    bundled = best_availability("sentence-transformers/all-MiniLM-L6-v2", "embeddings")
+    assert (bundled.where, bundled.runs_now) == (Where.BUNDLED, True)
+    listed = best_availability("nomic-ai/nomic-embed-text-v1.5", "embeddings",
+                               server_models=["openai:nomic-ai/nomic-embed-text-v1.5"])
+    assert (str(listed.ref), listed.where, listed.runs_now) == ("openai:nomic-ai/nomic-embed-text-v1.5",
+                                                               Where.SERVER, True)
+    tei = best_availability("BAAI/bge-m3", "embeddings", {"hf": RemoteSettings(base_url="http://127.0.0.1:8080")})
+    assert (str(tei.ref), tei.runs_now) == ("hf:BAAI/bge-m3", True)
+    nowhere = best_availability("BAAI/bge-m3", "embeddings")
+    assert (str(nowhere.ref), nowhere.where, nowhere.runs_now) == ("local:BAAI/bge-m3", Where.HUB, False)

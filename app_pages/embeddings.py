@@ -8,6 +8,7 @@ from hfcompare.embeddings.runs import EmbeddingResult, compare_embeddings, where
 from hfcompare.refs import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from hfcompare.samples import load_sample
 from ui import keys, prose, session
+from ui.freshness import results_for
 from ui.prompt_editor import apply_prompt_link
 from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
@@ -57,6 +58,7 @@ def run_comparison(chosen: list[str], raw_texts: str) -> None:
         texts = validate_texts(parse_texts(raw_texts))
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError as exc:
+        session.forget(session.TextComparison)  # the error replaces the results of the run before
         st.error(literal(exc))
         return
     bar = st.progress(0.0, text="Starting…")
@@ -70,7 +72,12 @@ def run_comparison(chosen: list[str], raw_texts: str) -> None:
     settings = session.endpoint_settings()
     results = compare_embeddings(texts, refs, embedding_cache(), progress, settings)
     bar.empty()
-    session.save(session.TextComparison(texts, results))
+    session.save(session.TextComparison(texts, results, comparison_inputs(chosen, raw_texts)))
+
+
+def comparison_inputs(chosen: list[str], raw_texts: str) -> dict:
+    """What a comparison runs on, to tell when the inputs on screen have changed since."""
+    return {"models": list(chosen), "texts": parse_texts(raw_texts)}
 
 
 def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
@@ -151,7 +158,9 @@ def render_comparison(auto_run: bool) -> dict:
         show_cache_note(note)
     stored = session.text_comparison()
     if stored:
-        render_results(stored.texts, stored.results)
+        with results_for(stored.inputs, comparison_inputs(chosen, raw_texts), {"models": "models", "texts": "texts"},
+                         "emb_results"):
+            render_results(stored.texts, stored.results)
     elif not run_pressed:
         st.info(prose.EMPTY_STATE)
     return {"mode": "compare", "models": chosen, "texts": raw_texts, "run": bool(stored)}

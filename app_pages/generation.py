@@ -17,6 +17,7 @@ from hfcompare.generation.runs import compare_generations, params_with_overrides
 from hfcompare.refs import ModelRef, SpecError, display_names, validate_models
 from hfcompare.samples import load_sample
 from ui import keys, prose, session
+from ui.freshness import results_for
 from ui.resources import embedding_cache, generation_cache
 from ui.share import (
     ask_before_computing,
@@ -124,6 +125,24 @@ def parse_inputs(chosen: list[str], table: pd.DataFrame, shared: GenerationParam
     for row in [] if overrides is None else overrides.to_dict("records"):
         params[ModelRef.parse(row["model"])] = params_with_overrides(shared, row)
     return refs, prompts, checks, params
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    return [] if frame is None else [{c: (None if pd.isna(v) else v) for c, v in row.items()}
+                                     for row in frame.to_dict("records")]
+
+
+def generation_inputs(chosen: list[str], table: pd.DataFrame, system: str, shared: GenerationParams,
+                      overrides: pd.DataFrame | None) -> dict:
+    """What a run answers, to tell when the inputs on screen have changed since (the reference
+    threshold and model are not in it: a change re-checks the answers without running the models)."""
+    rows = [row for row in _records(table) if str(row.get("prompt") or "").strip()]
+    return {"models": list(chosen), "prompts": rows, "system": system,
+            "parameters": {"max_tokens": shared.max_tokens, "temperature": shared.temperature,
+                           "top_p": shared.top_p, "seed": shared.seed, "per model": _records(overrides)}}
+
+
+GENERATION_INPUTS = {"models": "models", "prompts": "prompts", "system": "system prompt", "parameters": "parameters"}
 
 
 def _prompt_line(index: int, prompt: str) -> str:
@@ -366,12 +385,14 @@ def render() -> None:
         try:
             refs, prompts, checks, params = parse_inputs(chosen, prompt_table, shared, overrides, threshold)
         except SpecError as exc:
+            session.forget(session.GenerationRun)  # the error replaces the results of the run before
             st.error(literal(exc))
         else:
             results = run_streaming(refs, prompts, params, system, allow_cache)
             with st.spinner("Checking answers…"):
                 verdicts = verdicts_for(results, checks, embedder)
-            session.save(session.GenerationRun(results, prompts, refs, checks, verdicts, embedder, threshold))
+            session.save(session.GenerationRun(results, prompts, refs, checks, verdicts, embedder, threshold,
+                                               generation_inputs(chosen, prompt_table, system, shared, overrides)))
             if auto_run:
                 answered = [r for r in results if r.ok]
                 cached = sum(r.cached for r in answered)
@@ -385,7 +406,9 @@ def render() -> None:
                              embedder=embedder, threshold=threshold)
             session.save(stored)
     if stored:
-        render_results(stored)
+        with results_for(stored.inputs, generation_inputs(chosen, prompt_table, system, shared, overrides),
+                         GENERATION_INPUTS, "gen_results"):
+            render_results(stored)
     elif not run_pressed:
         st.info(prose.GEN_EMPTY_STATE)
     with share_slot:

@@ -61,7 +61,9 @@ def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
 
     results = evaluate(dataset, targets, embedding_cache(), progress, session.endpoint_settings())
     bar.empty()
-    session.save(session.Evaluation(dataset, results))
+    from ui.retrieval_mode import evaluation_inputs
+
+    session.save(session.Evaluation(dataset, results, evaluation_inputs([str(r) for r in targets], dataset, {})))
     _after_run(task, refs, results, f"{keys.SC_SOURCE}_{task}_performance")
 
 
@@ -83,7 +85,7 @@ def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
     results = compare_embeddings(texts, targets, embedding_cache(), progress,
                                  session.endpoint_settings())
     bar.empty()
-    session.save(session.TextComparison(texts, results))
+    session.save(session.TextComparison(texts, results, {"models": [str(r) for r in targets], "texts": texts}))
     _after_run(task, refs, results, None)
 
 

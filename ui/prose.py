@@ -2,6 +2,8 @@
 
 ADD_ANYWAY_HELP = ("Keep the id as you typed it: it may be a model this app cannot check from here (no "
                    "Hub). A model that cannot run fails on its own; the others still run.")
+STALE_RESULTS = ("These results are for the previous inputs ({changes}). Press Run to bring them up to "
+                 "date; until then they are dimmed.")
 CHART_FAILED = "This chart could not be drawn; the numbers are in the table beside it."
 EMBEDDINGS_TITLE = "Compare embedding models"
 EMBEDDINGS_INTRO = (

@@ -19,6 +19,7 @@ from hfcompare.retrieval.labeled import (
 )
 from hfcompare.samples import load_retrieval_sample, retrieval_sample_description
 from ui import keys, prose, session
+from ui.freshness import results_for
 from ui.prompt_editor import render_prompt_editor
 from ui.resources import embedding_cache
 from ui.share import ask_before_computing, cache_note, cancel_ask, show_cache_note
@@ -90,6 +91,7 @@ def run_evaluation(dataset: RetrievalDataset, chosen: list[str], prompts: dict |
     try:
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError as exc:
+        session.forget(session.Evaluation)  # the error replaces the results of the run before
         st.error(literal(exc))
         return
     bar = st.progress(0.0, text="Starting…")
@@ -103,7 +105,21 @@ def run_evaluation(dataset: RetrievalDataset, chosen: list[str], prompts: dict |
     settings = session.endpoint_settings()
     results = evaluate(dataset, refs, embedding_cache(), progress, settings, prompts=prompts)
     bar.empty()
-    session.save(session.Evaluation(dataset, results))
+    session.save(session.Evaluation(dataset, results, evaluation_inputs(chosen, dataset, prompts)))
+
+
+def evaluation_inputs(chosen: list[str], dataset: RetrievalDataset | None, prompts: dict | None) -> dict:
+    """What an evaluation runs on, to tell when the inputs on screen have changed since."""
+    import hashlib
+    import json
+
+    data = None if dataset is None else hashlib.sha256(json.dumps(
+        [dataset.queries, dataset.corpus, dataset.qrels], sort_keys=True).encode()).hexdigest()
+    return {"models": list(chosen), "data": data,
+            "prompts": {ref: override.as_dict() for ref, override in (prompts or {}).items()}}
+
+
+EVALUATION_INPUTS = {"models": "models", "data": "labeled data", "prompts": "prompts"}
 
 
 def _metric_columns() -> dict:
@@ -268,7 +284,9 @@ def render_evaluation(auto_run: bool = False) -> dict:
             _say_cached(session.evaluation().results)
     stored = session.evaluation()
     if stored:
-        render_results(stored.dataset, stored.results)
+        with results_for(stored.inputs, evaluation_inputs(chosen, dataset, prompts), EVALUATION_INPUTS,
+                         "eval_results"):
+            render_results(stored.dataset, stored.results)
     elif dataset is None:
         st.info(prose.EVAL_EMPTY)
     if st.session_state.get(keys.EVAL_SOURCE) == "type":

@@ -27,6 +27,8 @@ class TextComparison:
 
     texts: list[str]
     results: list[EmbeddingResult]
+    #: what the run ran on, to tell when the inputs on screen changed (`ui.freshness`)
+    inputs: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Evaluation:
 
     dataset: RetrievalDataset
     results: list[ModelEvaluation]
+    inputs: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class GenerationRun:
     verdicts: dict[tuple[ModelRef, int], Verdict] = field(default_factory=dict)
     embedder: str = ""
     threshold: float = 0.0
+    inputs: dict = field(default_factory=dict)
 
 
 _SLOTS: dict[type, str] = {TextComparison: keys.EMB_RESULTS, Evaluation: keys.EVAL_RESULTS,
@@ -63,6 +67,11 @@ def save(result: TextComparison | Evaluation | GenerationRun) -> None:
 def _read(kind: type) -> Any:
     stored = st.session_state.get(_SLOTS[kind])
     return stored if isinstance(stored, kind) else None
+
+
+def forget(kind: type) -> None:
+    """Drop the session's last result of this kind (a failed run replaces it with its error)."""
+    st.session_state.pop(_SLOTS[kind], None)
 
 
 def text_comparison() -> TextComparison | None:

@@ -330,9 +330,13 @@ SC_STABILITY_CAPTION = (
 
 SHARE_CAPTION = (
     "Copy the link (button at the right of the box). It opens this view with the same inputs; results come "
-    "from the cache, so they are the same numbers. Long inputs are saved under a short id that never changes: "
-    "editing makes a new one. Keys and tokens are never part of a link."
+    "from the cache, so they are the same numbers. Inputs longer than a few words are saved in this app's "
+    "store under a short id that never changes: editing makes a new one. Keys and tokens are never part of "
+    "a link."
 )
+LONG_LINK_LABEL = "Long link (works without the store)"
+LONG_LINK_HELP = ("The whole view in the link itself: longer, but it opens on any copy of hfcompare, also one "
+                  "whose store does not have this link's id (another server, a restart of a Space).")
 SHARED_FROM_CACHE = "Opened from a share link: every result came from the cache, nothing was recomputed."
 SHARED_PARTLY = "Opened from a share link: {cached} of {total} results came from the cache; the rest were computed now."
 SHARED_UNSEEDED = "Sampled answers without a seed are not reused from the cache; set a seed to make them repeatable."

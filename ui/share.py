@@ -4,12 +4,13 @@ and offer the link to copy."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from hfcompare.storage.sharing import from_query, link_for
+from hfcompare.storage.sharing import SHORT_LINK_CHARS, from_query, link_for
 from ui import prose
 from ui.resources import store
 from ui.state import value
@@ -130,38 +131,51 @@ def cancel_ask(page: str) -> None:
     st.session_state.pop(ASK + page, None)
 
 
-def write_link(page: str, state: dict[str, Any]) -> str:
-    """Put `state` in the URL (or in the store when too long) and return the link to share; ""
-    when no link can be made (a state too large for the store). What the link leaves out is kept
-    for `render_share` to say."""
+@dataclass(frozen=True)
+class Link:
+    """A view's share link: `short` (a stored id once the state is longer than SHORT_LINK_CHARS) and
+    `long` (the whole state in the URL; it works without the store). "" when no link can be made."""
+
+    page: str
+    short: str
+    long: str
+
+
+def write_link(page: str, state: dict[str, Any]) -> Link:
+    """Put `state` in the URL, as a stored id when it is long, and return the links to share. What
+    the link leaves out is kept for `render_share` to say."""
     from hfcompare.storage.store import StoreUnavailable
+    from ui.resources import ResourceUnavailable
 
     try:
-        saved_in = store()
-    except StoreUnavailable as exc:
+        saved_in, unavailable = store(), []
+    except (StoreUnavailable, ResourceUnavailable) as exc:
         saved_in, unavailable = None, [str(exc)]
-    else:
-        unavailable = []
-    params, problems = link_for(page, state, saved_in)
+    params, problems = link_for(page, state, saved_in, short_above=SHORT_LINK_CHARS)
+    full, _ = link_for(page, state)
     st.session_state[_PROBLEMS] = unavailable + problems
     if not params and problems:
-        return ""
+        return Link(page, "", "")
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state[_SEEN + page] = _signature(params)
     base = (getattr(st.context, "url", None) or "").split("?", 1)[0]
-    return f"{base}?{urlencode(params)}" if params else base
+    return Link(page, f"{base}?{urlencode(params)}" if params else base, f"{base}?{urlencode(full)}" if full else base)
 
 
-def render_share(url: str) -> None:
-    """The share control: the link with a copy button, and what the link could not hold."""
+def render_share(link: Link) -> None:
+    """The share control: the short link with a copy button, the long one on request, and what the
+    link could not hold."""
     problems = st.session_state.pop(_PROBLEMS, [])
     with st.expander("🔗 Share this view", expanded=bool(problems)):
         for problem in problems:
             st.warning(literal(problem), icon="🔗")
-        if url:
-            st.code(url, language=None, wrap_lines=True)
+        if link.short:
+            st.code(link.short, language=None, wrap_lines=True)
             st.caption(prose.SHARE_CAPTION)
+        if link.long and link.long != link.short and st.toggle(prose.LONG_LINK_LABEL, key=f"share_long_{link.page}",
+                                                                help=prose.LONG_LINK_HELP):
+            st.code(link.long, language=None, wrap_lines=True)
 
 
 def open_page(page: str, title: str, intro: str, apply_link):

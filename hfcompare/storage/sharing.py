@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 #: Longest query string a link may carry before its state goes to the store (browsers and
 #: servers handle about 2,000 characters everywhere).
 MAX_QUERY_CHARS = 1_800
+#: A state longer than this (as a query string) is shared as a stored id (`?c=...`) when a store is at hand.
+SHORT_LINK_CHARS = 200
 MAX_TEXT_CHARS = 2_000_000
 ID_PATTERN = re.compile(r"^[a-z2-7]{16}$")
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -85,7 +87,7 @@ PAGES: dict[str, dict[str, Field]] = {
 
 def state_id(page: str, state: dict[str, Any]) -> str:
     """A short id that names exactly this content (16 base32 characters of a SHA-256)."""
-    blob = json.dumps([page, state], sort_keys=True, separators=(",", ":")).encode("utf-8")
+    blob = json.dumps([page, state], separators=(",", ":")).encode("utf-8")  # order counts: criteria, models
     return base64.b32encode(hashlib.sha256(blob).digest()[:10]).decode("ascii").lower()
 
 
@@ -95,15 +97,17 @@ def _encode_value(field: Field, value: Any) -> str:
     if field.kind == "list":
         return ",".join(value)
     if field.kind in ("weights", "json", "prompts"):
-        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+        return json.dumps(value, separators=(",", ":"))  # in the user's order (criteria, prompts)
     return str(value)
 
 
-def link_for(page: str, state: dict[str, Any], store=None) -> tuple[dict[str, str], list[str]]:
+def link_for(page: str, state: dict[str, Any], store=None,
+             short_above: int = MAX_QUERY_CHARS) -> tuple[dict[str, str], list[str]]:
     """Query parameters for `state`, and a message for every part left out. Each value is checked
     against the same `PAGES` limits `from_query` applies, so a link never carries what its reader
-    would refuse. A state too long for a URL is saved in `store` and becomes {"c": id}; a state too
-    large for the store gives no link at all ({}), with a message saying why."""
+    would refuse. A state longer than `short_above` characters is saved in `store` and becomes
+    {"c": id} (without a store it stays in full, up to MAX_QUERY_CHARS); a state too large for the
+    store gives no link at all ({}), with a message saying why."""
     spec = PAGES[page]
     clean: dict[str, Any] = {}
     params: dict[str, str] = {}
@@ -119,7 +123,7 @@ def link_for(page: str, state: dict[str, Any], store=None) -> tuple[dict[str, st
             problems.append(f"The link leaves out '{key}': it {reason}.")
             continue
         clean[key], params[key] = value, encoded
-    if len(urlencode(params)) <= MAX_QUERY_CHARS or store is None:
+    if len(urlencode(params)) <= short_above or store is None:
         return params, problems
     from hfcompare.storage.store import StateTooLarge
 

@@ -238,7 +238,7 @@ class Store:
         """Keep `payload` under `state_id`; an id that exists already keeps its first content.
         Raises StateTooLarge beyond `max_state_bytes`; saving drops links never opened within the
         expiry, then the least recently used ones beyond the quota."""
-        blob = json.dumps(payload, sort_keys=True)
+        blob = json.dumps(payload)  # in its own order: a link keeps the criteria as the user ordered them
         size = len(blob.encode("utf-8"))
         if size > self.max_state_bytes:
             raise StateTooLarge(

@@ -39,7 +39,7 @@ def test_empty_state_then_sample_run_with_a_failing_model(app):
     assert len(app.dataframe[1].value) == 1            # one pair of models that ran
     per_query = app.dataframe[2].value
     assert len(per_query) == 20 and list(per_query["spread"]) == sorted(per_query["spread"], reverse=True)
-    app.toggle[0].set_value(True).run()
+    next(t for t in app.toggle if t.label == "Only queries where the models disagree").set_value(True).run()
     assert (app.dataframe[2].value["spread"] > 0).all()
 
 

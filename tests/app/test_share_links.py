@@ -10,6 +10,7 @@ import pytest
 from tests.app.pages import open_link, shown
 
 TEXTS = "How do I create an invoice?\nInvoice templates\nReset my password"
+LONGER = TEXTS + "\nWhere can I download all my invoices as PDF?\nCan I get a refund for last month's subscription?"
 
 
 
@@ -27,10 +28,31 @@ def test_embeddings_link_reproduces_the_comparison_from_the_cache(fake_backend):
 
 def test_changing_an_input_updates_the_url(fake_backend):
     at = open_link({})
-    at.text_area[0].set_value(TEXTS).run()
-    assert at.query_params["texts"] == TEXTS
-    at.segmented_control[0].set_value("evaluate").run()
+    at.multiselect[0].set_value(["fake:fake-a"]).run()
+    at.text_area[0].set_value("one\ntwo").run()             # a short state stays in the link itself
+    assert at.query_params["texts"] == "one\ntwo" and at.query_params["models"] == "fake:fake-a"
+    at.text_area[0].set_value(LONGER).run()                  # longer than SHORT_LINK_CHARS: a stored id
+    assert "texts" not in at.query_params and len(at.query_params["c"]) == 16
+    assert open_link({"c": at.query_params["c"]}).text_area[0].value == LONGER
+    at.segmented_control[0].set_value("evaluate").run()    # no texts in evaluate mode: short again
     assert at.query_params["mode"] == "evaluate"
+
+
+def test_a_share_link_is_short_by_default_with_the_long_one_on_request(fake_backend):
+    from hfcompare.storage.sharing import SHORT_LINK_CHARS
+
+    at = open_link({})
+    at.text_area[0].set_value(LONGER).run()
+    short = at.code[0].value
+    assert "?c=" in short and len(short.split("?", 1)[1]) < 30
+    long_toggle = next(t for t in at.toggle if t.label == "Long link (works without the store)")
+    long_toggle.set_value(True).run()
+    long = at.code[1].value
+    assert "texts=" in long and len(long.split("?", 1)[1]) > SHORT_LINK_CHARS
+    from urllib.parse import parse_qsl
+
+    reopened = open_link(dict(parse_qsl(long.split("?", 1)[1])))   # works with no stored id at all
+    assert reopened.text_area[0].value == LONGER
 
 
 def test_long_state_goes_to_the_store_under_an_id_that_never_changes(fake_backend):

@@ -277,3 +277,22 @@ def test_a_sound_database_that_fails_to_migrate_is_not_moved_aside(tmp_path):
     with pytest.raises(StoreUnavailable, match="integrity check"):
         Store(path)
     assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_the_round_trip_keeps_the_criteria_in_the_users_order(tmp_path):
+    from hfcompare.storage.sharing import SHORT_LINK_CHARS
+    from hfcompare.storage.store import Store
+
+    state = {"task": "embeddings", "candidates": ["b/model", "a/model"],
+             "weights": {"speed": 30.0, "size": 20.0, "performance": 40.0},
+             "sources": {"speed": "measured:ms_per_text", "performance": "catalog:mteb_retrieval"}}
+    params, _ = link_for("scorecard", state)
+    back, _ = from_query("scorecard", params)
+    assert list(back["weights"]) == ["speed", "size", "performance"]
+    store = Store(tmp_path / "s.sqlite3")
+    short, _ = link_for("scorecard", state, store, short_above=SHORT_LINK_CHARS)
+    assert list(short) == ["c"]
+    back, _ = from_query("scorecard", short, store)
+    assert list(back["weights"]) == ["speed", "size", "performance"] and back["candidates"] == ["b/model", "a/model"]
+    reordered = dict(state, weights={"performance": 40.0, "speed": 30.0, "size": 20.0})
+    assert link_for("scorecard", reordered, store, short_above=SHORT_LINK_CHARS)[0]["c"] != short["c"]

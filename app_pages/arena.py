@@ -81,7 +81,7 @@ def render_arena(arena: str, task: str, models_key: str, input_key: str, label: 
     restore(input_key, "")
     st.text_input(label, key=widget_key(input_key), placeholder=placeholder)
     remember(input_key)
-    left, right, _ = st.columns([1, 1, 3])
+    left = right = st.container(horizontal=True)  # buttons keep their labels and wrap on a narrow screen
     left.button(f"Sample {label.lower()}", on_click=lambda: set_widget(input_key, sample()),
                 key=f"arena_sample_{arena}")
     if right.button("New battle", type="primary", key=f"arena_new_{arena}"):

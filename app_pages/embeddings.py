@@ -45,7 +45,7 @@ def render_inputs() -> tuple[list[str], str, bool]:
         help=prose.TEXTS_HELP,
         placeholder="How do I create an invoice?\nInvoice templates and billing\n…",
     )
-    left, right, _ = st.columns([1, 1, 4])
+    left = right = st.container(horizontal=True)  # buttons keep their labels and wrap on a narrow screen
     remember(keys.EMB_TEXTS)
     left.button("Load sample", on_click=_load_sample, help=load_sample("invoice_chatbot")["description"])
     run = right.button("Run comparison", type="primary")

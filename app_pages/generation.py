@@ -370,7 +370,7 @@ def render() -> None:
                                  "Pick models, or type backend:model and press Enter")
     prompt_table = render_prompts()
     system, shared, overrides, allow_cache, embedder, threshold = render_parameters(chosen)
-    left, right, _ = st.columns([1, 1, 4])
+    left = right = st.container(horizontal=True)  # buttons keep their labels and wrap on a narrow screen
     left.button("Load sample", on_click=_load_sample, key="gen_load_sample",
                 help=load_sample("invoice_chatbot_prompts")["description"])
     clicked = right.button("Run", type="primary", key="gen_run") or requested

@@ -278,7 +278,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
             ("Where each value comes from", sources_frame), ("Normalization", normalization_table(criteria)),
             ("Weight changes that change the winner", flips),
             (f"Rank stability ({samples} samples, ±20%)", stability)] if part is not None])
-    a, b, c = st.columns(3)
+    a = b = c = st.container(horizontal=True)  # buttons keep their labels and wrap on a narrow screen
     a.download_button("Download scorecard (CSV)", shown_table(ranking, points).to_csv(index=False),
                       "scorecard.csv", "text/csv")
     b.download_button("Download scorecard (JSON)", json.dumps(export, indent=2, default=str), "scorecard.json",

@@ -54,7 +54,7 @@ def _offer_typed_refused(key: str) -> None:
     refused = st.session_state.get(key + REFUSED_TYPED) or {}
     for i, (typed, (message, suggestion, certain)) in enumerate(list(refused.items())):
         st.error(literal(message), icon="⛔")
-        left, right, _ = st.columns([2, 2, 3])
+        left = right = st.container(horizontal=True)
         if suggestion:
             left.button(f"Use {literal(suggestion)}", key=f"{key}_use_{i}", on_click=_use_instead,
                         args=(key, typed, suggestion))

@@ -12,6 +12,26 @@ from hfcompare.embeddings.similarity import upper_triangle
 _MAX_TICK_LABELS = 40
 
 
+def escaped(names) -> list[str]:
+    """Names (of models, from users and links) as plotly shows them: escaped, since plotly reads
+    some HTML (<a>, <b>, <br>) in titles, tick labels, legends and text."""
+    return [html.escape(str(name)) for name in names]
+
+
+def _escape_column(frame, column: str):
+    return frame.assign(**{column: escaped(frame[column])})
+
+
+def panel_title(name: str, width: int = 26) -> str:
+    """A panel's title as plotly shows it: escaped (plotly reads some HTML in titles, and a model
+    name comes from a user or a link) and wrapped onto lines of about `width` characters, so titles
+    of side-by-side panels never run into each other on a narrow screen."""
+    import textwrap
+
+    lines = textwrap.wrap(name.replace(" · ", " ·\u00a0"), width=width, break_on_hyphens=False) or [""]
+    return "<br>".join(html.escape(line) for line in lines[:3])
+
+
 def shared_color_range(matrices: list[np.ndarray]) -> tuple[float, float]:
     """One colour range for every heatmap: from the lowest off-diagonal similarity (at most 0) to 1."""
     lows = [float(upper_triangle(m).min()) for m in matrices if m.shape[0] > 1]
@@ -26,10 +46,11 @@ def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], colum
     names = list(matrices)
     columns = max(1, min(columns, len(names)))
     rows = max(1, math.ceil(len(names) / columns))
+    titles = [panel_title(name) for name in names]
     fig = make_subplots(
         rows=rows,
         cols=columns,
-        subplot_titles=names,
+        subplot_titles=titles,
         horizontal_spacing=0.04 if columns > 1 else 0.0,
         vertical_spacing=0.12 if rows > 1 else 0.0,
     )
@@ -52,7 +73,7 @@ def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], colum
                 customdata=pairs,
                 coloraxis="coloraxis",
                 hovertemplate=(
-                    f"<b>{name}</b><br>%{{customdata[0]}}<br>↔ %{{customdata[1]}}"
+                    f"<b>{html.escape(name)}</b><br>%{{customdata[0]}}<br>↔ %{{customdata[1]}}"
                     "<br>cosine %{z:.3f}<extra></extra>"
                 ),
             ),
@@ -79,8 +100,9 @@ def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], colum
     fig.update_layout(
         coloraxis=dict(colorscale="Viridis", cmin=zmin, cmax=zmax, colorbar=dict(title="cosine")),
         height=(400 if columns > 1 else 560) * rows,
-        margin=dict(l=10, r=10, t=40, b=10),
+        margin=dict(l=10, r=10, t=30 + 16 * max(t.count("<br>") + 1 for t in titles), b=10),
     )
+    fig.update_annotations(font_size=13)
     return fig
 
 
@@ -103,7 +125,7 @@ def speed_chart(rows: list[dict]):
              for r, v in zip(measured, values)]
     passes = [str(r.get(PASSES) or "one pass") for r in measured]
     fig = go.Figure(go.Bar(
-        x=values, y=names, orientation="h",
+        x=values, y=escaped(names), orientation="h",
         error_x=dict(type="data", symmetric=False, array=[max(h - v, 0.0) for h, v in zip(highs, values)],
                      arrayminus=[max(v - lo, 0.0) for lo, v in zip(lows, values)], thickness=1.5, width=6),
         text=[f"{v:.2f} ms" for v in values], textposition="inside", insidetextanchor="start",
@@ -127,7 +149,7 @@ def latency_distribution(table):
 
     from hfcompare.generation.tables import ANSWER_LABELS, ERROR, LATENCY_S, MODEL, TOKENS_PER_S
 
-    data = table[table[ERROR] == ""]
+    data = _escape_column(table[table[ERROR] == ""], MODEL)
     fig = px.box(data, x=MODEL, y=LATENCY_S, points="all", color=MODEL, hover_data=["prompt_number", TOKENS_PER_S],
                  labels=ANSWER_LABELS)
     fig.update_layout(showlegend=False, height=380, margin=dict(l=10, r=10, t=30, b=10),
@@ -148,7 +170,7 @@ def quality_against_speed(summary):
         SUMMARY_LABELS,
     )
 
-    data = summary.dropna(subset=[PASS_RATE, MEDIAN_TOKENS_PER_S])
+    data = _escape_column(summary.dropna(subset=[PASS_RATE, MEDIAN_TOKENS_PER_S]), MODEL)
     fig = px.scatter(data, x=MEDIAN_TOKENS_PER_S, y=PASS_RATE, text=MODEL, color=MODEL,
                      hover_data=[MEDIAN_LATENCY_S, MEDIAN_TTFT_S], labels=SUMMARY_LABELS)
     fig.update_traces(textposition="top center", marker=dict(size=14))
@@ -165,7 +187,8 @@ def score_against_size(frame, score: str, score_label: str):
 
     data = frame.dropna(subset=[score, "parameters"]).copy()
     data["parameters (M)"] = data["parameters"].astype(float) / 1e6
-    data["name"] = data["id"].str.split("/").str[-1]
+    data["name"] = escaped(data["id"].str.split("/").str[-1])
+    data["id"] = escaped(data["id"])
     colour = "benchmark" if "benchmark" in data and data["benchmark"].notna().any() else None
     fig = px.scatter(data, x="parameters (M)", y=score, text="name", log_x=True, color=colour,
                      hover_data={"id": True, "name": False, "license": True})
@@ -183,7 +206,7 @@ def interval_chart(table, metric: str):
 
     data = table.sort_values(metric)
     fig = go.Figure(go.Scatter(
-        x=data[metric], y=data["model"], mode="markers",
+        x=data[metric], y=escaped(data["model"]), mode="markers",
         marker=dict(size=12),
         error_x=dict(type="data", symmetric=False, array=data[f"{metric} high"] - data[metric],
                      arrayminus=data[metric] - data[f"{metric} low"]),
@@ -204,8 +227,8 @@ def query_document_heatmaps(matrices: dict[str, np.ndarray], queries: list[str],
     names = list(matrices)
     columns = max(1, min(columns, len(names)))
     rows = max(1, math.ceil(len(names) / columns))
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, horizontal_spacing=0.04,
-                        vertical_spacing=0.12 if rows > 1 else 0.0)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[panel_title(name) for name in names],
+                        horizontal_spacing=0.04, vertical_spacing=0.12 if rows > 1 else 0.0)
     low = min(0.0, *(float(m.min()) for m in matrices.values()))
     q_text = np.array([html.escape(t) for t in queries], dtype=object)
     d_text = np.array([html.escape(t) for t in documents], dtype=object)
@@ -246,7 +269,7 @@ def projection_scatter(points, title: str):
             customdata=np.column_stack([shown, group["kind"], group.index.to_numpy()]),
             hovertemplate="%{customdata[1]}: %{customdata[0]}<extra></extra>",
         ))
-    fig.update_layout(title=title, height=520, margin=dict(l=10, r=10, t=40, b=10), dragmode="select",
+    fig.update_layout(title=html.escape(title), height=520, margin=dict(l=10, r=10, t=40, b=10), dragmode="select",
                       legend=dict(font=dict(size=10), itemsizing="constant"))
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
@@ -259,7 +282,7 @@ def contributions_chart(names: list[str], contributions: dict[str, list[float]],
 
     fig = go.Figure()
     for key, values in contributions.items():
-        fig.add_trace(go.Bar(y=names, x=values, name=labels[key], orientation="h",
+        fig.add_trace(go.Bar(y=escaped(names), x=values, name=html.escape(labels[key]), orientation="h",
                              hovertemplate="%{y}<br>" + html.escape(labels[key]) + ": %{x:.3f}<extra></extra>"))
     fig.update_layout(barmode="stack", height=140 + 36 * len(names), margin=dict(l=10, r=10, t=30, b=10),
                       xaxis=dict(range=[0, 1], title="weighted score (0 to 1, right is better)"),
@@ -277,7 +300,7 @@ def radar_chart(names: list[str], normalized: dict[str, list[float | None]], lab
     fig = go.Figure()
     for i, name in enumerate(names):
         r = [normalized[k][i] for k in keys]
-        fig.add_trace(go.Scatterpolar(r=r + r[:1], theta=theta, name=name, connectgaps=False,
+        fig.add_trace(go.Scatterpolar(r=r + r[:1], theta=theta, name=html.escape(name), connectgaps=False,
                                       hovertemplate="%{theta}: %{r:.2f}<extra>" + html.escape(name) + "</extra>"))
     fig.update_layout(height=420, margin=dict(l=40, r=40, t=30, b=30),
                       polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])))
@@ -290,7 +313,7 @@ def stability_chart(names: list[str], shares):
 
     fig = go.Figure()
     for rank in range(shares.shape[1]):
-        fig.add_trace(go.Bar(y=names, x=shares[:, rank], orientation="h", name=f"rank {rank + 1}",
+        fig.add_trace(go.Bar(y=escaped(names), x=shares[:, rank], orientation="h", name=f"rank {rank + 1}",
                              hovertemplate="%{y}: rank " + str(rank + 1) + " in %{x:.0%} of samples<extra></extra>"))
     fig.update_layout(barmode="stack", height=140 + 36 * len(names), margin=dict(l=10, r=10, t=30, b=10),
                       xaxis=dict(range=[0, 1], tickformat=".0%", title="share of weight samples"),
@@ -302,7 +325,7 @@ def over_time_chart(frame, column: str, title: str, percent: bool = False):
     """One line per model over time buckets."""
     import plotly.express as px
 
-    fig = px.line(frame, x="time", y=column, color="model", markers=True, title=title)
+    fig = px.line(_escape_column(frame, "model"), x="time", y=column, color="model", markers=True, title=title)
     fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=None,
                       legend=dict(title=None, orientation="h", yanchor="top", y=-0.15, x=0),
                       yaxis=dict(tickformat=".0%" if percent else None, rangemode="tozero"))

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from hfcompare.hub import probe as hub
 from tests.app.pages import open_app, shown, widget
-from tests.integration.hub_server import HubServer
+from tests.integration.hub_server import HubServer, use_local_hub
 from tests.servers import free_port
 
 DISCOVER = "app_pages/discover.py"
@@ -96,9 +96,7 @@ def test_add_to_comparison_carries_models_to_both_pages(offline):
 
 def test_live_hub_adds_counts_badges_search_results_and_the_card(monkeypatch):
     with HubServer() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-        monkeypatch.setattr(hub, "_last_probes", {})
+        use_local_hub(server, monkeypatch)
         at = open_discover()
         assert any("Live" in c.value for c in at.caption)
         shown = table(at).set_index("id")

@@ -124,18 +124,16 @@ def test_hostile_embedding_errors_and_model_names_are_text(fake_backend, monkeyp
 
 
 def test_a_hostile_model_card_section_is_text(monkeypatch):
-    from hfcompare.hub import probe as hub
     from tests.app.pages import open_app as open_page
     from tests.app.pages import widget
     from tests.integration import hub_server
+    from tests.integration.hub_server import use_local_hub
 
     card = ("# Tiny\n\n## Limitations and bias\n\nIt only knows **English**.\n" + HOSTILE
             + "\n```\ncode ![c](http://127.0.0.1:9/code.png)\n```\n\n## Citation\n\nnone\n")
     monkeypatch.setitem(hub_server.CARDS, "example-org/tiny-embedder", card)
     with hub_server.HubServer() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-        monkeypatch.setattr(hub, "_last_probes", {})
+        use_local_hub(server, monkeypatch)
         at = open_page("app_pages/discover.py", timeout=60)
         widget(at.selectbox, "Model").set_value("example-org/tiny-embedder").run()
     excerpt = next(m.value for m in at.markdown if "English" in m.value)

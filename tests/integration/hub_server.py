@@ -135,3 +135,17 @@ class HubServer:
     def __exit__(self, *exc) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def use_local_hub(server: HubServer, monkeypatch) -> None:
+    """Point hfcompare and huggingface_hub at `server`, online. huggingface_hub reads HF_HUB_OFFLINE once,
+    when it is first imported, so a test that imported it offline would leave it offline for the rest of
+    the process: its constant is set back too."""
+    import huggingface_hub.constants as constants
+
+    from hfcompare.hub import probe
+
+    monkeypatch.setenv("HF_ENDPOINT", server.url)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(probe, "_last_probes", {})

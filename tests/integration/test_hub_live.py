@@ -7,16 +7,14 @@ import pytest
 from hfcompare.hub import metadata as hub_metadata
 from hfcompare.hub import probe as hub
 from hfcompare.hub.metadata import HubUnavailable, model_metadata, search_hub
-from tests.integration.hub_server import HubServer
+from tests.integration.hub_server import HubServer, use_local_hub
 from tests.servers import free_port
 
 
 @pytest.fixture
 def local_hub(monkeypatch):
     with HubServer() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-        monkeypatch.setattr(hub, "_last_probes", {})
+        use_local_hub(server, monkeypatch)
         yield server
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 from ui.addresses import DEFAULT_PATH, open_default_page_by_its_path
 from ui.callbacks import let_callbacks_finish
 from ui.endpoints import render_endpoints
+from ui.layout import fold_sidebar_when_narrow
 from ui.resources import ResourceUnavailable
 from ui.sidebar import render_sidebar
 
@@ -34,3 +35,4 @@ try:
     render_sidebar()  # after the page, so the cache counts include the run just made
 except ResourceUnavailable:
     pass
+fold_sidebar_when_narrow()

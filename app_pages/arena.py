@@ -13,7 +13,7 @@ from ui import keys, prose, session
 from ui.resources import embedding_cache, generation_cache, store
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
-from ui.widgets import chart, render_model_picker
+from ui.widgets import chart, pinned_model, render_model_picker
 
 ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
 
@@ -134,7 +134,7 @@ def render_leaderboard() -> None:
     st.caption(prose.ARENA_BOARD_CAPTION.format(min_votes=MIN_VOTES) + f" {_plural(len(votes), 'vote')} so far.")
     if groups > 1:
         st.warning(prose.ARENA_BOARD_GROUPS.format(groups=groups), icon="🧩")
-    st.dataframe(leaderboard_view(table), hide_index=True, column_config={
+    st.dataframe(leaderboard_view(table), hide_index=True, column_config=pinned_model({
         "rank": st.column_config.TextColumn("rank", help="Rank among rated models (within the group)."),
         "rating": st.column_config.TextColumn("rating", help="Bradley-Terry rating, mean 1000 over the models "
                                               "with votes (in each group)."),
@@ -143,7 +143,7 @@ def render_leaderboard() -> None:
         "note": st.column_config.TextColumn("note", help="Why a rating is missing or is only a bound.", width="medium"),
         "elo": st.column_config.TextColumn("elo", help="Online Elo (K=4) in vote order."),
         "win rate": st.column_config.NumberColumn("win rate", format="percent"),
-    })
+    }))
     rated = table[table["rating"].notna()]
     if rated.empty:
         st.caption(f"No model has {MIN_VOTES} votes yet, so there is nothing to chart.")

@@ -24,7 +24,7 @@ from ui.share import (
 )
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
-from ui.widgets import chart, render_model_picker
+from ui.widgets import chart, pinned_model, render_model_picker
 
 NEIGHBOURS_K = 5
 
@@ -106,9 +106,9 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     st.dataframe(  # the range is shown as text; the chart uses its numbers
         timing.drop(columns=[tables.MS_PER_TEXT_LOW, tables.MS_PER_TEXT_HIGH]).rename(columns=tables.TIMING_LABELS),
         hide_index=True,
-        column_config={
+        column_config=pinned_model({
             name: st.column_config.Column(name, help=help_text) for name, help_text in prose.TIMING_COLUMN_HELP.items()
-        },
+        }),
     )
     if timing[tables.COLD_MS_PER_TEXT].notna().any():
         chart(lambda: charts.speed_chart(timing.to_dict("records")), key="emb_speed")

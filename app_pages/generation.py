@@ -31,7 +31,7 @@ from ui.share import (
 )
 from ui.state import remember, renew, restore, set_widget, widget_key
 from ui.text import literal, safe_markdown
-from ui.widgets import chart, render_model_picker
+from ui.widgets import chart, pinned_model, render_model_picker
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
@@ -233,10 +233,10 @@ def render_results(stored: session.GenerationRun) -> None:
     hidden += [] if (summary[tables.TOKENS_PER_S_NOTE] != "").any() else [tables.TOKENS_PER_S_NOTE]
     hidden += [] if (summary[tables.RETRY_WAITS_S] > 0).any() else [tables.RETRY_WAITS_S]
     shown = summary.drop(columns=hidden).rename(columns=tables.SUMMARY_LABELS)
-    st.dataframe(shown, hide_index=True, column_config={
+    st.dataframe(shown, hide_index=True, column_config=pinned_model({
         name: st.column_config.Column(name, help=text) for name, text in prose.GEN_COLUMN_HELP.items()
     } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],
-                                                      min_value=0.0, max_value=1.0, format="percent")})
+                                                      min_value=0.0, max_value=1.0, format="percent")}))
     left, right = st.columns(2)
     if (table[tables.ERROR] == "").any():
         chart(lambda: charts.latency_distribution(table), key="gen_latency", where=left)

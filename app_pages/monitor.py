@@ -8,7 +8,7 @@ from hfcompare.reporting.monitoring import RANGES, calls_frame, over_time, since
 from ui import keys, prose
 from ui.resources import store
 from ui.state import remember, restore, widget_key
-from ui.widgets import chart
+from ui.widgets import chart, pinned_model
 
 
 def render() -> None:
@@ -35,10 +35,10 @@ def render() -> None:
 
     st.subheader("Per model")
     st.caption(prose.MONITOR_SUMMARY_CAPTION.format(n=len(frame)))
-    st.dataframe(summary(frame), hide_index=True, column_config={
+    st.dataframe(summary(frame), hide_index=True, column_config=pinned_model({
         name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_COLUMN_HELP.items()
     } | {"error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
-                                                      min_value=0.0, max_value=1.0, format="percent")})
+                                                      min_value=0.0, max_value=1.0, format="percent")}))
 
     from hfcompare.reporting import charts  # noqa: E402 - plotly only once there is something to draw
 

@@ -46,7 +46,7 @@ from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset,
 from ui.share import open_page, render_share, write_link
 from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
-from ui.widgets import build_figure, chart
+from ui.widgets import build_figure, chart, pinned_model
 
 LINK_NOTE = " (from a share link)"
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
@@ -216,7 +216,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     st.subheader("Ranking")
     ranking = ranking_table(scored, criteria)
     points = [contribution_column(c) for c in criteria]
-    st.dataframe(shown_table(ranking, points), hide_index=True, column_config={
+    st.dataframe(shown_table(ranking, points), hide_index=True, column_config=pinned_model({
         "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,
                                                  format="%.3f", width="small"),
         "known": st.column_config.ProgressColumn("known", help=prose.SC_KNOWN_WEIGHT_HELP,
@@ -227,7 +227,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
             contribution_column(c), width="small", help=f"Points {c.label.lower()} adds to the score (its weight "
             f"times the normalized value, 0 = worst candidate); 'unknown' when no value is known. Raw values are "
             f"under 'Where each value comes from'. {c.help}") for c in criteria},
-    })
+    }))
     left, right = st.columns(2)
     contributions = {k: [float(np.nan_to_num(scored.contributions[k][i])) for i in order] for k in labels}
     bar = build_figure(lambda: charts.contributions_chart(ranked_names, contributions, labels))

@@ -25,7 +25,7 @@ from ui.resources import embedding_cache
 from ui.share import ask_before_computing, cache_note, cancel_ask, show_cache_note
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
-from ui.widgets import chart, render_model_picker
+from ui.widgets import chart, pinned_model, render_model_picker
 
 SOURCES = {"type": "Type or paste", "upload": "Upload files"}
 
@@ -158,7 +158,7 @@ def render_results(dataset: RetrievalDataset, results) -> None:
         st.caption(literal(note))
     st.caption(prose.EVAL_PROMPTS_USED_CAPTION)
     table = metrics_table(results, names)
-    st.dataframe(shown_with_prompts(table), hide_index=True, column_config=_metric_columns())
+    st.dataframe(shown_with_prompts(table), hide_index=True, column_config=pinned_model(_metric_columns()))
     chart(lambda: charts.interval_chart(table, "ndcg@10"), key="eval_intervals")
     left, right = st.columns(2)
     left.download_button("Download metrics (CSV)", table.to_csv(index=False), "retrieval_metrics.csv", "text/csv")

@@ -17,6 +17,16 @@ from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
 
 
+def pinned_model(config: dict | None = None) -> dict:
+    """`config` with the "model" column pinned: on a narrow screen a wide table scrolls sideways and
+    every row still says which model it is."""
+    config = dict(config or {})
+    given = config.get("model")
+    help_text = given.get("help") if isinstance(given, dict) else None
+    config["model"] = st.column_config.TextColumn("model", help=help_text, pinned=True)
+    return config
+
+
 def server_models() -> list[str]:
     """`backend:model` for the models the servers in the Endpoints panel listed (Test connection)."""
     return [f"{backend}:{model}" for backend, state_key in keys.ENDPOINT_MODELS.items()

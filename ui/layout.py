@@ -1,0 +1,40 @@
+"""Any screen from 800 pixels up. Streamlit folds the sidebar away only below 768 pixels; between
+that and about 1,000 its 300 pixels squeeze the page. On a first visit narrower than NARROW_PX the
+sidebar is folded away once (the user can open it again, and it stays as they leave it). Streamlit
+has no option for the width, so a few lines of our own script do it, from an invisible component
+in the sidebar, drawn after the page so the page paints first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+#: Below this window width the sidebar starts folded.
+NARROW_PX = 1000
+
+# Our own fixed script (nothing from users in it). It runs in the component's frame, which shares the
+# app's origin, and clicks Streamlit's own collapse button once per browser tab.
+_FOLD_SIDEBAR = """
+<script>
+(function () {
+  const app = window.parent;
+  const key = "hfcompare-sidebar-folded";
+  if (app.innerWidth >= %d || app.sessionStorage.getItem(key)) return;
+  app.sessionStorage.setItem(key, "1");
+  let tries = 40;
+  (function fold() {
+    const sidebar = app.document.querySelector('[data-testid="stSidebar"]');
+    const button = app.document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (sidebar && button && sidebar.getAttribute("data-collapsed") === "false") { button.click(); return; }
+    if (tries-- > 0) setTimeout(fold, 100);
+  })();
+})();
+</script>
+""" % NARROW_PX
+
+
+def fold_sidebar_when_narrow() -> None:
+    """Fold the sidebar away on a first visit in a window narrower than NARROW_PX."""
+    import streamlit.components.v1 as components
+
+    with st.sidebar:
+        components.html(_FOLD_SIDEBAR, height=0)

@@ -79,7 +79,8 @@ def _live_rows(entries: list[CatalogEntry], query: str, task: str) -> tuple[dict
 
 def render_filters(frame) -> Filters:
     """The filter widgets, in one row; returns what they say."""
-    size_col, lang_col, lic_col, open_col, here_col = st.columns([3, 2, 2, 1.6, 1.6])
+    size_col, lang_col, lic_col = st.columns([3, 2, 2])
+    open_col = here_col = st.container(horizontal=True, gap="large")  # toggles keep their labels
     bounds = size_bounds_m(frame)
     size_range = None
     if bounds:
@@ -96,10 +97,8 @@ def render_filters(frame) -> Filters:
                                      help="Keep models whose card lists any of these languages.")
     licenses = lic_col.multiselect("License", options[keys.DISC_LICENSES], key=keys.DISC_LICENSES,
                                    help="Keep models under any of these licenses.")
-    open_col.write("")
     open_only = open_col.toggle("Open weights", key=keys.DISC_OPEN_ONLY,
                                 help="Only models whose weights can be downloaded.")
-    here_col.write("")
     runs_here = here_col.toggle("Runs here now", key=keys.DISC_RUNS_HERE, help=prose.DISCOVER_RUNS_HERE_ONLY_HELP)
     return Filters(query=st.session_state.get(keys.DISC_QUERY, ""), size_range_m=size_range,
                    languages=languages, licenses=licenses, open_weights_only=open_only, runs_here_only=runs_here)

@@ -31,7 +31,7 @@ from ui.share import (
 )
 from ui.state import remember, renew, restore, set_widget, widget_key
 from ui.text import literal, safe_markdown
-from ui.widgets import chart, pinned_model, render_model_picker
+from ui.widgets import CHART_WIDTH, chart, chart_row, pinned_model, render_model_picker
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
@@ -237,11 +237,11 @@ def render_results(stored: session.GenerationRun) -> None:
         name: st.column_config.Column(name, help=text) for name, text in prose.GEN_COLUMN_HELP.items()
     } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],
                                                       min_value=0.0, max_value=1.0, format="percent")}))
-    left, right = st.columns(2)
+    row = chart_row()
     if (table[tables.ERROR] == "").any():
-        chart(lambda: charts.latency_distribution(table), key="gen_latency", where=left)
+        chart(lambda: charts.latency_distribution(table), key="gen_latency", where=row, width=CHART_WIDTH)
     if summary[tables.PASS_RATE].notna().any() and summary[tables.MEDIAN_TOKENS_PER_S].notna().any():
-        chart(lambda: charts.quality_against_speed(summary), key="gen_quality_speed", where=right)
+        chart(lambda: charts.quality_against_speed(summary), key="gen_quality_speed", where=row, width=CHART_WIDTH)
 
     st.subheader("Checks")
     render_checks(results, stored.verdicts, names, stored.threshold, stored.embedder)

@@ -46,7 +46,7 @@ from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset,
 from ui.share import open_page, render_share, write_link
 from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
-from ui.widgets import build_figure, chart, pinned_model
+from ui.widgets import CHART_WIDTH, build_figure, chart, chart_row, pinned_model
 
 LINK_NOTE = " (from a share link)"
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
@@ -228,13 +228,13 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
             f"times the normalized value, 0 = worst candidate); 'unknown' when no value is known. Raw values are "
             f"under 'Where each value comes from'. {c.help}") for c in criteria},
     }))
-    left, right = st.columns(2)
+    row = chart_row()
     contributions = {k: [float(np.nan_to_num(scored.contributions[k][i])) for i in order] for k in labels}
     bar = build_figure(lambda: charts.contributions_chart(ranked_names, contributions, labels))
-    chart(bar, key="sc_contributions", where=left)
+    chart(bar, key="sc_contributions", where=row, width=CHART_WIDTH)
     normalized = {k: [scored.normalized[k][i] for i in order] for k in labels}
     radar = build_figure(lambda: charts.radar_chart(ranked_names, normalized, labels))
-    chart(radar, key="sc_radar", where=right)
+    chart(radar, key="sc_radar", where=row, width=CHART_WIDTH)
 
     sources_frame = sources_table(scored, candidates, criteria)
     with st.expander("Where each value comes from"):

@@ -1,8 +1,9 @@
 """Any screen from 800 pixels up. Streamlit folds the sidebar away only below 768 pixels; between
-that and about 1,000 its 300 pixels squeeze the page. On a first visit narrower than NARROW_PX the
-sidebar is folded away once (the user can open it again, and it stays as they leave it). Streamlit
-has no option for the width, so a few lines of our own script do it, from an invisible component
-in the sidebar, drawn after the page so the page paints first."""
+that and about 1,000 its 300 pixels squeeze the page. When the app loads in a window narrower than
+NARROW_PX, the sidebar is folded away once (the user can open it again, and moving between pages
+leaves it as they left it; a reload folds it again). Streamlit has no option for the width, so a
+few lines of our own script do it, from an invisible component in the sidebar, drawn after the
+page so the page paints first."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ import streamlit as st
 NARROW_PX = 1000
 
 # Our own fixed script (nothing from users in it). It runs in the component's frame, which shares the
-# app's origin, and clicks Streamlit's own collapse button once per browser tab.
+# app's origin, and clicks Streamlit's own collapse button once per page load (the flag lives on the
+# app's window, which a move to another page keeps and a reload clears).
 _FOLD_SIDEBAR = """
 <script>
 (function () {
   const app = window.parent;
-  const key = "hfcompare-sidebar-folded";
-  if (app.innerWidth >= %d || app.sessionStorage.getItem(key)) return;
-  app.sessionStorage.setItem(key, "1");
+  if (app.innerWidth >= %d || app.hfcompareSidebarFolded) return;
+  app.hfcompareSidebarFolded = true;
   let tries = 40;
   (function fold() {
     const sidebar = app.document.querySelector('[data-testid="stSidebar"]');

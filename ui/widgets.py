@@ -146,6 +146,16 @@ def build_figure(build: Callable[[], Any]) -> Any:
         return None
 
 
+#: The width of each chart in a `chart_row`: two fit side by side on a wide screen, and they stack on
+#: a narrow one instead of squeezing their labels.
+CHART_WIDTH = 520
+
+
+def chart_row() -> Any:
+    """A row for charts of CHART_WIDTH that wraps onto more lines when the screen is narrow."""
+    return st.container(horizontal=True, wrap=True, gap="medium")
+
+
 def chart(figure: Any, key: str, where: Any = None, **options: Any) -> Any:
     """Draw a plotly figure (or the one a function builds, through `build_figure`) in `where` (a
     column; the page by default). A figure that failed to build leaves a message in its place, not a

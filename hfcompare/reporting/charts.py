@@ -302,8 +302,9 @@ def radar_chart(names: list[str], normalized: dict[str, list[float | None]], lab
         r = [normalized[k][i] for k in keys]
         fig.add_trace(go.Scatterpolar(r=r + r[:1], theta=theta, name=html.escape(name), connectgaps=False,
                                       hovertemplate="%{theta}: %{r:.2f}<extra>" + html.escape(name) + "</extra>"))
-    fig.update_layout(height=420, margin=dict(l=40, r=40, t=30, b=30),
-                      polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])))
+    fig.update_layout(height=460, margin=dict(l=40, r=40, t=30, b=30),
+                      polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])),
+                      legend=dict(orientation="h", yanchor="top", y=-0.08, x=0))  # below: the circle keeps its room
     return fig
 
 

@@ -82,6 +82,6 @@ def screenshot(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         # Streamlit scrolls inside its own container, so a tall viewport shows the whole page
-        page.set_viewport_size({"width": 1400, "height": 3400})
+        page.set_viewport_size({"width": (page.viewport_size or {}).get("width", 1400), "height": 3400})
         page.wait_for_timeout(1000)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

@@ -43,20 +43,27 @@ def _check_typed(task: str, key: str, offered: list[str]) -> None:
     if not typed:
         return
     known = known_refs(task, server_models())
-    refused = {}
+    refused, duplicates = {}, set()
     for ref in typed:
         check = check_model_id(ref, known)
         if not check.ok:
             refused[ref] = (check.message, check.suggestion, check.certain)
-    if refused:
-        set_widget(key, [ref for ref in chosen if ref not in refused])
+        elif str(check.ref) in chosen:  # the same model, chosen already in its full form
+            duplicates.add(ref)
+    if refused or duplicates:
+        set_widget(key, [ref for ref in chosen if ref not in refused and ref not in duplicates])
         st.session_state[key + REFUSED_TYPED] = refused
 
 
 def _use_instead(key: str, typed: str, suggestion: str | None) -> None:
     """The buttons under a refused id: take the suggestion, or the id as typed (the user knows best)."""
+    from hfcompare.refs import ModelRef
+
     chosen = [ref for ref in value(key, []) if ref != typed]
-    set_widget(key, list(dict.fromkeys([*chosen, suggestion or typed])))
+    added = str(ModelRef.parse(suggestion)) if suggestion else typed  # full form: it matches the listed models
+    if added not in {str(ModelRef.parse(ref)) for ref in chosen}:
+        chosen.append(added)
+    set_widget(key, chosen)
     st.session_state.get(key + REFUSED_TYPED, {}).pop(typed, None)
 
 

@@ -28,7 +28,7 @@ def panel_title(name: str, width: int = 26) -> str:
     of side-by-side panels never run into each other on a narrow screen."""
     import textwrap
 
-    lines = textwrap.wrap(name.replace(" · ", " ·\u00a0"), width=width, break_on_hyphens=False) or [""]
+    lines = textwrap.wrap(name, width=width, break_long_words=False, break_on_hyphens=True) or [""]
     return "<br>".join(html.escape(line) for line in lines[:3])
 
 

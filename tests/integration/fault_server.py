@@ -37,10 +37,12 @@ DIM = 8
 
 
 class FaultServer:
-    """Start with `with FaultServer() as server:`; `server.url` is the /v1 base URL."""
+    """Start with `with FaultServer() as server:`; `server.url` is the /v1 base URL. `capacity` bounds
+    how many requests it works on at once (a model server's batch slots); the rest wait their turn."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int | None = None) -> None:
         self.counts: Counter[str] = Counter()
+        self._slots = threading.BoundedSemaphore(capacity) if capacity else None
         self.headers_seen: list[dict[str, str]] = []
         self._lock = threading.Lock()
         owner = self
@@ -84,7 +86,11 @@ class FaultServer:
                 if total > MAX_REQUESTS:
                     self._send(503, b'{"error": {"message": "fault server request budget used up"}}')
                     return
-                self._respond(model, seen, request)
+                if owner._slots is None:
+                    self._respond(model, seen, request)
+                    return
+                with owner._slots:
+                    self._respond(model, seen, request)
 
             def _respond(self, model: str, seen: int, request: dict) -> None:
                 kind, _, number = model.partition("-")

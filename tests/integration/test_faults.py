@@ -247,11 +247,11 @@ def test_the_client_is_built_before_the_stream_is_timed(server, monkeypatch):
 
     settings = fast_settings(server.url, timeout_s=7.0)  # settings of its own: a backend built afresh
     backend = get_backend("openai", settings)
-    assert "client" not in backend.__dict__
+    assert not backend.__dict__.get("_clients")
     ready_at_start: list[bool] = []
 
     def clock() -> float:
-        ready_at_start.append("client" in backend.__dict__)
+        ready_at_start.append(bool(backend.__dict__.get("_clients")))
         return time.perf_counter()
 
     monkeypatch.setattr(generation, "clock", clock)

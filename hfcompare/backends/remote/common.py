@@ -52,10 +52,25 @@ class RemoteSettings:
     max_wait_s: float = 30.0
     batch_size: int = 32
     concurrency: int = 4
+    #: more base URLs serving the same models (replicas); batches are spread over them, round-robin
+    replicas: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # "http://a/v1, http://b/v1" (a config value, a flag, the Endpoints field) lists replicas
+        if self.base_url and ("," in self.base_url or " " in self.base_url.strip()):
+            urls = split_urls(self.base_url)
+            object.__setattr__(self, "base_url", urls[0] if urls else None)
+            object.__setattr__(self, "replicas", tuple(dict.fromkeys([*urls[1:], *self.replicas])))
+        object.__setattr__(self, "replicas", tuple(u for u in self.replicas if u and u != self.base_url))
+
+    def urls(self) -> list[str]:
+        """Every base URL of these models: the first, then its replicas."""
+        return [self.base_url, *self.replicas] if self.base_url else []
 
     def __repr__(self) -> str:
         shown = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "api_key"}
         shown["base_url"] = redact_url(self.base_url) if self.base_url else self.base_url
+        shown["replicas"] = tuple(redact_url(u) for u in self.replicas)
         return f"RemoteSettings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def public_url(self) -> str:
@@ -64,11 +79,16 @@ class RemoteSettings:
 
     def secrets(self) -> list[str]:
         """Everything to redact from messages: the API key and any credentials in the base URL."""
-        return [s for s in [self.api_key, *url_secrets(self.base_url or "")] if s]
+        return [s for s in [self.api_key, *(s for url in self.urls() for s in url_secrets(url))] if s]
 
     def with_overrides(self, **values: Any) -> RemoteSettings:
         """A copy with the given non-None values replaced."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def split_urls(text: str) -> list[str]:
+    """Base URLs written in one value, separated by commas or spaces."""
+    return [part for part in re.split(r"[\s,]+", text.strip()) if part]
 
 
 def public_url(url: str) -> str:
@@ -382,6 +402,84 @@ def call_with_retries(call: Callable[[], T], settings: RemoteSettings, where: st
         _accounted(error, settings, attempts)
         raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: Seconds a replica that failed is left out before it is tried again.
+REPLICA_COOLDOWN_S = 30.0
+
+
+class Replicas:
+    """Round-robin over the base URLs of one set of models. A replica whose call fails with a
+    passing fault (refused connection, timeout, 429, 503) is left out for a cool-down; when every
+    replica is cooling down, the one back soonest is tried."""
+
+    def __init__(self, urls: list[str], cooldown_s: float = REPLICA_COOLDOWN_S,
+                 clock: Callable[[], float] = time.monotonic):
+        import threading
+
+        self.urls = list(urls)
+        self.cooldown_s = cooldown_s
+        self.clock = clock
+        self._next = 0
+        self._down_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def pick(self) -> str:
+        with self._lock:
+            now, n = self.clock(), len(self.urls)
+            for step in range(n):
+                index = (self._next + step) % n
+                if self._down_until.get(self.urls[index], 0.0) <= now:
+                    self._next = (index + 1) % n
+                    return self.urls[index]
+            return min(self.urls, key=lambda url: self._down_until.get(url, 0.0))
+
+    def failed(self, url: str) -> None:
+        with self._lock:
+            self._down_until[url] = self.clock() + self.cooldown_s
+
+    def succeeded(self, url: str) -> None:
+        with self._lock:
+            self._down_until.pop(url, None)
+
+
+_replica_sets: dict[tuple[str, ...], Replicas] = {}
+
+
+def replicas_for(urls: list[str]) -> Replicas:
+    """The process's one round-robin for this list of base URLs (its cool-downs outlive a call)."""
+    key = tuple(urls)
+    if key not in _replica_sets:
+        _replica_sets[key] = Replicas(urls)
+    return _replica_sets[key]
+
+
+def call_on_replicas(call: Callable[[str | None], T], settings: RemoteSettings, where: Callable[[str | None], str],
+                     log: RetryLog | None = None) -> T:
+    """`call(base_url)` with retries. With one base URL (or none), as `call_with_retries`. With
+    replicas, each try goes to the next replica in turn, and a passing fault moves on to another one
+    at once (the failed replica cools down) instead of waiting to retry the same server."""
+    urls = settings.urls()
+    if len(urls) <= 1:
+        url = urls[0] if urls else None
+        return call_with_retries(lambda: call(url), settings, where(url), log=log)
+    pool = replicas_for(urls)
+    once = replace(settings, max_retries=0)
+    error: RemoteError | None = None
+    for _ in range(max(len(urls), settings.max_retries + 1)):
+        url = pool.pick()
+        try:
+            result = call_with_retries(lambda: call(url), once, where(url), log=log)
+        except RemoteError as exc:
+            if not exc.transient:
+                raise
+            pool.failed(url)
+            error = exc
+            continue
+        pool.succeeded(url)
+        return result
+    assert error is not None
+    raise error
 
 
 def _accounted(error: RemoteError, settings: RemoteSettings, attempts: int, note: str = "") -> RemoteError:

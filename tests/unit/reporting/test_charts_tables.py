@@ -99,3 +99,13 @@ def test_speed_prose_matches_the_measurement():
     assert f"up to {SPEED_SAMPLE}" in caption and f"then {SPEED_PASSES} more times" in caption
     assert {"cold ms/text", "ms/text range", "passes", "speed from"} <= set(prose.TIMING_COLUMN_HELP)
     assert "median" in prose.TIMING_COLUMN_HELP["cold ms/text"].lower()
+
+
+def test_panel_titles_wrap_and_stay_text():
+    from hfcompare.reporting.charts import panel_title
+
+    assert panel_title("all-MiniLM-L6-v2 · local") == "all-MiniLM-L6-v2 · local"
+    assert panel_title("paraphrase-multilingual-MiniLM-L12-v2 · local") == \
+        "paraphrase-multilingual-<br>MiniLM-L12-v2 · local"
+    hostile = panel_title("<a href='http://x'>m</a> · fake")
+    assert "<a" not in hostile and "&lt;a href" in hostile

@@ -48,7 +48,7 @@ def _check_typed(task: str, key: str, offered: list[str]) -> None:
         check = check_model_id(ref, known)
         if not check.ok:
             refused[ref] = (check.message, check.suggestion, check.certain)
-        elif str(check.ref) in chosen:  # the same model, chosen already in its full form
+        elif str(check.ref) != ref and str(check.ref) in chosen:  # the same model, chosen already in full form
             duplicates.add(ref)
     if refused or duplicates:
         set_widget(key, [ref for ref in chosen if ref not in refused and ref not in duplicates])

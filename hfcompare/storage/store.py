@@ -33,6 +33,17 @@ BUSY_TIMEOUT_MS = 30_000
 BUSY_ATTEMPTS = 8
 
 
+def _call_value(row: dict[str, Any], name: str) -> Any:
+    value = row.get(name)
+    if name == "source":
+        return value or APP_SOURCE
+    if name == "ok":
+        return int(bool(value))
+    if name == "tags":
+        return json.dumps(value, sort_keys=True) if value else None
+    return value
+
+
 def integrity(path: Path, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> str:
     """"ok", "corrupt" (fails `PRAGMA integrity_check` or is not a database) or "busy" for the
     SQLite file at `path`; a file that cannot be opened at all (permissions) is not called corrupt."""
@@ -129,7 +140,20 @@ MIGRATIONS: list[list[str]] = [
      ("UPDATE saved_states SET size_bytes = length(CAST(payload AS BLOB)), "
       "saved_ts = CAST(strftime('%s', 'now') AS REAL), used_ts = CAST(strftime('%s', 'now') AS REAL)"),
      "CREATE INDEX saved_by_use ON saved_states (used_ts)"],
+    # 5: production monitoring (`hfcompare.monitoring.track`): where a call came from (this app's own
+    # calls are 'hfcompare'), the A/B variant, the user's satisfaction and free tags (JSON)
+    ["ALTER TABLE calls ADD COLUMN source TEXT NOT NULL DEFAULT 'hfcompare'",
+     "ALTER TABLE calls ADD COLUMN variant TEXT",
+     "ALTER TABLE calls ADD COLUMN satisfaction REAL",
+     "ALTER TABLE calls ADD COLUMN tags TEXT",
+     "CREATE INDEX calls_by_source ON calls (source, ts)"],
 ]
+
+#: The columns of a logged call, in order.
+CALL_COLUMNS = ("ts", "backend", "model", "task", "latency_s", "items", "tokens", "ok", "error_kind", "source",
+                "variant", "satisfaction", "tags")
+#: The source of this app's own calls; production traffic names its own.
+APP_SOURCE = "hfcompare"
 
 
 class Store:
@@ -322,25 +346,53 @@ class Store:
     def log_call(self, backend: str, model: str, task: str, latency_s: float, ok: bool,
                  error_kind: str | None = None, items: int | None = None, tokens: int | None = None,
                  ts: float | None = None) -> None:
-        """Record one call to a model (never its inputs, outputs or keys)."""
-        self._execute(
-            "INSERT INTO calls (ts, backend, model, task, latency_s, items, tokens, ok, error_kind) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (time.time() if ts is None else ts, backend, model, task, float(latency_s), items, tokens, int(ok),
-             error_kind))
+        """Record one call this app made to a model (never its inputs, outputs or keys)."""
+        self.log_calls([{"ts": time.time() if ts is None else ts, "backend": backend, "model": model, "task": task,
+                         "latency_s": float(latency_s), "items": items, "tokens": tokens, "ok": ok,
+                         "error_kind": error_kind}])
+
+    def log_calls(self, rows: list[dict[str, Any]]) -> None:
+        """Record many calls in one transaction (`CALL_COLUMNS`; missing ones are empty, the source
+        defaults to this app's). Retried while the database stays locked."""
+        values = [tuple(_call_value(row, name) for name in CALL_COLUMNS) for row in rows]
+        sql = f"INSERT INTO calls ({', '.join(CALL_COLUMNS)}) VALUES ({', '.join('?' * len(CALL_COLUMNS))})"
+        for attempt in range(BUSY_ATTEMPTS):
+            try:
+                with self._lock:
+                    connection = self._connection
+                    connection.execute("BEGIN IMMEDIATE")
+                    try:
+                        connection.executemany(sql, values)
+                        connection.execute("COMMIT")
+                    except BaseException:
+                        connection.execute("ROLLBACK")
+                        raise
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
+                    raise
+                time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
 
     def calls(self, since: float | None = None, models: list[str] | None = None,
-              backends: list[str] | None = None) -> list[dict[str, Any]]:
-        """Logged calls, oldest first, filtered by time, model and backend."""
-        sql, args = "SELECT ts, backend, model, task, latency_s, items, tokens, ok, error_kind FROM calls WHERE 1=1", []
+              backends: list[str] | None = None, sources: list[str] | None = None) -> list[dict[str, Any]]:
+        """Logged calls, oldest first, filtered by time, model, backend and source."""
+        sql, args = f"SELECT {', '.join(CALL_COLUMNS)} FROM calls WHERE 1=1", []
         if since is not None:
             sql, args = sql + " AND ts >= ?", [*args, since]
-        for column, values in (("model", models), ("backend", backends)):
+        for column, values in (("model", models), ("backend", backends), ("source", sources)):
             if values:
                 sql += f" AND {column} IN ({','.join('?' * len(values))})"
                 args += list(values)
-        names = ("ts", "backend", "model", "task", "latency_s", "items", "tokens", "ok", "error_kind")
-        return [dict(zip(names, row)) for row in self._execute(sql + " ORDER BY ts", args).fetchall()]
+        rows = [dict(zip(CALL_COLUMNS, row)) for row in self._execute(sql + " ORDER BY ts", args).fetchall()]
+        for row in rows:
+            row["ok"] = bool(row["ok"])
+            row["tags"] = json.loads(row["tags"]) if row["tags"] else {}
+        return rows
+
+    def call_sources(self) -> list[str]:
+        """Every source that logged calls, this app's first."""
+        found = [r[0] for r in self._execute("SELECT DISTINCT source FROM calls").fetchall()]
+        return sorted(found, key=lambda s: (s != APP_SOURCE, s))
 
     # --- production A/B outcomes ----------------------------------------------------------------
 

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare.reporting.monitoring import RANGES, calls_frame, over_time, since, summary
+from hfcompare.reporting.monitoring import RANGES, calls_frame, over_time, production_summary, since, summary
+from hfcompare.storage.store import APP_SOURCE
 from ui import keys, prose
 from ui.resources import store
 from ui.state import remember, restore, widget_key
-from ui.widgets import chart, pinned_model
+from ui.widgets import CHART_WIDTH, chart, chart_row, pinned_model
 
 
 def render() -> None:
     """The Monitor: every model call this app made, per model and over time."""
     st.title(prose.MONITOR_TITLE)
     st.caption(prose.MONITOR_INTRO)
-    all_calls = calls_frame(store().calls())
+    sources = store().call_sources()
+    production = [s for s in sources if s != APP_SOURCE]
+    traffic = "app"
+    if production:
+        st.session_state.setdefault(keys.MON_TRAFFIC, "app")
+        traffic = st.segmented_control("Traffic", ["app", "production"], key=keys.MON_TRAFFIC,
+                                       format_func={"app": "This app's calls", "production": "Production"}.get,
+                                       help=prose.MONITOR_TRAFFIC_HELP) or "app"
+    if traffic == "production":
+        render_production(production)
+        return
+    all_calls = calls_frame(store().calls(sources=[APP_SOURCE]))
     if all_calls.empty:
         st.info(prose.MONITOR_EMPTY)
         return
@@ -28,7 +40,7 @@ def render() -> None:
                                 placeholder="all models")
     backends = right.multiselect("Backends", sorted(all_calls["backend"].unique()), key=keys.MON_BACKENDS,
                                  placeholder="all backends")
-    frame = calls_frame(store().calls(since(range_name), models or None, backends or None))
+    frame = calls_frame(store().calls(since(range_name), models or None, backends or None, [APP_SOURCE]))
     if frame.empty:
         st.info("No call matches these filters.")
         return
@@ -54,6 +66,44 @@ def render() -> None:
     chart(lambda: charts.over_time_chart(buckets, "calls", "Calls"), key="mon_calls")
     st.download_button("Download the call log (CSV)", frame.drop(columns=["time"]).to_csv(index=False), "calls.csv",
                        "text/csv")
+
+
+def render_production(sources: list[str]) -> None:
+    """Calls your product recorded with `hfcompare.monitoring.track`: per source, model and variant,
+    with satisfaction, and over time."""
+    from hfcompare.reporting import charts
+
+    left, right = st.columns([1, 3])
+    restore(keys.MON_RANGE, "everything")
+    range_name = left.selectbox("Time", list(RANGES), key=widget_key(keys.MON_RANGE))
+    remember(keys.MON_RANGE)
+    chosen = right.multiselect("Sources", sources, key=keys.MON_SOURCES, placeholder="all sources")
+    frame = calls_frame(store().calls(since(range_name), sources=chosen or sources))
+    if frame.empty:
+        st.info("No call matches these filters.")
+        return
+    st.subheader("Per model and variant")
+    st.caption(prose.MONITOR_PRODUCTION_CAPTION.format(n=len(frame)))
+    st.dataframe(production_summary(frame), hide_index=True, column_config=pinned_model({
+        "satisfaction": st.column_config.ProgressColumn("satisfaction", help=prose.MONITOR_SATISFACTION_HELP,
+                                                        min_value=0.0, max_value=1.0, format="%.2f"),
+        "error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
+                                                      min_value=0.0, max_value=1.0, format="percent")}))
+    buckets = over_time(frame)
+    st.subheader("Over time")
+    row = chart_row()
+    chart(lambda: charts.over_time_chart(buckets, "p50 latency s", "p50 latency (s)"), key="prod_p50", where=row,
+          width=CHART_WIDTH)
+    chart(lambda: charts.over_time_chart(buckets, "p95 latency s", "p95 latency (s)"), key="prod_p95", where=row,
+          width=CHART_WIDTH)
+    chart(lambda: charts.over_time_chart(buckets, "error rate", "Error rate", percent=True), key="prod_errors",
+          where=row, width=CHART_WIDTH)
+    if buckets["satisfaction"].notna().any():
+        chart(lambda: charts.over_time_chart(buckets, "satisfaction", "Satisfaction (0 to 1)"), key="prod_satisfied",
+              where=row, width=CHART_WIDTH)
+    chart(lambda: charts.over_time_chart(buckets, "calls", "Calls"), key="prod_calls", where=row, width=CHART_WIDTH)
+    st.download_button("Download production calls (CSV)", frame.drop(columns=["time"]).to_csv(index=False),
+                       "production_calls.csv", "text/csv")
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it

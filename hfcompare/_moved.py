@@ -2,7 +2,8 @@
 
 `import hfcompare.similarity` gives `hfcompare.embeddings.similarity` itself (the same module
 object), so scripts written against the old paths, and the README of that version, still run.
-Four old modules became packages of the same name; those packages forward the old module's names
+`hfcompare.monitoring` is now the production monitoring API; it still gives the Monitor page's
+figures it held before (`hfcompare.reporting.monitoring`). Four old modules became packages of the same name; those packages forward the old module's names
 to the module that replaced it (`hfcompare.generation.generate` is `hfcompare.generation.runs.generate`).
 """
 
@@ -24,7 +25,6 @@ MOVED = {
     "hfcompare.bench": "hfcompare.reporting.bench",
     "hfcompare.charts": "hfcompare.reporting.charts",
     "hfcompare.report": "hfcompare.reporting.report",
-    "hfcompare.monitoring": "hfcompare.reporting.monitoring",
     "hfcompare.cache": "hfcompare.storage.cache",
     "hfcompare.calllog": "hfcompare.storage.calllog",
     "hfcompare.store": "hfcompare.storage.store",

@@ -75,6 +75,8 @@ EMB_LINK_NOTE = "emb_link_note"      # what a share link's rerun took from the c
 MON_RANGE = "mon_range"
 MON_MODELS = "mon_models"
 MON_BACKENDS = "mon_backends"
+MON_TRAFFIC = "mon_traffic"          # this app's calls, or production traffic
+MON_SOURCES = "mon_sources"
 
 ARENA_GEN_MODELS = "arena_gen_models"
 ARENA_RET_MODELS = "arena_ret_models"

@@ -342,6 +342,12 @@ SHARED_PARTLY = "Opened from a share link: {cached} of {total} results came from
 SHARED_UNSEEDED = "Sampled answers without a seed are not reused from the cache; set a seed to make them repeatable."
 
 MONITOR_TITLE = "Monitor"
+MONITOR_TRAFFIC_HELP = ("This app's calls: the comparisons, evaluations and battles run here. Production: the calls "
+                        "your product recorded with hfcompare.monitoring.track, by source.")
+MONITOR_PRODUCTION_CAPTION = ("{n} calls your product recorded (hfcompare.monitoring.track). Latency percentiles count "
+                              "successful calls only; satisfaction is the mean of the calls that reported one.")
+MONITOR_SATISFACTION_HELP = ("Mean satisfaction (0 to 1) of the calls that reported one; 'rated' says how many did. "
+                             "Few ratings make a shaky mean.")
 MONITOR_INTRO = (
     "Every call this app made to a model (cache hits are not calls): latency, throughput and errors per model, "
     "over time. Inputs, answers and keys are never logged."

@@ -23,7 +23,9 @@ def since(range_name: str, now: float | None = None) -> float | None:
 
 def calls_frame(calls: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(calls, columns=["ts", "backend", "model", "task", "latency_s", "items", "tokens", "ok",
-                                         "error_kind"])
+                                         "error_kind", "source", "variant", "satisfaction"])
+    frame["source"] = frame["source"].fillna("hfcompare")
+    frame["satisfaction"] = pd.to_numeric(frame["satisfaction"], errors="coerce")
     frame["time"] = pd.to_datetime(frame["ts"], unit="s", utc=True)
     frame["ok"] = frame["ok"].astype(bool)
     return frame
@@ -33,6 +35,23 @@ def error_classes(kinds: pd.Series) -> str:
     """Failed calls by error class, most frequent first: "unavailable ×2, timeout ×1"."""
     counts = kinds.fillna("unknown").value_counts()
     return ", ".join(f"{kind} ×{count}" for kind, count in counts.items())
+
+
+def production_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Production traffic, one row per (source, model, variant): calls, error rate, p50/p95 latency,
+    mean satisfaction (of the calls that reported one) and how many reported it."""
+    rows = []
+    frame = frame.assign(variant=frame["variant"].fillna("—"))
+    for (source, model, variant), group in frame.groupby(["source", "model", "variant"], sort=True):
+        ok = group.loc[group["ok"], "latency_s"]
+        rated = group["satisfaction"].dropna()
+        rows.append({"model": model, "variant": variant, "source": source, "calls": len(group),
+                     "error rate": float((~group["ok"]).mean()),
+                     "p50 latency s": float(np.percentile(ok, 50)) if len(ok) else None,
+                     "p95 latency s": float(np.percentile(ok, 95)) if len(ok) else None,
+                     "satisfaction": float(rated.mean()) if len(rated) else None, "rated": len(rated)})
+    return pd.DataFrame(rows, columns=["model", "variant", "source", "calls", "error rate", "p50 latency s",
+                                       "p95 latency s", "satisfaction", "rated"])
 
 
 def summary(frame: pd.DataFrame) -> pd.DataFrame:
@@ -72,9 +91,10 @@ def over_time(frame: pd.DataFrame, bucket: str | None = None) -> pd.DataFrame:
     second of model time)."""
     if frame.empty:
         return pd.DataFrame(columns=["time", "model", "calls", "error rate", "p50 latency s", "p95 latency s",
-                                     "items/s"])
+                                     "items/s", "satisfaction"])
     bucket = bucket or bucket_for(frame)
-    frame = frame.assign(time=frame["time"].dt.floor(bucket), label=frame["model"] + " · " + frame["backend"])
+    second = frame["backend"] if "variant" not in frame else frame["variant"].fillna(frame["backend"])
+    frame = frame.assign(time=frame["time"].dt.floor(bucket), label=frame["model"] + " · " + second)
     rows = []
     for (when, label), group in frame.groupby(["time", "label"], sort=True):
         ok = group.loc[group["ok"], "latency_s"]
@@ -82,5 +102,7 @@ def over_time(frame: pd.DataFrame, bucket: str | None = None) -> pd.DataFrame:
         rows.append({"time": when, "model": label, "calls": len(group), "error rate": float((~group["ok"]).mean()),
                      "p50 latency s": float(np.percentile(ok, 50)) if len(ok) else None,
                      "p95 latency s": float(np.percentile(ok, 95)) if len(ok) else None,
-                     "items/s": float(group.loc[group["ok"], "items"].fillna(0).sum() / busy) if busy > 0 else None})
+                     "items/s": float(group.loc[group["ok"], "items"].fillna(0).sum() / busy) if busy > 0 else None,
+                     "satisfaction": float(group["satisfaction"].mean()) if "satisfaction" in group
+                     and group["satisfaction"].notna().any() else None})
     return pd.DataFrame(rows)

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.pages import open_app
+from ui import prose
 
 
 @pytest.fixture
@@ -150,3 +151,21 @@ def test_monitor_counts_failed_model_loads_with_their_error_class(fake_backend, 
     assert table.loc["example-org/not-bundled", "errors"] == 1
     assert table.loc["example-org/not-bundled", "error classes"] == "unavailable ×1"
     assert table.loc["fake-a", "errors"] == 0 and table.loc["fake-a", "error classes"] == ""
+
+
+def test_monitor_shows_production_traffic_apart_with_satisfaction_per_variant(fake_backend):
+    from hfcompare import monitoring
+
+    for i in range(10):
+        monitoring.track(model="bge-small", latency_s=0.1 * (i + 1), ok=i != 0, satisfaction=1.0 if i % 2 else 0.0,
+                         variant="ab"[i % 2], source="support-bot")
+    monitoring.flush()
+    at = open_app("app_pages/monitor.py")
+    assert not at.exception
+    at.segmented_control(key="mon_traffic").set_value("production").run()
+    table = at.dataframe[0].value.set_index("variant")
+    assert list(table["calls"]) == [5, 5] and table.loc["a", "satisfaction"] == 0.0
+    assert table.loc["b", "satisfaction"] == 1.0 and table.loc["a", "error rate"] == 0.2
+    assert "Per model and variant" in [s.value for s in at.main.subheader]
+    at.segmented_control(key="mon_traffic").set_value("app").run()
+    assert [i.value for i in at.info] == [prose.MONITOR_EMPTY]      # production rows are not this app's calls

@@ -118,3 +118,37 @@ def test_writing_while_another_process_holds_the_write_lock_loses_nothing(tmp_pa
     assert len(store.votes("generation")) == 1
     store.close()
     assert _rows(path, "SELECT note FROM held") == [("written under the lock",)]
+
+
+TRACKERS, TRACKED = 8, 500
+
+
+def _tracker(home: str, worker: int, start) -> None:
+    import os
+
+    os.environ["HFCOMPARE_HOME"] = home
+    from hfcompare import monitoring
+
+    start.wait()
+    for i in range(TRACKED):
+        monitoring.track(model=f"model-{worker % 3}", latency_s=0.001 * i, ok=i % 10 != 0,
+                         satisfaction=(i % 5) / 4, variant="ab"[i % 2], source=f"host-{worker}")
+    assert monitoring.flush(120.0) and monitoring.dropped() == 0
+
+
+def test_eight_processes_tracking_500_calls_each_leave_4000_rows(tmp_path):
+    """The brief's production monitoring from several hosts at once: none of 4,000 rows is lost."""
+    context = mp.get_context("spawn")
+    start = context.Event()
+    workers = [context.Process(target=_tracker, args=(str(tmp_path), w, start)) for w in range(TRACKERS)]
+    for w in workers:
+        w.start()
+    start.set()
+    for w in workers:
+        w.join(timeout=300)
+        assert w.exitcode == 0
+    from hfcompare.storage.store import Store
+
+    rows = Store(tmp_path / "hfcompare.sqlite3").calls()
+    assert len(rows) == TRACKERS * TRACKED
+    assert {r["source"] for r in rows} == {f"host-{w}" for w in range(TRACKERS)}

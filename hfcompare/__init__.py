@@ -3,7 +3,7 @@
 The library is grouped by capability, each subpackage saying what it owns in its docstring:
 `backends` (local and remote), `hub`, `embeddings`, `retrieval`, `generation`, `decide`,
 `storage` and `reporting`; `refs` parses model references, `config` reads settings, `cli` is the
-`hfcompare` command. Heavy libraries (torch, sentence-transformers) load only when a model first
+`hfcompare` command, `monitoring` records production calls. Heavy libraries (torch, sentence-transformers) load only when a model first
 runs. The module paths of version 0.1 (`hfcompare.similarity`, `from hfcompare import ab`, ...)
 still import (`hfcompare._moved`).
 """

@@ -33,14 +33,12 @@ def render() -> None:
         return
 
     left, middle, right = st.columns([1, 2, 2])
-    restore(keys.MON_RANGE, "everything")
-    range_name = left.selectbox("Time", list(RANGES), key=widget_key(keys.MON_RANGE))
-    remember(keys.MON_RANGE)
+    start = _time_range(left)
     models = middle.multiselect("Models", sorted(all_calls["model"].unique()), key=keys.MON_MODELS,
                                 placeholder="all models")
     backends = right.multiselect("Backends", sorted(all_calls["backend"].unique()), key=keys.MON_BACKENDS,
                                  placeholder="all backends")
-    frame = calls_frame(store().calls(since(range_name), models or None, backends or None, [APP_SOURCE]))
+    frame = calls_frame(store().calls(start, models or None, backends or None, [APP_SOURCE]))
     if frame.empty:
         st.info("No call matches these filters.")
         return
@@ -49,8 +47,7 @@ def render() -> None:
     st.caption(prose.MONITOR_SUMMARY_CAPTION.format(n=len(frame)))
     st.dataframe(summary(frame), hide_index=True, column_config=pinned_model({
         name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_COLUMN_HELP.items()
-    } | {"error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
-                                                      min_value=0.0, max_value=1.0, format="percent")}))
+    } | ERROR_RATE))
 
     from hfcompare.reporting import charts  # noqa: E402 - plotly only once there is something to draw
 
@@ -68,17 +65,27 @@ def render() -> None:
                        "text/csv")
 
 
+def _time_range(column) -> float | None:
+    """The Time box (kept across page visits); returns the start of the chosen range."""
+    restore(keys.MON_RANGE, "everything")
+    range_name = column.selectbox("Time", list(RANGES), key=widget_key(keys.MON_RANGE))
+    remember(keys.MON_RANGE)
+    return since(range_name)
+
+
+ERROR_RATE = {"error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
+                                                            min_value=0.0, max_value=1.0, format="percent")}
+
+
 def render_production(sources: list[str]) -> None:
     """Calls your product recorded with `hfcompare.monitoring.track`: per source, model and variant,
     with satisfaction, and over time."""
     from hfcompare.reporting import charts
 
     left, right = st.columns([1, 3])
-    restore(keys.MON_RANGE, "everything")
-    range_name = left.selectbox("Time", list(RANGES), key=widget_key(keys.MON_RANGE))
-    remember(keys.MON_RANGE)
+    start = _time_range(left)
     chosen = right.multiselect("Sources", sources, key=keys.MON_SOURCES, placeholder="all sources")
-    frame = calls_frame(store().calls(since(range_name), sources=chosen or sources))
+    frame = calls_frame(store().calls(start, sources=chosen or sources))
     if frame.empty:
         st.info("No call matches these filters.")
         return
@@ -86,9 +93,7 @@ def render_production(sources: list[str]) -> None:
     st.caption(prose.MONITOR_PRODUCTION_CAPTION.format(n=len(frame)))
     st.dataframe(production_summary(frame), hide_index=True, column_config=pinned_model({
         "satisfaction": st.column_config.ProgressColumn("satisfaction", help=prose.MONITOR_SATISFACTION_HELP,
-                                                        min_value=0.0, max_value=1.0, format="%.2f"),
-        "error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
-                                                      min_value=0.0, max_value=1.0, format="percent")}))
+                                                        min_value=0.0, max_value=1.0, format="%.2f")} | ERROR_RATE))
     buckets = over_time(frame)
     st.subheader("Over time")
     row = chart_row()

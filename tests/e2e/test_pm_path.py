@@ -54,8 +54,11 @@ def test_a_typed_typo_is_refused_with_did_you_mean_and_stale_results_are_dimmed(
     screenshot(page, "pm_typo_refused")
     page.get_by_role("button", name="Use sentence-transformers/all-MiniLM-L6-v2").click()
     page.get_by_text("Did you mean").wait_for(state="detached")
-
-    page.locator("button:visible", has_text="Load sample").click()
+    # Streamlit shows the previous run's elements until this one has drawn its own: wait for one button
+    load = page.locator("button:visible", has_text="Load sample")
+    page.wait_for_function("() => [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null"
+                           " && b.innerText.trim() === 'Load sample').length === 1", timeout=30_000)
+    load.click()
     page.wait_for_timeout(800)
     page.get_by_role("button", name="Run comparison").click()
     page.get_by_role("heading", name="Speed and size").wait_for(timeout=240_000)

@@ -92,3 +92,15 @@ def fake_backend():
     register_backend("fake", lambda: backend)
     yield backend
     unregister_backend("fake")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL database for this test session (tests/postgres.py); skipped where
+    PostgreSQL is not installed (.ci/run installs it, so CI always runs these tests)."""
+    from tests.postgres import postgres_bin, postgres_cluster
+
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed here (Debian's postgresql package; .ci/run installs it)")
+    with postgres_cluster() as url:
+        yield url

@@ -160,8 +160,9 @@ def _warn_if_not_here(refs: list[str], task: str) -> None:
     from hfcompare.refs import ModelRef
     from ui import session
 
+    settings = session.endpoint_settings()
     for ref in refs:
-        found = availability(ModelRef.parse(ref), task, session.endpoint_settings())
+        found = availability(ModelRef.parse(ref), task, settings)
         if not found.runs_now:
             st.warning(f"**{literal(ref)}** can't run here now. {literal(found.fix)}", icon="📴")
 

@@ -49,20 +49,25 @@ def render() -> None:
         name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_COLUMN_HELP.items()
     } | ERROR_RATE))
 
-    from hfcompare.reporting import charts  # noqa: E402 - plotly only once there is something to draw
+    render_over_time(frame, "mon", [("p50", "p50 latency s", "p50 latency (s)"),
+                                    ("p95", "p95 latency s", "p95 latency (s)"),
+                                    ("throughput", "items/s", "Throughput (texts or answers per second)"),
+                                    ("errors", "error rate", "Error rate"), ("calls", "calls", "Calls")])
+    st.download_button("Download the call log (CSV)", frame.drop(columns=["time"]).to_csv(index=False), "calls.csv",
+                       "text/csv")
+
+
+def render_over_time(frame, prefix: str, lines: list[tuple[str, str, str]]) -> None:
+    """The over-time charts, one per (key, column, title) that has a value, wrapping on narrow screens."""
+    from hfcompare.reporting import charts  # plotly only once there is something to draw
 
     buckets = over_time(frame)
     st.subheader("Over time")
-    a, b = st.columns(2)
-    chart(lambda: charts.over_time_chart(buckets, "p50 latency s", "p50 latency (s)"), key="mon_p50", where=a)
-    chart(lambda: charts.over_time_chart(buckets, "p95 latency s", "p95 latency (s)"), key="mon_p95", where=b)
-    c, d = st.columns(2)
-    chart(lambda: charts.over_time_chart(buckets, "items/s", "Throughput (texts or answers per second)"), where=c,
-                   key="mon_throughput")
-    chart(lambda: charts.over_time_chart(buckets, "error rate", "Error rate", percent=True), key="mon_errors", where=d)
-    chart(lambda: charts.over_time_chart(buckets, "calls", "Calls"), key="mon_calls")
-    st.download_button("Download the call log (CSV)", frame.drop(columns=["time"]).to_csv(index=False), "calls.csv",
-                       "text/csv")
+    row = chart_row()
+    for key, column, title in lines:
+        if buckets[column].notna().any():
+            chart(lambda c=column, t=title: charts.over_time_chart(buckets, c, t, percent=c == "error rate"),
+                  key=f"{prefix}_{key}", where=row, width=CHART_WIDTH)
 
 
 def _time_range(column) -> float | None:
@@ -80,7 +85,6 @@ ERROR_RATE = {"error rate": st.column_config.ProgressColumn("error rate", help=p
 def render_production(sources: list[str]) -> None:
     """Calls your product recorded with `hfcompare.monitoring.track`: per source, model and variant,
     with satisfaction, and over time."""
-    from hfcompare.reporting import charts
 
     left, right = st.columns([1, 3])
     start = _time_range(left)
@@ -94,19 +98,11 @@ def render_production(sources: list[str]) -> None:
     st.dataframe(production_summary(frame), hide_index=True, column_config=pinned_model({
         "satisfaction": st.column_config.ProgressColumn("satisfaction", help=prose.MONITOR_SATISFACTION_HELP,
                                                         min_value=0.0, max_value=1.0, format="%.2f")} | ERROR_RATE))
-    buckets = over_time(frame)
-    st.subheader("Over time")
-    row = chart_row()
-    chart(lambda: charts.over_time_chart(buckets, "p50 latency s", "p50 latency (s)"), key="prod_p50", where=row,
-          width=CHART_WIDTH)
-    chart(lambda: charts.over_time_chart(buckets, "p95 latency s", "p95 latency (s)"), key="prod_p95", where=row,
-          width=CHART_WIDTH)
-    chart(lambda: charts.over_time_chart(buckets, "error rate", "Error rate", percent=True), key="prod_errors",
-          where=row, width=CHART_WIDTH)
-    if buckets["satisfaction"].notna().any():
-        chart(lambda: charts.over_time_chart(buckets, "satisfaction", "Satisfaction (0 to 1)"), key="prod_satisfied",
-              where=row, width=CHART_WIDTH)
-    chart(lambda: charts.over_time_chart(buckets, "calls", "Calls"), key="prod_calls", where=row, width=CHART_WIDTH)
+    render_over_time(frame, "prod", [("p50", "p50 latency s", "p50 latency (s)"),
+                                     ("p95", "p95 latency s", "p95 latency (s)"),
+                                     ("errors", "error rate", "Error rate"),
+                                     ("satisfied", "satisfaction", "Satisfaction (0 to 1)"),
+                                     ("calls", "calls", "Calls")])
     st.download_button("Download production calls (CSV)", frame.drop(columns=["time"]).to_csv(index=False),
                        "production_calls.csv", "text/csv")
 

@@ -61,7 +61,8 @@ class _Writer:
             self.queue.put_nowait(row)
         except queue.Full:
             self._lose(1, "the queue is full (the store is slower than the calls)")
-        self.start()
+        if self.thread is None or not self.thread.is_alive():  # the lock only when the writer must start
+            self.start()
 
     def _run(self) -> None:
         while True:

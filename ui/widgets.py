@@ -86,7 +86,7 @@ def _availability_notes(task: str, chosen: list[str], labels: dict[str, str]) ->
     from hfcompare.refs import ModelRef, SpecError
     from ui import session
 
-    bundled = bundled_refs(task)
+    bundled, settings = bundled_refs(task), session.endpoint_settings()
     notes = []
     for ref_text in chosen:
         try:
@@ -95,7 +95,7 @@ def _availability_notes(task: str, chosen: list[str], labels: dict[str, str]) ->
             continue
         if str(ref) in bundled:
             continue
-        found = availability(ref, task, session.endpoint_settings())
+        found = availability(ref, task, settings)
         if not found.runs_now:
             labels[ref_text] = f"{labels.get(ref_text, ref_text)} · can't run here now"
             notes.append(f"**{literal(ref_text)}** can't run here now. {literal(found.fix)}")

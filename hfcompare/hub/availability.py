@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hfcompare.backends import Capability, available_models, backend_names, backends_that_can, can, get_backend
+from hfcompare.backends.base import TASK_CAPABILITY
 from hfcompare.refs import ModelRef
 
 
@@ -108,7 +109,7 @@ def availability(ref: ModelRef, task: str, settings: dict[str, Any] | None = Non
             hub_up = _hub_up() if hub_up is None else hub_up
             return Availability(ref, Where.SERVER, hub_up, "" if hub_up else
                                 "Its service is on the internet, which this machine cannot reach now.")
-        local = [b for b in backends_that_can(_capability(task)) if not can(get_backend(b), Capability.REMOTE)]
+        local = [b for b in backends_that_can(TASK_CAPABILITY[task]) if not can(get_backend(b), Capability.REMOTE)]
         return Availability(ref, Where.NO_SERVER, False,
                             f"Set up a {ref.backend} server (Endpoints in the app, --base-url on the command line, "
                             f"or the config file), or run it with a local backend: {', '.join(local)}.")
@@ -122,7 +123,3 @@ def availability(ref: ModelRef, task: str, settings: dict[str, Any] | None = Non
                         "It is not bundled and not downloaded, and the Hub cannot be reached: connect to the "
                         f"internet, or download it where the Hub is reachable (`hf download {ref.model}`) and copy "
                         "the Hugging Face cache here, or run it on a server (Endpoints).")
-
-
-def _capability(task: str) -> Capability:
-    return Capability.EMBED if task == "embeddings" else Capability.GENERATE

@@ -23,9 +23,11 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from hfcompare.config import home, link_limits
+
+T = TypeVar("T")
 
 STORE_FILE = "hfcompare.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -201,17 +203,36 @@ class Store:
     def _integrity(self) -> str:
         return integrity(self.path, self.busy_timeout_ms / 1000)
 
-    def _execute(self, sql: str, args: tuple | list = ()) -> sqlite3.Cursor:
-        """One statement, retried when the database stays locked past the busy timeout."""
+    def _retrying(self, work: Callable[[], T]) -> T:
+        """`work()` on the connection, one at a time, retried while the database stays locked past
+        the busy timeout."""
         for attempt in range(BUSY_ATTEMPTS):
             try:
                 with self._lock:
-                    return self._connection.execute(sql, args)
+                    return work()
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
                     raise
                 time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
         raise AssertionError("unreachable")
+
+    def _execute(self, sql: str, args: tuple | list = ()) -> sqlite3.Cursor:
+        """One statement, retried while the database stays locked."""
+        return self._retrying(lambda: self._connection.execute(sql, args))
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
+        """`work(connection)` in one write transaction, rolled back on any error, retried while locked."""
+        def run() -> None:
+            connection = self._connection
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                work(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+        self._retrying(run)
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None,
@@ -268,25 +289,9 @@ class Store:
             raise StateTooLarge(
                 f"This view is too large to share: its state is {size / 1024:,.0f} KB and a link holds at most "
                 f"{self.max_state_bytes / 1024:,.0f} KB. Use fewer or shorter texts or prompts to get a link.")
-        for attempt in range(BUSY_ATTEMPTS):
-            try:
-                self._save(state_id, page, blob, size)
-                return state_id
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
-                    raise
-                time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
-        return state_id
-
-    def _save(self, state_id: str, page: str, blob: str, size: int) -> None:
         now = self.clock()
-        with self._lock:
-            self._save_locked(state_id, page, blob, size, now)
 
-    def _save_locked(self, state_id: str, page: str, blob: str, size: int, now: float) -> None:
-        connection = self._connection
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        def save(connection: sqlite3.Connection) -> None:
             inserted = connection.execute(
                 "INSERT OR IGNORE INTO saved_states (id, page, payload, created_at, size_bytes, saved_ts, used_ts, "
                 "opens) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
@@ -299,10 +304,9 @@ class Store:
                 "DELETE FROM saved_states WHERE id IN (SELECT id FROM (SELECT id, SUM(size_bytes) OVER "
                 "(ORDER BY id = ? DESC, used_ts DESC, saved_ts DESC, id) AS running FROM saved_states) "
                 "WHERE running > ?)", (state_id, self.quota_bytes))
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+
+        self._transaction(save)
+        return state_id
 
     def load_state(self, state_id: str) -> tuple[str, dict[str, Any]] | None:
         """(page, payload) saved under `state_id`, or None (also for an expired link); opening a
@@ -356,22 +360,7 @@ class Store:
         defaults to this app's). Retried while the database stays locked."""
         values = [tuple(_call_value(row, name) for name in CALL_COLUMNS) for row in rows]
         sql = f"INSERT INTO calls ({', '.join(CALL_COLUMNS)}) VALUES ({', '.join('?' * len(CALL_COLUMNS))})"
-        for attempt in range(BUSY_ATTEMPTS):
-            try:
-                with self._lock:
-                    connection = self._connection
-                    connection.execute("BEGIN IMMEDIATE")
-                    try:
-                        connection.executemany(sql, values)
-                        connection.execute("COMMIT")
-                    except BaseException:
-                        connection.execute("ROLLBACK")
-                        raise
-                return
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
-                    raise
-                time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+        self._transaction(lambda connection: connection.executemany(sql, values))
 
     def calls(self, since: float | None = None, models: list[str] | None = None,
               backends: list[str] | None = None, sources: list[str] | None = None) -> list[dict[str, Any]]:

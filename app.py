@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from hfcompare.storage.store import StoreUnavailable
 from ui.addresses import DEFAULT_PATH, open_default_page_by_its_path
 from ui.callbacks import let_callbacks_finish
 from ui.endpoints import render_endpoints
 from ui.layout import fold_sidebar_when_narrow
 from ui.resources import ResourceUnavailable
 from ui.sidebar import render_sidebar
+from ui.text import literal
 
 st.set_page_config(page_title="hfcompare", page_icon="⚖️", layout="wide")
 let_callbacks_finish()  # from the next click on, no click is lost to a newer one (see ui/callbacks.py)
@@ -30,6 +32,8 @@ try:
     page.run()
 except ResourceUnavailable:
     pass  # the page said why it cannot go on; the panels below still draw, so nothing typed is lost
+except StoreUnavailable as exc:  # the database went away while the page used it
+    st.error(literal(str(exc)), icon="⚠️")
 render_endpoints()
 try:
     render_sidebar()  # after the page, so the cache counts include the run just made

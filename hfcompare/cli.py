@@ -1,4 +1,4 @@
-"""The command line: `python -m hfcompare models|catalog|embed|evaluate|bench|generate ...`."""
+"""The command line: `python -m hfcompare models|catalog|embed|evaluate|bench|generate|copy-store ...`."""
 
 from __future__ import annotations
 
@@ -493,6 +493,43 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy_store(args: argparse.Namespace) -> int:
+    """Copy a store (default: the SQLite file under $HFCOMPARE_HOME) into another (default:
+    $HFCOMPARE_DATABASE_URL); safe to run again."""
+    from hfcompare.config import database_url, home
+    from hfcompare.storage.store import STORE_FILE, Store, StoreUnavailable
+    from hfcompare.storage.transfer import copy_store
+
+    source_url = args.source or f"sqlite:///{home() / STORE_FILE}"
+    target_url = args.to or database_url()
+    if not target_url:
+        return _fail("Name the database to copy into: --to postgresql://user:password@host:port/database, or set "
+                     "HFCOMPARE_DATABASE_URL.", EXIT_BAD_INPUT)
+    if source_url.startswith("sqlite:///") and not Path(source_url[len("sqlite:///"):]).exists():
+        return _fail(f"There is no store at {source_url[len('sqlite:///'):]} to copy.", EXIT_BAD_INPUT)
+    try:
+        source = Store(url=source_url)
+        target = Store(url=target_url)
+    except StoreUnavailable as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    if source.where == target.where:
+        return _fail("The source and the target are the same store.", EXIT_BAD_INPUT)
+    print(f"Copying {source.where} into {target.where}", file=sys.stderr)
+    try:
+        results = copy_store(source, target)
+    except StoreUnavailable as exc:
+        return _fail(str(exc), EXIT_MODEL_FAILED)
+    finally:
+        source.close()
+        target.close()
+    if args.json:
+        print(json.dumps([asdict(r) for r in results], indent=2))
+    else:
+        for r in results:
+            print(f"{r.table:<14} {r.copied:>9,} copied {r.skipped:>9,} already there")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from hfcompare.generation.checks import REFERENCE_THRESHOLD
 
@@ -587,6 +624,15 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--no-cache", action="store_true", help="neither read nor write the generation cache")
     add_remote_flags(generate)
     generate.set_defaults(func=cmd_generate)
+
+    copy = sub.add_parser("copy-store", help="copy a store (votes, share links, calls, A/B tests) into another, "
+                                             "e.g. the SQLite file into PostgreSQL; safe to run again")
+    copy.add_argument("--from", dest="source", default=None,
+                      help="the store to copy: a database URL (sqlite:///path, postgresql://...); default: the "
+                           "SQLite file under HFCOMPARE_HOME")
+    copy.add_argument("--to", default=None, help="the store to copy into (default: HFCOMPARE_DATABASE_URL)")
+    copy.add_argument("--json", action="store_true", help="print what was copied per table as JSON")
+    copy.set_defaults(func=cmd_copy_store)
     return parser
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import tomllib
 from pathlib import Path
+from typing import Any
 
 HOME_ENV = "HFCOMPARE_HOME"
+CONFIG_ENV = "HFCOMPARE_CONFIG"
 MODELS_ENV = "HFCOMPARE_MODELS"
 
 #: Input limits for one embedding comparison (the UI and the CLI enforce them).
@@ -93,3 +97,76 @@ def allowed_models() -> set[str]:
 def max_upload_bytes() -> int:
     """The largest uploaded file accepted, in bytes ($HFCOMPARE_MAX_UPLOAD_MB, default 200 MB)."""
     return int(_positive(MAX_UPLOAD_MB_ENV, MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def _config_file() -> Path:
+    raw = os.environ.get(CONFIG_ENV, "").strip()
+    return Path(raw).expanduser() if raw else home() / "config.toml"
+
+
+#: A config file larger than this is refused before it is read.
+MAX_CONFIG_BYTES = 1_000_000
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file, the line and the problem."""
+
+
+def read_config() -> dict[str, Any]:
+    """The config file's tables ({} when there is no file); raises ConfigError for any problem."""
+    path = _config_file()
+    try:
+        if not path.exists():
+            return {}
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: {size:,} bytes; a config file may have {MAX_CONFIG_BYTES:,}.")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}, line {line}: not UTF-8 text (byte {exc.start}).") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problem = str(exc)
+        where = re.search(r"\s*\(at line (\d+), column \d+\)", problem)
+        line = where.group(1) if where else ("end of file" if "end of document" in problem else "?")
+        problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", problem)
+        raise ConfigError(f"{path}, line {line}: not valid TOML ({problem}).".replace("line end of file",
+                                                                                   "end of file")) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a config file.") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise ConfigError(f"{path}: a number is too long.") from None
+
+
+def config_problem() -> str | None:
+    """What is wrong with the config file, or None (no file, or a good one); for the CLI and the pages."""
+    try:
+        read_config()
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+#: Where votes, share links, the call log, A/B tests and production metrics live: a SQLAlchemy
+#: URL (`postgresql://user:password@host/db`); unset, the SQLite file under $HFCOMPARE_HOME.
+DATABASE_URL_ENV = "HFCOMPARE_DATABASE_URL"
+
+
+def database_url() -> str | None:
+    """The database URL from $HFCOMPARE_DATABASE_URL, else the config file's `[database] url`, else
+    None (the embedded SQLite store). A broken config file counts as no setting (config_problem says why)."""
+    raw = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if raw:
+        return raw
+    try:
+        section = read_config().get("database", {})
+    except ConfigError:
+        return None
+    value = section.get("url") if isinstance(section, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None

@@ -104,3 +104,32 @@ def postgres_url():
         pytest.skip("PostgreSQL is not installed here (Debian's postgresql package; .ci/run installs it)")
     with postgres_cluster() as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """The URL of an empty store on each engine: a SQLite file, and a new database in the session's
+    PostgreSQL cluster (skipped where PostgreSQL is not installed). The store suite runs on both."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    from tests.postgres import fresh_database
+
+    with fresh_database(request.getfixturevalue("postgres_url")) as url:
+        yield url
+
+
+@pytest.fixture
+def make_store(store_url):
+    """Open a Store on the test's engine (keyword arguments as Store takes them); all closed afterwards."""
+    from hfcompare.storage.store import Store
+
+    opened = []
+
+    def make(**options):
+        opened.append(Store(url=store_url, **options))
+        return opened[-1]
+
+    yield make
+    for store in opened:
+        store.close()

@@ -18,6 +18,9 @@ from pathlib import Path
 from tests.servers import free_port
 
 DATABASE = "hfcompare"
+#: A role that logs in with a password over TCP (scram-sha-256), for tests of wrong credentials;
+#: the superuser `postgres` logs in without one.
+APP_USER, APP_PASSWORD = "hfcompare_app", "pw-Vq8Zr2LmT5"
 
 
 def postgres_bin() -> Path | None:
@@ -47,12 +50,50 @@ def postgres_cluster() -> Iterator[str]:
                                        check=True, capture_output=True, text=True, timeout=120)
     try:
         run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        hba = data / "pg_hba.conf"
+        hba.write_text("local all all trust\nhost all postgres 127.0.0.1/32 trust\n"
+                       "host all all 127.0.0.1/32 scram-sha-256\n")
+        if os.geteuid() == 0:
+            shutil.chown(hba, "postgres", "postgres")
         run("pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60", "-o",
             f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} -c fsync=off", "start")
         try:
             run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DATABASE)
+            run("psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", DATABASE, "-v", "ON_ERROR_STOP=1",
+                "-c", f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{APP_PASSWORD}'",
+                "-c", f"GRANT ALL ON DATABASE {DATABASE} TO {APP_USER}",
+                "-c", f"GRANT ALL ON SCHEMA public TO {APP_USER}")
             yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{DATABASE}"
         finally:
             run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def with_user(url: str, user: str, password: str, database: str | None = None) -> str:
+    """`url` logging in as `user` with `password` (and on `database`)."""
+    from sqlalchemy.engine import make_url
+
+    changed = make_url(url).set(username=user, password=password)
+    return changed.set(database=database).render_as_string(False) if database else changed.render_as_string(False)
+
+
+@contextmanager
+def fresh_database(url: str) -> Iterator[str]:
+    """A new, empty database in the cluster of `url` (the superuser's), dropped afterwards even if a
+    connection was left open."""
+    import uuid
+
+    import sqlalchemy
+    from sqlalchemy.engine import make_url
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        yield make_url(url).set(database=name).render_as_string(False)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        admin.dispose()

@@ -57,6 +57,11 @@ TIMING_COLUMN_HELP = {
     "compute s": "Seconds spent embedding the texts that were not cached (one pass, not the timed ones).",
 }
 CACHE_HELP = "Vectors already computed are kept on disk, keyed by model, variant and a hash of each text."
+STORE_HELP = (
+    "A SQLite file beside the app, unless the operator set HFCOMPARE_DATABASE_URL to a PostgreSQL database: "
+    "then every replica and restart of this app shares one store, and products can report production calls "
+    "to it (hfcompare.monitoring.track). A Space's disk is wiped on restart; its PostgreSQL is not."
+)
 
 ENDPOINTS_INTRO = (
     "Compare models served elsewhere: add them in the model picker as `openai:<model>` or `hf:<model-id>`. "

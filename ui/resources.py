@@ -54,6 +54,17 @@ def generation_cache() -> GenerationCache:
     return _or_stop(lambda: _generations_at(str(home() / "generations")), CacheUnavailable)
 
 
+def store_if_available():
+    """(the shared store, None), or (None, why it cannot be used) without ending the page: for share
+    links, which fall back to the whole state in the URL."""
+    from hfcompare.storage.store import StoreUnavailable, shared_store
+
+    try:
+        return shared_store(), None
+    except StoreUnavailable as exc:
+        return None, str(exc)
+
+
 def store():
     """The store under the current HFCOMPARE_HOME (share links, votes, A/B tests, the call log): the
     process's one shared store, the same the call log writes to."""

@@ -12,7 +12,7 @@ import streamlit as st
 
 from hfcompare.storage.sharing import SHORT_LINK_CHARS, from_query, link_for
 from ui import prose
-from ui.resources import store
+from ui.resources import store_if_available
 from ui.state import value
 from ui.text import literal
 
@@ -35,7 +35,10 @@ def read_link(page: str) -> dict[str, Any] | None:
     if not params:
         return None
     try:
-        state, warnings = from_query(page, params, store())
+        saved_in, unavailable = store_if_available() if "c" in params else (None, None)
+        state, warnings = from_query(page, params, saved_in)
+        if unavailable:
+            warnings = [f"The link names a saved comparison, but the store cannot be read: {unavailable}"]
     except Exception as exc:  # noqa: BLE001 - a link must never break the page
         state, warnings = {}, [f"The link could not be read ({type(exc).__name__}); showing the defaults."]
     for warning in warnings:
@@ -145,15 +148,17 @@ def write_link(page: str, state: dict[str, Any]) -> Link:
     """Put `state` in the URL, as a stored id when it is long, and return the links to share. What
     the link leaves out is kept for `render_share` to say."""
     from hfcompare.storage.store import StoreUnavailable
-    from ui.resources import ResourceUnavailable
 
+    saved_in, unavailable = store_if_available()
     try:
-        saved_in, unavailable = store(), []
-    except (StoreUnavailable, ResourceUnavailable) as exc:
-        saved_in, unavailable = None, [str(exc)]
-    params, problems = link_for(page, state, saved_in, short_above=SHORT_LINK_CHARS)
+        params, problems = link_for(page, state, saved_in, short_above=SHORT_LINK_CHARS)
+    except StoreUnavailable as exc:   # the database went away since it was opened
+        saved_in, unavailable = None, str(exc)
+        params, problems = link_for(page, state)
+    if unavailable:
+        problems = [f"This link holds the whole view, because the store cannot be used: {unavailable}", *problems]
     full, _ = link_for(page, state)
-    st.session_state[_PROBLEMS] = unavailable + problems
+    st.session_state[_PROBLEMS] = problems
     if not params and problems:
         return Link(page, "", "")
     if params != st.query_params.to_dict():

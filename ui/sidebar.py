@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hfcompare.backends.remote.common import config_problem
+from hfcompare.storage.store import configured_where
 from ui import keys, prose
 from ui.resources import embedding_cache, generation_cache
 from ui.text import literal
@@ -36,5 +37,8 @@ def render_sidebar() -> None:
         st.caption(f"Vectors above; {answers:,} generated answer{'' if answers == 1 else 's'} cached too. "
                    f"Stored under `{stats.path.rsplit('/', 1)[0]}`")
         st.button("Clear cache", on_click=_clear_cache, key="sidebar_clear_cache", width="stretch")
+        engine, where = configured_where()
+        st.caption(literal(f"Votes, share links, A/B tests and the call log: {engine} at {where}" if engine
+                           else f"The store cannot be used: {where}"), help=prose.STORE_HELP)
         if st.session_state.pop(keys.SIDEBAR_CLEARED, False):
             st.success("Cache cleared.")

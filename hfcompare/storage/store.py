@@ -1,12 +1,15 @@
-"""The SQLite store under `$HFCOMPARE_HOME`: saved comparison states (share links), arena votes,
-the log of every model call, and A/B outcomes; with WAL, schema migrations, and recovery from a
-corrupted file.
+"""The store: saved comparison states (share links), arena votes, the log of every model call
+(this app's and production's), and A/B plans and outcomes. One interface on two engines: a SQLite
+file under `$HFCOMPARE_HOME` (the default, nothing to set up) or the database
+`HFCOMPARE_DATABASE_URL` names (PostgreSQL, shared by every replica and by products that call
+`hfcompare.monitoring.track`). SQLAlchemy Core writes the SQL for both; `storage.database`
+migrates on start.
 
-Each migration is a list of statements applied once, in order; `PRAGMA user_version` records how
-far a database has come. A database that fails its integrity check (`PRAGMA integrity_check`) is
-moved aside and started afresh, with a warning, so the app keeps working. A busy or locked one is
-not corrupt: it is waited for and retried, and never moved while other processes use it; one this
-user may not read or write raises `StoreUnavailable` saying so.
+A SQLite file that fails its integrity check (`PRAGMA integrity_check`) is moved aside and started
+afresh, with a warning, so the app keeps working. A busy or locked one is not corrupt: it is waited
+for and retried, and never moved while other processes use it. One this user may not read or
+write, or a database server that cannot be reached or refuses the login, raises `StoreUnavailable`
+saying so, without the password.
 
 Saved states (share links) are bounded: one state holds at most `max_state_bytes`; beyond the
 quota the least recently used links go first, and a link never opened expires (see
@@ -15,6 +18,7 @@ quota the least recently used links go first, and a link never opened expires (s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import shutil
@@ -25,12 +29,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from hfcompare.config import home, link_limits
+from hfcompare.config import database_url, home, link_limits
+from hfcompare.storage.database import BUSY_TIMEOUT_MS, DatabaseUrlError, engine_url, hide_password, shown
 
 T = TypeVar("T")
 
 STORE_FILE = "hfcompare.sqlite3"
-BUSY_TIMEOUT_MS = 30_000
 #: How often a "database is locked" is retried (after the busy timeout) before giving up.
 BUSY_ATTEMPTS = 8
 
@@ -65,91 +69,38 @@ def integrity(path: Path, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> str:
 
 
 class StoreUnavailable(RuntimeError):
-    """The store cannot be used: this user may not read or write it, or it stayed locked."""
+    """The store cannot be used: this user may not read or write it, it stayed locked, or its
+    database server cannot be reached or refuses the login."""
 
 
 class StateTooLarge(ValueError):
     """A state larger than a share link may save."""
 
 
+def _driver_error(exc: BaseException) -> BaseException:
+    """The database driver's own exception under SQLAlchemy's wrapper."""
+    return getattr(exc, "orig", None) or exc
+
+
 def _is_busy(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    inner = _driver_error(exc)
+    text = str(inner).lower()
+    return isinstance(inner, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 def _is_permission(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, PermissionError) or any(
+    inner = _driver_error(exc)
+    text = str(inner).lower()
+    return isinstance(inner, PermissionError) or any(
         part in text for part in ("unable to open database file", "readonly", "read-only", "permission denied",
                                   "disk i/o error"))
 
-MIGRATIONS: list[list[str]] = [
-    # 1: saved states behind share links; an id is a hash of its content, so it never changes meaning
-    ["""CREATE TABLE saved_states (
-            id TEXT PRIMARY KEY,
-            page TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        )"""],
-    # 2: arena votes, the model-call log, and production A/B outcomes
-    ["""CREATE TABLE votes (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            arena TEXT NOT NULL,
-            prompt TEXT NOT NULL,
-            model_a TEXT NOT NULL,
-            model_b TEXT NOT NULL,
-            winner TEXT NOT NULL CHECK (winner IN ('a', 'b', 'tie', 'both_bad')),
-            created_at REAL NOT NULL
-        )""",
-     """CREATE TABLE calls (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            ts REAL NOT NULL,
-            backend TEXT NOT NULL,
-            model TEXT NOT NULL,
-            task TEXT NOT NULL,
-            latency_s REAL NOT NULL,
-            items INTEGER,
-            tokens INTEGER,
-            ok INTEGER NOT NULL,
-            error_kind TEXT
-        )""",
-     "CREATE INDEX calls_by_time ON calls (ts)",
-     """CREATE TABLE ab_events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            experiment TEXT NOT NULL,
-            user_id TEXT NOT NULL,
-            variant TEXT NOT NULL,
-            outcome REAL NOT NULL,
-            ts REAL NOT NULL
-        )""",
-     "CREATE INDEX ab_by_experiment ON ab_events (experiment)"],
-    # 3: the plan of an A/B test, fixed before its result is read: the split users are assigned by
-    # and the users per variant at which the test is run once (a fixed horizon)
-    ["""CREATE TABLE ab_plans (
-            experiment TEXT PRIMARY KEY,
-            split REAL NOT NULL,
-            per_variant INTEGER NOT NULL CHECK (per_variant > 0),
-            alpha REAL NOT NULL,
-            created_at REAL NOT NULL
-        )"""],
-    # 4: bounded share links: each saved state's size, when it was saved and last used, and how
-    # often it was opened (for the quota's least-recently-used eviction and the expiry of links
-    # never opened); links saved before get the full expiry from now
-    ["ALTER TABLE saved_states ADD COLUMN size_bytes INTEGER NOT NULL DEFAULT 0",
-     "ALTER TABLE saved_states ADD COLUMN saved_ts REAL NOT NULL DEFAULT 0",
-     "ALTER TABLE saved_states ADD COLUMN used_ts REAL NOT NULL DEFAULT 0",
-     "ALTER TABLE saved_states ADD COLUMN opens INTEGER NOT NULL DEFAULT 0",
-     ("UPDATE saved_states SET size_bytes = length(CAST(payload AS BLOB)), "
-      "saved_ts = CAST(strftime('%s', 'now') AS REAL), used_ts = CAST(strftime('%s', 'now') AS REAL)"),
-     "CREATE INDEX saved_by_use ON saved_states (used_ts)"],
-    # 5: production monitoring (`hfcompare.monitoring.track`): where a call came from (this app's own
-    # calls are 'hfcompare'), the A/B variant, the user's satisfaction and free tags (JSON)
-    ["ALTER TABLE calls ADD COLUMN source TEXT NOT NULL DEFAULT 'hfcompare'",
-     "ALTER TABLE calls ADD COLUMN variant TEXT",
-     "ALTER TABLE calls ADD COLUMN satisfaction REAL",
-     "ALTER TABLE calls ADD COLUMN tags TEXT",
-     "CREATE INDEX calls_by_source ON calls (source, ts)"],
-]
+
+def _server_reason(exc: BaseException) -> str:
+    """The first line of a database server's own message (the driver's, without SQLAlchemy's notes)."""
+    lines = [line.strip() for line in str(_driver_error(exc)).splitlines() if line.strip()]
+    return lines[0][:300] if lines else type(exc).__name__
+
 
 #: The columns of a logged call, in order.
 CALL_COLUMNS = ("ts", "backend", "model", "task", "latency_s", "items", "tokens", "ok", "error_kind", "source",
@@ -159,12 +110,28 @@ APP_SOURCE = "hfcompare"
 
 
 class Store:
-    """One connection per Store; safe to use from several processes at once (WAL, busy timeout)."""
+    """The store on SQLite (one connection, safe across processes: WAL, busy timeout) or on a
+    database server (a connection pool). `url` (a SQLAlchemy URL) wins over `path` (a SQLite file);
+    with neither, `HFCOMPARE_DATABASE_URL` (or the config file's `[database] url`), else the SQLite
+    file under $HFCOMPARE_HOME."""
 
-    def __init__(self, path: Path | None = None, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    def __init__(self, path: Path | None = None, *, url: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
                  max_state_bytes: int | None = None, quota_bytes: int | None = None,
                  expiry_s: float | None = None):
-        self.path = Path(path) if path else home() / STORE_FILE
+        from hfcompare.storage import schema
+
+        if url is None and path is None:
+            url = database_url()
+        self.path = None if url is not None else Path(path) if path else home() / STORE_FILE
+        try:
+            self._url = engine_url(url, self.path)
+        except DatabaseUrlError as exc:
+            raise StoreUnavailable(f"{exc} Check HFCOMPARE_DATABASE_URL (or [database] url in the config file).") \
+                from None
+        if self.path is None and self._url.get_backend_name() == "sqlite":
+            self.path = Path(self._url.database)
+        self.url = shown(self._url)
+        self.engine_name = "SQLite" if self.path is not None else "PostgreSQL"
         self.warnings: list[str] = []
         self.busy_timeout_ms = int(busy_timeout_ms)
         default_max, default_quota, default_expiry = link_limits()
@@ -172,16 +139,41 @@ class Store:
         self.quota_bytes = max(int(quota_bytes or default_quota), self.max_state_bytes)
         self.expiry_s = float(expiry_s or default_expiry)
         self.clock = time.time   # tests set their own
-        self._lock = threading.RLock()  # one connection, many threads: one statement or transaction at a time
-        self._connection = self._open_recovering()
+        self._t = schema
+        # SQLite: one connection, many threads: one statement or transaction at a time. A server's
+        # pool gives each thread its own connection.
+        self._lock = threading.RLock() if self.path is not None else contextlib.nullcontext()
+        self._engine = self._open_recovering()
 
-    def _open_recovering(self) -> sqlite3.Connection:
+    @property
+    def engine(self):
+        """The SQLAlchemy engine (for copying and for tests; the methods below are the interface)."""
+        return self._engine
+
+    def insert_rows(self, table, rows: list[dict[str, Any]], skip_existing: bool = False) -> int:
+        """Insert `rows` into `table` (one of `schema.TABLES`) in one transaction; with `skip_existing`,
+        rows whose key is there already are left out. Returns how many were inserted."""
+        statement = (self._insert_new(table) if skip_existing else table.insert()).returning(
+            *table.primary_key.columns)   # the rows returned are the rows inserted, on both engines
+        return self._transaction(lambda connection: len(connection.execute(statement, rows).all()))
+
+    @property
+    def where(self) -> str:
+        """Where the store lives, as it may be shown: the SQLite file, or the URL without its password."""
+        return str(self.path) if self.path is not None else self.url
+
+    def _open_recovering(self):
         """Open (and migrate); wait out a busy database, move aside only one that fails its
-        integrity check, and say so plainly when this user may not use the file."""
+        integrity check, and say so plainly when this user may not use the file or the server
+        cannot be used."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         for attempt in range(BUSY_ATTEMPTS):
             try:
                 return self._open()
-            except (sqlite3.DatabaseError, OSError) as exc:
+            except (SQLAlchemyError, sqlite3.DatabaseError, OSError) as exc:
+                if self.path is None:
+                    raise self._server_unavailable(exc) from None
                 if _is_busy(exc):
                     time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
                     continue
@@ -190,83 +182,95 @@ class Store:
                     time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
                     continue
                 if verdict == "corrupt":
-                    self._move_aside(exc)
+                    self._move_aside(_driver_error(exc))
                     return self._open()
+                reason = _driver_error(exc)
                 if _is_permission(exc):
                     raise StoreUnavailable(
-                        f"The store {self.path} cannot be opened for reading and writing ({exc}): check that "
+                        f"The store {self.path} cannot be opened for reading and writing ({reason}): check that "
                         "this user may read and write it and its folder ($HFCOMPARE_HOME).") from exc
-                raise StoreUnavailable(f"The store {self.path} cannot be used ({type(exc).__name__}: {exc}); "
+                raise StoreUnavailable(f"The store {self.path} cannot be used ({type(reason).__name__}: {reason}); "
                                        "it passed its integrity check, so it was left in place.") from exc
         raise StoreUnavailable(f"The store {self.path} stayed locked by another process; try again shortly.")
+
+    def _server_unavailable(self, exc: BaseException) -> StoreUnavailable:
+        """What is wrong with the database server, in words, and never with the password."""
+        reason = _server_reason(exc)
+        lowered = reason.lower()
+        if "password" in lowered or "authentication" in lowered or "role" in lowered and "does not exist" in lowered:
+            advice = "it refused the login: check the user name and password in HFCOMPARE_DATABASE_URL"
+        elif "database" in lowered and "does not exist" in lowered:
+            advice = "the database does not exist: create it, or fix its name in HFCOMPARE_DATABASE_URL"
+        elif any(word in lowered for word in ("refused", "timeout", "timed out", "could not translate", "resolve",
+                                              "unreachable", "no route", "connection")):
+            advice = "it cannot be reached: check the host and port in HFCOMPARE_DATABASE_URL and that the server runs"
+        else:
+            advice = "check HFCOMPARE_DATABASE_URL"
+        return StoreUnavailable(hide_password(
+            f"The database {self.url} cannot be used ({reason}); {advice}. Comparisons still run; votes, saved "
+            "links, A/B tests and the call log wait for it.", self._url))
 
     def _integrity(self) -> str:
         return integrity(self.path, self.busy_timeout_ms / 1000)
 
+    def _open(self):
+        from hfcompare.storage.database import create_engine, migrate
+
+        engine = create_engine(self._url, self.busy_timeout_ms)
+        try:
+            migrate(engine)
+            with engine.connect() as connection:
+                connection.execute(self._t.saved_states.select().limit(1)).fetchall()
+        except BaseException:
+            engine.dispose()
+            raise
+        return engine
+
     def _retrying(self, work: Callable[[], T]) -> T:
-        """`work()` on the connection, one at a time, retried while the database stays locked past
-        the busy timeout."""
+        """`work()`, one at a time on SQLite, retried while the database stays locked past the busy
+        timeout; a server that went away becomes StoreUnavailable."""
+        from sqlalchemy.exc import DBAPIError
+
         for attempt in range(BUSY_ATTEMPTS):
             try:
                 with self._lock:
                     return work()
-            except sqlite3.OperationalError as exc:
+            except DBAPIError as exc:
+                if self.path is None and (exc.connection_invalidated or isinstance(
+                        _driver_error(exc), _server_down_errors())):
+                    raise self._server_unavailable(exc) from None
                 if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
                     raise
                 time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
-    def _execute(self, sql: str, args: tuple | list = ()) -> sqlite3.Cursor:
-        """One statement, retried while the database stays locked."""
-        return self._retrying(lambda: self._connection.execute(sql, args))
+    def _read(self, statement) -> list[Any]:
+        """The rows of one query."""
+        def run() -> list[Any]:
+            with self._engine.connect() as connection:
+                return list(connection.execute(statement))
 
-    def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
+        return self._retrying(run)
+
+    def _transaction(self, work: Callable[[Any], T]) -> T:
         """`work(connection)` in one write transaction, rolled back on any error, retried while locked."""
-        def run() -> None:
-            connection = self._connection
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                work(connection)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+        def run() -> T:
+            with self._engine.connect() as connection:
+                connection.execution_options(write=True)
+                with connection.begin():
+                    return work(connection)
 
-        self._retrying(run)
+        return self._retrying(run)
 
-    def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None,
-                                     check_same_thread=False)
-        try:
-            connection.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            self._migrate(connection)
-            connection.execute("SELECT count(*) FROM saved_states").fetchone()
-        except sqlite3.DatabaseError:
-            connection.close()
-            raise
-        return connection
+    def _insert_new(self, table):
+        """An INSERT that skips a row whose key exists (both engines say ON CONFLICT DO NOTHING)."""
+        if self._engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table).on_conflict_do_nothing()
 
-    @staticmethod
-    def _migrate(connection: sqlite3.Connection) -> None:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                # another process may have migrated while this one waited for the lock
-                if connection.execute("PRAGMA user_version").fetchone()[0] >= number:
-                    connection.execute("ROLLBACK")
-                    continue
-                for statement in statements:
-                    connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {number}")
-                connection.execute("COMMIT")
-            except Exception:
-                connection.execute("ROLLBACK")
-                raise
-
-    def _move_aside(self, exc: Exception) -> None:
+    def _move_aside(self, exc: BaseException) -> None:
         aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
         for suffix in ("", "-wal", "-shm"):
             source = Path(str(self.path) + suffix)
@@ -276,13 +280,21 @@ class Store:
                              f"to {aside} and a new, empty one was started.")
 
     @property
-    def schema_version(self) -> int:
-        return self._execute("PRAGMA user_version").fetchone()[0]
+    def schema_version(self) -> str:
+        """The Alembic revision the database is at."""
+        from hfcompare.storage.database import revision
+
+        with self._lock, self._engine.connect() as connection:
+            return revision(connection)
+
+    # --- share links ----------------------------------------------------------------------------
 
     def save_state(self, state_id: str, page: str, payload: dict[str, Any]) -> str:
         """Keep `payload` under `state_id`; an id that exists already keeps its first content.
         Raises StateTooLarge beyond `max_state_bytes`; saving drops links never opened within the
         expiry, then the least recently used ones beyond the quota."""
+        from sqlalchemy import delete, func, select, update
+
         blob = json.dumps(payload)  # in its own order: a link keeps the criteria as the user ordered them
         size = len(blob.encode("utf-8"))
         if size > self.max_state_bytes:
@@ -290,20 +302,21 @@ class Store:
                 f"This view is too large to share: its state is {size / 1024:,.0f} KB and a link holds at most "
                 f"{self.max_state_bytes / 1024:,.0f} KB. Use fewer or shorter texts or prompts to get a link.")
         now = self.clock()
+        t = self._t.saved_states
 
-        def save(connection: sqlite3.Connection) -> None:
-            inserted = connection.execute(
-                "INSERT OR IGNORE INTO saved_states (id, page, payload, created_at, size_bytes, saved_ts, used_ts, "
-                "opens) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-                (state_id, page, blob, datetime.now(timezone.utc).isoformat(), size, now, now)).rowcount
+        def save(connection) -> None:
+            inserted = connection.execute(self._insert_new(t).values(
+                id=state_id, page=page, payload=blob, created_at=datetime.now(timezone.utc).isoformat(),
+                size_bytes=size, saved_ts=now, used_ts=now, opens=0)).rowcount
             if not inserted:
-                connection.execute("UPDATE saved_states SET used_ts = max(used_ts, ?) WHERE id = ?", (now, state_id))
-            connection.execute("DELETE FROM saved_states WHERE opens = 0 AND saved_ts < ? AND id != ?",
-                               (now - self.expiry_s, state_id))
-            connection.execute(
-                "DELETE FROM saved_states WHERE id IN (SELECT id FROM (SELECT id, SUM(size_bytes) OVER "
-                "(ORDER BY id = ? DESC, used_ts DESC, saved_ts DESC, id) AS running FROM saved_states) "
-                "WHERE running > ?)", (state_id, self.quota_bytes))
+                connection.execute(update(t).where(t.c.id == state_id).values(used_ts=_later(t.c.used_ts, now)))
+            connection.execute(delete(t).where(t.c.opens == 0, t.c.saved_ts < now - self.expiry_s,
+                                               t.c.id != state_id))
+            running = select(t.c.id, func.sum(t.c.size_bytes).over(
+                order_by=[(t.c.id == state_id).desc(), t.c.used_ts.desc(), t.c.saved_ts.desc(), t.c.id]
+            ).label("running")).subquery()
+            connection.execute(delete(t).where(t.c.id.in_(
+                select(running.c.id).where(running.c.running > self.quota_bytes))))
 
         self._transaction(save)
         return state_id
@@ -311,39 +324,49 @@ class Store:
     def load_state(self, state_id: str) -> tuple[str, dict[str, Any]] | None:
         """(page, payload) saved under `state_id`, or None (also for an expired link); opening a
         link marks it used."""
+        from sqlalchemy import select, update
+
         now = self.clock()
-        row = self._execute("SELECT page, payload, opens, saved_ts FROM saved_states WHERE id = ?",
-                            (state_id,)).fetchone()
-        if not row or (row[2] == 0 and row[3] < now - self.expiry_s):
+        t = self._t.saved_states
+        rows = self._read(select(t.c.page, t.c.payload, t.c.opens, t.c.saved_ts).where(t.c.id == state_id))
+        if not rows or (rows[0].opens == 0 and rows[0].saved_ts < now - self.expiry_s):
             return None
-        self._execute("UPDATE saved_states SET used_ts = max(used_ts, ?), opens = opens + 1 WHERE id = ?",
-                      (now, state_id))
+        self._transaction(lambda connection: connection.execute(
+            update(t).where(t.c.id == state_id).values(used_ts=_later(t.c.used_ts, now), opens=t.c.opens + 1)))
         try:
-            return row[0], json.loads(row[1])
+            return rows[0].page, json.loads(rows[0].payload)
         except (ValueError, RecursionError):
             return None
 
     def link_usage(self) -> tuple[int, int]:
         """(saved links, their bytes)."""
-        count, total = self._execute("SELECT count(*), coalesce(sum(size_bytes), 0) FROM saved_states").fetchone()
+        from sqlalchemy import func, select
+
+        t = self._t.saved_states
+        count, total = self._read(select(func.count(), func.coalesce(func.sum(t.c.size_bytes), 0)))[0]
         return int(count), int(total)
+
+    def saved_ids(self) -> set[str]:
+        """The ids of every saved state."""
+        from sqlalchemy import select
+
+        return {row.id for row in self._read(select(self._t.saved_states.c.id))}
 
     # --- arena votes ---------------------------------------------------------------------------
 
     def add_vote(self, arena: str, prompt: str, model_a: str, model_b: str, winner: str) -> int:
         """Record one blind vote; returns its id."""
-        cursor = self._execute(
-            "INSERT INTO votes (arena, prompt, model_a, model_b, winner, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (arena, prompt, model_a, model_b, winner, time.time()))
-        return int(cursor.lastrowid)
+        t = self._t.votes
+        return int(self._transaction(lambda connection: connection.execute(t.insert().values(
+            arena=arena, prompt=prompt, model_a=model_a, model_b=model_b, winner=winner, created_at=time.time()
+        ).returning(t.c.id)).scalar_one()))
 
     def votes(self, arena: str | None = None) -> list[dict[str, Any]]:
         """Every vote (of one arena), oldest first."""
-        sql = "SELECT id, arena, prompt, model_a, model_b, winner, created_at FROM votes"
-        rows = self._execute(sql + (" WHERE arena = ?" if arena else "") + " ORDER BY id",
-                                        (arena,) if arena else ()).fetchall()
-        names = ("id", "arena", "prompt", "model_a", "model_b", "winner", "created_at")
-        return [dict(zip(names, row)) for row in rows]
+        t = self._t.votes
+        query = t.select().order_by(t.c.id)
+        rows = self._read(query.where(t.c.arena == arena) if arena else query)
+        return [dict(row._mapping) for row in rows]
 
     # --- the model-call log ---------------------------------------------------------------------
 
@@ -358,21 +381,23 @@ class Store:
     def log_calls(self, rows: list[dict[str, Any]]) -> None:
         """Record many calls in one transaction (`CALL_COLUMNS`; missing ones are empty, the source
         defaults to this app's). Retried while the database stays locked."""
-        values = [tuple(_call_value(row, name) for name in CALL_COLUMNS) for row in rows]
-        sql = f"INSERT INTO calls ({', '.join(CALL_COLUMNS)}) VALUES ({', '.join('?' * len(CALL_COLUMNS))})"
-        self._transaction(lambda connection: connection.executemany(sql, values))
+        values = [{name: _call_value(row, name) for name in CALL_COLUMNS} for row in rows]
+        if values:
+            self._transaction(lambda connection: connection.execute(self._t.calls.insert(), values))
 
     def calls(self, since: float | None = None, models: list[str] | None = None,
               backends: list[str] | None = None, sources: list[str] | None = None) -> list[dict[str, Any]]:
         """Logged calls, oldest first, filtered by time, model, backend and source."""
-        sql, args = f"SELECT {', '.join(CALL_COLUMNS)} FROM calls WHERE 1=1", []
+        from sqlalchemy import select
+
+        t = self._t.calls
+        query = select(*(t.c[name] for name in CALL_COLUMNS)).order_by(t.c.ts, t.c.id)
         if since is not None:
-            sql, args = sql + " AND ts >= ?", [*args, since]
+            query = query.where(t.c.ts >= since)
         for column, values in (("model", models), ("backend", backends), ("source", sources)):
             if values:
-                sql += f" AND {column} IN ({','.join('?' * len(values))})"
-                args += list(values)
-        rows = [dict(zip(CALL_COLUMNS, row)) for row in self._execute(sql + " ORDER BY ts", args).fetchall()]
+                query = query.where(t.c[column].in_(list(values)))
+        rows = [dict(row._mapping) for row in self._read(query)]
         for row in rows:
             row["ok"] = bool(row["ok"])
             row["tags"] = json.loads(row["tags"]) if row["tags"] else {}
@@ -380,52 +405,107 @@ class Store:
 
     def call_sources(self) -> list[str]:
         """Every source that logged calls, this app's first."""
-        found = [r[0] for r in self._execute("SELECT DISTINCT source FROM calls").fetchall()]
+        from sqlalchemy import select
+
+        found = [row[0] for row in self._read(select(self._t.calls.c.source).distinct())]
         return sorted(found, key=lambda s: (s != APP_SOURCE, s))
 
     # --- production A/B outcomes ----------------------------------------------------------------
 
     def log_outcome(self, experiment: str, user_id: str, variant: str, outcome: float, ts: float | None = None) -> None:
-        self._execute(
-            "INSERT INTO ab_events (experiment, user_id, variant, outcome, ts) VALUES (?, ?, ?, ?, ?)",
-            (experiment, user_id, variant, float(outcome), time.time() if ts is None else ts))
+        self._transaction(lambda connection: connection.execute(self._t.ab_events.insert().values(
+            experiment=experiment, user_id=user_id, variant=variant, outcome=float(outcome),
+            ts=time.time() if ts is None else ts)))
 
     def outcomes(self, experiment: str) -> list[dict[str, Any]]:
-        rows = self._execute(
-            "SELECT user_id, variant, outcome, ts FROM ab_events WHERE experiment = ? ORDER BY id", (experiment,))
-        return [dict(zip(("user_id", "variant", "outcome", "ts"), row)) for row in rows.fetchall()]
+        from sqlalchemy import select
+
+        t = self._t.ab_events
+        rows = self._read(select(t.c.user_id, t.c.variant, t.c.outcome, t.c.ts)
+                          .where(t.c.experiment == experiment).order_by(t.c.id))
+        return [dict(row._mapping) for row in rows]
 
     def experiments(self) -> list[str]:
         """Experiments with a plan or logged outcomes."""
-        return [r[0] for r in self._execute(
-            "SELECT experiment FROM ab_events UNION SELECT experiment FROM ab_plans ORDER BY 1")]
+        from sqlalchemy import select, union
+
+        names = union(select(self._t.ab_events.c.experiment), select(self._t.ab_plans.c.experiment))
+        return sorted(row[0] for row in self._read(names))
 
     def plan_experiment(self, experiment: str, split: float, per_variant: int, alpha: float) -> dict[str, Any]:
         """Fix the plan of `experiment`; a plan made earlier stays (returned as it is)."""
-        self._execute(
-            "INSERT OR IGNORE INTO ab_plans (experiment, split, per_variant, alpha, created_at) VALUES (?, ?, ?, ?, ?)",
-            (experiment, float(split), int(per_variant), float(alpha), time.time()))
+        self._transaction(lambda connection: connection.execute(self._insert_new(self._t.ab_plans).values(
+            experiment=experiment, split=float(split), per_variant=int(per_variant), alpha=float(alpha),
+            created_at=time.time())))
         return self.experiment_plan(experiment)
 
     def experiment_plan(self, experiment: str) -> dict[str, Any] | None:
-        row = self._execute(
-            "SELECT split, per_variant, alpha, created_at FROM ab_plans WHERE experiment = ?", (experiment,)).fetchone()
-        return dict(zip(("split", "per_variant", "alpha", "created_at"), row)) if row else None
+        t = self._t.ab_plans
+        rows = self._read(t.select().where(t.c.experiment == experiment))
+        return {k: v for k, v in rows[0]._mapping.items() if k != "experiment"} if rows else None
 
     def close(self) -> None:
         with self._lock:
-            self._connection.close()
+            self._engine.dispose()
 
 
-_shared: dict[Path, Store] = {}
+def _later(column, now: float):
+    """The later of `column` and `now` (SQLite's two-argument max is PostgreSQL's greatest)."""
+    from sqlalchemy import case
+
+    return case((column < now, now), else_=column)
+
+
+def _server_down_errors() -> tuple[type[BaseException], ...]:
+    """The driver errors that mean the database server went away or refuses us (not our SQL)."""
+    try:
+        import psycopg
+    except ImportError:
+        return ()
+    return (psycopg.OperationalError,)
+
+
+_shared: dict[str, Store] = {}
+_unavailable: dict[str, tuple[float, StoreUnavailable]] = {}
 _shared_lock = threading.Lock()
+#: A database server that could not be used is tried again after this long, not on every call
+#: (the call log writes on each model call; a server that is down would cost a timeout each time).
+RETRY_SERVER_AFTER_S = 15.0
+
+
+def configured_where() -> tuple[str, str]:
+    """(engine, where) of the store this process is set to use, without connecting: ("SQLite", the
+    file) or ("PostgreSQL", the URL without its password); ("", why) for a URL that cannot be used."""
+    url = database_url()
+    if not url:
+        return "SQLite", str(home() / STORE_FILE)
+    try:
+        parsed = engine_url(url)
+    except DatabaseUrlError as exc:
+        return "", str(exc)
+    if parsed.get_backend_name() == "sqlite":
+        return "SQLite", str(parsed.database)
+    return "PostgreSQL", shown(parsed)
 
 
 def shared_store(path: Path | None = None) -> Store:
-    """The one Store this process keeps for `path` (default: the store under $HFCOMPARE_HOME). The
-    pages, the call log and scripts in one process share it, and with it one connection."""
-    resolved = (Path(path) if path else home() / STORE_FILE).resolve()
+    """The one Store this process keeps for `path` (default: `HFCOMPARE_DATABASE_URL`, else the
+    SQLite file under $HFCOMPARE_HOME). The pages, the call log and scripts in one process share it,
+    and with it its connections."""
+    url = None if path else database_url()
+    key = url or str((Path(path) if path else home() / STORE_FILE).resolve())
     with _shared_lock:
-        if resolved not in _shared:
-            _shared[resolved] = Store(resolved)
-        return _shared[resolved]
+        if key in _shared:
+            return _shared[key]
+        failed = _unavailable.get(key)
+        if failed and time.monotonic() - failed[0] < RETRY_SERVER_AFTER_S:
+            raise failed[1]
+        try:
+            store = Store(url=url) if url else Store(Path(key))
+        except StoreUnavailable as exc:
+            if url:
+                _unavailable[key] = (time.monotonic(), exc)
+            raise
+        _unavailable.pop(key, None)
+        _shared[key] = store
+        return store

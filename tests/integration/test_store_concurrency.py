@@ -1,5 +1,6 @@
-"""Several processes writing to one store at once lose nothing (WAL + busy timeout), even when
-they all create and migrate a fresh database at the same moment."""
+"""Several processes writing to one store at once lose nothing, on both engines (SQLite: WAL and
+the busy timeout; PostgreSQL: its own locking), even when they all create and migrate a fresh
+database at the same moment."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from pathlib import Path
 PROCESSES, ROWS = 4, 250
 
 
-def _writer(path: str, worker: int, start) -> None:
+def _writer(url: str, worker: int, start) -> None:
     from hfcompare.storage.store import Store
 
     start.wait()
-    store = Store(Path(path))
+    store = Store(url=url)
     for i in range(ROWS):
         store.log_call("local", f"model-{worker}", "embeddings", 0.01 * i, ok=i % 7 != 0,
                        error_kind=None if i % 7 else "crashed", items=1)
@@ -22,11 +23,10 @@ def _writer(path: str, worker: int, start) -> None:
     store.close()
 
 
-def test_m_processes_writing_n_rows_each_leave_m_times_n_rows(tmp_path):
-    path = str(tmp_path / "store.sqlite3")
+def test_m_processes_writing_n_rows_each_leave_m_times_n_rows(store_url):
     context = mp.get_context("spawn")
     start = context.Event()
-    workers = [context.Process(target=_writer, args=(path, w, start)) for w in range(PROCESSES)]
+    workers = [context.Process(target=_writer, args=(store_url, w, start)) for w in range(PROCESSES)]
     for w in workers:
         w.start()
     start.set()
@@ -35,7 +35,7 @@ def test_m_processes_writing_n_rows_each_leave_m_times_n_rows(tmp_path):
         assert w.exitcode == 0
     from hfcompare.storage.store import Store
 
-    store = Store(Path(path))
+    store = Store(url=store_url)
     calls = store.calls()
     assert len(calls) == PROCESSES * ROWS
     assert {c["model"] for c in calls} == {f"model-{w}" for w in range(PROCESSES)}
@@ -123,10 +123,10 @@ def test_writing_while_another_process_holds_the_write_lock_loses_nothing(tmp_pa
 TRACKERS, TRACKED = 8, 500
 
 
-def _tracker(home: str, worker: int, start) -> None:
+def _tracker(url: str, worker: int, start) -> None:
     import os
 
-    os.environ["HFCOMPARE_HOME"] = home
+    os.environ["HFCOMPARE_DATABASE_URL"] = url
     from hfcompare import monitoring
 
     start.wait()
@@ -136,19 +136,61 @@ def _tracker(home: str, worker: int, start) -> None:
     assert monitoring.flush(120.0) and monitoring.dropped() == 0
 
 
-def test_eight_processes_tracking_500_calls_each_leave_4000_rows(tmp_path):
-    """The brief's production monitoring from several hosts at once: none of 4,000 rows is lost."""
+def _run_all(target, args_of, count: int, timeout_s: float = 300) -> None:
     context = mp.get_context("spawn")
     start = context.Event()
-    workers = [context.Process(target=_tracker, args=(str(tmp_path), w, start)) for w in range(TRACKERS)]
+    workers = [context.Process(target=target, args=(*args_of(w), start)) for w in range(count)]
     for w in workers:
         w.start()
     start.set()
     for w in workers:
-        w.join(timeout=300)
+        w.join(timeout=timeout_s)
         assert w.exitcode == 0
+
+
+def test_eight_processes_tracking_500_calls_each_leave_4000_rows(store_url):
+    """The brief's production monitoring from several hosts at once: none of 4,000 rows is lost."""
     from hfcompare.storage.store import Store
 
-    rows = Store(tmp_path / "hfcompare.sqlite3").calls()
+    _run_all(_tracker, lambda w: (store_url, w), TRACKERS)
+    store = Store(url=store_url)
+    rows = store.calls()
+    store.close()
     assert len(rows) == TRACKERS * TRACKED
     assert {r["source"] for r in rows} == {f"host-{w}" for w in range(TRACKERS)}
+
+
+APPS, VOTES = 4, 100
+
+
+def _app_voting(url: str, worker: int, start) -> None:
+    """What one app process does when its visitors vote and share: the Arena page's `add_vote` and
+    the share link's `save_state`, on the process's shared store (HFCOMPARE_DATABASE_URL)."""
+    import os
+
+    os.environ["HFCOMPARE_DATABASE_URL"] = url
+    from hfcompare.storage.sharing import link_for
+    from hfcompare.storage.store import shared_store
+
+    start.wait()
+    store = shared_store()
+    for i in range(VOTES):
+        store.add_vote("generation", f"app {worker} prompt {i}", "local:a", "local:b", ("a", "b", "tie")[i % 3])
+        if i % 10 == 0:
+            params, problems = link_for("generation", {"system": f"app {worker} view {i} " + "x" * 300}, store,
+                                        short_above=200)
+            assert list(params) == ["c"] and problems == []
+
+
+def test_four_app_processes_voting_at_once_on_postgresql_lose_no_vote(postgres_url):
+    from hfcompare.storage.store import Store
+    from tests.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        _run_all(_app_voting, lambda w: (url, w), APPS)
+        store = Store(url=url)
+        votes = store.votes("generation")
+        assert len(votes) == APPS * VOTES and len({v["prompt"] for v in votes}) == APPS * VOTES
+        assert len({v["id"] for v in votes}) == APPS * VOTES
+        assert store.link_usage()[0] == APPS * (VOTES // 10)
+        store.close()

@@ -8,9 +8,7 @@ import json
 import os
 import re
 import time
-import tomllib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Callable, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
@@ -31,11 +29,10 @@ from hfcompare.backends.base import (
     RemoteTimeoutError,
     ServerError,
 )
-from hfcompare.config import home
+from hfcompare.config import CONFIG_ENV, MAX_CONFIG_BYTES, ConfigError, config_problem, home, read_config  # noqa: F401
 
 T = TypeVar("T")
 
-CONFIG_ENV = "HFCOMPARE_CONFIG"
 _MAX_SERVER_MESSAGE = 300
 
 
@@ -177,60 +174,6 @@ def redact(text: str, secrets: list[str | None]) -> str:
         text = text.replace(secret, "***")
     text = _URL_USERINFO.sub(r"\1***@", text)
     return _URL_QUERY_SECRET.sub(r"\1***", text)
-
-
-def _config_file() -> Path:
-    raw = os.environ.get(CONFIG_ENV, "").strip()
-    return Path(raw).expanduser() if raw else home() / "config.toml"
-
-
-#: A config file larger than this is refused before it is read.
-MAX_CONFIG_BYTES = 1_000_000
-
-
-class ConfigError(ValueError):
-    """The config file cannot be used; the message names the file, the line and the problem."""
-
-
-def read_config() -> dict[str, Any]:
-    """The config file's tables ({} when there is no file); raises ConfigError for any problem."""
-    path = _config_file()
-    try:
-        if not path.exists():
-            return {}
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{path}: {size:,} bytes; a config file may have {MAX_CONFIG_BYTES:,}.")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{path}, line {line}: not UTF-8 text (byte {exc.start}).") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problem = str(exc)
-        where = re.search(r"\s*\(at line (\d+), column \d+\)", problem)
-        line = where.group(1) if where else ("end of file" if "end of document" in problem else "?")
-        problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", problem)
-        raise ConfigError(f"{path}, line {line}: not valid TOML ({problem}).".replace("line end of file",
-                                                                                   "end of file")) from None
-    except RecursionError:
-        raise ConfigError(f"{path}: nested too deeply to be a config file.") from None
-    except ValueError:  # an integer of more than 4,300 digits
-        raise ConfigError(f"{path}: a number is too long.") from None
-
-
-def config_problem() -> str | None:
-    """What is wrong with the config file, or None (no file, or a good one); for the CLI and the pages."""
-    try:
-        read_config()
-    except ConfigError as exc:
-        return str(exc)
-    return None
 
 
 def _file_section(backend: str) -> dict[str, Any]:

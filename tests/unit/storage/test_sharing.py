@@ -1,8 +1,8 @@
-"""Share-link state: round trips (property tests), limits, hostile input, and the store behind ids."""
+"""Share-link state: round trips (property tests), limits and hostile input. The store behind ids is
+tested on both engines in test_store.py."""
 
 from __future__ import annotations
 
-import sqlite3
 import string
 from urllib.parse import urlencode
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hfcompare.storage.sharing import MAX_QUERY_CHARS, PAGES, from_query, link_for, state_id
-from hfcompare.storage.store import MIGRATIONS, StateTooLarge, Store, StoreUnavailable
+from hfcompare.storage.sharing import MAX_QUERY_CHARS, PAGES, from_query, link_for
+from hfcompare.storage.store import Store
 
 ref = st.from_regex(r"[a-z]{2,8}:[A-Za-z0-9_.-]{1,20}(/[A-Za-z0-9_.-]{1,30})?", fullmatch=True)
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
@@ -33,13 +33,6 @@ def to_query(page: str, state: dict, store=None) -> dict[str, str]:
     return link_for(page, state, store)[0]
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "store.sqlite3")
-    yield s
-    s.close()
-
-
 @settings(max_examples=80, deadline=None)
 @given(state=embeddings_state)
 def test_embeddings_state_round_trips_through_url_or_store(tmp_path_factory, state):
@@ -58,15 +51,6 @@ def test_embeddings_state_round_trips_through_url_or_store(tmp_path_factory, sta
 def test_scorecard_state_round_trips(state):
     back, warnings = from_query("scorecard", to_query("scorecard", state))
     assert warnings == [] and back == state
-
-
-def test_ids_are_content_addressed_and_never_rebound(store):
-    state = {"texts": "a\nb" * 2000}
-    first = to_query("embeddings", state, store)["c"]
-    assert first == state_id("embeddings", state)
-    assert to_query("embeddings", {"texts": "a\nb" * 2000 + "!"}, store)["c"] != first
-    store.save_state(first, "embeddings", {"texts": "something else"})   # a collision attempt
-    assert store.load_state(first) == ("embeddings", state)
 
 
 @pytest.mark.parametrize("params, fragment", [
@@ -97,12 +81,6 @@ def test_unknown_parameter_names_are_quoted_safely():
     assert warnings and "\x00" not in warnings[0] and len(warnings[0]) < 300
 
 
-def test_a_stored_state_opened_on_the_wrong_page_is_refused(store):
-    sid = to_query("scorecard", {"task": "generation", "candidates": ["x/" + "y" * 280] * 30}, store)["c"]
-    state, warnings = from_query("embeddings", {"c": sid}, store)
-    assert state == {} and "belongs to the scorecard page" in warnings[0]
-
-
 def _valid_and_invalid(field) -> tuple[object, str]:
     """A value `field` accepts, and a raw parameter it must refuse, per kind (a new kind fails here until added)."""
     top = field.high if field.high is not None else 10
@@ -130,29 +108,6 @@ def test_every_field_of_every_page_round_trips_and_refuses_a_bad_value():
             assert state == {} and len(warnings) == 1 and f"'{key}'" in warnings[0], (page, key, warnings)
 
 
-def test_store_uses_wal_migrates_and_recovers_from_corruption(tmp_path):
-    path = tmp_path / "store.sqlite3"
-    store = Store(path)
-    assert store.schema_version >= 1
-    assert store._connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    store.close()
-    path.write_bytes(b"this is not a database" * 100)
-    for suffix in ("-wal", "-shm"):
-        (tmp_path / f"store.sqlite3{suffix}").unlink(missing_ok=True)
-    recovered = Store(path)
-    assert recovered.warnings and "moved" in recovered.warnings[0]
-    assert list(tmp_path.glob("store.sqlite3.corrupt-*"))
-    recovered.save_state("abcdefghijklmnop", "embeddings", {"texts": "x"})
-    assert recovered.load_state("abcdefghijklmnop") == ("embeddings", {"texts": "x"})
-    version = recovered.schema_version
-    recovered.close()
-    with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == version
-
-
-# --- bounded share links (issue 16 §2) and deep nesting ------------------------------------------
-
-
 def test_a_deeply_nested_field_becomes_a_warning_and_the_rest_of_the_link_stays():
     state, warnings = from_query("scorecard", {"sources": "[" * 3000, "task": "generation", "samples": "300"})
     assert state == {"task": "generation", "samples": 300}
@@ -173,64 +128,6 @@ def test_the_writer_applies_the_readers_limits():
     assert warnings == [] and back == {"temperature": 0.5, "seed": 3}
 
 
-def test_a_state_over_the_size_limit_is_refused_with_a_clear_message(tmp_path):
-    store = Store(tmp_path / "s.sqlite3", max_state_bytes=10_000)
-    params, problems = link_for("embeddings", {"texts": "word " * 5_000}, store)
-    assert params == {} and "too large to share" in problems[0] and "at most 10 KB" in problems[0]
-    with pytest.raises(StateTooLarge):
-        store.save_state("abcdefghijklmnop", "embeddings", {"texts": "x" * 20_000})
-    assert store.link_usage() == (0, 0)
-    store.close()
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _stored_ids(store) -> set[str]:
-    return {row[0] for row in store._connection.execute("SELECT id FROM saved_states")}
-
-
-def test_past_the_quota_the_least_recently_used_links_go_and_recent_ones_stay(tmp_path):
-    store = Store(tmp_path / "s.sqlite3", max_state_bytes=2_000, quota_bytes=12_000)   # six links of ~1.9 KB
-    store.clock = clock = Clock()
-    ids = []
-    for i in range(8):
-        clock.now += 10
-        state = {"texts": f"text {i} " + "x" * 1_900}
-        ids.append(to_query("embeddings", state, store)["c"])
-        if i == 5:   # the two oldest links are opened now, so they are recently used
-            for old in ids[:2]:
-                clock.now += 1
-                assert store.load_state(old)[0] == "embeddings"
-    count, size = store.link_usage()
-    assert size <= 12_000 and count == 6
-    # the oldest links nobody used since went; the opened ones and the newest stay
-    assert _stored_ids(store) == {ids[0], ids[1], *ids[4:]}
-    assert store.load_state(ids[2]) is None
-    state, warnings = from_query("embeddings", {"c": ids[3]}, store)
-    assert state == {} and "No saved comparison" in warnings[0]
-    store.close()
-
-
-def test_links_never_opened_expire_and_opened_ones_stay(tmp_path):
-    store = Store(tmp_path / "s.sqlite3", expiry_s=3_600)
-    store.clock = clock = Clock()
-    store.save_state("aaaaaaaaaaaaaaaa", "embeddings", {"texts": "never opened"})
-    store.save_state("bbbbbbbbbbbbbbbb", "embeddings", {"texts": "opened"})
-    clock.now += 60
-    assert store.load_state("bbbbbbbbbbbbbbbb") == ("embeddings", {"texts": "opened"})
-    clock.now += 7_200
-    assert store.load_state("aaaaaaaaaaaaaaaa") is None                  # expired, even before it is purged
-    store.save_state("cccccccccccccccc", "embeddings", {"texts": "new"})   # saving purges
-    assert _stored_ids(store) == {"bbbbbbbbbbbbbbbb", "cccccccccccccccc"}
-    store.close()
-
-
 def test_limits_come_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("HFCOMPARE_LINK_MAX_KB", "4")
     monkeypatch.setenv("HFCOMPARE_LINK_QUOTA_MB", "not a number")
@@ -239,44 +136,6 @@ def test_limits_come_from_the_environment(tmp_path, monkeypatch):
     assert store.max_state_bytes == 4 * 1024 and store.quota_bytes == 200 * 1024 * 1024
     assert store.expiry_s == 2 * 86_400
     store.close()
-
-
-def test_links_saved_before_the_bounds_migrate_with_their_sizes(tmp_path):
-    path = tmp_path / "old.sqlite3"
-    with sqlite3.connect(path) as raw:
-        for number, statements in enumerate(MIGRATIONS[:3], start=1):
-            for statement in statements:
-                raw.execute(statement)
-            raw.execute(f"PRAGMA user_version = {number}")
-        raw.execute("INSERT INTO saved_states VALUES ('abcdefghijklmnop', 'embeddings', '{\"texts\": \"old\"}', "
-                    "'2025-01-01T00:00:00+00:00')")
-    store = Store(path)
-    assert store.schema_version == len(MIGRATIONS)
-    assert store.load_state("abcdefghijklmnop") == ("embeddings", {"texts": "old"})
-    assert store.link_usage() == (1, len('{"texts": "old"}'))
-    store.close()
-
-
-def test_a_permission_error_gets_its_own_message_and_moves_nothing(tmp_path, monkeypatch):
-    path = tmp_path / "s.sqlite3"
-    Store(path).close()
-
-    def refuse(*args, **kwargs):
-        raise sqlite3.OperationalError("unable to open database file")
-
-    monkeypatch.setattr("hfcompare.storage.store.sqlite3.connect", refuse)
-    with pytest.raises(StoreUnavailable, match="may read and write"):
-        Store(path)
-    assert not list(tmp_path.glob("*.corrupt-*")) and path.exists()
-
-
-def test_a_sound_database_that_fails_to_migrate_is_not_moved_aside(tmp_path):
-    path = tmp_path / "s.sqlite3"
-    with sqlite3.connect(path) as raw:
-        raw.execute("CREATE TABLE saved_states (id TEXT)")   # a clash with migration 1, but a sound file
-    with pytest.raises(StoreUnavailable, match="integrity check"):
-        Store(path)
-    assert not list(tmp_path.glob("*.corrupt-*"))
 
 
 def test_the_round_trip_keeps_the_criteria_in_the_users_order(tmp_path):

@@ -10,7 +10,7 @@ import streamlit as st
 
 from hfcompare.refs import ModelRef, SpecError
 from ui import keys, prose, session
-from ui.resources import embedding_cache, generation_cache, store
+from ui.resources import embedding_cache, generation_cache, store, store_if_available
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
 from ui.widgets import chart, pinned_model, render_model_picker
@@ -46,8 +46,18 @@ def _retrieval_battle(chosen: list[str], query: str):
 
 
 def _vote(arena: str, winner: str) -> None:
+    from hfcompare.storage.store import StoreUnavailable
+
     battle = st.session_state[f"{keys.ARENA_BATTLE}_{arena}"]
-    store().add_vote(arena, battle.prompt, str(battle.a), str(battle.b), winner)
+    saved_in, problem = store_if_available()
+    try:
+        if saved_in is not None:
+            saved_in.add_vote(arena, battle.prompt, str(battle.a), str(battle.b), winner)
+    except StoreUnavailable as exc:   # the database went away since it was opened
+        problem = str(exc)
+    if problem:   # the battle stays, so the vote can be cast again once the store is back
+        st.session_state[f"{keys.ARENA_VOTE_PROBLEM}_{arena}"] = problem
+        return
     battle.voted = winner
     st.session_state[keys.ARENA_BOARD] = arena  # the leaderboard opens on the arena just voted in
 
@@ -62,6 +72,9 @@ def render_battle(arena: str) -> None:
         column.markdown(f"#### Model {side}")
         column.text(text or "(empty answer)")  # as plain text: model output is untrusted
     voted = battle.voted
+    problem = st.session_state.pop(f"{keys.ARENA_VOTE_PROBLEM}_{arena}", None)
+    if problem:
+        st.error(literal(f"Your vote was not saved: {problem}"), icon="⚠️")
     buttons = st.columns(4)
     for column, (winner, label) in zip(buttons, prose.ARENA_VOTE_LABELS.items()):
         column.button(label, key=f"vote_{arena}_{winner}", disabled=voted is not None, on_click=_vote,
@@ -242,16 +255,21 @@ def render() -> None:
     """The Arena: blind battles, the leaderboard and A/B tests, one tab each."""
     st.title(prose.ARENA_TITLE)
     st.caption(prose.ARENA_INTRO)
+    _, unavailable = store_if_available()
+    if unavailable:   # battles still run; votes, the leaderboard and A/B tests need the store
+        st.error(literal(unavailable), icon="⚠️")
     generation_tab, retrieval_tab, board_tab, ab_tab = st.tabs(["Generation battle", "Retrieval battle", "Leaderboard",
                                                                "A/B test"])
     with generation_tab:
         render_generation_arena()
     with retrieval_tab:
         render_retrieval_arena()
-    with board_tab:
-        render_leaderboard()
-    with ab_tab:
-        render_ab()
+    for tab, render_part in ((board_tab, render_leaderboard), (ab_tab, render_ab)):
+        with tab:
+            if unavailable:
+                st.info(prose.ARENA_NEEDS_STORE)
+            else:
+                render_part()
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it

@@ -79,9 +79,9 @@ def with_user(url: str, user: str, password: str, database: str | None = None) -
 
 
 @contextmanager
-def fresh_database(url: str) -> Iterator[str]:
-    """A new, empty database in the cluster of `url` (the superuser's), dropped afterwards even if a
-    connection was left open."""
+def fresh_database(url: str, owner: str | None = None) -> Iterator[str]:
+    """A new, empty database in the cluster of `url` (the superuser's), owned by `owner` if given,
+    dropped afterwards even if a connection was left open."""
     import uuid
 
     import sqlalchemy
@@ -91,7 +91,7 @@ def fresh_database(url: str) -> Iterator[str]:
     admin = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}" + (f" OWNER {owner}" if owner else ""))
         yield make_url(url).set(database=name).render_as_string(False)
         with admin.connect() as connection:
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

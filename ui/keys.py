@@ -83,6 +83,7 @@ ARENA_RET_MODELS = "arena_ret_models"
 ARENA_PROMPT = "arena_prompt"
 ARENA_QUERY = "arena_query"
 ARENA_BATTLE = "arena_battle"          # suffixed with the arena: the battle on screen
+ARENA_VOTE_PROBLEM = "arena_vote_problem"  # suffixed with the arena: why the last vote was not saved
 ARENA_BOARD = "arena_board"
 AB_EXPERIMENT = "ab_experiment"
 AB_NEW_EXPERIMENT = "ab_new_experiment"

@@ -57,6 +57,7 @@ TIMING_COLUMN_HELP = {
     "compute s": "Seconds spent embedding the texts that were not cached (one pass, not the timed ones).",
 }
 CACHE_HELP = "Vectors already computed are kept on disk, keyed by model, variant and a hash of each text."
+ARENA_NEEDS_STORE = "This needs the store, which cannot be used now (the reason is above). Battles still run."
 STORE_HELP = (
     "A SQLite file beside the app, unless the operator set HFCOMPARE_DATABASE_URL to a PostgreSQL database: "
     "then every replica and restart of this app shares one store, and products can report production calls "

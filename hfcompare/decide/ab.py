@@ -41,18 +41,13 @@ def plan(experiment: str, per_variant: int, split: float = 0.5, alpha: float = A
     """Fix, before reading any result, the users per variant at which the test is run and the split
     users are assigned by. A plan cannot be changed once made (the earlier one is returned), so the
     horizon cannot move after a look at the data."""
-    from hfcompare.storage.store import Store
+    from hfcompare.storage.store import shared_store
 
     if int(per_variant) < 1:
         raise ValueError(f"the plan needs at least one user per variant, not {per_variant}")
     if not 0.0 < split < 1.0:
         raise ValueError(f"split must lie strictly between 0 and 1, not {split}")
-    target = store or Store()
-    try:
-        return target.plan_experiment(experiment, split, int(per_variant), alpha)
-    finally:
-        if store is None:
-            target.close()
+    return (store or shared_store()).plan_experiment(experiment, split, int(per_variant), alpha)
 
 
 def log_outcome(experiment: str, user_id: str, satisfied: bool, variant: str | None = None,
@@ -60,17 +55,13 @@ def log_outcome(experiment: str, user_id: str, satisfied: bool, variant: str | N
     """Record whether a user was satisfied (or converted) under `variant` (by default the assigned
     one, at the plan's split, else `split`, else 0.5); returns the variant the outcome counts for,
     which is always the assigned one."""
-    from hfcompare.storage.store import Store
+    from hfcompare.storage.store import shared_store
 
-    target = store or Store()
-    try:
-        fixed = target.experiment_plan(experiment)
-        split = fixed["split"] if fixed else (0.5 if split is None else split)
-        assigned = assign(user_id, experiment, split)
-        target.log_outcome(experiment, user_id, variant or assigned, 1.0 if satisfied else 0.0)
-    finally:
-        if store is None:
-            target.close()
+    target = store or shared_store()
+    fixed = target.experiment_plan(experiment)
+    split = fixed["split"] if fixed else (0.5 if split is None else split)
+    assigned = assign(user_id, experiment, split)
+    target.log_outcome(experiment, user_id, variant or assigned, 1.0 if satisfied else 0.0)
     return assigned
 
 
@@ -127,17 +118,13 @@ class ABResult:
 def results(experiment: str, store=None) -> ABResult:
     """An experiment's result as logged: its outcomes from the store, analyzed by its fixed plan
     (split, users per variant, alpha) when it has one; without a plan, counts only (status "no plan")."""
-    from hfcompare.storage.store import Store
+    from hfcompare.storage.store import shared_store
 
-    target = store or Store()
-    try:
-        fixed = target.experiment_plan(experiment)
-        return analyze(target.outcomes(experiment), experiment, split=fixed["split"] if fixed else 0.5,
-                       planned_per_variant=fixed["per_variant"] if fixed else None,
-                       alpha=fixed["alpha"] if fixed else ALPHA)
-    finally:
-        if store is None:
-            target.close()
+    target = store or shared_store()
+    fixed = target.experiment_plan(experiment)
+    return analyze(target.outcomes(experiment), experiment, split=fixed["split"] if fixed else 0.5,
+                   planned_per_variant=fixed["per_variant"] if fixed else None,
+                   alpha=fixed["alpha"] if fixed else ALPHA)
 
 
 def two_proportion_test(successes_a: int, n_a: int, successes_b: int, n_b: int) -> tuple[float, float]:

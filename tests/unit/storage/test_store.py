@@ -424,3 +424,22 @@ def test_the_copy_command_copies_the_home_store_and_names_a_bad_target(tmp_path,
     error = capsys.readouterr().err
     assert "cannot be reached" in error and "Secr3t-XY" not in error
     assert main(["copy-store", "--from", str(tmp_path / "nothing.sqlite3"), "--to", store_url]) == 2
+
+
+def test_ab_tests_from_a_product_and_the_app_meet_in_the_configured_database(store_url, monkeypatch, tmp_path):
+    """`ab.plan/log_outcome/results` without a store use the process's shared store: the database
+    HFCOMPARE_DATABASE_URL names, the one the app's pages read."""
+    from hfcompare.decide import ab
+
+    monkeypatch.setenv("HFCOMPARE_HOME", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("HFCOMPARE_DATABASE_URL", store_url)
+    ab.plan("tone", per_variant=2)
+    users = [f"user-{i}" for i in range(40)]
+    for i, user in enumerate(users):
+        ab.log_outcome("tone", user, satisfied=i % 3 != 0)
+    result = ab.results("tone")
+    assert result.status == "complete" and result.n_a == result.n_b == 2
+    reader = Store(url=store_url)
+    assert len(reader.outcomes("tone")) == 40 and reader.experiment_plan("tone")["per_variant"] == 2
+    reader.close()
+    assert not (tmp_path / "elsewhere" / "hfcompare.sqlite3").exists()

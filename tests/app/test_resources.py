@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hfcompare.storage.store import Store, StoreUnavailable
-from tests.app.pages import open_app
+from tests.app.pages import open_app, shown
 
 
 def test_an_unusable_store_is_a_message_on_the_page(monkeypatch):
@@ -26,3 +26,26 @@ def test_a_broken_config_file_is_a_warning_in_the_sidebar(hfcompare_home):
     assert not at.exception
     warnings = [w.value.replace("\\", "") for w in at.sidebar.warning]
     assert any(w.startswith("The config file is ignored:") and "config.toml" in w for w in warnings)
+
+
+def test_a_database_out_of_reach_leaves_comparisons_running_and_says_why_without_the_password(
+        fake_backend, monkeypatch):
+    from tests.servers import free_port
+
+    secret = "Pw-NeverShown-42"
+    monkeypatch.setenv("HFCOMPARE_DATABASE_URL", f"postgresql://team:{secret}@127.0.0.1:{free_port()}/hfcompare")
+    at = open_app("app_pages/embeddings.py")
+    at.multiselect[0].set_value(["fake:fake-a", "fake:fake-b"])
+    at.text_area[0].set_value("one\ntwo\nthree " + "word " * 60).run()
+    next(b for b in at.button if b.label == "Run comparison").click().run()
+    assert not at.exception and "Similarity matrices" in [s.value for s in at.main.subheader]
+    assert any("the store cannot be used" in shown(w.value) and "cannot be reached" in shown(w.value)
+               for w in at.warning)
+    at.switch_page("app_pages/arena.py").run()
+    assert not at.exception
+    assert any("team:***@" in shown(e.value) and "cannot be reached" in shown(e.value) for e in at.error)
+    assert sum("needs the store" in i.value for i in at.info) == 2     # the leaderboard and the A/B tab
+    at.switch_page("app_pages/monitor.py").run()
+    assert any("cannot be reached" in shown(e.value) for e in at.error)
+    shown_anywhere = " ".join(shown(str(e.value)) for e in [*at.error, *at.warning, *at.info, *at.caption, *at.markdown])
+    assert secret not in shown_anywhere

@@ -37,8 +37,10 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """Yield the SQLAlchemy URL of a database in a new cluster; stop and remove it afterwards."""
+def postgres_cluster(durable: bool = False) -> Iterator[str]:
+    """Yield the SQLAlchemy URL of a database in a new cluster; stop and remove it afterwards.
+    Tests run without fsync (faster, and nothing needs to survive a power cut); `durable` keeps
+    PostgreSQL's default, for benchmarks."""
     binaries = postgres_bin()
     if binaries is None:
         raise RuntimeError("PostgreSQL is not installed (Debian's postgresql package; .ci/run installs it)")
@@ -55,8 +57,9 @@ def postgres_cluster() -> Iterator[str]:
                        "host all all 127.0.0.1/32 scram-sha-256\n")
         if os.geteuid() == 0:
             shutil.chown(hba, "postgres", "postgres")
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder}"
         run("pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60", "-o",
-            f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} -c fsync=off", "start")
+            options + ("" if durable else " -c fsync=off"), "start")
         try:
             run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DATABASE)
             run("psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", DATABASE, "-v", "ON_ERROR_STOP=1",

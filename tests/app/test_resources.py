@@ -47,5 +47,6 @@ def test_a_database_out_of_reach_leaves_comparisons_running_and_says_why_without
     assert sum("needs the store" in i.value for i in at.info) == 2     # the leaderboard and the A/B tab
     at.switch_page("app_pages/monitor.py").run()
     assert any("cannot be reached" in shown(e.value) for e in at.error)
-    shown_anywhere = " ".join(shown(str(e.value)) for e in [*at.error, *at.warning, *at.info, *at.caption, *at.markdown])
+    elements = [*at.error, *at.warning, *at.info, *at.caption, *at.markdown]
+    shown_anywhere = " ".join(shown(str(e.value)) for e in elements)
     assert secret not in shown_anywhere

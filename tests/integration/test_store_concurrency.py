@@ -194,3 +194,42 @@ def test_four_app_processes_voting_at_once_on_postgresql_lose_no_vote(postgres_u
         assert len({v["id"] for v in votes}) == APPS * VOTES
         assert store.link_usage()[0] == APPS * (VOTES // 10)
         store.close()
+
+
+APP_VOTES = 8
+
+
+def _arena_app(url: str, home: str, worker: int, start) -> None:
+    """One app process: the Arena page (AppTest, fake backend) running battles and voting through
+    its own buttons, on the store HFCOMPARE_DATABASE_URL names."""
+    import os
+
+    os.environ["HFCOMPARE_DATABASE_URL"] = url
+    os.environ["HFCOMPARE_HOME"] = home
+    from hfcompare.backends import register_backend
+    from tests.app.pages import open_app
+    from tests.conftest import FakeBackend
+
+    backend = FakeBackend()
+    register_backend("fake", lambda: backend)
+    at = open_app("app_pages/arena.py")
+    at.multiselect[0].set_value(["fake:fake-a", "fake:fake-b"])
+    start.wait()
+    for i in range(APP_VOTES):
+        at.text_input[0].set_value(f"app {worker} question {i}").run()
+        next(b for b in at.button if b.key == "arena_new_generation").click().run()
+        next(b for b in at.button if b.key == f"vote_generation_{'ab'[i % 2]}").click().run()
+        assert not at.exception and any("Saved" in s.value for s in at.success), [e.value for e in at.error]
+
+
+def test_four_app_processes_voting_through_the_arena_page_on_postgresql_lose_no_vote(postgres_url, tmp_path):
+    from tests.postgres import fresh_database
+
+    from hfcompare.storage.store import Store
+
+    with fresh_database(postgres_url) as url:
+        _run_all(_arena_app, lambda w: (url, str(tmp_path / f"home-{w}"), w), APPS)
+        store = Store(url=url)
+        prompts = [v["prompt"] for v in store.votes("generation")]
+        store.close()
+    assert sorted(prompts) == sorted(f"app {w} question {i}" for w in range(APPS) for i in range(APP_VOTES))

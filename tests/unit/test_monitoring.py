@@ -10,7 +10,8 @@ import pytest
 from hfcompare import monitoring
 
 
-def test_tracked_calls_come_back_with_what_they_recorded():
+def test_tracked_calls_come_back_with_what_they_recorded(store_url, monkeypatch):
+    monkeypatch.setenv("HFCOMPARE_DATABASE_URL", store_url)   # on each engine
     monitoring.track(model="bge-small", latency_s=0.42, ok=True, satisfaction=1.0, variant="b",
                      source="support-bot", tags={"region": "eu"})
     monitoring.track(model="bge-small", latency_s=1.5, ok=False, error_kind="timeout", variant="a",
@@ -48,3 +49,19 @@ def test_a_store_that_cannot_be_written_drops_rows_counts_them_and_warns_once(tm
         assert monitoring.flush(10.0)
     assert monitoring.dropped() - before == 3
     assert len([r for r in caplog.records if "dropped" in r.getMessage()]) == 1
+
+
+def test_a_database_out_of_reach_drops_rows_and_logs_once_without_the_password(monkeypatch, caplog):
+    from tests.servers import free_port
+
+    secret = "Track-Pw-31337"
+    monkeypatch.setenv("HFCOMPARE_DATABASE_URL", f"postgresql://bot:{secret}@127.0.0.1:{free_port()}/metrics")
+    before = monitoring.dropped()
+    monkeypatch.setattr(monitoring._writer, "warned", False)
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(5):
+            monitoring.track(model="m", latency_s=0.2, source="support-bot")   # never raises
+        assert monitoring.flush(30.0)
+    assert monitoring.dropped() - before == 5
+    assert len([r for r in caplog.records if "dropped" in r.getMessage()]) == 1
+    assert secret not in caplog.text

@@ -76,6 +76,25 @@ def page(browser):
     context.close()
 
 
+#: True once the Embeddings page's texts box holds the bundled sample.
+SAMPLE_SHOWN = "() => document.querySelector('textarea')?.value?.includes('invoice')"
+
+
+def load_sample(page, app_url: str) -> None:
+    """Open the Embeddings page and load the bundled sample into its texts box."""
+    page.goto(app_url)
+    page.get_by_role("heading", name="Compare embedding models").wait_for()
+    page.get_by_role("button", name="Load sample").click()
+    page.wait_for_function(SAMPLE_SHOWN)
+
+
+def run_sample(page, app_url: str) -> None:
+    """Load the sample and run the comparison on the default models, until its last section shows."""
+    load_sample(page, app_url)
+    page.get_by_role("button", name="Run comparison").click()
+    page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)
+
+
 def screenshot(page, name: str) -> None:
     """Save a full-page screenshot when HFCOMPARE_SCREENSHOTS names a folder (for people to look at)."""
     folder = os.environ.get("HFCOMPARE_SCREENSHOTS")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import run_sample, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -17,12 +17,7 @@ def download_similarities(page) -> bytes:
 
 
 def test_share_link_reopens_the_same_comparison_from_the_cache(app_url, browser, page):
-    page.goto(app_url)
-    page.get_by_role("heading", name="Compare embedding models").wait_for()
-    page.get_by_role("button", name="Load sample").click()
-    page.wait_for_function("() => document.querySelector('textarea').value.includes('invoice')")
-    page.get_by_role("button", name="Run comparison").click()
-    page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)
+    run_sample(page, app_url)
     original = download_similarities(page)
 
     page.get_by_text("Share this view").click()

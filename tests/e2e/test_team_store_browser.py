@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, start_streamlit
+from tests.e2e.conftest import SAMPLE_SHOWN, load_sample, run_sample, screenshot, start_streamlit
 from tests.servers import stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -26,10 +26,7 @@ def _vote_in_a_retrieval_battle(page, app_url: str) -> None:
 
 
 def _short_link_of_the_sample(page, app_url: str) -> str:
-    page.goto(app_url)
-    page.get_by_role("heading", name="Compare embedding models").wait_for()
-    page.get_by_role("button", name="Load sample").click()
-    page.wait_for_function("() => document.querySelector('textarea')?.value?.includes('invoice')")
+    load_sample(page, app_url)
     page.wait_for_function("() => location.search.includes('c=')")
     return page.url
 
@@ -58,7 +55,7 @@ def test_votes_and_links_survive_a_restart_on_postgresql_and_a_wrong_password_st
             process, app_url = start_streamlit(tmp_path / "second-home", tmp_path / "second.log", env)
             try:
                 page.goto(app_url + "/" + link.split("/", 3)[3])
-                page.wait_for_function("() => document.querySelector('textarea')?.value?.includes('invoice')")
+                page.wait_for_function(SAMPLE_SHOWN)
                 assert page.get_by_text("No saved comparison").count() == 0
                 screenshot(page, "postgres_link_after_restart")
                 page.goto(f"{app_url}/arena")
@@ -74,12 +71,7 @@ def test_votes_and_links_survive_a_restart_on_postgresql_and_a_wrong_password_st
             bad_env = dict(env, HFCOMPARE_DATABASE_URL=with_user(admin_url, APP_USER, wrong))
             process, app_url = start_streamlit(tmp_path / "third-home", tmp_path / "third.log", bad_env)
             try:
-                page.goto(app_url)
-                page.get_by_role("heading", name="Compare embedding models").wait_for()
-                page.get_by_role("button", name="Load sample").click()
-                page.wait_for_function("() => document.querySelector('textarea')?.value?.includes('invoice')")
-                page.get_by_role("button", name="Run comparison").click()
-                page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)
+                run_sample(page, app_url)
                 page.get_by_text("the store cannot be used").first.wait_for()   # the share panel opens to say so
                 screenshot(page, "postgres_wrong_password_compare")
                 page.goto(f"{app_url}/arena")

@@ -223,9 +223,8 @@ def _arena_app(url: str, home: str, worker: int, start) -> None:
 
 
 def test_four_app_processes_voting_through_the_arena_page_on_postgresql_lose_no_vote(postgres_url, tmp_path):
-    from tests.postgres import fresh_database
-
     from hfcompare.storage.store import Store
+    from tests.postgres import fresh_database
 
     with fresh_database(postgres_url) as url:
         _run_all(_arena_app, lambda w: (url, str(tmp_path / f"home-{w}"), w), APPS)

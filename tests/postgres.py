@@ -36,41 +36,82 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-@contextmanager
-def postgres_cluster(durable: bool = False) -> Iterator[str]:
-    """Yield the SQLAlchemy URL of a database in a new cluster; stop and remove it afterwards.
-    Tests run without fsync (faster, and nothing needs to survive a power cut); `durable` keeps
-    PostgreSQL's default, for benchmarks."""
-    binaries = postgres_bin()
-    if binaries is None:
-        raise RuntimeError("PostgreSQL is not installed (Debian's postgresql package; .ci/run installs it)")
-    folder = Path(tempfile.mkdtemp(prefix="hfcompare-pg-"))
-    data, port = folder / "data", free_port()
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    run = lambda *args: subprocess.run(_as_postgres([str(binaries / args[0]), *args[1:]]),  # noqa: E731
-                                       check=True, capture_output=True, text=True, timeout=120)
-    try:
-        run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        hba = data / "pg_hba.conf"
+class Cluster:
+    """One throwaway cluster: its folder, port and `pg_ctl`; `start` and `stop` may be called again
+    (a server going down and coming back)."""
+
+    def __init__(self, durable: bool = False):
+        binaries = postgres_bin()
+        if binaries is None:
+            raise RuntimeError("PostgreSQL is not installed (Debian's postgresql package; .ci/run installs it)")
+        self.binaries, self.durable = binaries, durable
+        self.folder = Path(tempfile.mkdtemp(prefix="hfcompare-pg-"))
+        self.data, self.port, self.running = self.folder / "data", free_port(), False
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+
+    @property
+    def url(self) -> str:
+        """The superuser's SQLAlchemy URL of the cluster's database."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{DATABASE}"
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run(_as_postgres([str(self.binaries / program), *args]), check=True, capture_output=True,
+                       text=True, timeout=120)
+
+    def create(self) -> None:
+        """initdb; the superuser logs in without a password, every other role with one (scram)."""
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        hba = self.data / "pg_hba.conf"
         hba.write_text("local all all trust\nhost all postgres 127.0.0.1/32 trust\n"
                        "host all all 127.0.0.1/32 scram-sha-256\n")
         if os.geteuid() == 0:
             shutil.chown(hba, "postgres", "postgres")
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder}"
-        run("pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60", "-o",
-            options + ("" if durable else " -c fsync=off"), "start")
+
+    def start(self) -> None:
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.folder}"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o",
+                  options + ("" if self.durable else " -c fsync=off"), "start")
+        self.running = True
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.running = False
+
+    def create_database(self) -> None:
+        """The database `hfcompare`, and the role APP_USER (with APP_PASSWORD) allowed to use it."""
+        where = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        self._run("createdb", *where, DATABASE)
+        self._run("psql", *where, "-d", DATABASE, "-v", "ON_ERROR_STOP=1",
+                  "-c", f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{APP_PASSWORD}'",
+                  "-c", f"GRANT ALL ON DATABASE {DATABASE} TO {APP_USER}",
+                  "-c", f"GRANT ALL ON SCHEMA public TO {APP_USER}")
+
+
+@contextmanager
+def running_cluster(durable: bool = False) -> Iterator[Cluster]:
+    """A new, running cluster with its database; stopped and removed afterwards. Tests run without
+    fsync (faster, and nothing needs to survive a power cut); `durable` keeps PostgreSQL's
+    default, for benchmarks."""
+    cluster = Cluster(durable)
+    try:
+        cluster.create()
+        cluster.start()
         try:
-            run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DATABASE)
-            run("psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", DATABASE, "-v", "ON_ERROR_STOP=1",
-                "-c", f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{APP_PASSWORD}'",
-                "-c", f"GRANT ALL ON DATABASE {DATABASE} TO {APP_USER}",
-                "-c", f"GRANT ALL ON SCHEMA public TO {APP_USER}")
-            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{DATABASE}"
+            cluster.create_database()
+            yield cluster
         finally:
-            run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+            if cluster.running:
+                cluster.stop()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(cluster.folder, ignore_errors=True)
+
+
+@contextmanager
+def postgres_cluster(durable: bool = False) -> Iterator[str]:
+    """Yield the SQLAlchemy URL of a database in a new cluster (see `running_cluster`)."""
+    with running_cluster(durable) as cluster:
+        yield cluster.url
 
 
 def with_user(url: str, user: str, password: str, database: str | None = None) -> str:

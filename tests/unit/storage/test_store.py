@@ -443,3 +443,20 @@ def test_ab_tests_from_a_product_and_the_app_meet_in_the_configured_database(sto
     assert len(reader.outcomes("tone")) == 40 and reader.experiment_plan("tone")["per_variant"] == 2
     reader.close()
     assert not (tmp_path / "elsewhere" / "hfcompare.sqlite3").exists()
+
+
+def test_postgresql_going_down_after_opening_is_a_message_without_the_password_and_comes_back():
+    from tests.postgres import APP_PASSWORD, APP_USER, postgres_bin, running_cluster, with_user
+
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed here (Debian's postgresql package; .ci/run installs it)")
+    with running_cluster() as cluster:   # its own, to stop and start
+        store = Store(url=with_user(cluster.url, APP_USER, APP_PASSWORD))
+        store.add_vote("generation", "before", "local:a", "local:b", "a")
+        cluster.stop()
+        with pytest.raises(StoreUnavailable) as raised:
+            store.votes()
+        assert "cannot be reached" in str(raised.value) and APP_PASSWORD not in str(raised.value)
+        cluster.start()
+        assert [v["prompt"] for v in store.votes()] == ["before"]   # the pool reconnects
+        store.close()

@@ -18,6 +18,7 @@ from ui.text import literal
 
 _SEEN = "share_seen_"
 _PROBLEMS = "share_problems"
+_SAVED = "share_saved_"   # per page: (the long link's parameters, the link's parameters, its problems)
 
 
 def _signature(params: dict[str, str]) -> str:
@@ -144,20 +145,33 @@ class Link:
     long: str
 
 
-def write_link(page: str, state: dict[str, Any]) -> Link:
-    """Put `state` in the URL, as a stored id when it is long, and return the links to share. What
-    the link leaves out is kept for `render_share` to say."""
+def _save_link(page: str, state: dict[str, Any]) -> tuple[dict[str, str], list[str], bool]:
+    """The link's parameters, a long state saved in the store under its id; the long link (with
+    the reason) when the store cannot be used. The flag says whether the link may be reused for
+    the same view (not when it is a fallback: the store may be back next time)."""
     from hfcompare.storage.store import StoreUnavailable
 
     saved_in, unavailable = store_if_available()
     try:
         params, problems = link_for(page, state, saved_in, short_above=SHORT_LINK_CHARS)
     except StoreUnavailable as exc:   # the database went away since it was opened
-        saved_in, unavailable = None, str(exc)
+        unavailable = str(exc)
         params, problems = link_for(page, state)
     if unavailable:
         problems = [f"This link holds the whole view, because the store cannot be used: {unavailable}", *problems]
+    return params, problems, not unavailable
+
+
+def write_link(page: str, state: dict[str, Any]) -> Link:
+    """Put `state` in the URL, as a stored id when it is long, and return the links to share. What
+    the link leaves out is kept for `render_share` to say."""
     full, _ = link_for(page, state)
+    saved = st.session_state.get(_SAVED + page)
+    if saved and saved[0] == full:   # the same view as the last run: its link is saved already
+        params, problems = saved[1], saved[2]
+    else:
+        params, problems, reusable = _save_link(page, state)
+        st.session_state[_SAVED + page] = (full, params, problems) if reusable else None
     st.session_state[_PROBLEMS] = problems
     if not params and problems:
         return Link(page, "", "")

@@ -69,6 +69,22 @@ def test_long_state_goes_to_the_store_under_an_id_that_never_changes(fake_backen
     assert again.text_area[0].value == long_texts        # the old id still means the old state
 
 
+def test_a_long_view_is_saved_once_not_on_every_rerun(fake_backend, monkeypatch):
+    from hfcompare.storage.store import Store
+
+    saves = []
+    original = Store.save_state
+    monkeypatch.setattr(Store, "save_state", lambda self, *args: saves.append(args[0]) or original(self, *args))
+    long_texts = "\n".join(f"support question number {i} about invoices and refunds" for i in range(50))
+    at = open_link({})
+    at.text_area[0].set_value(long_texts).run()
+    for _ in range(3):
+        at.run()
+    assert len(saves) == 1 and at.query_params["c"] == saves[0]
+    at.text_area[0].set_value(long_texts + "\none more").run()
+    assert len(saves) == 2 and at.query_params["c"] == saves[1] != saves[0]
+
+
 @pytest.mark.parametrize("params, warning", [
     ({"models": "nonsense:foo,fake:fake-a"}, "cannot run"),
     ({"mode": "<script>alert(1)</script>"}, "'mode' must be one of"),

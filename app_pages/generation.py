@@ -45,16 +45,28 @@ def _load_sample() -> None:
     sample = load_sample("invoice_chatbot_prompts")
     rows = [{"prompt": p["prompt"], "keywords": p["keywords"], "regex": p["regex"],
              "max chars": p["max_chars"], "reference": p["reference"]} for p in sample["prompts"]]
-    st.session_state[keys.GEN_PROMPTS] = pd.DataFrame(rows, columns=PROMPT_COLUMNS)
-    renew(keys.GEN_EDITOR)  # a fresh editor on the new table, whatever edits the browser still sends
+    _start_prompts_from(pd.DataFrame(rows, columns=PROMPT_COLUMNS))
     set_widget(keys.GEN_SYSTEM, sample["system"])
 
 
+def _start_prompts_from(table: pd.DataFrame) -> str:
+    """Make `table` the prompts table, in a fresh editor (whatever edits the browser still sends for
+    the old one are ignored); returns the editor's key."""
+    st.session_state[keys.GEN_PROMPTS] = table
+    st.session_state.pop(keys.GEN_PROMPTS_EDITED, None)
+    return renew(keys.GEN_EDITOR)
+
+
 def render_prompts() -> pd.DataFrame:
+    editor = widget_key(keys.GEN_EDITOR)
+    left_as = st.session_state.get(keys.GEN_PROMPTS_EDITED)
+    if editor not in st.session_state and left_as is not None:
+        # back from another page: Streamlit dropped the editor's edits, so start from the table as it was left
+        editor = _start_prompts_from(left_as)
     base = st.session_state.get(keys.GEN_PROMPTS)
     edited = st.data_editor(
         base if base is not None else _empty_prompts(),
-        key=widget_key(keys.GEN_EDITOR),
+        key=editor,
         num_rows="dynamic",
         hide_index=True,
         column_config={
@@ -67,6 +79,7 @@ def render_prompts() -> pd.DataFrame:
         },
     )
     st.caption(prose.PROMPTS_HELP)
+    st.session_state[keys.GEN_PROMPTS_EDITED] = edited
     return edited
 
 
@@ -312,8 +325,7 @@ def apply_link(link: dict) -> bool:
         rows = [{c: row.get(c) for c in PROMPT_COLUMNS} for row in link["prompts"][:MAX_PROMPTS]
                 if isinstance(row, dict) and isinstance(row.get("prompt"), str)]
         if rows:
-            st.session_state[keys.GEN_PROMPTS] = pd.DataFrame(rows, columns=PROMPT_COLUMNS)
-            renew(keys.GEN_EDITOR)
+            _start_prompts_from(pd.DataFrame(rows, columns=PROMPT_COLUMNS))
     elif "prompts" in link:
         st.warning("The link's prompts are not a table of prompts; the default is used instead.", icon="🔗")
     for field, key in (("system", keys.GEN_SYSTEM), ("max_tokens", keys.GEN_MAX_TOKENS),

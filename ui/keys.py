@@ -16,6 +16,7 @@ ENDPOINT_MODELS = {"openai": "endpoints_openai_models", "hf": "endpoints_hf_mode
 GEN_MODELS = "gen_models"
 GEN_PROMPTS = "gen_prompts"          # the prompts table the editor starts from
 GEN_EDITOR = "gen_prompts_editor"    # the editor's own state (dropped to reload the table)
+GEN_PROMPTS_EDITED = "gen_prompts_edited"  # the table as last shown, edits included (outlives page visits)
 GEN_SYSTEM = "gen_system"
 GEN_MAX_TOKENS = "gen_max_tokens"
 GEN_TEMPERATURE = "gen_temperature"

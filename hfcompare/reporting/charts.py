@@ -323,11 +323,17 @@ def stability_chart(names: list[str], shares):
 
 
 def over_time_chart(frame, column: str, title: str, percent: bool = False):
-    """One line per model over time buckets."""
+    """One line per model over time buckets. A single bucket gets a 10-minute window with minute
+    ticks (plotly would zoom into milliseconds around one point)."""
+    import pandas as pd
     import plotly.express as px
 
     fig = px.line(_escape_column(frame, "model"), x="time", y=column, color="model", markers=True, title=title)
     fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=None,
                       legend=dict(title=None, orientation="h", yanchor="top", y=-0.15, x=0),
                       yaxis=dict(tickformat=".0%" if percent else None, rangemode="tozero"))
+    times = pd.to_datetime(frame["time"]).drop_duplicates()
+    if len(times) == 1:
+        only = times.iloc[0]
+        fig.update_xaxes(range=[only - pd.Timedelta(minutes=5), only + pd.Timedelta(minutes=5)], tickformat="%H:%M")
     return fig

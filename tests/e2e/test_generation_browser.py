@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote_plus
+
 import pytest
 
 from tests.e2e.conftest import screenshot
+from ui.prose import LONG_LINK_LABEL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -36,3 +39,34 @@ def test_sample_scenario_on_two_offline_models(app_url, page):
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Embeddings" in nav and "Generation" in nav, "the router ran, even on a first visit to /generation"
     assert "✅" in body or "❌" in body, "checks ran"
+
+
+def _long_link(page) -> str:
+    """The page's long share link, whole state in the URL (the short one may be a stored id)."""
+    page.get_by_text("Share this view").click()
+    page.get_by_text(LONG_LINK_LABEL).click()
+    link = page.locator('[data-testid="stCode"] code').last
+    link.wait_for()
+    text = link.inner_text()
+    page.get_by_text("Share this view").click()
+    return unquote_plus(text)
+
+
+def test_a_prompt_typed_into_the_table_outlives_a_visit_to_another_page(app_url, page):
+    page.goto(f"{app_url}/generation")
+    page.get_by_role("heading", name="Compare generation models").wait_for()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 90, box["y"] + 35 * 1.5)   # the first row's prompt cell (the grid is a canvas)
+    page.keyboard.type("What is my balance?")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)
+    assert "What is my balance?" in _long_link(page)
+    page.get_by_role("link", name="Embeddings").click()
+    page.get_by_role("heading", name="Compare embedding models").wait_for()
+    page.get_by_role("link", name="Generation").click()
+    page.get_by_role("heading", name="Compare generation models").wait_for()
+    page.wait_for_timeout(1500)
+    assert "What is my balance?" in _long_link(page)
+    screenshot(page, "generation_prompt_kept")

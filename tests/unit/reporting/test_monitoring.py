@@ -69,3 +69,18 @@ def test_error_classes_count_each_class():
     rows[5].update(ok=False, error_kind="rate limited")
     row = summary(calls_frame(rows)).iloc[0]
     assert row["errors"] == 3 and row["error classes"] == "timeout ×2, rate limited ×1"
+
+
+def test_an_over_time_chart_of_one_bucket_shows_minutes_not_milliseconds():
+    import pandas as pd
+
+    from hfcompare.reporting.charts import over_time_chart
+
+    one = pd.DataFrame({"time": [pd.Timestamp("2026-11-29 20:06")] * 2, "model": ["a · x", "b · x"],
+                        "calls": [3, 4]})
+    axis = over_time_chart(one, "calls", "Calls").layout.xaxis
+    assert axis.tickformat == "%H:%M"
+    low, high = (pd.Timestamp(v) for v in axis.range)
+    assert high - low == pd.Timedelta(minutes=10)
+    two = pd.concat([one, one.assign(time=pd.Timestamp("2026-11-29 20:07"))])
+    assert over_time_chart(two, "calls", "Calls").layout.xaxis.range is None   # plotly's own range

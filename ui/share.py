@@ -165,9 +165,11 @@ def _save_link(page: str, state: dict[str, Any]) -> tuple[dict[str, str], list[s
 def write_link(page: str, state: dict[str, Any]) -> Link:
     """Put `state` in the URL, as a stored id when it is long, and return the links to share. What
     the link leaves out is kept for `render_share` to say."""
-    full, _ = link_for(page, state)
+    full, full_problems = link_for(page, state)
     saved = st.session_state.get(_SAVED + page)
-    if saved and saved[0] == full:   # the same view as the last run: its link is saved already
+    if len(urlencode(full)) <= SHORT_LINK_CHARS:   # short enough as it is: no store needed (nor opened)
+        params, problems = full, full_problems
+    elif saved and saved[0] == full:   # the same view as the last run: its link is saved already
         params, problems = saved[1], saved[2]
     else:
         params, problems, reusable = _save_link(page, state)

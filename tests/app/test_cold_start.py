@@ -1,4 +1,5 @@
-"""The first page renders without importing torch or sentence-transformers."""
+"""The first page renders without importing torch, sentence-transformers or the database layer
+(SQLAlchemy, Alembic: a default view fits in its URL and needs no store)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ at = AppTest.from_file("app.py", default_timeout=60)
 at.run()
 assert not at.exception, at.exception
 assert at.multiselect, "the model picker did not render"
-heavy = sorted(m for m in ("torch", "sentence_transformers", "transformers", "onnxruntime") if m in sys.modules)
+heavy = sorted(m for m in ("torch", "sentence_transformers", "transformers", "onnxruntime", "sqlalchemy", "alembic")
+               if m in sys.modules)
 print("HEAVY=" + ",".join(heavy))
 """
 

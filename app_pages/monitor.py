@@ -1,4 +1,5 @@
-"""Monitor page: every model call this app made, as latency, throughput and error rates per model."""
+"""Monitor page: every model call this app made, and production calls reported with
+`hfcompare.monitoring.track`, as latency, throughput, error rates and satisfaction per model."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ui.widgets import CHART_WIDTH, chart, chart_row, pinned_model
 
 
 def render() -> None:
-    """The Monitor: every model call this app made, per model and over time."""
+    """The Monitor: this app's calls or production traffic, per model and over time."""
     st.title(prose.MONITOR_TITLE)
     st.caption(prose.MONITOR_INTRO)
     sources = store().call_sources()

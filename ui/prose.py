@@ -355,8 +355,9 @@ MONITOR_PRODUCTION_CAPTION = ("{n} calls your product recorded (hfcompare.monito
 MONITOR_SATISFACTION_HELP = ("Mean satisfaction (0 to 1) of the calls that reported one; 'rated' says how many did. "
                              "Few ratings make a shaky mean.")
 MONITOR_INTRO = (
-    "Every call this app made to a model (cache hits are not calls): latency, throughput and errors per model, "
-    "over time. Inputs, answers and keys are never logged."
+    "Every call this app made to a model (cache hits are not calls), and the calls your products report with "
+    "hfcompare.monitoring.track: latency, throughput, errors and satisfaction per model, over time. Inputs, "
+    "answers and keys are never logged."
 )
 MONITOR_EMPTY = "No model has been called yet. Run a comparison, an evaluation or an arena battle, then come back."
 MONITOR_SUMMARY_CAPTION = "{n:,} calls. Latency percentiles count successful calls only."

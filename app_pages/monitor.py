@@ -28,18 +28,17 @@ def render() -> None:
     if traffic == "production":
         render_production(production)
         return
-    all_calls = calls_frame(store().calls(sources=[APP_SOURCE]))
-    if all_calls.empty:
+    known_models = store().call_values("model", [APP_SOURCE])
+    if not known_models:
         st.info(prose.MONITOR_EMPTY)
         return
 
     left, middle, right = st.columns([1, 2, 2])
     start = _time_range(left)
-    models = middle.multiselect("Models", sorted(all_calls["model"].unique()), key=keys.MON_MODELS,
-                                placeholder="all models")
-    backends = right.multiselect("Backends", sorted(all_calls["backend"].unique()), key=keys.MON_BACKENDS,
+    models = middle.multiselect("Models", known_models, key=keys.MON_MODELS, placeholder="all models")
+    backends = right.multiselect("Backends", store().call_values("backend", [APP_SOURCE]), key=keys.MON_BACKENDS,
                                  placeholder="all backends")
-    frame = calls_frame(store().calls(start, models or None, backends or None, [APP_SOURCE]))
+    frame = _newest_calls(start, models or None, backends or None, [APP_SOURCE])
     if frame.empty:
         st.info("No call matches these filters.")
         return
@@ -71,6 +70,21 @@ def render_over_time(frame, prefix: str, lines: list[tuple[str, str, str]]) -> N
                   key=f"{prefix}_{key}", where=row, width=CHART_WIDTH)
 
 
+def _newest_calls(start: float | None, models: list[str] | None, backends: list[str] | None,
+                  sources: list[str]):
+    """The calls matching the filters as a frame: the newest `figures.MAX_CALLS_SHOWN` of them, with
+    a note saying how many there are when that is fewer than all."""
+    from hfcompare.reporting import monitoring as figures
+
+    most = figures.MAX_CALLS_SHOWN
+    rows = store().calls(start, models, backends, sources, newest=most)
+    if len(rows) == most:
+        total = store().count_calls(start, models, backends, sources)
+        if total > most:
+            st.warning(prose.MONITOR_CAPPED.format(shown=most, total=total), icon="✂️")
+    return calls_frame(rows)
+
+
 def _time_range(column) -> float | None:
     """The Time box (kept across page visits); returns the start of the chosen range."""
     restore(keys.MON_RANGE, "everything")
@@ -90,7 +104,7 @@ def render_production(sources: list[str]) -> None:
     left, right = st.columns([1, 3])
     start = _time_range(left)
     chosen = right.multiselect("Sources", sources, key=keys.MON_SOURCES, placeholder="all sources")
-    frame = calls_frame(store().calls(start, sources=chosen or sources))
+    frame = _newest_calls(start, None, None, chosen or sources)
     if frame.empty:
         st.info("No call matches these filters.")
         return

@@ -359,6 +359,10 @@ MONITOR_INTRO = (
     "hfcompare.monitoring.track: latency, throughput, errors and satisfaction per model, over time. Inputs, "
     "answers and keys are never logged."
 )
+MONITOR_CAPPED = (
+    "Showing the newest {shown:,} of {total:,} calls in this range: the figures and charts describe those. "
+    "Choose a shorter time range (or fewer models or sources) to see all of them."
+)
 MONITOR_EMPTY = "No model has been called yet. Run a comparison, an evaluation or an arena battle, then come back."
 MONITOR_SUMMARY_CAPTION = "{n:,} calls. Latency percentiles count successful calls only."
 MONITOR_COLUMN_HELP = {

@@ -385,23 +385,50 @@ class Store:
         if values:
             self._transaction(lambda connection: connection.execute(self._t.calls.insert(), values))
 
-    def calls(self, since: float | None = None, models: list[str] | None = None,
-              backends: list[str] | None = None, sources: list[str] | None = None) -> list[dict[str, Any]]:
-        """Logged calls, oldest first, filtered by time, model, backend and source."""
-        from sqlalchemy import select
-
+    def _calls_where(self, query, since: float | None, models: list[str] | None, backends: list[str] | None,
+                     sources: list[str] | None):
         t = self._t.calls
-        query = select(*(t.c[name] for name in CALL_COLUMNS)).order_by(t.c.ts, t.c.id)
         if since is not None:
             query = query.where(t.c.ts >= since)
         for column, values in (("model", models), ("backend", backends), ("source", sources)):
             if values:
                 query = query.where(t.c[column].in_(list(values)))
-        rows = [dict(row._mapping) for row in self._read(query)]
+        return query
+
+    def calls(self, since: float | None = None, models: list[str] | None = None,
+              backends: list[str] | None = None, sources: list[str] | None = None,
+              newest: int | None = None) -> list[dict[str, Any]]:
+        """Logged calls, oldest first, filtered by time, model, backend and source; with `newest`,
+        only that many of the latest."""
+        from sqlalchemy import select
+
+        t = self._t.calls
+        query = self._calls_where(select(*(t.c[name] for name in CALL_COLUMNS)), since, models, backends, sources)
+        if newest is None:
+            found = self._read(query.order_by(t.c.ts, t.c.id))
+        else:
+            found = self._read(query.order_by(t.c.ts.desc(), t.c.id.desc()).limit(int(newest)))[::-1]
+        rows = [dict(row._mapping) for row in found]
         for row in rows:
             row["ok"] = bool(row["ok"])
             row["tags"] = json.loads(row["tags"]) if row["tags"] else {}
         return rows
+
+    def count_calls(self, since: float | None = None, models: list[str] | None = None,
+                    backends: list[str] | None = None, sources: list[str] | None = None) -> int:
+        """How many logged calls match the filters of `calls`."""
+        from sqlalchemy import func, select
+
+        query = self._calls_where(select(func.count()).select_from(self._t.calls), since, models, backends, sources)
+        return int(self._read(query)[0][0])
+
+    def call_values(self, column: str, sources: list[str] | None = None) -> list[str]:
+        """The distinct values of `column` ("model" or "backend") among the calls of `sources`, sorted."""
+        from sqlalchemy import select
+
+        t = self._t.calls
+        query = self._calls_where(select(t.c[column]).distinct(), None, None, None, sources)
+        return sorted(row[0] for row in self._read(query))
 
     def call_sources(self) -> list[str]:
         """Every source that logged calls, this app's first."""

@@ -169,3 +169,19 @@ def test_monitor_shows_production_traffic_apart_with_satisfaction_per_variant(fa
     assert "Per model and variant" in [s.value for s in at.main.subheader]
     at.segmented_control(key="mon_traffic").set_value("app").run()
     assert [i.value for i in at.info] == [prose.MONITOR_EMPTY]      # production rows are not this app's calls
+
+
+def test_the_monitor_reads_only_the_newest_calls_and_says_how_many_there_are(fake_backend, monkeypatch):
+    from hfcompare.storage.store import shared_store
+
+    monkeypatch.setattr("hfcompare.reporting.monitoring.MAX_CALLS_SHOWN", 5)
+    store = shared_store()
+    store.log_calls([{"ts": 1000.0 + i, "backend": "fake", "model": "fake-a", "task": "embeddings",
+                      "latency_s": 0.1, "ok": True} for i in range(8)])
+    store.log_calls([{"ts": 1000.0 + i, "backend": "prod", "model": "bot-model", "task": "generate",
+                      "latency_s": 0.2, "ok": True, "source": "support-bot"} for i in range(7)])
+    at = open_app("app_pages/monitor.py")
+    assert any("newest 5 of 8 calls" in w.value for w in at.warning)
+    assert at.dataframe[0].value.set_index("model").loc["fake-a", "calls"] == 5
+    next(c for c in at.segmented_control if c.label == "Traffic").set_value("production").run()
+    assert any("newest 5 of 7 calls" in w.value for w in at.warning)

@@ -155,6 +155,20 @@ def test_the_call_log_filters_by_time_model_backend_and_source(make_store):
     assert store.call_sources() == ["hfcompare", "support-bot"]
 
 
+def test_the_newest_calls_their_count_and_the_values_to_filter_by(make_store):
+    store = make_store()
+    store.log_calls([{"ts": float(i), "backend": "fake" if i % 2 else "openai", "model": f"m{i % 3}",
+                      "task": "embed", "latency_s": 0.1, "ok": True, "source": "bot" if i >= 6 else None}
+                     for i in range(10)])
+    assert [r["ts"] for r in store.calls(newest=3)] == [7.0, 8.0, 9.0]          # the latest, oldest first
+    assert [r["ts"] for r in store.calls(sources=["hfcompare"], newest=2)] == [4.0, 5.0]
+    assert store.count_calls() == 10 and store.count_calls(since=5.0, models=["m0"]) == 2   # ts 6 and 9
+    assert store.count_calls(backends=["openai"], sources=["bot"]) == 2
+    assert store.call_values("model") == ["m0", "m1", "m2"]
+    assert store.call_values("backend", sources=["bot"]) == ["fake", "openai"]
+    assert store.call_values("model", sources=["nobody"]) == []
+
+
 def test_the_call_log_is_readable_as_the_briefs_model_metrics_table(make_store):
     from sqlalchemy import text
 

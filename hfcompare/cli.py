@@ -500,8 +500,13 @@ def cmd_copy_store(args: argparse.Namespace) -> int:
     from hfcompare.storage.store import STORE_FILE, Store, StoreUnavailable
     from hfcompare.storage.transfer import copy_store
 
-    source_url = args.source or f"sqlite:///{home() / STORE_FILE}"
-    target_url = args.to or database_url()
+    def as_url(text: str | None) -> str | None:   # a plain path names a SQLite file
+        if text and "://" not in text:
+            return f"sqlite:///{Path(text).expanduser().resolve()}"
+        return text
+
+    source_url = as_url(args.source) or f"sqlite:///{home() / STORE_FILE}"
+    target_url = as_url(args.to) or database_url()
     if not target_url:
         return _fail("Name the database to copy into: --to postgresql://user:password@host:port/database, or set "
                      "HFCOMPARE_DATABASE_URL.", EXIT_BAD_INPUT)
@@ -628,9 +633,10 @@ def build_parser() -> argparse.ArgumentParser:
     copy = sub.add_parser("copy-store", help="copy a store (votes, share links, calls, A/B tests) into another, "
                                              "e.g. the SQLite file into PostgreSQL; safe to run again")
     copy.add_argument("--from", dest="source", default=None,
-                      help="the store to copy: a database URL (sqlite:///path, postgresql://...); default: the "
-                           "SQLite file under HFCOMPARE_HOME")
-    copy.add_argument("--to", default=None, help="the store to copy into (default: HFCOMPARE_DATABASE_URL)")
+                      help="the store to copy: a SQLite file's path, or a database URL (sqlite:///path, "
+                           "postgresql://...); default: the SQLite file under HFCOMPARE_HOME")
+    copy.add_argument("--to", default=None, help="the store to copy into, a URL or a SQLite file's path "
+                                                 "(default: HFCOMPARE_DATABASE_URL)")
     copy.add_argument("--json", action="store_true", help="print what was copied per table as JSON")
     copy.set_defaults(func=cmd_copy_store)
     return parser

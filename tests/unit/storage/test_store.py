@@ -438,6 +438,10 @@ def test_the_copy_command_copies_the_home_store_and_names_a_bad_target(tmp_path,
     error = capsys.readouterr().err
     assert "cannot be reached" in error and "Secr3t-XY" not in error
     assert main(["copy-store", "--from", str(tmp_path / "nothing.sqlite3"), "--to", store_url]) == 2
+    assert "There is no store at" in capsys.readouterr().err
+    assert main(["copy-store", "--from", str(tmp_path / "home" / "hfcompare.sqlite3"),   # a plain path
+                 "--to", str(tmp_path / "copy.sqlite3"), "--json"]) == 0
+    assert Store(tmp_path / "copy.sqlite3").votes()[0]["prompt"] == "Hi a"
 
 
 def test_ab_tests_from_a_product_and_the_app_meet_in_the_configured_database(store_url, monkeypatch, tmp_path):

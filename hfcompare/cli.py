@@ -1,4 +1,4 @@
-"""The command line: `python -m hfcompare models|catalog|embed|evaluate|bench|generate|copy-store ...`."""
+"""The command line: `python -m hfcompare models|catalog|embed|evaluate|bench|generate|copy-store|prune-calls ...`."""
 
 from __future__ import annotations
 
@@ -273,7 +273,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print("MODEL".ljust(width) + "".join(f"{n:>13}" for n in shown) + f"  {PRIMARY_METRIC} 95% CI")
         for r in ok:
             low, high = bootstrap_ci(r.values())
-            print(str(r.ref).ljust(width) + "".join(f"{r.metrics[n]:>13.4f}" for n in shown) + f"  {low:.3f}-{high:.3f}")
+            cells = "".join(f"{r.metrics[n]:>13.4f}" for n in shown)
+            print(str(r.ref).ljust(width) + cells + f"  {low:.3f}-{high:.3f}")
         print("Prompts:")
         for r in ok:
             print(f"  {str(r.ref).ljust(width)}  {r.prompts.describe()}")
@@ -535,6 +536,31 @@ def cmd_copy_store(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune_calls(args: argparse.Namespace) -> int:
+    """Delete logged calls older than --older-than-days from the store (this app's and production's)."""
+    import time
+
+    from hfcompare.storage.store import Store, StoreUnavailable
+
+    if not args.older_than_days > 0:
+        return _fail("--older-than-days must be a positive number of days.", EXIT_BAD_INPUT)
+    try:
+        store = Store()
+    except StoreUnavailable as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    try:
+        before = time.time() - args.older_than_days * 86_400
+        deleted = store.delete_calls(before, args.source or None)
+    except StoreUnavailable as exc:
+        return _fail(str(exc), EXIT_MODEL_FAILED)
+    finally:
+        store.close()
+    which = f" from {', '.join(args.source)}" if args.source else ""
+    print(f"Deleted {deleted:,} call{'' if deleted == 1 else 's'}{which} older than {args.older_than_days:g} days "
+          f"from {store.where}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from hfcompare.generation.checks import REFERENCE_THRESHOLD
 
@@ -639,6 +665,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                  "(default: HFCOMPARE_DATABASE_URL)")
     copy.add_argument("--json", action="store_true", help="print what was copied per table as JSON")
     copy.set_defaults(func=cmd_copy_store)
+
+    prune = sub.add_parser("prune-calls", help="delete logged calls older than N days (production monitoring "
+                                               "grows without end; run this from cron for a retention period)")
+    prune.add_argument("--older-than-days", type=float, required=True)
+    prune.add_argument("--source", action="append", default=[],
+                       help="only the calls of this source (repeat for several; 'hfcompare' is this app's own)")
+    prune.set_defaults(func=cmd_prune_calls)
     return parser
 
 

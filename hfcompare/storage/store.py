@@ -430,6 +430,16 @@ class Store:
         query = self._calls_where(select(t.c[column]).distinct(), None, None, None, sources)
         return sorted(row[0] for row in self._read(query))
 
+    def delete_calls(self, before: float, sources: list[str] | None = None) -> int:
+        """Delete the calls logged before `before` (of `sources`, or all); returns how many went."""
+        from sqlalchemy import delete
+
+        t = self._t.calls
+        statement = delete(t).where(t.c.ts < before)
+        if sources:
+            statement = statement.where(t.c.source.in_(list(sources)))
+        return int(self._transaction(lambda connection: connection.execute(statement).rowcount))
+
     def call_sources(self) -> list[str]:
         """Every source that logged calls, this app's first."""
         from sqlalchemy import select

@@ -169,6 +169,26 @@ def test_the_newest_calls_their_count_and_the_values_to_filter_by(make_store):
     assert store.call_values("model", sources=["nobody"]) == []
 
 
+def test_old_calls_are_pruned_by_age_and_source_from_the_command_line(store_url, monkeypatch, capsys, tmp_path):
+    import time
+
+    from hfcompare.cli import main
+
+    monkeypatch.setenv("HFCOMPARE_HOME", str(tmp_path))
+    monkeypatch.setenv("HFCOMPARE_DATABASE_URL", store_url)
+    now = time.time()
+    store = Store(url=store_url)
+    store.log_calls([{"ts": now - days * 86_400, "backend": "b", "model": "m", "task": "t", "latency_s": 0.1,
+                      "ok": True, "source": source} for days in (40, 20, 1) for source in ("bot", None)])
+    assert main(["prune-calls", "--older-than-days", "30", "--source", "bot"]) == 0
+    assert "Deleted 1 call from bot older than 30 days" in capsys.readouterr().out
+    assert main(["prune-calls", "--older-than-days", "10"]) == 0
+    assert "Deleted 3 calls older than 10 days" in capsys.readouterr().out
+    assert len(store.calls()) == 2 and all(now - r["ts"] < 2 * 86_400 for r in store.calls())
+    assert main(["prune-calls", "--older-than-days", "0"]) == 2
+    store.close()
+
+
 def test_the_call_log_is_readable_as_the_briefs_model_metrics_table(make_store):
     from sqlalchemy import text
 

@@ -136,15 +136,16 @@ def migrate(engine) -> None:
     """Bring the database to `HEAD`: from empty, or from any version 0.1 SQLite file, keeping its
     rows. One transaction, held against other processes (SQLite's write lock, a PostgreSQL advisory
     lock), so concurrent starts migrate once."""
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import inspect, text
 
     from hfcompare.storage.schema import HEAD
 
     with engine.connect() as connection:
         if revision(connection) == HEAD:
-            return
+            return   # the usual case: Alembic is not even imported
+    from alembic import command
+    from alembic.config import Config
+
     with _alembic_lock, engine.connect() as connection:
         connection.execution_options(write=True)
         with connection.begin():

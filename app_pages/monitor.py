@@ -15,8 +15,11 @@ from ui.widgets import CHART_WIDTH, chart, chart_row, pinned_model
 
 def render() -> None:
     """The Monitor: this app's calls or production traffic, per model and over time."""
+    from hfcompare import monitoring
+
     st.title(prose.MONITOR_TITLE)
     st.caption(prose.MONITOR_INTRO)
+    monitoring.flush(5.0)   # this app's latest calls are written in the background
     sources = store().call_sources()
     production = [s for s in sources if s != APP_SOURCE]
     traffic = "app"

@@ -40,7 +40,7 @@ class _Writer:
     """The process's queue of rows and the thread that writes them."""
 
     def __init__(self) -> None:
-        self.queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=MAX_QUEUE)
+        self.queue: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue(maxsize=MAX_QUEUE)
         self.dropped = 0
         self.warned = False
         self.lock = threading.Lock()
@@ -55,10 +55,18 @@ class _Writer:
                 self.thread.start()
 
     def put(self, row: dict[str, Any]) -> None:
+        """Queue `row` for the store configured now (`store_target`), where it is written later."""
+        from hfcompare.storage.store import store_target
+
         with self.lock:
             self.pending += 1
         try:
-            self.queue.put_nowait(row)
+            item = (store_target(), row)
+        except Exception as exc:  # noqa: BLE001 - e.g. $HFCOMPARE_HOME is a file: dropped, never raised
+            self._lose(1, f"the store cannot be found ({type(exc).__name__})")
+            return
+        try:
+            self.queue.put_nowait(item)
         except queue.Full:
             self._lose(1, "the queue is full (the store is slower than the calls)")
         if self.thread is None or not self.thread.is_alive():  # the lock only when the writer must start
@@ -66,20 +74,24 @@ class _Writer:
 
     def _run(self) -> None:
         while True:
-            rows = [self.queue.get()]
+            items = [self.queue.get()]
             deadline = time.monotonic() + FLUSH_EVERY_S
-            while len(rows) < BATCH:
+            while len(items) < BATCH:
                 try:
-                    rows.append(self.queue.get(timeout=max(0.0, deadline - time.monotonic())))
+                    items.append(self.queue.get(timeout=max(0.0, deadline - time.monotonic())))
                 except queue.Empty:
                     break
-            self._write(rows)
+            by_target: dict[str, list[dict[str, Any]]] = {}
+            for target, row in items:
+                by_target.setdefault(target, []).append(row)
+            for target, rows in by_target.items():
+                self._write(target, rows)
 
-    def _write(self, rows: list[dict[str, Any]]) -> None:
+    def _write(self, target: str, rows: list[dict[str, Any]]) -> None:
         try:
             from hfcompare.storage.store import shared_store
 
-            shared_store().log_calls(rows)
+            shared_store(target=target).log_calls(rows)
         except Exception as exc:  # noqa: BLE001 - an outage drops rows; it never reaches the caller
             self._lose(len(rows), f"the store could not be written ({type(exc).__name__})", done=True)
             return
@@ -155,6 +167,14 @@ def track(model: str, latency_s: float, ok: bool = True, satisfaction: float | N
     if row["source"] == APP_SOURCE:
         raise ValueError(f"the source {APP_SOURCE!r} is this app's own; name your product's")
     _writer.put(row)
+
+
+def record_app_call(backend: str, model: str, task: str, latency_s: float, ok: bool,
+                    error_kind: str | None = None, items: int | None = None, tokens: int | None = None) -> None:
+    """Queue one call this app made (the call log, `storage.calllog`): written in the background like
+    `track`'s rows, so a model call never waits for the database."""
+    _writer.put({"ts": time.time(), "backend": backend, "model": model, "task": task, "latency_s": float(latency_s),
+                 "items": items, "tokens": tokens, "ok": bool(ok), "error_kind": error_kind, "source": APP_SOURCE})
 
 
 def flush(timeout_s: float = 10.0) -> bool:

@@ -1,8 +1,10 @@
 """Every call to a model, recorded in the store for the Monitor page: backend, model, task,
 latency, items and tokens, success and error class, time. Never inputs, outputs or keys.
 
-Recording never breaks a comparison: a store that cannot be written is skipped silently.
-Set HFCOMPARE_CALL_LOG=0 to switch it off.
+Recording never slows or breaks a comparison: rows go to `hfcompare.monitoring`'s background
+writer (a remote database's round trips stay off the model calls), and a store that cannot be
+written drops them. Readers call `monitoring.flush()` first. Set HFCOMPARE_CALL_LOG=0 to switch
+it off.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ def enabled() -> bool:
 
 def record_call(backend: str, model: str, task: str, latency_s: float, ok: bool, error_kind: str | None = None,
                 items: int | None = None, tokens: int | None = None) -> None:
-    """Log one model call in the process's shared store (the one the pages read)."""
+    """Log one model call in the process's shared store (the one the pages read), in the background."""
     if not enabled():
         return
     try:
-        from hfcompare.storage.store import shared_store
+        from hfcompare.monitoring import record_app_call
 
-        shared_store().log_call(backend, model, task, latency_s, ok, error_kind, items, tokens)
+        record_app_call(backend, model, task, latency_s, ok, error_kind, items, tokens)
     except Exception:  # noqa: BLE001 - monitoring must never sink the work it watches
         pass

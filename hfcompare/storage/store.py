@@ -525,12 +525,33 @@ def configured_where() -> tuple[str, str]:
     return "PostgreSQL", shown(parsed)
 
 
-def shared_store(path: Path | None = None) -> Store:
+_targets: dict[tuple[str, ...], str] = {}
+
+
+def store_target(path: Path | None = None) -> str:
+    """Which store `shared_store(path)` means now: the database URL, or the SQLite file's resolved
+    path. Remembered per environment (HFCOMPARE_DATABASE_URL, HFCOMPARE_HOME, HFCOMPARE_CONFIG), so
+    the hot path of `monitoring.track` reads no config file; a config file edited later counts
+    after a restart."""
+    if path:
+        return str(Path(path).resolve())
+    import os
+
+    from hfcompare.config import CONFIG_ENV, DATABASE_URL_ENV, HOME_ENV
+
+    environment = tuple(os.environ.get(name, "") for name in (DATABASE_URL_ENV, HOME_ENV, CONFIG_ENV))
+    found = _targets.get(environment)
+    if found is None:
+        found = _targets[environment] = database_url() or str((home() / STORE_FILE).resolve())
+    return found
+
+
+def shared_store(path: Path | None = None, *, target: str | None = None) -> Store:
     """The one Store this process keeps for `path` (default: `HFCOMPARE_DATABASE_URL`, else the
-    SQLite file under $HFCOMPARE_HOME). The pages, the call log and scripts in one process share it,
-    and with it its connections."""
-    url = None if path else database_url()
-    key = url or str((Path(path) if path else home() / STORE_FILE).resolve())
+    SQLite file under $HFCOMPARE_HOME), or for a `target` from `store_target`. The pages, the call
+    log and scripts in one process share it, and with it its connections."""
+    key = target or store_target(path)
+    is_url = "://" in key
     with _shared_lock:
         if key in _shared:
             return _shared[key]
@@ -538,9 +559,9 @@ def shared_store(path: Path | None = None) -> Store:
         if failed and time.monotonic() - failed[0] < RETRY_SERVER_AFTER_S:
             raise failed[1]
         try:
-            store = Store(url=url) if url else Store(Path(key))
+            store = Store(url=key) if is_url else Store(Path(key))
         except StoreUnavailable as exc:
-            if url:
+            if is_url:
                 _unavailable[key] = (time.monotonic(), exc)
             raise
         _unavailable.pop(key, None)

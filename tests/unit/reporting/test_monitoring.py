@@ -53,6 +53,9 @@ def test_failed_loads_are_logged_with_their_error_class(fake_backend, monkeypatc
     assert not embed_with_stats(["a", "b"], ModelRef("locall", "sentence-transformers/all-MiniLM-L6-v2")).ok
     assert not embed_with_stats(["a", "b"], ModelRef("fake", "fake-broken")).ok  # logged once, by its batch call
     assert not generate_one(ModelRef("local", "example-org/not-bundled"), "hi", GenerationParams(max_tokens=4)).ok
+    from hfcompare import monitoring
+
+    assert monitoring.flush(30.0)   # the call log is written in the background
     calls = Store().calls()
     failed = [(c["model"], c["task"], c["error_kind"]) for c in calls if not c["ok"]]
     assert failed == [("example-org/not-bundled", "embeddings", "unavailable"),

@@ -199,6 +199,9 @@ class Store:
         lowered = reason.lower()
         if "password" in lowered or "authentication" in lowered or "role" in lowered and "does not exist" in lowered:
             advice = "it refused the login: check the user name and password in HFCOMPARE_DATABASE_URL"
+        elif "permission denied" in lowered or "must be owner" in lowered:
+            advice = ("this user may not create or change the store's tables: grant it CREATE on the database's "
+                      "schema (once), or use the database's owner")
         elif "database" in lowered and "does not exist" in lowered:
             advice = "the database does not exist: create it, or fix its name in HFCOMPARE_DATABASE_URL"
         elif any(word in lowered for word in ("refused", "timeout", "timed out", "could not translate", "resolve",

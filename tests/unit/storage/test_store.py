@@ -381,6 +381,16 @@ def test_postgresql_refuses_a_wrong_password_without_showing_it(postgres_url):
     assert wrong not in message and APP_PASSWORD not in message
 
 
+def test_postgresql_without_the_right_to_create_tables_says_what_to_grant(postgres_url):
+    from tests.postgres import APP_PASSWORD, APP_USER, fresh_database, with_user
+
+    with fresh_database(postgres_url) as url:   # owned by the superuser: the app's role may not create tables
+        with pytest.raises(StoreUnavailable) as raised:
+            Store(url=with_user(url, APP_USER, APP_PASSWORD))
+    message = str(raised.value)
+    assert "permission denied" in message and "grant it CREATE" in message and APP_PASSWORD not in message
+
+
 def test_postgresql_that_cannot_be_reached_is_named_without_the_password():
     from tests.servers import free_port
 

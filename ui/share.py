@@ -4,6 +4,7 @@ and offer the link to copy."""
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +19,10 @@ from ui.text import literal
 
 _SEEN = "share_seen_"
 _PROBLEMS = "share_problems"
-_SAVED = "share_saved_"   # per page: (the long link's parameters, the link's parameters, its problems)
+_SAVED = "share_saved_"   # per page: (the long link's parameters, the link's parameters, its problems, when)
+#: A view kept on screen is saved again after this long, so the link it shows stays recently used
+#: (the store's quota drops the least recently used links first) without a write on every rerun.
+RESAVE_AFTER_S = 600.0
 
 
 def _signature(params: dict[str, str]) -> str:
@@ -169,11 +173,11 @@ def write_link(page: str, state: dict[str, Any]) -> Link:
     saved = st.session_state.get(_SAVED + page)
     if len(urlencode(full)) <= SHORT_LINK_CHARS:   # short enough as it is: no store needed (nor opened)
         params, problems = full, full_problems
-    elif saved and saved[0] == full:   # the same view as the last run: its link is saved already
-        params, problems = saved[1], saved[2]
+    elif saved and saved[0] == full and time.monotonic() - saved[3] < RESAVE_AFTER_S:
+        params, problems = saved[1], saved[2]   # the same view as the last run: its link is saved already
     else:
         params, problems, reusable = _save_link(page, state)
-        st.session_state[_SAVED + page] = (full, params, problems) if reusable else None
+        st.session_state[_SAVED + page] = (full, params, problems, time.monotonic()) if reusable else None
     st.session_state[_PROBLEMS] = problems
     if not params and problems:
         return Link(page, "", "")

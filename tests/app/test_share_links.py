@@ -83,6 +83,9 @@ def test_a_long_view_is_saved_once_not_on_every_rerun(fake_backend, monkeypatch)
     assert len(saves) == 1 and at.query_params["c"] == saves[0]
     at.text_area[0].set_value(long_texts + "\none more").run()
     assert len(saves) == 2 and at.query_params["c"] == saves[1] != saves[0]
+    monkeypatch.setattr("ui.share.RESAVE_AFTER_S", 0.0)   # after a while on screen, saved again (kept recent)
+    at.run()
+    assert len(saves) == 3 and saves[2] == saves[1]
 
 
 @pytest.mark.parametrize("params, warning", [

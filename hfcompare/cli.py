@@ -683,7 +683,13 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         return _fail(f"{problem} Fix or remove the config file (its path: HFCOMPARE_CONFIG, or config.toml "
                      "in HFCOMPARE_HOME).", EXIT_BAD_INPUT)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as exc:   # `pip install hfcompare` alone: the store's commands only
+        if not exc.name or exc.name.startswith("hfcompare"):
+            raise
+        return _fail(f"`hfcompare {args.command}` needs the app's dependencies ({exc.name} is not installed): "
+                     'pip install "hfcompare[app]".', EXIT_BAD_INPUT)
 
 
 def run() -> None:

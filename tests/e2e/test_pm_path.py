@@ -62,6 +62,8 @@ def test_a_typed_typo_is_refused_with_did_you_mean_and_stale_results_are_dimmed(
     page.wait_for_timeout(800)
     page.get_by_role("button", name="Run comparison").click()
     page.get_by_role("heading", name="Speed and size").wait_for(timeout=240_000)
+    page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)   # the run has ended:
+    page.wait_for_timeout(1000)                                   # an edit made during it could be redrawn
     texts = page.get_by_role("textbox", name="Texts, one per line")
     texts.click()
     texts.press("Control+End")

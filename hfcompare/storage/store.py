@@ -513,21 +513,6 @@ _shared_lock = threading.Lock()
 RETRY_SERVER_AFTER_S = 15.0
 
 
-def configured_where() -> tuple[str, str]:
-    """(engine, where) of the store this process is set to use, without connecting: ("SQLite", the
-    file) or ("PostgreSQL", the URL without its password); ("", why) for a URL that cannot be used."""
-    url = database_url()
-    if not url:
-        return "SQLite", str(home() / STORE_FILE)
-    try:
-        parsed = engine_url(url)
-    except DatabaseUrlError as exc:
-        return "", str(exc)
-    if parsed.get_backend_name() == "sqlite":
-        return "SQLite", str(parsed.database)
-    return "PostgreSQL", shown(parsed)
-
-
 _targets: dict[tuple[str, ...], str] = {}
 
 
@@ -547,6 +532,21 @@ def store_target(path: Path | None = None) -> str:
     if found is None:
         found = _targets[environment] = database_url() or str((home() / STORE_FILE).resolve())
     return found
+
+
+def configured_where() -> tuple[str, str]:
+    """(engine, where) of the store this process is set to use, without connecting: ("SQLite", the
+    file) or ("PostgreSQL", the URL without its password); ("", why) for a URL that cannot be used."""
+    target = store_target()
+    if "://" not in target:
+        return "SQLite", target
+    try:
+        parsed = engine_url(target)
+    except DatabaseUrlError as exc:
+        return "", str(exc)
+    if parsed.get_backend_name() == "sqlite":
+        return "SQLite", str(parsed.database)
+    return "PostgreSQL", shown(parsed)
 
 
 def shared_store(path: Path | None = None, *, target: str | None = None) -> Store:

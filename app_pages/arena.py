@@ -136,7 +136,8 @@ def render_leaderboard() -> None:
     from hfcompare.reporting import charts
 
     st.session_state.setdefault(keys.ARENA_BOARD, "generation")
-    arena = st.segmented_control("Arena", list(ARENAS), format_func=ARENAS.get, key=keys.ARENA_BOARD) or "generation"
+    st.session_state.setdefault(keys.ARENA_BOARD, "generation")   # one arena is always chosen: never a false "No votes yet"
+    arena = st.segmented_control("Arena", list(ARENAS), required=True, format_func=ARENAS.get, key=keys.ARENA_BOARD) or "generation"
     votes = store().votes(arena)
     if not votes:
         st.info(prose.ARENA_BOARD_EMPTY)

@@ -276,7 +276,7 @@ def render() -> None:
     share_slot, _ = open_page("discover", prose.DISCOVER_TITLE, prose.DISCOVER_INTRO, apply_link)
     catalog = load_catalog()
     st.session_state.setdefault(keys.DISC_TASK, "embeddings")  # a default through state, as a link may set it
-    task = st.segmented_control("Task", list(TASK_LABELS), format_func=TASK_LABELS.get, key=keys.DISC_TASK,
+    task = st.segmented_control("Task", list(TASK_LABELS), required=True, format_func=TASK_LABELS.get, key=keys.DISC_TASK,
                                 help="Embedding models turn texts into vectors for search; "
                                 "generation models write answers.") or "embeddings"
     st.text_input("Search", key=keys.DISC_QUERY, help=prose.DISCOVER_SEARCH_HELP, placeholder="e.g. bge, e5, qwen")

@@ -67,7 +67,7 @@ def run_comparison(chosen: list[str], raw_texts: str) -> None:
     def progress(ref: ModelRef, done: int, n: int, stage: str) -> None:
         finished = refs.index(ref) * n + done
         action = "Loading" if stage == "loading" else "Embedding with"
-        bar.progress(min(1.0, finished / total), text=f"{action} {ref} ({done}/{n} texts done)")
+        bar.progress(min(1.0, finished / total), text=f"{action} {literal(ref)} ({done}/{n} texts done)")
 
     settings = session.endpoint_settings()
     results = compare_embeddings(texts, refs, embedding_cache(), progress, settings)
@@ -224,7 +224,7 @@ def render() -> None:
     """Embeddings: compare texts, or evaluate retrieval on labeled data."""
     share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, prose.EMBEDDINGS_INTRO, apply_link)
     restore(keys.EMB_MODE, "compare")
-    mode = st.segmented_control("Mode", list(prose.EMB_MODES), format_func=prose.EMB_MODES.get,
+    mode = st.segmented_control("Mode", list(prose.EMB_MODES), required=True, format_func=prose.EMB_MODES.get,
                                 key=widget_key(keys.EMB_MODE),
                                 help=prose.EMB_MODE_HELP) or "compare"
     remember(keys.EMB_MODE)

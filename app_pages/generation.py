@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import queue
 import threading
 import time
@@ -317,13 +319,38 @@ def render_checks(results, verdicts: dict, names: dict, threshold: float, embedd
         pass
 
 
+def link_prompt_rows(raw: list) -> tuple[list[dict], list[str]]:
+    """A link's prompt rows with every cell of the type its column holds (text, or a whole number of
+    characters); a cell of another type is left empty and named, so the editor never meets it."""
+    rows, wrong = [], []
+    for number, row in enumerate(raw, start=1):
+        if not isinstance(row, dict) or not isinstance(row.get("prompt"), str):
+            continue
+        clean = {}
+        for column in PROMPT_COLUMNS:
+            cell = row.get(column)
+            if column == "max chars":
+                fits = cell is None or (isinstance(cell, (int, float)) and not isinstance(cell, bool)
+                                        and math.isfinite(cell) and cell >= 1 and cell == int(cell))
+                clean[column] = int(cell) if fits and cell is not None else None
+            else:
+                fits = cell is None or isinstance(cell, str)
+                clean[column] = cell if fits and cell is not None else ""
+            if not fits:
+                wrong.append(f"row {number}, {column}")
+        rows.append(clean)
+    return rows, wrong[:5]
+
+
 def apply_link(link: dict) -> bool:
     """Put a share link's state into the widgets; True when its answers should be shown."""
     if "models" in link:
         set_widget(keys.GEN_MODELS, link_models(link["models"], "generation", keys.GEN_MODELS))
     if isinstance(link.get("prompts"), list):
-        rows = [{c: row.get(c) for c in PROMPT_COLUMNS} for row in link["prompts"][:MAX_PROMPTS]
-                if isinstance(row, dict) and isinstance(row.get("prompt"), str)]
+        rows, wrong = link_prompt_rows(link["prompts"][:MAX_PROMPTS])
+        if wrong:
+            st.warning(f"The link's prompts table has cells of the wrong type ({literal(', '.join(wrong))}); "
+                       "they were left empty.", icon="🔗")
         if rows:
             _start_prompts_from(pd.DataFrame(rows, columns=PROMPT_COLUMNS))
     elif "prompts" in link:

@@ -25,7 +25,7 @@ def render() -> None:
     traffic = "app"
     if production:
         st.session_state.setdefault(keys.MON_TRAFFIC, "app")
-        traffic = st.segmented_control("Traffic", ["app", "production"], key=keys.MON_TRAFFIC,
+        traffic = st.segmented_control("Traffic", ["app", "production"], required=True, key=keys.MON_TRAFFIC,
                                        format_func={"app": "This app's calls", "production": "Production"}.get,
                                        help=prose.MONITOR_TRAFFIC_HELP) or "app"
     if traffic == "production":

@@ -353,7 +353,7 @@ def render() -> None:
     share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link)
     measured = _measured()
     restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
-    task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get,
+    task = st.segmented_control("Task", list(TASKS), required=True, format_func=TASKS.get,
                                 key=widget_key(keys.SC_TASK)) or "embeddings"
     remember(keys.SC_TASK)
     if not _compared(task):

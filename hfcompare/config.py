@@ -70,8 +70,8 @@ def link_limits() -> tuple[int, int, float]:
 #: Public mode (a public Space): links and pages load only bundled, operator-allowed or
 #: visitor-added models, a link's `run=1` computes nothing new without a click, and uploads are
 #: capped (checked before reading). Off unless HFCOMPARE_PUBLIC is 1/true/yes/on.
-PUBLIC_ENV, ALLOWED_MODELS_ENV, MAX_UPLOAD_MB_ENV = (
-    "HFCOMPARE_PUBLIC", "HFCOMPARE_ALLOWED_MODELS", "HFCOMPARE_MAX_UPLOAD_MB")
+PUBLIC_ENV, ALLOWED_MODELS_ENV, MAX_UPLOAD_MB_ENV, ALLOWED_HOSTS_ENV = (
+    "HFCOMPARE_PUBLIC", "HFCOMPARE_ALLOWED_MODELS", "HFCOMPARE_MAX_UPLOAD_MB", "HFCOMPARE_ALLOWED_HOSTS")
 MAX_UPLOAD_MB = 200
 
 
@@ -92,6 +92,13 @@ def allowed_models() -> set[str]:
         except SpecError:
             continue
     return allowed
+
+
+def allowed_hosts() -> set[str]:
+    """Hosts (`host` or `host:port`, lower case) a visitor may point the server at in public mode,
+    besides the base URLs the operator configured ($HFCOMPARE_ALLOWED_HOSTS, comma-separated)."""
+    return {part.strip().lower().rstrip("/") for part in os.environ.get(ALLOWED_HOSTS_ENV, "").split(",")
+            if part.strip()}
 
 
 def max_upload_bytes() -> int:

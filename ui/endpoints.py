@@ -30,6 +30,26 @@ def _test_connection(backend: str, settings: RemoteSettings) -> None:
     st.success(f"Connected: {len(models)} model(s): {literal(shown) if shown else 'none listed'}")
 
 
+def _scope_notes(settings: RemoteSettings) -> None:
+    """Say when the configured key is held back from a typed URL, and (public mode) a URL is refused."""
+    from hfcompare.backends.remote.common import public_refusal
+
+    refused = public_refusal(settings.base_url)
+    if refused:
+        st.warning(literal(refused), icon="🔒")
+    elif settings.key_withheld():
+        st.caption(prose.KEY_WITHHELD.format(url=literal(settings.public_url())))
+
+
+def _public_note() -> None:
+    from hfcompare.config import allowed_hosts, public_mode
+
+    if public_mode():
+        hosts = sorted(allowed_hosts())
+        allowed = f" and these hosts: {literal(', '.join(hosts))}" if hosts else ""
+        st.info(prose.PUBLIC_ENDPOINTS.format(allowed=allowed), icon="🔒")
+
+
 def _common_limits(prefix: str, base: RemoteSettings) -> dict:
     left, right = st.columns(2)
     return {
@@ -81,7 +101,8 @@ def render_endpoints() -> None:
     openai_base = settings_from_environment("openai")
     hf_base = settings_from_environment("hf")
     with st.sidebar.expander("Endpoints", icon="🔌"):
-        st.caption(prose.ENDPOINTS_INTRO)
+        st.caption(prose.ENDPOINTS_INTRO + " " + prose.KEY_SCOPE)
+        _public_note()
         st.markdown("**OpenAI-compatible server**")
         url = st.text_input("Base URL", value=openai_base.base_url or "", key=keys.OPENAI_URL,
                             placeholder="http://localhost:8000/v1", help=prose.OPENAI_URL_HELP)
@@ -89,6 +110,7 @@ def render_endpoints() -> None:
                             "set in the environment" if openai_base.api_key else "optional")
         limits = _common_limits("endpoints_openai", openai_base)
         openai_settings = openai_base.with_overrides(base_url=url.strip() or None, api_key=key, **limits)
+        _scope_notes(openai_settings)
         if st.button("Test connection", key="endpoints_openai_test", width="stretch"):
             _test_connection("openai", openai_settings)
 
@@ -104,5 +126,6 @@ def render_endpoints() -> None:
         hf_limits = _common_limits("endpoints_hf", hf_base)
         hf_settings = hf_base.with_overrides(provider=provider, base_url=hf_url.strip() or None, api_key=token,
                                              **hf_limits)
+        _scope_notes(hf_settings)
         if st.button("Test connection", key="endpoints_hf_test", width="stretch"):
             _test_connection("hf", hf_settings)

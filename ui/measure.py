@@ -57,7 +57,7 @@ def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
 
     def progress(ref, done, total, stage):
         share = done / max(total, 1)
-        bar.progress(min(1.0, (targets.index(ref) + share) / len(targets)), text=f"{stage.capitalize()} {ref}")
+        bar.progress(min(1.0, (targets.index(ref) + share) / len(targets)), text=f"{stage.capitalize()} {literal(ref)}")
 
     results = evaluate(dataset, targets, embedding_cache(), progress, session.endpoint_settings())
     bar.empty()
@@ -80,7 +80,7 @@ def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
     bar = st.progress(0.0, text="Measuring speed…")
 
     def progress(ref, done, total, stage):
-        bar.progress(min(1.0, (targets.index(ref) + done / max(total, 1)) / len(targets)), text=f"Timing {ref}")
+        bar.progress(min(1.0, (targets.index(ref) + done / max(total, 1)) / len(targets)), text=f"Timing {literal(ref)}")
 
     results = compare_embeddings(texts, targets, embedding_cache(), progress,
                                  session.endpoint_settings())

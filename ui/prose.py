@@ -68,6 +68,16 @@ ENDPOINTS_INTRO = (
     "Compare models served elsewhere: add them in the model picker as `openai:<model>` or `hf:<model-id>`. "
     "Keys stay in this browser session only; they are never saved, cached, logged or put in links."
 )
+STORE_WAIT = "Waiting for the store… (another process is writing to it)"
+KEY_SCOPE = (
+    "A key this app's operator configured goes only to the server it was configured for. A URL you type "
+    "here gets only the key you type beside it."
+)
+KEY_WITHHELD = "The configured key is not sent to {url}: it belongs to another server. Type a key for this one."
+PUBLIC_ENDPOINTS = (
+    "Public mode: this app sends requests only to the servers its operator configured{allowed}. "
+    "Any other URL is refused."
+)
 SECRET_HELP = "Kept only in this browser session. Never written to disk, cache keys, logs, exports or links."
 OPENAI_URL_HELP = (
     "The /v1 address of vLLM, TGI, llama.cpp server, Ollama (http://localhost:11434/v1) or LM Studio. "

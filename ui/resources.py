@@ -54,13 +54,35 @@ def generation_cache() -> GenerationCache:
     return _or_stop(lambda: _generations_at(str(home() / "generations")), CacheUnavailable)
 
 
+class WaitingStore:
+    """The store, with every call that takes more than a moment (another process holds its lock, a
+    distant database) drawn as "Waiting for the store…" instead of a silent block (st.spinner
+    shows only after a short delay, so quick calls draw nothing)."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str):
+        found = getattr(self._store, name)
+        if not callable(found):
+            return found
+
+        def waiting(*args, **kwargs):
+            from ui import prose
+
+            with st.spinner(prose.STORE_WAIT, show_time=True):
+                return found(*args, **kwargs)
+
+        return waiting
+
+
 def store_if_available():
     """(the shared store, None), or (None, why it cannot be used) without ending the page: for share
     links, which fall back to the whole state in the URL."""
     from hfcompare.storage.store import StoreUnavailable, shared_store
 
     try:
-        return shared_store(), None
+        return WaitingStore(shared_store()), None
     except StoreUnavailable as exc:
         return None, str(exc)
 
@@ -70,4 +92,4 @@ def store():
     process's one shared store, the same the call log writes to."""
     from hfcompare.storage.store import StoreUnavailable, shared_store
 
-    return _or_stop(shared_store, StoreUnavailable)
+    return WaitingStore(_or_stop(shared_store, StoreUnavailable))

@@ -51,7 +51,7 @@ def dataset_from_uploads(files) -> RetrievalDataset:
 def render_data_inputs() -> RetrievalDataset | None:
     """The labeled-data widgets; returns the dataset they describe, or None (with a message)."""
     restore(keys.EVAL_SOURCE, "type")
-    source = st.segmented_control("Labeled data", list(SOURCES), format_func=SOURCES.get,
+    source = st.segmented_control("Labeled data", list(SOURCES), required=True, format_func=SOURCES.get,
                                   key=widget_key(keys.EVAL_SOURCE), help=prose.EVAL_DATA_HELP) or "type"
     remember(keys.EVAL_SOURCE)
     if source == "upload":
@@ -100,7 +100,7 @@ def run_evaluation(dataset: RetrievalDataset, chosen: list[str], prompts: dict |
     def progress(ref: ModelRef, done: int, total: int, stage: str) -> None:
         share = 0.9 * done / max(total, 1) if stage != "searching" else 0.9 + 0.1 * done / max(total, 1)
         bar.progress(min(1.0, (refs.index(ref) + share) / len(refs)),
-                     text=f"{stages[stage]} {ref} ({done:,}/{total:,} {'documents' if stage == 'searching' else 'texts'})")
+                     text=f"{stages[stage]} {literal(ref)} ({done:,}/{total:,} {'documents' if stage == 'searching' else 'texts'})")
 
     settings = session.endpoint_settings()
     results = evaluate(dataset, refs, embedding_cache(), progress, settings, prompts=prompts)

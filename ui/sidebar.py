@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hfcompare.backends.remote.common import config_problem
-from hfcompare.storage.store import configured_where
+from hfcompare.storage.store import configured_where, opened_store_warnings
 from ui import keys, prose
 from ui.resources import embedding_cache, generation_cache
 from ui.text import literal
@@ -22,7 +22,7 @@ def render_sidebar() -> None:
     cache = embedding_cache()
     with st.sidebar:
         st.subheader("Cache", help=prose.CACHE_HELP)
-        for warning in cache.warnings + generation_cache().warnings:
+        for warning in cache.warnings + generation_cache().warnings + opened_store_warnings():
             st.warning(literal(warning))
         problem = config_problem()
         if problem:  # the app runs on its defaults; the file's problem is said, never a traceback

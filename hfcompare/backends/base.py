@@ -309,6 +309,8 @@ def get_backend(name: str, settings: Any = None, task: str | None = None) -> Bac
         if not can(backend, needed):
             raise UnsupportedTaskError(name, needed, backends_that_can(needed))
         return backend
+    if settings is None and name in _CONFIGURABLE:   # the environment's settings as they are now
+        settings = _FACTORIES[name]().settings
     if settings is not None and name in _CONFIGURABLE:
         key = (name, settings)
         if key not in _CONFIGURED:

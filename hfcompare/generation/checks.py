@@ -3,7 +3,7 @@ and semantic similarity to a reference answer."""
 
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -26,6 +26,33 @@ CHECK_NAMES = ("keywords", "regex", "max length", "reference")
 ALL_CHECKS = "all checks"
 
 
+#: The most a check's regex may be: longer patterns are refused before they are compiled.
+MAX_REGEX_CHARS = 2_000
+
+
+@functools.lru_cache(maxsize=256)
+def compiled_regex(pattern: str):
+    """`pattern` compiled by RE2 (google-re2), case-insensitive and multi-line. RE2 matches in time
+    linear in the answer's length, so no pattern (`((.+)+)+Q` takes Python's `re` minutes on a long
+    answer, holding the GIL) can stall the server for other visitors; the price is that RE2 has no
+    backreferences and no look-around. Raises SpecError with the reason for a pattern it refuses."""
+    import re2
+
+    if len(pattern) > MAX_REGEX_CHARS:
+        raise SpecError(f"The regex {pattern[:80]!r}… has {len(pattern):,} characters; a check's regex may have "
+                        f"{MAX_REGEX_CHARS:,}.")
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(f"(?im){pattern}", options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise SpecError(f"The regex {pattern[:200]!r} is not valid: {reason}. Checks run regexes with RE2, which "
+                        "has no backreferences or look-around, so that no pattern can stall the server.") from None
+    except (RecursionError, OverflowError, MemoryError, ValueError):
+        raise SpecError(f"The regex {pattern[:200]!r} is too deeply nested or too large.") from None
+
+
 @dataclass(frozen=True)
 class Check:
     """What one prompt's answer should satisfy; empty fields are not checked."""
@@ -38,12 +65,7 @@ class Check:
 
     def __post_init__(self) -> None:
         if self.regex:
-            try:
-                re.compile(self.regex)
-            except re.error as exc:
-                raise SpecError(f"The regex {self.regex[:200]!r} is not valid: {exc}.") from exc
-            except (RecursionError, OverflowError, MemoryError):
-                raise SpecError(f"The regex {self.regex[:200]!r} is too deeply nested or too large.") from None
+            compiled_regex(self.regex)
         if self.max_chars is not None and self.max_chars < 1:
             raise SpecError("A maximum length must be at least 1 character.")
         if not -1 <= self.min_similarity <= 1:
@@ -88,7 +110,7 @@ def run_checks(answer: str, check: Check, similarity: Similarity | None = None) 
         missing = [k for k in check.keywords if k.lower() not in lowered]
         verdict.outcomes.append(Outcome("keywords", not missing, f"missing: {', '.join(missing)}" if missing else "all found"))
     if check.regex:
-        found = re.search(check.regex, answer, flags=re.IGNORECASE | re.MULTILINE) is not None
+        found = compiled_regex(check.regex).search(answer) is not None
         verdict.outcomes.append(Outcome("regex", found, "matches" if found else f"no match for {check.regex}"))
     if check.max_chars:
         within = len(answer) <= check.max_chars

@@ -96,6 +96,13 @@ def _is_permission(exc: BaseException) -> bool:
                                   "disk i/o error"))
 
 
+def _first_line(exc: BaseException) -> str:
+    """The first line of an error's message, at most 200 characters (SQLAlchemy appends the SQL and
+    its parameters on later lines)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0][:200] if lines else type(exc).__name__
+
+
 def _server_reason(exc: BaseException) -> str:
     """The first line of a database server's own message (the driver's, without SQLAlchemy's notes)."""
     lines = [line.strip() for line in str(_driver_error(exc)).splitlines() if line.strip()]
@@ -144,6 +151,7 @@ class Store:
         # pool gives each thread its own connection.
         self._lock = threading.RLock() if self.path is not None else contextlib.nullcontext()
         self._engine = self._open_recovering()
+        self._identity = self._file_identity()
 
     @property
     def engine(self):
@@ -232,20 +240,81 @@ class Store:
     def _retrying(self, work: Callable[[], T]) -> T:
         """`work()`, one at a time on SQLite, retried while the database stays locked past the busy
         timeout; a server that went away becomes StoreUnavailable."""
-        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
         for attempt in range(BUSY_ATTEMPTS):
             try:
                 with self._lock:
-                    return work()
+                    self._reopen_if_replaced()
+                    result = work()
+                    if self._reopen_if_replaced():   # removed while `work` ran: it went to the old file
+                        result = work()
+                    return result
             except DBAPIError as exc:
                 if self.path is None and (exc.connection_invalidated or isinstance(
                         _driver_error(exc), _server_down_errors())):
                     raise self._server_unavailable(exc) from None
-                if not _is_busy(exc) or attempt == BUSY_ATTEMPTS - 1:
+                if _is_busy(exc) and attempt < BUSY_ATTEMPTS - 1:
+                    time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+                    continue
+                if self.path is None or isinstance(exc, IntegrityError):   # the request's fault, not the file's
                     raise
-                time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+                raise self._fault(exc) from None
+            except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+                if self.path is None:
+                    raise
+                raise self._fault(exc) from None
         raise AssertionError("unreachable")
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the SQLite file, None when it is missing (or on a database server)."""
+        if self.path is None:
+            return None
+        try:
+            found = self.path.stat()
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _reopen_if_replaced(self) -> bool:
+        """When the SQLite file was removed or replaced since it was opened, open the file now at the
+        path (a new, empty one if it is gone), say so in `warnings` and the log, and return True: a
+        write to the old file would be lost with it."""
+        if self.path is None or self._file_identity() == self._identity:
+            return False
+        import logging
+
+        gone = not self.path.exists()
+        self._engine.dispose()
+        self._engine = self._open_recovering()
+        self._identity = self._file_identity()
+        message = (f"The store {self.path} was {'removed' if gone else 'replaced'} while the app ran; "
+                   f"{'a new, empty one was started there' if gone else 'the file now there is used'}. "
+                   "Votes and links saved before that are not in it.")
+        self.warnings.append(message)
+        logging.getLogger(__name__).warning(message)
+        return True
+
+    def _fault(self, exc: BaseException) -> StoreUnavailable:
+        """A store error as a sentence that names the problem and what still works, without the SQL or
+        its parameters (which hold the user's state)."""
+        inner = _driver_error(exc)
+        text = str(inner).lower()
+        if "malformed" in text or "not a database" in text or "corrupt" in text:
+            problem = (f"the store {self.path} is damaged ({_first_line(inner)}); it will be moved aside and a "
+                       "new one started when the app restarts")
+        elif "readonly" in text or "read-only" in text or "permission" in text or "unable to open" in text:
+            problem = f"the store {self.path} cannot be written (it is read-only for this user, or its folder is)"
+        elif "full" in text or "no space" in text:
+            problem = f"the disk that holds the store {self.path} is full"
+        elif "disk i/o" in text:
+            problem = f"the store {self.path} cannot be read or written (disk I/O error)"
+        elif _is_busy(exc):
+            problem = f"the store {self.path} stayed locked by another process"
+        else:
+            problem = f"the store {self.path} failed ({type(inner).__name__}: {_first_line(inner)})"
+        return StoreUnavailable(f"{problem[0].upper()}{problem[1:]}. Nothing was saved. Comparisons still run; "
+                                "votes, share links, A/B tests and the call log wait for the store.")
 
     def _read(self, statement) -> list[Any]:
         """The rows of one query."""
@@ -279,8 +348,12 @@ class Store:
             source = Path(str(self.path) + suffix)
             if source.exists():
                 shutil.move(str(source), str(aside) + suffix)
-        self.warnings.append(f"The store {self.path} was unreadable ({type(exc).__name__}: {exc}); it was moved "
-                             f"to {aside} and a new, empty one was started.")
+        message = (f"The store {self.path} was unreadable ({type(exc).__name__}: {_first_line(exc)}); it was moved "
+                   f"to {aside} and a new, empty one was started.")
+        self.warnings.append(message)
+        import logging
+
+        logging.getLogger(__name__).warning(message)
 
     @property
     def schema_version(self) -> str:
@@ -547,6 +620,13 @@ def configured_where() -> tuple[str, str]:
     if parsed.get_backend_name() == "sqlite":
         return "SQLite", str(parsed.database)
     return "PostgreSQL", shown(parsed)
+
+
+def opened_store_warnings() -> list[str]:
+    """What the stores this process opened had to say (a corrupt file moved aside, a removed file
+    started afresh), without opening any."""
+    with _shared_lock:
+        return [warning for store in _shared.values() for warning in store.warnings]
 
 
 def shared_store(path: Path | None = None, *, target: str | None = None) -> Store:

@@ -64,6 +64,8 @@ class FaultServer:
                     pass
 
             def do_GET(self) -> None:
+                with owner._lock:
+                    owner.headers_seen.append(dict(self.headers))
                 if self.path.rstrip("/").endswith("/info"):  # TEI/TGI
                     self._send(200, json.dumps({"model_id": "org/tei-model", "model_pipeline_tag": None}).encode())
                 elif self.path.rstrip("/").endswith("/models"):

@@ -34,6 +34,9 @@ from hfcompare.config import CONFIG_ENV, MAX_CONFIG_BYTES, ConfigError, config_p
 T = TypeVar("T")
 
 _MAX_SERVER_MESSAGE = 300
+#: Sent when no key may go to a server; servers without authentication ignore it (the OpenAI client
+#: refuses an empty key, and huggingface_hub would send the environment's HF_TOKEN instead of none).
+NO_KEY = "no-key"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ class RemoteSettings:
     concurrency: int = 4
     #: more base URLs serving the same models (replicas); batches are spread over them, round-robin
     replicas: tuple[str, ...] = ()
+    #: where `api_key` may be sent: None for a key given together with its URL (typed in the same
+    #: session, a CLI flag, Python); for an operator's key (environment, config file, Space secret) the
+    #: targets it was configured for (`key_target` of each URL; "" is Hugging Face's own API)
+    key_targets: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         # "http://a/v1, http://b/v1" (a config value, a flag, the Endpoints field) lists replicas
@@ -74,13 +81,33 @@ class RemoteSettings:
         """The base URL without credentials, query or fragment: safe to show and to key caches on."""
         return public_url(self.base_url) if self.base_url else ""
 
+    def key_for(self, url: str | None) -> str | None:
+        """The API key to send to `url` (None: Hugging Face's own API): the key when it may go there,
+        else None. An operator's key is never attached to a URL a visitor typed."""
+        if not self.api_key or self.key_targets is None:
+            return self.api_key
+        return self.api_key if key_target(url) in self.key_targets else None
+
+    def key_withheld(self) -> bool:
+        """Whether a configured key exists but is not sent to these settings' base URL."""
+        return bool(self.api_key) and self.key_for(self.base_url) is None
+
     def secrets(self) -> list[str]:
         """Everything to redact from messages: the API key and any credentials in the base URL."""
         return [s for s in [self.api_key, *(s for url in self.urls() for s in url_secrets(url))] if s]
 
     def with_overrides(self, **values: Any) -> RemoteSettings:
-        """A copy with the given non-None values replaced."""
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+        """A copy with the given non-None values replaced. A new API key goes wherever the copy points
+        (it was given with its URL); a kept key keeps the targets it was configured for."""
+        values = {k: v for k, v in values.items() if v is not None}
+        if "api_key" in values and "key_targets" not in values:
+            values["key_targets"] = None
+        return replace(self, **values)
+
+
+def key_target(url: str | None) -> str:
+    """What a key is bound to for `url`: its public form in lower case, "" for Hugging Face's own API."""
+    return public_url(url).lower().rstrip("/") if url and url.strip() else ""
 
 
 def split_urls(text: str) -> list[str]:
@@ -115,7 +142,8 @@ def url_problem(url: str) -> str | None:
 
 
 def check_base_url(settings: RemoteSettings) -> None:
-    """Raise ModelUnavailableError (without the URL's credentials) when the base URL is not usable."""
+    """Raise ModelUnavailableError (without the URL's credentials) when the base URL is not usable:
+    not a valid http(s) URL, or, in public mode, a server the operator neither configured nor allowed."""
     from hfcompare.backends.base import ModelUnavailableError
 
     problem = url_problem(settings.base_url) if settings.base_url else None
@@ -123,6 +151,34 @@ def check_base_url(settings: RemoteSettings) -> None:
         url = settings.base_url.strip()
         shown = redact_url(url) if "://" in url else public_url(url)
         raise ModelUnavailableError(f"The base URL {shown!r} is not valid ({problem}).")
+    refused = public_refusal(settings.base_url)
+    if refused:
+        raise ModelUnavailableError(refused)
+
+
+def operator_urls() -> set[str]:
+    """The key targets of every base URL the operator configured (environment, config file)."""
+    return {key_target(url) for backend in _ENV_KEYS for url in settings_from_environment(backend).urls()}
+
+
+def public_refusal(url: str | None) -> str | None:
+    """In public mode, why the server may not send requests to `url`, or None: a visitor may reach
+    only the servers the operator configured and the hosts of $HFCOMPARE_ALLOWED_HOSTS."""
+    from hfcompare.config import ALLOWED_HOSTS_ENV, allowed_hosts, public_mode
+
+    if not url or not public_mode() or key_target(url) in operator_urls():
+        return None
+    parts = _parts(url)
+    host = (parts.hostname or "") if parts else ""
+    try:
+        with_port = f"{host}:{parts.port}" if parts and parts.port else host
+    except ValueError:
+        with_port = host
+    allowed = allowed_hosts()
+    if host and (host in allowed or with_port in allowed):
+        return None
+    return (f"This app runs in public mode: it sends requests only to the servers its operator configured "
+            f"or allowed ({ALLOWED_HOSTS_ENV}); {public_url(url)!r} is neither.")
 
 
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
@@ -229,7 +285,21 @@ def settings_from_environment(backend: str) -> RemoteSettings:
                 values[name] = kind(raw)
             except ValueError:
                 pass
-    return RemoteSettings(**values)
+    settings = RemoteSettings(**values)
+    return replace(settings, key_targets=operator_targets(backend, settings.urls()))
+
+
+#: Where an operator's key goes when no base URL is configured beside it.
+DEFAULT_KEY_TARGETS = {"openai": ("https://api.openai.com/v1",), "hf": ("",)}
+
+
+def operator_targets(backend: str, urls: list[str]) -> tuple[str, ...]:
+    """The targets an operator's key is bound to: the base URLs configured with it, and for
+    Hugging Face its own API as well (a token always may go to the Hub that issued it)."""
+    targets = [key_target(url) for url in urls] or list(DEFAULT_KEY_TARGETS.get(backend, ()))
+    if backend == "hf":
+        targets.append("")
+    return tuple(dict.fromkeys(targets))
 
 
 def _status_and_headers(exc: BaseException) -> tuple[int | None, Any]:

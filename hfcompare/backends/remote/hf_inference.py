@@ -8,6 +8,7 @@ import numpy as np
 
 from hfcompare.backends.base import BadResponseError, Capability, GenerationParams, Usage
 from hfcompare.backends.remote.common import (
+    NO_KEY,
     RemoteBackend,
     call_with_retries,
     check_base_url,
@@ -48,10 +49,20 @@ class HFInferenceBackend(RemoteBackend):
 
         check_base_url(self.settings)
         if self.settings.base_url:
-            return InferenceClient(base_url=self.settings.base_url, token=self.settings.api_key,
-                                   timeout=self.settings.timeout_s)
-        return InferenceClient(provider=self.settings.provider or "auto", token=self.settings.api_key,
+            return InferenceClient(base_url=self.settings.base_url, token=self._token(),
+                                   headers=self._no_implicit_token(), timeout=self.settings.timeout_s)
+        return InferenceClient(provider=self.settings.provider or "auto", token=self._token(),
                                timeout=self.settings.timeout_s)
+
+    def _token(self) -> str | None:
+        """The key these settings may send to their target (None: none may go there)."""
+        return self.settings.key_for(self.settings.base_url)
+
+    def _no_implicit_token(self) -> dict[str, str]:
+        """Headers that keep huggingface_hub from sending the environment's HF_TOKEN on its own (it does
+        when `token` is None) to a URL the token does not belong to: a placeholder, as the OpenAI
+        client sends, that servers without authentication ignore."""
+        return {} if self._token() else {"authorization": f"Bearer {NO_KEY}"}
 
     def fingerprint(self, model: str) -> str:
         target = self.settings.public_url() or f"{hub_endpoint()}|{self.settings.provider or 'auto'}"
@@ -94,20 +105,26 @@ class HFInferenceBackend(RemoteBackend):
     def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]:
         return plain_answer(self._chat(self.client(), model, messages, params, stream=False), self.where)
 
+    def _endpoint_info(self) -> dict:
+        """TEI's and TGI's /info, asked here rather than through huggingface_hub, whose call for it
+        sends the environment's HF_TOKEN to any URL."""
+        import requests
+
+        check_base_url(self.settings)
+        token = self._token()
+        response = requests.get(f"{self.settings.base_url.rstrip('/')}/info", timeout=self.settings.timeout_s,
+                                headers={"authorization": f"Bearer {token}"} if token else {})
+        response.raise_for_status()
+        return response.json()
+
     def list_models(self) -> list[str]:
         """The model behind a TEI/TGI URL (its /info), or up to 100 models the provider serves (the Hub)."""
         if self.settings.base_url:
-            from huggingface_hub import InferenceClient
-
-            # the /info route belongs to hf-inference's URL mode, not to base_url mode
-            client = InferenceClient(provider="hf-inference", token=self.settings.api_key,
-                                     timeout=self.settings.timeout_s)
-            info = call_with_retries(lambda: client.get_endpoint_info(model=self.settings.base_url),
-                                     self.settings, self.where)
+            info = call_with_retries(self._endpoint_info, self.settings, self.where)
             return [str(info.get("model_id") or self.settings.public_url())] if isinstance(info, dict) else []
         from huggingface_hub import HfApi
 
-        api = HfApi(endpoint=hub_endpoint(), token=self.settings.api_key)
+        api = HfApi(endpoint=hub_endpoint(), token=self._token())
         provider = self.settings.provider if self.settings.provider not in (None, "auto") else "all"
         models = call_with_retries(
             lambda: list(api.list_models(inference_provider=provider, sort="downloads", limit=100)),

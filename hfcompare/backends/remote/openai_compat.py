@@ -13,6 +13,7 @@ from typing import Iterator
 
 from hfcompare.backends.base import BadResponseError, GenerationParams, ModelUnavailableError, Usage
 from hfcompare.backends.remote.common import (
+    NO_KEY,
     RemoteBackend,
     call_on_replicas,
     call_with_retries,
@@ -22,8 +23,6 @@ from hfcompare.backends.remote.common import (
     streamed_chat,
 )
 
-#: Sent when no key is configured; local servers ignore it, the client refuses an empty key.
-NO_KEY = "no-key"
 
 
 class OpenAICompatBackend(RemoteBackend):
@@ -51,7 +50,7 @@ class OpenAICompatBackend(RemoteBackend):
             check_base_url(replace(self.settings, base_url=url, replicas=()))
             import openai
 
-            self._clients[url] = openai.OpenAI(base_url=url, api_key=self.settings.api_key or NO_KEY,
+            self._clients[url] = openai.OpenAI(base_url=url, api_key=self.settings.key_for(url) or NO_KEY,
                                                timeout=self.settings.timeout_s, max_retries=0)
         return self._clients[url]
 

@@ -202,3 +202,22 @@ def test_pass_rates_per_check_and_the_few_prompts_flag():
     from hfcompare.generation.checks import CheckRate
 
     assert not CheckRate("all checks", 15, 20).too_few and CheckRate("all checks", 15, 19).too_few
+
+
+def test_a_pathological_regex_runs_in_linear_time_and_just_fails():
+    """`((.+)+)+Q` takes Python's backtracking engine minutes on a long answer (holding the GIL, so the
+    whole server stalls); RE2 answers at once. The test would hang, not fail, on the old engine."""
+    verdict = run_checks("a" * 20_000, Check(regex="((.+)+)+Q"))
+    assert verdict.passed is False
+    assert run_checks("a" * 20_000 + "q", Check(regex="((.+)+)+Q")).passed is True   # any case, as before
+
+
+@pytest.mark.parametrize("pattern, words", [(r"(a)\1", "backreferences"), (r"(?=a)", "look-around"),
+                                            ("a" * 2_001, "may have 2,000")])
+def test_regexes_re2_cannot_run_are_refused_with_the_reason(pattern, words):
+    with pytest.raises(SpecError, match=words):
+        Check(regex=pattern)
+
+
+def test_multiline_anchors_and_case_as_before():
+    assert run_checks("first line\nRefund issued", Check(regex=r"^refund")).passed is True

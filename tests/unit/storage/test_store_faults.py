@@ -1,0 +1,97 @@
+"""The store under faults (issue 25, points 2 and 5): a file removed or replaced while the app runs is
+noticed and started again with a warning, never written to silently; a damaged, read-only or full
+store is a sentence without the SQL or its parameters."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+
+from hfcompare.storage.store import Store, StoreUnavailable
+
+CANARY = "user-state-canary-7781"
+
+
+def _remove(path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(f"{path}{suffix}"):
+            os.remove(f"{path}{suffix}")
+
+
+def test_a_removed_store_is_started_again_and_later_writes_are_kept(tmp_path, caplog):
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    store.save_state("aaaaaaaaaaaaaaaa", "embeddings", {"texts": ["before"]})
+    _remove(path)
+    with caplog.at_level(logging.WARNING):
+        vote = store.add_vote("generation", "hi", "local:a", "local:b", "a")
+        store.save_state("bbbbbbbbbbbbbbbb", "embeddings", {"texts": ["after"]})
+    assert path.exists()
+    assert any("was removed while the app ran" in w for w in store.warnings)
+    assert any("was removed while the app ran" in r.getMessage() for r in caplog.records)
+    store.close()
+    reopened = Store(path)                       # as after a restart: what was reported saved is there
+    assert [v["id"] for v in reopened.votes()] == [vote]
+    assert reopened.load_state("bbbbbbbbbbbbbbbb") == ("embeddings", {"texts": ["after"]})
+    assert reopened.load_state("aaaaaaaaaaaaaaaa") is None
+
+
+def test_a_replaced_store_file_is_used_in_place_of_the_old_one(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    store.add_vote("generation", "old", "local:a", "local:b", "a")
+    other = Store(tmp_path / "other.sqlite3")
+    other.add_vote("retrieval", "new", "local:c", "local:d", "b")
+    other.close()
+    _remove(path)
+    os.replace(tmp_path / "other.sqlite3", path)
+    assert [v["prompt"] for v in store.votes()] == ["new"]
+    assert any("was replaced" in w for w in store.warnings)
+
+
+def _message(call) -> str:
+    with pytest.raises(StoreUnavailable) as info:
+        call()
+    text = str(info.value)
+    assert CANARY not in text and "INSERT" not in text and "SELECT" not in text and "[SQL" not in text
+    assert "Comparisons still run" in text
+    return text
+
+
+def test_a_read_only_store_says_so_and_saves_nothing(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    with store.engine.connect() as connection:   # the one shared connection: SQLite refuses every write now
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+    text = _message(lambda: store.add_vote("generation", CANARY, "local:a", "local:b", "a"))
+    assert "cannot be written" in text and "Nothing was saved" in text
+    _message(lambda: store.save_state("cccccccccccccccc", "embeddings", {"texts": [CANARY]}))
+
+
+def test_a_full_store_says_the_disk_is_full(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    with store.engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+    text = _message(lambda: store.save_state("dddddddddddddddd", "embeddings", {"texts": [CANARY * 2000]}))
+    assert "is full" in text
+
+
+def test_a_store_damaged_while_running_is_a_sentence_and_is_moved_aside_on_restart(tmp_path, caplog):
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    for i in range(40):
+        store.save_state(f"{i:016d}", "embeddings", {"texts": [CANARY * 50]})
+    store.close()
+    store = Store(path)
+    with open(path, "r+b") as raw:               # overwrite every page after the header with junk
+        raw.seek(100)
+        raw.write(os.urandom(path.stat().st_size - 100))
+    text = _message(lambda: store.load_state("0000000000000001") or store.link_usage())
+    assert "damaged" in text or "cannot be read" in text
+    store.close()
+    with caplog.at_level(logging.WARNING):
+        fresh = Store(path)
+    assert any("moved to" in w for w in fresh.warnings)
+    assert any("moved to" in r.getMessage() for r in caplog.records)

@@ -41,7 +41,7 @@ from hfcompare.decide.scoring import (
 )
 from hfcompare.hub.catalog import load_catalog
 from ui import keys, prose, session
-from ui.measure import pending_candidates_key, render_measure_buttons, render_references
+from ui.measure import pending_candidates_key, render_measure_buttons, render_measure_errors, render_references
 from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset, weight_key
 from ui.share import open_page, render_share, write_link
 from ui.state import remember, restore, set_widget, value, widget_key
@@ -195,6 +195,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     ranked_names = [scored.names[i] for i in order]
 
     st.subheader("Recommendation")
+    render_measure_errors()
     restore(keys.SC_SAMPLES, 300)
     samples = int(value(keys.SC_SAMPLES))
     shares = _rank_stability(candidates, criteria, policy, samples)

@@ -89,10 +89,14 @@ def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
     _after_run(task, refs, results, None)
 
 
-def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
-    """Buttons that measure the criteria keeping every candidate from a recommendation."""
+def render_measure_errors() -> None:
+    """What the last "measure now" could not measure, and why (shown whatever the verdict now is)."""
     for ref, kind, error in st.session_state.get(keys.SC_MEASURE_ERRORS, []):
         st.error(literal(f"Could not measure {ref} ({kind}): {error}"), icon="⚠️")
+
+
+def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
+    """Buttons that measure the criteria keeping every candidate from a recommendation."""
     missing = {k for name in names for k in scored.missing[name] if scored.weights.get(k, 0) > 0}
     refs = _refs(names)
     if task == "embeddings":

@@ -97,12 +97,18 @@ def link_models(refs: list[str], task: str, key: str) -> list[str]:
     chosen = set(value(key) or [])
     allowed = permitted_models(task) | chosen
     refused = [ref for ref in kept if ref not in allowed]
-    if refused:
-        shown = ", ".join(repr(r[:60]) for r in refused[:5])
+    local = [ref for ref in refused if ref.startswith("local:")]   # would be downloaded: never in public mode
+    offered = [ref for ref in refused if ref not in local]         # on a server: the visitor may add them
+    if local:
+        shown = ", ".join(repr(r[:60]) for r in local[:5])
+        st.warning(f"This app runs in public mode: it loads only the models bundled with it or allowed by its "
+                   f"operator, and the link names others ({literal(shown)}); they were left out.", icon="🔒")
+    if offered:
+        shown = ", ".join(repr(r[:60]) for r in offered[:5])
         st.warning(f"This app runs in public mode: the link names models that are not bundled or allowed here "
                    f"({literal(shown)}); they were not loaded. Add them below with a click if you want them.",
                    icon="🔒")
-        st.session_state[REFUSED + key] = refused[:MAX_REFUSED]
+        st.session_state[REFUSED + key] = offered[:MAX_REFUSED]
     return [ref for ref in kept if ref in allowed]
 
 

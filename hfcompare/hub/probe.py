@@ -43,6 +43,27 @@ def hub_reachable(timeout_s: float = 3.0) -> bool:
     return reachable
 
 
+def public_refusal(model: str) -> str | None:
+    """In public mode, why the local model `model` (not bundled: the callers check that first) may
+    not be loaded: the operator did not allow it (HFCOMPARE_ALLOWED_MODELS). None outside public
+    mode or for an allowed model. Neither a download nor a file of this disk is opened for it."""
+    from hfcompare.config import ALLOWED_MODELS_ENV, allowed_models, public_mode
+
+    if not public_mode() or f"local:{model}" in allowed_models():
+        return None
+    return (f"This app runs in public mode: it loads only the models bundled with it or allowed by its operator "
+            f"({ALLOWED_MODELS_ENV}); {model} is neither, so it was not downloaded or opened.")
+
+
+def refuse_in_public_mode(model: str) -> None:
+    """Raise ModelUnavailableError with `public_refusal`'s reason, if there is one."""
+    from hfcompare.backends.base import ModelUnavailableError
+
+    reason = public_refusal(model)
+    if reason:
+        raise ModelUnavailableError(reason)
+
+
 def unavailable_message(model: str) -> str:
     """The message for a Hub model that is neither bundled nor cached while the Hub is out of reach."""
     return (

@@ -63,10 +63,13 @@ def test_a_link_naming_an_unbundled_model_loads_nothing_and_warns(fake_backend, 
         [w.value for w in at.warning]
     assert at.multiselect[0].value == ["fake:fake-a"]
     assert no_local_loads == [] and fake_backend.calls == []   # fake-a is not cached: it waits for a click too
-    # the visitor may still add it, with a click
-    buttons(at, f"Add {UNBUNDLED}")[0].click().run()
-    assert at.multiselect[0].value == ["fake:fake-a", UNBUNDLED]
-    assert no_local_loads == []
+    assert not buttons(at, f"Add {UNBUNDLED}")   # a local model would be downloaded: never in public mode
+
+
+def test_a_link_naming_a_server_model_offers_it_with_a_click(fake_backend, public):
+    at = open_app({"models": "fake:fake-a,openai:some-served-model", "texts": TEXTS})
+    buttons(at, "Add openai:some-served-model")[0].click().run()
+    assert at.multiselect[0].value == ["fake:fake-a", "openai:some-served-model"]
 
 
 def test_a_run_link_asks_before_new_work_and_reuses_the_cache(fake_backend, public):

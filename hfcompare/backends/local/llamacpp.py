@@ -11,7 +11,7 @@ from typing import Iterator
 
 from hfcompare.backends.base import GenerationParams, ModelLoadError, ModelUnavailableError, Usage
 from hfcompare.backends.local.gguf import BUNDLED, bundled_gguf, installed
-from hfcompare.hub.probe import hub_reachable, unavailable_message
+from hfcompare.hub.probe import hub_reachable, refuse_in_public_mode, unavailable_message
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -69,6 +69,8 @@ def _transformers(model: str):
 
 def load_generator(model: str):
     """The loaded engine for `model` (once per process)."""
+    if all(model != bundled.hub_id for bundled in BUNDLED):
+        refuse_in_public_mode(model)
     path = gguf_for(model)
     try:
         return ("gguf", _llama(str(path))) if path else ("transformers", _transformers(model))

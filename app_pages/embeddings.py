@@ -123,19 +123,20 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
         st.dataframe(agreement_table(matrices, k=3), hide_index=True)
 
     st.subheader("Nearest neighbours")
-    st.caption("Each text's most similar other text under every model (score in brackets).")
+    st.caption("Each text's most similar other text under every model: its line number, its start, and the score "
+               "in brackets.")
     st.dataframe(tables.top1_table(texts, matrices), hide_index=True)
     index = st.selectbox(
         "Top matches for one text",
         options=list(range(len(texts))),
-        format_func=lambda i: texts[i],
+        format_func=lambda i: tables.text_label(i, texts[i]),  # a number and a preview, not 500 whole texts
         key=keys.EMB_NEIGHBOUR_TEXT,
     )
     st.dataframe(tables.neighbours_table(texts, matrices, index or 0, NEIGHBOURS_K), hide_index=True)
 
     st.download_button(
         "Download all pairwise similarities (CSV)",
-        data=tables.pairs_table(texts, matrices).to_csv(index=False),
+        data=lambda: tables.pairs_table(texts, matrices).to_csv(index=False),  # built on click, not every rerun
         file_name="similarities.csv",
         mime="text/csv",
     )

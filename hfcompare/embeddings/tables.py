@@ -71,13 +71,33 @@ def timing_table(results: list[EmbeddingResult], names: dict | None = None) -> p
     return pd.DataFrame(rows)
 
 
+# Texts appear in tables and figures as their line number and a short preview, never in full: a table
+# or a heatmap repeats a text once per row, cell or pair, and 500 texts of 4,000 characters repeated per
+# pair would be gigabytes. The texts themselves are on screen once, in the box they were typed in.
+PREVIEW_CHARS = 80
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """`text` on one line (runs of whitespace as one space), cut to at most `limit` characters with
+    "…" marking the cut; shorter texts come back whole."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def text_label(index: int, text: str) -> str:
+    """A text as tables and hovers name it: its line number (1-based, as on the heatmap axes) and a
+    preview, e.g. "12: How do I create an invoice?"."""
+    return f"{index + 1}: {preview(text)}"
+
+
 def _cell(texts: list[str], index: int, score: float) -> str:
-    return f"{texts[index]}  ({score:.2f})"
+    return f"{text_label(index, texts[index])}  ({score:.2f})"
 
 
 def top1_table(texts: list[str], matrices: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Each text's nearest other text under every model, and whether the models agree."""
-    frame = pd.DataFrame({"text": texts})
+    """Each text's nearest other text under every model, and whether the models agree. Texts show as
+    their line number ("#") and a preview."""
+    frame = pd.DataFrame({"#": np.arange(1, len(texts) + 1), "text": [preview(t) for t in texts]})
     choices = []
     for name, sim in matrices.items():
         idx, scores = top_k(sim, 1)
@@ -90,7 +110,7 @@ def top1_table(texts: list[str], matrices: dict[str, np.ndarray]) -> pd.DataFram
 
 
 def neighbours_table(texts: list[str], matrices: dict[str, np.ndarray], text_index: int, k: int = 5) -> pd.DataFrame:
-    """The k nearest texts to one text, a column per model, rank as rows."""
+    """The k nearest texts to one text, a column per model, rank as rows (texts by line number and preview)."""
     frame = pd.DataFrame({"rank": list(range(1, min(k, len(texts) - 1) + 1))})
     for name, sim in matrices.items():
         idx, scores = top_k(sim, k)
@@ -100,9 +120,11 @@ def neighbours_table(texts: list[str], matrices: dict[str, np.ndarray], text_ind
 
 
 def pairs_table(texts: list[str], matrices: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Every pair of texts with each model's cosine similarity, for download."""
+    """Every pair of texts with each model's cosine similarity, for download: the two texts' line
+    numbers ("A", "B") and previews (whole when short), then a column per model."""
     rows, cols = np.triu_indices(len(texts), k=1)
-    frame = pd.DataFrame({"text A": [texts[i] for i in rows], "text B": [texts[j] for j in cols]})
+    shown = np.array([preview(t) for t in texts], dtype=object)
+    frame = pd.DataFrame({"A": rows + 1, "B": cols + 1, "text A": shown[rows], "text B": shown[cols]})
     for name, sim in matrices.items():
         frame[name] = np.round(sim[rows, cols].astype(float), 6)
     return frame

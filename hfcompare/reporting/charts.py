@@ -38,8 +38,26 @@ def shared_color_range(matrices: list[np.ndarray]) -> tuple[float, float]:
     return (min([0.0, *lows]), 1.0)
 
 
+def hover_labels(texts: list[str], prefix: str = "") -> list[str]:
+    """One category label per text for a heatmap axis: its number and a short preview, escaped
+    ("12: How do I create an invoice?"). A hover reads the labels of its row and column, so each text
+    travels once per axis instead of once per cell; the number keeps labels unique (plotly merges
+    equal categories)."""
+    from hfcompare.embeddings.tables import text_label
+
+    return [prefix + html.escape(text_label(i, t)) for i, t in enumerate(texts)]
+
+
+def _category_axis(labels: list[str], ticks: list[str] | None) -> dict:
+    """A categorical axis over `labels` showing `ticks` (short names) at them, or no ticks."""
+    return dict(type="category", tickmode="array", tickvals=labels if ticks else [], ticktext=ticks or [],
+                showticklabels=bool(ticks), showgrid=False)
+
+
 def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], columns: int = 3):
-    """Heatmaps side by side on one colour scale, the two texts of each cell on hover."""
+    """Heatmaps side by side on one colour scale; a cell's hover names its two texts by line number
+    and preview. The axes are categories labelled with those previews, so the texts are sent once per
+    axis rather than once per cell (500 texts of 4,000 characters per cell were gigabytes per panel)."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -55,45 +73,32 @@ def similarity_heatmaps(matrices: dict[str, np.ndarray], texts: list[str], colum
         vertical_spacing=0.12 if rows > 1 else 0.0,
     )
     n = len(texts)
-    labels = [str(i + 1) for i in range(n)]  # line numbers; the texts themselves show on hover
-    # plotly reads a few HTML tags in hover text; escape the user's texts so they show as typed
-    shown = np.array([html.escape(t) for t in texts], dtype=object)
-    pairs = np.empty((n, n, 2), dtype=object)
-    pairs[:, :, 0] = shown[:, None]
-    pairs[:, :, 1] = shown[None, :]
+    labels = hover_labels(texts)
+    # tick labels are line numbers, and only while they fit; the previews show on hover
+    ticks = [str(i + 1) for i in range(n)] if n <= _MAX_TICK_LABELS else None
     zmin, zmax = shared_color_range(list(matrices.values()))
-    show_ticks = n <= _MAX_TICK_LABELS
     for position, name in enumerate(names):
         row, col = divmod(position, columns)
         fig.add_trace(
             go.Heatmap(
-                z=np.round(matrices[name].astype(float), 4),
-                x=list(range(n)),
-                y=list(range(n)),
-                customdata=pairs,
+                z=np.asarray(matrices[name], dtype=np.float32),  # sent as 4-byte floats; hovers show 3 decimals
+                x=labels,
+                y=labels,
                 coloraxis="coloraxis",
                 hovertemplate=(
-                    f"<b>{html.escape(name)}</b><br>%{{customdata[0]}}<br>↔ %{{customdata[1]}}"
-                    "<br>cosine %{z:.3f}<extra></extra>"
+                    f"<b>{html.escape(name)}</b><br>text %{{y}}<br>× text %{{x}}<br>cosine %{{z:.3f}}<extra></extra>"
                 ),
             ),
             row=row + 1,
             col=col + 1,
         )
-        axis_style = dict(
-            tickmode="array",
-            tickvals=list(range(n)) if show_ticks else [],
-            ticktext=labels if show_ticks else [],
-            showgrid=False,
-        )
-        fig.update_xaxes(showticklabels=show_ticks, constrain="domain", **axis_style, row=row + 1, col=col + 1)
+        fig.update_xaxes(constrain="domain", **_category_axis(labels, ticks), row=row + 1, col=col + 1)
         x_axis = "x" if position == 0 else f"x{position + 1}"
         fig.update_yaxes(
             autorange="reversed",
-            showticklabels=show_ticks and col == 0,
             scaleanchor=x_axis,  # square cells
             constrain="domain",
-            **axis_style,
+            **_category_axis(labels, ticks if col == 0 else None),
             row=row + 1,
             col=col + 1,
         )
@@ -230,22 +235,22 @@ def query_document_heatmaps(matrices: dict[str, np.ndarray], queries: list[str],
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=[panel_title(name) for name in names],
                         horizontal_spacing=0.04, vertical_spacing=0.12 if rows > 1 else 0.0)
     low = min(0.0, *(float(m.min()) for m in matrices.values()))
-    q_text = np.array([html.escape(t) for t in queries], dtype=object)
-    d_text = np.array([html.escape(t) for t in documents], dtype=object)
-    hover = np.dstack(np.broadcast_arrays(q_text[:, None], d_text[None, :]))
+    # categories labelled "q3: preview" / "d7: preview": the hover reads them, so each query and
+    # text is sent once per axis, not once per cell; the ticks show the short names
+    q_labels, d_labels = hover_labels(queries, "q"), hover_labels(documents, "d")
     ys, xs = np.nonzero(relevant)
     for i, name in enumerate(names):
         row, col = i // columns + 1, i % columns + 1
-        fig.add_trace(go.Heatmap(z=matrices[name], x=[f"d{j + 1}" for j in range(len(documents))],
-                                 y=[f"q{j + 1}" for j in range(len(queries))], zmin=low, zmax=1.0,
-                                 colorscale="Viridis", showscale=i == 0, customdata=hover,
-                                 hovertemplate="query: %{customdata[0]}<br>text: %{customdata[1]}"
-                                               "<br>cosine %{z:.3f}<extra></extra>"), row=row, col=col)
-        fig.add_trace(go.Scatter(x=[f"d{j + 1}" for j in xs], y=[f"q{j + 1}" for j in ys], mode="markers",
+        fig.add_trace(go.Heatmap(z=np.asarray(matrices[name], dtype=np.float32), x=d_labels, y=q_labels,
+                                 zmin=low, zmax=1.0, colorscale="Viridis", showscale=i == 0,
+                                 hovertemplate="query %{y}<br>text %{x}<br>cosine %{z:.3f}<extra></extra>"),
+                      row=row, col=col)
+        fig.add_trace(go.Scatter(x=[d_labels[j] for j in xs], y=[q_labels[j] for j in ys], mode="markers",
                                  marker=dict(symbol="circle-open", size=9, color="white", line=dict(width=2)),
                                  hoverinfo="skip", showlegend=False), row=row, col=col)
-        fig.update_yaxes(autorange="reversed", row=row, col=col, showticklabels=col == 1)
-        fig.update_xaxes(showticklabels=False, row=row, col=col)
+        fig.update_yaxes(autorange="reversed", row=row, col=col,
+                         **_category_axis(q_labels, [f"q{j + 1}" for j in range(len(queries))] if col == 1 else None))
+        fig.update_xaxes(row=row, col=col, **_category_axis(d_labels, None))
     fig.update_layout(height=max(320, 22 * len(queries)) * rows, margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
@@ -257,10 +262,12 @@ def projection_scatter(points, title: str):
     import plotly.express as px
     import plotly.graph_objects as go
 
+    from hfcompare.embeddings.tables import preview
+
     palette = px.colors.qualitative.Dark24
     fig = go.Figure()
     for n, (label, group) in enumerate(points.groupby("label", sort=False)):
-        shown = [html.escape(t[:160]) for t in group["text"]]
+        shown = [html.escape(preview(t, 160)) for t in group["text"]]
         fig.add_trace(go.Scatter(
             x=group["x"], y=group["y"], mode="markers", name=label,
             marker=dict(size=[11 if k == "query" else 8 for k in group["kind"]],

@@ -30,14 +30,76 @@ def live_markup(text: str) -> list[str]:
     return LIVE.findall(outside)
 
 
+#: Elements whose strings Streamlit shows as typed (plain text, code, data, typed values): skipped.
+PLAIN_ELEMENTS = {"text", "code", "json", "dataframe", "table", "exception", "plotly_chart", "vega_lite_chart",
+                  "deck_gl_json_chart", "graphviz_chart", "echarts_chart", "html", "iframe", "imgs"}
+#: String fields Streamlit renders as Markdown: bodies, labels, help texts, progress and spinner texts,
+#: radio and segmented-control options and captions, toasts; in every element and block (tabs, expanders).
+MARKDOWN_FIELDS = {"body", "label", "help", "text", "options", "captions", "icon_label", "content"}
+
+#: Pickers whose options Streamlit shows as plain text (no Markdown in a dropdown).
+PLAIN_OPTIONS = ("multiselect", "selectbox")
+
+SENT: list = []   # every ForwardMsg a page sent during the test (the autouse fixture records them)
+
+
+@pytest.fixture(autouse=True)
+def record_sent(monkeypatch):
+    """Record every message the app sends, transient ones too (a progress bar's text lives only while
+    the run lasts; AppTest keeps only the final tree)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    SENT.clear()
+    original = ScriptRunContext.enqueue
+
+    def enqueue(self, msg):
+        SENT.append(msg.SerializeToString())
+        return original(self, msg)
+
+    monkeypatch.setattr(ScriptRunContext, "enqueue", enqueue)
+    yield
+    SENT.clear()
+
+
+def markdown_strings(message, where: str = "") -> list[str]:
+    """The strings of a proto message (recursively) that Streamlit renders as Markdown, each prefixed
+    with where it was found (`element.field: `), so a failure names the call."""
+    found = []
+    for field, value in message.ListFields():
+        if field.message_type is not None:
+            items = value if field.is_repeated else [value]
+            if field.name in PLAIN_ELEMENTS or (field.name == "options" and where.endswith(PLAIN_OPTIONS)):
+                continue
+            for item in items:
+                found += markdown_strings(item, f"{where}.{field.name}" if where else field.name)
+        elif field.name in MARKDOWN_FIELDS and field.type == field.TYPE_STRING \
+                and not (field.name == "options" and where.endswith(PLAIN_OPTIONS)):
+            found += [f"{where}.{field.name}: {v}" for v in (value if field.is_repeated else [value])]
+    return found
+
+
+def sent_markdown() -> list[str]:
+    """Every Markdown-rendering string in the messages sent so far (elements, blocks, page titles)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    texts = []
+    for raw in SENT:
+        message = ForwardMsg()
+        message.ParseFromString(raw)
+        if message.HasField("delta"):
+            texts += markdown_strings(message.delta)
+    return texts
+
+
 def rendered(at: AppTest) -> list[str]:
-    """Every string the page hands to a Markdown-rendering element."""
+    """Every string the page hands to a Markdown-rendering element: the final page, and every message
+    sent on the way (progress texts, spinners, toasts, tab and expander labels, help texts)."""
     texts = []
     for kind in ("markdown", "caption", "warning", "error", "info", "success", "title", "subheader", "header",
                  "toast"):
         texts += [str(e.value) for e in getattr(at, kind, [])]
     texts += [str(e.label) for e in at.expander]
-    return texts
+    return texts + sent_markdown()
 
 
 def assert_no_live_markup(at: AppTest) -> None:
@@ -152,4 +214,47 @@ def test_a_hostile_arena_prompt_its_answers_and_the_reveal_are_text(fake_backend
     assert any("javascript" in t.value for t in at.text)  # the answers, as plain text
     next(b for b in at.button if b.key == "vote_generation_tie").click().run()
     assert any("Model A was" in s.value for s in at.success)
+    assert_no_live_markup(at)
+
+
+def test_the_sweep_sees_transient_progress_texts_and_help(fake_backend):
+    """The recorder reads what AppTest's final tree no longer holds: a progress bar's text."""
+    at = open_link({"models": "fake:fake-a", "texts": "one\ntwo", "run": "1"})
+    texts = sent_markdown()
+    assert any("Embedding with" in t or "Loading" in t for t in texts), texts[:40]
+    assert any(h for h in texts if "model" in h.lower())
+    assert live_markup("x " + IMAGE)
+
+
+@pytest.mark.parametrize("page, params", [
+    (None, {"models": f"fake:fake-a,fake:{IMAGE}", "texts": "one\ntwo\nthree", "run": "1"}),
+    (None, {"mode": "evaluate", "models": f"fake:{IMAGE}", "run": "1",
+            "suite": "How do I pay?\n- Pay in Billing.\n\nWhere is it?\n- It is in Settings.",
+            "distractors": "Reset my password"}),
+    ("app_pages/generation.py", {"models": f"fake:fake-a,fake:{IMAGE}", "run": "1",
+                                 "prompts": json.dumps([{"prompt": "Say hi", "keywords": "hi"}])}),
+])
+def test_hostile_model_names_stay_text_in_every_markdown_call_of_a_run(fake_backend, page, params):
+    """A hostile model name goes through progress bars, result headers, tabs, captions and help texts
+    while the run lasts: none of them receives it as live Markdown."""
+    at = open_link(params, page=page)
+    assert not at.exception
+    assert any("127\\.0\\.0\\.1" in t or "127\\.0" in t for t in sent_markdown()) or fake_backend.calls \
+        or fake_backend.generations
+    assert_no_live_markup(at)
+
+
+def test_hostile_names_stay_text_through_the_scorecards_measure_buttons(fake_backend):
+    from tests.app.pages import open_app as open_page
+    from tests.app.pages import widget
+
+    at = open_page()
+    at.multiselect[0].set_value(["fake:fake-a", f"fake:{IMAGE}"])
+    widget(at.button, "Load sample").click().run()
+    widget(at.button, "Run comparison").click().run()
+    at.switch_page("app_pages/scorecard.py").run()
+    widget(at.multiselect, "Criteria").set_value(["performance", "speed"]).run()
+    widget(at.button, "Measure performance now").click().run()
+    assert not at.exception
+    assert any("progress.text" in t and "Evaluating" in t or "Embedding" in t for t in sent_markdown())
     assert_no_live_markup(at)

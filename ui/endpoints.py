@@ -106,8 +106,8 @@ def render_endpoints() -> None:
         st.markdown("**OpenAI-compatible server**")
         url = st.text_input("Base URL", value=openai_base.base_url or "", key=keys.OPENAI_URL,
                             placeholder="http://localhost:8000/v1", help=prose.OPENAI_URL_HELP)
-        key = _secret_input("API key", keys.OPENAI_KEY,
-                            "set in the environment" if openai_base.api_key else "optional")
+        key = _secret_input("API key", keys.OPENAI_KEY, "set in the environment"
+                            if openai_base.key_for(url.strip() or openai_base.base_url) else "optional")
         limits = _common_limits("endpoints_openai", openai_base)
         openai_settings = openai_base.with_overrides(base_url=url.strip() or None, api_key=key, **limits)
         _scope_notes(openai_settings)
@@ -115,8 +115,8 @@ def render_endpoints() -> None:
             _test_connection("openai", openai_settings)
 
         st.markdown("**Hugging Face**")
-        token = _secret_input("HF token", keys.HF_TOKEN,
-                              "HF_TOKEN is set in the environment" if hf_base.api_key else "hf_…")
+        token = _secret_input("HF token", keys.HF_TOKEN, "HF_TOKEN is set in the environment"
+                              if hf_base.key_for(_typed(keys.HF_URL) or hf_base.base_url) else "hf_…")
         providers = provider_names()
         current = _known_provider(hf_base.provider)
         provider = st.selectbox("Provider", providers, index=providers.index(current), key=keys.HF_PROVIDER,

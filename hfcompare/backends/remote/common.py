@@ -23,6 +23,7 @@ from hfcompare.backends.base import (
     EmbeddingBackend,
     GenerationBackend,
     ModelLoadingError,
+    ModelUnavailableError,
     NotFoundError,
     RateLimitedError,
     RemoteError,
@@ -409,6 +410,8 @@ def call_with_retries(call: Callable[[], T], settings: RemoteSettings, where: st
                     log.attempts, log.waited_s = attempts, now - first
                 try:
                     return call()
+                except (RemoteError, ModelUnavailableError):
+                    raise   # typed already (a refused URL says why, not "bad response")
                 except Exception as exc:  # noqa: BLE001 - every client error is classified below
                     raise classify(exc, where) from exc
     except RemoteError as error:

@@ -7,7 +7,15 @@ chart, Arrow for a dataframe, the CSV a download button holds). Prints the CPU c
 of each heatmap and of the whole figure in MB, the size of every table, the time each step took, and
 the peak RSS of this process (`resource.getrusage(RUSAGE_SELF).ru_maxrss`). With --page it then runs
 the page's own `render_results` in Streamlit's AppTest on the same input and prints the peak RSS again.
-Run: .venv/bin/python benchmarks/largest_input.py [--texts 500] [--chars 4000] [--models 6] [--page]
+With --server it runs the whole page in a real `streamlit run` (the tests' deterministic fake backend,
+registered by a wrapper script, stands in for the models) driven by Debian's Chromium: paste the texts,
+run, wait for the last section, download the pairs CSV; it prints the server's peak RSS (VmHWM).
+Run: .venv/bin/python benchmarks/largest_input.py [--texts 500] [--chars 4000] [--models 6] [--page] [--server]
+
+Before the fix every heatmap cell carried both whole texts for its hover: about 1,900 MB of JSON per
+model at 500 × 4,000 characters (measured with the old charts.py at 50, 100 and 200 texts, 19.1, 76.5
+and 305.9 MB, growing exactly with the square of the count), and the pairs CSV, built on every rerun,
+about 950 MB; a server drawing 6 models was killed at 21.8 GB.
 """
 
 from __future__ import annotations
@@ -75,6 +83,7 @@ class Clock:
 
 def draw_everything(texts: list[str], vectors: list) -> None:
     """What `app_pages.embeddings.render_results` builds and Streamlit serializes, step by step."""
+    import pandas as pd
     import plotly.io as pio
     from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
 
@@ -93,11 +102,10 @@ def draw_everything(texts: list[str], vectors: list) -> None:
     per_heatmap = [len(json.dumps(trace, separators=(",", ":")).encode()) / MB for trace in json.loads(spec)["data"]]
     del spec
     arrow = convert_pandas_df_to_arrow_bytes
-    clock("agreement table: build + Arrow", lambda: arrow(__import__("pandas").DataFrame(agreement_table(matrices, k=3))),
-          size=len)
+    clock("agreement table: build + Arrow", lambda: arrow(pd.DataFrame(agreement_table(matrices, k=3))), size=len)
     clock("top-1 table: build + Arrow (st.dataframe)", lambda: arrow(tables.top1_table(texts, matrices)), size=len)
     clock("neighbours table: build + Arrow", lambda: arrow(tables.neighbours_table(texts, matrices, 0, 5)), size=len)
-    clock("pairs table: build + CSV (download)", lambda: tables.pairs_table(texts, matrices).to_csv(index=False),
+    clock("pairs table: build + CSV (download, on click)", lambda: tables.pairs_table(texts, matrices).to_csv(index=False),
           size=lambda s: len(s.encode()))
     clock("neighbour picker: option labels", lambda: [tables.text_label(i, t) for i, t in enumerate(texts)],
           size=lambda labels: sum(len(s.encode()) for s in labels))
@@ -137,6 +145,76 @@ def run_page(texts: list[str], vectors: list) -> None:
     print(f"peak RSS after the page: {peak_rss_mb():,.0f} MB")
 
 
+_WRAPPER = """import sys
+sys.path.insert(0, {root!r})
+from hfcompare.backends import backend_names, register_backend
+if "fake" not in backend_names():  # once per server: the script reruns on every interaction
+    from tests.conftest import FakeBackend
+    _fake = FakeBackend()
+    register_backend("fake", lambda: _fake)
+exec(compile(open({app!r}).read(), __file__, "exec"))
+"""
+
+
+def _server_mb(pid: int, field: str) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith(field))
+
+
+def run_server(texts: list[str], models: int) -> None:
+    """The whole page in a real Streamlit server and browser; the server's memory from /proc."""
+    import shutil
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.servers import free_port, start_and_wait, stop
+
+    root = Path(__file__).resolve().parents[1]
+    site = Path(tempfile.mkdtemp(prefix="hfcompare-largest-site-"))
+    for folder in ("app_pages", "ui", ".streamlit"):  # st.Page paths resolve beside the main script
+        (site / folder).symlink_to(root / folder)
+    (site / "app.py").write_text(_WRAPPER.format(root=str(root), app=str(root / "app.py")))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "HFCOMPARE_HOME": str(site / "home"), "PYTHONPATH": str(root)}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
+    server = start_and_wait(command, f"{url}/_stcore/health", site / "streamlit.log", timeout_s=90, cwd=site, env=env)
+    refs = ",".join(f"fake:model-{m + 1}" for m in range(models))
+    try:
+        print(f"\nstreamlit server (pid {server.pid}): RSS at start {_server_mb(server.pid, 'VmRSS'):,.0f} MB")
+        with sync_playwright() as playwright:
+            chromium = os.environ.get("HFCOMPARE_CHROMIUM", "/usr/bin/chromium")
+            browser = playwright.chromium.launch(executable_path=chromium,
+                                                 args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)
+            page.goto(f"{url}/?models={refs}")
+            box = page.get_by_role("textbox", name="Texts, one per line")
+            box.fill("\n".join(texts))
+            box.press("Control+Enter")
+            page.wait_for_timeout(1500)
+            started = time.perf_counter()
+            page.get_by_role("button", name="Run comparison").click()
+            page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=1_800_000)
+            page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(timeout=600_000)
+            seconds = time.perf_counter() - started
+            heatmaps = page.locator(".js-plotly-plot .heatmaplayer .hm").count()
+            errors = page.locator('[data-testid="stException"]').count()
+            print(f"run + results drawn in the browser: {seconds:.1f} s; {heatmaps} heatmaps; {errors} tracebacks; "
+                  f"server peak RSS so far {_server_mb(server.pid, 'VmHWM'):,.0f} MB")
+            with page.expect_download(timeout=600_000) as download:
+                page.get_by_role("button", name="Download all pairwise similarities (CSV)").click()
+            size = Path(download.value.path()).stat().st_size / MB
+            browser.close()
+        print(f"pairs CSV downloaded (built on click): {size:.1f} MB; "
+              f"server peak RSS (VmHWM): {_server_mb(server.pid, 'VmHWM'):,.0f} MB")
+    finally:
+        stop(server)
+        shutil.rmtree(site, ignore_errors=True)
+
+
 def main() -> None:
     from hfcompare.config import MAX_CHARS_PER_TEXT, MAX_MODELS, MAX_TEXTS
 
@@ -145,6 +223,7 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=MAX_CHARS_PER_TEXT)
     parser.add_argument("--models", type=int, default=MAX_MODELS)
     parser.add_argument("--page", action="store_true", help="also run the page's render_results in AppTest")
+    parser.add_argument("--server", action="store_true", help="also run the page in a real server and browser")
     args = parser.parse_args()
 
     import numpy  # noqa: F401 - loaded before the baseline, like the server has it
@@ -162,6 +241,8 @@ def main() -> None:
     draw_everything(texts, vectors)
     if args.page:
         run_page(texts, vectors)
+    if args.server:
+        run_server(texts, args.models)
 
 
 if __name__ == "__main__":

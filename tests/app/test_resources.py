@@ -50,3 +50,41 @@ def test_a_database_out_of_reach_leaves_comparisons_running_and_says_why_without
     elements = [*at.error, *at.warning, *at.info, *at.caption, *at.markdown]
     shown_anywhere = " ".join(shown(str(e.value)) for e in elements)
     assert secret not in shown_anywhere
+
+
+def _vote_once():
+    from ui.resources import store
+
+    store().add_vote("generation", "hi", "local:a", "local:b", "tie")
+
+
+def test_a_store_held_by_another_process_says_waiting_instead_of_a_silent_block(hfcompare_home, monkeypatch):
+    """Another process holds the SQLite write lock for 2 s while a visitor votes: the page shows
+    "Waiting for the store…" (a spinner; the vote is saved once the lock is free)."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+    from streamlit.testing.v1 import AppTest
+
+    from hfcompare.storage.store import STORE_FILE, shared_store
+
+    shared_store().close()
+    path = hfcompare_home / STORE_FILE
+    sent: list[bytes] = []
+    original = ScriptRunContext.enqueue
+    monkeypatch.setattr(ScriptRunContext, "enqueue", lambda self, msg: (sent.append(msg.SerializeToString()),
+                                                                        original(self, msg))[1])
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, sys, time\n"
+        f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+        "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(2); c.execute('COMMIT')\n")],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    AppTest.from_function(_vote_once, default_timeout=60).run()
+    holder.wait(timeout=30)
+    spinners = [raw for raw in sent if b"Waiting for the store" in raw]   # a transient spinner message
+    assert spinners, len(sent)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT count(*) FROM votes").fetchone() == (1,)

@@ -27,7 +27,7 @@ EMPTY_STATE = "Enter texts and press **Run comparison**, or **Load sample** to t
 HEATMAP_CAPTION = (
     "Cosine similarity of every pair of texts, one panel per model, on one colour scale. "
     "Brighter means the model finds the two texts more alike. Axis numbers are line numbers of your texts; "
-    "hover a cell to read both texts."
+    "hover a cell to read the two texts' line numbers and how each begins."
 )
 AGREEMENT_CAPTION = (
     "**spearman**: how alike two models order all pairs of texts (1 = the same order). "

@@ -307,18 +307,37 @@ def apply_link(link: dict) -> None:
         set_widget(f"{keys.SC_CRITERIA}_{task}", list(chosen))
         for key, weight in chosen.items():
             set_widget(weight_key(task, key), float(weight))
+    refused = []   # link fields of the wrong type or out of range: named in one warning, defaults kept
     if isinstance(link.get("sources"), dict):
         for key, source in link["sources"].items():
-            if key in specs and source in specs[key].sources:
+            if key in specs and isinstance(source, str) and source in specs[key].sources:
                 set_widget(f"{keys.SC_SOURCE}_{task}_{key}", source)
+            else:
+                refused.append(f"sources ({str(key)[:40]})")
+    elif "sources" in link:
+        refused.append("sources")
     if link.get("policy") in POLICIES:
         set_widget(keys.SC_POLICY, link["policy"])
-    if isinstance(link.get("samples"), int) and 100 <= link["samples"] <= 2000:
-        set_widget(keys.SC_SAMPLES, link["samples"])
+    elif "policy" in link:
+        refused.append("policy")
+    samples = link.get("samples")
+    if isinstance(samples, int) and not isinstance(samples, bool) and 100 <= samples <= 2000:
+        set_widget(keys.SC_SAMPLES, samples)
+    elif "samples" in link:
+        refused.append("samples")
     margin = link.get("margin")
     if isinstance(margin, (int, float)) and not isinstance(margin, bool) and 0 <= margin <= 0.5:
         set_widget(keys.SC_MARGIN, float(margin))
+    elif "margin" in link:
+        refused.append("margin")
     measured = _valid_measured(link.get("measured"))
+    given = link.get("measured")
+    if "measured" in link and (not isinstance(given, dict) or sum(
+            len(m) if isinstance(m, dict) else 1 for m in given.values()) > sum(len(m) for m in measured.values())):
+        refused.append("measured")
+    if refused:
+        st.warning(f"Parts of the link could not be used ({literal(', '.join(refused[:6]))}): of the wrong type or "
+                   "out of range; the page's defaults are used for them.", icon="🔗")
     if measured:
         st.session_state[keys.SC_LINK_MEASURED] = measured
         st.session_state[f"{keys.SC_LINK_MEASURED}_{task}"] = list(measured)

@@ -88,3 +88,32 @@ def test_a_store_held_by_another_process_says_waiting_instead_of_a_silent_block(
     assert spinners, len(sent)
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT count(*) FROM votes").fetchone() == (1,)
+
+
+def test_a_store_damaged_while_running_is_a_sentence_on_the_monitor_and_named_after_a_restart(hfcompare_home):
+    import os
+
+    import hfcompare.storage.store as store_module
+    from hfcompare.storage.store import STORE_FILE, shared_store
+
+    store = shared_store()
+    for i in range(40):
+        store.save_state(f"{i:016d}", "embeddings", {"texts": ["canary-user-state " * 40]})
+    store.close()                     # written through to the file (closing checkpoints the WAL)
+    store_module._shared.clear()
+    store = shared_store()
+    path = hfcompare_home / STORE_FILE
+    with open(path, "r+b") as raw:
+        raw.seek(100)
+        raw.write(os.urandom(path.stat().st_size - 100))
+    at = open_app("app_pages/monitor.py")
+    assert not at.exception
+    errors = [shown(e.value) for e in at.error]
+    assert any("Nothing was saved. Comparisons still run" in e for e in errors), errors
+    assert not any("canary-user-state" in e or "SELECT" in e for e in errors)
+    # a restart: the damaged file is moved aside, and the sidebar names it
+    store.close()
+    store_module._shared.clear()
+    at = open_app("app_pages/monitor.py")
+    warnings = [shown(w.value) for w in at.sidebar.warning]
+    assert any("was unreadable" in w and "moved to" in w for w in warnings), warnings

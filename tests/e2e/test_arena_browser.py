@@ -24,6 +24,10 @@ def test_retrieval_battle_vote_reveal_and_leaderboard(app_url, page):
     screenshot(page, "arena_vote")
     page.get_by_role("tab", name="Leaderboard").click()      # opens on the retrieval arena just voted in
     page.get_by_text("1 vote so far.").wait_for()
+    chosen = page.locator("[data-testid=stButtonGroup] button", has_text="Retrieval").last
+    chosen.click()                                            # clicking the chosen arena again keeps it chosen:
+    page.wait_for_timeout(1500)                               # never an empty choice and a false "No votes yet"
+    assert page.get_by_text("No votes yet").count() == 0 and page.get_by_text("1 vote so far.").count() == 1
     page.goto(f"{app_url}/monitor")
     page.get_by_role("heading", name="Per model").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0

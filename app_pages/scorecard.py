@@ -17,6 +17,7 @@ from hfcompare.decide.scorecard import (
     best_source,
     build_candidates,
     contribution_column,
+    criterion_for,
     flips_table,
     is_baseline,
     measured_from_embeddings,
@@ -43,6 +44,7 @@ from hfcompare.hub.catalog import load_catalog
 from ui import keys, prose, session
 from ui.measure import pending_candidates_key, render_measure_buttons, render_measure_errors, render_references
 from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset, weight_key
+from ui.scales import checked_anchors, checked_limits, limits_key, render_must_haves, render_scales, scales_key
 from ui.share import open_page, render_share, write_link
 from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
@@ -166,27 +168,33 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _rank_stability(candidates, criteria, policy: str, samples: int):
+def _rank_stability(candidates, criteria, policy: str, samples: int, limits: tuple = ()):
     """`rank_stability`, kept across reruns: a widget that changes neither candidates, weights nor
     samples (the tie margin, an expander, a download) does not sample the weights again."""
-    return rank_stability(candidates, criteria, policy, samples=samples)
+    return rank_stability(candidates, criteria, policy, samples=samples, limits=list(limits))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _weight_to_flip(candidates, criteria, policy: str):
+def _weight_to_flip(candidates, criteria, policy: str, limits: tuple = ()):
     """`weight_to_flip`, kept across reruns like `_rank_stability`."""
-    return weight_to_flip(candidates, criteria, policy)
+    return weight_to_flip(candidates, criteria, policy, limits=list(limits))
 
 
-def render_results(task: str, names, weights, sources, policy, margin, measured) -> None:
+def render_results(task: str, names, weights, sources, policy, margin, measured, anchors, limits) -> None:
     from hfcompare.reporting import charts
     from hfcompare.reporting.report import build_report
 
     specs = specs_for(task)
-    criteria = [replace(specs[k].criterion, weight=w) for k, w in weights.items()]
-    candidates = build_candidates(names, task, sources, measured)
     try:
-        scored = score(candidates, criteria, policy)
+        criteria = [criterion_for(task, k, w, sources[k], anchors.get(k)) for k, w in weights.items()]
+    except ScoringError as exc:
+        st.warning(literal(exc))
+        return
+    limit_sources = {lim.key: best_source(task, lim.key, names, measured) for lim in limits if lim.key not in sources}
+    candidates = build_candidates(names, task, {**sources, **limit_sources}, measured)
+    limit_labels = {k: (specs[k].criterion.label, specs[k].criterion.unit) for k in specs}
+    try:
+        scored = score(candidates, criteria, policy, limits=limits, limit_labels=limit_labels)
     except ScoringError as exc:
         st.warning(literal(exc))
         return
@@ -198,7 +206,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     render_measure_errors()
     restore(keys.SC_SAMPLES, 300)
     samples = int(value(keys.SC_SAMPLES))
-    shares = _rank_stability(candidates, criteria, policy, samples)
+    shares = _rank_stability(candidates, criteria, policy, samples, tuple(limits))
     preset = value(preset_key(task), "balanced")
     measures = {k: source_label(s).replace(" (catalog)", " from the catalog") for k, s in sources.items()}
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
@@ -226,7 +234,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
         "status": st.column_config.TextColumn("status", help=prose.SC_STATUS_HELP),
         **{contribution_column(c): st.column_config.TextColumn(
             contribution_column(c), width="small", help=f"Points {c.label.lower()} adds to the score (its weight "
-            f"times the normalized value, 0 = worst candidate); 'unknown' when no value is known. Raw values are "
+            f"times the value on its scale, 0 at the worst anchor); 'unknown' when no value is known. Raw values are "
             f"under 'Where each value comes from'. {c.help}") for c in criteria},
     }))
     row = chart_row()
@@ -240,7 +248,8 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     sources_frame = sources_table(scored, candidates, criteria)
     with st.expander("Where each value comes from"):
         st.dataframe(sources_frame, hide_index=True, column_config={
-            "normalized": st.column_config.NumberColumn("normalized", help="0 = worst candidate, 1 = best.",
+            "normalized": st.column_config.NumberColumn("normalized", help="The value on the criterion's scale: "
+                                                        "0 at its worst anchor, 1 at its best (see the scales).",
                                                         format="%.2f"),
             "source": st.column_config.TextColumn("source", width="large")})
         unknown = int((sources_frame["value"] == "unknown").sum())
@@ -251,7 +260,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
         st.dataframe(normalization_table(criteria), hide_index=True)
 
     st.subheader("How robust is the winner?")
-    flips = flips_table(_weight_to_flip(candidates, criteria, policy), criteria)
+    flips = flips_table(_weight_to_flip(candidates, criteria, policy, tuple(limits)), criteria)
     st.caption(prose.SC_FLIPS_CAPTION)
     st.dataframe(shown_table(shown_table(flips, ["winner changes at"], 1, "never"), ["change"], 1, "—"),
                  hide_index=True)
@@ -264,7 +273,10 @@ def render_results(task: str, names, weights, sources, policy, margin, measured)
     inputs = {"task": task, "candidates": names, "policy": policy,
               "weights": {c.label: c.weight for c in criteria},
               "normalized weights": {labels[k]: round(w, 4) for k, w in scored.weights.items()},
-              "sources": {labels[k]: source_label(s) for k, s in sources.items()}}
+              "sources": {labels[k]: source_label(s) for k, s in sources.items()},
+              "value scales": {c.label: c.value_scale().describe(c.unit) for c in criteria},
+              "must-haves": [{"criterion": lim.key, "at most": lim.at_most, "at least": lim.at_least}
+                             for lim in limits]}
     export = {"inputs": inputs, "ranking": ranking.to_dict("records"), "cells": sources_frame.to_dict("records"),
               "sensitivity": flips.to_dict("records"), "recommendation": paragraph,
               "claims": [{"kind": c.kind, "text": c.text, "numbers": c.numbers} for c in explanation.claims]}
@@ -330,6 +342,15 @@ def apply_link(link: dict) -> None:
         set_widget(keys.SC_MARGIN, float(margin))
     elif "margin" in link:
         refused.append("margin")
+    for field, check, state_key in (("scales", checked_anchors, scales_key(task)),
+                                    ("limits", checked_limits, limits_key(task))):
+        if field in link:
+            found = check(link[field])
+            st.session_state[state_key] = found
+            for stale in [k for k in st.session_state if str(k).startswith(f"{state_key}_")]:
+                del st.session_state[stale]   # the editors start again from the link's values
+            if not isinstance(link[field], dict) or len(found) < len(link[field]):
+                refused.append(field)
     measured = _valid_measured(link.get("measured"))
     given = link.get("measured")
     if "measured" in link and (not isinstance(given, dict) or sum(
@@ -379,17 +400,21 @@ def render() -> None:
     if not _compared(task):
         st.info(prose.SC_NO_COMPARISON)
     names, weights, sources, policy, margin = render_setup(task, measured)
+    with st.expander("Value scales and must-haves"):
+        anchors = render_scales(task, weights, sources) if weights else {}
+        st.caption(prose.SC_MUST_HAVES_CAPTION)
+        limits, limits_set = render_must_haves(task)
     if not names:
         st.info("Choose at least one candidate.")
     elif not weights:
         st.info("Choose at least one criterion.")
     else:
-        render_results(task, names, weights, sources, policy, margin, measured)
+        render_results(task, names, weights, sources, policy, margin, measured, anchors, limits)
     with share_slot:
         render_share(write_link("scorecard", {"task": task, "candidates": names,
                                               "preset": value(preset_key(task), "balanced"),
                                               "weights": weights, "sources": sources, "policy": policy,
-                                              "margin": margin,
+                                              "margin": margin, "scales": anchors, "limits": limits_set,
                                               "samples": int(value(keys.SC_SAMPLES, 300)),
                                               "measured": {n: {m: list(v) for m, v in measured.get(n, {}).items()}
                                                            for n in names if measured.get(n)}}))

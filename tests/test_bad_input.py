@@ -71,7 +71,7 @@ def _score(candidates=1, criteria=1, missing="skip"):
     from hfcompare.decide.scoring import Candidate, Criterion, score
 
     return lambda: score([Candidate(f"m{i}") for i in range(candidates)],
-                         [Criterion(f"c{i}", f"C{i}", 1.0) for i in range(criteria)], missing=missing)
+                         [Criterion(f"c{i}", f"C{i}", 1.0, binary=True) for i in range(criteria)], missing=missing)
 
 
 def _backend(name):

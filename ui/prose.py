@@ -326,14 +326,27 @@ SC_CATALOG_ONLY = (
     "less than a recommendation."
 )
 SC_NORMALIZATION = (
-    "Each criterion is scaled **min-max across the candidates**: the best candidate gets 1, the worst 0, the "
-    "rest in between (all equal: all 0.5, since the criterion tells them apart in nothing). Yes/no criteria keep "
-    "their value (yes 1, no 0). Size, latency, speed, context and vector size are compared on a **log scale** "
-    "(log10 first), so 100M against 1B counts like 1B against 10B. **Direction**: for latency, ms per text, size "
-    "and vector size lower is better, so the scale is flipped. An unknown value counts as 0 (default) or is left "
-    "out, as the policy says. The score is the weighted sum; each criterion's contribution is its weight times its "
-    "normalized value."
+    "Each criterion reads its raw values on a **stated scale**, the same whichever candidates you compare: "
+    "the value at the **worst** anchor counts 0, at the **best** anchor 1, and in between in proportion, on "
+    "**log10** for speed, latency, size, context and vector size (so 100M against 1B counts like 1B against 10B); "
+    "beyond an anchor a value is held at 0 or 1. So a difference counts as much as it is large: a 0.001 nDCG lead "
+    "adds 0.001 × the weight, never the whole weight, and adding or removing a candidate never reorders the others. "
+    "Yes/no criteria count 1 or 0. An unknown value counts as 0 (default) or is left out, as the policy says. The "
+    "score is the weighted sum; each criterion's contribution is its weight times its scaled value. Change the "
+    "anchors under **Value scales and must-haves**."
 )
+SC_SCALES_CAPTION = (
+    "Value scales: the raw value that counts as worst (0) and as best (1) for each criterion, in its own unit. "
+    "The defaults: nDCG and pass rates on 0–1, published averages on 0–100; 1 s per text is worthless and 1 ms as "
+    "good as it gets; 10 M parameters is tiny, 10 B (embeddings) or 100 B (generation) more than one machine holds."
+)
+SC_WORST_HELP = "The raw value that scores 0 on this criterion: your budget, or the bottom of the metric's range."
+SC_BEST_HELP = "The raw value that scores 1: anything better counts the same."
+SC_MUST_HAVE_HELP = (
+    "A hard limit in {unit} (0: none). A candidate beyond it, or whose value is unknown, is excluded with the "
+    "reason, whatever its score."
+)
+SC_MUST_HAVES_CAPTION = "Must-haves: hard limits checked before any weight counts."
 SC_FLIPS_CAPTION = (
     "Moving one weight while the others stay put: the nearest weight at which another model would win "
     "(searched from 0 to three times the sum of all weights)."

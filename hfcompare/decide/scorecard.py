@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from hfcompare.decide.explain import shown
-from hfcompare.decide.scoring import Candidate, Cell, Criterion, Scored
+from hfcompare.decide.scoring import BINARY, Candidate, Cell, Criterion, Scored, ValueScale
 from hfcompare.hub.catalog import FIELDS, load_catalog
 
 
@@ -34,56 +34,77 @@ MEASURED_LABELS = {
 
 @dataclass(frozen=True)
 class CriterionSpec:
-    """A criterion a task offers, the sources its values can come from (first is preferred), and
-    whether the brief's default scorecard includes it."""
+    """A criterion a task offers, the sources its values can come from (first is preferred), whether
+    the brief's default scorecard includes it, and the value scale of each source (a source not
+    listed uses the criterion's own scale)."""
 
     criterion: Criterion
     sources: tuple[str, ...]
     default: bool = False
+    scales: tuple[tuple[str, ValueScale], ...] = ()
+
+    def scale_for(self, source: str) -> ValueScale:
+        return dict(self.scales).get(source) or self.criterion.value_scale()
 
 
-def _c(key, label, weight, higher=True, log=False, help_text="", unit="", binary=False):
-    return Criterion(key, label, weight, higher, log, help_text, unit, binary)
+def _c(key, label, weight, higher=True, log=False, help_text="", unit="", binary=False, scale=None):
+    return Criterion(key, label, weight, higher, log, help_text, unit, binary, scale or (BINARY if binary else None))
+
+
+#: The anchors of each scale: what counts as worst (0) and best (1), in the criterion's unit. Bounded
+#: metrics use their own range. Speed, size, context and vector size use log10 between anchors a person
+#: can weigh: a time budget (1 s per text, 60 s per answer, 1 token/s is unusable; 1 ms per text, 0.5 s
+#: per answer and 200 tokens/s are as good as it gets), the memory a model takes (10 M parameters is
+#: tiny; 10 B for an embedding model, 100 B for a generation model, more than one machine holds).
+FRACTION = ValueScale(0.0, 1.0)
+PERCENT = ValueScale(0.0, 100.0)
 
 
 SPECS: dict[str, list[CriterionSpec]] = {
     "embeddings": [
         CriterionSpec(_c("performance", "Performance", 40, help_text="Retrieval quality: measured nDCG@10 on your "
-                         "labeled data, or a published MTEB average."),
-                      ("measured:ndcg@10", "catalog:mteb_retrieval", "catalog:mteb_average"), True),
+                         "labeled data, or a published MTEB average.", scale=FRACTION),
+                      ("measured:ndcg@10", "catalog:mteb_retrieval", "catalog:mteb_average"), True,
+                      (("catalog:mteb_retrieval", PERCENT), ("catalog:mteb_average", PERCENT))),
         CriterionSpec(_c("speed", "Speed", 30, higher=False, log=True,
-                         help_text="Milliseconds per text, measured on this machine (lower is better).", unit="ms/text"),
+                         help_text="Milliseconds per text, measured on this machine (lower is better).", unit="ms/text",
+                         scale=ValueScale(1000.0, 1.0, log=True)),
                       ("measured:ms_per_text",), True),
         CriterionSpec(_c("size", "Size", 20, higher=False, log=True,
-                         help_text="Parameters (lower is better: cheaper to host, less memory).", unit="parameters"),
+                         help_text="Parameters (lower is better: cheaper to host, less memory).", unit="parameters",
+                         scale=ValueScale(1e10, 1e7, log=True)),
                       ("catalog:parameters",), True),
         CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if the model is meant for many "
                          "languages, else 0.", binary=True), ("catalog:multilingual",), True),
         CriterionSpec(_c("context", "Max tokens", 10, log=True, help_text="Longest input read (higher is better).",
-                         unit="tokens"),
+                         unit="tokens", scale=ValueScale(128.0, 8192.0, log=True)),
                       ("catalog:max_seq_length",)),
         CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded.", binary=True),
                       ("catalog:open_weights",)),
         CriterionSpec(_c("dimensions", "Vector size", 10, higher=False, log=True,
-                         help_text="Embedding dimensions (lower is better: less storage, faster search).", unit="dimensions"),
+                         help_text="Embedding dimensions (lower is better: less storage, faster search).", unit="dimensions",
+                         scale=ValueScale(4096.0, 128.0, log=True)),
                       ("catalog:dimensions",)),
     ],
     "generation": [
         CriterionSpec(_c("quality", "Quality", 40, help_text="Measured check pass rate on your prompts, or a "
-                         "published leaderboard average."),
-                      ("measured:pass_rate", "catalog:leaderboard_average"), True),
+                         "published leaderboard average.", scale=FRACTION),
+                      ("measured:pass_rate", "catalog:leaderboard_average"), True,
+                      (("catalog:leaderboard_average", PERCENT),)),
         CriterionSpec(_c("speed", "Speed", 30, log=True, help_text="Median tokens per second, measured on this "
-                         "machine (higher is better).", unit="tokens/s"), ("measured:tokens_per_s",), True),
+                         "machine (higher is better).", unit="tokens/s", scale=ValueScale(1.0, 200.0, log=True)),
+                      ("measured:tokens_per_s",), True),
         CriterionSpec(_c("context", "Context length", 20, log=True, help_text="Tokens the model can attend to.",
-                         unit="tokens"),
+                         unit="tokens", scale=ValueScale(2048.0, 131072.0, log=True)),
                       ("catalog:context_length",), True),
         CriterionSpec(_c("fine_tuning", "Fine-tuning", 10, help_text="1 if you may and can fine-tune it, else 0.", binary=True),
                       ("catalog:fine_tunable",), True),
         CriterionSpec(_c("latency", "Latency", 10, higher=False, log=True,
-                         help_text="Median seconds per answer, measured here (lower is better).", unit="s"),
+                         help_text="Median seconds per answer, measured here (lower is better).", unit="s",
+                         scale=ValueScale(60.0, 0.5, log=True)),
                       ("measured:latency_s",)),
         CriterionSpec(_c("size", "Size", 10, higher=False, log=True, help_text="Parameters (lower is better).",
-                         unit="parameters"),
+                         unit="parameters", scale=ValueScale(1e11, 1e8, log=True)),
                       ("catalog:parameters",)),
         CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if meant for many languages.", binary=True),
                       ("catalog:multilingual",)),
@@ -278,6 +299,9 @@ def contribution_column(criterion: Criterion) -> str:
 
 def status(scored: Scored, i: int) -> str:
     """Where a candidate stands: recommended, tied, ranked, or left out for lack of known values."""
+    failed = scored.excluded.get(scored.names[i])
+    if failed:
+        return "excluded: " + "; ".join(failed)
     if not scored.eligible[i]:
         return f"not recommended: {scored.known_weight[i]:.0%} of the weight known"
     return "recommended" if scored.names[i] == scored.recommended else "candidate"
@@ -335,10 +359,28 @@ def flips_table(flips, criteria: list[Criterion]):
     } for f in flips])
 
 
+def criterion_for(task: str, key: str, weight: float, source: str, anchors: dict | None = None) -> Criterion:
+    """The criterion `key` with its weight and the scale of `source`, or the anchors a person set
+    (`anchors`: {"worst": w, "best": b}, on the same log or linear reading)."""
+    from dataclasses import replace
+
+    spec = specs_for(task)[key]
+    scale = spec.scale_for(source)
+    if anchors:
+        scale = ValueScale(float(anchors.get("worst", scale.worst)), float(anchors.get("best", scale.best)), scale.log)
+    return replace(spec.criterion, weight=weight, scale=scale,
+                   higher_is_better=scale.higher_is_better, log_scale=scale.log)
+
+
 def normalization_table(criteria: list[Criterion]):
-    """How each criterion is scaled: its direction and scale, for the page to show."""
+    """How each criterion is scaled: its anchors in its own unit and its reading, for the page to show."""
     import pandas as pd
 
-    return pd.DataFrame([{"criterion": c.label, "better": "higher" if c.higher_is_better else "lower",
-                          "scale": "log10, then min-max" if c.log_scale else "min-max",
-                          "unit": c.unit or "-", "meaning": c.help} for c in criteria])
+    rows = []
+    for c in criteria:
+        scale = c.value_scale()
+        rows.append({"criterion": c.label, "better": "higher" if scale.higher_is_better else "lower",
+                     "0 (worst) at": scale.worst, "1 (best) at": scale.best,
+                     "reading": "yes / no" if c.binary else ("log10" if scale.log else "linear"),
+                     "unit": c.unit or "-", "meaning": c.help})
+    return pd.DataFrame(rows)

@@ -1,12 +1,18 @@
-"""The weighted scorecard, as pure functions: criteria, normalization, weights, ranking, sensitivity.
+"""The weighted scorecard, as pure functions: criteria, value scales, must-haves, weights, ranking,
+sensitivity.
 
-Normalization (shown on the Scorecard page):
-- each criterion is scaled min-max across the candidates to 0..1, where 1 is the best candidate
-  and 0 the worst; a criterion on which every candidate is equal tells them apart in nothing and
-  gives all of them 0.5; yes/no criteria (binary) keep their value: yes is 1, no is 0;
-- size and latency-like criteria (scale "log") are compared on log10 of their values, so 100M
-  against 1B counts like 1B against 10B;
-- direction says whether higher or lower raw values are better (lower for latency and size).
+Value scales (shown on the Scorecard page, editable there and carried by its links): each criterion
+maps a raw value to 0..1 on a `ValueScale` stated in the criterion's own unit, the same whichever
+candidates are compared: `worst` maps to 0, `best` to 1, linearly or (speed, size, memory, context)
+on log10 in between, and values beyond an anchor are held at it. Bounded metrics use their own range
+(nDCG@10 0..1, an MTEB average 0..100); speed and size run between anchors a person understands (1 ms
+per text is as fast as it needs to be, the time budget per text is worthless). So a difference counts
+in proportion to its size (a 0.001 nDCG lead is worth 0.001 x the weight), and adding or removing a
+candidate never reorders the others. Yes/no criteria (binary) are 0 or 1.
+
+Must-haves (`Limit`) come before weights: a candidate outside a hard limit is excluded, with the
+reason, and never recommended.
+
 A missing value is never zero by accident. With the default policy "penalize" it counts as the
 worst (0): a model nobody measured cannot win on what nobody knows. With "skip" the criterion is
 left out for that model and its other weights are rescaled to sum to 1. Either way a candidate is
@@ -29,8 +35,60 @@ MIN_KNOWN_WEIGHT = 0.75
 
 
 @dataclass(frozen=True)
+class ValueScale:
+    """Raw values -> 0..1, whichever candidates are compared: `worst` gives 0 and `best` gives 1
+    (either may be the larger: lower is better when best < worst), linear or on log10 in between;
+    values beyond an anchor are held at 0 or 1."""
+
+    worst: float
+    best: float
+    log: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("worst", "best"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+                raise ScoringError(f"A scale's {name} anchor must be a finite number, not {value!r}.")
+        if self.worst == self.best:
+            raise ScoringError(f"A scale needs two different anchors (both are {self.worst:g}).")
+        if self.log and (self.worst <= 0 or self.best <= 0):
+            raise ScoringError("A log scale needs anchors above 0.")
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.best > self.worst
+
+    def _t(self, raw: float) -> float:
+        return math.log10(raw) if self.log else raw
+
+    def value(self, raw: float | None) -> float | None:
+        """0..1 for a raw value (None for an unknown one, or a non-positive one on a log scale)."""
+        if raw is None or not math.isfinite(raw) or (self.log and raw <= 0):
+            return None
+        share = (self._t(raw) - self._t(self.worst)) / (self._t(self.best) - self._t(self.worst))
+        return min(1.0, max(0.0, share))
+
+    def slope(self, raw: float) -> float:
+        """How much 0..1 value one raw unit is worth at `raw` (inside the anchors; 0 beyond them)."""
+        low, high = sorted((self.worst, self.best))
+        if not low < raw < high:
+            return 0.0
+        span = self._t(self.best) - self._t(self.worst)
+        return abs((1 / (raw * math.log(10)) if self.log else 1.0) / span)
+
+    def describe(self, unit: str = "") -> str:
+        """In words: '0 at 1,000 ms/text, 1 at 1 ms/text, on log10'."""
+        unit = f" {unit}" if unit else ""
+        return f"0 at {self.worst:,.6g}{unit}, 1 at {self.best:,.6g}{unit}{', on log10' if self.log else ''}"
+
+
+#: The scale of a yes (1) / no (0) criterion.
+BINARY = ValueScale(0.0, 1.0)
+
+
+@dataclass(frozen=True)
 class Criterion:
-    """One thing candidates are judged on."""
+    """One thing candidates are judged on, and the scale its raw values are read on."""
 
     key: str
     label: str
@@ -39,7 +97,41 @@ class Criterion:
     log_scale: bool = False
     help: str = ""
     unit: str = ""
-    binary: bool = False   # a yes (1) / no (0) criterion: used as it is, not min-max scaled
+    binary: bool = False   # a yes (1) / no (0) criterion
+    scale: ValueScale | None = None
+
+    def value_scale(self) -> ValueScale:
+        """The criterion's scale; a yes/no criterion without one reads 1 as best (or worst)."""
+        if self.scale is not None:
+            return self.scale
+        if self.binary:
+            return BINARY if self.higher_is_better else ValueScale(1.0, 0.0)
+        raise ScoringError(f"{self.label} has no value scale: give it the raw values that count as worst and "
+                           "best.")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A must-have: a candidate whose value on `key` is above `at_most` or below `at_least` is
+    excluded, whatever its score; one whose value is unknown is excluded too (nobody can say it meets
+    the limit)."""
+
+    key: str
+    at_most: float | None = None
+    at_least: float | None = None
+
+    def breach(self, value: float | None, label: str, unit: str = "") -> str | None:
+        """Why `value` fails the limit, or None when it meets it."""
+        unit = f" {unit}" if unit else ""
+        if value is None:
+            return f"{label} is unknown, so the must-have cannot be checked"
+        if self.at_most is not None and value > self.at_most:
+            return f"{label} {value:,.4g}{unit} is over the limit of {self.at_most:,.4g}{unit}"
+        if self.at_least is not None and value < self.at_least:
+            if self.at_least == 1 and value in (0, 1):
+                return f"{label}: no (a must-have)"
+            return f"{label} {value:,.4g}{unit} is under the limit of {self.at_least:,.4g}{unit}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -94,24 +186,10 @@ def normalize_weights(weights: dict[str, float]) -> dict[str, float]:
     return {key: weight / total for key, weight in weights.items()}
 
 
-def normalize_values(values: list[float | None], higher_is_better: bool = True,
-                     log_scale: bool = False, binary: bool = False) -> list[float | None]:
-    """Min-max scaling to 0..1 (1 = best) across candidates; None stays None. On a log scale,
-    values must be positive (a non-positive one is treated as unknown). Binary values (0 or 1)
-    are kept as they are (flipped when lower is better)."""
-    if binary:
-        kept = [None if v is None or v not in (0, 1) else float(v) for v in values]
-        return [None if v is None else (v if higher_is_better else 1.0 - v) for v in kept]
-    raw = [None if v is None or not math.isfinite(v) or (log_scale and v <= 0) else float(v) for v in values]
-    shown = [None if v is None else (math.log10(v) if log_scale else v) for v in raw]
-    known = [v for v in shown if v is not None]
-    if not known:
-        return [None] * len(values)
-    low, high = min(known), max(known)
-    if high == low:
-        return [None if v is None else 0.5 for v in shown]
-    scaled = [None if v is None else (v - low) / (high - low) for v in shown]
-    return [None if s is None else (s if higher_is_better else 1.0 - s) for s in scaled]
+def normalize_values(values: list[float | None], scale: ValueScale) -> list[float | None]:
+    """Each raw value on `scale` (0..1, 1 = best); None stays None. The result for one candidate
+    does not depend on the others."""
+    return [None if v is None else scale.value(float(v)) for v in values]
 
 
 @dataclass
@@ -131,10 +209,12 @@ class Scored:
     missing: dict[str, list[str]]       # candidate -> criteria without a value
     known_weight: np.ndarray            # share of the total weight whose value is known, 0..1
     policy: str = DEFAULT_POLICY
+    excluded: dict[str, list[str]] = field(default_factory=dict)   # candidate -> must-haves it fails
 
     @property
     def eligible(self) -> np.ndarray:
-        return self.known_weight >= MIN_KNOWN_WEIGHT - 1e-9
+        enough = self.known_weight >= MIN_KNOWN_WEIGHT - 1e-9
+        return enough & np.array([not self.excluded.get(name) for name in self.names], dtype=bool)
 
     @property
     def winner(self) -> str:
@@ -170,9 +250,24 @@ def _ranks(scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
                      for s, e in zip(rounded, eligible)])
 
 
+def exclusions(candidates: list[Candidate], limits: list[Limit], labels: dict[str, tuple[str, str]]) -> \
+        dict[str, list[str]]:
+    """Candidate -> the must-haves it fails, in words (`labels`: key -> (label, unit))."""
+    out: dict[str, list[str]] = {}
+    for candidate in candidates:
+        for limit in limits:
+            label, unit = labels.get(limit.key, (limit.key, ""))
+            reason = limit.breach(candidate.value(limit.key), label, unit)
+            if reason:
+                out.setdefault(candidate.name, []).append(reason)
+    return out
+
+
 def score(candidates: list[Candidate], criteria: list[Criterion], missing: str = DEFAULT_POLICY,
-          weights: dict[str, float] | None = None) -> Scored:
-    """Rank `candidates` on `criteria` (weights from the criteria unless `weights` overrides them)."""
+          weights: dict[str, float] | None = None, limits: list[Limit] | None = None,
+          limit_labels: dict[str, tuple[str, str]] | None = None) -> Scored:
+    """Rank `candidates` on `criteria` (weights from the criteria unless `weights` overrides them);
+    a candidate failing one of `limits` is excluded (ranked last, never recommended)."""
     if missing not in MISSING_POLICIES:
         raise ScoringError(f"The missing-value policy must be one of {', '.join(MISSING_POLICIES)}.")
     if not candidates:
@@ -180,8 +275,7 @@ def score(candidates: list[Candidate], criteria: list[Criterion], missing: str =
     if not criteria:
         raise ScoringError("There is no criterion to rank on; add one.")
     w = normalize_weights(weights if weights is not None else {c.key: c.weight for c in criteria})
-    normalized = {c.key: normalize_values([m.value(c.key) for m in candidates], c.higher_is_better, c.log_scale,
-                                          c.binary) for c in criteria}
+    normalized = {c.key: normalize_values([m.value(c.key) for m in candidates], c.value_scale()) for c in criteria}
     n = len(candidates)
     contributions = {c.key: np.full(n, np.nan) for c in criteria}
     scores = np.zeros(n)
@@ -198,9 +292,11 @@ def score(candidates: list[Candidate], criteria: list[Criterion], missing: str =
             if value is not None:
                 contributions[key][i] = w[key] * value / share
         scores[i] = float(np.nansum([contributions[k][i] for k in present])) if present else 0.0
-    eligible = known_weight >= MIN_KNOWN_WEIGHT - 1e-9
+    labels = {c.key: (c.label, c.unit) for c in criteria} | (limit_labels or {})
+    excluded = exclusions(candidates, limits or [], labels)
+    eligible = (known_weight >= MIN_KNOWN_WEIGHT - 1e-9) & np.array([m.name not in excluded for m in candidates])
     return Scored([m.name for m in candidates], scores, _ranks(scores, eligible), normalized, contributions, w,
-                  missing_by, known_weight, missing)
+                  missing_by, known_weight, missing, excluded)
 
 
 def with_weight(criteria: list[Criterion], key: str, weight: float) -> list[Criterion]:
@@ -223,10 +319,10 @@ class WeightFlip:
 
 
 def weight_to_flip(candidates: list[Candidate], criteria: list[Criterion], missing: str = DEFAULT_POLICY,
-                   upper: float | None = None, steps: int = 400) -> list[WeightFlip]:
+                   upper: float | None = None, steps: int = 400, limits: list[Limit] | None = None) -> list[WeightFlip]:
     """For each criterion, the nearest weight (searched from 0 to `upper`, default three times the
     sum of all weights, then refined by bisection) at which the winner changes."""
-    base = score(candidates, criteria, missing)
+    base = score(candidates, criteria, missing, limits=limits)
     total = sum(c.weight for c in criteria)
     upper = upper if upper is not None else 3 * max(total, 1.0)
     out = []
@@ -238,11 +334,12 @@ def weight_to_flip(candidates: list[Candidate], criteria: list[Criterion], missi
             previous = c.weight
             for value in points:
                 try:
-                    winner = score(candidates, with_weight(criteria, c.key, float(value)), missing).winner
+                    winner = score(candidates, with_weight(criteria, c.key, float(value)), missing,
+                                   limits=limits).winner
                 except ScoringError:
                     break
                 if winner != base.winner:
-                    flip = _bisect(candidates, criteria, missing, c.key, previous, float(value), base.winner)
+                    flip = _bisect(candidates, criteria, missing, c.key, previous, float(value), base.winner, limits)
                     if best is None or abs(flip - c.weight) < abs(best[0] - c.weight):
                         best = (flip, winner)
                     break
@@ -251,10 +348,11 @@ def weight_to_flip(candidates: list[Candidate], criteria: list[Criterion], missi
     return out
 
 
-def _bisect(candidates, criteria, missing, key, same: float, other: float, winner: str, rounds: int = 30) -> float:
+def _bisect(candidates, criteria, missing, key, same: float, other: float, winner: str, limits=None,
+            rounds: int = 30) -> float:
     for _ in range(rounds):
         middle = (same + other) / 2
-        if score(candidates, with_weight(criteria, key, middle), missing).winner == winner:
+        if score(candidates, with_weight(criteria, key, middle), missing, limits=limits).winner == winner:
             same = middle
         else:
             other = middle
@@ -262,7 +360,8 @@ def _bisect(candidates, criteria, missing, key, same: float, other: float, winne
 
 
 def rank_stability(candidates: list[Candidate], criteria: list[Criterion], missing: str = DEFAULT_POLICY,
-                   spread: float = 0.2, samples: int = 500, seed: int = 0) -> np.ndarray:
+                   spread: float = 0.2, samples: int = 500, seed: int = 0,
+                   limits: list[Limit] | None = None) -> np.ndarray:
     """How often each candidate lands at each rank when every weight is multiplied by a random
     factor in [1 - spread, 1 + spread]: an (n candidates, n ranks) array of shares summing to 1 per row."""
     rng = np.random.default_rng(seed)
@@ -272,7 +371,7 @@ def rank_stability(candidates: list[Candidate], criteria: list[Criterion], missi
     for _ in range(samples):
         factors = rng.uniform(1 - spread, 1 + spread, size=len(criteria))
         weights = {c.key: float(w) for c, w in zip(criteria, base * factors)}
-        result = score(candidates, criteria, missing, weights)
+        result = score(candidates, criteria, missing, weights, limits=limits)
         for position, i in enumerate(result.order()):
             counts[i, position] += 1
     return counts / samples

@@ -72,6 +72,9 @@ PAGES: dict[str, dict[str, Field]] = {
         "sources": Field("json", max_chars=4_000),
         "policy": Field("choice", ("skip", "penalize")),
         "samples": Field("int", low=100, high=2000),
+        "margin": Field("float", low=0.0, high=0.5),
+        "scales": Field("json", max_chars=4_000),
+        "limits": Field("json", max_chars=2_000),
         "measured": Field("json", max_chars=100_000),
     },
     "discover": {

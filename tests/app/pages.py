@@ -54,3 +54,8 @@ def open_link(params: dict, page: str | None = None, timeout: float = 120) -> Ap
             at.query_params[key] = value
         at.run()
     return at
+
+
+def table_with(at: AppTest, *columns: str):
+    """The first table (dataframe or editor) on the page that has all these columns, as a DataFrame."""
+    return next(d.value for d in at.dataframe if all(c in d.value.columns for c in columns))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import current_key, open_app, widget
+from tests.app.pages import table_with, current_key, open_app, widget
 
 SMALL, LARGE = "sentence-transformers/all-MiniLM-L6-v2", "intfloat/e5-large-v2"
 
@@ -17,7 +17,7 @@ def scorecard(fake_backend) -> AppTest:
 
 
 def ranking(at):
-    return list(at.dataframe[0].value["model"])
+    return list(table_with(at, "model", "score")["model"])
 
 
 def test_catalog_candidates_rank_and_weights_change_the_winner(scorecard):
@@ -77,10 +77,38 @@ def test_presets_apply_per_task(scorecard):
 
 
 def test_the_normalization_note_matches_the_code(scorecard):
-    from hfcompare.decide.scoring import normalize_values
+    from hfcompare.decide.scorecard import specs_for
+    from hfcompare.decide.scoring import ValueScale, normalize_values
 
-    note = next(m.value for m in scorecard.markdown if "min-max across the candidates" in m.value)
-    assert normalize_values([3.0, 3.0]) == [0.5, 0.5] and "all equal: all 0.5" in note
+    note = next(m.value for m in scorecard.markdown if "stated scale" in m.value)
+    assert "0.001 nDCG lead adds 0.001 × the weight" in note
+    assert normalize_values([0.851, 0.850], ValueScale(0.0, 1.0)) == [0.851, 0.850]
+    assert specs_for("embeddings")["performance"].criterion.scale == ValueScale(0.0, 1.0)
+    scales = table_with(scorecard, "criterion", "0 (worst) at", "1 (best) at")
+    assert scales.set_index("criterion").loc["Speed", "0 (worst) at"] == 1000.0
+
+
+def test_a_scale_anchor_and_a_must_have_change_the_verdict_and_travel_in_the_link(scorecard):
+    at = scorecard
+    widget(at.multiselect, "Candidates").set_value([SMALL, LARGE]).run()
+    widget(at.number_input, "At most million parameters").set_value(50.0).run()
+    statuses = table_with(at, "model", "status").set_index("model")["status"]
+    assert statuses[LARGE].startswith("excluded: Size") and "over the limit of 5e+07" in statuses[LARGE]
+    assert not at.exception
+
+
+def test_a_link_brings_its_scales_must_haves_and_margin(fake_backend):
+    from tests.app.pages import open_link
+
+    at = open_link({"task": "embeddings", "candidates": f"{SMALL},{LARGE}", "limits": '{"size": 50}',
+                    "scales": '{"speed": {"worst": 500, "best": 1}}', "margin": "0.07"}, page="app_pages/scorecard.py")
+    assert not at.exception
+    warned = " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert "could not be used" not in warned and not any(f"'{f}'" in warned for f in ("margin", "scales", "limits"))
+    statuses = table_with(at, "model", "status").set_index("model")["status"]
+    assert statuses[LARGE].startswith("excluded: Size")
+    assert table_with(at, "criterion", "0 (worst) at").set_index("criterion").loc["Speed", "0 (worst) at"] == 500.0
+    assert widget(at.number_input, "Tie margin").value == 0.07
 
 
 def test_all_weights_zero_is_a_message_not_a_traceback(scorecard):
@@ -100,13 +128,13 @@ def test_measured_values_from_an_evaluation_run_join_the_scorecard(fake_backend)
     widget(at.button, "Run evaluation").click().run()
     at.switch_page("app_pages/scorecard.py").run()
     assert widget(at.multiselect, "Candidates").value == ["fake:fake-a", "fake:fake-b"]
-    sources = at.dataframe[1].value
+    sources = table_with(at, "criterion", "source")
     perf = sources[sources["criterion"] == "Performance"]
     assert perf["source"].str.contains("measured here: nDCG@10 over 20 labeled queries").all()
     size = sources[sources["criterion"] == "Size"]
     assert (size["value"] == "unknown").all() and size["source"].str.contains("unknown").all()
     assert perf["range"].str.match(r"0\.\d+–[01]\.?\d*").all()     # the 95% bootstrap interval
-    ranking = at.dataframe[0].value
+    ranking = table_with(at, "model", "score")
     assert set(ranking["Size pts"]) == {"unknown"}              # never 0
     assert set(ranking["status"]) == {"not recommended: 70% of the weight known"}
     assert recommendation(at).startswith("No recommendation yet")

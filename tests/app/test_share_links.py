@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.app.pages import open_link, shown
+from tests.app.pages import table_with, open_link, shown
 
 TEXTS = "How do I create an invoice?\nInvoice templates\nReset my password"
 LONGER = TEXTS + "\nWhere can I download all my invoices as PDF?\nCan I get a refund for last month's subscription?"
@@ -121,7 +121,7 @@ def test_scorecard_link_carries_weights_and_rejects_negative_ones(fake_backend):
     at = open_link({"task": "embeddings", "candidates": "sentence-transformers/all-MiniLM-L6-v2,intfloat/e5-large-v2",
                    "weights": weights}, page="app_pages/scorecard.py")
     assert not at.exception
-    assert list(at.dataframe[0].value["model"])[0] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert list(table_with(at, "model", "score")["model"])[0] == "sentence-transformers/all-MiniLM-L6-v2"
     bad = open_link({"weights": json.dumps({"size": -3})}, page="app_pages/scorecard.py")
     assert any("weights between 0 and 100" in w.value for w in bad.warning)
 

@@ -10,11 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hfcompare.decide.explain import TIE_MARGIN, explain, ranges_overlap
-from hfcompare.decide.scoring import Candidate, Cell, Criterion, score
+from hfcompare.decide.scoring import Candidate, Cell, Criterion, ValueScale, score
 
-PERF = Criterion("performance", "Performance", 40)
-SPEED = Criterion("speed", "Speed", 30, higher_is_better=False, log_scale=True, unit="ms/text")
-SIZE = Criterion("size", "Size", 20, higher_is_better=False, log_scale=True, unit="parameters")
+PERF = Criterion("performance", "Performance", 40, scale=ValueScale(0.0, 1.0))
+SPEED = Criterion("speed", "Speed", 30, higher_is_better=False, log_scale=True, unit="ms/text",
+                  scale=ValueScale(1000.0, 1.0, log=True))
+SIZE = Criterion("size", "Size", 20, higher_is_better=False, log_scale=True, unit="parameters",
+                 scale=ValueScale(1e10, 1e7, log=True))
 MULTI = Criterion("multilingual", "Multilingual", 10, binary=True)
 CRITERIA = [PERF, SPEED, SIZE, MULTI]
 HINTS = {"performance": "run the evaluation to measure performance", "speed": "run a comparison to measure speed"}
@@ -63,8 +65,9 @@ def test_the_runner_ups_edge_is_named_with_both_values():
     b = cand("b", performance=0.5, speed=10.0, size=1e7, multilingual=0.0)
     scored, text = run([a, b])
     edge = text.get("rival_edge")
-    assert edge.numbers["key"] == "size" and edge.numbers["lead"] == pytest.approx(0.2)
-    assert edge.text == "b leads on size (10M parameters against 1.00B parameters, +0.20 of the score)."
+    # on the 10 B..10 M log scale, 10 M is 1 and 1 B is 1/3: two thirds of the size weight (0.2)
+    assert edge.numbers["key"] == "size" and edge.numbers["lead"] == pytest.approx(0.2 * 2 / 3)
+    assert edge.text == "b leads on size (10M parameters against 1.00B parameters, +0.13 of the score)."
 
 
 def test_a_lead_that_rests_on_overlapping_ranges_is_not_settled():
@@ -113,7 +116,7 @@ def test_overlapping_speed_ranges_never_make_one_faster():
 
 def test_a_tie_below_the_margin_says_what_would_separate_them():
     a = cand("a", performance=0.81, speed=10.4, size=1e8, multilingual=0.0)
-    b = cand("b", performance=0.80, speed=10.0, size=1e8, multilingual=1.0)
+    b = cand("b", performance=0.80, speed=10.0, size=1e8, multilingual=0.0)
     scored, text = run([a, b])
     tie = text.get("tie")
     assert tie is not None and text.get("winner") is None and "robust" not in text.kinds()

@@ -1,4 +1,5 @@
-"""Scorecard math: normalization, weights, missing values, sensitivity (with property tests)."""
+"""Scorecard math: value scales, must-haves, weights, missing values, sensitivity (with property tests:
+independence of the other candidates, and contributions in proportion to the size of a difference)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from hfcompare.decide.scoring import (
     Candidate,
     Cell,
     Criterion,
+    Limit,
     ScoringError,
+    ValueScale,
     normalize_values,
     normalize_weights,
     rank_stability,
@@ -22,10 +25,11 @@ from hfcompare.decide.scoring import (
     with_weight,
 )
 
-PERF = Criterion("perf", "Performance", 40)
-SPEED = Criterion("speed", "Speed", 30, higher_is_better=False, log_scale=True)
-SIZE = Criterion("size", "Size", 20, higher_is_better=False, log_scale=True)
-MULTI = Criterion("multi", "Multilingual", 10)
+PERF = Criterion("perf", "Performance", 40, scale=ValueScale(0.0, 1.0))
+SPEED = Criterion("speed", "Speed", 30, higher_is_better=False, log_scale=True, unit="ms/text",
+                  scale=ValueScale(1000.0, 1.0, log=True))
+SIZE = Criterion("size", "Size", 20, higher_is_better=False, log_scale=True, scale=ValueScale(1e10, 1e7, log=True))
+MULTI = Criterion("multi", "Multilingual", 10, binary=True)
 CRITERIA = [PERF, SPEED, SIZE, MULTI]
 
 
@@ -38,16 +42,53 @@ CANDIDATES = [cand("a", perf=0.9, speed=10.0, size=1e8, multi=0.0),
               cand("c", perf=0.5, speed=1.0, size=1e9, multi=0.0)]
 
 
-def test_min_max_with_direction_and_log_scale():
-    assert normalize_values([1.0, 2.0, 3.0]) == [0.0, 0.5, 1.0]
-    assert normalize_values([1.0, 2.0, 3.0], higher_is_better=False) == [1.0, 0.5, 0.0]
-    assert normalize_values([1e7, 1e8, 1e9], log_scale=True) == pytest.approx([0.0, 0.5, 1.0])
-    assert normalize_values([5.0, None, 5.0]) == [0.5, None, 0.5]
-    assert normalize_values([0.0, 0.0, None], binary=True) == [0.0, 0.0, None]
-    assert normalize_values([1.0, 0.0], higher_is_better=False, binary=True) == [0.0, 1.0]
-    assert normalize_values([None, None]) == [None, None]
-    assert normalize_values([0.0, 10.0, 100.0], log_scale=True) == [None, 0.0, 1.0]  # log of 0 is unknown
-    assert normalize_values([math.nan, 1.0, 2.0]) == [None, 0.0, 1.0]
+def test_values_are_read_on_their_scale_with_direction_log_and_clipping():
+    linear, lower, logs = ValueScale(0.0, 1.0), ValueScale(1.0, 0.0), ValueScale(1e10, 1e7, log=True)
+    assert normalize_values([0.0, 0.25, 1.0], linear) == [0.0, 0.25, 1.0]
+    assert normalize_values([0.0, 0.25, 1.0], lower) == [1.0, 0.75, 0.0]
+    assert normalize_values([1e7, 1e8, 1e9, 1e10], logs) == pytest.approx([1.0, 2 / 3, 1 / 3, 0.0])
+    assert normalize_values([5.0, None, -5.0], linear) == [1.0, None, 0.0]           # held at the anchors
+    assert normalize_values([None, None], linear) == [None, None]
+    assert normalize_values([0.0, 1e8], logs) == [None, pytest.approx(2 / 3)]       # log of 0 is unknown
+    assert normalize_values([math.nan, 0.5], linear) == [None, 0.5]
+    assert normalize_values([3.0, 3.0], ValueScale(0.0, 10.0)) == [0.3, 0.3]        # equal values keep their worth
+    for bad in ((1.0, 1.0, False), (0.0, 10.0, True), (math.nan, 1.0, False)):
+        with pytest.raises(ScoringError):
+            ValueScale(*bad)
+    with pytest.raises(ScoringError, match="no value scale"):
+        Criterion("x", "X", 1.0).value_scale()
+    assert ValueScale(1000.0, 1.0, log=True).describe("ms/text") == "0 at 1,000 ms/text, 1 at 1 ms/text, on log10"
+
+
+def test_a_tiny_lead_is_worth_a_tiny_share_of_the_weight():
+    """The issue's case: nDCG 0.851 against 0.850, the first twice as slow. Min-max gave the 0.001
+    lead the whole performance weight (+0.40) and recommended the slower model; on the 0..1 scale it
+    is worth 0.0004, and the faster model wins by its speed."""
+    rows = [cand("slow", perf=0.851, speed=40.0), cand("fast", perf=0.850, speed=20.0)]
+    result = score(rows, [PERF, SPEED])
+    gap = result.contributions["perf"][0] - result.contributions["perf"][1]
+    assert gap == pytest.approx(0.001 * 40 / 70)
+    assert result.winner == "fast"
+
+
+def test_a_worse_third_candidate_does_not_reorder_the_other_two():
+    two = [cand("a", perf=0.50, speed=100.0), cand("b", perf=0.40, speed=20.0)]
+    third = cand("c", perf=0.10, speed=900.0)
+    order = [n for n in (score(two, [PERF, SPEED]).names[i] for i in score(two, [PERF, SPEED]).order())]
+    with_third = score([*two, third], [PERF, SPEED])
+    assert [with_third.names[i] for i in with_third.order() if with_third.names[i] != "c"] == order
+
+
+def test_must_haves_exclude_with_the_reason_before_weights_count():
+    limits = [Limit("speed", at_most=5.0), Limit("multi", at_least=1.0)]
+    result = score(CANDIDATES, CRITERIA, limits=limits)
+    assert result.excluded["a"] == ["Speed 10 ms/text is over the limit of 5 ms/text", "Multilingual: no (a must-have)"]
+    assert result.excluded["c"] == ["Multilingual: no (a must-have)"]
+    assert "b" not in result.excluded and result.recommended == "b"
+    alone = score([CANDIDATES[0]], CRITERIA, limits=limits)
+    assert alone.recommended is None and not alone.eligible[0]
+    unknown = score([cand("u", perf=0.9, multi=1.0, size=1e8)], CRITERIA, limits=[Limit("speed", at_most=5.0)])
+    assert unknown.excluded["u"] == ["Speed is unknown, so the must-have cannot be checked"]
 
 
 def test_weights_are_normalized_and_bad_ones_refused():
@@ -72,7 +113,7 @@ def test_missing_values_skip_or_penalize_never_silent_zero():
     skipped = score(gappy, crits, "skip")
     penalized = score(gappy, crits, "penalize")
     assert skipped.missing["gap"] == ["speed"]
-    # skip: judged on performance alone (where it is best) -> 1.0; penalize: speed counts as 0
+    # skip: judged on performance alone (1.0 on its scale) -> 1.0; penalize: speed counts as 0
     assert skipped.scores[1] == pytest.approx(1.0)
     assert penalized.scores[1] == pytest.approx(40 / 70)
     assert skipped.normalized["speed"][1] is None
@@ -126,6 +167,12 @@ def test_rank_stability_rows_are_distributions_and_a_dominant_model_always_wins(
 
 
 values = st.floats(min_value=0.001, max_value=1e9, allow_nan=False)
+X_SCALE, Y_SCALE, Z_SCALE = ValueScale(0.0, 1e9), ValueScale(1e9, 0.001, log=True), ValueScale(1.0, 1e6, log=True)
+
+
+def xyz(weights):
+    return [Criterion("x", "X", weights[0], scale=X_SCALE), Criterion("y", "Y", weights[1], False, True, scale=Y_SCALE),
+            Criterion("z", "Z", weights[2], scale=Z_SCALE)]
 
 
 @settings(max_examples=80, deadline=None)
@@ -134,25 +181,54 @@ values = st.floats(min_value=0.001, max_value=1e9, allow_nan=False)
        policy=st.sampled_from(["skip", "penalize"]))
 @example(rows=[(1.0, 1.0, None)], weights=[0.0, 2.225073858507e-311, 1.0], policy="skip")  # a subnormal known weight
 def test_scores_stay_in_range_and_ignore_weight_scale(rows, weights, policy):
-    crits = [Criterion("x", "X", weights[0]), Criterion("y", "Y", weights[1], False, True),
-             Criterion("z", "Z", weights[2])]
+    crits = xyz(weights)
     candidates = [cand(f"m{i}", x=a, y=b, z=c) for i, (a, b, c) in enumerate(rows)]
     result = score(candidates, crits, policy)
     assert np.all(result.scores >= -1e-9) and np.all(result.scores <= 1 + 1e-9)
-    scaled = score(candidates, [Criterion(c.key, c.label, c.weight * 7.5, c.higher_is_better, c.log_scale)
-                                for c in crits], policy)
+    scaled = score(candidates, xyz([w * 7.5 for w in weights]), policy)
     assert np.allclose(result.scores, scaled.scores)
     for values_of_criterion in result.normalized.values():
         known = [v for v in values_of_criterion if v is not None]
         assert all(0 <= v <= 1 for v in known)
 
 
+@settings(max_examples=120, deadline=None)
+@given(rows=st.lists(st.tuples(values, values, st.one_of(st.none(), values)), min_size=2, max_size=7),
+       weights=st.lists(st.floats(min_value=0, max_value=100), min_size=3, max_size=3).filter(lambda w: sum(w) > 0),
+       policy=st.sampled_from(["skip", "penalize"]), drop=st.integers(min_value=0, max_value=6))
+def test_independence_adding_or_removing_a_candidate_never_reorders_the_others(rows, weights, policy, drop):
+    """The property min-max broke: the order of the others, and each one's score, stay as they were."""
+    candidates = [cand(f"m{i}", x=a, y=b, z=c) for i, (a, b, c) in enumerate(rows)]
+    full = score(candidates, xyz(weights), policy)
+    kept = [c for i, c in enumerate(candidates) if i != drop % len(candidates)]
+    fewer = score(kept, xyz(weights), policy)
+    left_out = candidates[drop % len(candidates)].name
+    assert [full.names[i] for i in full.order() if full.names[i] != left_out] == [fewer.names[i] for i in fewer.order()]
+    by_name = dict(zip(full.names, full.scores))
+    assert all(by_name[name] == pytest.approx(s) for name, s in zip(fewer.names, fewer.scores))
+
+
+@settings(max_examples=120, deadline=None)
+@given(a=st.floats(min_value=0.0, max_value=1.0), b=st.floats(min_value=0.0, max_value=1.0),
+       weight=st.floats(min_value=1.0, max_value=100.0), other=st.floats(min_value=0.0, max_value=100.0))
+def test_magnitude_a_contribution_gap_is_the_raw_gap_times_the_weight_over_the_span(a, b, weight, other):
+    """A criterion's share of the gap between two candidates is (raw difference ÷ the scale's span) ×
+    its normalized weight: a 0.001 nDCG lead is worth 0.001 × weight, never the whole weight."""
+    crits = [Criterion("perf", "P", weight, scale=ValueScale(0.0, 1.0)), Criterion("z", "Z", other, binary=True)]
+    result = score([cand("a", perf=a, z=1.0), cand("b", perf=b, z=1.0)], crits)
+    share = weight / (weight + other)
+    assert result.contributions["perf"][0] - result.contributions["perf"][1] == pytest.approx((a - b) * share, abs=1e-12)
+    percent = score([cand("a", perf=100 * a, z=0.0), cand("b", perf=100 * b, z=0.0)],
+                    [Criterion("perf", "P", weight, scale=ValueScale(0.0, 100.0)), crits[1]])
+    assert percent.contributions["perf"][0] - percent.contributions["perf"][1] == pytest.approx((a - b) * share,
+                                                                                              abs=1e-9)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=2, max_size=8))
-def test_normalization_keeps_order_and_spans_zero_to_one(raw):
-    scaled = normalize_values(raw)
-    if max(raw) > min(raw):
-        assert min(scaled) == 0.0 and max(scaled) == 1.0
+def test_a_scale_keeps_order_and_stays_within_zero_and_one(raw):
+    scaled = normalize_values(raw, ValueScale(-1e5, 1e5))
+    assert all(0.0 <= v <= 1.0 for v in scaled)
     for (a, b), (sa, sb) in zip(zip(raw, raw[1:]), zip(scaled, scaled[1:])):
         assert (a < b) <= (sa <= sb)
 

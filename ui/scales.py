@@ -79,8 +79,8 @@ def render_scales(task: str, weights: dict[str, float], sources: dict[str, str])
                             disabled=["criterion", "unit", "reading", "key"], column_order=[
                                 "criterion", "0 (worst) at", "1 (best) at", "unit", "reading"],
                             column_config={
-                                "0 (worst) at": st.column_config.NumberColumn(help=prose.SC_WORST_HELP),
-                                "1 (best) at": st.column_config.NumberColumn(help=prose.SC_BEST_HELP)})
+                                "0 (worst) at": st.column_config.NumberColumn(help=prose.SC_WORST_HELP, format="compact"),
+                                "1 (best) at": st.column_config.NumberColumn(help=prose.SC_BEST_HELP, format="compact")})
     chosen = anchors(task)
     for row in edited.to_dict("records"):
         key, worst, best = row["key"], row["0 (worst) at"], row["1 (best) at"]

@@ -126,12 +126,20 @@ class Limit:
         if value is None:
             return f"{label} is unknown, so the must-have cannot be checked"
         if self.at_most is not None and value > self.at_most:
-            return f"{label} {value:,.4g}{unit} is over the limit of {self.at_most:,.4g}{unit}"
+            return f"{label} {figure(value)}{unit} is over the limit of {figure(self.at_most)}{unit}"
         if self.at_least is not None and value < self.at_least:
             if self.at_least == 1 and value in (0, 1):
                 return f"{label}: no (a must-have)"
-            return f"{label} {value:,.4g}{unit} is under the limit of {self.at_least:,.4g}{unit}"
+            return f"{label} {figure(value)}{unit} is under the limit of {figure(self.at_least)}{unit}"
         return None
+
+
+def figure(value: float) -> str:
+    """A number as a person reads it: 335M, 1.2B, 12.5, 1,000."""
+    for size, suffix in ((1e9, "B"), (1e6, "M")):
+        if abs(value) >= size:
+            return f"{value / size:,.3g}{suffix}"
+    return f"{value:,.4g}"
 
 
 @dataclass(frozen=True)

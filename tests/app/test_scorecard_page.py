@@ -88,12 +88,12 @@ def test_the_normalization_note_matches_the_code(scorecard):
     assert scales.set_index("criterion").loc["Speed", "0 (worst) at"] == 1000.0
 
 
-def test_a_scale_anchor_and_a_must_have_change_the_verdict_and_travel_in_the_link(scorecard):
+def test_a_must_have_excludes_a_candidate_with_the_reason(scorecard):
     at = scorecard
     widget(at.multiselect, "Candidates").set_value([SMALL, LARGE]).run()
     widget(at.number_input, "At most million parameters").set_value(50.0).run()
     statuses = table_with(at, "model", "status").set_index("model")["status"]
-    assert statuses[LARGE].startswith("excluded: Size") and "over the limit of 5e+07" in statuses[LARGE]
+    assert statuses[LARGE].startswith("excluded: Size") and "Size 335M parameters is over the limit of 50M parameters" in statuses[LARGE]
     assert not at.exception
 
 

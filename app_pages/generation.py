@@ -73,7 +73,8 @@ def render_prompts() -> pd.DataFrame:
         hide_index=True,
         column_config={
             "prompt": st.column_config.TextColumn("prompt", width="medium", required=True),
-            "keywords": st.column_config.TextColumn("keywords", help="Comma-separated; all must appear."),
+            "keywords": st.column_config.TextColumn("keywords", help="Comma-separated; each must appear as a whole "
+                                                    "word or number (30 is not in 14/30/2023)."),
             "regex": st.column_config.TextColumn("regex", help="Must match somewhere (case-insensitive)."),
             "max chars": st.column_config.NumberColumn("max chars", min_value=1, step=1),
             "reference": st.column_config.TextColumn("reference", width="medium",

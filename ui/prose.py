@@ -96,7 +96,7 @@ GENERATION_INTRO = (
     "prompt (keywords, a regex, a maximum length, a reference answer) to get pass rates."
 )
 PROMPTS_HELP = (
-    "One row per prompt. Checks are optional: **keywords** (comma-separated, all must appear), **regex** "
+    "One row per prompt. Checks are optional: **keywords** (comma-separated, all must appear as whole words or numbers), **regex** "
     "(must match somewhere), **max chars**, and a **reference** answer compared by meaning with the embedding "
     "model chosen below."
 )
@@ -134,7 +134,7 @@ GEN_THRESHOLD_HELP = (
 )
 GEN_CHECK_RULES = {
     "all checks": "every check of the prompt passes",
-    "keywords": "every listed keyword appears (any case)",
+    "keywords": "every listed keyword appears as a whole word or number (any case; 30 is not in 14/30/2023)",
     "regex": "the pattern matches somewhere (any case)",
     "max length": "the answer is at most 'max chars' long",
     "reference": "similarity to the reference answer ≥ {threshold:.2f} ({embedder})",

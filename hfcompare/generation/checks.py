@@ -4,6 +4,7 @@ and semantic similarity to a reference answer."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -102,12 +103,30 @@ def parse_keywords(raw: str) -> tuple[str, ...]:
     return tuple(word.strip() for word in (raw or "").split(",") if word.strip())
 
 
+#: A word, or a number with its inner separators ("14/30/2023", "3.14", "1,000", "10:30") as one token.
+_TOKEN = re.compile(r"\d+(?:[.,/:\-]\d+)*|[^\W\d_]+|\d+", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    """`text` as lower-case words and whole numbers: "14/30/2023 days" is ["14/30/2023", "days"]."""
+    return _TOKEN.findall(text.lower())
+
+
+def contains_phrase(words: list[str], phrase: list[str]) -> bool:
+    """Whether `phrase` (tokens) appears in `words` as whole consecutive tokens: the keyword "30" is in
+    "30 days" and "$30", not in "14/30/2023" or "300"; "invoice" is not in "invoices"."""
+    if not phrase:
+        return True
+    n = len(phrase)
+    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
+
+
 def run_checks(answer: str, check: Check, similarity: Similarity | None = None) -> Verdict:
     """Every check that `check` asks for, on `answer`."""
     verdict = Verdict()
-    lowered = answer.lower()
     if check.keywords:
-        missing = [k for k in check.keywords if k.lower() not in lowered]
+        words = tokens(answer)
+        missing = [k for k in check.keywords if not contains_phrase(words, tokens(k))]
         verdict.outcomes.append(Outcome("keywords", not missing, f"missing: {', '.join(missing)}" if missing else "all found"))
     if check.regex:
         found = compiled_regex(check.regex).search(answer) is not None

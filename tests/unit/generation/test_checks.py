@@ -221,3 +221,17 @@ def test_regexes_re2_cannot_run_are_refused_with_the_reason(pattern, words):
 
 def test_multiline_anchors_and_case_as_before():
     assert run_checks("first line\nRefund issued", Check(regex=r"^refund")).passed is True
+
+
+@pytest.mark.parametrize("answer, keywords, passed", [
+    ("14/30/2023 days", "30, days", False),            # the wrong answer: 30 is inside a date
+    ("It takes 30 days.", "30, days", True),
+    ("Refunds take 300 days", "30", False),
+    ("Costs $30 (30%)", "30", True),
+    ("Open the invoices page", "invoice", False),      # whole words: a plural is another word
+    ("Click New invoice, then Send.", "new invoice, send", True),
+    ("Use e-mail or 3.5 MB", "e-mail, 3.5", True),
+    ("Version 3.5.1", "3.5", False),
+])
+def test_keywords_match_whole_words_and_whole_numbers(answer, keywords, passed):
+    assert run_checks(answer, Check(keywords=parse_keywords(keywords))).passed is passed

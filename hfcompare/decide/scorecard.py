@@ -167,11 +167,35 @@ def cell_for(name: str, source: str, measured: dict[str, Measured]) -> Cell:
     figure = entry.figures.get(key) if entry else None
     if figure is None:
         return Cell(None, f"unknown: the catalog has no {FIELDS[key][0].lower()} for this model")
+    parent = variant_parent(name)
+    if parent:   # a quantized or exported copy: the published figure is its parent's, not its own
+        return Cell(None, f"unknown: {name} is a copy of {parent}; the catalog's {FIELDS[key][0].lower()} "
+                          f"({shown_figure(figure.value)}) is of that parent, not of this copy")
     value = figure.value
     if isinstance(value, bool):
         value = 1.0 if value else 0.0
     detail = f", {figure.benchmark}" if figure.benchmark else ""
     return Cell(float(value), f"catalog{detail}: {figure.source.title} ({figure.source.url}), checked {figure.source.checked}")
+
+
+def variant_parent(name: str) -> str:
+    """The model `name` is a quantized or exported copy of (its backend says so), or ""."""
+    from hfcompare.backends import UnknownBackendError, get_backend
+
+    backend, _, model = name.partition(":")
+    if not model or "/" in backend:
+        return ""
+    try:
+        listed = get_backend(backend).available_models()
+    except (UnknownBackendError, Exception):  # noqa: BLE001 - a backend that cannot list says nothing here
+        return ""
+    return next((m.variant_of for m in listed if m.ref == name and m.variant_of), "")
+
+
+def shown_figure(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 def build_candidates(names: list[str], task: str, chosen_sources: dict[str, str],

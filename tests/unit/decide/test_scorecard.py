@@ -74,7 +74,7 @@ def test_every_source_resolves_to_its_own_value_or_says_why_not():
 def test_cells_come_from_the_catalog_or_measurements_with_their_source():
     assert catalog_id("local:sentence-transformers/all-MiniLM-L6-v2") == "sentence-transformers/all-MiniLM-L6-v2"
     assert catalog_id("BAAI/bge-small-en-v1.5") == "BAAI/bge-small-en-v1.5"
-    size = cell_for("onnx:sentence-transformers/all-MiniLM-L6-v2", "catalog:parameters", {})
+    size = cell_for("local:sentence-transformers/all-MiniLM-L6-v2", "catalog:parameters", {})
     assert size.value == 22_700_000 and "https://" in size.source
     multi = cell_for("intfloat/multilingual-e5-large", "catalog:multilingual", {})
     assert multi.value == 1.0
@@ -180,3 +180,18 @@ def test_generation_measurements_become_quality_speed_and_latency():
     assert measured["fake:fast"]["pass_rate"][0] == pytest.approx(2 / 3)
     assert measured["fake:fast"]["tokens_per_s"][0] == 41.0 and measured["fake:fast"]["latency_s"][0] == 2.0
     assert measured["fake:slow"]["pass_rate"][0] == 1.0 and "measured" in measured["fake:slow"]["tokens_per_s"][1]
+
+
+def test_a_variant_never_inherits_its_parents_published_figures():
+    """The int8 ONNX copy of MiniLM showed the fp32 model's MTEB average (56.26) and parameter count as
+    its own; they stay unknown, and the source names them as the parent's."""
+    from hfcompare.decide.scorecard import cell_for, variant_parent
+
+    copy = "onnx:sentence-transformers/all-MiniLM-L6-v2"
+    assert variant_parent(copy) == "local:sentence-transformers/all-MiniLM-L6-v2"
+    for source in ("catalog:mteb_average", "catalog:parameters"):
+        cell = cell_for(copy, source, {})
+        assert not cell.known and "is a copy of local:sentence-transformers/all-MiniLM-L6-v2" in cell.source
+        assert "of that parent, not of this copy" in cell.source
+        assert cell_for("local:sentence-transformers/all-MiniLM-L6-v2", source, {}).known
+    assert "56.26" in cell_for(copy, "catalog:mteb_average", {}).source

@@ -132,20 +132,22 @@ def _plural(n: int, word: str) -> str:
 
 
 def render_leaderboard() -> None:
-    from hfcompare.decide.arena import MIN_VOTES, Battle, leaderboard, leaderboard_view
+    from hfcompare.decide.arena import MIN_VOTES, Battle, independent_votes, leaderboard, leaderboard_view
     from hfcompare.reporting import charts
 
-    st.session_state.setdefault(keys.ARENA_BOARD, "generation")
     st.session_state.setdefault(keys.ARENA_BOARD, "generation")   # one arena is always chosen: never a false "No votes yet"
     arena = st.segmented_control("Arena", list(ARENAS), required=True, format_func=ARENAS.get, key=keys.ARENA_BOARD) or "generation"
     votes = store().votes(arena)
     if not votes:
         st.info(prose.ARENA_BOARD_EMPTY)
         return
-    battles = [Battle(v["model_a"], v["model_b"], v["winner"]) for v in votes]
+    counted = independent_votes(votes)
+    battles = [Battle(v["model_a"], v["model_b"], v["winner"]) for v in counted]
     table = leaderboard(battles)
     groups = int(table["group"].max())
-    st.caption(prose.ARENA_BOARD_CAPTION.format(min_votes=MIN_VOTES) + f" {_plural(len(votes), 'vote')} so far.")
+    repeats = len(votes) - len(counted)
+    st.caption(prose.ARENA_BOARD_CAPTION.format(min_votes=MIN_VOTES) + f" {_plural(len(votes), 'vote')} so far."
+               + (prose.ARENA_REPEATS.format(repeats=_plural(repeats, "vote")) if repeats else ""))
     if groups > 1:
         st.warning(prose.ARENA_BOARD_GROUPS.format(groups=groups), icon="🧩")
     st.dataframe(leaderboard_view(table), hide_index=True, column_config=pinned_model({

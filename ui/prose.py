@@ -406,6 +406,10 @@ ARENA_INTRO = (
     "vote, and only then are their names revealed. Votes are kept in the store and become ratings."
 )
 ARENA_VOTE_LABELS = {"a": "👈 A is better", "b": "👉 B is better", "tie": "🤝 Tie", "both_bad": "👎 Both are bad"}
+ARENA_REPEATS = (
+    " {repeats} repeated a battle already judged (the same prompt and pair of models, so the same answers: "
+    "battles are deterministic); each such battle counts once, with its latest vote."
+)
 ARENA_BOARD_CAPTION = (
     "Bradley-Terry ratings (on the Elo scale, mean 1000: 400 points means 10 to 1 odds) with 95% bootstrap "
     "intervals over the votes, and online Elo. Ties and 'both bad' count half a win each; one virtual tie per pair "

@@ -45,6 +45,22 @@ class Battle:
     winner: str   # "a", "b", "tie" or "both_bad"
 
 
+def independent_votes(votes: list[dict]) -> list[dict]:
+    """One vote per battle: a battle repeated with the same prompt and the same two models (in either
+    order) shows the same answers, since battles are deterministic (greedy answers, exact search),
+    so a second vote on it is not a new independent judgement. The latest vote on each battle counts,
+    in the order the battles were first judged."""
+    latest: dict[tuple, dict] = {}
+    for vote in votes:
+        key = (vote.get("arena"), vote.get("prompt"), frozenset((vote["model_a"], vote["model_b"])))
+        if key in latest:
+            latest[key] = vote | {"_first": latest[key]["_first"]}
+        else:
+            latest[key] = vote | {"_first": len(latest)}
+    return [{k: v for k, v in vote.items() if k != "_first"} for vote in sorted(latest.values(),
+                                                                               key=lambda v: v["_first"])]
+
+
 def models_in(battles: list[Battle]) -> list[str]:
     return sorted({b.model_a for b in battles} | {b.model_b for b in battles})
 

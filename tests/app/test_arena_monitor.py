@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import open_app
+from tests.app.pages import current_key, open_app
 from ui import prose
 
 
@@ -42,8 +42,10 @@ def test_generation_battle_is_blind_until_the_vote_then_counts(arena):
 def test_leaderboard_opens_on_the_arena_just_voted_in_and_rates_after_enough_votes(arena):
     at = arena
     at.multiselect[1].set_value(["fake:fake-a", "lexical:tfidf"])
-    for _ in range(5):
-        button(at, "arena_sample_retrieval").click().run()
+    queries = ["How do I create an invoice?", "Can I change the currency?", "Reset my password",
+               "Export to PDF", "Who can see my invoices?"]   # five different battles (a repeat counts once)
+    for query in queries:
+        at.text_input(key=current_key(at, "arena_query")).set_value(query).run()
         button(at, "arena_new_retrieval").click().run()
         button(at, "vote_retrieval_tie").click().run()
     board_control = next(c for c in at.segmented_control if c.label == "Arena")
@@ -185,3 +187,15 @@ def test_the_monitor_reads_only_the_newest_calls_and_says_how_many_there_are(fak
     assert at.dataframe[0].value.set_index("model").loc["fake-a", "calls"] == 5
     next(c for c in at.segmented_control if c.label == "Traffic").set_value("production").run()
     assert any("newest 5 of 7 calls" in w.value for w in at.warning)
+
+
+def test_voting_again_on_the_same_battle_does_not_count_as_a_new_vote(arena):
+    at = arena
+    at.multiselect[1].set_value(["fake:fake-a", "lexical:tfidf"])
+    at.text_input(key=current_key(at, "arena_query")).set_value("How do I create an invoice?").run()
+    for _ in range(3):
+        button(at, "arena_new_retrieval").click().run()
+        button(at, "vote_retrieval_tie").click().run()
+    board = at.dataframe[0].value
+    assert list(board["votes"]) == [1, 1]
+    assert any("3 votes so far. 2 votes repeated a battle already judged" in c.value for c in at.caption)

@@ -258,3 +258,19 @@ def test_results_reads_the_plan_and_outcomes_and_gives_the_verdict_only_at_the_p
     done = results("exp", store=store)
     expected = analyze(store.outcomes("exp"), "exp", split=0.5, planned_per_variant=20)
     assert done == expected and done.status == "complete" and done.verdict == "a significant difference"
+
+
+def test_a_repeated_battle_counts_once_with_its_latest_vote():
+    """5 of a user's 8 votes were repeats of one cached battle (same prompt, same answers), each
+    counted as a new vote; one battle is one independent judgement."""
+    from hfcompare.decide.arena import independent_votes
+
+    votes = [{"arena": "generation", "prompt": "Hi", "model_a": "x", "model_b": "y", "winner": "a"},
+             *[{"arena": "generation", "prompt": "Hi", "model_a": "y", "model_b": "x", "winner": "b"}] * 4,
+             {"arena": "generation", "prompt": "Yo", "model_a": "x", "model_b": "y", "winner": "tie"},
+             {"arena": "retrieval", "prompt": "Hi", "model_a": "x", "model_b": "y", "winner": "b"},
+             {"arena": "generation", "prompt": "Hi", "model_a": "x", "model_b": "z", "winner": "a"}]
+    counted = independent_votes(votes)
+    assert len(counted) == 4
+    assert counted[0] == {"arena": "generation", "prompt": "Hi", "model_a": "y", "model_b": "x", "winner": "b"}
+    assert [v["prompt"] for v in counted] == ["Hi", "Yo", "Hi", "Hi"]

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from hfcompare.decide.explain import TIE_MARGIN, explain
+from hfcompare.decide.explain import TIE_MARGIN, explain, verdict
 from hfcompare.decide.scorecard import (
     HINTS,
     PRESETS,
@@ -36,6 +36,7 @@ from hfcompare.decide.scoring import (
     DEFAULT_POLICY,
     MIN_KNOWN_WEIGHT,
     ScoringError,
+    p_best,
     rank_stability,
     score,
     weight_to_flip,
@@ -64,7 +65,10 @@ def _measured() -> dict:
     if emb:
         parts.append(measured_from_embeddings(emb.results))
     if ev:
-        parts.append(measured_from_evaluation(ev.results, len(ev.dataset.judged_queries)))
+        import hashlib
+
+        queries = hashlib.sha256("\n".join(sorted(map(str, ev.dataset.judged_queries))).encode()).hexdigest()[:16]
+        parts.append(measured_from_evaluation(ev.results, len(ev.dataset.judged_queries), queries))
     if gen:
         parts.append(measured_from_generation(gen.results, gen.verdicts))
     return merge_measured(*parts)
@@ -175,6 +179,12 @@ def _rank_stability(candidates, criteria, policy: str, samples: int, limits: tup
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _p_best(candidates, criteria, policy: str, limits: tuple = ()):
+    """`p_best`, kept across reruns like `_rank_stability`."""
+    return p_best(candidates, criteria, policy, limits=list(limits))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def _weight_to_flip(candidates, criteria, policy: str, limits: tuple = ()):
     """`weight_to_flip`, kept across reruns like `_rank_stability`."""
     return weight_to_flip(candidates, criteria, policy, limits=list(limits))
@@ -211,19 +221,25 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
     measures = {k: source_label(s).replace(" (catalog)", " from the catalog") for k, s in sources.items()}
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
                           HINTS[task], measures)
-    paragraph = explanation.text
+    chances = _p_best(candidates, criteria, policy, tuple(limits))
+    decision = verdict(scored, candidates, criteria, chances, margin=margin)
+    unsettled = any(explanation.get(kind) for kind in ("tie", "unknowns_decide", "noise_decides"))
+    kind = "too_close" if decision.kind == "recommend" and unsettled else decision.kind
+    paragraph = decision.text + " " + explanation.text
     shown = literal(paragraph)  # model names come from users and links: shown as typed, never as Markdown
-    if scored.recommended is None:
+    if kind == "none":   # three verdicts, three styles: never a success beside "measure again"
         st.warning(shown, icon="❔")
         render_measure_buttons(task, names, scored)
-    elif explanation.get("tie") or explanation.get("unknowns_decide"):
+    elif kind == "too_close":
         st.info(shown, icon="⚖️")
+        render_measure_buttons(task, names, scored)
     else:
         st.success(shown, icon="✅")
     render_references(task, measured, names, _compared(task))
 
     st.subheader("Ranking")
     ranking = ranking_table(scored, criteria)
+    ranking.insert(3, "P(best)", [decision.p_best[name] for name in ranking["model"]])
     points = [contribution_column(c) for c in criteria]
     st.dataframe(shown_table(ranking, points), hide_index=True, column_config=pinned_model({
         "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,
@@ -232,6 +248,8 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
                                                         min_value=0.0, max_value=1.0, format="percent",
                                                         width="small"),
         "status": st.column_config.TextColumn("status", help=prose.SC_STATUS_HELP),
+        "P(best)": st.column_config.ProgressColumn("P(best)", help=prose.SC_P_BEST_HELP, min_value=0.0,
+                                                   max_value=1.0, format="%.2f", width="small"),
         **{contribution_column(c): st.column_config.TextColumn(
             contribution_column(c), width="small", help=f"Points {c.label.lower()} adds to the score (its weight "
             f"times the value on its scale, 0 at the worst anchor); 'unknown' when no value is known. Raw values are "
@@ -279,6 +297,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
                              for lim in limits]}
     export = {"inputs": inputs, "ranking": ranking.to_dict("records"), "cells": sources_frame.to_dict("records"),
               "sensitivity": flips.to_dict("records"), "recommendation": paragraph,
+              "verdict": {"kind": kind, "models": list(decision.models), "p_best": decision.p_best},
               "claims": [{"kind": c.kind, "text": c.text, "numbers": c.numbers} for c in explanation.claims]}
     import pandas as pd
 

@@ -340,6 +340,11 @@ SC_SCALES_CAPTION = (
     "The defaults: nDCG and pass rates on 0–1, published averages on 0–100; 1 s per text is worthless and 1 ms as "
     "good as it gets; 10 M parameters is tiny, 10 B (embeddings) or 100 B (generation) more than one machine holds."
 )
+SC_P_BEST_HELP = (
+    "How often this model comes first when what its values rest on is resampled 1,000 times: the labeled "
+    "queries (the same draw for every model evaluated on them, so differences are judged query by query) and the "
+    "timed passes. Published figures are taken as they are. A recommendation needs 0.90."
+)
 SC_WORST_HELP = "The raw value that scores 0 on this criterion: your budget, or the bottom of the metric's range."
 SC_BEST_HELP = "The raw value that scores 1: anything better counts the same."
 SC_MUST_HAVE_HELP = (

@@ -77,10 +77,35 @@ def _range(cell) -> str:
     return f"{fmt(cell.low)}–{fmt(cell.high)}"
 
 
+def paired(a: Candidate, b: Candidate, key: str) -> bool:
+    """Whether both values were measured on the same queries (then they are compared query by query)."""
+    ca, cb = a.cell(key), b.cell(key)
+    return bool(ca.paired_on) and ca.paired_on == cb.paired_on and len(ca.samples) == len(cb.samples) >= 2
+
+
+def _paired_test(a: Candidate, b: Candidate, key: str):
+    from hfcompare.retrieval.significance import paired_comparison
+
+    return paired_comparison(a.cell(key).samples, b.cell(key).samples)
+
+
 def ranges_overlap(a: Candidate, b: Candidate, key: str) -> bool:
-    """True when both values were measured with a range and the ranges share a point."""
+    """True when the difference between the two values is within measurement noise: measured on the
+    same queries, when the paired test (the one the evaluation page runs) finds no significant
+    difference; otherwise, when both were measured with a range and the ranges share a point."""
+    if paired(a, b, key):
+        return not _paired_test(a, b, key).significant()
     ca, cb = a.cell(key), b.cell(key)
     return ca.has_range and cb.has_range and ca.low <= cb.high and cb.low <= ca.high
+
+
+def _noise_words(a: Candidate, b: Candidate, key: str) -> str:
+    """Why a difference is within noise, in words: the paired test, or the overlapping ranges."""
+    if paired(a, b, key):
+        test = _paired_test(a, b, key)
+        return (f"the paired difference over the same {test.n_queries} queries is not significant "
+                f"(p = {test.p_value:.2g})")
+    return f"the measured ranges overlap ({_range(a.cell(key))} against {_range(b.cell(key))})"
 
 
 def _lead(scored: Scored, key: str, a: int, b: int) -> float:
@@ -221,8 +246,7 @@ def _reasons(scored: Scored, names: list[str], a: Candidate, b: Candidate, best:
             text = (f"The largest part of its lead comes from {labels[top]} (+{leads[top]:.2f} of the score): "
                     f"{shown(by_key[top], va)} against {shown(by_key[top], vb)} for {names[rival]}")
             if ranges_overlap(a, b, top):
-                text += (f"; but the measured ranges overlap ({_range(a.cell(top))} against {_range(b.cell(top))}), "
-                         f"so on {labels[top]} neither is reliably ahead")
+                text += f"; but {_noise_words(a, b, top)}, so on {labels[top]} neither is reliably ahead"
             text += "."
         claims.append(Claim("reason", text, numbers))
     edge = min(leads, key=leads.get)
@@ -231,7 +255,7 @@ def _reasons(scored: Scored, names: list[str], a: Candidate, b: Candidate, best:
         text = (f"{names[rival]} leads on {labels[edge]} ({shown(by_key[edge], vb)} against "
                 f"{shown(by_key[edge], va)}, +{-leads[edge]:.2f} of the score)")
         if ranges_overlap(a, b, edge):
-            text += f", though the measured ranges overlap ({_range(b.cell(edge))} against {_range(a.cell(edge))})"
+            text += f", though {_noise_words(b, a, edge)}"
         claims.append(Claim("rival_edge", text + ".",
                             {"lead": -leads[edge], "value_a": va, "value_b": vb, "key": edge}))
     return claims
@@ -246,7 +270,7 @@ def _noise_decides(scored: Scored, names: list[str], a: Candidate, b: Candidate,
     if not noisy or from_noise < gap - 1e-9:
         return None
     words = " and ".join(labels[k] for k, v in noisy.items() if v > 0)
-    return Claim("noise_decides", f"Without its lead on {words}, where the measured ranges overlap, {names[best]} "
+    return Claim("noise_decides", f"Without its lead on {words}, which is within measurement noise, {names[best]} "
                  f"would not be ahead: the order rests on measurement noise. Measure again (more texts, a quieter "
                  "machine) before deciding on it.", {"gap": gap, "from_overlap": from_noise})
 
@@ -309,9 +333,70 @@ def _trade_off(scored: Scored, names: list[str], a: Candidate, b: Candidate, bes
     what = f" ({measures[quality]})" if quality in measures else ""
     reliable = ""
     if ranges_overlap(a, b, quality):
-        reliable = (f"; but their measured ranges overlap ({_range(a.cell(quality))} against "
-                    f"{_range(b.cell(quality))}), so that lead is not reliable")
+        reliable = f"; but {_noise_words(a, b, quality).replace('the measured', 'their measured')}, so that lead is not reliable"
     text = (f"The trade-off: {better} is ahead on {by_key[quality].label.lower()}{what} by {fmt(q_hi - q_lo)} "
             f"({fmt(q_hi)} against {fmt(q_lo)}{reliable}), and {cost}.")
     return Claim("trade_off", text, {"quality_gain": q_hi - q_lo, "quality_a": qa, "quality_b": qb,
                                      "speed_ratio": ratio, "speed_a": sa, "speed_b": sb, "key": quality})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The Scorecard's decision: "recommend" one model, "too_close" to call between the first two, or
+    "none" qualifies; `text` says why, with P(best) (each model's share of first places over
+    resamples of the measurements)."""
+
+    kind: str
+    models: tuple[str, ...]
+    text: str
+    p_best: dict[str, float]
+
+
+def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterion], p: np.ndarray,
+            threshold: float | None = None, margin: float = TIE_MARGIN, rounds: int | None = None) -> Verdict:
+    """Recommend the first model only when it is first in at least `threshold` of the resamples and
+    more than `margin` ahead; else too close to call between the first two (with what would separate
+    them); none when no candidate qualifies (with the gap)."""
+    from hfcompare.decide.scoring import P_BEST_ROUNDS, P_BEST_THRESHOLD, queries_to_separate
+
+    threshold = P_BEST_THRESHOLD if threshold is None else threshold
+    rounds = rounds or P_BEST_ROUNDS
+    names = short_names(scored.names)
+    shares = {scored.names[i]: float(p[i]) for i in range(len(scored.names))}
+    order = scored.order()
+    best = order[0]
+    if not scored.eligible[best]:
+        excluded = [f"{names[i]} ({'; '.join(scored.excluded[scored.names[i]])})" for i in order
+                    if scored.excluded.get(scored.names[i])]
+        gap = ("excluded by the must-haves: " + ", ".join(excluded) + ". "
+               if excluded else "")
+        return Verdict("none", (), f"No candidate qualifies: {gap}".strip() + (
+            "" if excluded else " too little is known about every candidate (see below)."), shares)
+    rivals = [i for i in order[1:] if scored.eligible[i]]
+    tied = bool(rivals) and scored.scores[best] - scored.scores[rivals[0]] < margin
+    if p[best] >= threshold and not tied:
+        return Verdict("recommend", (scored.names[best],),
+                       f"Recommend {names[best]}: first in {p[best]:.0%} of {rounds:,} resamples of the measurements "
+                       f"(P(best) {p[best]:.2f}; a recommendation needs {threshold:.2f}).", shares)
+    rival = max(rivals, key=lambda i: (p[i], scored.scores[i])) if rivals else None
+    if rival is None:
+        return Verdict("recommend", (scored.names[best],), f"Recommend {names[best]}: the only candidate that "
+                       "qualifies.", shares)
+    text = (f"Too close to call between {names[best]} (P(best) {p[best]:.2f}) and {names[rival]} "
+            f"({p[rival]:.2f})")
+    text += (f": their scores are {scored.scores[best] - scored.scores[rival]:.3f} apart, under the tie margin of "
+             f"{margin:.2f}." if tied else f": neither is first in {threshold:.0%} of resamples of the measurements.")
+    a, b = candidates[best], candidates[rival]
+    separate = []
+    for c in criteria:
+        needed = queries_to_separate(a.cell(c.key), b.cell(c.key))
+        if needed is not None:
+            now = len(a.cell(c.key).samples)
+            separate.append(f"about {needed:,} labeled queries in all (now {now:,}) would settle their "
+                            f"{c.label.lower()} difference" if needed > now else
+                            f"their {c.label.lower()} difference is settled on these {now:,} queries")
+        elif a.cell(c.key).samples and b.cell(c.key).samples and ranges_overlap(a, b, c.key):
+            separate.append(f"more timed passes (or a quieter machine) would settle their {c.label.lower()}")
+    if separate:
+        text += " What would separate them: " + "; ".join(separate) + "."
+    return Verdict("too_close", (scored.names[best], scored.names[rival]), text, shares)

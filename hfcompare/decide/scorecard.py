@@ -18,6 +18,9 @@ class Measurement(NamedTuple):
     source: str
     low: float | None = None
     high: float | None = None
+    samples: tuple[float, ...] = ()   # per-query scores or per-pass times (see scoring.Cell)
+    paired_on: str = ""
+    statistic: str = "mean"
 
 
 #: A candidate's measured values: metric key -> Measurement.
@@ -162,7 +165,8 @@ def cell_for(name: str, source: str, measured: dict[str, Measured]) -> Cell:
         if not found:
             return Cell(None, f"not measured ({MEASURED_LABELS[key]})")
         found = Measurement(*found)
-        return Cell(found.value, found.source, found.low, found.high)
+        return Cell(found.value, found.source, found.low, found.high, tuple(found.samples), found.paired_on,
+                    found.statistic)
     entry = load_catalog().by_id(catalog_id(name))
     figure = entry.figures.get(key) if entry else None
     if figure is None:
@@ -253,7 +257,8 @@ def speed_measurement(speed, run: str) -> Measurement:
     when = f"in {run}" if speed.this_run else f"remembered from an earlier run ({earlier} UTC)"
     return Measurement(speed.median_ms, f"measured here: median {speed.median_ms:.2f} ms/text over {speed.passes} "
                                         f"timed passes of {speed.n_texts} texts (range {speed.range_text}), {when}, "
-                                        f"{speed.where}", speed.low_ms, speed.high_ms)
+                                        f"{speed.where}", speed.low_ms, speed.high_ms,
+                       tuple(getattr(speed, "pass_ms", ()) or ()), "", "median")
 
 
 def measured_from_embeddings(results, run: str = "this session's text comparison") -> dict[str, Measured]:
@@ -266,18 +271,21 @@ def measured_from_embeddings(results, run: str = "this session's text comparison
     return out
 
 
-def measured_from_evaluation(evaluations, n_queries: int) -> dict[str, Measured]:
-    """nDCG@10 (and speeds) from an evaluation run (ModelEvaluations)."""
+def measured_from_evaluation(evaluations, n_queries: int, queries_id: str = "evaluation") -> dict[str, Measured]:
+    """nDCG@10 (and speeds) from an evaluation run (ModelEvaluations); `queries_id` names the labeled
+    queries, so models evaluated on the same ones are compared query by query."""
     out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None],
                                    "this session's retrieval evaluation")
     from hfcompare.retrieval.significance import bootstrap_ci
 
     for e in evaluations:
         if e.ok:
-            low, high = bootstrap_ci(e.values("ndcg@10"))
+            per_query = tuple(float(v) for v in e.values("ndcg@10"))
+            low, high = bootstrap_ci(per_query)
             out.setdefault(str(e.ref), {})["ndcg@10"] = Measurement(
                 e.metrics["ndcg@10"], f"measured here: nDCG@10 over {n_queries} labeled queries (95% bootstrap "
-                                      f"interval {low:.3f}–{high:.3f})", low, high)
+                                      f"interval {low:.3f}–{high:.3f})", low, high, per_query,
+                f"{queries_id}:ndcg@10", "mean")
     return out
 
 

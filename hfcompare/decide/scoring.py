@@ -151,6 +151,12 @@ class Cell:
     source: str = ""
     low: float | None = None
     high: float | None = None
+    #: what the value summarizes, for resampling: per-query scores (their mean) or per-pass times
+    #: (their median); `paired_on` names the set of queries, so cells measured on the same queries
+    #: are resampled together (a paired bootstrap)
+    samples: tuple[float, ...] = ()
+    paired_on: str = ""
+    statistic: str = "mean"
 
     @property
     def known(self) -> bool:
@@ -383,3 +389,64 @@ def rank_stability(candidates: list[Candidate], criteria: list[Criterion], missi
         for position, i in enumerate(result.order()):
             counts[i, position] += 1
     return counts / samples
+
+
+#: A recommendation needs the winner to come first in at least this share of resamples.
+P_BEST_THRESHOLD = 0.9
+#: Resamples behind P(best).
+P_BEST_ROUNDS = 1000
+
+
+def _resampled(candidates: list[Candidate], rng: np.random.Generator) -> list[Candidate]:
+    """The candidates with every resamplable cell redrawn: cells measured on the same queries (the
+    same `paired_on` and length) share one bootstrap draw of query indices, so their difference is
+    resampled query by query; other cells with samples (timed passes) are redrawn on their own."""
+    shared: dict[tuple[str, int], np.ndarray] = {}
+    out = []
+    for candidate in candidates:
+        cells = {}
+        for key, cell in candidate.cells.items():
+            if not cell.known or len(cell.samples) < 2:
+                cells[key] = cell
+                continue
+            n = len(cell.samples)
+            if cell.paired_on:
+                index = shared.setdefault((cell.paired_on, n), rng.integers(0, n, n))
+            else:
+                index = rng.integers(0, n, n)
+            drawn = np.asarray(cell.samples, dtype=float)[index]
+            value = float(np.median(drawn) if cell.statistic == "median" else np.mean(drawn))
+            cells[key] = replace(cell, value=value)
+        out.append(Candidate(candidate.name, cells))
+    return out
+
+
+def p_best(candidates: list[Candidate], criteria: list[Criterion], missing: str = DEFAULT_POLICY,
+           limits: list[Limit] | None = None, rounds: int = P_BEST_ROUNDS, seed: int = 0) -> np.ndarray:
+    """Each candidate's probability of ranking first, P(best): the share of `rounds` resamples of
+    what its values rest on (a paired bootstrap over the queries shared by the candidates' quality
+    measurements, the timed passes of each speed) in which it is the recommended one. Values without
+    samples (published figures) stay as they are; a candidate that cannot be recommended (excluded,
+    or too little known) has 0."""
+    rng = np.random.default_rng(seed)
+    wins = np.zeros(len(candidates))
+    resamplable = any(len(cell.samples) >= 2 for c in candidates for cell in c.cells.values())
+    for _ in range(rounds if resamplable else 1):
+        result = score(_resampled(candidates, rng) if resamplable else candidates, criteria, missing, limits=limits)
+        first = result.order()[0]
+        if result.eligible[first]:
+            wins[first] += 1
+    return wins / (rounds if resamplable else 1)
+
+
+def queries_to_separate(a: Cell, b: Cell, z: float = 1.96) -> int | None:
+    """Roughly how many labeled queries (in all) a paired comparison of `a` and `b` needs for its 95%
+    interval to exclude 0, from the spread of their per-query differences: (z·sd / mean)². None when
+    they were not measured on the same queries, or do not differ on average."""
+    if not (a.paired_on and a.paired_on == b.paired_on and len(a.samples) == len(b.samples) >= 2):
+        return None
+    diff = np.asarray(a.samples, dtype=float) - np.asarray(b.samples, dtype=float)
+    mean, sd = float(diff.mean()), float(diff.std(ddof=1))
+    if mean == 0 or not math.isfinite(sd):
+        return None
+    return max(len(diff), int(math.ceil((z * sd / abs(mean)) ** 2)))

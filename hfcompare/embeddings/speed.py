@@ -30,6 +30,7 @@ class SpeedStats:
     where: str  # e.g. "CPU, 2 cores"
     measured_at: str  # ISO-8601 UTC, seconds
     this_run: bool  # measured in this call (False: remembered from an earlier run)
+    pass_ms: tuple[float, ...] = ()  # ms per text of each timed pass (for resampling the median)
 
     @classmethod
     def from_pass_seconds(cls, seconds: list[float], n_texts: int, where: str, measured_at: str | None = None,
@@ -39,7 +40,7 @@ class SpeedStats:
             raise ValueError("speed needs at least one pass over at least one text")
         ms = [1000.0 * s / n_texts for s in seconds]
         return cls(float(statistics.median(ms)), float(min(ms)), float(max(ms)), len(ms), int(n_texts), where,
-                   measured_at or now_iso(), this_run)
+                   measured_at or now_iso(), this_run, tuple(float(v) for v in ms))
 
     @property
     def range_text(self) -> str:
@@ -59,12 +60,13 @@ class SpeedStats:
     def remembered(self) -> SpeedStats:
         """The same stats, marked as coming from an earlier run."""
         return SpeedStats(self.median_ms, self.low_ms, self.high_ms, self.passes, self.n_texts, self.where,
-                          self.measured_at, False)
+                          self.measured_at, False, self.pass_ms)
 
     def to_record(self) -> dict[str, Any]:
         """A plain dict for the cache (this_run is not stored: a stored record is always from earlier)."""
         return {"ms_per_text": self.median_ms, "low_ms": self.low_ms, "high_ms": self.high_ms,
-                "passes": self.passes, "n_texts": self.n_texts, "where": self.where, "measured_at": self.measured_at}
+                "passes": self.passes, "n_texts": self.n_texts, "where": self.where, "measured_at": self.measured_at,
+                "pass_ms": list(self.pass_ms)}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> SpeedStats:
@@ -75,7 +77,7 @@ class SpeedStats:
             when = datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
         return cls(median, float(record.get("low_ms", median)), float(record.get("high_ms", median)),
                    int(record.get("passes", 1)), int(record.get("n_texts", 0)), str(record.get("where", "")),
-                   str(when or ""), False)
+                   str(when or ""), False, tuple(float(v) for v in record.get("pass_ms") or ()))
 
 
 def sample_texts(texts: list[str], size: int) -> list[str]:

@@ -239,7 +239,11 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
 
     st.subheader("Ranking")
     ranking = ranking_table(scored, criteria)
-    ranking.insert(3, "P(best)", [decision.p_best[name] for name in ranking["model"]])
+    resampled = any(len(cell.samples) >= 2 for c in candidates for cell in c.cells.values())
+    ranking.insert(3, "P(best)", [decision.p_best[name] if resampled else None for name in ranking["model"]])
+    if kind != "recommend":   # the table agrees with the verdict: nobody is "recommended" unless it says so
+        ranking["status"] = ["first, too close to call" if status == "recommended" else status
+                             for status in ranking["status"]]
     points = [contribution_column(c) for c in criteria]
     st.dataframe(shown_table(ranking, points), hide_index=True, column_config=pinned_model({
         "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,

@@ -343,7 +343,7 @@ SC_SCALES_CAPTION = (
 SC_P_BEST_HELP = (
     "How often this model comes first when what its values rest on is resampled 1,000 times: the labeled "
     "queries (the same draw for every model evaluated on them, so differences are judged query by query) and the "
-    "timed passes. Published figures are taken as they are. A recommendation needs 0.90."
+    "timed passes. Published figures are taken as they are. A recommendation needs 0.90. Empty when nothing was measured here (published figures only)."
 )
 SC_WORST_HELP = "The raw value that scores 0 on this criterion: your budget, or the bottom of the metric's range."
 SC_BEST_HELP = "The raw value that scores 1: anything better counts the same."

@@ -134,6 +134,11 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
     best = order[0]
     claims: list[Claim] = []
     if not scored.eligible[best]:
+        if scored.excluded and all(scored.excluded.get(n) or scored.known_weight[i] < MIN_KNOWN_WEIGHT - 1e-9
+                                   for i, n in enumerate(scored.names)) and \
+                any(scored.known_weight[i] >= MIN_KNOWN_WEIGHT - 1e-9 for i in range(len(names))):
+            return Explanation([Claim("all_excluded", "Loosen a must-have or add candidates that meet them.",
+                                      {"excluded": float(len(scored.excluded))})])
         return Explanation(_no_recommendation(label, weights, scored, names, labels, hints))
     rivals = [i for i in order[1:] if scored.eligible[i]]
     rival = rivals[0] if rivals else None
@@ -290,8 +295,8 @@ def _separate(scored: Scored, names: list[str], a: Candidate, b: Candidate, best
                                   f"{shown(by_key[k], second.value(k))})"))
     text = "What would separate them: " if parts else "Nothing measured separates them"
     if parts:
-        text += "; ".join(p[2] for p in parts) + ". " + "; ".join(
-            f"more weight on {labels[k]} favours {who}" for k, who, _ in parts) + "."
+        favours = "; ".join(f"more weight on {labels[k]} favours {who}" for k, who, _ in parts)
+        text += "; ".join(p[2] for p in parts) + ". " + favours[0].upper() + favours[1:] + "."
     else:
         text += "."
     overlapping = [k for k in by_key if ranges_overlap(a, b, k) and a.value(k) != b.value(k)]
@@ -374,16 +379,19 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
             "" if excluded else " too little is known about every candidate (see below)."), shares)
     rivals = [i for i in order[1:] if scored.eligible[i]]
     tied = bool(rivals) and scored.scores[best] - scored.scores[rivals[0]] < margin
+    measured = any(len(cell.samples) >= 2 for c in candidates for cell in c.cells.values())
     if p[best] >= threshold and not tied:
-        return Verdict("recommend", (scored.names[best],),
-                       f"Recommend {names[best]}: first in {p[best]:.0%} of {rounds:,} resamples of the measurements "
-                       f"(P(best) {p[best]:.2f}; a recommendation needs {threshold:.2f}).", shares)
+        return Verdict("recommend", (scored.names[best],), (
+            f"Recommend {names[best]}: first in {p[best]:.0%} of {rounds:,} resamples of the measurements "
+            f"(P(best) {p[best]:.2f}; a recommendation needs {threshold:.2f})." if measured else
+            f"Recommend {names[best]}: first, more than the tie margin ahead, on published figures alone (nothing "
+            "measured here to resample, so their own uncertainty is not counted)."), shares)
     rival = max(rivals, key=lambda i: (p[i], scored.scores[i])) if rivals else None
     if rival is None:
         return Verdict("recommend", (scored.names[best],), f"Recommend {names[best]}: the only candidate that "
                        "qualifies.", shares)
-    text = (f"Too close to call between {names[best]} (P(best) {p[best]:.2f}) and {names[rival]} "
-            f"({p[rival]:.2f})")
+    text = (f"Too close to call between {names[best]} (P(best) {p[best]:.2f}) and {names[rival]} ({p[rival]:.2f})"
+            if measured else f"Too close to call between {names[best]} and {names[rival]}")
     text += (f": their scores are {scored.scores[best] - scored.scores[rival]:.3f} apart, under the tie margin of "
              f"{margin:.2f}." if tied else f": neither is first in {threshold:.0%} of resamples of the measurements.")
     a, b = candidates[best], candidates[rival]

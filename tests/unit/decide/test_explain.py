@@ -125,7 +125,7 @@ def test_a_tie_below_the_margin_says_what_would_separate_them():
     separate = text.get("separate")
     assert "a leads on performance (0.81 against 0.8)" in separate.text
     assert "b leads on speed (10 ms/text against 10.4 ms/text)" in separate.text
-    assert "more weight on performance favours a" in separate.text
+    assert "More weight on performance favours a" in separate.text
     _, wider = run([a, b], margin=0.0)
     assert wider.get("tie") is None and wider.get("winner") is not None
 

@@ -57,18 +57,42 @@ POLICIES = {"penalize": "Count it as the worst value (0), the default",
             "skip": "Leave it out for that model (its other weights count more)"}
 
 
-def _measured() -> dict:
+#: The runs whose speeds the Scorecard can rank on; speeds of one run are never mixed with another's
+#: (different texts, different load: not alike).
+SPEED_RUNS = {"comparison": "the text comparison (Embeddings page)", "evaluation": "the retrieval evaluation"}
+
+
+def _speed_run() -> str | None:
+    """Which run's speeds to rank on: asked when both runs measured speeds, else the one that did."""
+    emb, ev = session.text_comparison(), session.evaluation()
+    runs = [run for run, found in (("comparison", emb), ("evaluation", ev)) if found]
+    if len(runs) < 2:
+        return runs[0] if runs else None
+    restore(keys.SC_SPEED_RUN, "comparison")
+    chosen = st.radio("Speeds from", runs, format_func=SPEED_RUNS.get, key=widget_key(keys.SC_SPEED_RUN),
+                      horizontal=True, help=prose.SC_SPEED_RUN_HELP)
+    remember(keys.SC_SPEED_RUN)
+    return chosen
+
+
+def _without_speeds(measured: dict) -> dict:
+    return {name: {k: v for k, v in values.items() if k != "ms_per_text"} for name, values in measured.items()}
+
+
+def _measured(speed_run: str | None = None) -> dict:
     """Measurements of the comparisons run in this session (and those a share link brought), by
-    model reference."""
+    model reference; speeds only from `speed_run`, never a mix of runs."""
     parts = [st.session_state.get(keys.SC_LINK_MEASURED, {})]
     emb, ev, gen = session.text_comparison(), session.evaluation(), session.generation_run()
     if emb:
-        parts.append(measured_from_embeddings(emb.results))
+        found = measured_from_embeddings(emb.results)
+        parts.append(found if speed_run in (None, "comparison") else _without_speeds(found))
     if ev:
         import hashlib
 
         queries = hashlib.sha256("\n".join(sorted(map(str, ev.dataset.judged_queries))).encode()).hexdigest()[:16]
-        parts.append(measured_from_evaluation(ev.results, len(ev.dataset.judged_queries), queries))
+        found = measured_from_evaluation(ev.results, len(ev.dataset.judged_queries), queries)
+        parts.append(found if speed_run in (None, "evaluation") else _without_speeds(found))
     if gen:
         parts.append(measured_from_generation(gen.results, gen.verdicts))
     return merge_measured(*parts)
@@ -415,7 +439,7 @@ def _number(value) -> bool:
 def render() -> None:
     """The Scorecard: candidates, criteria and weights in, a ranking and its reasons out."""
     share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link)
-    measured = _measured()
+    measured = _measured(_speed_run())
     restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
     task = st.segmented_control("Task", list(TASKS), required=True, format_func=TASKS.get,
                                 key=widget_key(keys.SC_TASK)) or "embeddings"

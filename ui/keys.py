@@ -72,6 +72,7 @@ SC_WEIGHT = "sc_weight"              # suffixed with task and criterion
 SC_SOURCE = "sc_source"              # suffixed with task and criterion
 SC_POLICY = "sc_policy"
 SC_SAMPLES = "sc_samples"
+SC_SPEED_RUN = "sc_speed_run"        # which run's speeds the Scorecard ranks on (never a mix)
 SC_LINK_MEASURED = "sc_link_measured"  # measurements a shared scorecard brought along
 EMB_LINK_NOTE = "emb_link_note"      # what a share link's rerun took from the cache
 

@@ -340,6 +340,10 @@ SC_SCALES_CAPTION = (
     "The defaults: nDCG and pass rates on 0–1, published averages on 0–100; 1 s per text is worthless and 1 ms as "
     "good as it gets; 10 M parameters is tiny, 10 B (embeddings) or 100 B (generation) more than one machine holds."
 )
+SC_SPEED_RUN_HELP = (
+    "Both runs timed the models, on different texts and at different moments: their speeds are not alike, so "
+    "the ranking uses one run's speeds for every candidate."
+)
 SC_P_BEST_HELP = (
     "How often this model comes first when what its values rest on is resampled 1,000 times: the labeled "
     "queries (the same draw for every model evaluated on them, so differences are judged query by query) and the "

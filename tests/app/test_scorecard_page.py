@@ -230,3 +230,27 @@ def test_rank_stability_and_flips_are_not_recomputed_for_a_widget_that_does_not_
     widget(at.number_input, "Size").set_value(0.0).run()              # a weight: both are computed again
     assert calls == {name: count + 1 for name, count in before.items()}
     assert not at.exception
+
+
+def test_speeds_of_two_runs_are_never_mixed(fake_backend):
+    """A text comparison and an evaluation both timed the models, on different texts: the Scorecard
+    ranks on one run's speeds, which the person picks; it silently took the later run's before."""
+    at = open_app()
+    at.multiselect[0].set_value(["fake:fake-a", "fake:fake-b"])
+    widget(at.button, "Load sample").click().run()
+    widget(at.button, "Run comparison").click().run()
+    at.segmented_control[0].set_value("evaluate").run()
+    widget(at.button, "Load labeled sample").click().run()
+    widget(at.button, "Run evaluation").click().run()
+    at.switch_page("app_pages/scorecard.py").run()
+    widget(at.multiselect, "Criteria").set_value(["performance", "speed"]).run()
+
+    def speed_sources():
+        sources = table_with(at, "criterion", "source")
+        return list(sources[sources["criterion"] == "Speed"]["source"])
+
+    assert widget(at.radio, "Speeds from").value == "comparison"
+    assert all("in this session's text comparison" in s for s in speed_sources()), speed_sources()
+    widget(at.radio, "Speeds from").set_value("evaluation").run()
+    assert all("in this session's retrieval evaluation" in s for s in speed_sources()), speed_sources()
+    assert not at.exception

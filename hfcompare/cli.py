@@ -4,19 +4,110 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from hfcompare.config import MAX_CHARS_PER_TEXT
+from hfcompare.config import MAX_CHARS_PER_TEXT, MAX_TEXTS
 
 EXIT_MODEL_FAILED = 1
 EXIT_BAD_INPUT = 2
 
+#: The most tokens one answer may ask for: the context llama.cpp runs the local GGUF models with
+#: (hfcompare.backends.local.llamacpp), and the most a share link keeps for generation.
+MAX_GENERATION_TOKENS = 4096
+#: The largest --seed (llama.cpp takes an unsigned 32-bit seed).
+MAX_SEED = 2**32 - 1
+#: The first bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _one_line(message) -> str:
+    """A message on one line (a model's or a library's error may span several)."""
+    return " ".join(line.strip() for line in str(message).splitlines() if line.strip())
+
 
 def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {_one_line(message)}", file=sys.stderr)
     return code
+
+
+def _unusable_output(path: str, flag: str, folder: bool = False) -> str | None:
+    """Why `path` cannot take a command's output ("cannot write --out PATH: ..."), or None when it can.
+    Checked before any work, so a run never ends with results it cannot save. `folder`: the path is a
+    folder the command writes its files into (created when missing); otherwise a file the command writes
+    (replaced when there)."""
+    import stat
+    import tempfile
+
+    if not path.strip():
+        return f"cannot write {flag}: the name is empty."
+    where = f"cannot write {flag} {path}"
+    try:
+        target = Path(path).expanduser()
+        if folder:
+            if target.exists() and not target.is_dir():
+                return f"{where}: it is a file, and {flag} names a folder for the results."
+            target.mkdir(parents=True, exist_ok=True)
+            probe_in = target
+        else:
+            if target.is_dir():
+                return f"{where}: it is a folder; name a file."
+            if not target.parent.is_dir():
+                return f"{where}: the folder {target.parent} does not exist."
+            if target.exists():
+                mode = target.stat().st_mode
+                if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):   # a FIFO or socket would block or fail
+                    return f"{where}: it is not a regular file."
+                with open(target, "ab"):   # writable, and left as it is
+                    pass
+                return None
+            probe_in = target.parent
+        with tempfile.NamedTemporaryFile(dir=probe_in, prefix=".hfcompare-write-check-"):
+            pass
+    except OSError as exc:
+        return f"{where} ({exc.strerror or exc})."
+    except (RuntimeError, ValueError) as exc:   # ~nobody, a NUL byte in the path
+        return f"{where}: not a usable path ({exc})."
+    return None
+
+
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def _texts_within(raw: str, source: str, limit: int) -> list[str]:
+    """The texts of `raw`, one per line, blank lines dropped (as refs.parse_texts); raises SpecError
+    when there are more than `limit`, without holding more than `limit` of them."""
+    from hfcompare.refs import SpecError
+
+    texts, count = [], 0
+    for match in _LINE.finditer(raw):
+        text = match.group().strip()
+        if text:
+            count += 1
+            if count <= limit:
+                texts.append(text)
+    if count > limit:
+        raise SpecError(_over_limit(f"{source} has {count:,} texts", limit))
+    return texts
+
+
+def _over_limit(given: str, limit: int) -> str:
+    which = "hfcompare.config.MAX_TEXTS" if limit == MAX_TEXTS else "set by --max-texts"
+    return f"{given}; the limit is {limit:,} ({which}). To run more on purpose, raise it with --max-texts N."
+
+
+def _dataset_within(dataset, source: str, limit: int) -> None:
+    """Raise SpecError when labeled data has more texts (corpus texts and queries) than `limit`."""
+    from hfcompare.refs import SpecError
+
+    count = len(dataset.corpus) + len(dataset.queries)
+    if count > limit:
+        raise SpecError(_over_limit(f"{source} has {count:,} texts ({len(dataset.corpus):,} corpus texts and "
+                                    f"{len(dataset.queries):,} queries)", limit))
 
 
 def _remote_settings(args: argparse.Namespace, backend: str):
@@ -122,18 +213,18 @@ def cmd_embed(args: argparse.Namespace) -> int:
     import numpy as np
 
     from hfcompare.embeddings.runs import embed_with_stats
-    from hfcompare.refs import ModelRef, SpecError, parse_texts
+    from hfcompare.refs import ModelRef, SpecError
     from hfcompare.retrieval.labeled import DatasetError
     from hfcompare.storage.cache import EmbeddingCache
 
     try:
         (ref,) = _checked([ModelRef.parse(args.model, default_backend=args.backend)], "embeddings")
         raw = _read_file(args.input)
+        texts = _texts_within(raw, args.input, args.max_texts or MAX_TEXTS)
     except (SpecError, DatasetError) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except (OSError, UnicodeDecodeError) as exc:
         return _fail(f"cannot read {args.input}: {exc}", EXIT_BAD_INPUT)
-    texts = parse_texts(raw)
     if not texts:
         return _fail(f"{args.input} has no text (one text per line).", EXIT_BAD_INPUT)
     too_long = [i + 1 for i, t in enumerate(texts) if len(t) > MAX_CHARS_PER_TEXT]
@@ -156,14 +247,18 @@ def cmd_embed(args: argparse.Namespace) -> int:
             prompt = prompts_for(ref, settings=settings).for_role(args.role)
     except PromptError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
+    problem = _unusable_output(args.output, "--output")
+    if problem:
+        return _fail(problem, EXIT_BAD_INPUT)
     result = embed_with_stats(texts, ref, None if args.no_cache else EmbeddingCache(), settings=settings,
                               role=args.role, prompt=prompt)
     if not result.ok:
         return _fail(f"{ref}: {result.error}", EXIT_MODEL_FAILED)
     try:
-        np.save(args.output, result.vectors)
+        with open(Path(args.output).expanduser(), "wb") as out:   # the path as named (np.save would add .npy)
+            np.save(out, result.vectors)
     except OSError as exc:
-        return _fail(f"cannot write {args.output}: {exc}", EXIT_BAD_INPUT)
+        return _fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_BAD_INPUT)
     stats = result.speed
     speed = (f", {stats.median_ms:.2f} ms/text median of {stats.passes_text}, range {stats.range_text}"
              if result.computed and stats is not None else "")
@@ -180,13 +275,35 @@ def cmd_embed(args: argparse.Namespace) -> int:
 def _read_file(path: str, binary: bool = False):
     """A file's bytes or UTF-8 text, size checked before reading; raises DatasetError (file, line, problem)
     or OSError."""
+    import stat
+
     from hfcompare.retrieval.labeled import MAX_FILE_BYTES, DatasetError, decode_text
 
-    size = Path(path).stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DatasetError(f"{path}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}.")
-    raw = Path(path).read_bytes()
+    if not path.strip():
+        raise DatasetError("a file name is empty.")
+    info = Path(path).stat()
+    if stat.S_ISREG(info.st_mode):
+        if info.st_size > MAX_FILE_BYTES:
+            raise DatasetError(f"{path}: {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}.")
+        raw = Path(path).read_bytes()
+    elif stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "Is a directory", path)
+    else:
+        # a pipe (/dev/stdin) or a device: read up to the limit. Opened without waiting, so a named pipe
+        # no one writes to reads as empty instead of blocking forever.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        os.set_blocking(descriptor, True)
+        with os.fdopen(descriptor, "rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise DatasetError(f"{path}: more than {MAX_FILE_BYTES:,} bytes, the limit.")
     return raw if binary else decode_text(raw, path)
+
+
+def _dataset_name(args: argparse.Namespace) -> str:
+    """How the labeled data was named on the command line, for messages."""
+    return ("the bundled sample" if args.sample else args.data if args.data
+            else ", ".join(p for p in (args.corpus, args.queries, args.qrels) if p))
 
 
 def _load_dataset(args: argparse.Namespace):
@@ -248,12 +365,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         for ref in refs:
             get_backend(ref.backend)
         _checked(refs, "embeddings")
-        if args.budget_mb <= 0:
-            raise SpecError("--budget-mb must be more than 0.")
+        if not (math.isfinite(args.budget_mb) and args.budget_mb > 0):
+            raise SpecError(f"--budget-mb must be more than 0 and finite, not {args.budget_mb}.")
         for ref in refs:
             get_backend(ref.backend)
         overrides = _prompt_overrides(args, refs)
         dataset = _load_dataset(args)
+        _dataset_within(dataset, _dataset_name(args), args.max_texts or MAX_TEXTS)
     except (SpecError, DatasetError, UnknownBackendError, PromptError) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except OSError as exc:
@@ -262,7 +380,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     results = evaluate(dataset, refs, None if args.no_cache else EmbeddingCache(), _stderr_progress, settings,
                        budget_bytes=int(args.budget_mb * 2**20), keep_vectors=False, prompts=overrides)
     for failed in (r for r in results if not r.ok):
-        print(f"error: {failed.ref} failed ({failed.error_kind}): {failed.error}", file=sys.stderr)
+        print(_one_line(f"error: {failed.ref} failed ({failed.error_kind}): {failed.error}"), file=sys.stderr)
     ok = [r for r in results if r.ok]
     if args.json:
         print(json.dumps({str(r.ref): {**r.metrics, "prompts": r.prompts.as_dict()} for r in ok}, indent=2))
@@ -350,7 +468,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from hfcompare.backends import UnknownBackendError, get_backend
-    from hfcompare.refs import ModelRef, SpecError, parse_texts, validate_models
+    from hfcompare.refs import ModelRef, SpecError, validate_models
     from hfcompare.reporting import bench
     from hfcompare.retrieval.labeled import DatasetError, load_labeled
     from hfcompare.storage.cache import EmbeddingCache, GenerationCache
@@ -372,12 +490,24 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise SpecError("--generators needs --prompts FILE.")
         for ref in embedders + generators:
             get_backend(ref.backend)
-        texts = parse_texts(_read_file(args.texts)) if embedders else []
+        if generators:
+            _check_max_tokens(args.max_tokens)
+        for flag in ("max_ms_per_text", "min_quality", "min_ndcg", "min_pass_rate", "min_tokens_per_s",
+                     "max_latency_s"):
+            value = getattr(args, flag)
+            if value is not None and not math.isfinite(value):
+                raise SpecError(f"--{flag.replace('_', '-')} must be a finite number, not {value}.")
+        limit = args.max_texts or MAX_TEXTS
+        texts = _texts_within(_read_file(args.texts), args.texts, limit) if embedders else []
         if embedders and len(texts) < 2:
             raise SpecError(f"{args.texts} needs at least two texts, one per line.")
+        too_long = [i + 1 for i, t in enumerate(texts) if len(t) > MAX_CHARS_PER_TEXT]
+        if too_long:
+            raise SpecError(f"{args.texts}: text {too_long[0]} is longer than {MAX_CHARS_PER_TEXT:,} characters.")
         dataset = None
         if args.labeled:
             dataset = load_labeled([(args.labeled, _read_file(args.labeled, binary=True))])
+            _dataset_within(dataset, args.labeled, limit)
         reference_model = ModelRef.parse(args.reference_model) if args.reference_model else None
         if reference_model is not None:
             get_backend(reference_model.backend)
@@ -387,6 +517,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return _fail(str(exc), bench.EXIT_BAD_INPUT)
     except OSError as exc:
         return _fail(f"cannot read {exc.filename}: {exc.strerror}", bench.EXIT_BAD_INPUT)
+    problem = _unusable_output(args.out, "--out", folder=True)
+    if problem:
+        return _fail(problem, bench.EXIT_BAD_INPUT)
 
     result = bench.BenchResult()
     settings = {ref.backend: _remote_settings(args, ref.backend) for ref in embedders + generators}
@@ -420,13 +553,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     inputs = {"models": [str(r) for r in embedders], "texts": args.texts, "labeled": args.labeled,
               "generators": [str(r) for r in generators], "prompts": args.prompts,
               "reference_model": args.reference_model, "reference_threshold": args.reference_threshold}
-    written = bench.write_outputs(result, Path(args.out), limits, inputs)
+    try:
+        written = bench.write_outputs(result, Path(args.out).expanduser(), limits, inputs)
+    except OSError as exc:
+        return _fail(f"cannot write --out {args.out} ({exc.strerror or exc}).", bench.EXIT_BAD_INPUT)
     for name, frame in (("Embedding models", result.embeddings), ("Generation models", result.generation)):
         if not frame.empty:
             print(f"{name}:\n{bench.for_people(frame, terminal=True).to_string(index=False)}\n")
     _print_check_rates(result.checks, args)
     for line in result.failures + result.breaches:
-        print(f"error: {line}", file=sys.stderr)
+        print(_one_line(f"error: {line}"), file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in written))
     return result.exit_code
 
@@ -459,6 +595,16 @@ def add_remote_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--timeout", type=_above_zero(float), help="seconds per request (default 60)")
 
 
+def _check_max_tokens(max_tokens: int) -> None:
+    """Raise SpecError unless 1 <= max_tokens <= MAX_GENERATION_TOKENS (a larger answer would not fit
+    the local models' context, and asking a server for millions of tokens ties it up for minutes)."""
+    from hfcompare.refs import SpecError
+
+    if not 1 <= max_tokens <= MAX_GENERATION_TOKENS:
+        raise SpecError(f"--max-tokens must be 1 to {MAX_GENERATION_TOKENS:,} (the context size of the local "
+                        f"llama.cpp models, and the most one answer may ask for), not {max_tokens:,}.")
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from hfcompare.backends import GenerationParams, UnknownBackendError, get_backend
     from hfcompare.generation.runs import generate_one
@@ -467,9 +613,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     if not args.prompt.strip():
         return _fail("the prompt is empty.", EXIT_BAD_INPUT)
+    for flag, text in (("--prompt", args.prompt), ("--system", args.system)):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:   # bytes the terminal's encoding could not decode
+            return _fail(f"{flag} is not valid UTF-8 text.", EXIT_BAD_INPUT)
     if args.max_tokens < 1 or not 0 <= args.temperature <= 5 or not 0 < args.top_p <= 1:
         return _fail("--max-tokens must be at least 1, --temperature 0 to 5, --top-p above 0 up to 1.", EXIT_BAD_INPUT)
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        return _fail(f"--seed must be a whole number from 0 to {MAX_SEED:,}, not {args.seed}.", EXIT_BAD_INPUT)
     try:
+        _check_max_tokens(args.max_tokens)
         ref = ModelRef.parse(args.model, default_backend=args.backend)
         get_backend(ref.backend)
         _checked([ref], "generation")
@@ -506,13 +660,18 @@ def cmd_copy_store(args: argparse.Namespace) -> int:
             return f"sqlite:///{Path(text).expanduser().resolve()}"
         return text
 
-    source_url = as_url(args.source) or f"sqlite:///{home() / STORE_FILE}"
-    target_url = as_url(args.to) or database_url()
+    try:
+        source_url = as_url(args.source) or f"sqlite:///{home() / STORE_FILE}"
+        target_url = as_url(args.to) or database_url()
+    except (OSError, RuntimeError, ValueError) as exc:   # ~nobody, a NUL byte, a path too long
+        return _fail(f"--from/--to: not a usable path ({exc}).", EXIT_BAD_INPUT)
     if not target_url:
         return _fail("Name the database to copy into: --to postgresql://user:password@host:port/database, or set "
                      "HFCOMPARE_DATABASE_URL.", EXIT_BAD_INPUT)
-    if source_url.startswith("sqlite:///") and not Path(source_url[len("sqlite:///"):]).exists():
-        return _fail(f"There is no store at {source_url[len('sqlite:///'):]} to copy.", EXIT_BAD_INPUT)
+    problem = (_unusable_store(source_url, "--from" if args.source else "the store under HFCOMPARE_HOME", True)
+               or _unusable_store(target_url, "--to" if args.to else "HFCOMPARE_DATABASE_URL", False))
+    if problem:
+        return _fail(problem, EXIT_BAD_INPUT)
     try:
         source = Store(url=source_url)
         target = Store(url=target_url)
@@ -534,6 +693,45 @@ def cmd_copy_store(args: argparse.Namespace) -> int:
         for r in results:
             print(f"{r.table:<14} {r.copied:>9,} copied {r.skipped:>9,} already there")
     return 0
+
+
+def _unusable_store(url: str, flag: str, source: bool) -> str | None:
+    """Why the store at `url` cannot be copied from (`source`) or into, or None. Checked before the store
+    opens it: the store moves a file that is not a SQLite database aside and starts an empty one in its
+    place, which is right for its own file but not for a text file someone named by mistake. A source must
+    be an existing SQLite file; a target may also be missing or empty (a new store)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - sqlalchemy raises ArgumentError or ValueError; the URL may hold a password
+        return f"{flag} is neither a database URL (sqlite:///path, postgresql://...) nor a file path."
+    if not parsed.drivername.startswith("sqlite"):
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return f"{flag} names an in-memory database, which has no store to copy." if source else None
+    path = Path(database)
+    try:
+        path = path.expanduser()
+        if not path.exists():
+            return f"There is no store at {path} to copy." if source else None
+        if path.is_dir():
+            return f"{flag} {path} is a folder, not a SQLite store file."
+        if not path.is_file():
+            return f"{flag} {path} is not a regular file, so not a SQLite store."
+        with open(path, "rb") as file:
+            head = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return f"{flag} {path} cannot be read ({exc.strerror or exc})."
+    except (RuntimeError, ValueError) as exc:   # ~nobody, a NUL byte in the path
+        return f"{flag} is not a usable path ({exc})."
+    if not head:
+        return f"{flag} {path} is empty: there is no store in it to copy." if source else None
+    if head != SQLITE_HEADER:
+        return (f"{flag} {path} is not a SQLite database (it does not start with \"SQLite format 3\"); "
+                "it was left as it is. Name a store file made by hfcompare, or a database URL.")
+    return None
 
 
 def cmd_prune_calls(args: argparse.Namespace) -> int:
@@ -584,12 +782,16 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--model", required=True, help="model id, or backend:model-id")
     embed.add_argument("--backend", default="local", help="backend for a bare model id (default: local)")
     embed.add_argument("--input", required=True, help="text file, one text per line")
-    embed.add_argument("--output", required=True, help="where to write the (n, d) float32 .npy array")
+    embed.add_argument("--output", required=True,
+                       help="where to write the (n, d) float32 .npy array (that very path; checked before the run)")
     embed.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache")
     embed.add_argument("--role", choices=["query", "document"],
                        help="embed the texts as queries or documents, with the model's prompt for that role "
                             "(its own configuration, else the catalog's); default: as typed, no prompt")
     embed.add_argument("--prompt", help="the text to put before each text instead (\"\" for none)")
+    embed.add_argument("--max-texts", type=_above_zero(int), metavar="N",
+                       help=f"refuse a file of more than N texts (default {MAX_TEXTS}); raise it on purpose for "
+                            "bigger runs")
     add_remote_flags(embed)
     embed.set_defaults(func=cmd_embed)
 
@@ -605,6 +807,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--budget-mb", type=float, default=64,
                           help="memory for one block of query-document scores (default 64)")
     evaluate.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
+    evaluate.add_argument("--max-texts", type=_above_zero(int), metavar="N",
+                          help=f"refuse labeled data of more than N texts, corpus texts and queries together "
+                               f"(default {MAX_TEXTS}); raise it on purpose for bigger sets")
     evaluate.add_argument("--query-prompt", action="append", metavar="[MODEL=]TEXT",
                           help="text put before each query instead of the model's own prompt (its configuration, "
                                "else the catalog's): TEXT for every model, MODEL=TEXT for one (MODEL as in "
@@ -621,8 +826,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument("--labeled", help="optional labeled data (.csv or .jsonl) for retrieval metrics")
     bench_cmd.add_argument("--generators", help="generation models, comma-separated")
     bench_cmd.add_argument("--prompts", help="prompts: one per line (.txt) or the sample's .json with checks")
-    bench_cmd.add_argument("--max-tokens", type=int, default=128)
-    bench_cmd.add_argument("--out", default="bench-results", help="folder for bench.json, CSVs and the report")
+    bench_cmd.add_argument("--max-tokens", type=int, default=128,
+                           help=f"tokens per answer, 1 to {MAX_GENERATION_TOKENS} (default 128)")
+    bench_cmd.add_argument("--max-texts", type=_above_zero(int), metavar="N",
+                           help=f"refuse --texts or --labeled of more than N texts (default {MAX_TEXTS}); raise it "
+                                "on purpose for bigger runs")
+    bench_cmd.add_argument("--out", default="bench-results",
+                           help="folder for bench.json, CSVs and the report (created; checked before the run)")
     bench_cmd.add_argument("--max-ms-per-text", type=float,
                            help="fail when a model's median ms per text (over the timed passes) is higher")
     bench_cmd.add_argument("--min-quality", type=float, help="fail when cosine(text 1, text 2) is lower")
@@ -646,10 +856,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--prompt", required=True)
     generate.add_argument("--system", default="", help="system prompt")
     generate.add_argument("--backend", default="local", help="backend for a bare model id (default: local)")
-    generate.add_argument("--max-tokens", type=int, default=256)
+    generate.add_argument("--max-tokens", type=int, default=256,
+                          help=f"tokens in the answer, 1 to {MAX_GENERATION_TOKENS} (default 256)")
     generate.add_argument("--temperature", type=float, default=0.0)
     generate.add_argument("--top-p", type=float, default=1.0)
-    generate.add_argument("--seed", type=int, default=None)
+    generate.add_argument("--seed", type=int, default=None, help=f"0 to {MAX_SEED} (default: none)")
     generate.add_argument("--json", action="store_true",
                           help="print text, latency_s, ttft_s, output_tokens, tokens_per_s (and more) as JSON")
     generate.add_argument("--no-cache", action="store_true", help="neither read nor write the generation cache")
@@ -675,16 +886,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _home_problem(command: str) -> str | None:
+    """What is wrong with HFCOMPARE_HOME (a file, a folder that cannot be created, or, for the commands
+    that keep state, one this user cannot write), or None."""
+    from hfcompare.config import HOME_ENV, HomeError, home
+
+    try:
+        folder = home()
+    except HomeError as exc:
+        return str(exc)
+    if command not in ("models", "catalog") and not os.access(folder, os.W_OK | os.X_OK):
+        return f"{HOME_ENV} is {folder}, which this user cannot write; set {HOME_ENV} to a folder this user can write."
+    return None
+
+
+def _config_file_problem() -> str | None:
+    """A HFCOMPARE_CONFIG that is a pipe or a device (reading it could wait forever), or None."""
+    import stat
+
+    from hfcompare.config import CONFIG_ENV
+
+    raw = os.environ.get(CONFIG_ENV, "").strip()
+    try:
+        mode = Path(raw).expanduser().stat().st_mode if raw else None
+    except (OSError, RuntimeError, ValueError):   # missing (no config), or not a path: config_problem says
+        return None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return f"{CONFIG_ENV} is {raw}, which is not a regular file; name a config.toml file, or unset it."
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from hfcompare.backends.remote.common import config_problem
+    from hfcompare.config import CONFIG_ENV, HomeError
 
-    problem = config_problem()
+    problem = _home_problem(args.command) or _config_file_problem()
+    if problem:
+        return _fail(problem, EXIT_BAD_INPUT)
+    try:
+        problem = config_problem()
+    except (RuntimeError, ValueError) as exc:   # HFCOMPARE_CONFIG=~nobody/config.toml, or a NUL byte
+        problem = f"{CONFIG_ENV} names no usable file ({exc})."
     if problem:
         return _fail(f"{problem} Fix or remove the config file (its path: HFCOMPARE_CONFIG, or config.toml "
                      "in HFCOMPARE_HOME).", EXIT_BAD_INPUT)
     try:
         return args.func(args)
+    except HomeError as exc:   # HFCOMPARE_MODELS, read when a bundled model is assembled
+        return _fail(str(exc), EXIT_BAD_INPUT)
     except ModuleNotFoundError as exc:   # `pip install hfcompare` alone: the store's commands only
         if not exc.name or exc.name.startswith("hfcompare"):
             raise
@@ -696,6 +946,10 @@ def run() -> None:
     """The `hfcompare` command and `python -m hfcompare`: main(), then exit with its code."""
     import os
 
+    try:   # a file name that is not UTF-8, or a terminal that cannot show a character, prints escaped
+        sys.stdout.reconfigure(errors="backslashreplace")
+    except (AttributeError, ValueError):
+        pass
     try:
         code = main()
         sys.stdout.flush()

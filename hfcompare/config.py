@@ -26,21 +26,50 @@ SPEED_PASSES = 5
 SPEED_SAMPLE = 32
 
 
-def home() -> Path:
-    """The folder that holds every piece of state (cache, store); created on demand."""
-    raw = os.environ.get(HOME_ENV, "").strip()
-    path = Path(raw).expanduser() if raw else Path.home() / ".cache" / "hfcompare"
-    path.mkdir(parents=True, exist_ok=True)
+class HomeError(ValueError):
+    """$HFCOMPARE_HOME (or $HFCOMPARE_MODELS) cannot be used as a folder; the message names the variable
+    and the path."""
+
+
+def _folder(path: Path, variable: str) -> Path:
+    """`path`, created on demand; raises HomeError naming `variable` when it cannot be a folder."""
+    try:
+        is_file = path.exists() and not path.is_dir()
+        if not is_file:
+            path.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise HomeError(f"{variable} is {path}, which cannot be created ({reason}); set {variable} to a folder "
+                        "this user can write.") from None
+    if is_file:
+        raise HomeError(f"{variable} is {path}, which is a file, not a folder; set {variable} to a folder "
+                        "this user can write.")
     return path
+
+
+def home() -> Path:
+    """The folder that holds every piece of state (cache, store); created on demand. Raises HomeError
+    when it is a file or cannot be created."""
+    raw = os.environ.get(HOME_ENV, "").strip()
+    try:
+        path = Path(raw).expanduser() if raw else Path.home() / ".cache" / "hfcompare"
+    except RuntimeError as exc:  # `~someone` of no known user, or no home folder at all
+        raise HomeError(f"{HOME_ENV} is {raw or 'unset'}, which names no folder ({exc}); set {HOME_ENV} to a "
+                        "folder this user can write.") from None
+    return _folder(path, HOME_ENV)
 
 
 def models_dir() -> Path:
     """Where bundled models split over several packages are assembled on first use:
-    `$HFCOMPARE_MODELS`, else `$HFCOMPARE_HOME/models`. Tests share one across temporary homes."""
+    `$HFCOMPARE_MODELS`, else `$HFCOMPARE_HOME/models`. Tests share one across temporary homes.
+    Raises HomeError when it is a file or cannot be created."""
     raw = os.environ.get(MODELS_ENV, "").strip()
-    path = Path(raw).expanduser() if raw else home() / "models"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    try:
+        path = Path(raw).expanduser() if raw else home() / "models"
+    except RuntimeError as exc:  # `~someone` of no known user
+        raise HomeError(f"{MODELS_ENV} is {raw}, which names no folder ({exc}); set {MODELS_ENV} to a folder "
+                        "this user can write.") from None
+    return _folder(path, MODELS_ENV if raw else HOME_ENV)
 
 
 #: Share links kept in the store: the largest state one link may save, the total the store keeps

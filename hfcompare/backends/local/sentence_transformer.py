@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -32,6 +33,10 @@ MINILM_MAX_SEQ_LENGTH = 256
 MPNET_ID = bundled_st.MPNET.hub_id
 
 _load_lock = threading.Lock()
+#: {model: (monotonic time, message)}: a Hub that did not serve a model's first file in time, remembered
+#: for a minute so the next attempt in this process (a prompts lookup, then the run) fails at once.
+_slow_hub: dict[str, tuple[float, str]] = {}
+_SLOW_HUB_TTL_S = 60.0
 
 
 def bundled_minilm_dir() -> Path | None:
@@ -162,7 +167,58 @@ def _read_sentence_transformer(model: str):
             return SentenceTransformer(model, device="cpu", local_files_only=True)
         except Exception as exc:  # noqa: BLE001 - any failure here means "not cached"
             raise ModelUnavailableError(unavailable_message(model)) from exc
+    if not Path(model).expanduser().is_dir():
+        _first_file_within_deadline(model)
     return SentenceTransformer(model, device="cpu")
+
+
+def hub_deadline_s() -> float:
+    """How long a Hub model's first file may take: 3 times huggingface_hub's per-request timeout
+    (the larger of HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT, 10 s each by default), so 30 s."""
+    from huggingface_hub import constants
+
+    return 3.0 * max(constants.HF_HUB_ETAG_TIMEOUT, constants.HF_HUB_DOWNLOAD_TIMEOUT)
+
+
+def _first_file_within_deadline(model: str) -> None:
+    """Fetch the model's config.json (into the Hugging Face cache, where the load then finds it) before
+    loading: a Hub that answers but serves no files would otherwise hold the load for many minutes
+    (each of a dozen files retried 5 times with backoff). Raises ModelLoadError when the file does not
+    come within hub_deadline_s() or the Hub cannot be reached for it; a Hub that says the file or the
+    model does not exist is left to sentence-transformers, whose message says so."""
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    from hfcompare.hub.probe import hub_endpoint
+
+    key = f"{hub_endpoint()}|{model}"
+    seen = _slow_hub.get(key)
+    if seen is not None and time.monotonic() - seen[0] < _SLOW_HUB_TTL_S:
+        raise ModelLoadError(seen[1])
+    outcome: dict = {}
+
+    def fetch() -> None:
+        try:
+            hf_hub_download(model, "config.json")
+        except Exception as exc:  # noqa: BLE001 - judged below
+            outcome["error"] = exc
+
+    deadline = hub_deadline_s()
+    worker = threading.Thread(target=fetch, name=f"hub-first-file:{model}", daemon=True)
+    worker.start()
+    worker.join(deadline)   # left running past the deadline: its requests time out on their own
+    error = outcome.get("error")
+    if worker.is_alive():
+        message = (f"{model} could not be loaded: the Hub ({hub_endpoint()}) answered but served none of its "
+                   f"files within {deadline:g} s (3 times HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT; raise "
+                   "those for a slow connection).")
+    elif isinstance(error, LocalEntryNotFoundError):   # a timeout or a dropped connection, after retries
+        message = (f"{model} could not be loaded: the Hub ({hub_endpoint()}) did not serve its files "
+                   f"({type(error.__cause__ or error).__name__}).")
+    else:
+        return
+    _slow_hub[key] = (time.monotonic(), message)
+    raise ModelLoadError(message)
 
 
 class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):

@@ -96,8 +96,14 @@ def _texts_within(raw: str, source: str, limit: int) -> list[str]:
 
 
 def _over_limit(given: str, limit: int) -> str:
-    which = "hfcompare.config.MAX_TEXTS" if limit == MAX_TEXTS else "set by --max-texts"
+    which = {MAX_TEXTS: "hfcompare.config.MAX_TEXTS", EVALUATE_MAX_TEXTS: "the evaluation's limits"}.get(
+        limit, "set by --max-texts")
     return f"{given}; the limit is {limit:,} ({which}). To run more on purpose, raise it with --max-texts N."
+
+
+#: `evaluate` reads labeled data within the evaluation's own limits (the page's: 50,000 texts and
+#: 5,000 queries), not the 500 texts of one comparison.
+EVALUATE_MAX_TEXTS = 55_000
 
 
 def _dataset_within(dataset, source: str, limit: int) -> None:
@@ -371,7 +377,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             get_backend(ref.backend)
         overrides = _prompt_overrides(args, refs)
         dataset = _load_dataset(args)
-        _dataset_within(dataset, _dataset_name(args), args.max_texts or MAX_TEXTS)
+        _dataset_within(dataset, _dataset_name(args), args.max_texts or EVALUATE_MAX_TEXTS)
     except (SpecError, DatasetError, UnknownBackendError, PromptError) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except OSError as exc:
@@ -809,7 +815,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
     evaluate.add_argument("--max-texts", type=_above_zero(int), metavar="N",
                           help=f"refuse labeled data of more than N texts, corpus texts and queries together "
-                               f"(default {MAX_TEXTS}); raise it on purpose for bigger sets")
+                               f"(default {EVALUATE_MAX_TEXTS:,}: the evaluation's limits of 50,000 texts and 5,000 "
+                               "queries); raise it on purpose for bigger sets")
     evaluate.add_argument("--query-prompt", action="append", metavar="[MODEL=]TEXT",
                           help="text put before each query instead of the model's own prompt (its configuration, "
                                "else the catalog's): TEXT for every model, MODEL=TEXT for one (MODEL as in "

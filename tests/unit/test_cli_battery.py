@@ -215,7 +215,7 @@ for name, extra, allowed in [
     ("data-jsonl-bad", ["--data", "@jsonl_bad"], BAD), ("data-jsonl-deep", ["--data", "@jsonl_deep"], BAD),
     ("data-txt", ["--data", "@texts"], BAD), ("data-json", ["--data", "@bad_json"], BAD),
     ("data-fifo", ["--data", "@fifo"], BAD), ("data-dev-null", ["--data", "/dev/null"], BAD),
-    ("data-over-limit", ["--data", "@big_csv"], BAD),
+    ("data-over-limit", ["--data", "@big_csv", "--max-texts", "500"], BAD),
     ("data-over-limit-raised", ["--data", "@big_csv", "--max-texts", "2000"], OK),
     ("max-texts-0", ["--sample", "--max-texts", "0"], BAD), ("max-texts-nan", ["--sample", "--max-texts", "nan"], BAD),
     ("max-texts-low", ["--sample", "--max-texts", "10"], BAD),
@@ -560,7 +560,9 @@ def test_max_texts_raises_the_limit_on_purpose(tmp_path, capsys):
     assert code == 0 and np.load(out).shape[0] == MAX_TEXTS + 5
     rows = tmp_path / "big.csv"
     rows.write_text("query,document\n" + "".join(f"q {i},d {i}\n" for i in range(300)))
-    code, _, err = _run(["evaluate", "--models", "lexical:tfidf", "--data", str(rows)], capsys)
+    # evaluate's default is the evaluation's own limits (50,000 texts and 5,000 queries), not one comparison's 500
+    assert _run(["evaluate", "--models", "lexical:tfidf", "--data", str(rows)], capsys)[0] == 0
+    code, _, err = _run(["evaluate", "--models", "lexical:tfidf", "--data", str(rows), "--max-texts", "599"], capsys)
     assert code == 2 and "600 texts (300 corpus texts and 300 queries)" in err and "--max-texts" in err
     assert _run(["evaluate", "--models", "lexical:tfidf", "--data", str(rows), "--max-texts", "600"], capsys)[0] == 0
     for command in ("embed", "bench", "evaluate"):

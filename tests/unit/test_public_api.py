@@ -64,4 +64,4 @@ def test_the_readme_evaluation_catalog_and_scoring_example_gives_what_it_says():
     assert (figure.value, figure.benchmark) == (62.17, "MTEB English v1 (56 datasets)")
     assert figure.source.url.startswith("https://huggingface.co/")
     assert namespace["ranked"].winner == "a"
-    assert [round(s, 3) for s in namespace["ranked"].scores] == [0.6, 0.4]
+    assert [round(s, 3) for s in namespace["ranked"].scores] == [0.847, 0.82]

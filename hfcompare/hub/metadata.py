@@ -207,6 +207,9 @@ def model_metadata(model_id: str, ttl_s: float = METADATA_TTL_S) -> HubModel:
             raise HubUnavailable(f"The Hub did not answer for {model_id}: {exc}") from exc
         except (OSError, ValueError) as exc:
             raise HubUnavailable(f"The Hub did not answer for {model_id}: {exc}") from exc
+        except (AttributeError, TypeError, KeyError) as exc:   # a body not shaped like the Hub's (a proxy, a stand-in)
+            raise HubUnavailable(f"The Hub's answer for {model_id} could not be read ({type(exc).__name__}).") \
+                from exc
         if card:
             model.card_section, model.card_excerpt = card_excerpt(card)
         return asdict(model)

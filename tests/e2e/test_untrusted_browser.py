@@ -122,6 +122,13 @@ def test_hostile_links_and_answers_make_the_browser_fetch_nothing_from_elsewhere
                 else:  # the link's warning, echoing its hostile names and values
                     page.locator('[data-testid="stAlertContainer"]').first.wait_for(timeout=120_000)
                 page.wait_for_timeout(1500)  # give a live image time to be asked for
+            # a run=1 link whose model name is an image: the progress bar names the model while it runs
+            # (st.progress renders Markdown; the image was fetched before the fix)
+            progress_model = f"openai:![p]({server.track}/progress.png)"
+            page.goto(f"{url}/?" + "&".join(["models=" + quote(progress_model), "texts=" + quote("one\ntwo"),
+                                             "run=1"]))
+            page.locator('[data-testid="stAlertContentError"]').first.wait_for(timeout=120_000)
+            page.wait_for_timeout(1500)
             prompts = [{"prompt": hostile(server.track, "prompt"), "keywords": "", "regex": "", "max chars": None,
                         "reference": ""}]
             query = "&".join(["models=" + quote("openai:answer,openai:error"), "prompts=" + quote(json.dumps(prompts)),

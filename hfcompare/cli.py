@@ -1,4 +1,4 @@
-"""The command line: `python -m hfcompare models|catalog|embed|evaluate|bench|generate|copy-store|prune-calls ...`."""
+"""The command line: `python -m hfcompare models|catalog|embed|evaluate|bench|generate|decide|copy-store|prune-calls ...`."""
 
 from __future__ import annotations
 
@@ -389,7 +389,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(_one_line(f"error: {failed.ref} failed ({failed.error_kind}): {failed.error}"), file=sys.stderr)
     ok = [r for r in results if r.ok]
     if args.json:
-        print(json.dumps({str(r.ref): {**r.metrics, "prompts": r.prompts.as_dict()} for r in ok}, indent=2))
+        import hashlib
+
+        queries = hashlib.sha256("\n".join(sorted(map(str, dataset.judged_queries))).encode()).hexdigest()[:16]
+        print(json.dumps({str(r.ref): {**r.metrics, "prompts": r.prompts.as_dict(), "queries": queries,
+                                       "ndcg@10_per_query": [round(float(v), 6) for v in r.values("ndcg@10")]}
+                          for r in ok}, indent=2))
     else:
         shown = ["ndcg@10", "mrr@10", "map@100", "recall@10", "precision@1", "accuracy@1"]
         width = max([len(str(r.ref)) for r in ok] + [5])
@@ -740,6 +745,81 @@ def _unusable_store(url: str, flag: str, source: bool) -> str | None:
     return None
 
 
+#: `decide --expect MODEL` exits with this when the verdict is not "recommend MODEL" (a CI job fails
+#: when the verdict changes).
+EXIT_VERDICT_CHANGED = 3
+
+
+def _pairs(raw: str | None, flag: str) -> dict[str, str]:
+    """`a=1,b=2` as {"a": "1", "b": "2"}; SpecError naming the flag for anything else."""
+    from hfcompare.refs import SpecError
+
+    out = {}
+    for part in (raw or "").split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise SpecError(f"{flag} takes criterion=value pairs separated by commas, not {part.strip()!r}.")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _finite(text: str, flag: str) -> float:
+    from hfcompare.refs import SpecError
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise SpecError(f"{flag}: {text!r} is not a number.") from None
+    if not math.isfinite(value):
+        raise SpecError(f"{flag}: {text!r} is not a finite number.")
+    return value
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from hfcompare.decide.decision import DecisionError, decide, merge, read_measurements
+    from hfcompare.decide.scorecard import PRESETS
+    from hfcompare.decide.scoring import Limit, ScoringError
+    from hfcompare.refs import SpecError
+
+    try:
+        weights = {k: _finite(v, "--weights") for k, v in _pairs(args.weights, "--weights").items()} \
+            or dict(PRESETS["balanced"][args.task])
+        limits = [Limit(k, at_most=_finite(v, "--at-most")) for k, v in _pairs(args.at_most, "--at-most").items()]
+        limits += [Limit(k, at_least=_finite(v, "--at-least")) for k, v in _pairs(args.at_least, "--at-least").items()]
+        if args.multilingual:
+            limits.append(Limit("multilingual", at_least=1.0))
+        anchors = {}
+        for key, pair in _pairs(args.scale, "--scale").items():
+            worst, sep, best = pair.partition(":")
+            if not sep:
+                raise SpecError(f"--scale takes criterion=worst:best, not {key}={pair}.")
+            anchors[key] = {"worst": _finite(worst, "--scale"), "best": _finite(best, "--scale")}
+        if not 0 < args.threshold <= 1 or not 0 <= args.margin <= 0.5:
+            raise SpecError("--threshold must lie in (0, 1] and --margin in [0, 0.5].")
+        decision = decide(args.task, merge([read_measurements(path) for path in args.input]), weights, limits,
+                          anchors, args.threshold, args.margin, catalog=not args.no_catalog)
+    except (DecisionError, SpecError, ScoringError) as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    if args.json:
+        print(json.dumps(decision.as_json(), indent=2))
+    else:
+        found = decision.as_json()
+        width = max(len(row["model"]) for row in found["ranking"])
+        print(f"{'model':<{width}}  score  P(best)  status")
+        for row in found["ranking"]:
+            status = "excluded: " + "; ".join(row["excluded"]) if row["excluded"] else (
+                f"unknown: {', '.join(row['unknown'])}" if row["unknown"] else "")
+            print(f"{row['model']:<{width}}  {row['score']:.3f}  {row['p_best']:.2f}     {status}")
+        print(f"\n{decision.verdict.text}")
+    if args.expect and (decision.verdict.kind != "recommend" or decision.verdict.models[0] != args.expect):
+        print(_one_line(f"error: the verdict is no longer 'recommend {args.expect}': {decision.verdict.text}"),
+              file=sys.stderr)
+        return EXIT_VERDICT_CHANGED
+    return 0
+
+
 def cmd_prune_calls(args: argparse.Namespace) -> int:
     """Delete logged calls older than --older-than-days from the store (this app's and production's)."""
     import time
@@ -890,6 +970,28 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--source", action="append", default=[],
                        help="only the calls of this source (repeat for several; 'hfcompare' is this app's own)")
     prune.set_defaults(func=cmd_prune_calls)
+
+    decide_cmd = sub.add_parser("decide", help="rank candidates from measurement files and print the verdict "
+                                                "(recommend, too close to call, none qualifies)")
+    decide_cmd.add_argument("--task", choices=["embeddings", "generation"], default="embeddings")
+    decide_cmd.add_argument("--input", action="append", required=True, metavar="FILE",
+                            help="a CSV (model,criterion,value[,low,high]), the JSON of `evaluate --json`, or a "
+                                 "bench.json; repeat for several (later files win)")
+    decide_cmd.add_argument("--weights", help="criterion=weight pairs, e.g. performance=40,speed=30,size=20,"
+                                              "multilingual=10 (default: the brief's)")
+    decide_cmd.add_argument("--at-most", help="must-haves, e.g. speed=50,size=500000000 (ms per text, parameters)")
+    decide_cmd.add_argument("--at-least", help="must-haves, e.g. speed=20 for generation tokens/s")
+    decide_cmd.add_argument("--multilingual", action="store_true", help="must be multilingual")
+    decide_cmd.add_argument("--scale", help="value scales as criterion=worst:best, e.g. speed=500:1")
+    decide_cmd.add_argument("--threshold", type=float, default=0.9, help="P(best) a recommendation needs (0.9)")
+    decide_cmd.add_argument("--margin", type=float, default=0.02, help="scores closer than this are a tie (0.02)")
+    decide_cmd.add_argument("--no-catalog", action="store_true", help="do not fill gaps from the catalog")
+    decide_cmd.add_argument("--json", action="store_true",
+                            help="print {ranking: [{model, score, p_best, excluded, unknown}], verdict: {kind, "
+                                 "models, text}, weights, scales}")
+    decide_cmd.add_argument("--expect", metavar="MODEL",
+                            help=f"exit {EXIT_VERDICT_CHANGED} unless the verdict is to recommend MODEL (for CI)")
+    decide_cmd.set_defaults(func=cmd_decide)
     return parser
 
 

@@ -375,8 +375,13 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
                     if scored.excluded.get(scored.names[i])]
         gap = ("excluded by the must-haves: " + ", ".join(excluded) + ". "
                if excluded else "")
-        return Verdict("none", (), f"No candidate qualifies: {gap}".strip() + (
-            "" if excluded else " too little is known about every candidate (see below)."), shares)
+        if not excluded:
+            most = int(np.argmax(scored.known_weight))
+            unknown = ", ".join(c.label.lower() for c in criteria if c.key in scored.missing[scored.names[most]]
+                                and scored.weights[c.key] > 0)
+            gap = (f"too little is known: a recommendation needs values for {MIN_KNOWN_WEIGHT:.0%} of the weight, "
+                   f"and the most known is {scored.known_weight[most]:.0%} ({names[most]}; unknown: {unknown}).")
+        return Verdict("none", (), f"No candidate qualifies: {gap}".strip(), shares)
     rivals = [i for i in order[1:] if scored.eligible[i]]
     tied = bool(rivals) and scored.scores[best] - scored.scores[rivals[0]] < margin
     measured = any(len(cell.samples) >= 2 for c in candidates for cell in c.cells.values())

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import replace
 
 import numpy as np
 import streamlit as st
@@ -36,6 +34,8 @@ from hfcompare.decide.scoring import (
     DEFAULT_POLICY,
     MIN_KNOWN_WEIGHT,
     ScoringError,
+    any_resamplable,
+    finite_number,
     p_best,
     rank_stability,
     score,
@@ -88,10 +88,7 @@ def _measured(speed_run: str | None = None) -> dict:
         found = measured_from_embeddings(emb.results)
         parts.append(found if speed_run in (None, "comparison") else _without_speeds(found))
     if ev:
-        import hashlib
-
-        queries = hashlib.sha256("\n".join(sorted(map(str, ev.dataset.judged_queries))).encode()).hexdigest()[:16]
-        found = measured_from_evaluation(ev.results, len(ev.dataset.judged_queries), queries)
+        found = measured_from_evaluation(ev.results, len(ev.dataset.judged_queries), ev.dataset.fingerprint())
         parts.append(found if speed_run in (None, "evaluation") else _without_speeds(found))
     if gen:
         parts.append(measured_from_generation(gen.results, gen.verdicts))
@@ -263,7 +260,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
 
     st.subheader("Ranking")
     ranking = ranking_table(scored, criteria)
-    resampled = any(len(cell.samples) >= 2 for c in candidates for cell in c.cells.values())
+    resampled = any_resamplable(candidates)
     ranking.insert(3, "P(best)", [decision.p_best[name] if resampled else None for name in ranking["model"]])
     if kind != "recommend":   # the table agrees with the verdict: nobody is "recommended" unless it says so
         ranking["status"] = ["first, too close to call" if status == "recommended" else status
@@ -423,17 +420,13 @@ def _valid_measured(raw) -> dict:
             continue
         for metric, pair in metrics.items():
             if metric in MEASURED_LABELS and isinstance(pair, list) and len(pair) in (2, 4) \
-                    and _number(pair[0]) and isinstance(pair[1], str):
+                    and finite_number(pair[0]) and isinstance(pair[1], str):
                 note = pair[1][:300]
                 note = note if note.endswith(LINK_NOTE) else note + LINK_NOTE
-                low, high = (pair[2], pair[3]) if len(pair) == 4 and _number(pair[2]) and _number(pair[3]) \
+                low, high = (pair[2], pair[3]) if len(pair) == 4 and finite_number(pair[2]) and finite_number(pair[3]) \
                     and pair[2] <= pair[0] <= pair[3] else (None, None)
                 out.setdefault(name, {})[metric] = Measurement(float(pair[0]), note, low, high)
     return out
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def render() -> None:

@@ -389,9 +389,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(_one_line(f"error: {failed.ref} failed ({failed.error_kind}): {failed.error}"), file=sys.stderr)
     ok = [r for r in results if r.ok]
     if args.json:
-        import hashlib
-
-        queries = hashlib.sha256("\n".join(sorted(map(str, dataset.judged_queries))).encode()).hexdigest()[:16]
+        queries = dataset.fingerprint()   # models evaluated on the same data are compared query by query
         print(json.dumps({str(r.ref): {**r.metrics, "prompts": r.prompts.as_dict(), "queries": queries,
                                        "ndcg@10_per_query": [round(float(v), 6) for v in r.values("ndcg@10")]}
                           for r in ok}, indent=2))

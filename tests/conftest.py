@@ -133,3 +133,10 @@ def make_store(store_url):
     yield make
     for store in opened:
         store.close()
+
+
+@pytest.fixture
+def public(monkeypatch):
+    """Public mode (HFCOMPARE_PUBLIC=1) with no operator allow-list."""
+    monkeypatch.setenv("HFCOMPARE_PUBLIC", "1")
+    monkeypatch.delenv("HFCOMPARE_ALLOWED_MODELS", raising=False)

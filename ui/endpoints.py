@@ -32,9 +32,9 @@ def _test_connection(backend: str, settings: RemoteSettings) -> None:
 
 def _scope_notes(settings: RemoteSettings) -> None:
     """Say when the configured key is held back from a typed URL, and (public mode) a URL is refused."""
-    from hfcompare.backends.remote.common import public_refusal
+    from hfcompare.backends.remote.common import public_url_refusal
 
-    refused = public_refusal(settings.base_url)
+    refused = public_url_refusal(settings.base_url)
     if refused:
         st.warning(literal(refused), icon="🔒")
     elif settings.key_withheld():

@@ -3,12 +3,10 @@ limits that exclude a candidate before weights count)."""
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from hfcompare.decide.scorecard import criterion_for, specs_for
-from hfcompare.decide.scoring import Limit, ScoringError, ValueScale
+from hfcompare.decide.scoring import Limit, ScoringError, ValueScale, finite_number
 from ui import keys, prose
 from ui.text import literal
 
@@ -41,9 +39,8 @@ def checked_anchors(raw) -> dict[str, dict[str, float]]:
     out = {}
     if isinstance(raw, dict):
         for key, pair in list(raw.items())[:20]:
-            if isinstance(key, str) and isinstance(pair, dict) and all(
-                    isinstance(pair.get(end), (int, float)) and not isinstance(pair.get(end), bool)
-                    and math.isfinite(pair[end]) for end in ("worst", "best")):
+            if isinstance(key, str) and isinstance(pair, dict) and all(finite_number(pair.get(end))
+                                                                         for end in ("worst", "best")):
                 out[key] = {"worst": float(pair["worst"]), "best": float(pair["best"])}
     return out
 
@@ -53,8 +50,7 @@ def checked_limits(raw) -> dict[str, float]:
     out = {}
     if isinstance(raw, dict):
         for key, limit in list(raw.items())[:10]:
-            if isinstance(key, str) and isinstance(limit, (int, float)) and not isinstance(limit, bool) \
-                    and math.isfinite(limit) and limit >= 0:
+            if isinstance(key, str) and finite_number(limit) and limit >= 0:
                 out[key] = float(limit)
     return out
 

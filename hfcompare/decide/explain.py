@@ -79,8 +79,7 @@ def _range(cell) -> str:
 
 def paired(a: Candidate, b: Candidate, key: str) -> bool:
     """Whether both values were measured on the same queries (then they are compared query by query)."""
-    ca, cb = a.cell(key), b.cell(key)
-    return bool(ca.paired_on) and ca.paired_on == cb.paired_on and len(ca.samples) == len(cb.samples) >= 2
+    return a.cell(key).paired_with(b.cell(key))
 
 
 def _paired_test(a: Candidate, b: Candidate, key: str):
@@ -362,7 +361,7 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
     """Recommend the first model only when it is first in at least `threshold` of the resamples and
     more than `margin` ahead; else too close to call between the first two (with what would separate
     them); none when no candidate qualifies (with the gap)."""
-    from hfcompare.decide.scoring import P_BEST_ROUNDS, P_BEST_THRESHOLD, queries_to_separate
+    from hfcompare.decide.scoring import P_BEST_ROUNDS, P_BEST_THRESHOLD, any_resamplable, queries_to_separate
 
     threshold = P_BEST_THRESHOLD if threshold is None else threshold
     rounds = rounds or P_BEST_ROUNDS
@@ -384,7 +383,7 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
         return Verdict("none", (), f"No candidate qualifies: {gap}".strip(), shares)
     rivals = [i for i in order[1:] if scored.eligible[i]]
     tied = bool(rivals) and scored.scores[best] - scored.scores[rivals[0]] < margin
-    measured = any(len(cell.samples) >= 2 for c in candidates for cell in c.cells.values())
+    measured = any_resamplable(candidates)
     if p[best] >= threshold and not tied:
         return Verdict("recommend", (scored.names[best],), (
             f"Recommend {names[best]}: first in {p[best]:.0%} of {rounds:,} resamples of the measurements "

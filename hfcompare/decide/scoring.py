@@ -34,6 +34,17 @@ DEFAULT_POLICY = "penalize"
 MIN_KNOWN_WEIGHT = 0.75
 
 
+def finite_number(value: object) -> bool:
+    """A finite real number: numpy scalars included, booleans and NaN not (for links, files, cells)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) \
+        and math.isfinite(float(value))
+
+
+def any_resamplable(candidates: list[Candidate]) -> bool:
+    """Whether any value of these candidates rests on samples P(best) can redraw."""
+    return any(cell.resamplable for c in candidates for cell in c.cells.values())
+
+
 @dataclass(frozen=True)
 class ValueScale:
     """Raw values -> 0..1, whichever candidates are compared: `worst` gives 0 and `best` gives 1
@@ -161,9 +172,17 @@ class Cell:
     @property
     def known(self) -> bool:
         """A finite real number (numpy scalars included; booleans are not numbers here)."""
-        value = self.value
-        return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) \
-            and math.isfinite(float(value))
+        return finite_number(self.value)
+
+    @property
+    def resamplable(self) -> bool:
+        """Whether the value carries the samples it summarizes (per-query scores, timed passes)."""
+        return self.known and len(self.samples) >= 2
+
+    def paired_with(self, other: Cell) -> bool:
+        """Whether both values were measured on the same queries (compared query by query)."""
+        return bool(self.paired_on) and self.paired_on == other.paired_on and \
+            len(self.samples) == len(other.samples) >= 2
 
     @property
     def has_range(self) -> bool:
@@ -406,7 +425,7 @@ def _resampled(candidates: list[Candidate], rng: np.random.Generator) -> list[Ca
     for candidate in candidates:
         cells = {}
         for key, cell in candidate.cells.items():
-            if not cell.known or len(cell.samples) < 2:
+            if not cell.resamplable:
                 cells[key] = cell
                 continue
             n = len(cell.samples)
@@ -430,7 +449,7 @@ def p_best(candidates: list[Candidate], criteria: list[Criterion], missing: str 
     or too little known) has 0."""
     rng = np.random.default_rng(seed)
     wins = np.zeros(len(candidates))
-    resamplable = any(len(cell.samples) >= 2 for c in candidates for cell in c.cells.values())
+    resamplable = any_resamplable(candidates)
     for _ in range(rounds if resamplable else 1):
         result = score(_resampled(candidates, rng) if resamplable else candidates, criteria, missing, limits=limits)
         first = result.order()[0]
@@ -443,7 +462,7 @@ def queries_to_separate(a: Cell, b: Cell, z: float = 1.96) -> int | None:
     """Roughly how many labeled queries (in all) a paired comparison of `a` and `b` needs for its 95%
     interval to exclude 0, from the spread of their per-query differences: (z·sd / mean)². None when
     they were not measured on the same queries, or do not differ on average."""
-    if not (a.paired_on and a.paired_on == b.paired_on and len(a.samples) == len(b.samples) >= 2):
+    if not a.paired_with(b):
         return None
     diff = np.asarray(a.samples, dtype=float) - np.asarray(b.samples, dtype=float)
     mean, sd = float(diff.mean()), float(diff.std(ddof=1))

@@ -96,17 +96,16 @@ def _is_permission(exc: BaseException) -> bool:
                                   "disk i/o error"))
 
 
-def _first_line(exc: BaseException) -> str:
-    """The first line of an error's message, at most 200 characters (SQLAlchemy appends the SQL and
-    its parameters on later lines)."""
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    """The first line of an error's message, at most `limit` characters (SQLAlchemy appends the SQL
+    and its parameters on later lines)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0][:200] if lines else type(exc).__name__
+    return lines[0][:limit] if lines else type(exc).__name__
 
 
 def _server_reason(exc: BaseException) -> str:
     """The first line of a database server's own message (the driver's, without SQLAlchemy's notes)."""
-    lines = [line.strip() for line in str(_driver_error(exc)).splitlines() if line.strip()]
-    return lines[0][:300] if lines else type(exc).__name__
+    return _first_line(_driver_error(exc), 300)
 
 
 #: The columns of a logged call, in order.
@@ -282,18 +281,21 @@ class Store:
         write to the old file would be lost with it."""
         if self.path is None or self._file_identity() == self._identity:
             return False
-        import logging
-
         gone = not self.path.exists()
         self._engine.dispose()
         self._engine = self._open_recovering()
         self._identity = self._file_identity()
-        message = (f"The store {self.path} was {'removed' if gone else 'replaced'} while the app ran; "
+        self._warn(f"The store {self.path} was {'removed' if gone else 'replaced'} while the app ran; "
                    f"{'a new, empty one was started there' if gone else 'the file now there is used'}. "
                    "Votes and links saved before that are not in it.")
+        return True
+
+    def _warn(self, message: str) -> None:
+        """Say `message` where people look: `warnings` (the sidebar shows them) and the log."""
+        import logging
+
         self.warnings.append(message)
         logging.getLogger(__name__).warning(message)
-        return True
 
     def _fault(self, exc: BaseException) -> StoreUnavailable:
         """A store error as a sentence that names the problem and what still works, without the SQL or
@@ -348,12 +350,8 @@ class Store:
             source = Path(str(self.path) + suffix)
             if source.exists():
                 shutil.move(str(source), str(aside) + suffix)
-        message = (f"The store {self.path} was unreadable ({type(exc).__name__}: {_first_line(exc)}); it was moved "
+        self._warn(f"The store {self.path} was unreadable ({type(exc).__name__}: {_first_line(exc)}); it was moved "
                    f"to {aside} and a new, empty one was started.")
-        self.warnings.append(message)
-        import logging
-
-        logging.getLogger(__name__).warning(message)
 
     @property
     def schema_version(self) -> str:

@@ -18,9 +18,7 @@ REFUSAL = "runs in public mode: it loads only the models bundled with it or allo
 
 
 @pytest.fixture
-def hub(monkeypatch):
-    monkeypatch.setenv("HFCOMPARE_PUBLIC", "1")
-    monkeypatch.delenv("HFCOMPARE_ALLOWED_MODELS", raising=False)
+def hub(public, monkeypatch):
     with HubServer() as server:
         use_local_hub(server, monkeypatch)
         yield server

@@ -16,12 +16,6 @@ UNBUNDLED = "local:some/unbundled-model"
 
 
 @pytest.fixture
-def public(monkeypatch):
-    monkeypatch.setenv("HFCOMPARE_PUBLIC", "1")
-    monkeypatch.delenv("HFCOMPARE_ALLOWED_MODELS", raising=False)
-
-
-@pytest.fixture
 def no_local_loads(monkeypatch):
     """Every attempt to load a local model, recorded (and refused, so nothing is downloaded)."""
     from hfcompare.backends import BackendError

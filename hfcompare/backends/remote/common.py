@@ -152,7 +152,7 @@ def check_base_url(settings: RemoteSettings) -> None:
         url = settings.base_url.strip()
         shown = redact_url(url) if "://" in url else public_url(url)
         raise ModelUnavailableError(f"The base URL {shown!r} is not valid ({problem}).")
-    refused = public_refusal(settings.base_url)
+    refused = public_url_refusal(settings.base_url)
     if refused:
         raise ModelUnavailableError(refused)
 
@@ -162,7 +162,7 @@ def operator_urls() -> set[str]:
     return {key_target(url) for backend in _ENV_KEYS for url in settings_from_environment(backend).urls()}
 
 
-def public_refusal(url: str | None) -> str | None:
+def public_url_refusal(url: str | None) -> str | None:
     """In public mode, why the server may not send requests to `url`, or None: a visitor may reach
     only the servers the operator configured and the hosts of $HFCOMPARE_ALLOWED_HOSTS."""
     from hfcompare.config import ALLOWED_HOSTS_ENV, allowed_hosts, public_mode

@@ -254,6 +254,23 @@ _FACTORIES: dict[str, Callable[..., Backend]] = {}
 _CONFIGURABLE: set[str] = set()
 _INSTANCES: dict[str, Backend] = {}
 _CONFIGURED: dict[tuple[str, Any], Backend] = {}
+_FROM_ENVIRONMENT: dict[tuple[str, tuple], Any] = {}
+
+
+def _environment_signature() -> tuple:
+    """What a configurable backend's settings are read from: the environment's HFCOMPARE_/HF_/OPENAI_
+    variables and the config file's modification time (one stat, no read)."""
+    import os
+
+    from hfcompare.config import ConfigError, _config_file
+
+    try:
+        found = _config_file().stat()
+        config = (found.st_mtime_ns, found.st_size)
+    except (OSError, ValueError, RuntimeError, ConfigError):
+        config = None
+    return (tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(("HFCOMPARE_", "HF_", "OPENAI_")))),
+            config)
 
 
 def register_backend(name: str, factory: Callable[..., Backend], configurable: bool = False) -> None:
@@ -310,7 +327,12 @@ def get_backend(name: str, settings: Any = None, task: str | None = None) -> Bac
             raise UnsupportedTaskError(name, needed, backends_that_can(needed))
         return backend
     if settings is None and name in _CONFIGURABLE:   # the environment's settings as they are now
-        settings = _FACTORIES[name]().settings
+        key = (name, _environment_signature())
+        if key not in _FROM_ENVIRONMENT:   # read once per environment, not on every call (pickers call often)
+            if len(_FROM_ENVIRONMENT) > 32:
+                _FROM_ENVIRONMENT.clear()
+            _FROM_ENVIRONMENT[key] = _FACTORIES[name]().settings
+        settings = _FROM_ENVIRONMENT[key]
     if settings is not None and name in _CONFIGURABLE:
         key = (name, settings)
         if key not in _CONFIGURED:

@@ -13,6 +13,7 @@ those numbers. The rules that keep it honest:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,9 +84,15 @@ def paired(a: Candidate, b: Candidate, key: str) -> bool:
 
 
 def _paired_test(a: Candidate, b: Candidate, key: str):
+    return _paired_comparison(a.cell(key).samples, b.cell(key).samples)
+
+
+@functools.lru_cache(maxsize=64)
+def _paired_comparison(a: tuple[float, ...], b: tuple[float, ...]):
+    """The evaluation page's paired test, once per pair of sample sets (the explanation asks several times)."""
     from hfcompare.retrieval.significance import paired_comparison
 
-    return paired_comparison(a.cell(key).samples, b.cell(key).samples)
+    return paired_comparison(a, b)
 
 
 def ranges_overlap(a: Candidate, b: Candidate, key: str) -> bool:

@@ -4,6 +4,7 @@ catalog's for e5), an edited prompt runs and travels in the share link to a seco
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import screenshot
 
@@ -14,6 +15,17 @@ MINILM, E5 = "local:sentence-transformers/all-MiniLM-L6-v2", "local:intfloat/e5-
 
 def prompt_fields(page, role: str):
     return page.get_by_label(f"{role} prompt", exact=True)
+
+
+def open_prompts(page) -> None:
+    """Show the prompt fields. The expander opens by itself when a prompt is changed, but Streamlit keeps
+    an expander's open state in the browser, so a rerun that redraws it can leave it closed: then click it."""
+    fields = prompt_fields(page, "Query")
+    try:
+        fields.nth(1).wait_for(timeout=5_000)
+    except PlaywrightTimeout:
+        page.get_by_text("Query and document prompts").first.click()
+        fields.nth(1).wait_for()
 
 
 def test_prompts_show_run_and_travel_in_the_link(app_url, page, browser):
@@ -45,8 +57,8 @@ def test_prompts_show_run_and_travel_in_the_link(app_url, page, browser):
     second.set_default_timeout(30_000)
     second.goto(link)
     second.get_by_role("heading", name="Retrieval metrics").wait_for(timeout=240_000)
+    open_prompts(second)
     fields = prompt_fields(second, "Query")
-    fields.nth(1).wait_for()
     assert [fields.nth(i).input_value() for i in range(2)] == ["query: ", "query: "]
     assert second.get_by_text("1 changed").count() == 1
     second.context.close()

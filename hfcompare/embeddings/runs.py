@@ -67,8 +67,10 @@ def where_measured() -> str:
     return f"CPU, {os.cpu_count()} cores"
 
 
-def _timing_ident(ref: ModelRef, fingerprint: str) -> str:
-    return f"{ref.backend}|{ref.model}|{fingerprint}"
+def _timing_ident(ref: ModelRef, fingerprint: str, texts_id: str) -> str:
+    """The key of a model's remembered speed: its version and the exact texts timed (with their role
+    and prompt), so a fully cached run never shows a speed measured on other texts."""
+    return f"{ref.backend}|{ref.model}|{fingerprint}|{texts_id}"
 
 
 def embed_with_stats(
@@ -101,13 +103,14 @@ def embed_with_stats(
         backend = get_backend(ref.backend, settings, task="embeddings")
         result.note = backend.note
         fingerprint = backend.fingerprint(ref.model)
-        ident = _timing_ident(ref, fingerprint)
+        texts_id = _speed.texts_fingerprint(_speed.sample_texts(texts, SPEED_SAMPLE), role or "", prompt)
+        ident = _timing_ident(ref, fingerprint, texts_id)
         use_cache = cache is not None and backend.cacheable
         keys = [vector_key(ref.backend, ref.model, fingerprint, options, t) for t in texts]
         found = cache.get_vectors(keys) if use_cache else {}
         if use_cache and any(k not in found for k in keys):
             # another session may be computing these very vectors: wait for it, then read them
-            with _single_flight(f"{ident}|{sorted(options.items())}"):
+            with _single_flight(f"{ref.backend}|{ref.model}|{fingerprint}|{sorted(options.items())}"):
                 found = cache.get_vectors(keys)
                 _compute_missing(backend, ref, texts, keys, found, result, cache, progress, speed_passes, ident)
         else:
@@ -197,7 +200,8 @@ def _measure_speed(backend, ref: ModelRef, texts: list[str], passes: int, result
     sample = _speed.sample_texts(texts, SPEED_SAMPLE)
     try:
         seconds = _speed.timed_passes(lambda part: _timed_batch(backend, ref, part, role, prompt)[1], sample, passes)
-        return SpeedStats.from_pass_seconds(seconds, len(sample), where_measured()), True
+        return SpeedStats.from_pass_seconds(seconds, len(sample), where_measured(),
+                                            texts_id=_speed.texts_fingerprint(sample, role or "", prompt)), True
     except Exception as exc:  # noqa: BLE001 - the vectors are fine; only the speed measurement failed
         reason = getattr(exc, "kind", None) or type(exc).__name__
         result.note = " ".join(part for part in (result.note, f"The timed speed passes failed ({reason}); the "

@@ -3,6 +3,7 @@ fixed sample of texts, after an untimed warm-up, with the fastest and slowest pa
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from dataclasses import dataclass
@@ -31,16 +32,17 @@ class SpeedStats:
     measured_at: str  # ISO-8601 UTC, seconds
     this_run: bool  # measured in this call (False: remembered from an earlier run)
     pass_ms: tuple[float, ...] = ()  # ms per text of each timed pass (for resampling the median)
+    texts_id: str = ""  # the timed texts' fingerprint (texts_fingerprint): same id, same texts
 
     @classmethod
     def from_pass_seconds(cls, seconds: list[float], n_texts: int, where: str, measured_at: str | None = None,
-                          this_run: bool = True) -> SpeedStats:
+                          this_run: bool = True, texts_id: str = "") -> SpeedStats:
         """Stats from the duration of each pass (seconds for `n_texts` texts)."""
         if not seconds or n_texts < 1:
             raise ValueError("speed needs at least one pass over at least one text")
         ms = [1000.0 * s / n_texts for s in seconds]
         return cls(float(statistics.median(ms)), float(min(ms)), float(max(ms)), len(ms), int(n_texts), where,
-                   measured_at or now_iso(), this_run, tuple(float(v) for v in ms))
+                   measured_at or now_iso(), this_run, tuple(float(v) for v in ms), texts_id)
 
     @property
     def range_text(self) -> str:
@@ -60,13 +62,13 @@ class SpeedStats:
     def remembered(self) -> SpeedStats:
         """The same stats, marked as coming from an earlier run."""
         return SpeedStats(self.median_ms, self.low_ms, self.high_ms, self.passes, self.n_texts, self.where,
-                          self.measured_at, False, self.pass_ms)
+                          self.measured_at, False, self.pass_ms, self.texts_id)
 
     def to_record(self) -> dict[str, Any]:
         """A plain dict for the cache (this_run is not stored: a stored record is always from earlier)."""
         return {"ms_per_text": self.median_ms, "low_ms": self.low_ms, "high_ms": self.high_ms,
                 "passes": self.passes, "n_texts": self.n_texts, "where": self.where, "measured_at": self.measured_at,
-                "pass_ms": list(self.pass_ms)}
+                "pass_ms": list(self.pass_ms), "texts_id": self.texts_id}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> SpeedStats:
@@ -77,7 +79,17 @@ class SpeedStats:
             when = datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
         return cls(median, float(record.get("low_ms", median)), float(record.get("high_ms", median)),
                    int(record.get("passes", 1)), int(record.get("n_texts", 0)), str(record.get("where", "")),
-                   str(when or ""), False, tuple(float(v) for v in record.get("pass_ms") or ()))
+                   str(when or ""), False, tuple(float(v) for v in record.get("pass_ms") or ()),
+                   str(record.get("texts_id") or ""))
+
+
+def texts_fingerprint(texts: list[str], *options: str) -> str:
+    """A short id of exactly these texts (in order) and the options they were embedded with (role,
+    prompt): two speeds with the same id were timed on the same input."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps([list(texts), list(options)], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:12]
 
 
 def sample_texts(texts: list[str], size: int) -> list[str]:

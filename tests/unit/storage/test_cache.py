@@ -92,17 +92,31 @@ def test_speed_records_round_trip_with_their_spread():
     assert cache.last_timing("local|other|rev") is None
 
 
-def test_old_single_pass_records_load_as_one_pass(fake_backend):
-    cache = EmbeddingCache()
-    ref = ModelRef("fake", "fake-a")
-    embed_with_stats(TEXTS, ref, cache)
+def test_old_single_pass_records_load_as_one_pass():
     # the format before speeds had a spread: one cold pass, time as epoch seconds
     old = {"ms_per_text": 7.09, "n_texts": 20, "where": "CPU, 2 cores", "measured_at": 1714560000.0}
-    cache._meta.set("meta|timing|fake|fake-a|default", old)
-    speed = embed_with_stats(TEXTS, ref, cache).speed
-    assert speed == SpeedStats(7.09, 7.09, 7.09, 1, 20, "CPU, 2 cores", "2024-05-01T10:40:00+00:00", False)
-    cache._meta.set("meta|timing|fake|fake-a|default", {"garbage": True})
-    assert embed_with_stats(TEXTS, ref, cache).speed is None
+    assert SpeedStats.from_record(old) == SpeedStats(7.09, 7.09, 7.09, 1, 20, "CPU, 2 cores",
+                                                     "2024-05-01T10:40:00+00:00", False)
+
+
+def test_a_speed_is_remembered_for_the_texts_it_was_timed_on(fake_backend):
+    """A fully cached run shows the speed timed on its own texts, never one timed on other texts (an
+    evaluation over longer texts, say): records made before speeds named their texts are not used."""
+    cache = EmbeddingCache()
+    ref = ModelRef("fake", "fake-a")
+    first = embed_with_stats(TEXTS, ref, cache).speed
+    other = embed_with_stats(TEXTS[::-1] + ["one more, longer text " * 20], ref, cache).speed
+    assert first.texts_id and other.texts_id != first.texts_id
+    again = embed_with_stats(TEXTS, ref, cache).speed
+    assert again.this_run is False and again.texts_id == first.texts_id and again.pass_ms == first.pass_ms
+    cache._meta.set("meta|timing|fake|fake-a|default", {"ms_per_text": 7.09, "n_texts": 20})  # the old key
+    fresh = EmbeddingCache()
+    embed_with_stats(TEXTS, ref, fresh)
+    for key in list(fresh._meta.iterkeys()):
+        if str(key).startswith("meta|timing|"):
+            fresh._meta.delete(key)
+    fresh._meta.set("meta|timing|fake|fake-a|default", {"ms_per_text": 7.09, "n_texts": 20})
+    assert embed_with_stats(TEXTS, ref, fresh).speed is None   # cached vectors, no speed of these texts
 
 
 def test_failures_are_never_cached(fake_backend):

@@ -12,6 +12,7 @@ from hfcompare.hub.catalog import FIELDS, CatalogEntry, load_catalog
 from hfcompare.hub.discovery import SCORE_FIELD, Filters, apply_filters, candidate_rows, option_values, size_bounds_m
 from hfcompare.hub.metadata import HubModel, HubUnavailable, community_badges, many_models, model_metadata, search_hub
 from hfcompare.hub.probe import hub_endpoint, hub_reachable
+from hfcompare.storage.sharing import Field
 from ui import keys, prose
 from ui.share import open_page, render_share, write_link
 from ui.state import set_widget, value, widget_key
@@ -263,8 +264,19 @@ def render_scatter(task: str, frame, entries: dict[str, CatalogEntry]) -> None:
         st.caption(f"{left_out} of {len(frame)} models are not plotted: their score or size is unknown.")
 
 
+#: What this page's share link holds.
+LINK_FIELDS: dict[str, Field] = {
+    "task": Field("choice", ("embeddings", "generation")),
+    "q": Field("str", max_chars=100),
+    "languages": Field("list", max_items=50, max_chars=20),
+    "licenses": Field("list", max_items=30, max_chars=60),
+    "open": Field("bool"),
+    "model": Field("str", max_chars=200),
+}
+
+
 def apply_link(link: dict) -> None:
-    """Put a shared Discover view into the widgets."""
+    """Put a shared Discover view (LINK_FIELDS) into the widgets."""
     for field, key in (("task", keys.DISC_TASK), ("q", keys.DISC_QUERY), ("languages", keys.DISC_LANGUAGES),
                        ("licenses", keys.DISC_LICENSES), ("open", keys.DISC_OPEN_ONLY), ("model", keys.DISC_DETAIL)):
         if field in link:
@@ -273,7 +285,7 @@ def apply_link(link: dict) -> None:
 
 def render() -> None:
     """Discover: catalog and Hub models with their figures and sources; add them to a comparison."""
-    share_slot, _ = open_page("discover", prose.DISCOVER_TITLE, prose.DISCOVER_INTRO, apply_link)
+    share_slot, _ = open_page("discover", prose.DISCOVER_TITLE, prose.DISCOVER_INTRO, apply_link, LINK_FIELDS)
     catalog = load_catalog()
     st.session_state.setdefault(keys.DISC_TASK, "embeddings")  # a default through state, as a link may set it
     task = st.segmented_control("Task", list(TASK_LABELS), required=True, format_func=TASK_LABELS.get, key=keys.DISC_TASK,
@@ -306,7 +318,7 @@ def render() -> None:
     with share_slot:
         render_share(write_link("discover", {
             "task": task, "q": query, "languages": filters.languages, "licenses": filters.licenses,
-            "open": filters.open_weights_only, "model": st.session_state.get(keys.DISC_DETAIL)}))
+            "open": filters.open_weights_only, "model": st.session_state.get(keys.DISC_DETAIL)}, LINK_FIELDS))
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it

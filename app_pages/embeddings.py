@@ -7,6 +7,7 @@ import streamlit as st
 from hfcompare.embeddings.runs import EmbeddingResult, compare_embeddings, where_measured
 from hfcompare.refs import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from hfcompare.samples import load_sample
+from hfcompare.storage.sharing import Field, models_field, run_field, text_field
 from ui import keys, prose, session
 from ui.freshness import results_for
 from ui.prompt_editor import apply_prompt_link
@@ -205,8 +206,23 @@ def where_results_came_from(results) -> tuple[str, str]:
     return cache_note(len(cached), len(cacheable), note)
 
 
+#: What this page's share link holds. Compare mode writes mode, models, texts and run; evaluate mode
+#: writes mode, models, suite, distractors, prompts and run (`ui.retrieval_mode.render_evaluation`).
+LINK_FIELDS: dict[str, Field] = {
+    "mode": Field("choice", ("compare", "evaluate")),
+    "models": models_field(),
+    "texts": text_field(),
+    "suite": text_field(),
+    "distractors": text_field(),
+    #: per-model query and document prompts the user set: {ref: {"query": ..., "document": ...}}
+    #: (applied by `ui.prompt_editor.apply_prompt_link`)
+    "prompts": Field("prompts", max_items=6, max_chars=20_000),
+    "run": run_field(),
+}
+
+
 def apply_link(link: dict) -> bool:
-    """Put a share link's state into the widgets; True when its results should be shown."""
+    """Put a share link's state (LINK_FIELDS) into the widgets; True when its results should be shown."""
     if "mode" in link:
         set_widget(keys.EMB_MODE, link["mode"])
     if "models" in link:
@@ -223,7 +239,8 @@ def apply_link(link: dict) -> bool:
 
 def render() -> None:
     """Embeddings: compare texts, or evaluate retrieval on labeled data."""
-    share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, prose.EMBEDDINGS_INTRO, apply_link)
+    share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, prose.EMBEDDINGS_INTRO, apply_link,
+                                     LINK_FIELDS)
     restore(keys.EMB_MODE, "compare")
     mode = st.segmented_control("Mode", list(prose.EMB_MODES), required=True, format_func=prose.EMB_MODES.get,
                                 key=widget_key(keys.EMB_MODE),
@@ -234,7 +251,7 @@ def render() -> None:
     else:
         state = render_comparison(auto_run)
     with share_slot:
-        render_share(write_link("embeddings", state))
+        render_share(write_link("embeddings", state, LINK_FIELDS))
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it

@@ -18,6 +18,7 @@ from hfcompare.generation.checks import MAX_PROMPTS, MIN_RELIABLE_PROMPTS, REFER
 from hfcompare.generation.runs import compare_generations, params_with_overrides, where_measured
 from hfcompare.refs import ModelRef, SpecError, display_names, validate_models
 from hfcompare.samples import load_sample
+from hfcompare.storage.sharing import Field, models_field, run_field, text_field
 from ui import keys, prose, session
 from ui.freshness import results_for
 from ui.resources import embedding_cache, generation_cache
@@ -343,8 +344,22 @@ def link_prompt_rows(raw: list) -> tuple[list[dict], list[str]]:
     return rows, wrong[:5]
 
 
+#: What this page's share link holds (written by `link_state`).
+LINK_FIELDS: dict[str, Field] = {
+    "models": models_field(),
+    "prompts": Field("json", max_chars=text_field().max_chars),   # the prompts table's rows
+    "system": text_field(20_000),
+    "max_tokens": Field("int", low=1, high=4096),
+    "temperature": Field("float", low=0.0, high=2.0),
+    "top_p": Field("float", low=0.01, high=1.0),
+    "seed": Field("int", low=0, high=2**31 - 1),
+    "threshold": Field("float", low=0.0, high=1.0),   # the similarity a reference check needs
+    "run": run_field(),
+}
+
+
 def apply_link(link: dict) -> bool:
-    """Put a share link's state into the widgets; True when its answers should be shown."""
+    """Put a share link's state (LINK_FIELDS) into the widgets; True when its answers should be shown."""
     if "models" in link:
         set_widget(keys.GEN_MODELS, link_models(link["models"], "generation", keys.GEN_MODELS))
     if isinstance(link.get("prompts"), list):
@@ -401,7 +416,8 @@ def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, share
 
 def render() -> None:
     """Generation: prompts and checks in, answers side by side out, with speed and pass rates."""
-    share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link)
+    share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link,
+                                     LINK_FIELDS)
     requested = st.session_state.pop(keys.GEN_RUN_REQUESTED, False)  # by the Scorecard's "measure now"
     if requested and st.session_state.get(keys.GEN_PROMPTS) is None \
             and not (st.session_state.get(widget_key(keys.GEN_EDITOR)) or {}).get("added_rows"):
@@ -452,7 +468,8 @@ def render() -> None:
     elif not run_pressed:
         st.info(prose.GEN_EMPTY_STATE)
     with share_slot:
-        render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold)))
+        render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold),
+                                LINK_FIELDS))
 
 
 if __name__ == "__main__":  # Streamlit runs a page file as __main__; tests import it

@@ -42,6 +42,7 @@ from hfcompare.decide.scoring import (
     weight_to_flip,
 )
 from hfcompare.hub.catalog import load_catalog
+from hfcompare.storage.sharing import Field, models_field
 from ui import keys, prose, session
 from ui.measure import pending_candidates_key, render_measure_buttons, render_measure_errors, render_references
 from ui.presets import CUSTOM, apply_preset, preset_key, to_custom, undo_preset, weight_key
@@ -344,8 +345,24 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
                       help="One file with the tables, interactive charts, inputs, weights, sources, hardware and date.")
 
 
+#: What this page's share link holds: every setting and the measured values (written by `render`).
+LINK_FIELDS: dict[str, Field] = {
+    "task": Field("choice", ("embeddings", "generation")),
+    "candidates": models_field(40),
+    "preset": Field("choice", (*PRESETS, CUSTOM)),
+    "weights": Field("weights", max_items=20, max_chars=2_000),
+    "sources": Field("json", max_chars=4_000),      # {criterion: source}
+    "policy": Field("choice", ("skip", "penalize")),
+    "samples": Field("int", low=100, high=2000),
+    "margin": Field("float", low=0.0, high=0.5),    # the tie margin
+    "scales": Field("json", max_chars=4_000),       # {criterion: {"worst", "best"}}
+    "limits": Field("json", max_chars=2_000),       # the must-haves, {criterion or "multilingual": value}
+    "measured": Field("json", max_chars=100_000),   # {model: {metric: measurement}} (`_valid_measured`)
+}
+
+
 def apply_link(link: dict) -> None:
-    """Put a share link's scorecard into the widgets; parts that do not fit are reported."""
+    """Put a share link's scorecard (LINK_FIELDS) into the widgets; parts that do not fit are reported."""
     task = link.get("task") or value(keys.SC_TASK) or "embeddings"
     set_widget(keys.SC_TASK, task)
     specs = specs_for(task)
@@ -431,7 +448,7 @@ def _valid_measured(raw) -> dict:
 
 def render() -> None:
     """The Scorecard: candidates, criteria and weights in, a ranking and its reasons out."""
-    share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link)
+    share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link, LINK_FIELDS)
     measured = _measured(_speed_run())
     restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
     task = st.segmented_control("Task", list(TASKS), required=True, format_func=TASKS.get,
@@ -451,7 +468,7 @@ def render() -> None:
     else:
         render_results(task, names, weights, sources, policy, margin, measured, anchors, limits)
     with share_slot:
-        render_share(write_link("scorecard", {"task": task, "candidates": names,
+        render_share(write_link("scorecard", fields=LINK_FIELDS, state={"task": task, "candidates": names,
                                               "preset": value(preset_key(task), "balanced"),
                                               "weights": weights, "sources": sources, "policy": policy,
                                               "margin": margin, "scales": anchors, "limits": limits_set,

@@ -459,8 +459,9 @@ URL = [
 @pytest.mark.parametrize("page, params, message", [c[1:] for c in URL], ids=[c[0] for c in URL])
 def test_bad_link_parameters_warn_and_are_dropped(page, params, message):
     from hfcompare.storage.sharing import from_query
+    from tests.link_pages import fields
 
-    state, warnings = from_query(page, params)
+    state, warnings = from_query(page, params, fields(page))
     assert any(message in w for w in warnings), warnings
     bad = {k for k in params if k != "c"}
     assert not bad & set(state)                           # the page uses its default for each

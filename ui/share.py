@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from hfcompare.storage.sharing import SHORT_LINK_CHARS, from_query, link_for
+from hfcompare.storage.sharing import SHORT_LINK_CHARS, LinkFields, from_query, link_for
 from ui import prose
 from ui.resources import store_if_available
 from ui.state import value
@@ -29,9 +29,10 @@ def _signature(params: dict[str, str]) -> str:
     return json.dumps(params, sort_keys=True)
 
 
-def read_link(page: str) -> dict[str, Any] | None:
-    """The state a freshly opened link describes (None when there is no new link); whatever the
-    link got wrong is shown as a warning and left at its default."""
+def read_link(page: str, fields: LinkFields) -> dict[str, Any] | None:
+    """The state a freshly opened link describes, decoded against the page's link `fields` (None
+    when there is no new link); whatever the link got wrong is shown as a warning and left at its
+    default."""
     params = st.query_params.to_dict()
     signature = _signature(params)
     if st.session_state.get(_SEEN + page) == signature:
@@ -41,7 +42,7 @@ def read_link(page: str) -> dict[str, Any] | None:
         return None
     try:
         saved_in, unavailable = store_if_available() if "c" in params else (None, None)
-        state, warnings = from_query(page, params, saved_in)
+        state, warnings = from_query(page, params, fields, saved_in)
         if unavailable:
             warnings = [f"The link names a saved comparison, but the store cannot be read: {unavailable}"]
     except Exception as exc:  # noqa: BLE001 - a link must never break the page
@@ -155,7 +156,7 @@ class Link:
     long: str
 
 
-def _save_link(page: str, state: dict[str, Any]) -> tuple[dict[str, str], list[str], bool]:
+def _save_link(page: str, state: dict[str, Any], fields: LinkFields) -> tuple[dict[str, str], list[str], bool]:
     """The link's parameters, a long state saved in the store under its id; the long link (with
     the reason) when the store cannot be used. The flag says whether the link may be reused for
     the same view (not when it is a fallback: the store may be back next time)."""
@@ -163,26 +164,27 @@ def _save_link(page: str, state: dict[str, Any]) -> tuple[dict[str, str], list[s
 
     saved_in, unavailable = store_if_available()
     try:
-        params, problems = link_for(page, state, saved_in, short_above=SHORT_LINK_CHARS)
+        params, problems = link_for(page, state, fields, saved_in, short_above=SHORT_LINK_CHARS)
     except StoreUnavailable as exc:   # the database went away since it was opened
         unavailable = str(exc)
-        params, problems = link_for(page, state)
+        params, problems = link_for(page, state, fields)
     if unavailable:
         problems = [f"This link holds the whole view, because the store cannot be used: {unavailable}", *problems]
     return params, problems, not unavailable
 
 
-def write_link(page: str, state: dict[str, Any]) -> Link:
-    """Put `state` in the URL, as a stored id when it is long, and return the links to share. What
-    the link leaves out is kept for `render_share` to say."""
-    full, full_problems = link_for(page, state)
+def write_link(page: str, state: dict[str, Any], fields: LinkFields) -> Link:
+    """Put `state` (every key declared in the page's link `fields`) in the URL, as a stored id when
+    it is long, and return the links to share. What the link leaves out is kept for `render_share`
+    to say."""
+    full, full_problems = link_for(page, state, fields)
     saved = st.session_state.get(_SAVED + page)
     if len(urlencode(full)) <= SHORT_LINK_CHARS:   # short enough as it is: no store needed (nor opened)
         params, problems = full, full_problems
     elif saved and saved[0] == full and time.monotonic() - saved[3] < RESAVE_AFTER_S:
         params, problems = saved[1], saved[2]   # the same view as the last run: its link is saved already
     else:
-        params, problems, reusable = _save_link(page, state)
+        params, problems, reusable = _save_link(page, state, fields)
         st.session_state[_SAVED + page] = (full, params, problems, time.monotonic()) if reusable else None
     st.session_state[_PROBLEMS] = problems
     if not params and problems:
@@ -209,13 +211,14 @@ def render_share(link: Link) -> None:
             st.code(link.long, language=None, wrap_lines=True)
 
 
-def open_page(page: str, title: str, intro: str, apply_link):
+def open_page(page: str, title: str, intro: str, apply_link, fields: LinkFields):
     """A page's title and intro, a slot for its share control, and a freshly opened link's state
-    applied through `apply_link(state)`. Returns (the share slot, what apply_link returned or None)."""
+    (decoded against the page's link `fields`) applied through `apply_link(state)`. Returns (the
+    share slot, what apply_link returned or None)."""
     st.title(title)
     st.caption(intro)
     slot = st.container()
-    link = read_link(page)
+    link = read_link(page, fields)
     return slot, (apply_link(link) if link else None)
 
 

@@ -1,8 +1,13 @@
 """Share links: a page's state as URL query parameters, or, when too long for a URL, as a short
 content-addressed id (`?c=<id>`) of a state kept in the store.
 
+Each page declares its own link fields (`LINK_FIELDS`, a dict of `Field`s next to its
+`apply_link`) and passes them to `link_for` and `from_query`; this module holds the field kinds,
+their encoding and checks, and helpers for fields many pages share.
+
 Decoding never raises on a hostile or broken link: every field is checked against its spec, and
-what does not fit is dropped with a warning (the page then uses its default).
+what does not fit is dropped with a warning (the page then uses its default). Writing a key the
+page did not declare raises: that is the page's bug, not the link's.
 """
 
 from __future__ import annotations
@@ -38,54 +43,32 @@ class Field:
     max_chars: int = 200
 
 
-def _models(max_items: int = 6) -> Field:
+def models_field(max_items: int = 6) -> Field:
+    """A list of model references (a page's models or candidates)."""
     return Field("list", max_items=max_items, max_chars=300)
 
 
-PAGES: dict[str, dict[str, Field]] = {
-    "embeddings": {
-        "mode": Field("choice", ("compare", "evaluate")),
-        "models": _models(),
-        "texts": Field("str", max_chars=MAX_TEXT_CHARS),
-        "suite": Field("str", max_chars=MAX_TEXT_CHARS),
-        "distractors": Field("str", max_chars=MAX_TEXT_CHARS),
-        #: per-model query and document prompts the user set: {ref: {"query": ..., "document": ...}}
-        "prompts": Field("prompts", max_items=6, max_chars=20_000),
-        "run": Field("bool"),
-    },
-    "generation": {
-        "models": _models(),
-        "prompts": Field("json", max_chars=MAX_TEXT_CHARS),
-        "system": Field("str", max_chars=20_000),
-        "max_tokens": Field("int", low=1, high=4096),
-        "temperature": Field("float", low=0.0, high=2.0),
-        "top_p": Field("float", low=0.01, high=1.0),
-        "seed": Field("int", low=0, high=2**31 - 1),
-        "run": Field("bool"),
-    },
-    "scorecard": {
-        "task": Field("choice", ("embeddings", "generation")),
-        "candidates": _models(40),
-        "preset": Field("choice", ("balanced", "speed", "quality", "multilingual", "open_source", "large_context",
-                                   "custom")),
-        "weights": Field("weights", max_items=20, max_chars=2_000),
-        "sources": Field("json", max_chars=4_000),
-        "policy": Field("choice", ("skip", "penalize")),
-        "samples": Field("int", low=100, high=2000),
-        "margin": Field("float", low=0.0, high=0.5),
-        "scales": Field("json", max_chars=4_000),
-        "limits": Field("json", max_chars=2_000),
-        "measured": Field("json", max_chars=100_000),
-    },
-    "discover": {
-        "task": Field("choice", ("embeddings", "generation")),
-        "q": Field("str", max_chars=100),
-        "languages": Field("list", max_items=50, max_chars=20),
-        "licenses": Field("list", max_items=30, max_chars=60),
-        "open": Field("bool"),
-        "model": Field("str", max_chars=200),
-    },
-}
+def text_field(max_chars: int = MAX_TEXT_CHARS) -> Field:
+    """Free text a person typed (texts, a test suite, a system prompt)."""
+    return Field("str", max_chars=max_chars)
+
+
+def run_field() -> Field:
+    """`run=1`: the link shows results, so opening it reruns the comparison (from the cache)."""
+    return Field("bool")
+
+
+#: A page's link fields: URL parameter name -> what it may hold. Each page declares its own
+#: (`LINK_FIELDS`, next to its `apply_link`) and passes them to `link_for` and `from_query`.
+LinkFields = dict[str, Field]
+
+
+class UndeclaredLinkField(KeyError):
+    """A page put a key in its link state that its link fields do not declare: a programming error
+    (the key would be dropped from every link without a word)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 def state_id(page: str, state: dict[str, Any]) -> str:
@@ -104,19 +87,31 @@ def _encode_value(field: Field, value: Any) -> str:
     return str(value)
 
 
-def link_for(page: str, state: dict[str, Any], store=None,
+def _checked_fields(page: str, fields: LinkFields) -> LinkFields:
+    if "c" in fields:
+        raise ValueError(f"The {page} page declares a link field 'c': that name is the stored link's id.")
+    return fields
+
+
+def link_for(page: str, state: dict[str, Any], fields: LinkFields, store=None,
              short_above: int = MAX_QUERY_CHARS) -> tuple[dict[str, str], list[str]]:
     """Query parameters for `state`, and a message for every part left out. Each value is checked
-    against the same `PAGES` limits `from_query` applies, so a link never carries what its reader
-    would refuse. A state longer than `short_above` characters is saved in `store` and becomes
-    {"c": id} (without a store it stays in full, up to MAX_QUERY_CHARS); a state too large for the
-    store gives no link at all ({}), with a message saying why."""
-    spec = PAGES[page]
+    against the same `fields` (the page's declared link fields) `from_query` applies, so a link
+    never carries what its reader would refuse. A key of `state` the page did not declare raises
+    UndeclaredLinkField: a link must never drop a setting without a word. A state longer than
+    `short_above` characters is saved in `store` and becomes {"c": id} (without a store it stays in
+    full, up to MAX_QUERY_CHARS); a state too large for the store gives no link at all ({}), with a
+    message saying why."""
+    spec = _checked_fields(page, fields)
+    undeclared = [key for key in state if key not in spec]
+    if undeclared:
+        raise UndeclaredLinkField(f"The {page} page's link state has keys its link fields do not declare: "
+                                  f"{', '.join(map(repr, undeclared))} (declared: {', '.join(spec)}).")
     clean: dict[str, Any] = {}
     params: dict[str, str] = {}
     problems: list[str] = []
     for key, value in state.items():
-        if key not in spec or value in (None, "", [], {}):
+        if value in (None, "", [], {}):
             continue
         try:
             encoded = _encode_value(spec[key], value)
@@ -204,10 +199,12 @@ def _decode_value(key: str, field: Field, raw: Any) -> Any:
     return value
 
 
-def from_query(page: str, params: dict[str, Any], store=None) -> tuple[dict[str, Any], list[str]]:
-    """The state a link describes, and a warning for every part of it that was refused."""
+def from_query(page: str, params: dict[str, Any], fields: LinkFields,
+               store=None) -> tuple[dict[str, Any], list[str]]:
+    """The state a link describes, decoded against the page's declared link `fields` (a stored
+    link's payload too), and a warning for every part of it that was refused or not declared."""
     warnings: list[str] = []
-    spec = PAGES[page]
+    spec = _checked_fields(page, fields)
     params = dict(params)
     if "c" in params:
         raw_id = params.pop("c")

@@ -51,7 +51,10 @@ def _link_state(at: AppTest) -> dict:
     from hfcompare.storage.sharing import from_query
     from hfcompare.storage.store import Store
 
-    state, warnings = from_query("embeddings", {k: at.query_params[k] for k in at.query_params}, Store())
+    from tests.link_pages import fields
+
+    state, warnings = from_query("embeddings", {k: at.query_params[k] for k in at.query_params}, fields("embeddings"),
+                                 Store())
     assert not warnings
     return state
 

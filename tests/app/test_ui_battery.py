@@ -1,7 +1,7 @@
 """The UI battery (issue 25, point 6): every link field of every page, given values of the wrong type,
 out of range, hostile or absurd, opens the page with a warning and defaults, never a traceback; the
-sidebar still draws. 32 fields x 4 values = 128 cases, on the fake backend (nothing is computed:
-`run` is never set, so a case costs one page load)."""
+sidebar still draws. Every field each page declares (`LINK_FIELDS`, 31 besides `run`) x 4 values = 124
+cases, on the fake backend (nothing is computed: `run` is never set, so a case costs one page load)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from hfcompare.storage.sharing import PAGES
 from tests.app.pages import open_link
+from tests.link_pages import link_pages
 
 PAGE_FILES = {"embeddings": None, "generation": "app_pages/generation.py", "scorecard": "app_pages/scorecard.py",
               "discover": "app_pages/discover.py"}
@@ -20,7 +20,7 @@ BAD_VALUES = {
     "markup": "<img src=x onerror=alert(1)>![x](http://127.0.0.1:9/a.png)",
     "control-and-huge": "\x00\x1b[31m" + "9" * 400,
 }
-CASES = [(page, field, name, value) for page, fields in PAGES.items() for field in fields if field != "run"
+CASES = [(page, field, name, value) for page, fields in link_pages().items() for field in fields if field != "run"
          for name, value in BAD_VALUES.items()]
 
 

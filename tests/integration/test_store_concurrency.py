@@ -169,7 +169,7 @@ def _app_voting(url: str, worker: int, start) -> None:
     import os
 
     os.environ["HFCOMPARE_DATABASE_URL"] = url
-    from hfcompare.storage.sharing import link_for
+    from hfcompare.storage.sharing import Field, link_for
     from hfcompare.storage.store import shared_store
 
     start.wait()
@@ -177,8 +177,8 @@ def _app_voting(url: str, worker: int, start) -> None:
     for i in range(VOTES):
         store.add_vote("generation", f"app {worker} prompt {i}", "local:a", "local:b", ("a", "b", "tie")[i % 3])
         if i % 10 == 0:
-            params, problems = link_for("generation", {"system": f"app {worker} view {i} " + "x" * 300}, store,
-                                        short_above=200)
+            params, problems = link_for("generation", {"system": f"app {worker} view {i} " + "x" * 300},
+                                        {"system": Field("str", max_chars=20_000)}, store, short_above=200)
             assert list(params) == ["c"] and problems == []
 
 

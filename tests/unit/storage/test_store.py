@@ -15,10 +15,11 @@ from hfcompare.storage.database import LEGACY
 from hfcompare.storage.schema import HEAD
 from hfcompare.storage.sharing import from_query, link_for, state_id
 from hfcompare.storage.store import StateTooLarge, Store, StoreUnavailable
+from tests.link_pages import fields
 
 
 def to_query(page: str, state: dict, store=None) -> dict[str, str]:
-    return link_for(page, state, store)[0]
+    return link_for(page, state, fields(page), store)[0]
 
 
 class Clock:
@@ -73,13 +74,13 @@ def test_ids_are_content_addressed_and_never_rebound(make_store):
 def test_a_stored_state_opened_on_the_wrong_page_is_refused(make_store):
     store = make_store()
     sid = to_query("scorecard", {"task": "generation", "candidates": ["x/" + "y" * 280] * 30}, store)["c"]
-    state, warnings = from_query("embeddings", {"c": sid}, store)
+    state, warnings = from_query("embeddings", {"c": sid}, fields("embeddings"), store)
     assert state == {} and "belongs to the scorecard page" in warnings[0]
 
 
 def test_a_state_over_the_size_limit_is_refused_with_a_clear_message(make_store):
     store = make_store(max_state_bytes=10_000)
-    params, problems = link_for("embeddings", {"texts": "word " * 5_000}, store)
+    params, problems = link_for("embeddings", {"texts": "word " * 5_000}, fields("embeddings"), store)
     assert params == {} and "too large to share" in problems[0] and "at most 10 KB" in problems[0]
     with pytest.raises(StateTooLarge):
         store.save_state("abcdefghijklmnop", "embeddings", {"texts": "x" * 20_000})
@@ -103,7 +104,7 @@ def test_past_the_quota_the_least_recently_used_links_go_and_recent_ones_stay(ma
     # the oldest links nobody used since went; the opened ones and the newest stay
     assert store.saved_ids() == {ids[0], ids[1], *ids[4:]}
     assert store.load_state(ids[2]) is None
-    state, warnings = from_query("embeddings", {"c": ids[3]}, store)
+    state, warnings = from_query("embeddings", {"c": ids[3]}, fields("embeddings"), store)
     assert state == {} and "No saved comparison" in warnings[0]
 
 

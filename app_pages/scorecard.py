@@ -12,18 +12,21 @@ from hfcompare.decide.scorecard import (
     HINTS,
     PRESETS,
     Measurement,
+    Provenance,
     best_source,
     build_candidates,
     contribution_column,
     criterion_for,
     flips_table,
     is_baseline,
+    measured_from_arena,
     measured_from_embeddings,
     measured_from_evaluation,
     measured_from_generation,
     merge_measured,
     normalization_table,
     preset_label,
+    quality_disagreement,
     ranking_table,
     shown_table,
     source_label,
@@ -93,7 +96,21 @@ def _measured(speed_run: str | None = None) -> dict:
         parts.append(found if speed_run in (None, "evaluation") else _without_speeds(found))
     if gen:
         parts.append(measured_from_generation(gen.results, gen.verdicts))
+    parts.append(_arena_ratings())
     return merge_measured(*parts)
+
+
+def _arena_ratings() -> dict:
+    """The generation Arena's ratings (from the store's votes), for the quality criterion; none when
+    the store cannot be read (its sidebar note says why)."""
+    from ui.resources import store_if_available
+
+    found, _ = store_if_available()
+    try:
+        votes = found.votes("generation") if found is not None else []
+    except Exception:  # noqa: BLE001 - a store fault leaves the Arena out, it never breaks the Scorecard
+        return {}
+    return measured_from_arena(votes)
 
 
 def _compared(task: str) -> list[str]:
@@ -257,6 +274,10 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
         render_measure_buttons(task, names, scored)
     else:
         st.success(shown, icon="✅")
+    disagreement = quality_disagreement(names, sources.get("quality", ""), measured, ranked_names) \
+        if task == "generation" and "quality" in sources else ""
+    if disagreement:
+        st.warning(literal(disagreement), icon="🔀")
     render_references(task, measured, names, _compared(task))
 
     st.subheader("Ranking")
@@ -295,6 +316,7 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
             "normalized": st.column_config.NumberColumn("normalized", help="The value on the criterion's scale: "
                                                         "0 at its worst anchor, 1 at its best (see the scales).",
                                                         format="%.2f"),
+            "run": st.column_config.TextColumn("run", help=prose.SC_RUN_HELP, width="medium"),
             "source": st.column_config.TextColumn("source", width="large")})
         unknown = int((sources_frame["value"] == "unknown").sum())
         if unknown:
@@ -324,6 +346,8 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
     export = {"inputs": inputs, "ranking": ranking.to_dict("records"), "cells": sources_frame.to_dict("records"),
               "sensitivity": flips.to_dict("records"), "recommendation": paragraph,
               "verdict": {"kind": kind, "models": list(decision.models), "p_best": decision.p_best},
+              "quality signals": disagreement or "agree" if task == "generation" else None,
+              "measured": {n: {m: v.to_json() for m, v in measured.get(n, {}).items()} for n in names},
               "claims": [{"kind": c.kind, "text": c.text, "numbers": c.numbers} for c in explanation.claims]}
     import pandas as pd
 
@@ -357,7 +381,7 @@ LINK_FIELDS: dict[str, Field] = {
     "margin": Field("float", low=0.0, high=0.5),    # the tie margin
     "scales": Field("json", max_chars=4_000),       # {criterion: {"worst", "best"}}
     "limits": Field("json", max_chars=2_000),       # the must-haves, {criterion or "multilingual": value}
-    "measured": Field("json", max_chars=100_000),   # {model: {metric: measurement}} (`_valid_measured`)
+    "measured": Field("json", max_chars=1_000_000),   # {model: {metric: Measurement.to_json()}}, samples included
 }
 
 
@@ -426,7 +450,8 @@ def apply_link(link: dict) -> None:
 
 
 def _valid_measured(raw) -> dict:
-    """A shared scorecard's measurements: {model: {metric: [value, description(, low, high)]}}, checked."""
+    """A shared scorecard's measurements, {model: {metric: Measurement.to_json()}}, checked (the
+    legacy [value, description(, low, high)] lists too); each marked as coming from the link."""
     from hfcompare.decide.scorecard import MEASURED_LABELS
 
     out: dict = {}
@@ -435,14 +460,12 @@ def _valid_measured(raw) -> dict:
     for name, metrics in list(raw.items())[:40]:
         if not isinstance(name, str) or not isinstance(metrics, dict):
             continue
-        for metric, pair in metrics.items():
-            if metric in MEASURED_LABELS and isinstance(pair, list) and len(pair) in (2, 4) \
-                    and finite_number(pair[0]) and isinstance(pair[1], str):
-                note = pair[1][:300]
-                note = note if note.endswith(LINK_NOTE) else note + LINK_NOTE
-                low, high = (pair[2], pair[3]) if len(pair) == 4 and finite_number(pair[2]) and finite_number(pair[3]) \
-                    and pair[2] <= pair[0] <= pair[3] else (None, None)
-                out.setdefault(name, {})[metric] = Measurement(float(pair[0]), note, low, high)
+        for metric, given in metrics.items():
+            found = Measurement.from_json(given) if metric in MEASURED_LABELS else None
+            if found is not None:
+                source = found.source if found.source.endswith(LINK_NOTE) else found.source + LINK_NOTE
+                made = found.provenance or Provenance("shared scorecard", via="link")
+                out.setdefault(name, {})[metric] = found._replace(source=source, provenance=made)
     return out
 
 
@@ -473,7 +496,7 @@ def render() -> None:
                                               "weights": weights, "sources": sources, "policy": policy,
                                               "margin": margin, "scales": anchors, "limits": limits_set,
                                               "samples": int(value(keys.SC_SAMPLES, 300)),
-                                              "measured": {n: {m: list(v) for m, v in measured.get(n, {}).items()}
+                                              "measured": {n: {m: v.to_json() for m, v in measured.get(n, {}).items()}
                                                            for n in names if measured.get(n)}}))
 
 

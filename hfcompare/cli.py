@@ -391,7 +391,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         queries = dataset.fingerprint()   # models evaluated on the same data are compared query by query
         print(json.dumps({str(r.ref): {**r.metrics, "prompts": r.prompts.as_dict(), "queries": queries,
-                                       "ndcg@10_per_query": [round(float(v), 6) for v in r.values("ndcg@10")]}
+                                       "n_queries": len(dataset.judged_queries),
+                                       "ndcg@10_per_query": [round(float(v), 6) for v in r.values("ndcg@10")],
+                                       **_speed_json(r.embedding)}
                           for r in ok}, indent=2))
     else:
         shown = ["ndcg@10", "mrr@10", "map@100", "recall@10", "precision@1", "accuracy@1"]
@@ -407,6 +409,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print(f"  {str(r.ref).ljust(width)}  {r.prompts.describe()}")
         print(f"All metrics ({', '.join(metric_names())}): --json.")
     return EXIT_MODEL_FAILED if len(ok) < len(results) else 0
+
+
+def _speed_json(result) -> dict:
+    """The speed an embedding run measured, for `decide`: the median ms per text with every timed pass,
+    the texts timed (count and fingerprint), where and when; {} when there is none."""
+    speed = getattr(result, "speed", None)
+    if speed is None:
+        return {}
+    return {"speed": {"ms_per_text": speed.median_ms, "passes_ms": [round(v, 6) for v in speed.pass_ms],
+                      "n_texts": speed.n_texts, "texts_id": speed.texts_id, "where": speed.where,
+                      "measured_at": speed.measured_at, "this_run": speed.this_run}}
 
 
 def _read_prompts(path: str, threshold: float | None = None, references: bool = False):

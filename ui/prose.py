@@ -447,3 +447,6 @@ AB_PLAN_HELP = (
     "Fix the sample size before reading any result. The plan cannot be changed afterwards (so the finish line "
     "cannot move after a look at the data); users are split evenly (plan other splits with `hfcompare.decide.ab.plan`)."
 )
+SC_RUN_HELP = ("Which run a measured value comes from: the run, the texts (or queries, prompts, votes) it was measured "
+               "on with their fingerprint, the hardware, the timed passes and when. Values measured on different "
+               "texts or hardware are not ranked as if alike.")

@@ -180,11 +180,11 @@ def bradley_terry(battles: list[Battle], iterations: int = 10_000, tolerance: fl
     return _rate_groups(battles, models, groups, _met(battles, models), prior, iterations, tolerance)
 
 
-def bootstrap_intervals(battles: list[Battle], rounds: int = 200, confidence: float = 0.95, seed: int = 0,
-                        prior: float = LEADERBOARD_PRIOR) -> dict[str, tuple[float, float]]:
-    """Percentile intervals of Bradley-Terry ratings over battles resampled with replacement, each
-    resample fitted with the same `prior` on the same pairs (those that met in `battles`) and the
-    same groups as the estimate the interval belongs to."""
+def bootstrap_ratings(battles: list[Battle], rounds: int = 200, seed: int = 0,
+                      prior: float = LEADERBOARD_PRIOR) -> dict[str, list[float]]:
+    """Bradley-Terry ratings over `rounds` resamples of the battles (with replacement), each fitted
+    with the same `prior` on the same pairs (those that met in `battles`) and the same groups as the
+    estimate. Round k of every model comes from the same resample, so the lists are paired."""
     rng = np.random.default_rng(seed)
     models = models_in(battles)
     groups, met = comparison_groups(battles), _met(battles, models)
@@ -193,6 +193,13 @@ def bootstrap_intervals(battles: list[Battle], rounds: int = 200, confidence: fl
         drawn = [battles[i] for i in rng.integers(0, len(battles), size=len(battles))]
         for m, rating in _rate_groups(drawn, models, groups, met, prior).items():
             samples[m].append(rating)
+    return samples
+
+
+def bootstrap_intervals(battles: list[Battle], rounds: int = 200, confidence: float = 0.95, seed: int = 0,
+                        prior: float = LEADERBOARD_PRIOR) -> dict[str, tuple[float, float]]:
+    """Percentile intervals of the Bradley-Terry ratings of `bootstrap_ratings`."""
+    samples = bootstrap_ratings(battles, rounds, seed, prior)
     tail = (1 - confidence) / 2 * 100
     return {m: (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail))) if v else (math.nan, math.nan)
             for m, v in samples.items()}
@@ -208,6 +215,43 @@ def elo(battles: list[Battle], k: float = ELO_K, base: float = BASE) -> dict[str
         ratings[b.model_a] = ra + k * (score - expected_a)
         ratings[b.model_b] = rb - k * (score - expected_a)
     return ratings
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One rated model: its Bradley-Terry rating, 95% interval and bootstrap replicates (paired across
+    models round by round), its comparison group and its votes."""
+
+    rating: float
+    low: float
+    high: float
+    samples: tuple[float, ...]
+    group: int
+    votes: int
+
+
+def ratings(battles: list[Battle], rounds: int = 200, seed: int = 0, prior: float = LEADERBOARD_PRIOR,
+            min_votes: int = MIN_VOTES) -> dict[str, Rating]:
+    """The leaderboard's ratings as measurements: every model with at least `min_votes` votes (the
+    same fit, prior and bootstrap as `leaderboard`). Ratings in different groups are not comparable."""
+    if not battles:
+        return {}
+    groups = comparison_groups(battles)
+    models = models_in(battles)
+    fitted = _rate_groups(battles, models, groups, _met(battles, models), prior)
+    replicates = bootstrap_ratings(battles, rounds, seed, prior)
+    loose = unbounded(battles)
+    out = {}
+    for n, group in enumerate(groups):
+        for model in group:
+            votes = sum(1 for b in battles if model in (b.model_a, b.model_b))
+            if votes < min_votes:
+                continue
+            low, high = (float(np.percentile(replicates[model], q)) for q in (2.5, 97.5))
+            low = -math.inf if loose.get(model) == "below" else low
+            high = math.inf if loose.get(model) == "above" else high
+            out[model] = Rating(float(fitted[model]), low, high, tuple(replicates[model]), n + 1, votes)
+    return out
 
 
 LEADERBOARD_COLUMNS = ["rank", "model", "rating", "low", "high", "elo", "battles", "wins", "ties", "losses",

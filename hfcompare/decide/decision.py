@@ -95,7 +95,23 @@ def _from_evaluate(data: dict, name: str) -> dict[str, dict[str, Cell]]:
         value = _number(metrics["ndcg@10"], f"{name}, {model}")
         out[model] = {"performance": Cell(value, f"{name}: nDCG@10", None, None, per_query,
                                           f"{metrics.get('queries', name)}:ndcg@10" if per_query else "")}
+        speed = metrics.get("speed")
+        if isinstance(speed, dict) and speed.get("ms_per_text") is not None:
+            out[model]["speed"] = _speed_cell(speed.get("ms_per_text"), speed.get("passes_ms"), name, model,
+                                              speed.get("texts_id"), speed.get("where"))
     return out
+
+
+def _speed_cell(median, passes, name: str, model: str, texts_id=None, where=None, low=None, high=None) -> Cell:
+    """A speed (median ms per text) with its timed passes, which P(best) resamples, and what it was
+    timed on: speeds timed on other texts or hardware are not alike (Cell.basis)."""
+    value = _number(median, f"{name}, {model}, speed")
+    times = tuple(_number(v, f"{name}, {model}, speed passes") for v in passes or () if v is not None)
+    if times:
+        low, high = min(times), max(times)
+    basis = f"{texts_id or ''}|{where or ''}" if texts_id else ""
+    return Cell(value, f"{name}: median ms per text" + (f" over {len(times)} timed passes" if times else ""),
+                low, high, times, "", "median", basis)
 
 
 def _from_bench(data: dict, name: str) -> dict[str, dict[str, Cell]]:
@@ -103,8 +119,9 @@ def _from_bench(data: dict, name: str) -> dict[str, dict[str, Cell]]:
     for row in data.get("embeddings") or []:
         cells = out.setdefault(str(row.get("model")), {})
         if row.get("cold_ms_per_text") is not None:
-            cells["speed"] = Cell(float(row["cold_ms_per_text"]), f"{name}: ms per text",
-                                  row.get("ms_per_text_low"), row.get("ms_per_text_high"))
+            cells["speed"] = _speed_cell(row["cold_ms_per_text"], row.get("ms_per_text_passes"), name,
+                                         str(row.get("model")), row.get("texts_id"), row.get("where"),
+                                         row.get("ms_per_text_low"), row.get("ms_per_text_high"))
         if row.get("ndcg@10") is not None:
             cells["performance"] = Cell(float(row["ndcg@10"]), f"{name}: nDCG@10")
     for row in data.get("generation") or []:

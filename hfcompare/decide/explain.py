@@ -80,7 +80,7 @@ def _range(cell) -> str:
 
 def paired(a: Candidate, b: Candidate, key: str) -> bool:
     """Whether both values were measured on the same queries (then they are compared query by query)."""
-    return a.cell(key).paired_with(b.cell(key))
+    return a.cell(key).paired_test_applies(b.cell(key))
 
 
 def _paired_test(a: Candidate, b: Candidate, key: str):
@@ -102,6 +102,9 @@ def ranges_overlap(a: Candidate, b: Candidate, key: str) -> bool:
     if paired(a, b, key):
         return not _paired_test(a, b, key).significant()
     ca, cb = a.cell(key), b.cell(key)
+    if ca.statistic == cb.statistic == "draw" and ca.paired_with(cb):   # rating replicates of the same rounds
+        ahead = float(np.mean(np.asarray(ca.samples) > np.asarray(cb.samples)))
+        return 0.025 < ahead < 0.975
     return ca.has_range and cb.has_range and ca.low <= cb.high and cb.low <= ca.high
 
 
@@ -368,7 +371,8 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
     """Recommend the first model only when it is first in at least `threshold` of the resamples and
     more than `margin` ahead; else too close to call between the first two (with what would separate
     them); none when no candidate qualifies (with the gap)."""
-    from hfcompare.decide.scoring import P_BEST_ROUNDS, P_BEST_THRESHOLD, any_resamplable, queries_to_separate
+    from hfcompare.decide.scoring import (P_BEST_ROUNDS, P_BEST_THRESHOLD, any_resamplable, not_alike,
+                                          queries_to_separate)
 
     threshold = P_BEST_THRESHOLD if threshold is None else threshold
     rounds = rounds or P_BEST_ROUNDS
@@ -391,6 +395,14 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
     rivals = [i for i in order[1:] if scored.eligible[i]]
     tied = bool(rivals) and scored.scores[best] - scored.scores[rivals[0]] < margin
     measured = any_resamplable(candidates)
+    mixed = not_alike(candidates, criteria)
+    if mixed and rivals:
+        labels = {c.key: c.label.lower() for c in criteria}
+        said = "; ".join(f"{labels[key]}: " + " against ".join(short for short in groups)
+                         for key, groups in mixed.items())
+        return Verdict("too_close", (scored.names[best], scored.names[rivals[0]]), (
+            f"Not comparable yet: values of one criterion were measured on different texts or hardware ({said}). "
+            "Measure the candidates in one run, or choose which run's values to rank on."), shares)
     if p[best] >= threshold and not tied:
         return Verdict("recommend", (scored.names[best],), (
             f"Recommend {names[best]}: first in {p[best]:.0%} of {rounds:,} resamples of the measurements "

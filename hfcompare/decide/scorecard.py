@@ -3,12 +3,62 @@ comparison's measurements or the catalog), the brief's default weights, and deci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from hfcompare.decide.explain import shown
-from hfcompare.decide.scoring import BINARY, Candidate, Cell, Criterion, Scored, ValueScale
+from hfcompare.decide.scoring import BINARY, Candidate, Cell, Criterion, Scored, ValueScale, finite_number
 from hfcompare.hub.catalog import FIELDS, load_catalog
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a measured value comes from, as data: the run, the texts (or queries, prompts, votes) it
+    was measured on (count and fingerprint), the hardware, the timed passes, when, and how it reached
+    this page ("here": this session's run; "earlier": remembered from an earlier run; "link": a share link)."""
+
+    run: str
+    texts: int = 0
+    texts_id: str = ""
+    hardware: str = ""
+    passes: int = 0
+    measured_at: str = ""
+    via: str = "here"
+    unit: str = "texts"   # what `texts` counts: texts, queries, prompts or votes
+
+    @property
+    def basis(self) -> str:
+        """What values measured alike share: the same texts, and for timings the same hardware ("" when
+        not stated). A quality score does not depend on the machine; a speed does."""
+        if not self.texts_id:
+            return ""
+        return f"{self.texts_id}|{self.hardware}" if self.passes else self.texts_id
+
+    def describe(self) -> str:
+        """e.g. "text comparison · 20 texts #a1b2c3 · CPU, 2 cores · 5 passes · 2026-12-06 21:40 UTC"."""
+        parts = [self.run]
+        if self.texts:
+            parts.append(f"{self.texts:,} {self.unit}" + (f" #{self.texts_id[:6]}" if self.texts_id else ""))
+        parts += [p for p in (self.hardware, f"{self.passes} passes" if self.passes else "",
+                              self.measured_at[:16].replace("T", " ") + " UTC" if self.measured_at else "") if p]
+        if self.via != "here":
+            parts.append("from a share link" if self.via == "link" else "remembered from an earlier run")
+        return " · ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if v not in ("", 0)}
+
+    @classmethod
+    def from_json(cls, raw: Any, via: str | None = None) -> Provenance | None:
+        """A provenance read from a link or a file, checked field by field; None when it is not one."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("run"), str):
+            return None
+        text = {k: str(raw[k])[:120] for k in ("run", "texts_id", "hardware", "measured_at", "via", "unit")
+                if isinstance(raw.get(k), str)}
+        counts = {k: int(raw[k]) for k in ("texts", "passes")
+                  if isinstance(raw.get(k), int) and not isinstance(raw.get(k), bool) and 0 <= raw[k] < 10**9}
+        found = cls(**text, **counts)
+        return found if via is None else replace(found, via=via)
 
 
 class Measurement(NamedTuple):
@@ -21,6 +71,44 @@ class Measurement(NamedTuple):
     samples: tuple[float, ...] = ()   # per-query scores or per-pass times (see scoring.Cell)
     paired_on: str = ""
     statistic: str = "mean"
+    provenance: Provenance | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The measurement as a link or file carries it: numbers, samples and provenance as data."""
+        out: dict[str, Any] = {"value": self.value, "source": self.source, "statistic": self.statistic}
+        if self.low is not None and self.high is not None:
+            out |= {"low": self.low, "high": self.high}
+        if self.samples:
+            out["samples"] = [float(v) for v in self.samples]   # exact: the colleague resamples the same numbers
+        if self.paired_on:
+            out["paired_on"] = self.paired_on
+        if self.provenance is not None:
+            out["provenance"] = self.provenance.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, raw: Any, via: str = "link") -> Measurement | None:
+        """A measurement read from a share link, checked; None when it is not one. The legacy
+        [value, description(, low, high)] lists are read too."""
+        if isinstance(raw, list) and len(raw) in (2, 4):
+            raw = {"value": raw[0], "source": raw[1], **({"low": raw[2], "high": raw[3]} if len(raw) == 4 else {})}
+        if not isinstance(raw, dict) or not finite_number(raw.get("value")) or not isinstance(raw.get("source"), str):
+            return None
+        value = float(raw["value"])
+        low, high = raw.get("low"), raw.get("high")
+        if not (finite_number(low) and finite_number(high) and low <= value <= high):
+            low = high = None
+        samples = raw.get("samples") or ()
+        if not isinstance(samples, list) or len(samples) > MAX_LINK_SAMPLES or not all(map(finite_number, samples)):
+            samples = ()
+        statistic = raw.get("statistic") if raw.get("statistic") in ("mean", "median", "draw") else "mean"
+        paired_on = str(raw.get("paired_on") or "")[:200] if samples else ""
+        return cls(value, raw["source"][:300], None if low is None else float(low), None if high is None else float(high),
+                   tuple(float(v) for v in samples), paired_on, statistic, Provenance.from_json(raw.get("provenance"), via))
+
+
+#: Samples a shared measurement may carry (per-query scores of a large evaluation, say).
+MAX_LINK_SAMPLES = 10_000
 
 
 #: A candidate's measured values: metric key -> Measurement.
@@ -29,7 +117,8 @@ Measured = dict[str, Measurement]
 MEASURED_LABELS = {
     "ndcg@10": "nDCG@10 in this evaluation",
     "ms_per_text": "median ms per text over timed passes, measured here",
-    "pass_rate": "check pass rate in this comparison",
+    "pass_rate": "check pass rate on your prompts (Generation page)",
+    "arena_rating": "Arena rating from blind votes (Bradley-Terry)",
     "tokens_per_s": "median tokens/s, measured here",
     "latency_s": "median latency, measured here",
 }
@@ -61,6 +150,12 @@ def _c(key, label, weight, higher=True, log=False, help_text="", unit="", binary
 #: tiny; 10 B for an embedding model, 100 B for a generation model, more than one machine holds).
 FRACTION = ValueScale(0.0, 1.0)
 PERCENT = ValueScale(0.0, 100.0)
+#: Arena ratings (Bradley-Terry on the Elo scale, 1000 = the average of the rated models): 300 points
+#: below the average (it loses 85% of its votes against it) is worst, 300 above is best.
+ARENA_SCALE = ValueScale(700.0, 1300.0)
+#: A criterion named for what its source measures: a check pass rate is not called "quality".
+SOURCE_NAMES = {"measured:pass_rate": "Check pass rate", "measured:arena_rating": "Arena rating",
+                "catalog:leaderboard_average": "Published quality"}
 
 
 SPECS: dict[str, list[CriterionSpec]] = {
@@ -90,10 +185,11 @@ SPECS: dict[str, list[CriterionSpec]] = {
                       ("catalog:dimensions",)),
     ],
     "generation": [
-        CriterionSpec(_c("quality", "Quality", 40, help_text="Measured check pass rate on your prompts, or a "
-                         "published leaderboard average.", scale=FRACTION),
-                      ("measured:pass_rate", "catalog:leaderboard_average"), True,
-                      (("catalog:leaderboard_average", PERCENT),)),
+        CriterionSpec(_c("quality", "Quality", 40, help_text="Which answers are better: the share of your checks "
+                         "passed, the Arena's rating from blind votes, or a published leaderboard average. The label "
+                         "names the one chosen.", scale=FRACTION),
+                      ("measured:pass_rate", "measured:arena_rating", "catalog:leaderboard_average"), True,
+                      (("catalog:leaderboard_average", PERCENT), ("measured:arena_rating", ARENA_SCALE))),
         CriterionSpec(_c("speed", "Speed", 30, log=True, help_text="Median tokens per second, measured on this "
                          "machine (higher is better).", unit="tokens/s", scale=ValueScale(1.0, 200.0, log=True)),
                       ("measured:tokens_per_s",), True),
@@ -165,8 +261,9 @@ def cell_for(name: str, source: str, measured: dict[str, Measured]) -> Cell:
         if not found:
             return Cell(None, f"not measured ({MEASURED_LABELS[key]})")
         found = Measurement(*found)
+        made = found.provenance
         return Cell(found.value, found.source, found.low, found.high, tuple(found.samples), found.paired_on,
-                    found.statistic)
+                    found.statistic, made.basis if made else "", made.describe() if made else "")
     entry = load_catalog().by_id(catalog_id(name))
     figure = entry.figures.get(key) if entry else None
     if figure is None:
@@ -226,7 +323,8 @@ HINTS: dict[str, dict[str, str]] = {
         "speed": "run a comparison of these models to measure speed",
     },
     "generation": {
-        "quality": "run the Generation page with checks on your prompts to measure the pass rate",
+        "quality": "run the Generation page with checks on your prompts to measure the pass rate, or vote in the "
+                   "Arena",
         "speed": "run these models on the Generation page to measure tokens per second",
         "latency": "run these models on the Generation page to measure latency",
     },
@@ -252,16 +350,15 @@ def preset_label(preset: str) -> str:
 
 
 def speed_measurement(speed, run: str) -> Measurement:
-    """A SpeedStats as a Scorecard value: the median, its range, and which run it comes from."""
-    earlier = speed.measured_at[:16].replace("T", " ")
-    when = f"in {run}" if speed.this_run else f"remembered from an earlier run ({earlier} UTC)"
-    return Measurement(speed.median_ms, f"measured here: median {speed.median_ms:.2f} ms/text over {speed.passes} "
-                                        f"timed passes of {speed.n_texts} texts (range {speed.range_text}), {when}, "
-                                        f"{speed.where}", speed.low_ms, speed.high_ms,
-                       tuple(getattr(speed, "pass_ms", ()) or ()), "", "median")
+    """A SpeedStats as a Scorecard value: the median, its range, its passes, and which run it comes from."""
+    made = Provenance(run, speed.n_texts, speed.texts_id, speed.where, speed.passes, speed.measured_at,
+                      "here" if speed.this_run else "earlier")
+    return Measurement(speed.median_ms, f"measured: median {speed.median_ms:.2f} ms/text over {speed.passes} "
+                                        f"timed passes of {speed.n_texts} texts (range {speed.range_text})",
+                       speed.low_ms, speed.high_ms, tuple(speed.pass_ms), "", "median", made)
 
 
-def measured_from_embeddings(results, run: str = "this session's text comparison") -> dict[str, Measured]:
+def measured_from_embeddings(results, run: str = "text comparison") -> dict[str, Measured]:
     """Speeds from a compare-texts run (EmbeddingResults)."""
     out: dict[str, Measured] = {}
     for r in results:
@@ -275,24 +372,60 @@ def measured_from_evaluation(evaluations, n_queries: int, queries_id: str = "eva
     """nDCG@10 (and speeds) from an evaluation run (ModelEvaluations); `queries_id` names the labeled
     queries, so models evaluated on the same ones are compared query by query."""
     out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None],
-                                   "this session's retrieval evaluation")
+                                   "retrieval evaluation")
+    from hfcompare.embeddings.runs import where_measured
     from hfcompare.retrieval.significance import bootstrap_ci
 
     for e in evaluations:
         if e.ok:
             per_query = tuple(float(v) for v in e.values("ndcg@10"))
             low, high = bootstrap_ci(per_query)
+            speed = getattr(e.embedding, "speed", None)
+            made = Provenance("retrieval evaluation", n_queries, queries_id, speed.where if speed else where_measured(),
+                              measured_at=speed.measured_at if speed else "", unit="queries")
             out.setdefault(str(e.ref), {})["ndcg@10"] = Measurement(
-                e.metrics["ndcg@10"], f"measured here: nDCG@10 over {n_queries} labeled queries (95% bootstrap "
+                e.metrics["ndcg@10"], f"measured: nDCG@10 over {n_queries} labeled queries (95% bootstrap "
                                       f"interval {low:.3f}–{high:.3f})", low, high, per_query,
-                f"{queries_id}:ndcg@10", "mean")
+                f"{queries_id}:ndcg@10", "mean", made)
     return out
+
+
+def measured_from_arena(votes: list[dict]) -> dict[str, Measured]:
+    """Arena ratings of the generation models with enough votes: the Bradley-Terry rating, its 95%
+    bootstrap interval, and the bootstrap replicates (paired round by round across models, which
+    P(best) draws from). A repeated battle counts once (arena.independent_votes). Models in different
+    comparison groups never met, directly or through others: their ratings are on different bases."""
+    import hashlib
+    import json
+
+    from hfcompare.decide.arena import Battle, independent_votes, ratings
+
+    counted = independent_votes(votes)
+    battles = [Battle(v["model_a"], v["model_b"], v["winner"]) for v in counted]
+    votes_id = hashlib.sha256(json.dumps([[b.model_a, b.model_b, b.winner] for b in battles]).encode()).hexdigest()[:12]
+    out: dict[str, Measured] = {}
+    for model, r in ratings(battles).items():
+        made = Provenance("arena", len(battles), f"{votes_id}/{r.group}", unit="votes")
+        out[model] = {"arena_rating": Measurement(
+            r.rating, f"measured: Arena rating {r.rating:.0f} (95% interval {_points(r.low)} to {_points(r.high)}) "
+                      f"from {r.votes} of {len(battles)} blind votes", r.low, r.high, r.samples,
+            f"arena:{votes_id}/{r.group}", "draw", made)}
+    return out
+
+
+def _points(value: float) -> str:
+    return "∞" if value == float("inf") else "−∞" if value == float("-inf") else f"{value:.0f}"
 
 
 def measured_from_generation(results, verdicts) -> dict[str, Measured]:
     """Pass rate, median tokens/s and median latency from a generation run."""
+    import hashlib
+    import json
+
     from hfcompare.generation import tables as g
 
+    prompts = list(dict.fromkeys(r.prompt for r in results))
+    prompts_id = hashlib.sha256(json.dumps(prompts, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
     refs = list(dict.fromkeys(r.ref for r in results))
     summary = g.generation_summary(g.generation_table(results, verdicts, {ref: str(ref) for ref in refs}))
     out: dict[str, Measured] = {}
@@ -300,19 +433,49 @@ def measured_from_generation(results, verdicts) -> dict[str, Measured]:
         where = row.get(g.WHERE) or "this machine"
         found: Measured = {}
         rate = row.get(g.PASS_RATE)
+        answers = int(row.get(g.ANSWERS) or 0)
+        checked = Provenance("generation run", len(prompts), prompts_id, unit="prompts")
+        timed = Provenance("generation run", len(prompts), prompts_id, where, answers, unit="prompts")
         if rate is not None:
             low, high, n = row.get(g.PASS_RATE_LOW), row.get(g.PASS_RATE_HIGH), row.get(g.CHECKED) or row[g.ANSWERS]
-            found["pass_rate"] = Measurement(rate, f"measured here: {rate:.0%} of {n} "
+            found["pass_rate"] = Measurement(rate, f"measured: {rate:.0%} of {n} "
                                              f"answers passed their checks (95% interval {low:.0%}–{high:.0%}"
-                                             f"{'; fewer than 20 prompts' if n < 20 else ''})", low, high)
+                                             f"{'; fewer than 20 prompts' if n < 20 else ''})", low, high,
+                                             provenance=checked)
         speed, latency = row.get(g.MEDIAN_TOKENS_PER_S), row.get(g.MEDIAN_LATENCY_S)
         if speed is not None:
-            found["tokens_per_s"] = Measurement(speed, f"measured: {speed:.1f} tokens/s ({where})")
+            found["tokens_per_s"] = Measurement(speed, f"measured: median {speed:.1f} tokens/s", provenance=timed)
         if latency is not None:
-            found["latency_s"] = Measurement(latency, f"measured: {latency:.2f} s ({where})")
+            found["latency_s"] = Measurement(latency, f"measured: median {latency:.2f} s per answer", provenance=timed)
         if found:
             out[row[g.MODEL]] = found
     return out
+
+
+def quality_disagreement(names: list[str], chosen: str, measured: dict[str, Measured], top: list[str]) -> str:
+    """A sentence when the generation quality signals order the first two candidates (`top`) differently:
+    the source chosen (`chosen`) against every other source that knows both; "" when they agree."""
+    if len(top) < 2:
+        return ""
+    a, b = top[:2]
+    said = []
+    for source in specs_for("generation")["quality"].sources:
+        first, second = cell_for(a, source, measured), cell_for(b, source, measured)
+        if first.known and second.known and first.value != second.value:
+            leader = a if first.value > second.value else b
+            said.append((source, leader, f"{SOURCE_NAMES[source].lower()} puts {leader} first "
+                                         f"({_shown_quality(source, first.value)} against "
+                                         f"{_shown_quality(source, second.value)})"))
+    leaders = {leader for _, leader, _ in said}
+    if len(leaders) < 2 or not any(source == chosen for source, _, _ in said):
+        return ""
+    ordered = sorted(said, key=lambda item: item[0] != chosen)
+    return ("The quality signals disagree: " + "; ".join(text for _, _, text in ordered)
+            + ". The ranking uses the first; change it under the criterion to see the other.")
+
+
+def _shown_quality(source: str, value: float) -> str:
+    return f"{value:.0%}" if source == "measured:pass_rate" else f"{value:.0f}" if "arena" in source else f"{value:g}"
 
 
 def merge_measured(*parts: dict[str, Measured]) -> dict[str, Measured]:
@@ -375,6 +538,7 @@ def sources_table(scored: Scored, candidates: list[Candidate], criteria: list[Cr
                          "value": "unknown" if value is None else shown(c, value),
                          "range": f"{cell.low:.4g}–{cell.high:.4g}" if cell is not None and cell.has_range else "",
                          "normalized": scored.normalized[c.key][i],
+                         "run": cell.run if cell else "",
                          "source": cell.source if cell else "unknown"})
     return pd.DataFrame(rows)
 
@@ -400,7 +564,7 @@ def criterion_for(task: str, key: str, weight: float, source: str, anchors: dict
     scale = spec.scale_for(source)
     if anchors:
         scale = ValueScale(float(anchors.get("worst", scale.worst)), float(anchors.get("best", scale.best)), scale.log)
-    return replace(spec.criterion, weight=weight, scale=scale,
+    return replace(spec.criterion, weight=weight, scale=scale, label=SOURCE_NAMES.get(source, spec.criterion.label),
                    higher_is_better=scale.higher_is_better, log_scale=scale.log)
 
 

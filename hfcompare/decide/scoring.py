@@ -167,7 +167,11 @@ class Cell:
     #: are resampled together (a paired bootstrap)
     samples: tuple[float, ...] = ()
     paired_on: str = ""
-    statistic: str = "mean"
+    statistic: str = "mean"   # "mean" of per-query scores, "median" of passes, or "draw": bootstrap replicates
+    #: what a measured value was measured on (its texts' fingerprint and the hardware): values of one
+    #: criterion on different bases are not alike and are never ranked as if they were ("" = not stated)
+    basis: str = ""
+    run: str = ""   # which run it came from, in words (Provenance.describe)
 
     @property
     def known(self) -> bool:
@@ -183,6 +187,10 @@ class Cell:
         """Whether both values were measured on the same queries (compared query by query)."""
         return bool(self.paired_on) and self.paired_on == other.paired_on and \
             len(self.samples) == len(other.samples) >= 2
+
+    def paired_test_applies(self, other: Cell) -> bool:
+        """Whether a paired test over per-query scores compares the two (not for bootstrap replicates)."""
+        return self.statistic == "mean" and self.paired_with(other)
 
     @property
     def has_range(self) -> bool:
@@ -429,6 +437,10 @@ def _resampled(candidates: list[Candidate], rng: np.random.Generator) -> list[Ca
                 cells[key] = cell
                 continue
             n = len(cell.samples)
+            if cell.statistic == "draw":   # bootstrap replicates already: one round, the same for paired cells
+                index = shared.setdefault((cell.paired_on or f"{candidate.name}|{key}", n, "draw"), rng.integers(0, n))
+                cells[key] = replace(cell, value=float(cell.samples[int(index)]))
+                continue
             if cell.paired_on:
                 index = shared.setdefault((cell.paired_on, n), rng.integers(0, n, n))
             else:
@@ -458,11 +470,29 @@ def p_best(candidates: list[Candidate], criteria: list[Criterion], missing: str 
     return wins / (rounds if resamplable else 1)
 
 
+def not_alike(candidates: list[Candidate], criteria: list[Criterion]) -> dict[str, list[str]]:
+    """The weighted criteria whose measured values were measured on different texts or hardware,
+    with the candidates on each basis: {criterion key: ["X, Y on <basis>", ...]}. Ranking them as
+    alike would credit a model for easier texts or a quieter machine."""
+    out: dict[str, list[str]] = {}
+    for c in criteria:
+        if c.weight <= 0:
+            continue
+        groups: dict[str, list[str]] = {}
+        for candidate in candidates:
+            cell = candidate.cells.get(c.key)
+            if cell is not None and cell.known and cell.basis:
+                groups.setdefault(cell.basis, []).append(candidate.name)
+        if len(groups) > 1:
+            out[c.key] = [", ".join(names) for names in groups.values()]
+    return out
+
+
 def queries_to_separate(a: Cell, b: Cell, z: float = 1.96) -> int | None:
     """Roughly how many labeled queries (in all) a paired comparison of `a` and `b` needs for its 95%
     interval to exclude 0, from the spread of their per-query differences: (z·sd / mean)². None when
     they were not measured on the same queries, or do not differ on average."""
-    if not a.paired_with(b):
+    if not a.paired_test_applies(b):
         return None
     diff = np.asarray(a.samples, dtype=float) - np.asarray(b.samples, dtype=float)
     mean, sd = float(diff.mean()), float(diff.std(ddof=1))

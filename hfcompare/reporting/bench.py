@@ -27,7 +27,7 @@ QUALITY = "quality"
 LABELS = e.TIMING_LABELS | g.SUMMARY_LABELS | g.RATE_LABELS | {QUALITY: "quality (cosine of texts 1 and 2)"}
 #: columns the terminal leaves out: the range shows the first two, the Checks table the pass rate's interval
 _NOT_IN_TERMINAL = ("where", "error", "reference", e.MS_PER_TEXT_LOW, e.MS_PER_TEXT_HIGH, g.PASS_RATE_LOW,
-                    g.PASS_RATE_HIGH)
+                    g.PASS_RATE_HIGH, "ms_per_text_passes", "texts_id", "measured_at")
 
 
 def for_people(frame: pd.DataFrame, terminal: bool = False) -> pd.DataFrame:
@@ -87,6 +87,9 @@ def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache
         speed = result.speed
         row |= {QUALITY: float(result.vectors[0] @ result.vectors[1]) if len(texts) > 1 else None,
                 "where": speed.where if speed is not None and speed.where else where_measured()}
+        if speed is not None:   # what `hfcompare decide` resamples, and which texts and when
+            row |= {"ms_per_text_passes": [round(v, 6) for v in speed.pass_ms], "texts_id": speed.texts_id,
+                    "measured_at": speed.measured_at}
         if dataset is not None:
             evaluation = evaluate_model(dataset, ref, cache, None, settings.get(ref.backend), keep_vectors=False)
             if evaluation.ok:

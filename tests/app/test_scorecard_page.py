@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import table_with, current_key, open_app, widget
+from tests.app.pages import current_key, open_app, open_link, table_with, widget
 
 SMALL, LARGE = "sentence-transformers/all-MiniLM-L6-v2", "intfloat/e5-large-v2"
 
@@ -130,7 +130,8 @@ def test_measured_values_from_an_evaluation_run_join_the_scorecard(fake_backend)
     assert widget(at.multiselect, "Candidates").value == ["fake:fake-a", "fake:fake-b"]
     sources = table_with(at, "criterion", "source")
     perf = sources[sources["criterion"] == "Performance"]
-    assert perf["source"].str.contains("measured here: nDCG@10 over 20 labeled queries").all()
+    assert perf["source"].str.contains("measured: nDCG@10 over 20 labeled queries").all()
+    assert perf["run"].str.match(r"retrieval evaluation · 20 queries #[0-9a-f]{6} · CPU, \d+ cores").all()
     size = sources[sources["criterion"] == "Size"]
     assert (size["value"] == "unknown").all() and size["source"].str.contains("unknown").all()
     assert perf["range"].str.match(r"0\.\d+–[01]\.?\d*").all()     # the 95% bootstrap interval
@@ -245,12 +246,39 @@ def test_speeds_of_two_runs_are_never_mixed(fake_backend):
     at.switch_page("app_pages/scorecard.py").run()
     widget(at.multiselect, "Criteria").set_value(["performance", "speed"]).run()
 
-    def speed_sources():
-        sources = table_with(at, "criterion", "source")
-        return list(sources[sources["criterion"] == "Speed"]["source"])
+    def speed_runs():
+        sources = table_with(at, "criterion", "run")
+        return list(sources[sources["criterion"] == "Speed"]["run"])
 
     assert widget(at.radio, "Speeds from").value == "comparison"
-    assert all("in this session's text comparison" in s for s in speed_sources()), speed_sources()
+    assert all(s.startswith("text comparison · 20 texts #") for s in speed_runs()), speed_runs()
     widget(at.radio, "Speeds from").set_value("evaluation").run()
-    assert all("in this session's retrieval evaluation" in s for s in speed_sources()), speed_sources()
+    assert all(s.startswith("retrieval evaluation · ") for s in speed_runs()), speed_runs()
+    assert len({s.split(" · ")[1] for s in speed_runs()}) == 1   # the same texts for both models
     assert not at.exception
+
+
+def test_a_colleague_opening_the_link_gets_the_same_numbers_and_verdict(fake_backend):
+    """The link carries every measured value with its per-query scores, timed passes and provenance:
+    the second visitor's page ranks the same numbers, gives the same P(best) and the same verdict, and
+    says where the values came from."""
+    at = open_app()
+    at.multiselect[0].set_value(["fake:fake-a", "fake:fake-b"])
+    at.segmented_control[0].set_value("evaluate").run()
+    widget(at.button, "Load labeled sample").click().run()
+    widget(at.button, "Run evaluation").click().run()
+    at.switch_page("app_pages/scorecard.py").run()
+    widget(at.multiselect, "Criteria").set_value(["performance", "speed"]).run()
+    mine = table_with(at, "model", "P(best)")
+    said = [b.value for b in (*at.success, *at.info, *at.warning) if "P(best)" in b.value or "Recommend" in b.value]
+    params = {k: at.query_params[k] for k in at.query_params}
+    theirs_at = open_link(params, "app_pages/scorecard.py")
+    assert not theirs_at.exception
+    theirs = table_with(theirs_at, "model", "P(best)")
+    assert theirs[["model", "score", "P(best)"]].equals(mine[["model", "score", "P(best)"]])
+    assert [b.value for b in (*theirs_at.success, *theirs_at.info, *theirs_at.warning)
+            if "P(best)" in b.value or "Recommend" in b.value] == said
+    runs = table_with(theirs_at, "criterion", "run")
+    assert runs["run"].str.endswith("from a share link").all()
+    assert runs[runs["criterion"] == "Performance"]["run"].str.startswith("retrieval evaluation · 20 queries #").all()
+    assert runs[runs["criterion"] == "Speed"]["run"].str.contains(r"^retrieval evaluation · \d+ texts #.* 5 passes").all()

@@ -11,6 +11,7 @@ from hfcompare.decide.explain import explain
 from hfcompare.decide.scorecard import (
     HINTS,
     PRESETS,
+    Provenance,
     SPECS,
     best_source,
     build_candidates,
@@ -119,9 +120,13 @@ def test_measured_speed_with_its_range_and_run_reaches_the_cell():
     cell = cell_for("local:m", "measured:ms_per_text", measured)
     assert (cell.value, cell.low, cell.high) == (12.0, 10.5, 14.25)
     assert "median 12.00 ms/text over 5 timed passes of 20 texts (range 10.50–14.25)" in cell.source
-    assert "this session's text comparison" in cell.source and "CPU, 2 cores" in cell.source
-    Result.speed = SpeedStats(12.0, 10.5, 14.25, 5, 20, "CPU, 2 cores", "2026-11-28T09:30:00+00:00", False)
-    assert "earlier run (2026-11-28 09:30 UTC)" in measured_from_embeddings([Result()])["local:m"]["ms_per_text"].source
+    made = measured["local:m"]["ms_per_text"].provenance   # provenance is data, not a sentence to parse
+    assert made == Provenance("text comparison", 20, "", "CPU, 2 cores", 5, "2026-11-29T14:00:00+00:00", "here")
+    assert cell.run == "text comparison · 20 texts · CPU, 2 cores · 5 passes · 2026-11-29 14:00 UTC"
+    Result.speed = SpeedStats(12.0, 10.5, 14.25, 5, 20, "CPU, 2 cores", "2026-11-28T09:30:00+00:00", False, (), "ab12cd34")
+    again = measured_from_embeddings([Result()])["local:m"]["ms_per_text"].provenance
+    assert again.via == "earlier" and again.basis == "ab12cd34|CPU, 2 cores"
+    assert again.describe().endswith("remembered from an earlier run") and "#ab12cd" in again.describe()
 
 
 def test_baselines_are_references_not_candidates():

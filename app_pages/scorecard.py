@@ -36,6 +36,7 @@ from hfcompare.decide.scorecard import (
 from hfcompare.decide.scoring import (
     DEFAULT_POLICY,
     MIN_KNOWN_WEIGHT,
+    P_BEST_THRESHOLD,
     ScoringError,
     any_resamplable,
     finite_number,
@@ -56,6 +57,8 @@ from ui.text import literal
 from ui.widgets import CHART_WIDTH, build_figure, chart, chart_row, pinned_model
 
 LINK_NOTE = " (from a share link)"
+#: The P(best) a recommendation may be set to need: at least an even chance, below certainty.
+THRESHOLD_RANGE = (0.5, 0.99)
 TASKS = {"embeddings": "Embedding models", "generation": "Generation models"}
 POLICIES = {"penalize": "Count it as the worst value (0), the default",
             "skip": "Leave it out for that model (its other weights count more)"}
@@ -197,7 +200,7 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
             st.caption("Normalized weights: " + ", ".join(f"{specs[k].criterion.label} {w / total:.0%}"
                                                           for k, w in weights.items()))
     restore(keys.SC_POLICY, DEFAULT_POLICY)
-    left, right = st.columns([3, 1])
+    left, right, threshold_box = st.columns([3, 1, 1])
     policy = left.radio("When a value is unknown", list(POLICIES), format_func=POLICIES.get,
                         key=widget_key(keys.SC_POLICY),
                         help=prose.SC_POLICY_HELP)
@@ -206,6 +209,11 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
     margin = right.number_input("Tie margin", min_value=0.0, max_value=0.5, step=0.01, format="%.2f",
                                 key=widget_key(keys.SC_MARGIN), help=prose.SC_MARGIN_HELP)
     remember(keys.SC_MARGIN)
+    restore(keys.SC_THRESHOLD, P_BEST_THRESHOLD)
+    threshold_box.number_input("Recommend at P(best) ≥", min_value=THRESHOLD_RANGE[0], max_value=THRESHOLD_RANGE[1],
+                               step=0.05, format="%.2f", key=widget_key(keys.SC_THRESHOLD),
+                               help=prose.SC_THRESHOLD_HELP)
+    remember(keys.SC_THRESHOLD)
     st.caption(prose.SC_RULES.format(known=f"{MIN_KNOWN_WEIGHT:.0%}", margin=margin))
     return names, weights, sources, policy, float(margin)
 
@@ -261,7 +269,8 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
     explanation = explain(preset_label(preset), scored, candidates, criteria, float(shares[order[0], 0]), margin,
                           HINTS[task], measures)
     chances = _p_best(candidates, criteria, policy, tuple(limits))
-    decision = verdict(scored, candidates, criteria, chances, margin=margin)
+    decision = verdict(scored, candidates, criteria, chances, threshold=float(value(keys.SC_THRESHOLD, P_BEST_THRESHOLD)),
+                       margin=margin)
     unsettled = any(explanation.get(kind) for kind in ("tie", "unknowns_decide", "noise_decides"))
     kind = "too_close" if decision.kind == "recommend" and unsettled else decision.kind
     paragraph = decision.text + " " + explanation.text
@@ -379,6 +388,7 @@ LINK_FIELDS: dict[str, Field] = {
     "policy": Field("choice", ("skip", "penalize")),
     "samples": Field("int", low=100, high=2000),
     "margin": Field("float", low=0.0, high=0.5),    # the tie margin
+    "threshold": Field("float", low=THRESHOLD_RANGE[0], high=THRESHOLD_RANGE[1]),   # P(best) a recommendation needs
     "scales": Field("json", max_chars=4_000),       # {criterion: {"worst", "best"}}
     "limits": Field("json", max_chars=2_000),       # the must-haves, {criterion or "multilingual": value}
     "measured": Field("json", max_chars=1_000_000),   # {model: {metric: Measurement.to_json()}}, samples included
@@ -422,6 +432,11 @@ def apply_link(link: dict) -> None:
         set_widget(keys.SC_SAMPLES, samples)
     elif "samples" in link:
         refused.append("samples")
+    threshold = link.get("threshold")
+    if finite_number(threshold) and THRESHOLD_RANGE[0] <= threshold <= THRESHOLD_RANGE[1]:
+        set_widget(keys.SC_THRESHOLD, float(threshold))
+    elif "threshold" in link:
+        refused.append("threshold")
     margin = link.get("margin")
     if isinstance(margin, (int, float)) and not isinstance(margin, bool) and 0 <= margin <= 0.5:
         set_widget(keys.SC_MARGIN, float(margin))
@@ -495,6 +510,7 @@ def render() -> None:
                                               "preset": value(preset_key(task), "balanced"),
                                               "weights": weights, "sources": sources, "policy": policy,
                                               "margin": margin, "scales": anchors, "limits": limits_set,
+                                              "threshold": float(value(keys.SC_THRESHOLD, P_BEST_THRESHOLD)),
                                               "samples": int(value(keys.SC_SAMPLES, 300)),
                                               "measured": {n: {m: v.to_json() for m, v in measured.get(n, {}).items()}
                                                            for n in names if measured.get(n)}}))

@@ -64,6 +64,7 @@ SC_PRESET = "sc_preset"              # suffixed with the task: presets apply per
 SC_PRESET_SHOWN = "sc_preset_shown"  # suffixed with the task: the preset the weights now follow
 SC_UNDO = "sc_undo"                  # suffixed with the task: custom weights a preset replaced
 SC_MARGIN = "sc_margin"              # scores closer than this are a tie
+SC_THRESHOLD = "sc_threshold"        # the P(best) a recommendation needs
 SC_SCALES = "sc_scales"              # + "_" + task: the anchors a person set, {criterion: {"worst", "best"}}
 SC_LIMITS = "sc_limits"              # + "_" + task: the must-haves a person set, {criterion: value}
 SC_MEASURE_ERRORS = "sc_measure_errors"  # models a "measure now" run could not measure, with the cause

@@ -299,6 +299,8 @@ SC_POLICY_HELP = (
     "for at least 75% of the weight."
 )
 SC_MARGIN_HELP = "Two recommendable models whose scores are closer than this are called effectively tied."
+SC_THRESHOLD_HELP = ("A model is recommended only when it ranks first in at least this share of the resamples of the "
+                     "measurements (P(best)); below it, the verdict is 'too close to call'. 0.90 by default.")
 SC_RULES = (
     "Rules: a model is recommended only when values are known for at least {known} of the weight; unknown "
     "contributions show as 'unknown'. Scores less than {margin:.2f} apart are a tie. Baselines such as TF-IDF are "

@@ -49,7 +49,7 @@ SAMPLES: dict[str, list[dict]] = {
         {"task": "generation", "candidates": SC_CANDIDATES, "preset": "custom", "weights": SC_WEIGHTS,
          "sources": {"quality": "measured:pass_rate", "speed": "measured:tokens_per_s",
                      "latency": "measured:latency_s", "size": "catalog:parameters"},
-         "policy": "skip", "samples": 500, "margin": 0.1,
+         "policy": "skip", "samples": 500, "margin": 0.1, "threshold": 0.75,
          "scales": {"speed": {"worst": 5.0, "best": 100.0}, "size": {"worst": 1e10, "best": 1e8}},
          "limits": {"latency": 30.0, "speed": 2.0, "size": 8.0, "multilingual": 1.0}},
     ],

@@ -32,7 +32,7 @@ from ui.share import (
     show_cache_note,
     write_link,
 )
-from ui.state import remember, renew, restore, set_widget, widget_key
+from ui.state import remember, renew, restore, set_widget, value, widget_key
 from ui.text import literal, safe_markdown
 from ui.widgets import CHART_WIDTH, chart, chart_row, pinned_model, render_model_picker
 
@@ -124,7 +124,11 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
     embedders = [NO_EMBEDDER] + [m.ref for m in available_models("embeddings")]
     default = next((i for i, ref in enumerate(embedders) if ref.startswith("local:")), 0)
     pick, needed = st.columns([3, 1])
-    embedder = pick.selectbox("Embedding model for reference checks", embedders, index=default, key=keys.GEN_EMBEDDER)
+    restore(keys.GEN_EMBEDDER, embedders[default])
+    if value(keys.GEN_EMBEDDER) not in embedders:   # a link's model that this server does not offer
+        set_widget(keys.GEN_EMBEDDER, embedders[default])
+    embedder = pick.selectbox("Embedding model for reference checks", embedders, key=widget_key(keys.GEN_EMBEDDER))
+    remember(keys.GEN_EMBEDDER)
     restore(keys.GEN_THRESHOLD, REFERENCE_THRESHOLD)
     threshold = needed.number_input(prose.GEN_THRESHOLD_LABEL, min_value=0.0, max_value=1.0, step=0.05,
                                     format="%.2f", key=widget_key(keys.GEN_THRESHOLD), help=prose.GEN_THRESHOLD_HELP,
@@ -354,6 +358,7 @@ LINK_FIELDS: dict[str, Field] = {
     "top_p": Field("float", low=0.01, high=1.0),
     "seed": Field("int", low=0, high=2**31 - 1),
     "threshold": Field("float", low=0.0, high=1.0),   # the similarity a reference check needs
+    "embedder": Field("str", max_chars=300),          # the embedding model that judges reference checks
     "run": run_field(),
 }
 
@@ -378,6 +383,13 @@ def apply_link(link: dict) -> bool:
     threshold = link.get("threshold")
     if isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and 0 <= threshold <= 1:
         set_widget(keys.GEN_THRESHOLD, float(threshold))
+    if "embedder" in link:
+        offered = [NO_EMBEDDER] + [m.ref for m in available_models("embeddings")]
+        if link["embedder"] in offered:
+            set_widget(keys.GEN_EMBEDDER, link["embedder"])
+        else:
+            st.warning(f"The link judges reference checks with {literal(repr(link['embedder'][:80]))}, which this "
+                       "server does not offer; its default model judges them, so pass rates may differ.", icon="🔗")
     return bool(link.get("run"))
 
 
@@ -406,12 +418,12 @@ def new_answers(chosen, prompt_table, shared, overrides, threshold, system, allo
 
 
 def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, shared: GenerationParams,
-               threshold: float = REFERENCE_THRESHOLD) -> dict:
+               threshold: float = REFERENCE_THRESHOLD, embedder: str = "") -> dict:
     rows = [{c: (None if pd.isna(v) else v) for c, v in row.items()}
             for row in prompt_table.to_dict("records") if str(row.get("prompt") or "").strip()]
     return {"models": chosen, "prompts": rows, "system": system, "max_tokens": shared.max_tokens,
             "temperature": shared.temperature, "top_p": shared.top_p, "seed": shared.seed, "threshold": threshold,
-            "run": session.generation_run() is not None}
+            "embedder": embedder, "run": session.generation_run() is not None}
 
 
 def render() -> None:
@@ -468,7 +480,7 @@ def render() -> None:
     elif not run_pressed:
         st.info(prose.GEN_EMPTY_STATE)
     with share_slot:
-        render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold),
+        render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold, embedder),
                                 LINK_FIELDS))
 
 

@@ -1,4 +1,5 @@
-"""Bootstrap intervals and the paired comparison, against a plain numpy resampling reference; the
+"""Intervals and the paired comparison: the bootstrap half against a plain numpy resampling reference,
+the bound-aware half against the textbook Agresti-Coull interval, the difference against its formula; the
 exact sign-flip test against an enumeration of every sign pattern; Holm's correction against the
 step-down procedure; and the verdicts of the pairwise table."""
 
@@ -16,6 +17,7 @@ from hfcompare.retrieval.evaluation import ModelEvaluation
 from hfcompare.retrieval.significance import (
     EXACT_MAX_QUERIES,
     bootstrap_ci,
+    bounded_interval,
     holm,
     min_differing_queries,
     paired_comparison,
@@ -33,17 +35,81 @@ def numpy_percentile_ci(values, n=4000, seed=1):
 
 def test_bootstrap_interval_agrees_with_a_numpy_resampling_reference():
     values = np.random.default_rng(0).uniform(size=200)
-    low, high = bootstrap_ci(values, n_resamples=4000)
+    low, high = bootstrap_ci(values, n_resamples=4000, bounds=None)
     ref_low, ref_high = numpy_percentile_ci(values)
     assert low < values.mean() < high
     assert low == pytest.approx(ref_low, abs=0.01) and high == pytest.approx(ref_high, abs=0.01)
+    wide_low, wide_high = bootstrap_ci(values, n_resamples=4000)      # bounded in [0, 1]: at least as wide
+    assert wide_low <= low and high <= wide_high and wide_high - wide_low < 1.1 * (high - low)
+
+
+def agresti_coull(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """The textbook interval: z^2/2 successes and failures added, then the Wald interval."""
+    n_tilde = n + z * z
+    p = (successes + z * z / 2) / n_tilde
+    half = z * np.sqrt(p * (1 - p) / n_tilde)
+    return max(p - half, 0.0), min(p + half, 1.0)
+
+
+@pytest.mark.parametrize("successes, n", [(0, 1), (1, 1), (7, 10), (10, 10), (0, 20), (3, 50), (120, 200)])
+def test_on_zero_one_scores_the_bound_aware_interval_is_agresti_coull(successes, n):
+    scores = [1.0] * successes + [0.0] * (n - successes)
+    assert bounded_interval(scores) == pytest.approx(agresti_coull(successes, n), abs=1e-12)
+    low, high = bootstrap_ci(scores)
+    assert low <= agresti_coull(successes, n)[0] and agresti_coull(successes, n)[1] <= high
+
+
+def test_the_bound_aware_interval_rescales_to_other_bounds():
+    scores = np.array([0.2, 0.9, 1.0, 0.6])
+    low, high = bounded_interval(scores)
+    assert bounded_interval(10 * scores - 5, bounds=(-5, 5)) == pytest.approx((10 * low - 5, 10 * high - 5))
+    # values outside the bounds widen them to the observed range instead of failing
+    assert bounded_interval([0.5, 2.0]) == pytest.approx(tuple(2 * v for v in bounded_interval([0.25, 1.0])))
 
 
 def test_degenerate_inputs():
-    assert bootstrap_ci([0.5, 0.5, 0.5]) == (0.5, 0.5)
-    assert np.isnan(bootstrap_ci([])[0])
+    # Constant samples get an interval, not a point: three queries at 0.5 (or ten at 1.0, or one query)
+    # do not show that the next query scores the same. Only bounds=None keeps the bootstrap's point.
+    low, high = bootstrap_ci([0.5, 0.5, 0.5])
+    assert low < 0.5 < high and (low, high) == pytest.approx((1 - high, 1 - low))
+    assert bootstrap_ci([0.5, 0.5, 0.5], bounds=None) == (0.5, 0.5)
+    assert bootstrap_ci([1.0] * 10) == pytest.approx((agresti_coull(10, 10)[0], 1.0))
+    assert bootstrap_ci([0.8]) == pytest.approx(bounded_interval([0.8])) and bootstrap_ci([0.8])[0] < 0.8
+    assert all(np.isnan(bootstrap_ci([]))) and all(np.isnan(bounded_interval([])))
     same = paired_comparison([0.2, 0.4], [0.2, 0.4])
     assert same.mean_difference == 0 and same.p_value == 1.0 and not same.significant()
+    assert same.low < 0 < same.high      # the same scores on two queries do not show the models are the same
+
+
+def test_the_difference_interval_is_the_paired_bootstrap_widened_by_bound_aware_standard_errors():
+    def standard_error(values):   # the Agresti-Coull augmentation's standard error of the mean
+        k, n = 1.959963984540054 ** 2 / 2, len(values) + 1.959963984540054 ** 2
+        mean = (np.sum(values) + k) / n
+        return np.sqrt(((np.square(values).sum() + k) / n - mean ** 2) / n)
+
+    rng = np.random.default_rng(4)
+    a = np.where(rng.random(30) < 0.6, 1.0, rng.uniform(0.3, 1.0, size=30))
+    b = np.clip(a - rng.uniform(-0.1, 0.3, size=30), 0, 1)
+    result, plain = paired_comparison(a, b), paired_comparison(a, b, bounds=None)
+    se_a, se_b, r = standard_error(a), standard_error(b), np.corrcoef(a, b)[0, 1]
+    half = 1.959963984540054 * np.sqrt(se_a ** 2 + se_b ** 2 - 2 * r * se_a * se_b)
+    d = a.mean() - b.mean()
+    assert result.low == pytest.approx(min(plain.low, d - half))
+    assert result.high == pytest.approx(max(plain.high, d + half))
+    assert (result.mean_difference, result.p_value) == (plain.mean_difference, plain.p_value)   # the test is untouched
+    # both models at 1.0 on every query: r is undefined and taken as 0; the interval is not a point
+    top = paired_comparison([1.0] * 20, [1.0] * 20)
+    assert top.mean_difference == 0 and top.low < 0 < top.high
+    plain = paired_comparison([1.0] * 20, [1.0] * 20, bounds=None)      # the paired bootstrap alone: a point
+    assert (plain.low, plain.high) == (0.0, 0.0)
+
+
+def test_a_steady_lead_on_correlated_queries_keeps_a_tight_interval():
+    rng = np.random.default_rng(1)
+    b = rng.uniform(0.5, 1.0, 20) - 0.032
+    a = b + 0.032 + rng.normal(0, 0.004, 20)
+    result = paired_comparison(a, b)
+    assert 0 < result.low < result.mean_difference < result.high and result.high - result.low < 0.01
 
 
 def test_clearly_better_model_is_significant_and_noise_is_not():
@@ -51,7 +117,7 @@ def test_clearly_better_model_is_significant_and_noise_is_not():
     base = rng.uniform(size=100)
     better = paired_comparison(np.clip(base + 0.2, 0, 1), base)
     assert better.significant() and better.low > 0 and better.n_queries == 100
-    noise = paired_comparison(base + rng.normal(0, 0.01, size=100), base)
+    noise = paired_comparison(np.clip(base + rng.normal(0, 0.01, size=100), 0, 1), base)
     assert noise.low < 0 < noise.high
 
 

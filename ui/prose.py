@@ -233,7 +233,8 @@ EVAL_METRICS_CAPTION = (
     "Computed exactly as sentence-transformers' InformationRetrievalEvaluator computes them. Hover a column for "
     "its meaning."
 )
-EVAL_CI_HELP = "95% bootstrap interval: resampling the queries, the mean lands in this range 95% of the time."
+EVAL_CI_HELP = ("95% confidence interval of the mean over queries: a percentile bootstrap over the queries, "
+                "widened where scores crowd a bound (near 1 or 0), where a bootstrap alone is too narrow (see README).")
 EVAL_P_HELP = (
     "Paired permutation test for this pair alone: the chance of a mean difference at least this large if the two "
     "models were equally good (each query's difference as likely to have the other sign). Exact, over every sign "
@@ -244,7 +245,7 @@ EVAL_HOLM_HELP = (
     "0.05 by chance alone. A pair is called different only when this is below 0.05."
 )
 EVAL_SIGNIFICANCE_CAPTION = (
-    "Each pair of models on the same queries: the mean difference in ndcg@10 with a paired bootstrap interval, "
+    "Each pair of models on the same queries: the mean difference in ndcg@10 with its 95% paired interval, "
     "and a paired permutation test whose p-value is corrected (Holm) for the number of pairs. A difference is "
     "called only when the corrected p is below 0.05; when the models differ on too few queries for even a clean "
     "sweep to get there (6 for one pair, more for several), the verdict says so instead of guessing."

@@ -384,7 +384,7 @@ def measured_from_evaluation(evaluations, n_queries: int, queries_id: str = "eva
             made = Provenance("retrieval evaluation", n_queries, queries_id, speed.where if speed else where_measured(),
                               measured_at=speed.measured_at if speed else "", unit="queries")
             out.setdefault(str(e.ref), {})["ndcg@10"] = Measurement(
-                e.metrics["ndcg@10"], f"measured: nDCG@10 over {n_queries} labeled queries (95% bootstrap "
+                e.metrics["ndcg@10"], f"measured: nDCG@10 over {n_queries} labeled queries (95% "
                                       f"interval {low:.3f}–{high:.3f})", low, high, per_query,
                 f"{queries_id}:ndcg@10", "mean", made)
     return out

@@ -206,7 +206,7 @@ def score_against_size(frame, score: str, score_label: str):
 
 
 def interval_chart(table, metric: str):
-    """Each model's mean `metric` with its bootstrap interval, best at the top."""
+    """Each model's mean `metric` with its 95% interval, best at the top."""
     import plotly.graph_objects as go
 
     data = table.sort_values(metric)
@@ -218,7 +218,7 @@ def interval_chart(table, metric: str):
         hovertemplate="%{y}: %{x:.3f}<extra></extra>",
     ))
     fig.update_layout(height=120 + 40 * len(data), margin=dict(l=10, r=10, t=30, b=10),
-                      xaxis_title=f"{metric} with 95% bootstrap interval (right is better)")
+                      xaxis_title=f"{metric} with 95% interval (right is better)")
     return fig
 
 

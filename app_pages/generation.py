@@ -114,9 +114,9 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
     with st.expander("Per-model overrides"):
         st.caption(prose.OVERRIDES_HELP)
         if models:
-            blank = pd.DataFrame({"model": models, "max tokens": [None] * len(models),
-                                  "temperature": [None] * len(models), "top-p": [None] * len(models),
-                                  "seed": [None] * len(models)})
+            given = st.session_state.get(keys.GEN_LINK_OVERRIDES) or {}   # a share link's per-model values
+            blank = pd.DataFrame({"model": models, **{column: [given.get(m, {}).get(column) for m in models]
+                                                      for column in OVERRIDE_LIMITS}})
             blank = blank.astype({"max tokens": "Int64", "temperature": "Float64", "top-p": "Float64", "seed": "Int64"})
             overrides = st.data_editor(blank, key=f"{keys.GEN_OVERRIDES}_{'|'.join(models)}", hide_index=True,
                                        disabled=["model"])
@@ -146,6 +146,37 @@ def parse_inputs(chosen: list[str], table: pd.DataFrame, shared: GenerationParam
     for row in [] if overrides is None else overrides.to_dict("records"):
         params[ModelRef.parse(row["model"])] = params_with_overrides(shared, row)
     return refs, prompts, checks, params
+
+
+#: The per-model overrides a link may set, with their ranges (those of the shared parameters).
+OVERRIDE_LIMITS = {"max tokens": (int, 1, 4096), "temperature": (float, 0.0, 2.0), "top-p": (float, 0.01, 1.0),
+                   "seed": (int, 0, 2**31 - 1)}
+
+
+def _link_overrides(raw) -> tuple[dict, list[str]]:
+    """A link's per-model overrides, {model: {column: value}}, checked; and the parts refused."""
+    from hfcompare.decide.scoring import finite_number
+
+    if not isinstance(raw, dict):
+        return {}, ["overrides"]
+    kept, wrong = {}, []
+    for model, values in list(raw.items())[:models_field().max_items]:
+        if not isinstance(model, str) or not isinstance(values, dict):
+            wrong.append(str(model)[:40])
+            continue
+        for column, number in values.items():
+            kind, low, high = OVERRIDE_LIMITS.get(column, (None, 0, 0))
+            if kind is None or not finite_number(number) or not low <= number <= high or (kind is int and number != int(number)):
+                wrong.append(f"{str(model)[:40]} {str(column)[:20]}")
+                continue
+            kept.setdefault(model, {})[column] = kind(number)
+    return kept, wrong
+
+
+def _set_overrides(frame: pd.DataFrame | None) -> dict:
+    """The overrides set in the table, {model: {column: value}} (blank cells left out), for the link."""
+    return {row["model"]: {c: OVERRIDE_LIMITS[c][0](v) for c, v in row.items() if c in OVERRIDE_LIMITS and v is not None}
+            for row in _records(frame) if any(v is not None for c, v in row.items() if c in OVERRIDE_LIMITS)}
 
 
 def _records(frame: pd.DataFrame | None) -> list[dict]:
@@ -359,6 +390,7 @@ LINK_FIELDS: dict[str, Field] = {
     "seed": Field("int", low=0, high=2**31 - 1),
     "threshold": Field("float", low=0.0, high=1.0),   # the similarity a reference check needs
     "embedder": Field("str", max_chars=300),          # the embedding model that judges reference checks
+    "overrides": Field("json", max_chars=4_000),      # per-model parameters, {model: {"max tokens": 64, ...}}
     "run": run_field(),
 }
 
@@ -383,6 +415,12 @@ def apply_link(link: dict) -> bool:
     threshold = link.get("threshold")
     if isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and 0 <= threshold <= 1:
         set_widget(keys.GEN_THRESHOLD, float(threshold))
+    if "overrides" in link:
+        kept, wrong = _link_overrides(link["overrides"])
+        st.session_state[keys.GEN_LINK_OVERRIDES] = kept
+        if wrong:
+            st.warning(f"The link's per-model overrides have values out of range or of the wrong type "
+                       f"({literal(', '.join(wrong[:5]))}); those use the shared values.", icon="🔗")
     if "embedder" in link:
         offered = [NO_EMBEDDER] + [m.ref for m in available_models("embeddings")]
         if link["embedder"] in offered:
@@ -418,12 +456,12 @@ def new_answers(chosen, prompt_table, shared, overrides, threshold, system, allo
 
 
 def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, shared: GenerationParams,
-               threshold: float = REFERENCE_THRESHOLD, embedder: str = "") -> dict:
+               threshold: float = REFERENCE_THRESHOLD, embedder: str = "", overrides: pd.DataFrame | None = None) -> dict:
     rows = [{c: (None if pd.isna(v) else v) for c, v in row.items()}
             for row in prompt_table.to_dict("records") if str(row.get("prompt") or "").strip()]
     return {"models": chosen, "prompts": rows, "system": system, "max_tokens": shared.max_tokens,
             "temperature": shared.temperature, "top_p": shared.top_p, "seed": shared.seed, "threshold": threshold,
-            "embedder": embedder, "run": session.generation_run() is not None}
+            "embedder": embedder, "overrides": _set_overrides(overrides), "run": session.generation_run() is not None}
 
 
 def render() -> None:
@@ -480,7 +518,7 @@ def render() -> None:
     elif not run_pressed:
         st.info(prose.GEN_EMPTY_STATE)
     with share_slot:
-        render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold, embedder),
+        render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold, embedder, overrides),
                                 LINK_FIELDS))
 
 

@@ -25,6 +25,7 @@ GEN_SEED = "gen_seed"
 GEN_OVERRIDES = "gen_overrides_editor"
 GEN_ALLOW_CACHE = "gen_allow_unseeded_cache"
 GEN_EMBEDDER = "gen_check_embedder"
+GEN_LINK_OVERRIDES = "gen_link_overrides"   # a share link's per-model parameters, prefilled in the table
 GEN_THRESHOLD = "gen_reference_threshold"  # the similarity a reference check needs
 GEN_RESULTS = "gen_results"
 GEN_RUN_REQUESTED = "gen_run_requested"  # the Scorecard asked for a run (sample prompts if there are none)

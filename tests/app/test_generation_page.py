@@ -117,3 +117,13 @@ def test_a_buffered_stream_shows_an_unknown_speed_with_its_reason(page, fake_bac
     summary = next(d.value for d in page.dataframe if "pass rate" in d.value.columns)
     assert summary["median tokens/s"].isna().all()
     assert list(summary["tokens/s note"]) == ["unknown for 5 of 5 answers: stream was buffered (5)"] * 2
+
+
+def test_link_overrides_are_checked_cell_by_cell():
+    from app_pages.generation import _link_overrides
+
+    kept, wrong = _link_overrides({"local:a": {"max tokens": 64, "temperature": 9, "seed": 1.5, "top-p": "x"},
+                                   "local:b": [1], "local:c": {"colour": 1, "top-p": 0.5}})
+    assert kept == {"local:a": {"max tokens": 64}, "local:c": {"top-p": 0.5}}
+    assert wrong == ["local:a temperature", "local:a seed", "local:a top-p", "local:b", "local:c colour"]
+    assert _link_overrides("nope") == ({}, ["overrides"])

@@ -44,7 +44,8 @@ SAMPLES: dict[str, list[dict]] = {
     "generation": [
         {"models": ["fake:fake-b", "fake:fake-a"], "prompts": GEN_PROMPTS, "system": "Answer in one line.",
          "max_tokens": 64, "temperature": 0.5, "top_p": 0.9, "seed": 7, "threshold": 0.6,
-         "embedder": "(no reference checks)", "run": True},
+         "embedder": "(no reference checks)", "overrides": {"fake:fake-a": {"max tokens": 32, "temperature": 0.3}},
+         "run": True},
     ],
     "scorecard": [
         {"task": "generation", "candidates": SC_CANDIDATES, "preset": "custom", "weights": SC_WEIGHTS,

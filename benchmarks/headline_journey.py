@@ -31,11 +31,15 @@ sys.path.insert(0, str(ROOT))
 
 from hfcompare.backends.local import bundled  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit  # noqa: E402
-from tests.e2e.test_headline_journey import JOURNEYS, Clicks, paragraph_of, short, verdict_of  # noqa: E402
+from tests.e2e.test_headline_journey import (  # noqa: E402
+    JOURNEYS,
+    Clicks,
+    paragraph_of,
+    short,
+    style_of,
+    verdict_of,
+)
 from tests.servers import stop  # noqa: E402
-
-#: The alert's icon says how the page shows the verdict (app_pages/scorecard.py: three styles).
-STYLES = {"✅": "recommend", "⚖️": "too_close", "❔": "none"}
 
 
 def load() -> str:
@@ -64,7 +68,7 @@ def walk(browser, url: str, path: str) -> dict:
         marks = [started, *click.at, ended]
         steps = [b - a for a, b in zip(marks, marks[1:])]  # to the first click, between clicks, to the verdict
         paragraph = paragraph_of(alert)
-        icon = alert.inner_text().strip().split("\n", 1)[0].strip()
+        style = style_of(alert)
         errors = page.locator('[data-testid="stException"]').count()
         exported = scorecard_json(page)
     finally:
@@ -73,7 +77,7 @@ def walk(browser, url: str, path: str) -> dict:
     exported_verdict = exported.get("verdict", {})
     speeds = {short(row["model"]): f"{row['value']}" + (f" ({row['range']})" if row.get("range") else "")
               for row in exported.get("cells", []) if row.get("criterion", "").lower().startswith("speed")}
-    return {"clicks": click.count, "seconds": seconds, "kind": shown["kind"], "style": STYLES.get(icon, icon),
+    return {"clicks": click.count, "seconds": seconds, "kind": shown["kind"], "style": style,
             "models": shown["models"], "p_best": {short(m): p for m, p in exported_verdict.get("p_best", {}).items()},
             "speeds": speeds, "sentence": paragraph.split(". ")[0], "exceptions": errors, "steps": steps}
 

@@ -34,6 +34,8 @@ P_BEST = re.compile(r"P\(best\) ([01]\.\d\d)")
 RAW_VALUES = re.compile(r"\d[\d.,]*[A-Za-z%]*(?: [A-Za-z/%]+)? against \d")
 #: Where the paragraph says what the model it does not put first is better at.
 TRADE_OFF = re.compile(r"The trade-off:|leads on")
+#: The alert's icon: how the page shows the verdict (app_pages/scorecard.py, three styles).
+STYLES = {"✅": "recommend", "⚖️": "too_close", "❔": "none"}
 
 
 class Clicks:
@@ -115,6 +117,12 @@ def paragraph_of(alert) -> str:
     return alert.locator('[data-testid="stMarkdownContainer"]').first.inner_text().strip()
 
 
+def style_of(alert) -> str:
+    """The verdict the alert's icon shows (STYLES), or the icon itself when it is none of them."""
+    icon = alert.inner_text().strip().split("\n", 1)[0].strip()
+    return STYLES.get(icon, icon)
+
+
 def short(name: str) -> str:
     return name.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
 
@@ -124,6 +132,7 @@ def check_verdict(page, alert) -> dict:
     paragraph = paragraph_of(alert)
     found = verdict_of(paragraph)
     assert found["kind"] in ("recommend", "too_close"), f"no verdict between two models: {paragraph}"
+    assert style_of(alert) == found["kind"], f"shown as {style_of(alert)}, but says: {paragraph}"
     assert found["models"], f"the verdict names no model: {paragraph}"
     for name in found["models"]:
         assert BASELINE not in name, f"the TF-IDF baseline is in the verdict: {paragraph}"

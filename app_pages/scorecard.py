@@ -7,7 +7,7 @@ import json
 import numpy as np
 import streamlit as st
 
-from hfcompare.decide.explain import TIE_MARGIN, explain, verdict
+from hfcompare.decide.explain import TIE_MARGIN, explain, unsettled_by, verdict
 from hfcompare.decide.scorecard import (
     HINTS,
     PRESETS,
@@ -270,9 +270,8 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
                           HINTS[task], measures)
     chances = _p_best(candidates, criteria, policy, tuple(limits))
     decision = verdict(scored, candidates, criteria, chances, threshold=float(value(keys.SC_THRESHOLD, P_BEST_THRESHOLD)),
-                       margin=margin)
-    unsettled = any(explanation.get(kind) for kind in ("tie", "unknowns_decide", "noise_decides"))
-    kind = "too_close" if decision.kind == "recommend" and unsettled else decision.kind
+                       margin=margin, unsettled=unsettled_by(explanation))
+    kind = decision.kind
     paragraph = decision.text + " " + explanation.text
     shown = literal(paragraph)  # model names come from users and links: shown as typed, never as Markdown
     if kind == "none":   # three verdicts, three styles: never a success beside "measure again"

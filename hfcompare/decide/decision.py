@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from hfcompare.decide.explain import TIE_MARGIN, Verdict, verdict
+from hfcompare.decide.explain import TIE_MARGIN, Verdict, explain, unsettled_by, verdict
 from hfcompare.decide.scoring import (
     DEFAULT_POLICY,
     P_BEST_THRESHOLD,
@@ -212,7 +212,10 @@ def decide(task: str, measured: dict[str, dict[str, Cell]], weights: dict[str, f
     labels = {k: (specs[k].criterion.label, specs[k].criterion.unit) for k in specs}
     scored = score(candidates, criteria, policy, limits=limits, limit_labels=labels)
     chances = p_best(candidates, criteria, policy, limits=limits)
-    return Decision(scored, chances, verdict(scored, candidates, criteria, chances, threshold, margin), criteria)
+    # the page's explanation decides too whether the order is settled (a tie, unknowns, noise): the same verdict
+    explanation = explain("Your weights", scored, candidates, criteria, None, margin)
+    return Decision(scored, chances, verdict(scored, candidates, criteria, chances, threshold, margin,
+                                             unsettled=unsettled_by(explanation)), criteria)
 
 
 def _source_for(spec, candidates: list[Candidate], key: str) -> str:

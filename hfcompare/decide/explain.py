@@ -366,11 +366,24 @@ class Verdict:
     p_best: dict[str, float]
 
 
+#: Claims of the explanation that leave the order unsettled, and how the verdict says so.
+UNSETTLING = {"tie": "their scores are within the tie margin",
+              "unknowns_decide": "values still unknown could reverse the order",
+              "noise_decides": "the lead rests on a difference within measurement noise"}
+
+
+def unsettled_by(explanation: Explanation | None) -> str:
+    """The first claim kind of `explanation` that leaves the order unsettled ("" when none)."""
+    return next((kind for kind in UNSETTLING if explanation is not None and explanation.get(kind)), "")
+
+
 def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterion], p: np.ndarray,
-            threshold: float | None = None, margin: float = TIE_MARGIN, rounds: int | None = None) -> Verdict:
-    """Recommend the first model only when it is first in at least `threshold` of the resamples and
-    more than `margin` ahead; else too close to call between the first two (with what would separate
-    them); none when no candidate qualifies (with the gap)."""
+            threshold: float | None = None, margin: float = TIE_MARGIN, rounds: int | None = None,
+            unsettled: str = "") -> Verdict:
+    """Recommend the first model only when it is first in at least `threshold` of the resamples,
+    more than `margin` ahead, and the explanation finds nothing that unsettles the order
+    (`unsettled`, a kind of UNSETTLING: a tie, unknowns or noise deciding); else too close to call
+    between the first two (with what would separate them); none when no candidate qualifies."""
     from hfcompare.decide.scoring import (P_BEST_ROUNDS, P_BEST_THRESHOLD, any_resamplable, not_alike,
                                           queries_to_separate)
 
@@ -403,6 +416,13 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
         return Verdict("too_close", (scored.names[best], scored.names[rivals[0]]), (
             f"Not comparable yet: values of one criterion were measured on different texts or hardware ({said}). "
             "Measure the candidates in one run, or choose which run's values to rank on."), shares)
+    if p[best] >= threshold and not tied and unsettled and rivals:
+        rival = rivals[0]
+        return Verdict("too_close", (scored.names[best], scored.names[rival]), (
+            f"Too close to call between {names[best]} and {names[rival]}: {names[best]} is first in "
+            f"{p[best]:.0%} of resamples of the measurements (P(best) {p[best]:.2f} against {p[rival]:.2f}), but "
+            f"{UNSETTLING[unsettled]}." if measured else
+            f"Too close to call between {names[best]} and {names[rival]}: {UNSETTLING[unsettled]}."), shares)
     if p[best] >= threshold and not tied:
         return Verdict("recommend", (scored.names[best],), (
             f"Recommend {names[best]}: first in {p[best]:.0%} of {rounds:,} resamples of the measurements "
@@ -413,10 +433,11 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
     if rival is None:
         return Verdict("recommend", (scored.names[best],), f"Recommend {names[best]}: the only candidate that "
                        "qualifies.", shares)
-    text = (f"Too close to call between {names[best]} (P(best) {p[best]:.2f}) and {names[rival]} ({p[rival]:.2f})"
-            if measured else f"Too close to call between {names[best]} and {names[rival]}")
-    text += (f": their scores are {scored.scores[best] - scored.scores[rival]:.3f} apart, under the tie margin of "
-             f"{margin:.2f}." if tied else f": neither is first in {threshold:.0%} of resamples of the measurements.")
+    text = f"Too close to call between {names[best]} and {names[rival]}"
+    chances = f" (P(best) {p[best]:.2f} against {p[rival]:.2f})" if measured else ""
+    text += (f": their scores are only {scored.scores[best] - scored.scores[rival]:.3f} apart, under the tie margin of "
+             f"{margin:.2f}{chances}: the order may hold, but the lead is too small to matter." if tied else
+             f": neither is first in {threshold:.0%} of resamples of the measurements{chances}.")
     a, b = candidates[best], candidates[rival]
     separate = []
     for c in criteria:

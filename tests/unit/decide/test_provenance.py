@@ -111,3 +111,20 @@ def test_decide_reads_the_speed_passes_and_texts_that_evaluate_json_writes(tmp_p
     assert cells["org/a"]["speed"].samples == (3.9, 4.0, 4.4, 4.1, 3.8)
     assert cells["org/a"]["speed"].statistic == "median" and cells["org/a"]["speed"].basis == "t1|CPU, 2 cores"
     assert cells["org/b"]["speed"].basis != cells["org/a"]["speed"].basis
+
+
+def test_a_lead_the_explanation_finds_unsettled_is_too_close_in_words_and_kind():
+    """P(best) may be 1.00 while the lead rests on noise or sits within the tie margin: the verdict then
+    says 'too close to call' in its text, never 'Recommend' in a too-close box (page and CLI alike)."""
+    from hfcompare.decide.explain import explain, unsettled_by
+
+    candidates = [Candidate(A, {"performance": Cell(0.80, "q", low=0.70, high=0.90)}),
+                  Candidate(B, {"performance": Cell(0.79, "q", low=0.69, high=0.89)})]
+    criteria = [criterion_for("embeddings", "performance", 100, "measured:ndcg@10")]
+    scored = score(candidates, criteria)
+    explanation = explain("Your weights", scored, candidates, criteria, None, 0.005)
+    reason = unsettled_by(explanation)
+    assert reason == "noise_decides"
+    decision = verdict(scored, candidates, criteria, p_best(candidates, criteria), margin=0.005, unsettled=reason)
+    assert decision.kind == "too_close" and decision.text.startswith("Too close to call between")
+    assert "within measurement noise" in decision.text and "Recommend" not in decision.text

@@ -210,7 +210,7 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
                                 key=widget_key(keys.SC_MARGIN), help=prose.SC_MARGIN_HELP)
     remember(keys.SC_MARGIN)
     restore(keys.SC_THRESHOLD, P_BEST_THRESHOLD)
-    threshold_box.number_input("Recommend at P(best) ≥", min_value=THRESHOLD_RANGE[0], max_value=THRESHOLD_RANGE[1],
+    threshold_box.number_input("P(best) needed", min_value=THRESHOLD_RANGE[0], max_value=THRESHOLD_RANGE[1],
                                step=0.05, format="%.2f", key=widget_key(keys.SC_THRESHOLD),
                                help=prose.SC_THRESHOLD_HELP)
     remember(keys.SC_THRESHOLD)
@@ -404,6 +404,9 @@ def apply_link(link: dict) -> None:
     if link.get("preset") in (*PRESETS, CUSTOM):
         set_widget(preset_key(task), link["preset"])
         set_widget(f"{keys.SC_PRESET_SHOWN}_{task}", link["preset"])
+    if "weights" in link and "preset" not in link:   # a link's own weights are not the preset's: say "Custom"
+        set_widget(preset_key(task), CUSTOM)
+        set_widget(f"{keys.SC_PRESET_SHOWN}_{task}", CUSTOM)
     if "weights" in link:
         unknown = [k for k in link["weights"] if k not in specs]
         if unknown:

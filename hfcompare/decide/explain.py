@@ -162,7 +162,8 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
                              "gap": gap, "margin": margin}))
         claims.append(_separate(scored, names, a, candidates[rival], best, rival, by_key, labels, hints))
     else:
-        text = f"{label} ({weights}) ranks {names[best]} first with a score of {scored.scores[best]:.2f} out of 1"
+        text = (f"With {label[:1].lower() + label[1:]} ({weights}), {names[best]} ranks first with a score of "
+                f"{scored.scores[best]:.2f} out of 1")
         numbers = {"score": float(scored.scores[best])}
         if rival is not None:
             text += f", {gap:.2f} ahead of {names[rival]} ({scored.scores[rival]:.2f})."

@@ -45,7 +45,7 @@ def test_winner_and_reason_name_the_numbers_they_rest_on():
     winner = text.get("winner")
     assert winner.numbers["score"] == pytest.approx(scored.scores[best])
     assert winner.numbers["gap"] == pytest.approx(scored.scores[best] - scored.scores[rival])
-    assert winner.numbers["gap"] >= TIE_MARGIN and f"ranks {scored.names[best]} first" in winner.text
+    assert winner.numbers["gap"] >= TIE_MARGIN and f"{scored.names[best]} ranks first" in winner.text
     reason = text.get("reason")
     leads = {k: np.nan_to_num(scored.contributions[k][best]) - np.nan_to_num(scored.contributions[k][rival])
              for k in scored.contributions}

@@ -249,7 +249,7 @@ def test_tied_scores_break_the_same_way_in_ranking_explanation_and_flips():
     assert result.scores[0] == result.scores[1] and result.winner == "alpha"       # by name
     assert ranking_table(result, crits)["model"].iloc[0] == "alpha"
     text = explain("x", result, twins, crits, 1.0, margin=0.0)
-    assert text.get("winner").text.startswith("x (performance 57%, speed 43%) ranks alpha first")
+    assert text.get("winner").text.startswith("With x (performance 57%, speed 43%), alpha ranks first")
     flips = weight_to_flip(twins, crits)
     assert all(f.new_winner != "alpha" for f in flips)   # every flip names a change away from alpha
     # float noise below the rounding is a tie too, broken the same way

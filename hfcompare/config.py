@@ -26,6 +26,10 @@ EMBED_CHUNK = 128
 #: Embedding speed: timed passes (after one untimed warm-up) over a fixed sample of up to this many texts.
 SPEED_PASSES = 5
 SPEED_SAMPLE = 32
+#: Once the timed passes have taken this long, stop after MIN_SPEED_PASSES: on a busy machine a slow
+#: model's five passes took most of a minute (the median of three is still a median, its range wider).
+SPEED_BUDGET_S = 8.0
+MIN_SPEED_PASSES = 3
 
 
 class HomeError(ValueError):

@@ -101,8 +101,17 @@ def sample_texts(texts: list[str], size: int) -> list[str]:
     return [distinct[int(i * step)] for i in range(size)]
 
 
-def timed_passes(run: Callable[[list[str]], float], sample: list[str], passes: int) -> list[float]:
+def timed_passes(run: Callable[[list[str]], float], sample: list[str], passes: int,
+                 budget_s: float | None = None, at_least: int | None = None) -> list[float]:
     """Seconds of each of `passes` calls of `run(sample)` (which returns its own duration),
-    after one untimed warm-up call."""
+    after one untimed warm-up call; once the timed passes add up to `budget_s` (default
+    SPEED_BUDGET_S), it stops after `at_least` of them (default MIN_SPEED_PASSES)."""
+    from hfcompare.config import MIN_SPEED_PASSES, SPEED_BUDGET_S
+
+    budget_s = SPEED_BUDGET_S if budget_s is None else budget_s
+    at_least = MIN_SPEED_PASSES if at_least is None else at_least
     run(sample)
-    return [run(sample) for _ in range(passes)]
+    seconds: list[float] = []
+    while len(seconds) < passes and not (len(seconds) >= at_least and sum(seconds) >= budget_s):
+        seconds.append(run(sample))
+    return seconds

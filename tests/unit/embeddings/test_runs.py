@@ -209,3 +209,21 @@ def test_sessions_missing_the_same_vectors_compute_them_once(fake_backend, tmp_p
     computing = 1 + 1 + SPEED_PASSES  # the computing pass, the warm-up and the timed passes, by one session
     assert len(embedded) == len(texts) * computing
     assert cache.stats().misses == len(texts) and cache.stats().hits == 3 * len(texts)
+
+
+def test_slow_passes_stop_after_the_minimum_once_the_budget_is_spent(fake_backend, monkeypatch):
+    """On a busy machine a slow model's timed passes add up to the budget: the median is then taken
+    over the minimum number of passes instead of all five (a fast model still gets all five)."""
+    from hfcompare.config import MIN_SPEED_PASSES, SPEED_BUDGET_S
+
+    slow = [SPEED_BUDGET_S / 2] * SPEED_PASSES
+    scripted_clock(monkeypatch, fake_backend, [3.0, 9.0, *slow])
+    speed = embed_with_stats(MANY, ModelRef("fake", "fake-a"), None).speed
+    assert speed.passes == MIN_SPEED_PASSES < SPEED_PASSES
+
+
+def test_fast_passes_all_run_within_the_budget(fake_backend, monkeypatch):
+    from hfcompare.config import SPEED_BUDGET_S
+
+    scripted_clock(monkeypatch, fake_backend, [3.0, 9.0, *[SPEED_BUDGET_S / 100] * SPEED_PASSES])
+    assert embed_with_stats(MANY, ModelRef("fake", "fake-a"), None).speed.passes == SPEED_PASSES

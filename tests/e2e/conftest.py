@@ -41,7 +41,7 @@ def start_streamlit(home: Path, log: Path, extra_env: dict[str, str] | None = No
 
 @pytest.fixture(scope="session")
 def shared_models(tmp_path_factory) -> Path:
-    """One folder for the bundled models assembled on first use (all-mpnet-base-v2 is 440 MB), shared
+    """One folder for bundled models assembled on first use (Gemma; all-mpnet-base-v2 when not prepared), shared
     by every app this test session starts instead of one copy per test."""
     return tmp_path_factory.mktemp("models")
 

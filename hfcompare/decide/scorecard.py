@@ -462,10 +462,10 @@ def quality_disagreement(names: list[str], chosen: str, measured: dict[str, Meas
     for source in specs_for("generation")["quality"].sources:
         first, second = cell_for(a, source, measured), cell_for(b, source, measured)
         if first.known and second.known and first.value != second.value:
-            leader = a if first.value > second.value else b
+            (leader, high), low = ((a, first.value), second.value) if first.value > second.value \
+                else ((b, second.value), first.value)
             said.append((source, leader, f"{SOURCE_NAMES[source].lower()} puts {leader} first "
-                                         f"({_shown_quality(source, first.value)} against "
-                                         f"{_shown_quality(source, second.value)})"))
+                                         f"({_shown_quality(source, high)} against {_shown_quality(source, low)})"))
     leaders = {leader for _, leader, _ in said}
     if len(leaders) < 2 or not any(source == chosen for source, _, _ in said):
         return ""

@@ -93,7 +93,7 @@ def test_a_pass_rate_is_called_a_pass_rate_and_disagreeing_signals_are_said():
     measured[B]["pass_rate"] = Measurement(0.6, "checks", 0.4, 0.78)
     said = quality_disagreement([A, B], "measured:pass_rate", measured, [A, B])
     assert said.startswith("The quality signals disagree: check pass rate puts local:org/model-a first (90% against "
-                           "60%); arena rating puts local:org/model-b first")
+                           "60%); arena rating puts local:org/model-b first (1")
     measured[B]["pass_rate"] = Measurement(0.95, "checks", 0.8, 0.99)
     assert quality_disagreement([A, B], "measured:pass_rate", measured, [B, A]) == ""
     assert cell_for(A, "measured:arena_rating", measured).run.startswith("arena · 10 votes #")

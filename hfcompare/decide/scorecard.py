@@ -471,7 +471,7 @@ def quality_disagreement(names: list[str], chosen: str, measured: dict[str, Meas
         return ""
     ordered = sorted(said, key=lambda item: item[0] != chosen)
     return ("The quality signals disagree: " + "; ".join(text for _, _, text in ordered)
-            + ". The ranking uses the first; change it under the criterion to see the other.")
+            + ". The ranking uses the first; choose another source under the criterion to rank on it.")
 
 
 def _shown_quality(source: str, value: float) -> str:

@@ -494,8 +494,9 @@ def render() -> None:
     task = st.segmented_control("Task", list(TASKS), required=True, format_func=TASKS.get,
                                 key=widget_key(keys.SC_TASK)) or "embeddings"
     remember(keys.SC_TASK)
+    rated = task == "generation" and any("arena_rating" in values for values in measured.values())
     if not _compared(task):
-        st.info(prose.SC_NO_COMPARISON)
+        st.info(prose.SC_NO_COMPARISON_RATED if rated else prose.SC_NO_COMPARISON)
     names, weights, sources, policy, margin = render_setup(task, measured)
     with st.expander("Value scales and must-haves"):
         anchors = render_scales(task, weights, sources) if weights else {}

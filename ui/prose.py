@@ -290,6 +290,10 @@ SC_NO_COMPARISON = (
     "No comparison of this kind has run in this session yet, so only published catalog figures are available. "
     "Run one on the Embeddings or Generation page to add measured speed and quality."
 )
+SC_NO_COMPARISON_RATED = (
+    "No generation comparison has run in this session yet: the values are the Arena's ratings from blind votes "
+    "and published catalog figures. Run the models on the Generation page to add measured speed and pass rates."
+)
 SC_CANDIDATES_HELP = "Models of this session's comparisons (backend:model) and catalog models (Hub ids)."
 SC_PRESET_HELP = "Sets the criteria and weights for a priority from the brief's decision framework."
 SC_CRITERIA_HELP = "Add or remove criteria. Weights are normalized to sum to 100%."

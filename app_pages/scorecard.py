@@ -113,6 +113,12 @@ def _arena_ratings() -> dict:
         votes = found.votes("generation") if found is not None else []
     except Exception:  # noqa: BLE001 - a store fault leaves the Arena out, it never breaks the Scorecard
         return {}
+    return _rated(votes)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _rated(votes: list[dict]) -> dict:
+    """`measured_from_arena`, kept across reruns: its 200 bootstrap fits run once per set of votes."""
     return measured_from_arena(votes)
 
 

@@ -22,23 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.generation import PROMPT  # noqa: E402
+from benchmarks.generation import direct_tokens_per_s as tokens_per_s  # noqa: E402 - the same decode rate
 
 BUSY_LOOP = "import time, sys\nend = time.monotonic() + float(sys.argv[1])\nwhile time.monotonic() < end:\n    pass\n"
-
-
-def tokens_per_s(llm, max_tokens: int) -> float:
-    """Decode rate after the first token: tokens after the first ÷ the time after the first token."""
-    first, pieces = None, []
-    for chunk in llm.create_chat_completion(messages=[{"role": "user", "content": PROMPT}], max_tokens=max_tokens,
-                                            temperature=0.0, stream=True):
-        piece = chunk["choices"][0]["delta"].get("content")
-        if piece:
-            first = first or time.perf_counter()
-            pieces.append(piece)
-    ended = time.perf_counter()
-    tokens = len(llm.tokenize("".join(pieces).encode(), add_bos=False, special=True))
-    return (tokens - 1) / (ended - first) if first and tokens > 1 else float("nan")
 
 
 def start_busy(count: int, seconds: float) -> list[subprocess.Popen]:

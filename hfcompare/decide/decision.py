@@ -106,6 +106,8 @@ def _speed_cell(median, passes, name: str, model: str, texts_id=None, where=None
     """A speed (median ms per text) with its timed passes, which P(best) resamples, and what it was
     timed on: speeds timed on other texts or hardware are not alike (Cell.basis)."""
     value = _number(median, f"{name}, {model}, speed")
+    if passes is not None and not isinstance(passes, list):
+        raise DecisionError(f"{name}, {model}: the speed passes must be a list of numbers, not {passes!r}.")
     times = tuple(_number(v, f"{name}, {model}, speed passes") for v in passes or () if v is not None)
     if times:
         low, high = min(times), max(times)

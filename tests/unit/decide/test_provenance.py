@@ -128,3 +128,15 @@ def test_a_lead_the_explanation_finds_unsettled_is_too_close_in_words_and_kind()
     decision = verdict(scored, candidates, criteria, p_best(candidates, criteria), margin=0.005, unsettled=reason)
     assert decision.kind == "too_close" and decision.text.startswith("Too close to call between")
     assert "within measurement noise" in decision.text and "Recommend" not in decision.text
+
+
+def test_decide_refuses_speed_passes_that_are_not_a_list(tmp_path):
+    import pytest
+
+    from hfcompare.decide.decision import DecisionError
+
+    path = tmp_path / "eval.json"
+    for passes in (4.0, "fast", {"a": 1}, ["x"]):
+        path.write_text(json.dumps({"org/a": {"ndcg@10": 0.8, "speed": {"ms_per_text": 4.0, "passes_ms": passes}}}))
+        with pytest.raises(DecisionError, match="speed passes"):
+            read_measurements(path)

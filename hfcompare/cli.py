@@ -662,11 +662,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return 0
     t = result.timings
     print(result.text)
-    rate = f"{t.tokens_per_s:.1f} tokens/s" if t.tokens_per_s else "tokens/s n/a"
+    rate = f"{t.tokens_per_s:.1f} tokens/s" if t.tokens_per_s else f"tokens/s n/a ({t.speed_note or 'unknown'})"
     ttft = f"{t.ttft_s:.2f}s to first token" if t.ttft_s is not None else "no token"
     source = " (from the cache)" if result.cached else ""
-    print(f"\n-- {ref}: {t.latency_s:.2f}s, {ttft}, {t.output_tokens} tokens, {rate}{source}; {result.where}",
-          file=sys.stderr)
+    load = f"; loading took {result.load_s:.2f}s before it" if result.load_s and result.load_s >= 0.005 else ""
+    threads = f", {t.threads} thread{'s' if t.threads != 1 else ''}" if t.threads else ""
+    print(f"\n-- {ref}: {t.latency_s:.2f}s, {ttft}, {t.output_tokens} tokens, {rate}{source}{load}; "
+          f"{result.where}{threads}", file=sys.stderr)
     return 0
 
 

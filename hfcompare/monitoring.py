@@ -170,11 +170,13 @@ def track(model: str, latency_s: float, ok: bool = True, satisfaction: float | N
 
 
 def record_app_call(backend: str, model: str, task: str, latency_s: float, ok: bool,
-                    error_kind: str | None = None, items: int | None = None, tokens: int | None = None) -> None:
+                    error_kind: str | None = None, items: int | None = None, tokens: int | None = None,
+                    tags: dict[str, Any] | None = None) -> None:
     """Queue one call this app made (the call log, `storage.calllog`): written in the background like
     `track`'s rows, so a model call never waits for the database."""
     _writer.put({"ts": time.time(), "backend": backend, "model": model, "task": task, "latency_s": float(latency_s),
-                 "items": items, "tokens": tokens, "ok": bool(ok), "error_kind": error_kind, "source": APP_SOURCE})
+                 "items": items, "tokens": tokens, "ok": bool(ok), "error_kind": error_kind, "source": APP_SOURCE,
+                 "tags": tags or None})
 
 
 def flush(timeout_s: float = 10.0) -> bool:

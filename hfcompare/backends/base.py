@@ -140,6 +140,8 @@ class Capability(StrEnum):
     NEEDS_KEY = "need a key"
     SPARSE = "give sparse vectors"
     HUB_MODELS = "run Hugging Face Hub models here (bundled, downloaded, or downloaded on first use)"
+    #: computes on this machine's CPU: takes turns with the other local models (`backends.local.cpu`)
+    SHARES_CPU = "compute on this machine's CPU, one local model at a time"
 
 
 #: the capability each task needs

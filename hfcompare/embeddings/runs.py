@@ -17,6 +17,7 @@ from hfcompare.embeddings.similarity import normalize_rows
 from hfcompare.embeddings.speed import SpeedStats
 from hfcompare.refs import ModelRef, SpecError
 from hfcompare.storage.cache import EmbeddingCache, vector_key
+from hfcompare.storage.calllog import SPEED_PASS, WORK
 
 __all__ = ["EmbeddingResult", "SpeedStats", "compare_embeddings", "embed", "embed_with_stats", "where_measured"]
 
@@ -199,7 +200,8 @@ def _measure_speed(backend, ref: ModelRef, texts: list[str], passes: int, result
     the computing pass alone stands in (said in the note) and is not remembered."""
     sample = _speed.sample_texts(texts, SPEED_SAMPLE)
     try:
-        seconds = _speed.timed_passes(lambda part: _timed_batch(backend, ref, part, role, prompt)[1], sample, passes)
+        seconds = _speed.timed_passes(lambda part: _timed_batch(backend, ref, part, role, prompt, SPEED_PASS)[1],
+                                      sample, passes)
         return SpeedStats.from_pass_seconds(seconds, len(sample), where_measured(),
                                             texts_id=_speed.texts_fingerprint(sample, role or "", prompt)), True
     except Exception as exc:  # noqa: BLE001 - the vectors are fine; only the speed measurement failed
@@ -211,21 +213,25 @@ def _measure_speed(backend, ref: ModelRef, texts: list[str], passes: int, result
         return SpeedStats.from_pass_seconds([result.compute_s], result.computed, where_measured()), False
 
 
-def _timed_batch(backend, ref: ModelRef, texts: list[str], role: str | None = None, prompt: str = ""):
+def _timed_batch(backend, ref: ModelRef, texts: list[str], role: str | None = None, prompt: str = "",
+                 purpose: str = WORK):
     """One backend call and its duration in seconds, recorded in the call log (latency, count,
-    success or error class) after the clock stops, so logging never counts as model time."""
+    success or error class, `purpose`) after the clock stops, so logging never counts as model time.
+    A model on this CPU waits for its turn (`backends.local.cpu`) before the clock starts."""
+    from hfcompare.backends.local.cpu import turn_for
     from hfcompare.storage.calllog import record_call
 
-    started = _speed.clock()
-    try:
-        vectors = backend.embed_prompted(ref.model, texts, role, prompt)
-    except Exception as exc:
-        record_call(ref.backend, ref.model, "embeddings", _speed.clock() - started, False,
-                    getattr(exc, "kind", type(exc).__name__), items=len(texts))
-        exc.call_logged = True  # type: ignore[attr-defined] - embed_with_stats must not log it twice
-        raise
-    seconds = _speed.clock() - started
-    record_call(ref.backend, ref.model, "embeddings", seconds, True, items=len(texts))
+    with turn_for(backend):
+        started = _speed.clock()
+        try:
+            vectors = backend.embed_prompted(ref.model, texts, role, prompt)
+        except Exception as exc:
+            record_call(ref.backend, ref.model, "embeddings", _speed.clock() - started, False,
+                        getattr(exc, "kind", type(exc).__name__), items=len(texts), purpose=purpose)
+            exc.call_logged = True  # type: ignore[attr-defined] - embed_with_stats must not log it twice
+            raise
+        seconds = _speed.clock() - started
+    record_call(ref.backend, ref.model, "embeddings", seconds, True, items=len(texts), purpose=purpose)
     return vectors, seconds
 
 

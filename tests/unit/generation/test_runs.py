@@ -12,10 +12,11 @@ from hfcompare.generation.runs import (
     build_messages,
     cacheable,
     compare_generations,
+    generate_one,
     generate,
     generation_key,
 )
-from hfcompare.generation.timing import BUFFERED, ONE_TOKEN, account, arrivals
+from hfcompare.generation.timing import BUFFERED, TOO_SHORT, account, arrivals
 from hfcompare.refs import ModelRef
 from hfcompare.storage.cache import GenerationCache
 
@@ -28,18 +29,38 @@ def test_account_measures_ttft_latency_and_decode_rate():
     assert text == "Hello there friend"
     assert t.ttft_s == pytest.approx(0.5) and t.latency_s == pytest.approx(1.5)
     assert t.output_tokens == 3 and t.prompt_tokens == 5 and t.tokens_counted == "reported"
-    # the decode window runs from the first piece to the last one: 2 tokens in 0.5 s
-    assert t.tokens_per_s == pytest.approx((3 - 1) / (11.0 - 10.5)) and t.speed_note == ""
+    # tokens after the first ÷ time after the first token (to the end of the stream): 2 tokens in 1.0 s
+    assert t.tokens_per_s == pytest.approx((3 - 1) / (11.5 - 10.5)) and t.speed_note == ""
+    assert t.tokens_per_s == pytest.approx((t.output_tokens - 1) / (t.latency_s - t.ttft_s))
+    assert (t.decode_tokens, t.decode_s) == (2, pytest.approx(1.0))
     assert t.attempts == 1 and t.retry_wait_s == 0.0
 
 
 def test_account_counts_pieces_without_usage_and_handles_empty_answers():
-    _, t = account(0.0, [(0.2, "a"), (0.3, ""), (0.4, "b")], 0.6)
-    assert t.output_tokens == 2 and t.tokens_counted == "pieces" and t.tokens_per_s == pytest.approx(1 / 0.2)
+    _, t = account(0.0, [(0.2, "a"), (0.3, ""), (0.4, "b"), (0.5, "c")], 0.6)
+    assert t.output_tokens == 3 and t.tokens_counted == "pieces" and t.tokens_per_s == pytest.approx(2 / 0.4)
+    _, t = account(0.0, [(0.2, "a"), (0.4, "b")], 0.6)
+    assert t.tokens_per_s is None and t.speed_note == TOO_SHORT == "fewer than 2 tokens after the first"
     text, t = account(0.0, [], 0.3)
     assert text == "" and t.ttft_s is None and t.output_tokens is None and t.tokens_per_s is None
     _, t = account(0.0, [(0.2, "Yes"), (0.3, Usage(4, 1))], 0.3)
-    assert t.tokens_per_s is None and t.speed_note == ONE_TOKEN
+    assert t.tokens_per_s is None and t.speed_note == TOO_SHORT
+
+
+def test_a_short_answer_is_timed_to_the_end_of_its_stream():
+    """gemma's 4-token answer: 0.45 s in all, first token at 0.17 s, the last piece at 0.29 s (the stop
+    token took the rest). The window used to end at the last piece: 3 tokens ÷ 0.12 s = 24.2 tokens/s."""
+    events = [(0.17, "Pay"), (0.21, " the"), (0.25, " invoice"), (0.294, "."), (0.30, Usage(None, 4))]
+    _, t = account(0.0, events, 0.45)
+    assert t.tokens_per_s == pytest.approx(3 / 0.28)
+    assert t.tokens_per_s == pytest.approx((t.output_tokens - 1) / (t.latency_s - t.ttft_s))
+
+
+def test_chunks_of_several_tokens_count_the_first_chunk_as_its_share():
+    # 4 chunks carrying 12 tokens: the first holds 3 of them, so 9 come after it
+    events = [(0.1 * (i + 1), f"chunk{i} ") for i in range(4)] + [(0.45, Usage(5, 12))]
+    _, t = account(0.0, events, 0.5)
+    assert t.decode_tokens == 9 and t.tokens_per_s == pytest.approx(9 / 0.4)
 
 
 def test_a_buffered_stream_has_no_decode_speed():
@@ -59,14 +80,14 @@ def test_a_buffered_stream_has_no_decode_speed():
 def test_a_trickling_stream_is_timed_over_its_decode_window():
     paced = [(0.5 + i * 0.01, f"w{i} ") for i in range(200)]
     _, t = account(0.0, [*paced, (2.6, Usage(9, 200))], 2.7)
-    assert t.tokens_per_s == pytest.approx(199 / 1.99) and t.speed_note == ""
+    assert t.tokens_per_s == pytest.approx(199 / (2.7 - 0.5)) and t.speed_note == ""
     # a few coalesced reads (two pieces at once now and then) do not hide a real trickle
     pairs = [(0.5 + (i // 2) * 0.02 + (i % 2) * 1e-5, f"w{i} ") for i in range(100)]
-    assert account(0.0, pairs, 1.6)[1].tokens_per_s == pytest.approx(99 / (pairs[-1][0] - 0.5))
+    assert account(0.0, pairs, 1.6)[1].tokens_per_s == pytest.approx(99 / (1.6 - 0.5))
     # chunks of four tokens every 40 ms (the server reports 200 tokens in 50 chunks): 49 chunks after the first
     chunks = [(0.5 + i * 0.04, "four tokens here now ") for i in range(50)]
     _, t = account(0.0, [*chunks, (2.6, Usage(9, 200))], 2.6)
-    assert t.tokens_per_s == pytest.approx(200 * 49 / 50 / 1.96)
+    assert t.tokens_per_s == pytest.approx(200 * 49 / 50 / (2.6 - 0.5))
     assert arrivals([0.0, 0.001, 0.5, 0.5005, 0.9]) == 3
 
 
@@ -76,7 +97,7 @@ def test_retries_are_timed_apart_from_the_answer():
     _, t = account(0.0, events, 4.8)
     assert t.attempts == 3 and t.retry_wait_s == pytest.approx(4.0)
     assert t.ttft_s == pytest.approx(0.5) and t.latency_s == pytest.approx(0.8)
-    assert t.tokens_per_s == pytest.approx(1 / 0.1)
+    assert t.tokens_per_s is None and t.speed_note == TOO_SHORT  # 1 token after the first
 
 
 def test_generate_one_stamps_events_with_the_generation_clock(fake_backend, monkeypatch):
@@ -94,7 +115,8 @@ def test_generate_one_stamps_events_with_the_generation_clock(fake_backend, monk
     result = generation.generate_one(A, "one two three four five", GenerationParams())
     t = result.timings
     assert t.output_tokens == 7 and t.ttft_s == pytest.approx(0.02)
-    assert t.tokens_per_s == pytest.approx(6 / (6 * 0.02)) and t.speed_note == ""
+    # 6 tokens after the first, over 8 readings: 6 more pieces, the usage event, the end of the stream
+    assert t.tokens_per_s == pytest.approx(6 / (8 * 0.02)) and t.speed_note == ""
     monkeypatch.setattr(generation, "clock", lambda: 100.0)
     buffered = generation.generate_one(B, "one two three four five", GenerationParams()).timings
     assert buffered.tokens_per_s is None and buffered.speed_note == "stream was buffered"
@@ -217,3 +239,77 @@ def test_a_crash_message_never_carries_the_key_or_url_credentials(monkeypatch):
     result = generate_one(ModelRef("openai", "m"), "hi", GenerationParams(max_tokens=4), settings=settings)
     assert result.error_kind == "crashed" and "boom" in result.error
     assert all(s not in result.error for s in ("dave", "pw-secret", "sk-leaky-key")), result.error
+
+
+class _OnThisCpu:
+    """A backend that computes on this CPU (SHARES_CPU): it notes when each stream runs, and takes
+    0.2 s to load its model the first time."""
+
+    from hfcompare.backends.base import Capability as _C
+
+    name = "cpu-fake"
+    capabilities = frozenset({_C.GENERATE, _C.STREAM, _C.SHARES_CPU})
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[str, float, float]] = []
+        self.loaded: set[str] = set()
+
+    def fingerprint(self, model: str) -> str:
+        return "default"
+
+    def load_generator(self, model: str) -> None:
+        import time
+
+        if model not in self.loaded:
+            time.sleep(0.2)
+            self.loaded.add(model)
+
+    def stream(self, model, messages, params):
+        import time
+
+        began = time.perf_counter()
+        for word in ("one", " two", " three", " four"):
+            time.sleep(0.02)
+            yield word
+        self.spans.append((model, began, time.perf_counter()))
+        yield Usage(None, 4)
+
+
+@pytest.fixture
+def cpu_backend():
+    from hfcompare.backends import register_backend, unregister_backend
+
+    backend = _OnThisCpu()
+    register_backend("cpu-fake", lambda: backend)
+    yield backend
+    unregister_backend("cpu-fake")
+
+
+def test_local_models_are_timed_one_at_a_time_while_servers_overlap(cpu_backend, fake_backend):
+    """Two models on this CPU never stream at the same time (so neither's timings include the
+    other's work), while the fake backend (standing for servers) still streams concurrently."""
+    refs = [ModelRef("cpu-fake", "m1"), ModelRef("cpu-fake", "m2"), ModelRef("cpu-fake", "m3")]
+    results = compare_generations(["a", "b"], refs, GenerationParams(max_tokens=8))
+    assert all(r.ok for r in results)
+    spans = sorted((began, ended) for _, began, ended in cpu_backend.spans)
+    assert len(spans) == 6 and all(later[0] >= earlier[1] for earlier, later in zip(spans, spans[1:]))
+    assert all(r.timings.threads and r.timings.threads >= 1 for r in results)
+    fake_backend.barrier = threading.Barrier(2)  # both fake models must be inside their stream at once
+    assert all(r.ok for r in compare_generations(["a"], [A, B], GenerationParams(max_tokens=4)))
+
+
+def test_load_time_is_apart_from_time_to_first_token(cpu_backend, monkeypatch):
+    import hfcompare.generation.runs as generation
+
+    now = [0.0]
+
+    def ticking() -> float:  # the answer's clock: 20 ms per reading, whatever the load took
+        now[0] += 0.02
+        return now[0]
+
+    monkeypatch.setattr(generation, "clock", ticking)
+    first = generate_one(ModelRef("cpu-fake", "m1"), "a", GenerationParams(max_tokens=8))
+    again = generate_one(ModelRef("cpu-fake", "m1"), "a", GenerationParams(max_tokens=8))
+    assert first.load_s >= 0.2 and first.timings.ttft_s == pytest.approx(0.02)
+    assert again.load_s is not None and again.timings.ttft_s == pytest.approx(0.02) and cpu_backend.loaded == {"m1"}
+    assert first.as_json()["load_s"] == first.load_s and "threads" in first.as_json()

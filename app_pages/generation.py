@@ -15,7 +15,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from hfcompare.backends import GenerationParams, available_models
 from hfcompare.generation.checks import MAX_PROMPTS, MIN_RELIABLE_PROMPTS, REFERENCE_THRESHOLD, prompts_and_checks
-from hfcompare.generation.runs import compare_generations, params_with_overrides, where_measured
+from hfcompare.generation.runs import compare_generations, params_with_overrides
 from hfcompare.refs import ModelRef, SpecError, display_names, validate_models
 from hfcompare.samples import load_sample
 from hfcompare.storage.sharing import Field, models_field, run_field, text_field
@@ -280,10 +280,13 @@ def render_results(stored: session.GenerationRun) -> None:
         st.error(f"**{literal(failed_ref)}** failed ({first.error_kind}): {literal(first.error)}", icon="⚠️")
 
     st.subheader("Summary")
-    st.caption(prose.GEN_SPEED_CAPTION.format(where=where_measured()))
+    timed = [r for r in results if r.ok and r.timings is not None]
+    mixed = len({bool(r.timings.threads) for r in timed}) > 1
+    st.caption(tables.how_timed(results) + (" " + prose.GEN_SPEED_MIXED if mixed else ""))
     hidden = [tables.CHECKED, tables.PASS_RATE_LOW, tables.PASS_RATE_HIGH]  # the Checks table shows them
     hidden += [] if (summary[tables.TOKENS_PER_S_NOTE] != "").any() else [tables.TOKENS_PER_S_NOTE]
     hidden += [] if (summary[tables.RETRY_WAITS_S] > 0).any() else [tables.RETRY_WAITS_S]
+    hidden += [] if (summary[tables.LOAD_S].fillna(0) >= 0.005).any() else [tables.LOAD_S]
     shown = summary.drop(columns=hidden).rename(columns=tables.SUMMARY_LABELS)
     st.dataframe(shown, hide_index=True, column_config=pinned_model({
         name: st.column_config.Column(name, help=text) for name, text in prose.GEN_COLUMN_HELP.items()
@@ -315,8 +318,9 @@ def render_results(stored: session.GenerationRun) -> None:
             ttft = f"{t.ttft_s:.2f}s" if t.ttft_s is not None else "n/a"
             retried = "" if t.attempts <= 1 else " · " + prose.GEN_RETRIED.format(
                 retries=t.attempts - 1, ies="y" if t.attempts == 2 else "ies", waited=t.retry_wait_s)
+            loaded = f" · loaded first in {r.load_s:.2f}s (not in these times)" if r.load_s and r.load_s >= 0.005 else ""
             column.caption(f"{t.latency_s:.2f}s · first token {ttft} · {t.output_tokens} tokens · {speed}"
-                           + retried + (" · cached" if r.cached else ""))
+                           + retried + loaded + (" · cached" if r.cached else ""))
             verdict = stored.verdicts.get((ref, index))
             if verdict is not None and verdict.passed is not None:
                 marks = " · ".join(f"{'✅' if o.passed else '❌'} {o.name}: {literal(o.detail)}"

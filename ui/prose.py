@@ -106,17 +106,18 @@ ALLOW_CACHE_HELP = (
     "Answers sampled with temperature > 0 and no seed differ on every run, so they are normally generated afresh. "
     "Tick to reuse earlier ones anyway."
 )
-GEN_SPEED_CAPTION = (
-    "Local models were measured on {where}; models on servers run on the server's hardware, so their speeds "
-    "are not comparable with local ones. Models run concurrently: local models share this machine's CPU."
-)
+GEN_SPEED_MIXED = "Speeds on servers come from their hardware, so they are not comparable with local ones."
 GEN_COLUMN_HELP = {
     "median latency s": "Seconds from sending the prompt to the last token (median over prompts), timed from the "
                         "attempt that succeeded: retry waits are in 'retry waits s'.",
     "median ttft s": "Time to first token: how long a user waits before text starts to appear (from the attempt "
-                     "that succeeded).",
-    "median tokens/s": "Decoding speed from the first streamed piece to the last. Unknown for an answer whose stream "
-                       "came in bursts (buffered by the server or a proxy): it has no decode window to time.",
+                     "that succeeded, after the model was loaded; median over prompts).",
+    "median tokens/s": "Tokens after the first ÷ seconds after the first token, to the end of the answer: "
+                       "(output tokens − 1) ÷ (latency − ttft) when each streamed piece is one token. Median over "
+                       "answers. Unknown for an answer with fewer than 2 tokens after the first, or whose stream came "
+                       "in bursts (buffered by a server or a proxy: no decode window to time).",
+    "load s": "Seconds this run spent loading the model before its answers (0 when it was already loaded). Never "
+              "counted in latency or time to first token.",
     "tokens/s note": "For how many answers the decoding speed is unknown, and why.",
     "pass rate": "Share of answers that passed every check of their prompt (answers without checks excluded). "
                  "Per-check rates and their 95% intervals are under Checks.",

@@ -15,6 +15,8 @@ TTFT_S = "ttft_s"
 TOKENS_PER_S = "tokens_per_s"
 TOKENS_PER_S_NOTE = "tokens_per_s_note"
 RETRY_WAIT_S = "retry_wait_s"
+LOAD_S = "load_s"
+THREADS = "threads"
 ERROR = "error"
 MEDIAN_LATENCY_S = "median_latency_s"
 MEDIAN_TTFT_S = "median_ttft_s"
@@ -28,12 +30,13 @@ ERRORS = "errors"
 RETRY_WAITS_S = "retry_waits_s"
 WHERE = "where"
 
-ANSWER_LABELS = {"prompt_number": "prompt #", LATENCY_S: "latency s", TTFT_S: "ttft s",
+ANSWER_LABELS = {"prompt_number": "prompt #", LOAD_S: "load s", LATENCY_S: "latency s", TTFT_S: "ttft s",
                  "output_tokens": "output tokens", "prompt_tokens": "prompt tokens", TOKENS_PER_S: "tokens/s",
                  TOKENS_PER_S_NOTE: "tokens/s note", RETRY_WAIT_S: "retry wait s", "check_details": "check details"}
 SUMMARY_LABELS = {MEDIAN_LATENCY_S: "median latency s", MEDIAN_TTFT_S: "median ttft s",
                   MEDIAN_TOKENS_PER_S: "median tokens/s", TOKENS_PER_S_NOTE: "tokens/s note", PASS_RATE: "pass rate",
-                  PASS_RATE_LOW: "pass rate low", PASS_RATE_HIGH: "pass rate high", RETRY_WAITS_S: "retry waits s"}
+                  PASS_RATE_LOW: "pass rate low", PASS_RATE_HIGH: "pass rate high", RETRY_WAITS_S: "retry waits s",
+                  LOAD_S: "load s"}
 RATE_LABELS = {PASS_RATE: "pass rate", "too_few": "too few"}
 
 
@@ -54,12 +57,14 @@ def generation_table(results: list, verdicts: dict, names: dict | None = None) -
                 "prompt_number": r.prompt_index + 1,
                 "prompt": r.prompt,
                 "answer": r.text if r.ok else "",
+                LOAD_S: None if r.load_s is None else round(r.load_s, 3),
                 LATENCY_S: None if t is None else round(t.latency_s, 3),
                 TTFT_S: None if t is None or t.ttft_s is None else round(t.ttft_s, 3),
                 "output_tokens": None if t is None else t.output_tokens,
                 "prompt_tokens": None if t is None else t.prompt_tokens,
                 TOKENS_PER_S: None if t is None or t.tokens_per_s is None else round(t.tokens_per_s, 1),
                 TOKENS_PER_S_NOTE: "" if t is None else t.speed_note,
+                THREADS: None if t is None else t.threads,
                 "attempts": None if t is None else t.attempts,
                 RETRY_WAIT_S: None if t is None else round(t.retry_wait_s, 3),
                 "checks": None if verdict is None else verdict.passed,
@@ -85,7 +90,8 @@ def generation_summary(table: pd.DataFrame) -> pd.DataFrame:
     """One row per model: answers, errors, median latency and time to first token, tokens/s (with why
     it is unknown for some answers), pass rate with its 95% Wilson interval, and retry waits.
 
-    Latency and time to first token run from the attempt that succeeded; "retry waits s" adds up
+    Latency and time to first token run from the attempt that succeeded, after the model was loaded
+    ("load s" adds up the loading this run did, 0 when the model was ready); "retry waits s" adds up
     the time spent before it (failed attempts and back-off). "tokens/s note" says for how many
     answers the decode speed is unknown (a buffered stream has no decode window to time)."""
     from hfcompare.generation.checks import wilson_interval
@@ -96,6 +102,7 @@ def generation_summary(table: pd.DataFrame) -> pd.DataFrame:
         checked = ok["checks"].dropna().astype(bool)
         interval = wilson_interval(int(checked.sum()), len(checked))
         waits = ok[RETRY_WAIT_S].dropna() if RETRY_WAIT_S in ok else pd.Series(dtype=float)
+        loads = ok[LOAD_S].dropna() if LOAD_S in ok else pd.Series(dtype=float)
         rows.append(
             {
                 MODEL: model,
@@ -110,6 +117,7 @@ def generation_summary(table: pd.DataFrame) -> pd.DataFrame:
                 PASS_RATE_LOW: None if interval is None else interval[0],
                 PASS_RATE_HIGH: None if interval is None else interval[1],
                 RETRY_WAITS_S: round(float(waits.sum()), 3),
+                LOAD_S: round(float(loads.sum()), 3) if len(loads) else None,
                 WHERE: ok[WHERE].iloc[0] if len(ok) else "",
             }
         )
@@ -149,3 +157,28 @@ def check_rates_view(rates: pd.DataFrame, rules: dict[str, str] | None = None) -
     view.insert(0, "passes when", [(rules or {}).get(name, "") for name in order])
     view.columns.name = None
     return view.reset_index()
+
+
+def how_timed(results: list) -> str:
+    """How the speeds of `results` were measured, in a sentence or two: local models one at a time
+    (with the threads they used), models on servers concurrently, loading apart."""
+    answered = [r for r in results if r.ok and r.timings is not None and not r.cached]
+    local = [r for r in answered if r.timings.threads]
+    remote = [r for r in answered if not r.timings.threads and "server" in r.where]
+    parts = []
+    if local:
+        counts = sorted({r.timings.threads for r in local})
+        threads = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+        plural = "" if counts == [1] else "s"
+        many = len({r.ref for r in local}) > 1
+        parts.append(("Local models answered one at a time on " if many else "The local model answered on ")
+                     + f"{local[0].where.split(' on ', 1)[-1]} with {threads} thread{plural}, as many as other "
+                     "processes left cores free" + (", so no local model was timed while another ran." if many else "."))
+    if remote:
+        parts.append("Models on servers answered concurrently, on the server's hardware." if len({r.ref for r in remote}) > 1
+                     else "The model on a server answered on the server's hardware.")
+    if any(r.cached for r in results if r.ok):
+        parts.append("Cached answers show the timings of the run that made them.")
+    if local or remote:
+        parts.append("Loading a model is timed apart (load s), never in time to first token.")
+    return " ".join(parts)

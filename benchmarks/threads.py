@@ -13,29 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.busy import start_busy, stop_busy  # noqa: E402
 from benchmarks.generation import direct_tokens_per_s as tokens_per_s  # noqa: E402 - the same decode rate
-
-BUSY_LOOP = "import time, sys\nend = time.monotonic() + float(sys.argv[1])\nwhile time.monotonic() < end:\n    pass\n"
-
-
-def start_busy(count: int, seconds: float) -> list[subprocess.Popen]:
-    return [subprocess.Popen([sys.executable, "-c", BUSY_LOOP, str(seconds)]) for _ in range(count)]
-
-
-def stop_busy(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
 
 
 def main() -> None:

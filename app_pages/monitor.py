@@ -1,11 +1,14 @@
 """Monitor page: every model call this app made, and production calls reported with
-`hfcompare.monitoring.track`, as latency, throughput, error rates and satisfaction per model."""
+`hfcompare.monitoring.track`, as latency, throughput, error rates and satisfaction per model. Every
+column says how it is counted (per call or pooled, median or mean); measurement calls (speed passes)
+are left out unless asked for."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare.reporting.monitoring import RANGES, calls_frame, over_time, production_summary, since, summary
+from hfcompare.reporting.monitoring import (RANGES, calls_frame, is_measurement, over_time, production_summary,
+                                           since, summary)
 from hfcompare.storage.store import APP_SOURCE
 from ui import keys, prose
 from ui.resources import store
@@ -41,31 +44,46 @@ def render() -> None:
     models = middle.multiselect("Models", known_models, key=keys.MON_MODELS, placeholder="all models")
     backends = right.multiselect("Backends", store().call_values("backend", [APP_SOURCE]), key=keys.MON_BACKENDS,
                                  placeholder="all backends")
+    restore(keys.MON_MEASUREMENTS, False)
+    measurements = st.toggle(prose.MONITOR_MEASUREMENTS_LABEL, key=widget_key(keys.MON_MEASUREMENTS),
+                             help=prose.MONITOR_MEASUREMENTS_HELP)
+    remember(keys.MON_MEASUREMENTS)
     frame = _newest_calls(start, models or None, backends or None, [APP_SOURCE])
+    measured = is_measurement(frame)
+    if not measurements:
+        frame = frame[~measured]
     if frame.empty:
         st.info("No call matches these filters.")
+        if measured.any():
+            st.caption(prose.MONITOR_MEASUREMENTS_LEFT_OUT.format(n=int(measured.sum())))
         return
 
     st.subheader("Per model")
-    st.caption(prose.MONITOR_SUMMARY_CAPTION.format(n=len(frame)))
+    left_out = (prose.MONITOR_MEASUREMENTS_SHOWN if measurements else prose.MONITOR_MEASUREMENTS_LEFT_OUT)
+    st.caption(prose.MONITOR_SUMMARY_CAPTION.format(n=len(frame))
+               + (" " + left_out.format(n=int(measured.sum())) if measured.any() else ""))
     st.dataframe(summary(frame), hide_index=True, column_config=pinned_model({
         name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_COLUMN_HELP.items()
     } | ERROR_RATE))
 
-    render_over_time(frame, "mon", [("p50", "p50 latency s", "p50 latency (s)"),
-                                    ("p95", "p95 latency s", "p95 latency (s)"),
-                                    ("throughput", "items/s", "Throughput (texts or answers per second)"),
-                                    ("errors", "error rate", "Error rate"), ("calls", "calls", "Calls")])
+    render_over_time(frame, "mon", [("p50", "p50 latency s", "p50 latency per call (s)"),
+                                    ("p95", "p95 latency s", "p95 latency per call (s)"),
+                                    ("tokens", "median tokens/s", "Median tokens/s per generation call"),
+                                    ("throughput", "items/s", "Throughput, pooled (texts or answers per second)"),
+                                    ("errors", "error rate", "Error rate"), ("calls", "calls", "Calls")],
+                     prose.MONITOR_OVER_TIME_CAPTION)
     st.download_button("Download the call log (CSV)", frame.drop(columns=["time"]).to_csv(index=False), "calls.csv",
                        "text/csv")
 
 
-def render_over_time(frame, prefix: str, lines: list[tuple[str, str, str]]) -> None:
-    """The over-time charts, one per (key, column, title) that has a value, wrapping on narrow screens."""
+def render_over_time(frame, prefix: str, lines: list[tuple[str, str, str]], caption: str) -> None:
+    """The over-time charts, one per (key, column, title) that has a value, wrapping on narrow screens,
+    under `caption` (how each line is counted per time bucket)."""
     from hfcompare.reporting import charts  # plotly only once there is something to draw
 
     buckets = over_time(frame)
     st.subheader("Over time")
+    st.caption(caption)
     row = chart_row()
     for key, column, title in lines:
         if buckets[column].notna().any():
@@ -114,13 +132,16 @@ def render_production(sources: list[str]) -> None:
     st.subheader("Per model and variant")
     st.caption(prose.MONITOR_PRODUCTION_CAPTION.format(n=len(frame)))
     st.dataframe(production_summary(frame), hide_index=True, column_config=pinned_model({
+        name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_PRODUCTION_COLUMN_HELP.items()
+    } | {
         "satisfaction": st.column_config.ProgressColumn("satisfaction", help=prose.MONITOR_SATISFACTION_HELP,
                                                         min_value=0.0, max_value=1.0, format="%.2f")} | ERROR_RATE))
-    render_over_time(frame, "prod", [("p50", "p50 latency s", "p50 latency (s)"),
-                                     ("p95", "p95 latency s", "p95 latency (s)"),
+    render_over_time(frame, "prod", [("p50", "p50 latency s", "p50 latency per call (s)"),
+                                     ("p95", "p95 latency s", "p95 latency per call (s)"),
                                      ("errors", "error rate", "Error rate"),
                                      ("satisfied", "satisfaction", "Satisfaction (0 to 1)"),
-                                     ("calls", "calls", "Calls")])
+                                     ("calls", "calls", "Calls")],
+                     prose.MONITOR_PRODUCTION_OVER_TIME_CAPTION)
     st.download_button("Download production calls (CSV)", frame.drop(columns=["time"]).to_csv(index=False),
                        "production_calls.csv", "text/csv")
 

@@ -83,6 +83,7 @@ MON_MODELS = "mon_models"
 MON_BACKENDS = "mon_backends"
 MON_TRAFFIC = "mon_traffic"          # this app's calls, or production traffic
 MON_SOURCES = "mon_sources"
+MON_MEASUREMENTS = "mon_measurements"  # include speed passes and other measurement calls
 
 ARENA_GEN_MODELS = "arena_gen_models"
 ARENA_RET_MODELS = "arena_ret_models"

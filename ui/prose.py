@@ -404,17 +404,63 @@ MONITOR_CAPPED = (
     "Choose a shorter time range (or fewer models or sources) to see all of them."
 )
 MONITOR_EMPTY = "No model has been called yet. Run a comparison, an evaluation or an arena battle, then come back."
-MONITOR_SUMMARY_CAPTION = "{n:,} calls. Latency percentiles count successful calls only."
+MONITOR_SUMMARY_CAPTION = ("{n:,} calls. Latency, time to first token and speeds count successful calls only; "
+                           "each column's header says how it is counted (hover it).")
+MONITOR_MEASUREMENTS_LABEL = "Include measurement calls (speed passes)"
+MONITOR_MEASUREMENTS_HELP = (
+    "Measuring a model's speed calls it too: each embedding comparison times a few extra passes over a sample of "
+    "the texts. Those calls measure the model rather than do work, so they are left out by default."
+)
+MONITOR_MEASUREMENTS_LEFT_OUT = (
+    "{n:,} measurement calls (embedding speed passes) are left out: they time the model rather than do work. "
+    "Switch on 'Include measurement calls' to count them."
+)
+MONITOR_MEASUREMENTS_SHOWN = "Includes {n:,} measurement calls (embedding speed passes)."
 MONITOR_COLUMN_HELP = {
-    "calls": "Calls to the model (one batch of texts, or one answer).",
-    "error rate": "Share of calls that failed.",
-    "p50 latency s": "Median seconds per call.",
-    "p95 latency s": "95th percentile: 1 call in 20 is slower than this.",
-    "items/s": "Texts (or answers) per second of model time.",
-    "tokens/s": "Generated tokens per second of model time (generation only).",
+    "model": "The model called.",
+    "backend": "Where it ran: a local engine, or the server backend that was called.",
+    "task": "embeddings (one call embeds a batch of texts) or generation (one call streams one answer).",
+    "calls": "Calls to the model (one batch of texts, or one answer), failed ones included. Cached results are "
+             "not calls.",
+    "errors": "Calls that failed, failed model loads included.",
+    "error rate": "Share of calls that failed (errors ÷ calls).",
+    "p50 latency s": "Median seconds per call, over successful calls (a generation: from the attempt that "
+                     "succeeded to the last token, after the model was loaded).",
+    "p95 latency s": "95th percentile of seconds per call, over successful calls: 1 call in 20 is slower.",
+    "median ttft s": "Time to first token: median over successful generation calls (per call, from the attempt "
+                     "that succeeded).",
+    "median tokens/s": "Median over successful generation calls of each call's decoding speed: tokens after the "
+                       "first ÷ seconds from the first token to the end of the stream. The Generation page's median "
+                       "tokens/s, so the same calls give the same figure; the two differ when they count different "
+                       "calls (the Generation page shows one run, cached answers included; the Monitor every call in "
+                       "the time range). Calls without a decode window are left out (see tokens/s note).",
+    "tokens/s note": "For how many generation calls tokens/s is known, and why not for the others: calls logged "
+                     "before decode timing was recorded, or streams with no decode window (buffered, or under 3 "
+                     "tokens).",
+    "items/s": "Pooled throughput: texts embedded (or answers) of all successful calls ÷ their total seconds. Not a "
+               "median: long calls weigh more.",
     "last error": "The error class of the most recent failed call.",
     "error classes": "Failed calls by error class (unavailable, load failed, timeout, rate limited, ...), "
                      "failed model loads included.",
+}
+MONITOR_OVER_TIME_CAPTION = (
+    "Per time bucket: p50 and p95 latency per call and median tokens/s per call count the bucket's successful "
+    "calls; throughput is pooled (items of its successful calls ÷ their seconds); the error rate is failed ÷ all "
+    "calls."
+)
+MONITOR_PRODUCTION_OVER_TIME_CAPTION = (
+    "Per time bucket: p50 and p95 latency per call count the bucket's successful calls; satisfaction is the mean "
+    "of the calls that reported one; the error rate is failed ÷ all calls."
+)
+MONITOR_PRODUCTION_COLUMN_HELP = {
+    "model": "The model your product called.",
+    "variant": "The A/B variant the call was made under ('—' when none was given).",
+    "source": "The name your product tracked the call under.",
+    "calls": "Calls tracked, failed ones included.",
+    "error rate": "Share of calls that failed (failed ÷ calls).",
+    "p50 latency s": "Median seconds per call, over successful calls.",
+    "p95 latency s": "95th percentile of seconds per call, over successful calls: 1 call in 20 is slower.",
+    "rated": "Calls that reported a satisfaction.",
 }
 
 ARENA_TITLE = "Arena"

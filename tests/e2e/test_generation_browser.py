@@ -33,6 +33,7 @@ def test_sample_scenario_on_two_offline_models(app_url, page):
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert body.count("· first token ") == 2 * 5, "timings under every answer of both models, shown once"
     assert "of 10 answers" not in body, "the streaming view gives way to the results"
+    assert "Local models answered one at a time" in body, "the Summary says how the speeds were measured"
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Embeddings" in nav and "Generation" in nav, "the router ran, even on a first visit to /generation"
     assert "✅" in body or "❌" in body, "checks ran"

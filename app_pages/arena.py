@@ -18,12 +18,39 @@ from ui.widgets import chart, pinned_model, render_model_picker
 ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
 
 
-def _generation_battle(chosen: list[str], prompt: str):
-    from hfcompare.decide.battles import generation_battle
+#: Said above a generation battle while it streams and until the vote; then REVEALED_CAPTION. TURNS_CAPTION
+#: follows either when both models share this CPU.
+STREAMING_CAPTION = ("Both answers stream in as they arrive, under their side's name only: the models and "
+                     "their timings are revealed after your vote.")
+REVEALED_CAPTION = "Under each answer: its time to first token, latency and tokens/s."
+TURNS_CAPTION = ("Both models run on this CPU, so they answer one after the other: neither is timed while "
+                 "the other runs.")
 
-    with st.spinner("Both models are answering…"):
-        return generation_battle([ModelRef.parse(c) for c in chosen], prompt, settings=session.endpoint_settings(),
-                                 cache=generation_cache())
+
+def _generation_battle(chosen: list[str], prompt: str, spot):
+    """Draw two models, then stream both answers into two anonymous columns in `spot` (an st.empty())
+    as they arrive."""
+    from hfcompare.decide.battles import SIDES, generation_battle, pick_pair, takes_turns
+    from ui.streaming import stream_work
+
+    refs = [ModelRef.parse(c) for c in chosen]
+    pair = pick_pair(refs)
+    settings, cache = session.endpoint_settings(), generation_cache()  # read here: the worker must not call streamlit
+    board = spot.container()   # gives way to the finished battle, laid out alike in the same spot
+    board.markdown(f"**Prompt:** {literal(prompt)}")
+    board.caption(STREAMING_CAPTION + (" " + TURNS_CAPTION if takes_turns(*pair) else ""))
+    slots = {}
+    for column, side in zip(board.columns(2), SIDES):
+        column.markdown(f"#### Model {side}")
+        slots[side] = column.empty()
+        slots[side].text("(waiting for its first token…)")
+    bar = board.progress(0.0, text="Both models are answering…")
+    battle = stream_work(
+        lambda feed: generation_battle(refs, prompt, settings=settings, cache=cache, pair=pair,
+                                       on_piece=feed.piece, on_done=feed.done),
+        slots, finished=lambda shown: shown or "(empty answer)",
+        on_progress=lambda done: bar.progress(done / 2, text=f"{done} of 2 answers"))
+    return battle
 
 
 def _retrieval_corpus():
@@ -36,7 +63,8 @@ def _retrieval_corpus():
     return load_retrieval_sample(), "the bundled help-centre sample"
 
 
-def _retrieval_battle(chosen: list[str], query: str):
+def _retrieval_battle(chosen: list[str], query: str, spot=None):
+    """Both models search under a spinner (a search does not stream); `spot` is not needed."""
     from hfcompare.decide.battles import retrieval_battle
 
     dataset, _ = _retrieval_corpus()
@@ -62,16 +90,44 @@ def _vote(arena: str, winner: str) -> None:
     st.session_state[keys.ARENA_BOARD] = arena  # the leaderboard opens on the arena just voted in
 
 
+def _timing_line(battle, index: int) -> str:
+    """One side's time to first token, latency and tokens/s, as the Generation page shows them."""
+    t = battle.timings[index]
+    if t is None:
+        return "No timings: this model failed."
+    ttft = f"{t.ttft_s:.2f} s" if t.ttft_s is not None else "n/a"
+    speed = f"{t.tokens_per_s:.1f} tokens/s" if t.tokens_per_s else \
+        f"tokens/s unknown ({t.speed_note or 'not measured'})"
+    parts = [f"time to first token {ttft}", f"latency {t.latency_s:.2f} s", speed]
+    if t.attempts > 1:
+        parts.append(f"{t.attempts - 1} retr{'y' if t.attempts == 2 else 'ies'}, waited {t.retry_wait_s:.1f} s "
+                     "before this answer (not in its times)")
+    loaded = battle.load_s[index] if len(battle.load_s) > index else None
+    if loaded and loaded >= 0.005:
+        parts.append(f"loaded first in {loaded:.2f} s (not in these times)")
+    if len(battle.cached) > index and battle.cached[index]:
+        parts.append("cached: timed when this answer was first generated")
+    return " · ".join(parts)
+
+
 def render_battle(arena: str) -> None:
-    """The battle on screen: two anonymous outputs, the vote buttons, then the reveal."""
+    """The battle on screen: two anonymous outputs, the vote buttons, then the reveal (with each
+    side's timings in a generation battle)."""
+    from hfcompare.decide.battles import takes_turns
+
     battle = st.session_state.get(f"{keys.ARENA_BATTLE}_{arena}")
     if not battle:
         return
     st.markdown(f"**{'Prompt' if arena == 'generation' else 'Query'}:** {literal(battle.prompt)}")
-    for column, side, text in zip(st.columns(2), ("A", "B"), battle.shown):
+    voted = battle.voted
+    if battle.timings:   # laid out as it streamed (prompt, caption, columns), so each part takes its own place
+        turns = " " + TURNS_CAPTION if takes_turns(battle.a, battle.b) else ""
+        st.caption((REVEALED_CAPTION if voted else STREAMING_CAPTION) + turns)
+    for index, (column, side, text) in enumerate(zip(st.columns(2), ("A", "B"), battle.shown)):
         column.markdown(f"#### Model {side}")
         column.text(text or "(empty answer)")  # as plain text: model output is untrusted
-    voted = battle.voted
+        if voted and battle.timings:   # timings are revealed with the names: a speed can give a model away
+            column.caption(_timing_line(battle, index))
     problem = st.session_state.pop(f"{keys.ARENA_VOTE_PROBLEM}_{arena}", None)
     if problem:
         st.error(literal(f"Your vote was not saved: {problem}"), icon="⚠️")
@@ -97,15 +153,21 @@ def render_arena(arena: str, task: str, models_key: str, input_key: str, label: 
     left = right = st.container(horizontal=True)  # buttons keep their labels and wrap on a narrow screen
     left.button(f"Sample {label.lower()}", on_click=lambda: set_widget(input_key, sample()),
                 key=f"arena_sample_{arena}")
-    if right.button("New battle", type="primary", key=f"arena_new_{arena}"):
+    asked = right.button("New battle", type="primary", key=f"arena_new_{arena}")
+    spot = st.empty()   # the battle on screen: a new one streams here, in place of the last (none of it left stale)
+    problem = None
+    if asked:
         text = st.session_state.get(input_key, "").strip()
         try:
             if not text:
                 raise SpecError(f"Write a {label.lower()} first (or press Sample {label.lower()}).")
-            st.session_state[f"{keys.ARENA_BATTLE}_{arena}"] = battle(chosen, text)
+            st.session_state[f"{keys.ARENA_BATTLE}_{arena}"] = battle(chosen, text, spot)
         except SpecError as exc:
-            st.error(literal(exc))
-    render_battle(arena)
+            problem = exc
+    with spot.container():
+        if problem:
+            st.error(literal(problem))
+        render_battle(arena)
 
 
 def render_generation_arena() -> None:

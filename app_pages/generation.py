@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import math
-
-import queue
-import threading
-import time
 from dataclasses import replace
 
 import pandas as pd
@@ -203,7 +199,9 @@ def _prompt_line(index: int, prompt: str) -> str:
 
 
 def run_streaming(refs, prompts, params, system, allow_cache) -> list:
-    """Run every model concurrently in a worker thread and stream the answers into the page."""
+    """Run every model in a worker thread and stream the answers into the page (ui/streaming.py)."""
+    from ui.streaming import as_markdown, stream_work
+
     names = display_names(refs)
     holder = st.empty()  # replaced by the finished results when the run ends
     board = holder.container()
@@ -214,42 +212,18 @@ def run_streaming(refs, prompts, params, system, allow_cache) -> list:
         for column, ref in zip(board.columns(len(refs)), refs):
             column.caption(literal(names[ref]))
             slots[(ref, index)] = column.empty()
-    events: queue.Queue = queue.Queue()
-    finished: list = []
     settings = session.endpoint_settings()
     cache = generation_cache()  # resolved here: the worker thread must not call streamlit
+    total = len(refs) * len(prompts)
 
-    def work() -> None:
-        try:
-            finished.extend(compare_generations(
-                prompts, refs, params, system, settings, cache, allow_cache,
-                on_piece=lambda ref, i, text: events.put(("piece", ref, i, text)),
-                on_done=lambda result: events.put(("done", result.ref, result.prompt_index, result)),
-            ))
-        finally:
-            events.put(("end", None, None, None))
+    def work(feed) -> list:
+        return compare_generations(prompts, refs, params, system, settings, cache, allow_cache,
+                                   on_piece=lambda ref, i, text: feed.piece((ref, i), text),
+                                   on_done=lambda result: feed.done((result.ref, result.prompt_index), result))
 
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    total, done, latest, last_draw = len(refs) * len(prompts), 0, {}, 0.0
-    while True:
-        try:
-            kind, ref, index, payload = events.get(timeout=0.1)
-        except queue.Empty:
-            kind = None
-        if kind == "end":
-            break
-        if kind == "piece":
-            latest[(ref, index)] = payload
-        elif kind == "done":
-            done += 1
-            latest[(ref, index)] = payload.text if payload.ok else f"⚠️ {payload.error}"
-        if latest and (time.monotonic() - last_draw > 0.15 or kind == "done"):
-            for slot_key, text in latest.items():
-                slots[slot_key].markdown(safe_markdown(text) or "…")  # model output: shown as typed
-            latest, last_draw = {}, time.monotonic()
-            bar.progress(done / total, text=f"{done} of {total} answers")
-    worker.join()
+    finished = stream_work(work, slots, draw=as_markdown,
+                           finished=lambda result: result.text if result.ok else f"⚠️ {result.error}",
+                           on_progress=lambda done: bar.progress(done / total, text=f"{done} of {total} answers"))
     holder.empty()
     return finished
 

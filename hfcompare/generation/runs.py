@@ -37,8 +37,8 @@ class GenerationResult:
     error_kind: str | None = None
     cached: bool = False
     where: str = field(default_factory=where_measured)
-    #: seconds spent making the model ready before this answer (0 when it was loaded already; None
-    #: when cached or failed before): never inside time to first token
+    #: seconds spent loading a model on this CPU before this answer (0 when it was loaded already;
+    #: None on a server, when cached, or when it failed before): never inside time to first token
     load_s: float | None = None
 
     @property
@@ -135,7 +135,8 @@ def generate_one(
         with turn_for(backend) as choice:
             loading = time.perf_counter()
             backend.load_generator(ref.model)
-            result.load_s = time.perf_counter() - loading
+            if choice is not None:  # a server's model loads on the server: building our client is not its load
+                result.load_s = time.perf_counter() - loading
             started = clock()
             for event in backend.stream(ref.model, messages, params):
                 events.append((clock(), event))

@@ -77,7 +77,7 @@ def test_a_battle_keeps_each_sides_timings_and_the_cache_says_when_they_are_old(
     timing = battle.timings[side]
     assert isinstance(timing, Timings) and timing.output_tokens == 6 and timing.ttft_s is not None
     assert timing.latency_s >= timing.ttft_s and battle.timings[1 - side] is None
-    assert battle.cached == [False, False] and battle.load_s[side] >= 0
+    assert battle.cached == [False, False] and battle.load_s[side] is None  # the fake computes on no CPU of ours
     again = generation_battle([A, B], "How do I pay?", cache=cache, pair=(B, A))
     assert (again.a, again.b) == (B, A) and again.cached == [False, True]
     assert again.timings[1] == timing and again.shown[1] == battle.shown[side]

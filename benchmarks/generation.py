@@ -55,6 +55,7 @@ def main() -> None:
     from benchmarks.busy import busy
     from hfcompare.backends import GenerationParams, RemoteSettings
     from hfcompare.backends.local.gguf import bundled_gguf
+    from hfcompare.backends.local.cpu import on_cpu_thread
     from hfcompare.backends.local.llamacpp import use_threads
     from hfcompare.generation.runs import compare_generations, generate_one
     from hfcompare.refs import ModelRef
@@ -63,9 +64,11 @@ def main() -> None:
     cpus = os.cpu_count() or 1
     params = GenerationParams(max_tokens=args.max_tokens, temperature=0.0)
     local = ModelRef("local", "HuggingFaceTB/SmolLM2-135M-Instruct")
-    direct_llm = Llama(model_path=str(bundled_gguf()), n_ctx=4096, n_threads=cpus, verbose=False)
+    # llama.cpp keeps an OpenMP team per calling thread and a second team slows the first, so the
+    # direct side runs on the thread hfcompare runs llama.cpp on (cpu.CPU_THREAD): one team for both
+    direct_llm = on_cpu_thread(Llama, model_path=str(bundled_gguf()), n_ctx=4096, n_threads=cpus, verbose=False)
     generate_one(local, "warm up", GenerationParams(max_tokens=8))
-    direct_tokens_per_s(direct_llm, 8)
+    on_cpu_thread(direct_tokens_per_s, direct_llm, 8)
 
     def ours_once() -> tuple[float, int]:
         timings = generate_one(local, PROMPT, params).timings
@@ -73,7 +76,7 @@ def main() -> None:
 
     def direct_once(threads: int) -> float:
         use_threads(direct_llm, threads)
-        return direct_tokens_per_s(direct_llm, args.max_tokens)
+        return on_cpu_thread(direct_tokens_per_s, direct_llm, args.max_tokens)
 
     ours, direct = [], []
     for _ in range(args.repeats):  # interleaved, so drifts in machine load hit both sides alike

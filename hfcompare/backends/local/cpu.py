@@ -206,7 +206,11 @@ def threads_now() -> ThreadChoice:
 @contextmanager
 def turn() -> Iterator[ThreadChoice]:
     """Wait until no other local model computes in this process, then hold the CPU: yields the
-    threads to use. Re-entrant: a turn inside a turn (same thread) keeps the outer one's threads."""
+    threads to use. Re-entrant: a turn inside a turn (same thread, or work sent to the CPU thread by
+    the turn's holder) keeps the outer one's threads."""
+    if threading.current_thread().name.startswith(CPU_THREAD) and getattr(_granted, "choice", None):
+        yield _granted.choice  # the thread that sent this work holds the turn
+        return
     with _turn:
         outer = getattr(_granted, "choice", None)
         _granted.choice = outer or threads_now()
@@ -214,6 +218,77 @@ def turn() -> Iterator[ThreadChoice]:
             yield _granted.choice
         finally:
             _granted.choice = outer
+
+
+#: The one thread that runs llama.cpp's work (`on_cpu_thread`). llama.cpp's CPU build parallelises
+#: with OpenMP, which keeps a team of threads per calling thread: once a second thread has called it,
+#: the first one's idle team competes with the new one. SmolLM2 answering 160 tokens took 1.6-1.9 s
+#: from the thread that loaded it and 2.6-3.1 s from any other (2 cores, 2 threads); Streamlit and
+#: the comparisons call from a new thread every time.
+CPU_THREAD = "hfcompare-cpu"
+_executor = None
+_executor_guard = threading.Lock()
+
+
+def _cpu_executor():
+    global _executor
+    with _executor_guard:
+        if _executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=CPU_THREAD)
+        return _executor
+
+
+def _with_turn_of_caller(function):
+    """`function` run with the calling thread's turn (its thread choice), wherever it runs."""
+    choice = getattr(_granted, "choice", None)
+
+    def run(*args, **kwargs):
+        _granted.choice = choice
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _granted.choice = None
+    return run
+
+
+def on_cpu_thread(function, *args, **kwargs):
+    """`function(*args, **kwargs)` run on the process's one CPU thread (CPU_THREAD); its result or
+    exception comes back here."""
+    if threading.current_thread().name.startswith(CPU_THREAD):
+        return function(*args, **kwargs)
+    return _cpu_executor().submit(_with_turn_of_caller(function), *args, **kwargs).result()
+
+
+def stream_on_cpu_thread(generator_function, *args, **kwargs) -> Iterator:
+    """Iterate `generator_function(*args, **kwargs)` on the CPU thread, yielding its items here as
+    they come (an exception in it is raised here). Abandoned early, the generator runs to its end."""
+    import queue
+
+    if threading.current_thread().name.startswith(CPU_THREAD):
+        yield from generator_function(*args, **kwargs)
+        return
+    items: queue.Queue = queue.Queue()
+
+    def run() -> None:
+        try:
+            for item in generator_function(*args, **kwargs):
+                items.put((True, item))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            items.put((False, exc))
+        else:
+            items.put((False, None))
+
+    _cpu_executor().submit(_with_turn_of_caller(run))
+    while True:
+        is_item, value = items.get()
+        if is_item:
+            yield value
+        elif value is not None:
+            raise value
+        else:
+            return
 
 
 def granted() -> ThreadChoice:

@@ -44,16 +44,21 @@ def _lock(model: str) -> threading.Lock:
 
 @lru_cache(maxsize=4)
 def _llama(path: str):
-    """Load once per process, warmed up: one token generated, so the weights are read from disk (they
-    are mapped lazily) as part of the load, not of the first answer's time to first token."""
+    """Load once per process, on the CPU thread (every llama.cpp call runs there: see
+    `cpu.CPU_THREAD`), warmed up: one token generated, so the weights are read from disk (they are
+    mapped lazily) as part of the load, not of the first answer's time to first token."""
+    with cpu.turn() as choice:
+        return cpu.on_cpu_thread(_load_llama, path, choice.threads)
+
+
+def _load_llama(path: str, threads: int):
     from llama_cpp import Llama
 
-    with cpu.turn() as choice:
-        llm = Llama(model_path=path, n_ctx=4096, n_threads=choice.threads, n_threads_batch=choice.threads,
-                    verbose=False)
-        # Free it before interpreter shutdown: llama-cpp-python's own __del__ then fails noisily
-        atexit.register(llm.close)
-        llm.create_completion("Hello", max_tokens=1, temperature=0.0)
+    llm = Llama(model_path=path, n_ctx=4096, n_threads=threads, n_threads_batch=threads, verbose=False)
+    llm._hfcompare_threads = threads
+    # Free it before interpreter shutdown: llama-cpp-python's own __del__ then fails noisily
+    atexit.register(llm.close)
+    llm.create_completion("Hello", max_tokens=1, temperature=0.0)
     return llm
 
 
@@ -100,8 +105,7 @@ def stream_local(model: str, messages: list[dict[str, str]], params: GenerationP
     kind, engine = load_generator(model)
     with cpu.turn() as choice, _lock(model):
         if kind == "gguf":
-            use_threads(engine, choice.threads)
-            yield from _stream_llama(engine, messages, params)
+            yield from cpu.stream_on_cpu_thread(_stream_llama, engine, messages, params, choice.threads)
         else:
             from hfcompare.backends.local.sentence_transformer import torch_threads
 
@@ -126,7 +130,8 @@ def plain_prompt(messages: list[dict[str, str]]) -> str:
     return (f"{system}\n\n" if system else "") + f"{turns}\nAnswer:"
 
 
-def _stream_llama(llm, messages, params: GenerationParams) -> Iterator[str | Usage]:
+def _stream_llama(llm, messages, params: GenerationParams, threads: int) -> Iterator[str | Usage]:
+    use_threads(llm, threads)
     sampling = dict(max_tokens=params.max_tokens, temperature=params.temperature, top_p=params.top_p,
                     seed=params.seed, stream=True)
     if has_chat_template(llm):

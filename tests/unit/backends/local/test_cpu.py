@@ -113,3 +113,41 @@ def test_only_backends_on_this_cpu_take_turns():
         assert choice is not None and choice.threads >= 1 and cpu.granted() is choice
     with cpu.turn_for(object()) as choice:
         assert choice is None
+
+
+def test_work_sent_to_the_cpu_thread_runs_on_one_thread_whoever_sends_it():
+    """llama.cpp keeps an OpenMP team per calling thread, and a second team slows the first (SmolLM2:
+    1.6-1.9 s from one thread, 2.6-3.1 s once another thread had called it): every call goes to one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def where() -> str:
+        return threading.current_thread().name
+
+    with ThreadPoolExecutor(3) as pool:
+        names = set(pool.map(lambda _: cpu.on_cpu_thread(where), range(6)))
+    assert len(names) == 1 and names.pop().startswith(cpu.CPU_THREAD)
+
+
+def test_a_stream_on_the_cpu_thread_yields_as_it_goes_and_raises_its_errors():
+    def pieces(n: int):
+        for i in range(n):
+            yield f"{i}@{threading.current_thread().name}"
+        raise ValueError("the model broke")
+
+    seen = []
+    with pytest.raises(ValueError, match="the model broke"):
+        for piece in cpu.stream_on_cpu_thread(pieces, 3):
+            seen.append(piece)
+    assert [p.split("@")[0] for p in seen] == ["0", "1", "2"]
+    assert all(p.split("@")[1].startswith(cpu.CPU_THREAD) for p in seen)
+
+
+def test_work_on_the_cpu_thread_keeps_the_senders_turn_without_waiting_for_it():
+    """The sender holds the turn while the CPU thread works: a turn taken there must not wait for it
+    (a deadlock) and runs with the sender's threads."""
+    with cpu.turn() as held:
+        def inner():
+            with cpu.turn() as choice:
+                return choice
+
+        assert cpu.on_cpu_thread(inner) is held

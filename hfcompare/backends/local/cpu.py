@@ -263,32 +263,43 @@ def on_cpu_thread(function, *args, **kwargs):
 
 def stream_on_cpu_thread(generator_function, *args, **kwargs) -> Iterator:
     """Iterate `generator_function(*args, **kwargs)` on the CPU thread, yielding its items here as
-    they come (an exception in it is raised here). Abandoned early, the generator runs to its end."""
+    they come (an exception in it is raised here). Abandoned early, the generator stops at its next
+    item, so the CPU thread is free for the next turn."""
     import queue
 
     if threading.current_thread().name.startswith(CPU_THREAD):
         yield from generator_function(*args, **kwargs)
         return
     items: queue.Queue = queue.Queue()
+    abandoned = threading.Event()
 
     def run() -> None:
+        generator = generator_function(*args, **kwargs)
         try:
-            for item in generator_function(*args, **kwargs):
+            for item in generator:
+                if abandoned.is_set():
+                    break
                 items.put((True, item))
         except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
             items.put((False, exc))
         else:
             items.put((False, None))
+        finally:
+            generator.close()
 
-    _cpu_executor().submit(_with_turn_of_caller(run))
-    while True:
-        is_item, value = items.get()
-        if is_item:
-            yield value
-        elif value is not None:
-            raise value
-        else:
-            return
+    done = _cpu_executor().submit(_with_turn_of_caller(run))
+    try:
+        while True:
+            is_item, value = items.get()
+            if is_item:
+                yield value
+            elif value is not None:
+                raise value
+            else:
+                return
+    finally:
+        abandoned.set()
+        done.result()  # the CPU thread is free again before the turn ends
 
 
 def granted() -> ThreadChoice:

@@ -151,3 +151,18 @@ def test_work_on_the_cpu_thread_keeps_the_senders_turn_without_waiting_for_it():
                 return choice
 
         assert cpu.on_cpu_thread(inner) is held
+
+
+def test_a_stream_abandoned_early_stops_and_frees_the_cpu_thread():
+    made = []
+
+    def pieces():
+        for i in range(1000):   # 10 s to the end
+            made.append(i)
+            time.sleep(0.01)
+            yield i
+
+    stream = cpu.stream_on_cpu_thread(pieces)
+    assert next(stream) == 0
+    stream.close()   # the caller stopped reading: the CPU thread stops at its next piece
+    assert len(made) < 1000 and cpu.on_cpu_thread(lambda: "free") == "free"

@@ -1053,6 +1053,11 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         return _fail(f"{problem} Fix or remove the config file (its path: HFCOMPARE_CONFIG, or config.toml "
                      "in HFCOMPARE_HOME).", EXIT_BAD_INPUT)
+    from hfcompare.backends.local.cpu import threads_problem
+
+    threads = threads_problem()
+    if threads:   # a wrong thread count is not worth refusing the command: said, then "auto"
+        print(f"hfcompare: warning: {threads}", file=sys.stderr)
     try:
         return args.func(args)
     except HomeError as exc:   # HFCOMPARE_MODELS, read when a bundled model is assembled

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hfcompare.backends.local.cpu import threads_problem
 from hfcompare.backends.remote.common import config_problem
 from hfcompare.storage.store import configured_where, opened_store_warnings
 from ui import keys, prose
@@ -27,6 +28,9 @@ def render_sidebar() -> None:
         problem = config_problem()
         if problem:  # the app runs on its defaults; the file's problem is said, never a traceback
             st.warning(literal(f"The config file is ignored: {problem}"), icon="⚙️")
+        threads = threads_problem()
+        if threads:
+            st.warning(literal(threads), icon="⚙️")
         stats = cache.stats()
         left, right = st.columns(2)
         left.metric("Entries", f"{stats.entries:,}")

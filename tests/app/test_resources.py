@@ -117,3 +117,11 @@ def test_a_store_damaged_while_running_is_a_sentence_on_the_monitor_and_named_af
     at = open_app("app_pages/monitor.py")
     warnings = [shown(w.value) for w in at.sidebar.warning]
     assert any("was unreadable" in w and "moved to" in w for w in warnings), warnings
+
+
+def test_a_wrong_thread_count_is_a_warning_in_the_sidebar(monkeypatch):
+    monkeypatch.setenv("HFCOMPARE_THREADS", "two")
+    at = open_app()
+    assert not at.exception
+    warnings = [w.value.replace("\\", "") for w in at.sidebar.warning]
+    assert any("HFCOMPARE_THREADS is 'two'" in w and '"auto" is used' in w for w in warnings)

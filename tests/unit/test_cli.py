@@ -280,6 +280,12 @@ def test_a_broken_config_file_exits_2_naming_its_line(tmp_path, monkeypatch, cap
     assert f"{config}, line 2: not valid TOML" in capsys.readouterr().err
 
 
+def test_a_wrong_thread_count_is_a_warning_and_the_command_runs(monkeypatch, capsys):
+    monkeypatch.setenv("HFCOMPARE_THREADS", "0")
+    assert main(["models", "--json"]) == 0
+    assert "warning: HFCOMPARE_THREADS is '0'" in capsys.readouterr().err
+
+
 def test_models_get_the_apps_id_checks(tmp_path, capsys, monkeypatch):
     """--model/--models/--generators: a near miss of a known model gets "did you mean" and exit 2, as in
     the app's pickers; an id that cannot be one says why."""

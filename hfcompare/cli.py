@@ -362,7 +362,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from hfcompare.refs import ModelRef, SpecError, validate_models
     from hfcompare.retrieval.evaluation import evaluate
     from hfcompare.retrieval.labeled import DatasetError
-    from hfcompare.retrieval.metrics import PRIMARY_METRIC, metric_names
+    from hfcompare.retrieval.metrics import PRIMARY_METRIC, grade_range, graded_note, metric_names
     from hfcompare.retrieval.significance import bootstrap_ci
     from hfcompare.storage.cache import EmbeddingCache
 
@@ -391,7 +391,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         queries = dataset.fingerprint()   # models evaluated on the same data are compared query by query
         print(json.dumps({str(r.ref): {**r.metrics, "prompts": r.prompts.as_dict(), "queries": queries,
-                                       "n_queries": len(dataset.judged_queries),
+                                       "n_queries": len(dataset.judged_queries), "graded": dataset.graded,
+                                       **({"grades": list(grade_range(dataset.qrels))} if dataset.graded else {}),
                                        "ndcg@10_per_query": [round(float(v), 6) for v in r.values("ndcg@10")],
                                        **_speed_json(r.embedding)}
                           for r in ok}, indent=2))
@@ -399,6 +400,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         shown = ["ndcg@10", "mrr@10", "map@100", "recall@10", "precision@1", "accuracy@1"]
         width = max([len(str(r.ref)) for r in ok] + [5])
         print(f"{len(dataset.judged_queries)} queries, {len(dataset.corpus):,} corpus texts")
+        if dataset.graded:
+            print(graded_note(dataset.qrels)[0].upper() + graded_note(dataset.qrels)[1:] + ".")
         print("MODEL".ljust(width) + "".join(f"{n:>13}" for n in shown) + f"  {PRIMARY_METRIC} 95% CI")
         for r in ok:
             low, high = bootstrap_ci(r.values())

@@ -156,6 +156,7 @@ def render_results(dataset: RetrievalDataset, results) -> None:
     st.caption(prose.EVAL_METRICS_CAPTION.format(queries=len(dataset.judged_queries), corpus=len(dataset.corpus)))
     for note in dataset.notes:
         st.caption(literal(note))
+    _say_graded(dataset)
     st.caption(prose.EVAL_PROMPTS_USED_CAPTION)
     table = metrics_table(results, names)
     st.dataframe(shown_with_prompts(table), hide_index=True, column_config=pinned_model(_metric_columns()))
@@ -190,6 +191,15 @@ def render_results(dataset: RetrievalDataset, results) -> None:
     })
     render_heatmaps(dataset, ok, names)
     render_projection(dataset, ok, names)
+
+
+def _say_graded(dataset: RetrievalDataset) -> None:
+    """A caption when the judgments are graded: nDCG uses the grades, the other metrics any grade above 0."""
+    from hfcompare.retrieval.metrics import graded_note
+
+    note = graded_note(dataset.qrels)
+    if note:
+        st.caption(literal(note[0].upper() + note[1:] + "."))
 
 
 def shown_with_prompts(table):
@@ -273,6 +283,7 @@ def render_evaluation(auto_run: bool = False) -> dict:
     if dataset is not None:
         st.caption(f"{len(dataset.judged_queries)} queries with judged texts, {len(dataset.corpus):,} texts "
                    "in the collection.")
+        _say_graded(dataset)
     clicked = st.button("Run evaluation", type="primary", disabled=dataset is None)
     if clicked:
         cancel_ask("evaluation")

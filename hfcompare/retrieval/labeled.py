@@ -4,8 +4,9 @@ BEIR-style set. Every problem is reported with the file, the line and what is wr
 Formats
 - UI table / brief's test suite: rows of (query, the texts it should find); extra corpus texts
   are distractors.
-- CSV: a header with `query` and `document` (optional `score`, default 1). Each row pairs a query
-  with a text it should find; a row with an empty query adds a distractor text.
+- CSV: a header with `query` and `document` (optional `score`, default 1: a grade of relevance,
+  which nDCG uses when some grade is above 1). Each row pairs a query with a text it should find;
+  a row with an empty query, or a score of 0 or less, adds a distractor text.
 - JSONL: one object per line, `{"query": ..., "relevant": [texts]}` or `{"document": ...}`
   (a `{"description": ...}` line is allowed and skipped).
 - BEIR: `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl` (`_id`, `text`) and `qrels.tsv`
@@ -47,6 +48,13 @@ class RetrievalDataset:
         """Query ids with at least one relevant document (the ones metrics cover)."""
         return [q for q in self.queries if any(s > 0 for s in self.qrels.get(q, {}).values())]
 
+    @property
+    def graded(self) -> bool:
+        """Whether the judgments grade relevance (some grade above 1): nDCG then uses the grades."""
+        from hfcompare.retrieval.metrics import is_graded
+
+        return is_graded(self.qrels)
+
     def fingerprint(self) -> str:
         """A short content hash (for naming results and caching views)."""
         blob = json.dumps([self.queries, self.corpus, self.qrels], sort_keys=True).encode()
@@ -63,9 +71,10 @@ def _text_id(prefix: str, text: str, ids: dict[str, str]) -> str:
 
 
 def from_pairs(pairs: list[tuple[str, list[str]]], distractors: list[str] = (), name: str = "dataset",
-               source: str = "table") -> RetrievalDataset:
+               source: str = "table", grades: dict[tuple[str, str], int] | None = None) -> RetrievalDataset:
     """A dataset from (query, texts it should find) pairs plus distractor texts; texts are
-    deduplicated, so a text two queries should find is one corpus entry."""
+    deduplicated, so a text two queries should find is one corpus entry. `grades` maps a
+    (query, text) pair to its grade of relevance (default 1)."""
     doc_ids: dict[str, str] = {}
     query_ids: dict[str, str] = {}
     qrels: dict[str, dict[str, int]] = {}
@@ -78,7 +87,7 @@ def from_pairs(pairs: list[tuple[str, list[str]]], distractors: list[str] = (), 
             raise DatasetError(f"{source}, row {row}: the query {query[:60]!r} has no text it should find.")
         qid = _text_id("q", query, query_ids)
         for text in relevant:
-            qrels.setdefault(qid, {})[_text_id("d", text, doc_ids)] = 1
+            qrels.setdefault(qid, {})[_text_id("d", text, doc_ids)] = (grades or {}).get((query, text), 1)
     for text in distractors:
         if text and text.strip():
             _text_id("d", text.strip(), doc_ids)
@@ -100,6 +109,7 @@ def parse_csv(raw: bytes | str, source: str = "upload.csv") -> RetrievalDataset:
         raise DatasetError(f"{source}, line 1: the header must name the columns 'query' and 'document' "
                            f"(found: {', '.join(fieldnames)[:200] or 'nothing'}).")
     pairs: dict[str, list[str]] = {}
+    grades: dict[tuple[str, str], int] = {}
     distractors: list[str] = []
     for line, row in _csv_rows(reader, source):
         query = (row.get(columns["query"]) or "").strip()
@@ -112,9 +122,10 @@ def parse_csv(raw: bytes | str, source: str = "upload.csv") -> RetrievalDataset:
             distractors.append(document)
         else:
             pairs.setdefault(query, []).append(document)
+            grades[(query, document)] = max(score, grades.get((query, document), 0))
     if not pairs:
         raise DatasetError(f"{source}: no row pairs a query with a document it should find.")
-    return from_pairs(list(pairs.items()), distractors, name=source, source=source)
+    return from_pairs(list(pairs.items()), distractors, name=source, source=source, grades=grades)
 
 
 def parse_jsonl(raw: bytes | str, source: str = "upload.jsonl") -> RetrievalDataset:

@@ -1,8 +1,18 @@
 """Retrieval: chunked top-k search and the IR metrics of sentence-transformers'
 InformationRetrievalEvaluator (same definitions, same tie-breaking), per query and averaged.
 
-Relevance is binary (a judged score above 0). Queries without a relevant document are left
-out, as the evaluator does.
+Relevance. A document is relevant when its judged grade is above 0; accuracy, precision, recall,
+MRR and MAP count relevant documents only, whatever their grade. nDCG uses the grades when the
+judgments have them: the gain of a document is its grade (linear gain, grades below 0 count as 0),
+and the ideal ranking sorts the judged grades, as trec_eval's `ndcg_cut` (and pytrec_eval, ranx)
+compute it. With binary judgments (0/1) every gain is 1 and the figures are exactly the
+evaluator's. Queries without a relevant document are left out, as the evaluator does.
+
+Ties. Documents with equal scores are ordered by ascending document id (text ids for data typed
+or uploaded as CSV/JSONL are content hashes, so input order never wins a tie), as
+sentence-transformers' evaluator orders them. trec_eval (and pytrec_eval) order equal scores by
+document id in *descending* lexical order instead, so on runs with exact ties near a relevant
+document the per-query figures can differ from trec_eval's; with distinct scores they are equal.
 """
 
 from __future__ import annotations
@@ -96,13 +106,38 @@ def top_k(queries: np.ndarray, corpus: np.ndarray, k: int = TOP_K, tie_rank: np.
     return Ranking(indices=best_idx, scores=best_score)
 
 
-def _dcg(relevances: list[int], k: int) -> float:
-    return sum(rel / math.log2(rank + 2) for rank, rel in enumerate(relevances[:k]))
+def _dcg(gains: list[float], k: int) -> float:
+    return sum(gain / math.log2(rank + 2) for rank, gain in enumerate(gains[:k]))
 
 
-def query_metrics(ranked: list[str], relevant: set[str]) -> dict[str, float]:
-    """Every metric for one query, from its ranked document ids and its relevant ids."""
+def is_graded(qrels: dict[str, dict[str, int]]) -> bool:
+    """Whether the judgments use more than one grade of relevance (some grade above 1)."""
+    return any(grade > 1 for judged in qrels.values() for grade in judged.values())
+
+
+def grade_range(qrels: dict[str, dict[str, int]]) -> tuple[int, int]:
+    """The lowest and highest judged grade (0 counts as the lowest when nothing is judged below it)."""
+    grades = [grade for judged in qrels.values() for grade in judged.values()]
+    return min([0, *grades]), max([0, *grades])
+
+
+def graded_note(qrels: dict[str, dict[str, int]]) -> str | None:
+    """What the page and the CLI say about graded judgments, or None when they are binary."""
+    if not is_graded(qrels):
+        return None
+    low, high = grade_range(qrels)
+    return (f"graded relevance ({low}\u2013{high}): nDCG uses the grades (gain = grade, as trec_eval's ndcg_cut); "
+            "the other metrics count any grade above 0 as relevant")
+
+
+def query_metrics(ranked: list[str], relevant: set[str] | dict[str, int]) -> dict[str, float]:
+    """Every metric for one query, from its ranked document ids and its relevant ids, or a mapping of
+    judged document id to grade (then nDCG uses the grades; the other metrics, grades above 0)."""
+    grades = dict(relevant) if isinstance(relevant, dict) else dict.fromkeys(relevant, 1)
+    relevant = {doc for doc, grade in grades.items() if grade > 0}
     hits = [1 if doc in relevant else 0 for doc in ranked]
+    gains = [max(grades.get(doc, 0), 0) for doc in ranked]
+    ideal = sorted((grades[doc] for doc in relevant), reverse=True)
     out: dict[str, float] = {}
     for k in ACCURACY_AT:
         out[f"accuracy@{k}"] = float(any(hits[:k]))
@@ -113,7 +148,7 @@ def query_metrics(ranked: list[str], relevant: set[str]) -> dict[str, float]:
         first = next((rank for rank, hit in enumerate(hits[:k]) if hit), None)
         out[f"mrr@{k}"] = 0.0 if first is None else 1.0 / (first + 1)
     for k in NDCG_AT:
-        out[f"ndcg@{k}"] = _dcg(hits, k) / _dcg([1] * len(relevant), k)
+        out[f"ndcg@{k}"] = _dcg(gains, k) / _dcg(ideal, k)
     for k in MAP_AT:
         found, total = 0, 0.0
         for rank, hit in enumerate(hits[:k]):
@@ -128,9 +163,9 @@ def per_query_metrics(rankings: dict[str, list[str]], qrels: dict[str, dict[str,
     """Metrics per query id, for every query with at least one relevant document."""
     out = {}
     for qid, ranked in rankings.items():
-        relevant = {doc for doc, score in qrels.get(qid, {}).items() if score > 0}
-        if relevant:
-            out[qid] = query_metrics(ranked, relevant)
+        judged = qrels.get(qid, {})
+        if any(grade > 0 for grade in judged.values()):
+            out[qid] = query_metrics(ranked, judged)
     return out
 
 

@@ -135,3 +135,37 @@ def test_crafted_uploads_give_a_message_and_oversize_ones_are_refused_unread():
     with pytest.raises(DatasetError, match="the limit is"):
         dataset_from_uploads([huge])
     assert not huge.read
+
+
+def _graded_results_page():
+    """The results of a graded BEIR-style set, as the page shows them (an upload cannot be made in AppTest)."""
+    import json
+
+    from hfcompare.refs import ModelRef
+    from hfcompare.retrieval.evaluation import evaluate
+    from hfcompare.retrieval.labeled import parse_beir
+    from ui.retrieval_mode import render_results
+
+    corpus = "\n".join(json.dumps({"_id": f"d{i}", "text": t}) for i, t in enumerate(
+        ["refund an invoice", "invoice refund policy", "reset a password", "export invoices", "vat rates"]))
+    queries = "\n".join(json.dumps({"_id": f"q{i}", "text": t}) for i, t in enumerate(["how do refunds work",
+                                                                                        "which vat rate"]))
+    qrels = "query-id\tcorpus-id\tscore\nq0\td0\t2\nq0\td1\t1\nq1\td4\t2\nq1\td0\t1\n"
+    dataset = parse_beir(corpus, queries, qrels)
+    render_results(dataset, evaluate(dataset, [ModelRef("fake", "fake-a"), ModelRef("fake", "fake-b")]))
+
+
+def test_results_say_when_relevance_is_graded(fake_backend):
+    at = AppTest.from_function(_graded_results_page, default_timeout=120).run()
+    assert not at.exception
+    captions = [shown(c.value) for c in at.caption]
+    assert any(c.startswith("Graded relevance (0–2): nDCG uses the grades") and
+               "the other metrics count any grade above 0 as relevant" in c for c in captions), captions
+
+
+def test_binary_sample_says_nothing_about_grades(app):
+    app.multiselect[0].set_value(["fake:fake-a"])
+    button(app, "Load labeled sample").click().run()
+    button(app, "Run evaluation").click().run()
+    assert not app.exception
+    assert not any("raded relevance" in c.value for c in app.caption)

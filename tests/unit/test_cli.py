@@ -301,3 +301,32 @@ def test_models_get_the_apps_id_checks(tmp_path, capsys, monkeypatch):
     assert main(["bench", "--quiet", "--generators", "local:HuggingFaceTB/SmolLM2-135M-Instrct", "--prompts",
                  str(texts), "--out", str(tmp_path / "out")]) == 2
     assert "Did you mean local:HuggingFaceTB/SmolLM2-135M-Instruct?" in capsys.readouterr().err
+
+
+def _graded_beir(tmp_path, grade: int = 2) -> list[str]:
+    """The flags of a small BEIR-style set on disk whose qrels grade relevance 0..`grade`."""
+    (tmp_path / "corpus.jsonl").write_text("\n".join(
+        json.dumps({"_id": f"d{i}", "text": t}) for i, t in enumerate(
+            ["refund an invoice", "invoice refund policy", "reset a password", "export invoices", "vat rates"])))
+    (tmp_path / "queries.jsonl").write_text("\n".join(
+        json.dumps({"_id": f"q{i}", "text": t}) for i, t in enumerate(["how do refunds work", "which vat rate"])))
+    (tmp_path / "qrels.tsv").write_text(f"query-id\tcorpus-id\tscore\nq0\td0\t{grade}\nq0\td1\t1\nq0\td3\t0\n"
+                                        f"q1\td4\t{grade}\nq1\td0\t1\n")
+    return ["--corpus", str(tmp_path / "corpus.jsonl"), "--queries", str(tmp_path / "queries.jsonl"),
+            "--qrels", str(tmp_path / "qrels.tsv")]
+
+
+def test_evaluate_says_when_relevance_is_graded(tmp_path, capsys, fake_backend):
+    data = _graded_beir(tmp_path)
+    assert main(["evaluate", "--models", "fake:fake-a", *data, "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert ("Graded relevance (0\u20132): nDCG uses the grades (gain = grade, as trec_eval's ndcg_cut); the other "
+            "metrics count any grade above 0 as relevant.") in out
+    assert main(["evaluate", "--models", "fake:fake-a", *data, "--no-cache", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["fake:fake-a"]
+    assert found["graded"] is True and found["grades"] == [0, 2]
+    # binary judgments: no note, "graded": false
+    assert main(["evaluate", "--models", "fake:fake-a", *_graded_beir(tmp_path, grade=1), "--no-cache"]) == 0
+    assert "raded relevance" not in capsys.readouterr().out
+    assert main(["evaluate", "--models", "fake:fake-a", "--sample", "--no-cache", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["fake:fake-a"]["graded"] is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
 import pandas as pd
 import streamlit as st
@@ -295,8 +296,13 @@ def render_ab() -> None:
             for v, n, s, i in (("A", result.n_a, result.successes_a, result.interval_a),
                                ("B", result.n_b, result.successes_b, result.interval_b))]
     shown = ["variant", "users", "satisfied"] + (["rate", "95% low", "95% high"] if complete else [])
+    users_help = "Each user once, under the variant assigned to them" + (
+        ", with their outcome as logged when the plan was reached (the test's data; it does not change)."
+        if complete else ", with their latest outcome.")
+    if complete:
+        st.markdown("**The test** (final)")
     st.dataframe(pd.DataFrame(rows)[shown], hide_index=True, column_config={
-        "users": st.column_config.NumberColumn("users", help="Each user once, under the variant assigned to them."),
+        "users": st.column_config.NumberColumn("users", help=users_help),
         "rate": st.column_config.NumberColumn("rate", format="percent"),
         "95% low": st.column_config.NumberColumn("95% low", help="Wilson interval.", format="percent"),
         "95% high": st.column_config.NumberColumn("95% high", help="Wilson interval.", format="percent"),
@@ -310,10 +316,46 @@ def render_ab() -> None:
                     text=f"Collecting: A {result.n_a:,} of {planned:,}, B {result.n_b:,} of {planned:,} users. "
                          "No result until both reach the plan.")
         return
-    later = (f" {_plural(result.beyond_plan, 'user')} who came after the plan was reached are not counted."
-             if result.beyond_plan else "")
-    st.markdown(f"Planned size reached. Two-proportion z-test on the first {planned:,} users of each variant: "
-                f"z = {result.z:.2f}, p = {result.p_value:.4f}: **{result.verdict}** (at {result.alpha:.0%}).{later}")
+    when = (time.strftime(" on %Y-%m-%d at %H:%M UTC", time.gmtime(result.reached_at))
+            if result.reached_at is not None else "")
+    st.markdown(f"Planned size reached{when}, at the experiment's {_ordinal(result.outcomes_at_plan)} outcome. "
+                f"Two-proportion z-test on the first {planned:,} users of each variant, with the outcomes logged "
+                f"until then: z = {result.z:.2f}, p = {result.p_value:.4f}: **{result.verdict}** "
+                f"(at {result.alpha:.0%}). This verdict is final: outcomes logged later do not change it.")
+    render_ab_after_plan(result)
+
+
+#: Explains the "after the plan" table under a finished A/B test.
+AB_AFTER_PLAN_CAPTION = ("Not part of the test: outcomes logged after the plan was reached (users already "
+                         "tested who came back, and new users), and those of users who came after their variant "
+                         "had its planned users. Each user once, under the assigned variant, with their latest "
+                         "outcome. Shown to watch the rollout, not to decide: re-testing with them would reopen the "
+                         "repeated looking the fixed horizon prevents.")
+
+
+def render_ab_after_plan(result) -> None:
+    """The outcomes a finished test does not use, per variant, apart from the tested counts."""
+    after = result.after_plan
+    st.markdown("**After the plan** (not part of the test)")
+    if not any(part.outcomes for part in after.values()):
+        st.caption("No outcomes logged after the plan yet.")
+        return
+    rows = [{"variant": v, "users": part.users, "new users": part.new_users, "outcomes": part.outcomes,
+             "satisfied": part.satisfied, "rate": part.rate} for v, part in after.items()]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
+        "users": st.column_config.NumberColumn("users", help="Users with an outcome the test does not use, each once."),
+        "new users": st.column_config.NumberColumn("new users", help="Of those, users who are not in the test."),
+        "outcomes": st.column_config.NumberColumn("outcomes", help="Outcomes the test does not use."),
+        "satisfied": st.column_config.NumberColumn("satisfied", help="Users whose latest outcome is satisfied."),
+        "rate": st.column_config.NumberColumn("rate", format="percent",
+                                              help="Satisfied ÷ users, after the plan: not a test result."),
+    })
+    st.caption(AB_AFTER_PLAN_CAPTION)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
 
 
 def render() -> None:

@@ -14,13 +14,23 @@ then only counts are reported, since checking a running test again and again and
 the first p < alpha finds a "difference" far more often than alpha. It is a two-sided
 two-proportion z-test (pooled) with Wilson intervals per variant, from scipy; the sample size is
 the usual normal-approximation formula for a given power.
+
+The verdict is final. The plan is reached by the outcome that gives the second variant its
+`per_variant`-th user, and the test reads only the outcomes logged up to and including that one:
+each tested user's last outcome *by then*. Outcomes logged afterwards (by users already tested,
+or by users who came after their variant had its planned users) are kept and summarized apart
+per variant (`ABResult.after_plan`), never mixed into the tested counts, so they cannot turn the
+verdict around and reopen the repeated looking the fixed horizon prevents. "Logged up to" is the
+order of logging (the store's row number, which `Store.outcomes` returns in order), not the
+timestamps: outcomes logged at the same instant keep one order on SQLite and PostgreSQL alike, and
+a row logged later with an earlier timestamp cannot reach back into the test.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 VARIANTS = ("A", "B")
 ALPHA = 0.05
@@ -65,13 +75,30 @@ def log_outcome(experiment: str, user_id: str, satisfied: bool, variant: str | N
     return assigned
 
 
+@dataclass(frozen=True)
+class AfterPlan:
+    """One variant's outcomes that the test does not use (status "complete" only): those logged after
+    the plan was reached, and every outcome of users who came after their variant had its planned
+    users. Shown apart, as "after the plan", never part of the test."""
+
+    users: int = 0        # users with such outcomes, each once, under the variant assigned to them
+    new_users: int = 0    # of those, users who are not in the test at all
+    outcomes: int = 0     # the outcomes themselves
+    satisfied: int = 0    # users among `users` whose latest outcome is satisfied
+
+    @property
+    def rate(self) -> float:
+        return self.satisfied / self.users if self.users else math.nan
+
+
 @dataclass
 class ABResult:
     """Users (each once, by assigned variant) and satisfied users per variant, and what they say.
 
     While the plan is not reached (or there is none) the counts are every user so far, and the test
     and the intervals are not computed (nan); once both variants reach it, the counts, intervals and
-    test are those of the first `planned_per_variant` users of each variant."""
+    test are those of the first `planned_per_variant` users of each variant, with the outcomes logged
+    until the plan was reached, and stay so: later outcomes go to `after_plan`."""
 
     n_a: int
     successes_a: int
@@ -86,6 +113,9 @@ class ABResult:
     mismatched_users: int = 0      # users with an outcome logged under a variant they were not assigned
     mismatched_outcomes: int = 0   # those outcomes
     beyond_plan: int = 0           # users who arrived after their variant reached the plan (not tested)
+    outcomes_at_plan: int | None = None   # outcomes logged up to the one that reached the plan (what the test read)
+    reached_at: float | None = None       # the timestamp of that outcome, when the events carry one
+    after_plan: dict[str, AfterPlan] = field(default_factory=dict)   # per variant, apart from the test
 
     @property
     def rate_a(self) -> float:
@@ -165,37 +195,67 @@ def _wilson(successes: int, n: int) -> tuple[float, float]:
 
 def analyze(events: list[dict], experiment: str, split: float = 0.5, planned_per_variant: int | None = None,
             alpha: float = ALPHA, variants: tuple[str, str] = VARIANTS) -> ABResult:
-    """The A/B result from logged events (`user_id`, `variant`, `outcome`, oldest first).
+    """The A/B result from logged events (`user_id`, `variant`, `outcome`, optionally `ts`), in the
+    order they were logged (`Store.outcomes` returns them so).
 
     Each user counts once, for the variant `assign(user_id, experiment, split)` gives them, with
     their last outcome; events logged under another variant are counted as mismatches. Users enter
-    in the order of their first event; with a plan, the test is run on the first
-    `planned_per_variant` users of each variant once both have that many, and not before."""
-    last: dict[str, float] = {}
+    in the order of their first event. With a plan, the plan is reached at the event that gives the
+    second variant its `planned_per_variant`-th user; the test is run on the first
+    `planned_per_variant` users of each variant, each with their last outcome up to that event, and
+    every later event (and every event of a user beyond the plan) is summarized in `after_plan`."""
     assigned: dict[str, str] = {}
+    arrivals: dict[str, list[str]] = {v: [] for v in variants}
     mismatched_users: set[str] = set()
     mismatched_outcomes = 0
-    for event in events:
+    reached: int | None = None     # the index of the event that reached the plan
+    for index, event in enumerate(events):
         user = event["user_id"]
         if user not in assigned:
             assigned[user] = assign(user, experiment, split, variants)
-        last[user] = event["outcome"]
+            arrivals[assigned[user]].append(user)
+            if (reached is None and planned_per_variant is not None
+                    and min(len(u) for u in arrivals.values()) >= planned_per_variant):
+                reached = index
         if event["variant"] != assigned[user]:
             mismatched_users.add(user)
             mismatched_outcomes += 1
-    arrivals: dict[str, list[str]] = {v: [] for v in variants}
-    for user, variant in assigned.items():   # dicts keep insertion order: the order of first events
-        arrivals[variant].append(user)
-    complete = planned_per_variant is not None and min(len(u) for u in arrivals.values()) >= planned_per_variant
-    beyond = 0
+    complete = reached is not None
+    tested_events = events if reached is None else events[:reached + 1]
     if complete:
-        beyond = sum(len(u) - planned_per_variant for u in arrivals.values())
         arrivals = {v: u[:planned_per_variant] for v, u in arrivals.items()}
+    tested = {user for users in arrivals.values() for user in users}
+    last: dict[str, float] = {}
+    for event in tested_events:
+        if event["user_id"] in tested:
+            last[event["user_id"]] = event["outcome"]
     (n_a, s_a), (n_b, s_b) = ((len(arrivals[v]), sum(int(last[u] >= 0.5) for u in arrivals[v])) for v in variants)
     if complete:
         z, p = two_proportion_test(s_a, n_a, s_b, n_b)
         intervals = _wilson(s_a, n_a), _wilson(s_b, n_b)
+        reached_at = events[reached].get("ts")
+        after = _after_plan(events, reached, tested, assigned, variants)
     else:
         z, p, intervals = math.nan, math.nan, ((math.nan, math.nan), (math.nan, math.nan))
+        reached_at, after = None, {}
     return ABResult(n_a, s_a, n_b, s_b, z, p, *intervals, planned_per_variant, alpha, len(mismatched_users),
-                    mismatched_outcomes, beyond)
+                    mismatched_outcomes, len(assigned) - len(tested) if complete else 0,
+                    None if reached is None else reached + 1, reached_at, after)
+
+
+def _after_plan(events: list[dict], reached: int, tested: set[str], assigned: dict[str, str],
+                variants: tuple[str, str]) -> dict[str, AfterPlan]:
+    """Per variant, the events the test did not read: after the one at `reached`, and every event
+    of a user outside `tested`; each user once, under the assigned variant, with the latest outcome."""
+    latest: dict[str, float] = {}
+    counts = {v: 0 for v in variants}
+    for index, event in enumerate(events):
+        user = event["user_id"]
+        if index > reached or user not in tested:
+            latest[user] = event["outcome"]
+            counts[assigned[user]] += 1
+    return {v: AfterPlan(users=sum(assigned[u] == v for u in latest),
+                         new_users=sum(assigned[u] == v and u not in tested for u in latest),
+                         outcomes=counts[v],
+                         satisfied=sum(assigned[u] == v and latest[u] >= 0.5 for u in latest))
+            for v in variants}

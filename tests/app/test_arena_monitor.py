@@ -105,11 +105,52 @@ def test_ab_outcomes_by_hand_then_a_plan_and_a_test_only_at_the_planned_size(are
     assert any(f"of {planned:,}" in p.text for p in at.get("progress"))
     log_by_hand(at, "bot-v2", range(6, 6 + 4 * planned))
     assert any(f"z-test on the first {planned:,} users of each variant" in m.value for m in at.markdown)
-    variants = at.dataframe[-1].value
+    variants = the_tested_table(at)
     assert list(variants["users"]) == [planned, planned] and "rate" in variants.columns
+    after = after_plan_table(at)                                  # the users beyond the plan, apart
+    assert after["new users"].sum() == 4 * planned + 6 - 2 * planned and "95% low" not in after.columns
     log_by_hand(at, "later-bot", range(1))                       # the view follows the experiment just logged
     assert next(s for s in at.selectbox if s.label == "Experiment").value == "later-bot"
     assert at.dataframe[-1].value["users"].sum() == 1
+
+
+def the_tested_table(at):
+    return next(d.value for d in at.dataframe if "95% low" in d.value.columns)
+
+
+def after_plan_table(at):
+    return next(d.value for d in at.dataframe if "new users" in d.value.columns)
+
+
+def test_ab_verdict_stays_final_and_later_outcomes_are_shown_apart(arena):
+    """Issue 28.3: B 87/200 against A 61/200 at the plan (p = 0.007); 15 of B's satisfied users then
+    log unsatisfied outcomes, and 3 new users come. The tested counts and the verdict stay; the later
+    outcomes are in their own table, "after the plan"."""
+    from hfcompare.decide import ab
+    from hfcompare.storage.store import Store
+    from tests.unit.decide.test_ab import users_of
+
+    store = Store()
+    ab.plan("bot-*final*", 200, store=store)
+    a_users, b_users = users_of("A", 200, "bot-*final*"), users_of("B", 203, "bot-*final*")
+    for i in range(200):
+        store.log_outcome("bot-*final*", a_users[i], "A", float(i < 61), ts=1_700_000_000.0)
+        store.log_outcome("bot-*final*", b_users[i], "B", float(i < 87), ts=1_700_000_000.0)
+    for user in b_users[:15] + b_users[200:]:
+        store.log_outcome("bot-*final*", user, "B", 0.0, ts=1_700_000_600.0)
+    store.close()
+    at = arena.run()
+    assert not at.exception
+    tested = the_tested_table(at).set_index("variant")
+    assert list(tested["users"]) == [200, 200] and list(tested["satisfied"]) == [61, 87]
+    verdict = next(m.value for m in at.markdown if "z-test on the first 200 users" in m.value)
+    assert "p = 0.0071" in verdict and "**a significant difference**" in verdict and "final" in verdict
+    assert "2023-11-14 at 22:13 UTC" in verdict and "400th outcome" in verdict
+    after = after_plan_table(at).set_index("variant")
+    assert list(after["users"]) == [0, 18] and list(after["new users"]) == [0, 3]
+    assert list(after["outcomes"]) == [0, 18] and after.loc["B", "satisfied"] == 0
+    assert any("After the plan" in m.value and "not part of the test" in m.value for m in at.markdown)
+    assert any("Not part of the test" in c.value for c in at.caption)
 
 
 def test_ab_flags_outcomes_logged_under_the_other_variant(arena):

@@ -196,7 +196,8 @@ def test_sample_size_and_analysis():
     result = analyze(events, "exp", planned_per_variant=100)
     assert result.status == "complete" and result.successes_a == result.successes_b == 0
     first_a = next(u for u in users if assign(u, "exp") == "A")
-    events.append({"user_id": first_a, "variant": "A", "outcome": 1.0})  # the last outcome of a user counts
+    events.insert(users.index(first_a) + 1,   # the last outcome of a user (before the plan is reached) counts
+                  {"user_id": first_a, "variant": "A", "outcome": 1.0})
     result = analyze(events, "exp", planned_per_variant=100)
     assert result.successes_a == 1 and result.n_a == result.n_b == 100
     assert result.beyond_plan == 100 and result.mismatched_users == 0

@@ -327,27 +327,38 @@ def _load_dataset(args: argparse.Namespace):
 
 
 def _prompt_overrides(args: argparse.Namespace, refs: list) -> dict:
-    """{ref: PromptOverride} from --query-prompt / --document-prompt: `TEXT` sets every model's
-    prompt, `MODEL=TEXT` one model's (MODEL as written in --models); raises SpecError or PromptError."""
+    """{ref: PromptOverride} from --query-prompt / --document-prompt; raises SpecError or PromptError.
+
+    `MODEL=TEXT` sets one model's prompt: MODEL as written in --models (`backend:model` or the bare
+    id) or its short name, the part after the last `/` (a short name two models share sets both).
+    `TEXT` alone sets every model's. Text before the first `=` that names no model is refused when
+    it has no space in it (a mistyped model, e.g. `all-MiniLM-L6-v2=` for a model not in --models);
+    with a space (`query: a=b`) the whole value is the prompt. `=TEXT` is TEXT for every model,
+    whatever it holds."""
     from hfcompare.embeddings.prompts import PromptOverride
     from hfcompare.refs import SpecError
 
-    names = {}
+    names: dict[str, list] = {}
     for ref in refs:
-        names[str(ref)] = ref
-        names[ref.model] = ref
+        for name in {str(ref), ref.model, ref.model.rsplit("/", 1)[-1]}:
+            if ref not in names.setdefault(name, []):
+                names[name].append(ref)
     chosen: dict = {ref: {} for ref in refs}
     for role, values in (("query", args.query_prompt or []), ("document", args.document_prompt or [])):
         for value in values:
-            target, sep, text = value.partition("=")
-            target = target.strip()
+            written, sep, text = value.partition("=")
+            target = written.strip()
             if sep and target in names:
-                chosen[names[target]][role] = text
-            elif sep and target and (":" in target or "/" in target) and not any(ch.isspace() for ch in target):
-                raise SpecError(f"--{role}-prompt names {target[:80]!r}, which is not one of --models.")
-            else:
-                for ref in refs:
-                    chosen[ref][role] = value
+                for ref in names[target]:
+                    chosen[ref][role] = text
+                continue
+            if sep and target and not any(ch.isspace() for ch in written):
+                models = ", ".join(f"{ref} (or {ref.model.rsplit('/', 1)[-1]})" for ref in refs)
+                raise SpecError(f"--{role}-prompt {value[:120]!r}: {target[:80]!r} before '=' is not one of "
+                                f"--models: {models}. For a prompt that contains '=', put '=' before it "
+                                f"(--{role}-prompt '={value[:40]}' for every model).")
+            for ref in refs:
+                chosen[ref][role] = text if sep and not target else value
     return {ref: PromptOverride(**roles) for ref, roles in chosen.items() if roles}
 
 
@@ -916,7 +927,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--query-prompt", action="append", metavar="[MODEL=]TEXT",
                           help="text put before each query instead of the model's own prompt (its configuration, "
                                "else the catalog's): TEXT for every model, MODEL=TEXT for one (MODEL as in "
-                               "--models); \"\" for none. Repeatable")
+                               "--models, or its short name after the last '/'); \"\" for none. Repeatable. Text "
+                               "before the first '=' with no space in it must name a model (else exit 2); a "
+                               "prompt whose text before '=' has a space ('query: a=b') is taken whole, and "
+                               "'=TEXT' is TEXT for every model, whatever it holds")
     evaluate.add_argument("--document-prompt", action="append", metavar="[MODEL=]TEXT",
                           help="the same for each corpus text (document)")
     add_remote_flags(evaluate)

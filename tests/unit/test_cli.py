@@ -330,3 +330,44 @@ def test_evaluate_says_when_relevance_is_graded(tmp_path, capsys, fake_backend):
     assert "raded relevance" not in capsys.readouterr().out
     assert main(["evaluate", "--models", "fake:fake-a", "--sample", "--no-cache", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["fake:fake-a"]["graded"] is False
+
+
+def _overrides(*query_prompts: str, models: str = "local:sentence-transformers/all-MiniLM-L6-v2,lexical:tfidf"):
+    import argparse
+
+    from hfcompare.cli import _prompt_overrides
+    from hfcompare.refs import ModelRef
+
+    refs = [ModelRef.parse(m) for m in models.split(",")]
+    found = _prompt_overrides(argparse.Namespace(query_prompt=list(query_prompts), document_prompt=None), refs)
+    return {str(ref): override.query for ref, override in found.items()}
+
+
+def test_a_prompt_names_its_model_by_short_name_as_written_or_in_full():
+    minilm = "local:sentence-transformers/all-MiniLM-L6-v2"
+    for written in ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", minilm):
+        assert _overrides(f"{written}=query: ") == {minilm: "query: "}, written
+    assert _overrides("tfidf=Q ", "all-MiniLM-L6-v2=query: ") == {minilm: "query: ", "lexical:tfidf": "Q "}
+
+
+def test_a_prompt_with_an_equals_sign_and_a_space_before_it_is_taken_whole():
+    both = ["local:sentence-transformers/all-MiniLM-L6-v2", "lexical:tfidf"]
+    assert _overrides("query: a=b") == dict.fromkeys(both, "query: a=b")
+    assert _overrides("find: ") == dict.fromkeys(both, "find: ")
+    assert _overrides("=a=b") == dict.fromkeys(both, "a=b")     # '=' first: the rest, for every model
+
+
+def test_a_prompt_that_names_no_model_exits_2_listing_the_models(capsys, fake_backend):
+    for value in ("all-mpnet-base-v2=query: ", "other/model=x", "lexical:bm25=x", "a=b"):
+        code = main(["evaluate", "--models", "fake:sentence-transformers/all-MiniLM-L6-v2,fake:fake-a", "--sample",
+                     "--no-cache", "--query-prompt", value])
+        err = capsys.readouterr().err
+        assert code == 2, value
+        assert "not one of --models" in err and "fake:sentence-transformers/all-MiniLM-L6-v2" in err and \
+            "fake:fake-a" in err and "all-MiniLM-L6-v2)" in err, err
+    # the short name reaches the backend for that model only
+    assert main(["evaluate", "--models", "fake:sentence-transformers/all-MiniLM-L6-v2,fake:fake-a", "--sample",
+                 "--no-cache", "--json", "--query-prompt", "all-MiniLM-L6-v2=query: "]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["fake:sentence-transformers/all-MiniLM-L6-v2"]["prompts"]["query"] == "query: "
+    assert found["fake:fake-a"]["prompts"]["query"] != "all-MiniLM-L6-v2=query: "

@@ -42,7 +42,10 @@ def copy_store(source, target, progress=None) -> list[Copied]:
         keyed = table not in schema.NUMBERED
         with source.engine.connect() as reading:
             total = reading.execute(select(func.count()).select_from(table)).scalar_one()
-            rows = reading.execute(table.select()).fetchall()
+            # numbered rows keep their order (new ids in the target): an A/B test's plan point is
+            # the outcome that reached the plan in logging order
+            ordered = table.select() if keyed else table.select().order_by(table.c.id)
+            rows = reading.execute(ordered).fetchall()
         known: set[tuple] = set()
         if not keyed:
             with target.engine.connect() as connection:

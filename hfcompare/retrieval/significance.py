@@ -1,6 +1,7 @@
 """Uncertainty of per-query metrics: confidence intervals for a model's mean score and for the
 difference between two models, a sign-flip permutation test for that difference (its p-value,
-scipy.stats.permutation_test, exact up to EXACT_MAX_QUERIES differing queries), and Holm's
+exact over every sign pattern up to EXACT_MAX_QUERIES differing queries, scipy.stats.permutation_test
+beyond), and Holm's
 correction when several pairs are tested.
 
 Every per-query metric here lies in [0, 1], and good models sit near 1: most queries score exactly
@@ -161,22 +162,36 @@ def _pseudo_observed(data: np.ndarray, confidence: float, lower: float, upper: f
     return mean, math.sqrt(variance / n), z
 
 
+#: Sums of signed differences closer than this (relative to the sum of |differences|) are equal: the
+#: same sum added in another order differs in its last bits, which would otherwise decide the count.
+SUM_TOLERANCE = 1e-9
+
+
 def sign_flip_test(differences, n_permutations: int = N_PERMUTATIONS, seed: int = SEED) -> tuple[float, bool]:
     """(two-sided p, exact?) of the paired permutation test on per-query differences: under the
     null hypothesis each difference is as likely to have the other sign. Queries with no difference
     change nothing and are left out; up to EXACT_MAX_QUERIES others, all 2^n sign patterns are
-    enumerated (an exact test), beyond that `n_permutations` random ones."""
+    enumerated (an exact test: the share of patterns whose |sum| is at least the observed |sum|, sums
+    within SUM_TOLERANCE counted as equal, so a mean difference of exactly 0 gives p = 1), beyond that
+    `n_permutations` random ones (scipy.stats.permutation_test)."""
     from scipy.stats import permutation_test
 
     d = np.asarray(differences, dtype=float)
     d = d[d != 0]
     if d.size < 2:  # one difference: its two sign patterns are equally extreme (scipy needs two)
         return 1.0, True
-    exact = d.size <= EXACT_MAX_QUERIES
+    tolerance = SUM_TOLERANCE * float(np.abs(d).sum())
+    observed = abs(float(d.sum()))
+    if observed <= tolerance:  # no lead either way: every sign pattern is at least as extreme
+        return 1.0, d.size <= EXACT_MAX_QUERIES
+    if d.size <= EXACT_MAX_QUERIES:
+        patterns = np.arange(2 ** d.size)[:, None] >> np.arange(d.size) & 1
+        sums = np.abs((1 - 2 * patterns.astype(np.float64)) @ d)
+        return float(np.mean(sums >= observed - tolerance)), True
     test = permutation_test((d,), lambda x, axis=-1: np.mean(x, axis=axis), permutation_type="samples",
-                            vectorized=True, n_resamples=math.inf if exact else n_permutations,
-                            batch=None if exact else BATCH, alternative="two-sided", rng=np.random.default_rng(seed))
-    return float(test.pvalue), exact
+                            vectorized=True, n_resamples=n_permutations, batch=BATCH, alternative="two-sided",
+                            rng=np.random.default_rng(seed))
+    return float(test.pvalue), False
 
 
 def paired_comparison(a, b, n_resamples: int = N_RESAMPLES, confidence: float = CONFIDENCE,

@@ -86,12 +86,12 @@ def _verdict(cmp: PairedComparison, holm_p: float, name_a: str, name_b: str, pai
     corrected = " after Holm correction" if pairs > 1 else ""
     if cmp.n_differing == 0:
         return "no difference: the same score on every query"
+    if holm_p < alpha:  # first: Holm's step-down can pass a pair with fewer queries than `needed` assumes
+        return f"{name_a if cmp.mean_difference > 0 else name_b} is better (p < {alpha:g}{corrected})"
     if cmp.n_differing < needed:  # even with every difference on one side, p could not get below alpha
         differ = (f"{cmp.n_queries} queries" if cmp.n_differing == cmp.n_queries
                   else f"they differ on only {cmp.n_differing} of {cmp.n_queries} queries")
         return f"too few queries to tell: {differ} ({needed} needed)"
-    if holm_p < alpha:
-        return f"{name_a if cmp.mean_difference > 0 else name_b} is better (p < {alpha:g}{corrected})"
     if cmp.p_value < alpha:
         return f"not significant{corrected} (p < {alpha:g} for this pair alone)"
     return "no significant difference"

@@ -239,3 +239,33 @@ def test_pairs_significant_alone_are_not_called_after_holm_correction():
 def test_identical_models_show_no_difference():
     table = table_of(evaluation("a", [0.5, 1.0, 0.0]), evaluation("b", [0.5, 1.0, 0.0]))
     assert table.iloc[0]["verdict"] == "no difference: the same score on every query"
+
+
+def test_a_significant_holm_p_is_never_called_too_few_queries():
+    """Three pairs need 7 differing queries for the smallest p to pass Holm; a pair that differs on 6, all one
+    way (p = 2/64), tested beside two clear leads, has Holm p = 0.031 < 0.05: the verdict says it is significant."""
+    base = np.full(20, 0.5)
+    table = table_of(evaluation("a", base), evaluation("b", np.where(np.arange(20) < 6, 0.6, 0.5)),
+                     evaluation("c", base + 0.3))
+    row = table.set_index(["model A", "model B"]).loc[("a", "b")]
+    assert row["Holm p"] == pytest.approx(0.03125) and min_differing_queries(0.05, 3) == 7
+    assert row["verdict"] == "b is better (p < 0.05 after Holm correction)"
+    for _, row in table.iterrows():
+        assert (row["Holm p"] < 0.05) == row["verdict"].endswith("is better (p < 0.05 after Holm correction)")
+
+
+def test_a_mean_difference_of_exactly_zero_gives_p_1():
+    """The same nDCG values over ten queries, in another order: the mean difference is 0 (to the last bit), and
+    the exact test must say p = 1 (float rounding of the permuted sums gave 0.969 before)."""
+    from hfcompare.retrieval.significance import sign_flip_test
+
+    a = [0.31546487678572877, 0.3562071871080222, 0.5, 0.43067655807339306, 1.0, 1.0, 1.0, 0.6309297535714575,
+         0.3010299956639812, 0.31546487678572877]
+    b = [0.5, 0.3010299956639812, 0.43067655807339306, 1.0, 0.31546487678572877, 1.0, 0.6309297535714575, 1.0,
+         0.3562071871080222, 0.31546487678572877]
+    assert np.subtract(a, b).mean() == 0.0
+    assert sign_flip_test(np.subtract(a, b)) == (1.0, True)
+    assert paired_comparison(a, b, n_resamples=200).p_value == 1.0
+    assert sign_flip_test(np.subtract(a, b)[::-1]) == (1.0, True)
+    # beyond the exact size too
+    assert sign_flip_test(np.concatenate([np.subtract(a, b)] * 3))[0] == 1.0

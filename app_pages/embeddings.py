@@ -10,6 +10,7 @@ from hfcompare.samples import load_sample
 from hfcompare.storage.sharing import Field, models_field, run_field, text_field
 from ui import keys, prose, session
 from ui.freshness import results_for
+from ui.pairs_mode import apply_pairs_link, render_pairs
 from ui.prompt_editor import apply_prompt_link
 from ui.resources import embedding_cache
 from ui.retrieval_mode import render_evaluation
@@ -207,9 +208,10 @@ def where_results_came_from(results) -> tuple[str, str]:
 
 
 #: What this page's share link holds. Compare mode writes mode, models, texts and run; evaluate mode
-#: writes mode, models, suite, distractors, prompts and run (`ui.retrieval_mode.render_evaluation`).
+#: writes mode, models, suite, distractors, prompts and run (`ui.retrieval_mode.render_evaluation`);
+#: pairs mode writes mode, models, pairs and run (`ui.pairs_mode.render_pairs`).
 LINK_FIELDS: dict[str, Field] = {
-    "mode": Field("choice", ("compare", "evaluate")),
+    "mode": Field("choice", ("compare", "evaluate", "pairs")),
     "models": models_field(),
     "texts": text_field(),
     "suite": text_field(),
@@ -217,6 +219,8 @@ LINK_FIELDS: dict[str, Field] = {
     #: per-model query and document prompts the user set: {ref: {"query": ..., "document": ...}}
     #: (applied by `ui.prompt_editor.apply_prompt_link`)
     "prompts": Field("prompts", max_items=6, max_chars=20_000),
+    #: labeled pairs as [[text1, text2, label], ...] (applied by `ui.pairs_mode.apply_pairs_link`)
+    "pairs": Field("json", max_chars=2_000_000),
     "run": run_field(),
 }
 
@@ -234,6 +238,8 @@ def apply_link(link: dict) -> bool:
         set_widget(keys.EVAL_SOURCE, "type")
     if "prompts" in link or link.get("mode") == "evaluate":  # the link's prompts, the rest automatic
         apply_prompt_link(link.get("prompts") or {})
+    if "pairs" in link:
+        apply_pairs_link(link["pairs"])
     return bool(link.get("run"))
 
 
@@ -248,6 +254,8 @@ def render() -> None:
     remember(keys.EMB_MODE)
     if mode == "evaluate":
         state = render_evaluation(auto_run)
+    elif mode == "pairs":
+        state = render_pairs(auto_run)
     else:
         state = render_comparison(auto_run)
     with share_slot:

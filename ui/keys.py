@@ -98,3 +98,13 @@ AB_USER = "ab_user"
 AB_SATISFIED = "ab_satisfied"
 AB_BASELINE = "ab_baseline"            # the plan form: satisfied share today, in percent
 AB_DIFFERENCE = "ab_difference"        # the plan form: smallest difference worth detecting, in points
+
+PAIRS_SOURCE = "pairs_source"        # type the pairs into the table, or upload a file
+PAIRS_TABLE = "pairs_table"          # the pairs table the editor starts from
+PAIRS_EDITOR = "pairs_editor"        # the editor's own state (renewed to load a new table)
+PAIRS_EDITED = "pairs_edited"        # the table as last shown, edits included (outlives page visits)
+PAIRS_UPLOAD = "pairs_upload"
+PAIRS_PICK_A = "pairs_pick_a"        # "add a pair from your texts": the first text
+PAIRS_PICK_B = "pairs_pick_b"        # the second text
+PAIRS_PICK_LABEL = "pairs_pick_label"
+PAIRS_RESULTS = "pairs_results"      # the last run on labeled pairs (`ui.pairs_mode.PairsRun`)

@@ -202,10 +202,11 @@ DISCOVER_SOURCES_CAPTION = (
 DISCOVER_NO_LIVE = "Live Hub metadata (downloads, likes, eval results, the model card) needs the Hub, which cannot be reached."
 DISCOVER_UNKNOWN = "An empty cell (None) is unknown: no source for it could be verified."
 
-EMB_MODES = {"compare": "Compare texts", "evaluate": "Evaluate retrieval"}
+EMB_MODES = {"compare": "Compare texts", "evaluate": "Evaluate retrieval", "pairs": "Labeled pairs"}
 EMB_MODE_HELP = (
     "Compare texts: see how models judge which of your texts are alike. Evaluate retrieval: give queries and "
-    "the texts each should find, and measure how well every model finds them."
+    "the texts each should find, and measure how well every model finds them. Labeled pairs: label pairs of "
+    "texts as similar or not (or score them 0–5), and measure which model's similarity follows your labels."
 )
 EVAL_DATA_HELP = (
     "Type queries with the texts they should find (the brief's test suite), or upload a CSV, a JSONL file, "
@@ -504,3 +505,61 @@ AB_PLAN_HELP = (
 SC_RUN_HELP = ("Which run a measured value comes from: the run, the texts (or queries, prompts, votes) it was measured "
                "on with their fingerprint, the hardware, the timed passes and when. Values measured on different "
                "texts or hardware are not ranked as if alike.")
+
+PAIRS_SOURCES = {"type": "Type or paste", "upload": "Upload a file"}
+PAIRS_DATA_HELP = (
+    "Type or paste pairs into the table (paste several rows copied from a spreadsheet at once), or upload a CSV, "
+    "TSV or JSONL file with columns text1, text2, label (or the STS layout: sentence1, sentence2, score)."
+)
+PAIRS_UPLOAD_HELP = (
+    "CSV or TSV with a header row, or JSONL with one object per line. Columns text1, text2, label (or "
+    "sentence1, sentence2, score). Labels: 1 or similar, 0 or not similar, or a score from 0 to 5."
+)
+PAIRS_TEXT_HELP = "One text of the pair, as your users would write it."
+PAIRS_LABEL_HELP = (
+    "1 (or similar) when the two texts mean the same thing, 0 (or not similar) when they do not; or a score from "
+    "0 (unrelated) to 5 (same meaning), as in STS. Use one kind of label for the whole table."
+)
+PAIRS_FROM_TEXTS = "Add a pair from your texts"
+PAIRS_FROM_TEXTS_HELP = (
+    "Pick two of the texts you typed in Compare texts, say whether they are alike, and add them to the table."
+)
+PAIRS_EMPTY = (
+    "Label at least two pairs (some similar, some not) in the table, upload a file, or press "
+    "**Load pairs sample**; then **Run on pairs**."
+)
+PAIRS_METRICS_CAPTION = (
+    "{n} labeled pairs ({kind}). Every model embeds each text once and scores each pair by cosine similarity; "
+    "the figures say how well those scores follow your labels. Higher is better; hover a column for its meaning. "
+    "Ranked on {primary}, with its 95% interval (a bootstrap over pairs)."
+)
+PAIRS_COLUMN_HELP = {
+    "ROC AUC": "The chance that a pair labeled similar scores above a pair labeled not similar: 1 always, 0.5 is "
+               "chance (a coin would do as well), below 0.5 the model has it backwards.",
+    "Spearman": "Does the model put the pairs in the same order as your labels? 1: the same order, 0: no relation, "
+                "−1: reversed. The figure sentence-transformers reports for STS.",
+    "Pearson": "Like Spearman, but on the similarity values themselves rather than their order: high when the "
+               "similarity rises in step with the label.",
+    "gap": "Mean similarity of the similar pairs minus that of the not-similar pairs: how far apart the model "
+           "keeps them. Not comparable across models with different similarity scales; ROC AUC is.",
+    "low": "Lower end of the 95% interval of the ranking metric: with other pairs of the same kind, it would "
+           "likely fall between low and high (a percentile bootstrap over pairs).",
+    "high": "Upper end of the 95% interval of the ranking metric.",
+}
+PAIRS_SIGNIFICANCE_CAPTION = (
+    "Each pair of models on the same labeled pairs: the difference in {primary}, and a paired permutation test "
+    "(each pair's two similarities, as ranks, swapped between the models at random) whose p-value is corrected "
+    "(Holm) for the number of model pairs. A model is called better only when the corrected p is below 0.05."
+)
+PAIRS_P_HELP = (
+    "The chance of a difference at least this large if the two models were equally good, for this pair of models "
+    "alone (a paired permutation test over the labeled pairs)."
+)
+PAIRS_WORST_CAPTION = (
+    "The pairs each model gets most wrong: similar pairs it scores low and not-similar ones it scores high "
+    "(for 0–5 scores: where its order departs most from yours). Worst first."
+)
+PAIRS_OFF_BY_HELP = (
+    "How far the pair's place in the model's order is from its place in your labels' order, as a share of all "
+    "pairs: 0 where the label puts it, near 1 at the opposite end."
+)

@@ -24,6 +24,9 @@ LINK_ICONS = {"🔗", "🔒"}   # the icons of the warnings a link's refused par
 SUITE = ("How do I create an invoice?\n- Open Billing and choose New invoice, then press Send.\n\n"
          "How do I reset my password?\n- Use the Forgot password link on the sign-in page.")
 DISTRACTORS = "Our office is closed on public holidays.\nParcels arrive within three to five working days."
+PAIRS = [["How do I create an invoice?", "Where do I make a new bill?", "similar"],
+         ["How do I create an invoice?", "Reset my password", "not similar"],
+         ["Export invoices as PDF", "Download my bills", "4.5"]]
 GEN_PROMPTS = [
     {"prompt": "Say hi to the team", "keywords": "hi", "regex": "team", "max chars": 200, "reference": ""},
     {"prompt": "Name a colour", "keywords": "", "regex": "", "max chars": None, "reference": ""},
@@ -40,6 +43,7 @@ SAMPLES: dict[str, list[dict]] = {
          "texts": "How do I create an invoice?\nInvoice templates\nReset my password"},
         {"mode": "evaluate", "models": ["fake:fake-b", "fake:fake-a"], "run": True, "suite": SUITE,
          "distractors": DISTRACTORS, "prompts": {"fake:fake-a": {"query": "search: ", "document": "passage: "}}},
+        {"mode": "pairs", "models": ["fake:fake-b", "fake:fake-a"], "run": True, "pairs": PAIRS},
     ],
     "generation": [
         {"models": ["fake:fake-b", "fake:fake-a"], "prompts": GEN_PROMPTS, "system": "Answer in one line.",

@@ -354,8 +354,8 @@ def _prompt_overrides(args: argparse.Namespace, refs: list) -> dict:
                 continue
             if sep and target and not any(ch.isspace() for ch in written):
                 models = ", ".join(f"{ref} (or {ref.model.rsplit('/', 1)[-1]})" for ref in refs)
-                raise SpecError(f"--{role}-prompt {value[:120]!r}: {target[:80]!r} before '=' is not one of "
-                                f"--models: {models}. For a prompt that contains '=', put '=' before it "
+                raise SpecError(f"--{role}-prompt {value[:120]!r} names {target[:80]!r} (before '='), which is "
+                                f"not one of --models: {models}. For a prompt that contains '=', put '=' before it "
                                 f"(--{role}-prompt '={value[:40]}' for every model).")
             for ref in refs:
                 chosen[ref][role] = text if sep and not target else value

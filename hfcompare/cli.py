@@ -386,6 +386,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise SpecError(f"--budget-mb must be more than 0 and finite, not {args.budget_mb}.")
         for ref in refs:
             get_backend(ref.backend)
+        if args.pairs or args.pairs_sample:
+            return _evaluate_pairs(args, refs)
         overrides = _prompt_overrides(args, refs)
         dataset = _load_dataset(args)
         _dataset_within(dataset, _dataset_name(args), args.max_texts or EVALUATE_MAX_TEXTS)
@@ -422,6 +424,62 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         for r in ok:
             print(f"  {str(r.ref).ljust(width)}  {r.prompts.describe()}")
         print(f"All metrics ({', '.join(metric_names())}): --json.")
+    return EXIT_MODEL_FAILED if len(ok) < len(results) else 0
+
+
+def _evaluate_pairs(args: argparse.Namespace, refs: list) -> int:
+    """`evaluate --pairs FILE` (or --pairs-sample): how well each model's cosine similarity follows
+    labeled pairs (hfcompare.embeddings.pairs); exit 2 for a bad file, 1 when a model failed."""
+    from hfcompare.embeddings import pairs as P
+    from hfcompare.storage.cache import EmbeddingCache
+
+    retrieval = [flag for flag, value in (("--data", args.data), ("--corpus", args.corpus), ("--sample", args.sample),
+                                          ("--query-prompt", args.query_prompt),
+                                          ("--document-prompt", args.document_prompt)) if value]
+    if retrieval or (args.pairs and args.pairs_sample):
+        extra = retrieval or ["--pairs-sample"]
+        return _fail(f"--pairs evaluates labeled pairs; {', '.join(extra)} belong{'s' if len(extra) == 1 else ''} to "
+                     "another evaluation. Give one of --pairs FILE or --pairs-sample, alone.", EXIT_BAD_INPUT)
+    try:
+        labeled = P.load_sample() if args.pairs_sample else P.parse_pairs(_read_file(args.pairs, binary=True),
+                                                                          args.pairs)
+    except P.PairsError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    except OSError as exc:
+        return _fail(f"cannot read {exc.filename}: {exc.strerror}", EXIT_BAD_INPUT)
+    settings = {ref.backend: _remote_settings(args, ref.backend) for ref in refs}
+    results = P.evaluate_pairs(labeled, refs, None if args.no_cache else EmbeddingCache(), settings, _stderr_progress)
+    for failed in (r for r in results if not r.ok):
+        print(_one_line(f"error: {failed.ref} failed ({failed.error_kind}): {failed.error}"), file=sys.stderr)
+    ok = [r for r in results if r.ok]
+    compared = P.comparisons(results, labeled)
+    labels = "similar (1) or not (0)" if labeled.binary else f"scores {min(labeled.labels):g} to {max(labeled.labels):g}"
+    if args.json:
+        print(json.dumps({str(r.ref): {**{k: round(v, 6) for k, v in r.scores.items()},
+                                       "intervals": {k: [round(lo, 6), round(hi, 6)] for k, (lo, hi) in r.intervals.items()},
+                                       "primary": labeled.primary, "pairs": len(labeled), "binary": labeled.binary,
+                                       "compared": [{"with": str(b if a == r.ref else a),
+                                                     "difference": round(c.difference if a == r.ref else -c.difference, 6),
+                                                     "p": round(c.p_value, 6), "holm_p": round(p, 6)}
+                                                    for a, b, c, p in compared if r.ref in (a, b)]}
+                          for r in ok}, indent=2))
+        return EXIT_MODEL_FAILED if len(ok) < len(results) else 0
+    shown = ["roc_auc", "gap", "spearman", "pearson"] if labeled.binary else ["spearman", "pearson"]
+    width = max([len(str(r.ref)) for r in ok] + [5])
+    print(f"{len(labeled)} labeled pairs ({labels}); models ranked by {labeled.primary}")
+    print("MODEL".ljust(width) + "".join(f"{n:>10}" for n in shown) + f"  {labeled.primary} 95% CI")
+    def best_first(r) -> float:  # an undefined metric (NaN) last
+        value = r.scores[labeled.primary]
+        return -value if math.isfinite(value) else math.inf
+
+    for r in sorted(ok, key=best_first):
+        low, high = r.intervals.get(labeled.primary, (float("nan"), float("nan")))
+        print(str(r.ref).ljust(width) + "".join(f"{r.scores[n]:>10.4f}" for n in shown) + f"  {low:.3f}-{high:.3f}")
+    for a, b, c, p in compared:
+        better = a if c.difference > 0 else b
+        verdict = f"{better} is better" if p < 0.05 else "no significant difference"
+        print(f"{a} vs {b}: {labeled.primary} difference {c.difference:+.3f}, p = {c.p_value:.4f}, "
+              f"Holm p = {p:.4f}: {verdict}")
     return EXIT_MODEL_FAILED if len(ok) < len(results) else 0
 
 
@@ -915,6 +973,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--qrels", help="qrels.tsv of a BEIR-style set (query-id, corpus-id, score; header)")
     evaluate.add_argument("--data", help="or one .csv (query,document[,score]) or .jsonl ({query, relevant}) file")
     evaluate.add_argument("--sample", action="store_true", help="or the bundled labeled sample")
+    evaluate.add_argument("--pairs", metavar="FILE",
+                          help="instead of retrieval, labeled pairs: a .csv/.tsv (text1,text2,label or the STS layout "
+                               "sentence1,sentence2,score) or .jsonl; labels 1/0 (similar or not) or scores 0 to 5. "
+                               "Prints Spearman, Pearson and, for 1/0 labels, ROC AUC and the gap, with 95%% "
+                               "intervals, and each pair of models compared (Holm-corrected p)")
+    evaluate.add_argument("--pairs-sample", action="store_true", help="or the bundled labeled pairs sample")
     evaluate.add_argument("--json", action="store_true",
                           help="print {model: {ndcg@10, mrr@10, map@100, recall@k, precision@k, accuracy@k}}")
     evaluate.add_argument("--budget-mb", type=float, default=64,

@@ -371,3 +371,37 @@ def test_a_prompt_that_names_no_model_exits_2_listing_the_models(capsys, fake_ba
     found = json.loads(capsys.readouterr().out)
     assert found["fake:sentence-transformers/all-MiniLM-L6-v2"]["prompts"]["query"] == "query: "
     assert found["fake:fake-a"]["prompts"]["query"] != "all-MiniLM-L6-v2=query: "
+
+
+def test_evaluate_pairs_prints_each_models_figures_and_the_comparison(tmp_path, capsys, fake_backend):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("text1,text2,label\n" + "\n".join(
+        f"invoice {i} paid,invoice {i} settled,1\ninvoice {i} paid,reset my password {i},0" for i in range(6)))
+    assert main(["evaluate", "--models", "fake:fake-a,fake:fake-b", "--pairs", str(pairs), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "12 labeled pairs (similar (1) or not (0)); models ranked by roc_auc" in out
+    assert "fake:fake-a vs fake:fake-b: roc_auc difference" in out and "Holm p = " in out
+    assert main(["evaluate", "--models", "fake:fake-a,fake:fake-broken", "--pairs", str(pairs), "--json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert list(found) == ["fake:fake-a"] and found["fake:fake-a"]["primary"] == "roc_auc"
+    low, high = found["fake:fake-a"]["intervals"]["roc_auc"]
+    assert low <= found["fake:fake-a"]["roc_auc"] <= high and found["fake:fake-a"]["pairs"] == 12
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--sample"], "--sample belongs to another evaluation"),
+    (["--pairs-sample"], "Give one of --pairs FILE or --pairs-sample, alone"),
+])
+def test_evaluate_pairs_refuses_a_second_source(tmp_path, capsys, fake_backend, extra, message):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("text1,text2,label\na,b,1\nc,d,0\n")
+    assert main(["evaluate", "--models", "fake:fake-a", "--pairs", str(pairs), *extra]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_evaluate_pairs_names_the_bad_row(tmp_path, capsys, fake_backend):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("text1,text2,label\na,b,1\nc,d,9\n")
+    assert main(["evaluate", "--models", "fake:fake-a", "--pairs", str(pairs)]) == 2
+    assert "row 2: the label 9 is outside 0 to 5" in capsys.readouterr().err
+    assert main(["evaluate", "--models", "fake:fake-a", "--pairs", str(tmp_path / "missing.csv")]) == 2

@@ -28,6 +28,7 @@ METRIC_LABELS = {"roc_auc": "ROC AUC", "spearman": "Spearman", "pearson": "Pears
 SAMPLE_HELP = ("44 pairs for the invoice chatbot, labeled similar or not similar; some are hard: shared words with "
                "a different meaning, and paraphrases with no words in common.")
 WORST_PER_MODEL = 5
+FEW_PAIRS = 20   # below this, say that intervals and tests are rough
 ALPHA = 0.05
 INPUT_LABELS = {"models": "models", "pairs": "labeled pairs"}
 
@@ -326,12 +327,25 @@ def comparison_table(run: PairsRun, names: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["model A", "model B", "verdict", "A − B", "p-value", "Holm p"])
 
 
-def worst_table(run: PairsRun, names: dict, n: int = WORST_PER_MODEL) -> pd.DataFrame:
+def out_of_place(ev, pairs: LabeledPairs, n: int = WORST_PER_MODEL) -> list[dict]:
+    """The pairs a model gets most wrong (`worst_pairs`); for similar/not-similar labels only those
+    really out of place: a similar pair below some not-similar one, or a not-similar pair above some
+    similar one (a model that separates them all has none)."""
     from hfcompare.embeddings.pairs import worst_pairs
 
+    if not pairs.binary:
+        return worst_pairs(ev, pairs, n)
+    labels = list(pairs.labels)
+    similar = [s for s, label in zip(ev.similarities, labels) if label == 1]
+    other = [s for s, label in zip(ev.similarities, labels) if label == 0]
+    return [w for w in worst_pairs(ev, pairs, len(pairs))
+            if (w["label"] == 1 and w["similarity"] < max(other)) or (w["label"] == 0 and w["similarity"] > min(similar))][:n]
+
+
+def worst_table(run: PairsRun, names: dict, n: int = WORST_PER_MODEL) -> pd.DataFrame:
     rows = [{"model": names[ev.ref], "text1": w["text1"], "text2": w["text2"],
              "label": label_text(w["label"], run.pairs.binary), "similarity": w["similarity"], "off by": w["off_by"]}
-            for ev in run.evaluations if ev.ok for w in worst_pairs(ev, run.pairs, n)]
+            for ev in run.evaluations if ev.ok for w in out_of_place(ev, run.pairs, n)]
     return pd.DataFrame(rows, columns=["model", "text1", "text2", "label", "similarity", "off by"])
 
 
@@ -358,6 +372,8 @@ def render_results(run: PairsRun) -> None:
     st.subheader("How well each model follows your labels")
     kind = "labeled similar or not" if run.pairs.binary else "scored 0–5"
     st.caption(prose.PAIRS_METRICS_CAPTION.format(n=len(run.pairs), kind=kind, primary=primary))
+    if len(run.pairs) < FEW_PAIRS:
+        st.caption(prose.PAIRS_FEW.format(n=len(run.pairs)))
     table = metrics_table(run, names)
     st.dataframe(table, hide_index=True, column_config=pinned_model(_metric_columns(primary)))
     drawable = table.dropna(subset=[primary, f"{primary} low", f"{primary} high"])
@@ -381,7 +397,14 @@ def render_results(run: PairsRun) -> None:
         })
     st.subheader("The pairs each model gets most wrong")
     st.caption(prose.PAIRS_WORST_CAPTION)
-    st.dataframe(worst_table(run, names), hide_index=True, column_config=pinned_model({
+    worst = worst_table(run, names)
+    clean = [names[e.ref] for e in ok if names[e.ref] not in set(worst["model"])]
+    if clean:
+        st.caption(literal(", ".join(clean)) + (": every similar pair scores above every not-similar one."
+                                                if run.pairs.binary else ": the same order as your scores."))
+    if worst.empty:
+        return
+    st.dataframe(worst, hide_index=True, column_config=pinned_model({
         "similarity": st.column_config.NumberColumn("similarity", help="This model's cosine similarity of the pair.",
                                                     format="%.3f"),
         "off by": st.column_config.NumberColumn("off by", help=prose.PAIRS_OFF_BY_HELP, format="%.2f"),

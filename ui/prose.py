@@ -563,3 +563,7 @@ PAIRS_OFF_BY_HELP = (
     "How far the pair's place in the model's order is from its place in your labels' order, as a share of all "
     "pairs: 0 where the label puts it, near 1 at the opposite end."
 )
+PAIRS_FEW = (
+    "Only {n} pairs: intervals and tests over so few are rough (a bootstrap over a handful of pairs can look "
+    "certain when it is not). Label 20 or more, some similar and some not, for figures you can lean on."
+)

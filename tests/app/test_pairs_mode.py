@@ -92,6 +92,7 @@ def test_graded_scores_rank_on_spearman(fake_backend):
     figures = table_with(at, "model", "Spearman")
     assert "Spearman low" in figures.columns and "ROC AUC" not in figures.columns
     assert set(table_with(at, "model", "off by")["label"]) <= {"0", "3", "4", "5"}
+    assert any("Only 4 pairs" in c.value for c in at.caption)
 
 
 def test_a_pair_picked_from_the_compare_texts_is_added(app):
@@ -160,3 +161,16 @@ def test_uploads_parse_and_oversize_ones_are_refused_unread(monkeypatch):
     with pytest.raises(PairsError, match="the limit is"):
         pairs_from_upload(huge)
     assert not huge.read
+
+
+def test_most_wrong_lists_only_pairs_out_of_place_for_similar_or_not_labels():
+    import numpy as np
+
+    from hfcompare.embeddings.pairs import PairsEvaluation, make_pairs
+    from ui.pairs_mode import out_of_place
+
+    pairs = make_pairs([("a", "b", 1), ("c", "d", 1), ("e", "f", 0), ("g", "h", 0)])
+    separated = PairsEvaluation("m", np.array([0.9, 0.6, 0.5, 0.1]))
+    assert out_of_place(separated, pairs) == []
+    crossed = PairsEvaluation("m", np.array([0.9, 0.3, 0.5, 0.1]))   # c-d (similar) below e-f (not similar)
+    assert {(w["text1"], w["label"]) for w in out_of_place(crossed, pairs)} == {("c", 1.0), ("e", 0.0)}

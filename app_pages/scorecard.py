@@ -22,6 +22,7 @@ from hfcompare.decide.scorecard import (
     measured_from_arena,
     measured_from_embeddings,
     measured_from_evaluation,
+    measured_from_pairs,
     measured_from_generation,
     merge_measured,
     normalization_table,
@@ -99,6 +100,9 @@ def _measured(speed_run: str | None = None) -> dict:
         parts.append(found if speed_run in (None, "evaluation") else _without_speeds(found))
     if gen:
         parts.append(measured_from_generation(gen.results, gen.verdicts))
+    pairs = st.session_state.get(keys.PAIRS_RESULTS)   # the Embeddings page's run on labeled pairs
+    if pairs is not None:
+        parts.append(measured_from_pairs(pairs.pairs, pairs.evaluations))
     parts.append(_arena_ratings())
     return merge_measured(*parts)
 
@@ -130,6 +134,8 @@ def _compared(task: str) -> list[str]:
     else:
         runs = [session.generation_run()]
     refs += [str(r.ref) for run in runs if run for r in run.results if r.ok]
+    pairs = st.session_state.get(keys.PAIRS_RESULTS) if task == "embeddings" else None
+    refs += [str(e.ref) for e in pairs.evaluations if e.ok] if pairs is not None else []
     return list(dict.fromkeys(refs))
 
 

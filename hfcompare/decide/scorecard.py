@@ -116,6 +116,8 @@ Measured = dict[str, Measurement]
 
 MEASURED_LABELS = {
     "ndcg@10": "nDCG@10 in this evaluation",
+    "pairs_roc_auc": "ROC AUC on your labeled pairs",
+    "pairs_spearman": "Spearman correlation with your labeled pairs",
     "ms_per_text": "median ms per text over timed passes, measured here",
     "pass_rate": "check pass rate on your prompts (Generation page)",
     "arena_rating": "Arena rating from blind votes (Bradley-Terry)",
@@ -155,15 +157,21 @@ PERCENT = ValueScale(0.0, 100.0)
 ARENA_SCALE = ValueScale(700.0, 1300.0)
 #: A criterion named for what its source measures: a check pass rate is not called "quality".
 SOURCE_NAMES = {"measured:pass_rate": "Check pass rate", "measured:arena_rating": "Arena rating",
-                "catalog:leaderboard_average": "Published quality"}
+                "catalog:leaderboard_average": "Published quality", "measured:pairs_roc_auc": "Pair ROC AUC",
+                "measured:pairs_spearman": "Pair Spearman"}
+#: ROC AUC on labeled pairs: 0.5 is chance (worst), 1 separates every similar pair from every other.
+CHANCE_TO_PERFECT = ValueScale(0.5, 1.0)
 
 
 SPECS: dict[str, list[CriterionSpec]] = {
     "embeddings": [
-        CriterionSpec(_c("performance", "Performance", 40, help_text="Retrieval quality: measured nDCG@10 on your "
-                         "labeled data, or a published MTEB average.", scale=FRACTION),
-                      ("measured:ndcg@10", "catalog:mteb_retrieval", "catalog:mteb_average"), True,
-                      (("catalog:mteb_retrieval", PERCENT), ("catalog:mteb_average", PERCENT))),
+        CriterionSpec(_c("performance", "Performance", 40, help_text="Quality on your data: measured nDCG@10 on "
+                         "labeled queries, ROC AUC or Spearman on labeled pairs, or a published MTEB average.",
+                         scale=FRACTION),
+                      ("measured:ndcg@10", "measured:pairs_roc_auc", "measured:pairs_spearman",
+                       "catalog:mteb_retrieval", "catalog:mteb_average"), True,
+                      (("catalog:mteb_retrieval", PERCENT), ("catalog:mteb_average", PERCENT),
+                       ("measured:pairs_roc_auc", CHANCE_TO_PERFECT))),
         CriterionSpec(_c("speed", "Speed", 30, higher=False, log=True,
                          help_text="Milliseconds per text, measured on this machine (lower is better).", unit="ms/text",
                          scale=ValueScale(1000.0, 1.0, log=True)),
@@ -318,8 +326,8 @@ def best_source(task: str, key: str, names: list[str], measured: dict[str, Measu
 #: How a missing value of each measurable criterion gets measured, per task.
 HINTS: dict[str, dict[str, str]] = {
     "embeddings": {
-        "performance": "run the evaluation (Embeddings page, Evaluate retrieval) to measure performance on "
-                       "labeled queries",
+        "performance": "run the evaluation (Embeddings page, Evaluate retrieval or Labeled pairs) to measure "
+                       "performance on your labeled queries or pairs",
         "speed": "run a comparison of these models to measure speed",
     },
     "generation": {
@@ -387,6 +395,33 @@ def measured_from_evaluation(evaluations, n_queries: int, queries_id: str = "eva
                 e.metrics["ndcg@10"], f"measured: nDCG@10 over {n_queries} labeled queries (95% "
                                       f"interval {low:.3f}–{high:.3f})", low, high, per_query,
                 f"{queries_id}:ndcg@10", "mean", made)
+    return out
+
+
+def measured_from_pairs(pairs, evaluations) -> dict[str, Measured]:
+    """The primary figure of a run on labeled pairs (ROC AUC for similar / not-similar labels, else
+    Spearman) with its bootstrap interval and replicates: the same resamples of the pairs for every
+    model, so P(best) draws them paired (a replicate a resample left undefined counts as the estimate)."""
+    import math
+
+    from hfcompare.embeddings.pairs import fingerprint
+    from hfcompare.embeddings.runs import where_measured
+
+    metric = pairs.primary
+    pairs_id = fingerprint(pairs)
+    shown = {"roc_auc": "ROC AUC", "spearman": "Spearman"}[metric]
+    out: dict[str, Measured] = {}
+    for e in evaluations:
+        value = e.scores.get(metric, math.nan) if e.ok else math.nan
+        if not math.isfinite(value):
+            continue
+        low, high = e.intervals.get(metric, (None, None))
+        replicates = tuple(float(v) if math.isfinite(v) else value for v in e.replicates.get(metric, ()))
+        made = Provenance("labeled pairs", len(pairs), pairs_id, where_measured(), unit="pairs")
+        interval = f" (95% interval {low:.3f}–{high:.3f})" if low is not None else ""
+        out[str(e.ref)] = {f"pairs_{metric}": Measurement(
+            value, f"measured: {shown} over {len(pairs)} labeled pairs{interval}", low, high, replicates,
+            f"pairs:{pairs_id}:{metric}", "draw", made)}
     return out
 
 

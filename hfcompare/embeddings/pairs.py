@@ -163,6 +163,16 @@ def load_sample() -> LabeledPairs:
 # --- metrics ------------------------------------------------------------------------------------------
 
 
+def fingerprint(pairs: LabeledPairs) -> str:
+    """What identifies a set of labeled pairs (texts and labels), so figures measured on the same pairs
+    are known to be comparable."""
+    import hashlib
+    import json
+
+    payload = json.dumps([pairs.text1, pairs.text2, pairs.labels], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+
+
 def pair_similarities(vectors1: np.ndarray, vectors2: np.ndarray) -> np.ndarray:
     """Cosine similarity of each pair (row i of one with row i of the other)."""
     a = np.asarray(vectors1, dtype=np.float64)
@@ -201,21 +211,38 @@ def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
-def bootstrap_intervals(similarities: np.ndarray, labels: np.ndarray, n_resamples: int = N_RESAMPLES,
-                        confidence: float = CONFIDENCE, seed: int = SEED) -> dict[str, tuple[float, float]]:
-    """The percentile bootstrap interval of every metric, resampling pairs (a resample where a metric
-    is undefined, such as one with a single label, is left out of that metric's interval)."""
+def bootstrap_replicates(similarities: np.ndarray, labels: np.ndarray, n_resamples: int = N_RESAMPLES,
+                         seed: int = SEED) -> dict[str, np.ndarray]:
+    """Every metric on `n_resamples` resamples of the pairs (NaN where a resample leaves it undefined,
+    such as one with a single label). The resamples depend only on the number of pairs and `seed`,
+    so two models' replicates on the same pairs are paired resample by resample."""
     rng = np.random.default_rng(seed)
     sims, labels = np.asarray(similarities, dtype=np.float64), np.asarray(labels, dtype=np.float64)
     found: dict[str, list[float]] = {}
     for _ in range(n_resamples):
         pick = rng.integers(0, len(sims), len(sims))
-        for name, value in metrics(sims[pick], labels[pick]).items():
-            if not math.isnan(value):
-                found.setdefault(name, []).append(value)
+        values = metrics(sims[pick], labels[pick])
+        for name in ("spearman", "pearson", "roc_auc", "gap"):
+            if name in values or name in found:
+                found.setdefault(name, []).append(values.get(name, math.nan))
+    return {name: np.asarray(values) for name, values in found.items()}
+
+
+def bootstrap_intervals(similarities: np.ndarray, labels: np.ndarray, n_resamples: int = N_RESAMPLES,
+                        confidence: float = CONFIDENCE, seed: int = SEED) -> dict[str, tuple[float, float]]:
+    """The percentile bootstrap interval of every metric, resampling pairs (a resample where a metric
+    is undefined is left out of that metric's interval)."""
+    return intervals_of(bootstrap_replicates(similarities, labels, n_resamples, seed), confidence)
+
+
+def intervals_of(replicates: dict[str, np.ndarray], confidence: float = CONFIDENCE) -> dict[str, tuple[float, float]]:
     tail = (1 - confidence) / 2 * 100
-    return {name: (float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail)))
-            for name, values in found.items()}
+    found = {}
+    for name, values in replicates.items():
+        values = values[~np.isnan(values)]
+        if len(values):
+            found[name] = (float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail)))
+    return found
 
 
 def metric_value(similarities: np.ndarray, labels: np.ndarray, name: str) -> float:
@@ -282,6 +309,8 @@ class PairsEvaluation:
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
     error: str | None = None
     error_kind: str | None = None
+    #: every metric on each bootstrap resample of the pairs (paired across models: same resamples)
+    replicates: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -308,7 +337,8 @@ def evaluate_pairs(pairs: LabeledPairs, refs: list, cache: Any = None, settings:
         vectors = np.asarray(result.vectors)
         sims = pair_similarities(vectors[first], vectors[second])
         scores = metrics(sims, labels)
-        found.append(PairsEvaluation(ref, sims, scores, bootstrap_intervals(sims, labels)))
+        replicates = bootstrap_replicates(sims, labels)
+        found.append(PairsEvaluation(ref, sims, scores, intervals_of(replicates), replicates=replicates))
     return found
 
 

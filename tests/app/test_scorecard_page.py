@@ -282,3 +282,18 @@ def test_a_colleague_opening_the_link_gets_the_same_numbers_and_verdict(fake_bac
     assert runs["run"].str.endswith("from a share link").all()
     assert runs[runs["criterion"] == "Performance"]["run"].str.startswith("retrieval evaluation · 20 queries #").all()
     assert runs[runs["criterion"] == "Speed"]["run"].str.contains(r"^retrieval evaluation · \d+ texts #.* 5 passes").all()
+
+
+def test_a_run_on_labeled_pairs_is_the_performance_source_when_it_is_the_only_one(fake_backend):
+    at = open_app()
+    at.segmented_control[0].set_value("pairs").run()
+    at.multiselect[0].set_value(["fake:fake-a", "fake:fake-b"])
+    widget(at.button, "Load pairs sample").click().run()
+    widget(at.button, "Run on pairs").click().run()
+    at.switch_page("app_pages/scorecard.py").run()
+    assert not at.exception
+    assert widget(at.multiselect, "Candidates").value == ["fake:fake-a", "fake:fake-b"]
+    sources = table_with(at, "criterion", "source")
+    perf = sources[sources["criterion"].str.contains("Pair ROC AUC")]
+    assert len(perf) == 2 and perf["source"].str.contains("measured: ROC AUC over 44 labeled pairs").all()
+    assert perf["run"].str.match(r"labeled pairs · 44 pairs #[0-9a-f]{6}").all()

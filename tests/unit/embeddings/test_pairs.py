@@ -130,3 +130,20 @@ def test_models_are_evaluated_on_the_sample_and_the_worst_pairs_named(fake_backe
     worst = P.worst_pairs(found[2], sample, n=3)
     assert len(worst) == 3 and worst[0]["off_by"] >= worst[-1]["off_by"]
     assert not math.isnan(worst[0]["similarity"])
+
+
+def test_a_pairs_run_is_a_performance_source_of_the_scorecard_with_paired_replicates(fake_backend):
+    from hfcompare.decide.scorecard import best_source, cell_for, measured_from_pairs
+
+    sample = P.load_sample()
+    refs = [ModelRef("fake", "fake-a"), ModelRef("lexical", "tfidf"), ModelRef("fake", "fake-broken")]
+    found = measured_from_pairs(sample, P.evaluate_pairs(sample, refs))
+    assert set(found) == {"fake:fake-a", "lexical:tfidf"}
+    tfidf = found["lexical:tfidf"]["pairs_roc_auc"]
+    assert tfidf.value == pytest.approx(0.362, abs=0.001) and tfidf.low <= tfidf.value <= tfidf.high
+    assert tfidf.statistic == "draw" and len(tfidf.samples) == P.N_RESAMPLES
+    assert tfidf.paired_on == found["fake:fake-a"]["pairs_roc_auc"].paired_on   # the same pairs, the same resamples
+    assert tfidf.provenance.unit == "pairs" and tfidf.provenance.texts == len(sample)
+    names = list(found)
+    assert best_source("embeddings", "performance", names, found) == "measured:pairs_roc_auc"
+    assert cell_for("lexical:tfidf", "measured:pairs_roc_auc", found).known

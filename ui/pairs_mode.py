@@ -379,12 +379,16 @@ def render_results(run: PairsRun) -> None:
     drawable = table.dropna(subset=[primary, f"{primary} low", f"{primary} high"])
     if len(drawable):
         chart(lambda: charts.interval_chart(drawable, primary), key="pairs_intervals")
-    left, right = st.columns(2)
+    left = middle = right = st.container(horizontal=True)  # buttons keep their labels and wrap on a narrow screen
     left.download_button("Download figures (CSV)", table.to_csv(index=False), "pairs_metrics.csv", "text/csv")
-    right.download_button("Download similarities per pair (CSV)",
-                          data=lambda: similarities_table(run, names).to_csv(index=False),
-                          file_name="pairs_similarities.csv", mime="text/csv",
-                          help="Every pair with its label and each model's cosine similarity.")
+    middle.download_button("Download similarities per pair (CSV)",
+                           data=lambda: similarities_table(run, names).to_csv(index=False),
+                           file_name="pairs_similarities.csv", mime="text/csv",
+                           help="Every pair with its label and each model's cosine similarity.")
+    right.download_button("Download report (HTML)", data=lambda: pairs_report(run, names, table, drawable, primary),
+                          file_name="pairs_report.html", mime="text/html",
+                          help="One file with the figures, the interval chart, the comparisons and the pairs each "
+                               "model gets most wrong, with the hardware and date.")
     if len(ok) > 1:
         st.subheader("Is the difference real?")
         st.caption(prose.PAIRS_SIGNIFICANCE_CAPTION.format(primary=primary))
@@ -410,6 +414,24 @@ def render_results(run: PairsRun) -> None:
         "off by": st.column_config.NumberColumn("off by", help=prose.PAIRS_OFF_BY_HELP, format="%.2f"),
         "label": st.column_config.TextColumn("label", help="Your label."),
     }))
+
+
+def pairs_report(run: PairsRun, names: dict, table, drawable, primary: str) -> str:
+    """The run as one HTML file (hfcompare.reporting.report): built when the button is pressed, as the
+    report inlines plotly.js."""
+    from hfcompare.reporting import charts
+    from hfcompare.reporting.report import build_report
+
+    kind = "labeled similar or not" if run.pairs.binary else "scored 0–5"
+    summary = (f"{len(run.pairs)} labeled pairs ({kind}); models ranked by {primary}, with 95% bootstrap "
+               "intervals over the pairs.")
+    ok = [e for e in run.evaluations if e.ok]
+    sections = [("How well each model follows your labels", table),
+                (f"{primary} with its 95% interval", charts.interval_chart(drawable, primary) if len(drawable) else None),
+                ("Is the difference real?", comparison_table(run, names) if len(ok) > 1 else None),
+                ("The pairs each model gets most wrong", worst_table(run, names)),
+                ("Every pair", similarities_table(run, names))]
+    return build_report("hfcompare: labeled pairs", summary, [(t, part) for t, part in sections if part is not None])
 
 
 def stored_run() -> PairsRun | None:

@@ -174,3 +174,19 @@ def test_most_wrong_lists_only_pairs_out_of_place_for_similar_or_not_labels():
     assert out_of_place(separated, pairs) == []
     crossed = PairsEvaluation("m", np.array([0.9, 0.3, 0.5, 0.1]))   # c-d (similar) below e-f (not similar)
     assert {(w["text1"], w["label"]) for w in out_of_place(crossed, pairs)} == {("c", 1.0), ("e", 0.0)}
+
+
+def test_the_html_report_holds_the_figures_and_keeps_pair_texts_as_text(fake_backend):
+    from hfcompare.embeddings.pairs import comparisons, evaluate_pairs, make_pairs
+    from hfcompare.refs import ModelRef, display_names
+    from ui.pairs_mode import PairsRun, metrics_table, pairs_report
+
+    pairs = make_pairs([("<script>alert(1)</script> pay", "settle the bill", 1), ("pay", "reset password", 0),
+                        ("refund", "money back", 1), ("refund", "change logo", 0)])
+    evaluations = evaluate_pairs(pairs, [ModelRef("fake", "fake-a"), ModelRef("fake", "fake-b")])
+    run = PairsRun(pairs, evaluations, comparisons(evaluations, pairs))
+    names = display_names([e.ref for e in evaluations])
+    table = metrics_table(run, names)
+    page = pairs_report(run, names, table, table.iloc[0:0], "ROC AUC")
+    assert page.startswith("<!DOCTYPE html>") and "4 labeled pairs" in page and "Is the difference real?" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; pay" in page and "<script>alert" not in page

@@ -27,6 +27,11 @@ QUALITY_KEYS = ("performance", "quality")
 SPEED_KEY = "speed"
 
 
+def in_sentence(label: str) -> str:
+    """A criterion's label inside a sentence: lower case, but acronyms kept ("Pair ROC AUC" -> "pair ROC AUC")."""
+    return " ".join(word if len(word) > 1 and word.isupper() else word.lower() for word in label.split(" "))
+
+
 @dataclass(frozen=True)
 class Claim:
     """One sentence of the explanation and the numbers it states (for tests and exports)."""
@@ -134,7 +139,7 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
     say, per criterion, how a missing value can be measured; `measures` what a criterion's values
     are ("nDCG@10 in this evaluation")."""
     hints, measures = hints or {}, measures or {}
-    labels = {c.key: c.label.lower() for c in criteria}
+    labels = {c.key: in_sentence(c.label) for c in criteria}
     by_key = {c.key: c for c in criteria}
     weights = ", ".join(f"{labels[c.key]} {round(scored.weights[c.key] * 100)}%" for c in criteria
                         if scored.weights[c.key] > 0)
@@ -162,7 +167,7 @@ def explain(label: str, scored: Scored, candidates: list[Candidate], criteria: l
                              "gap": gap, "margin": margin}))
         claims.append(_separate(scored, names, a, candidates[rival], best, rival, by_key, labels, hints))
     else:
-        text = (f"With {label[:1].lower() + label[1:]} ({weights}), {names[best]} ranks first with a score of "
+        text = (f"With {in_sentence(label)} ({weights}), {names[best]} ranks first with a score of "
                 f"{scored.scores[best]:.2f} out of 1")
         numbers = {"score": float(scored.scores[best])}
         if rival is not None:
@@ -216,7 +221,7 @@ def _no_recommendation(label: str, weights: str, scored: Scored, names: list[str
     gaps = sorted({k for name in scored.names for k in scored.missing[name] if scored.weights[k] > 0},
                   key=lambda k: -scored.weights[k])
     todo = [hints[k] for k in gaps if k in hints]
-    text = (f"No recommendation yet: with {label.lower()} ({weights}), no candidate has values for at least "
+    text = (f"No recommendation yet: with {in_sentence(label)} ({weights}), no candidate has values for at least "
             f"{MIN_KNOWN_WEIGHT:.0%} of the weight (the most is {scored.known_weight[best]:.0%}, for "
             f"{names[best]}). Unknown: {', '.join(labels[k] for k in gaps)}.")
     if todo:
@@ -349,7 +354,7 @@ def _trade_off(scored: Scored, names: list[str], a: Candidate, b: Candidate, bes
     reliable = ""
     if ranges_overlap(a, b, quality):
         reliable = f"; but {_noise_words(a, b, quality).replace('the measured', 'their measured')}, so that lead is not reliable"
-    text = (f"The trade-off: {better} is ahead on {by_key[quality].label.lower()}{what} by {fmt(q_hi - q_lo)} "
+    text = (f"The trade-off: {better} is ahead on {in_sentence(by_key[quality].label)}{what} by {fmt(q_hi - q_lo)} "
             f"({fmt(q_hi)} against {fmt(q_lo)}{reliable}), and {cost}.")
     return Claim("trade_off", text, {"quality_gain": q_hi - q_lo, "quality_a": qa, "quality_b": qb,
                                      "speed_ratio": ratio, "speed_a": sa, "speed_b": sb, "key": quality})
@@ -401,7 +406,7 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
                if excluded else "")
         if not excluded:
             most = int(np.argmax(scored.known_weight))
-            unknown = ", ".join(c.label.lower() for c in criteria if c.key in scored.missing[scored.names[most]]
+            unknown = ", ".join(in_sentence(c.label) for c in criteria if c.key in scored.missing[scored.names[most]]
                                 and scored.weights[c.key] > 0)
             gap = (f"too little is known: a recommendation needs values for {MIN_KNOWN_WEIGHT:.0%} of the weight, "
                    f"and the most known is {scored.known_weight[most]:.0%} ({names[most]}; unknown: {unknown}).")
@@ -411,7 +416,7 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
     measured = any_resamplable(candidates)
     mixed = not_alike(candidates, criteria)
     if mixed and rivals:
-        labels = {c.key: c.label.lower() for c in criteria}
+        labels = {c.key: in_sentence(c.label) for c in criteria}
         said = "; ".join(f"{labels[key]}: " + " against ".join(short for short in groups)
                          for key, groups in mixed.items())
         return Verdict("too_close", (scored.names[best], scored.names[rivals[0]]), (
@@ -447,10 +452,10 @@ def verdict(scored: Scored, candidates: list[Candidate], criteria: list[Criterio
         if needed is not None:
             now = len(a.cell(c.key).samples)
             separate.append(f"about {needed:,} labeled queries in all (now {now:,}) would settle their "
-                            f"{c.label.lower()} difference" if needed > now else
-                            f"their {c.label.lower()} difference is settled on these {now:,} queries")
+                            f"{in_sentence(c.label)} difference" if needed > now else
+                            f"their {in_sentence(c.label)} difference is settled on these {now:,} queries")
         elif a.cell(c.key).samples and b.cell(c.key).samples and ranges_overlap(a, b, c.key):
-            separate.append(f"more timed passes (or a quieter machine) would settle their {c.label.lower()}")
+            separate.append(f"more timed passes (or a quieter machine) would settle their {in_sentence(c.label)}")
     if separate:
         text += " What would separate them: " + "; ".join(separate) + "."
     return Verdict("too_close", (scored.names[best], scored.names[rival]), text, shares)

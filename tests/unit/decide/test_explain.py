@@ -215,3 +215,10 @@ def test_every_claim_agrees_with_the_ranking(rows, policy, stability):
     trade = text.get("trade_off")
     if trade is not None and ranges_overlap(candidates[best], candidates[eligible[1]], "speed"):
         assert "as long" not in trade.text and "overlap" in trade.text
+
+
+def test_criterion_labels_in_a_sentence_keep_their_acronyms():
+    from hfcompare.decide.explain import in_sentence
+
+    assert in_sentence("Pair ROC AUC") == "pair ROC AUC"
+    assert in_sentence("Check pass rate") == "check pass rate" and in_sentence("The brief's defaults") == "the brief's defaults"

@@ -38,6 +38,9 @@ SUMMARY_LABELS = {MEDIAN_LATENCY_S: "median latency s", MEDIAN_TTFT_S: "median t
                   PASS_RATE_LOW: "pass rate low", PASS_RATE_HIGH: "pass rate high", RETRY_WAITS_S: "retry waits s",
                   LOAD_S: "load s"}
 RATE_LABELS = {PASS_RATE: "pass rate", "too_few": "too few"}
+COST_PER_1000 = "cost_per_1000"
+COST_HOW = "cost_how"
+COST_LABELS = {COST_PER_1000: "$ per 1,000 requests", COST_HOW: "cost arithmetic"}
 
 
 def _median(values: list[float]) -> float | None:
@@ -182,3 +185,29 @@ def how_timed(results: list) -> str:
     if local or remote:
         parts.append("Loading a model is timed apart (load s), never in time to first token.")
     return " ".join(parts)
+
+
+def add_costs(summary: pd.DataFrame, table: pd.DataFrame, prices: dict | None = None, rate=None) -> pd.DataFrame:
+    """`summary` with the cost per 1,000 of these prompts and its arithmetic, per model.
+
+    A model in `prices` (model -> TokenPrice or None) is priced by its measured tokens (prompt and
+    output tokens × the price per 1M); any other model is self-hosted: its measured seconds × `rate`
+    (an HourlyRate). No price or rate: the cost is unknown (None), never 0."""
+    from hfcompare.decide.cost import time_cost, token_cost
+
+    costs, hows = [], []
+    for model in summary[MODEL]:
+        ok = table[(table[MODEL] == model) & (table[ERROR] == "")]
+        n = len(ok)
+        if prices is not None and model in prices:
+            inp = ok["prompt_tokens"]
+            out = ok["output_tokens"]
+            known = n and inp.notna().all() and out.notna().all()
+            cost = token_cost(prices[model], n, float(inp.sum()) if known else None,
+                              float(out.sum()) if known else None)
+        else:
+            seconds = ok[LATENCY_S].dropna()
+            cost = time_cost(rate, n, float(seconds.sum()) if n and len(seconds) == n else None)
+        costs.append(cost.usd_per_1000)
+        hows.append(cost.arithmetic + (" · stale price" if cost.stale else "") + (f" · {cost.source}" if cost.source else ""))
+    return summary.assign(**{COST_PER_1000: pd.Series(costs, index=summary.index, dtype=object), COST_HOW: hows})

@@ -1,0 +1,62 @@
+"""Measured memory: a fresh process per model, remembered by version, unknown stays unknown."""
+
+from __future__ import annotations
+
+import pytest
+
+from hfcompare.backends.local import memory
+
+MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_kv_cache_from_smollm2_metadata():
+    # SmolLM2-135M: 30 layers, 9 heads, 3 KV heads, 576 wide (64 per head), f16 cache (ggml type 1)
+    meta = {"general.architecture": "llama", "llama.block_count": "30", "llama.attention.head_count": "9",
+            "llama.attention.head_count_kv": "3", "llama.embedding_length": "576"}
+    assert memory.kv_cache_bytes(meta, 4096, 1, 1) == 4096 * 30 * (192 + 192) * 2
+    assert memory.kv_cache_bytes(meta, 4096, 2, 1) is None   # a cache type it does not read
+    assert memory.kv_cache_bytes({}, 4096, 1, 1) is None
+
+
+def test_measured_once_per_version_and_remembered(monkeypatch):
+    calls = []
+
+    def child(ref, task):
+        calls.append(ref)
+        return {"before_mb": 50.0, "load_mb": 80.0, "peak_mb": 95.0, "kv_cache_mb": None}
+
+    monkeypatch.setattr(memory, "run_child", child)
+    assert memory.remembered(f"local:{MINILM}") is None
+    first = memory.measure(f"local:{MINILM}")
+    again = memory.measure(f"local:{MINILM}")
+    assert calls == [f"local:{MINILM}"]
+    assert first == again and first.value_mb == 80.0 and first.peak_mb == 95.0
+    assert "fresh process" in first.how and "measured" in first.describe()
+    assert memory.remembered(f"local:{MINILM}") == first
+
+
+def test_servers_and_failures_stay_unknown(monkeypatch):
+    def child(ref, task):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(memory, "run_child", child)
+    assert memory.measure("openai:gpt-4o-mini") is None
+    assert memory.shown(None, "openai:gpt-4o-mini") == memory.NOT_HERE
+    assert memory.measure(f"local:{MINILM}") is None   # failed: not invented, not remembered
+    assert memory.remembered(f"local:{MINILM}") is None
+
+
+@pytest.mark.slow
+def test_bundled_models_measured_int8_below_fp32():
+    figures = memory.measure_many([f"local:{MINILM}", f"onnx:{MINILM}", "local:sentence-transformers/all-mpnet-base-v2"])
+    fp32, int8, mpnet = figures.values()
+    assert fp32 is not None and int8 is not None and mpnet is not None
+    assert 0 < int8.value_mb < fp32.value_mb < mpnet.value_mb
+    assert int8.peak_mb > 0 and fp32.peak_mb > 0
+
+
+@pytest.mark.slow
+def test_bundled_generation_model_measured_with_its_kv_cache():
+    figure = memory.measure("local:HuggingFaceTB/SmolLM2-135M-Instruct", "generation")
+    assert figure is not None and figure.value_mb > 0
+    assert figure.kv_cache_mb == pytest.approx(4096 * 30 * 384 * 2 / 2**20)   # 90 MB at n_ctx 4096, f16

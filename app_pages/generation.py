@@ -242,13 +242,41 @@ def verdicts_for(results, checks, embedder: str, threshold: float | None = None)
     return judgement.verdicts
 
 
+@st.cache_data(ttl=3600, show_spinner=False)
+def _provider_price(model: str, provider: str):
+    from hfcompare.hub.pricing import provider_price
+    return provider_price(model, provider, timeout_s=5)
+
+
+def _cost_inputs(refs, names) -> tuple[dict, object]:
+    """Prices of models on Inference Providers (live, else bundled) and the hourly rate for the others."""
+    import os
+
+    from hfcompare.decide.cost import bundled_rate, rate_from
+    default = bundled_rate()
+    restore(keys.GEN_HOURLY_RATE, default.usd_per_hour if default else None)
+    rate = st.number_input(prose.HOURLY_RATE_LABEL, min_value=0.0, step=0.01, format="%.3f", value=None,
+                           key=widget_key(keys.GEN_HOURLY_RATE),
+                           help=prose.hourly_rate_help(default.label if default else "", default.usd_per_hour
+                                                       if default else None,
+                                                       default.source.url if default and default.source else ""))
+    remember(keys.GEN_HOURLY_RATE)
+    chosen = None if rate is None else rate_from(rate)
+    if chosen is not None and default is not None and rate == default.usd_per_hour:
+        chosen = default   # the sourced default keeps its source
+    provider = os.environ.get("HFCOMPARE_HF_PROVIDER", "").strip()
+    provider = "" if provider == "auto" else provider
+    on_providers = [r for r in refs if r.backend == "hf" and not os.environ.get("HFCOMPARE_HF_BASE_URL", "").strip()]
+    return {names[r]: _provider_price(r.model, provider) for r in on_providers}, chosen
+
+
 def render_results(stored: session.GenerationRun) -> None:
     from hfcompare.generation import tables
     from hfcompare.reporting import charts
     results, prompts, refs = stored.results, stored.prompts, stored.refs
     names = display_names(refs)
     table = tables.generation_table(results, stored.verdicts, names)
-    summary = tables.generation_summary(table)
+    summary = tables.add_costs(tables.generation_summary(table), table, *_cost_inputs(refs, names))
     for failed_ref in {r.ref for r in results if not r.ok}:
         first = next(r for r in results if r.ref == failed_ref and not r.ok)
         st.error(f"**{literal(failed_ref)}** failed ({first.error_kind}): {literal(first.error)}", icon="⚠️")
@@ -261,7 +289,7 @@ def render_results(stored: session.GenerationRun) -> None:
     hidden += [] if (summary[tables.TOKENS_PER_S_NOTE] != "").any() else [tables.TOKENS_PER_S_NOTE]
     hidden += [] if (summary[tables.RETRY_WAITS_S] > 0).any() else [tables.RETRY_WAITS_S]
     hidden += [] if (summary[tables.LOAD_S].fillna(0) >= 0.005).any() else [tables.LOAD_S]
-    shown = summary.drop(columns=hidden).rename(columns=tables.SUMMARY_LABELS)
+    shown = summary.drop(columns=hidden).rename(columns=tables.SUMMARY_LABELS | tables.COST_LABELS)
     st.dataframe(shown, hide_index=True, column_config=pinned_model({
         name: st.column_config.Column(name, help=text) for name, text in prose.GEN_COLUMN_HELP.items()
     } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],

@@ -22,6 +22,7 @@ GEN_MAX_TOKENS = "gen_max_tokens"
 GEN_TEMPERATURE = "gen_temperature"
 GEN_TOP_P = "gen_top_p"
 GEN_SEED = "gen_seed"
+GEN_HOURLY_RATE = "gen_hourly_rate"   # USD per hour for self-hosted models (cost column)
 GEN_OVERRIDES = "gen_overrides_editor"
 GEN_ALLOW_CACHE = "gen_allow_unseeded_cache"
 GEN_EMBEDDER = "gen_check_embedder"

@@ -107,7 +107,26 @@ ALLOW_CACHE_HELP = (
     "Tick to reuse earlier ones anyway."
 )
 GEN_SPEED_MIXED = "Speeds on servers come from their hardware, so they are not comparable with local ones."
+HOURLY_RATE_LABEL = "Hourly rate for self-hosted models (USD)"
+
+
+def hourly_rate_help(default_label: str, default_rate: float | None, source: str) -> str:
+    """Help for the hourly-rate input: what the rate does and where the default comes from."""
+    if default_rate is None:
+        return ("Cost of a local model or your own server = measured seconds × this rate. No sourced default: "
+                "the cost stays unknown until you set a rate.")
+    return (f"Cost of a local model or your own server = measured seconds × this rate. The default, "
+            f"${default_rate:g}/h, is {default_label}: {source}. Set your own hardware's rate to replace it.")
+
+
+COST_HELP = ("Cost of 1,000 requests like these prompts. Models on Inference Providers: measured prompt and output "
+             "tokens × the price per 1M read live from the Hub (else the bundled price table). Local models and your "
+             "own servers: measured seconds × the hourly rate. The 'cost arithmetic' column shows the sum and the "
+             "price's source; a price checked over 90 days ago is marked stale; no price means unknown, never 0.")
+
 GEN_COLUMN_HELP = {
+    "$ per 1,000 requests": COST_HELP,
+    "cost arithmetic": COST_HELP,
     "median latency s": "Seconds from sending the prompt to the last token (median over prompts), timed from the "
                         "attempt that succeeded: retry waits are in 'retry waits s'.",
     "median ttft s": "Time to first token: how long a user waits before text starts to appear (from the attempt "

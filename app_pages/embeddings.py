@@ -102,14 +102,16 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
         st.caption(prose.COMPARE_PROMPTS_CAPTION)
     chart(lambda: charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
 
-    timing = tables.timing_table(results, names)
+    from ui.memory import memory_figures
+    timing = tables.timing_table(results, names, memory_figures([r.ref for r in results], "embeddings"))
     st.subheader("Speed and size")
     st.caption(prose.SPEED_CAPTION.format(where=where_measured()))
     st.dataframe(  # the range is shown as text; the chart uses its numbers
         timing.drop(columns=[tables.MS_PER_TEXT_LOW, tables.MS_PER_TEXT_HIGH]).rename(columns=tables.TIMING_LABELS),
         hide_index=True,
         column_config=pinned_model({
-            name: st.column_config.Column(name, help=help_text) for name, help_text in prose.TIMING_COLUMN_HELP.items()
+            name: st.column_config.Column(name, help=help_text)
+            for name, help_text in (prose.TIMING_COLUMN_HELP | prose.MEMORY_COLUMN_HELP).items()
         }),
     )
     if timing[tables.COLD_MS_PER_TEXT].notna().any():

@@ -276,7 +276,9 @@ def render_results(stored: session.GenerationRun) -> None:
     results, prompts, refs = stored.results, stored.prompts, stored.refs
     names = display_names(refs)
     table = tables.generation_table(results, stored.verdicts, names)
-    summary = tables.add_costs(tables.generation_summary(table), table, *_cost_inputs(refs, names))
+    from ui.memory import memory_columns
+    summary = tables.add_costs(tables.generation_summary(table, memory_columns(refs, "generation", names)), table,
+                               *_cost_inputs(refs, names))
     for failed_ref in {r.ref for r in results if not r.ok}:
         first = next(r for r in results if r.ref == failed_ref and not r.ok)
         st.error(f"**{literal(failed_ref)}** failed ({first.error_kind}): {literal(first.error)}", icon="⚠️")
@@ -291,7 +293,8 @@ def render_results(stored: session.GenerationRun) -> None:
     hidden += [] if (summary[tables.LOAD_S].fillna(0) >= 0.005).any() else [tables.LOAD_S]
     shown = summary.drop(columns=hidden).rename(columns=tables.SUMMARY_LABELS | tables.COST_LABELS)
     st.dataframe(shown, hide_index=True, column_config=pinned_model({
-        name: st.column_config.Column(name, help=text) for name, text in prose.GEN_COLUMN_HELP.items()
+        name: st.column_config.Column(name, help=text)
+        for name, text in (prose.GEN_COLUMN_HELP | prose.MEMORY_COLUMN_HELP).items()
     } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],
                                                       min_value=0.0, max_value=1.0, format="percent")}))
     row = chart_row()

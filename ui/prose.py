@@ -56,6 +56,17 @@ TIMING_COLUMN_HELP = {
     "load s": "Seconds to load the model into memory in this run (0 once it is loaded).",
     "compute s": "Seconds spent embedding the texts that were not cached (one pass, not the timed ones).",
 }
+#: Help of the memory columns beside speed (Embeddings and Generation tables).
+MEMORY_COLUMN_HELP = {
+    "memory MB": "Resident memory (RSS, MiB) a fresh Python process gained by loading the model, measured once "
+                 "per model version on this machine and remembered. Libraries are imported before the first "
+                 "reading, so they are not counted. Empty: not measured (a server's model: not measured here).",
+    "peak MB": "The highest resident memory above the memory before loading while the model ran a fixed sample "
+               "(the bundled sample texts, or a 32-token answer), in the same fresh process.",
+    "KV cache MB": "llama.cpp models: the KV cache at the context size used, n_ctx × layers × (K + V width) × "
+                   "bytes per element, from the model's metadata (part of memory MB).",
+    "memory from": "Measured here (with the CPU and date), not measured, or not measured here (a server).",
+}
 CACHE_HELP = "Vectors already computed are kept on disk, keyed by model, variant and a hash of each text."
 ARENA_NEEDS_STORE = "This needs the store, which cannot be used now (the reason is above). Battles still run."
 STORE_HELP = (

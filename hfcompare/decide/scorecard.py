@@ -123,6 +123,7 @@ MEASURED_LABELS = {
     "arena_rating": "Arena rating from blind votes (Bradley-Terry)",
     "tokens_per_s": "median tokens/s, measured here",
     "latency_s": "median latency, measured here",
+    "memory_mb": "resident memory (MB) a fresh process gained by loading it, measured here",
 }
 
 
@@ -159,6 +160,10 @@ ARENA_SCALE = ValueScale(700.0, 1300.0)
 SOURCE_NAMES = {"measured:pass_rate": "Check pass rate", "measured:arena_rating": "Arena rating",
                 "catalog:leaderboard_average": "Published quality", "measured:pairs_roc_auc": "Pair ROC AUC",
                 "measured:pairs_spearman": "Pair Spearman"}
+#: A source measured in another unit than its criterion's.
+SOURCE_UNITS = {"measured:memory_mb": "MB"}
+#: Measured memory in MB: 10 MB is tiny, 100 GB more than one machine holds (log10 between them).
+MEMORY_SCALE = ValueScale(100_000.0, 10.0, log=True)
 #: ROC AUC on labeled pairs: 0.5 is chance (worst), 1 separates every similar pair from every other.
 CHANCE_TO_PERFECT = ValueScale(0.5, 1.0)
 
@@ -177,9 +182,10 @@ SPECS: dict[str, list[CriterionSpec]] = {
                          scale=ValueScale(1000.0, 1.0, log=True)),
                       ("measured:ms_per_text",), True),
         CriterionSpec(_c("size", "Size", 20, higher=False, log=True,
-                         help_text="Parameters (lower is better: cheaper to host, less memory).", unit="parameters",
+                         help_text="Memory measured on this machine (MB), or parameters from the catalog (lower is "
+                         "better: cheaper to host, less memory).", unit="parameters",
                          scale=ValueScale(1e10, 1e7, log=True)),
-                      ("catalog:parameters",), True),
+                      ("measured:memory_mb", "catalog:parameters"), True, (("measured:memory_mb", MEMORY_SCALE),)),
         CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if the model is meant for many "
                          "languages, else 0.", binary=True), ("catalog:multilingual",), True),
         CriterionSpec(_c("context", "Max tokens", 10, log=True, help_text="Longest input read (higher is better).",
@@ -210,9 +216,10 @@ SPECS: dict[str, list[CriterionSpec]] = {
                          help_text="Median seconds per answer, measured here (lower is better).", unit="s",
                          scale=ValueScale(60.0, 0.5, log=True)),
                       ("measured:latency_s",)),
-        CriterionSpec(_c("size", "Size", 10, higher=False, log=True, help_text="Parameters (lower is better).",
+        CriterionSpec(_c("size", "Size", 10, higher=False, log=True, help_text="Memory measured on this machine "
+                         "(MB), or parameters from the catalog (lower is better).",
                          unit="parameters", scale=ValueScale(1e11, 1e8, log=True)),
-                      ("catalog:parameters",)),
+                      ("measured:memory_mb", "catalog:parameters"), False, (("measured:memory_mb", MEMORY_SCALE),)),
         CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if meant for many languages.", binary=True),
                       ("catalog:multilingual",)),
         CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded.", binary=True),
@@ -366,13 +373,28 @@ def speed_measurement(speed, run: str) -> Measurement:
                        speed.low_ms, speed.high_ms, tuple(speed.pass_ms), "", "median", made)
 
 
+def memory_measurement(ref, task: str = "embeddings") -> Measurement | None:
+    """The model's memory measured on this machine earlier (hfcompare.backends.local.memory), without
+    measuring now; None when it was not measured (or runs on a server)."""
+    from hfcompare.backends.local.memory import remembered
+
+    figure = remembered(str(ref), task)
+    if figure is None:
+        return None
+    made = Provenance("memory measurement", hardware=figure.where, measured_at=figure.measured_at)
+    return Measurement(figure.value_mb, figure.describe(), provenance=made)
+
+
 def measured_from_embeddings(results, run: str = "text comparison") -> dict[str, Measured]:
-    """Speeds from a compare-texts run (EmbeddingResults)."""
+    """Speeds from a compare-texts run (EmbeddingResults), and each model's measured memory."""
     out: dict[str, Measured] = {}
     for r in results:
         speed = getattr(r, "speed", None)
         if r.ok and speed is not None:
             out.setdefault(str(r.ref), {})["ms_per_text"] = speed_measurement(speed, run)
+        found = memory_measurement(r.ref) if r.ok else None
+        if found is not None:
+            out.setdefault(str(r.ref), {})["memory_mb"] = found
     return out
 
 
@@ -482,6 +504,9 @@ def measured_from_generation(results, verdicts) -> dict[str, Measured]:
             found["tokens_per_s"] = Measurement(speed, f"measured: median {speed:.1f} tokens/s", provenance=timed)
         if latency is not None:
             found["latency_s"] = Measurement(latency, f"measured: median {latency:.2f} s per answer", provenance=timed)
+        memory = memory_measurement(row[g.MODEL], "generation")
+        if memory is not None:
+            found["memory_mb"] = memory
         if found:
             out[row[g.MODEL]] = found
     return out
@@ -600,6 +625,7 @@ def criterion_for(task: str, key: str, weight: float, source: str, anchors: dict
     if anchors:
         scale = ValueScale(float(anchors.get("worst", scale.worst)), float(anchors.get("best", scale.best)), scale.log)
     return replace(spec.criterion, weight=weight, scale=scale, label=SOURCE_NAMES.get(source, spec.criterion.label),
+                   unit=SOURCE_UNITS.get(source, spec.criterion.unit),
                    higher_is_better=scale.higher_is_better, log_scale=scale.log)
 
 

@@ -20,10 +20,22 @@ MS_PER_TEXT_LOW = "ms_per_text_low"
 MS_PER_TEXT_HIGH = "ms_per_text_high"
 PASSES = "passes"
 SPEED_FROM = "speed_from"
+MEMORY_MB, PEAK_MB, KV_CACHE_MB, MEMORY_FROM = "memory_mb", "peak_memory_mb", "kv_cache_mb", "memory_from"
 
 TIMING_LABELS = {"cache_hits": "cache hits", COLD_MS_PER_TEXT: "cold ms/text", MS_PER_TEXT_RANGE: "ms/text range",
                  SPEED_FROM: "speed from", MS_PER_TEXT_LOW: "ms/text low", MS_PER_TEXT_HIGH: "ms/text high",
-                 "load_s": "load s", "compute_s": "compute s"}
+                 "load_s": "load s", "compute_s": "compute s", MEMORY_MB: "memory MB", PEAK_MB: "peak MB",
+                 MEMORY_FROM: "memory from"}
+
+
+def memory_columns(ref, figures: dict | None) -> dict:
+    """The memory columns of a model's row (see hfcompare.backends.local.memory.columns); `figures` maps
+    refs to MemoryFigure or None."""
+    from hfcompare.backends.local.memory import columns
+
+    found = columns(ref, (figures or {}).get(str(ref)))
+    found.pop(KV_CACHE_MB)   # llama.cpp only
+    return found
 
 
 def speed_source(speed: SpeedStats | None) -> str:
@@ -39,8 +51,9 @@ def speed_source(speed: SpeedStats | None) -> str:
     return f"an earlier run ({when})"
 
 
-def timing_table(results: list[EmbeddingResult], names: dict | None = None) -> pd.DataFrame:
-    """One row per model: status, dimensions, cache use and speed (`names` maps refs to short names).
+def timing_table(results: list[EmbeddingResult], names: dict | None = None, memory: dict | None = None) -> pd.DataFrame:
+    """One row per model: status, dimensions, cache use, speed and measured memory (`names` maps refs to
+    short names; `memory` refs to MemoryFigures, see memory_columns).
 
     COLD_MS_PER_TEXT is the median of the timed passes; MS_PER_TEXT_RANGE the fastest to the slowest
     pass as text; MS_PER_TEXT_LOW and MS_PER_TEXT_HIGH the same range as numbers (for the chart's error
@@ -63,6 +76,7 @@ def timing_table(results: list[EmbeddingResult], names: dict | None = None) -> p
                 SPEED_FROM: speed_source(speed),
                 MS_PER_TEXT_LOW: None if speed is None else round(speed.low_ms, 3),
                 MS_PER_TEXT_HIGH: None if speed is None else round(speed.high_ms, 3),
+                **memory_columns(r.ref, memory),
                 "load_s": round(r.load_s, 3),
                 "compute_s": round(r.compute_s, 3),
                 "note": r.error if r.error else r.note,

@@ -36,7 +36,8 @@ ANSWER_LABELS = {"prompt_number": "prompt #", LOAD_S: "load s", LATENCY_S: "late
 SUMMARY_LABELS = {MEDIAN_LATENCY_S: "median latency s", MEDIAN_TTFT_S: "median ttft s",
                   MEDIAN_TOKENS_PER_S: "median tokens/s", TOKENS_PER_S_NOTE: "tokens/s note", PASS_RATE: "pass rate",
                   PASS_RATE_LOW: "pass rate low", PASS_RATE_HIGH: "pass rate high", RETRY_WAITS_S: "retry waits s",
-                  LOAD_S: "load s"}
+                  LOAD_S: "load s", "memory_mb": "memory MB", "peak_memory_mb": "peak MB",
+                  "kv_cache_mb": "KV cache MB", "memory_from": "memory from"}
 RATE_LABELS = {PASS_RATE: "pass rate", "too_few": "too few"}
 COST_PER_1000 = "cost_per_1000"
 COST_HOW = "cost_how"
@@ -89,14 +90,17 @@ def _speed_note(ok: pd.DataFrame) -> str:
     return f"unknown for {len(notes)} of {len(ok)} answers: {reasons}"
 
 
-def generation_summary(table: pd.DataFrame) -> pd.DataFrame:
+def generation_summary(table: pd.DataFrame, memory: dict | None = None) -> pd.DataFrame:
     """One row per model: answers, errors, median latency and time to first token, tokens/s (with why
     it is unknown for some answers), pass rate with its 95% Wilson interval, and retry waits.
 
     Latency and time to first token run from the attempt that succeeded, after the model was loaded
     ("load s" adds up the loading this run did, 0 when the model was ready); "retry waits s" adds up
     the time spent before it (failed attempts and back-off). "tokens/s note" says for how many
-    answers the decode speed is unknown (a buffered stream has no decode window to time)."""
+    answers the decode speed is unknown (a buffered stream has no decode window to time).
+
+    `memory` maps a model's name to its memory columns (hfcompare.backends.local.memory.columns); with
+    it, each row carries them beside speed."""
     from hfcompare.generation.checks import wilson_interval
 
     rows = []
@@ -122,6 +126,7 @@ def generation_summary(table: pd.DataFrame) -> pd.DataFrame:
                 RETRY_WAITS_S: round(float(waits.sum()), 3),
                 LOAD_S: round(float(loads.sum()), 3) if len(loads) else None,
                 WHERE: ok[WHERE].iloc[0] if len(ok) else "",
+                **((memory or {}).get(model) or {}),
             }
         )
     return pd.DataFrame(rows)

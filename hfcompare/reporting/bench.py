@@ -79,7 +79,10 @@ def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache
     rows, failures = [], []
     for ref in refs:
         result = embed_with_stats(texts, ref, cache, progress, settings=settings.get(ref.backend))
-        row = timing_table([result], {ref: str(ref)}).iloc[0].to_dict()
+        from hfcompare.backends.local.memory import measure
+
+        figure = measure(str(ref)) if result.ok else None   # once per model version, in a fresh process
+        row = timing_table([result], {ref: str(ref)}, {str(ref): figure}).iloc[0].to_dict()
         if not result.ok:
             failures.append(f"{ref} failed ({result.error_kind}): {result.error}")
             rows.append(row | {"error": result.error})
@@ -119,7 +122,10 @@ def bench_generation(prompts: list[str], checks, refs: list[ModelRef], system: s
         raise ReferenceModelFailed(judgement.skipped_references)
     verdicts = judgement.verdicts
     names = {ref: str(ref) for ref in refs}
-    summary = generation_summary(generation_table(results, verdicts, names))
+    from hfcompare.backends.local.memory import columns, measure
+
+    memory = {str(ref): columns(ref, measure(str(ref), "generation")) for ref in refs}
+    summary = generation_summary(generation_table(results, verdicts, names), memory)
     failures = [f"{r.ref} failed on prompt {r.prompt_index + 1} ({r.error_kind}): {r.error}"
                 for r in results if not r.ok]
     return summary, failures, check_rates_table(results, verdicts, names)

@@ -257,6 +257,18 @@ def shown(figure: MemoryFigure | None, ref: str) -> str:
     return NOT_HERE if backend not in LOCAL_BACKENDS + ("lexical",) else "unknown (not measured)"
 
 
+def columns(ref, figure: MemoryFigure | None) -> dict[str, Any]:
+    """A table row's memory columns: memory_mb (RSS gained by loading), peak_memory_mb, kv_cache_mb
+    (llama.cpp) and memory_from (how, or why there is no figure: "not measured here" for a server)."""
+    if figure is not None:
+        return {"memory_mb": round(figure.load_mb, 1), "peak_memory_mb": round(figure.peak_mb, 1),
+                "kv_cache_mb": None if figure.kv_cache_mb is None else round(figure.kv_cache_mb, 1),
+                "memory_from": f"measured here ({figure.where}, {figure.measured_at[:10]})"}
+    remote = str(ref).partition(":")[0] not in LOCAL_BACKENDS + ("lexical",)
+    return {"memory_mb": None, "peak_memory_mb": None, "kv_cache_mb": None,
+            "memory_from": "not measured here (server)" if remote else "not measured"}
+
+
 def record_json(figure: MemoryFigure | None) -> dict[str, Any] | None:
     return None if figure is None else {k: v for k, v in asdict(figure).items() if k != "ref"}
 

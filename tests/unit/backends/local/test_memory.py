@@ -60,3 +60,46 @@ def test_bundled_generation_model_measured_with_its_kv_cache():
     figure = memory.measure("local:HuggingFaceTB/SmolLM2-135M-Instruct", "generation")
     assert figure is not None and figure.value_mb > 0
     assert figure.kv_cache_mb == pytest.approx(4096 * 30 * 384 * 2 / 2**20)   # 90 MB at n_ctx 4096, f16
+
+
+def _figure(load=54.0, peak=144.0, kv=None):
+    return memory.MemoryFigure("x", load, peak, kv, 57.0, "how", "CPU, 2 cores", "2026-01-02T03:04:05+00:00")
+
+
+def test_memory_beside_speed_in_the_tables():
+    import numpy as np
+    import pandas as pd
+
+    from hfcompare.embeddings.runs import EmbeddingResult
+    from hfcompare.embeddings.tables import timing_table
+    from hfcompare.generation.tables import ANSWERS, MODEL, generation_summary
+    from hfcompare.refs import ModelRef
+
+    here, server = ModelRef("onnx", MINILM), ModelRef("openai", "gpt")
+    rows = [EmbeddingResult(ref, vectors=np.ones((2, 3), np.float32), n_texts=2) for ref in (here, server)]
+    table = timing_table(rows, memory={str(here): _figure(), str(server): None})
+    assert table.loc[0, "memory_mb"] == 54.0 and table.loc[0, "peak_memory_mb"] == 144.0
+    assert table.loc[0, "memory_from"].startswith("measured here (CPU, 2 cores, 2026-01-02")
+    assert pd.isna(table.loc[1, "memory_mb"]) and table.loc[1, "memory_from"] == "not measured here (server)"
+
+    answers = pd.DataFrame({MODEL: ["smol"], "error": [""], "checks": [None], "latency_s": [1.0], "ttft_s": [0.1],
+                            "tokens_per_s": [70.0], "tokens_per_s_note": [""], "retry_wait_s": [0.0],
+                            "load_s": [0.0], "where": ["CPU"]})
+    summary = generation_summary(answers, {"smol": memory.columns("local:smol", _figure(207.1, 209.5, 90.0))})
+    assert summary.loc[0, ANSWERS] == 1 and summary.loc[0, "kv_cache_mb"] == 90.0 and summary.loc[0, "memory_mb"] == 207.1
+
+
+def test_scorecard_size_prefers_measured_memory(monkeypatch):
+    from hfcompare.decide import scorecard
+
+    monkeypatch.setattr(memory, "remembered", lambda ref, task="embeddings": _figure() if ref.startswith("onnx:") else None)
+    spec = scorecard.specs_for("embeddings")["size"]
+    assert spec.sources[0] == "measured:memory_mb"
+    found = scorecard.memory_measurement(f"onnx:{MINILM}")
+    measured = {f"onnx:{MINILM}": {"memory_mb": found}}
+    cell = scorecard.cell_for(f"onnx:{MINILM}", "measured:memory_mb", measured)
+    assert cell.value == 54.0 and cell.source.startswith("measured: 54 MB loaded, peak 144 MB")
+    assert scorecard.best_source("embeddings", "size", [f"onnx:{MINILM}"], measured) == "measured:memory_mb"
+    assert not scorecard.cell_for(f"local:{MINILM}", "measured:memory_mb", measured).known   # unknown stays unknown
+    criterion = scorecard.criterion_for("embeddings", "size", 20, "measured:memory_mb")
+    assert criterion.unit == "MB" and criterion.label == "Size"

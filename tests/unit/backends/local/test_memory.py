@@ -47,11 +47,16 @@ def test_servers_and_failures_stay_unknown(monkeypatch):
 
 
 @pytest.mark.slow
-def test_bundled_models_measured_int8_below_fp32():
+def test_the_three_bundled_embedding_models_are_measured():
+    """Measured, not assumed: onnxruntime's default graph optimizations fold the int8 copy's weights
+    back into fp32 at load, so it holds more than the fp32 model on PyTorch (166 MB against 80 MB
+    here); turning the folding off would hold about 33 MB but make each batch ~30% slower (see
+    hfcompare/backends/local/onnx.py). The test checks the figures exist and that mpnet, 5x MiniLM's
+    parameters, holds more than MiniLM."""
     figures = memory.measure_many([f"local:{MINILM}", f"onnx:{MINILM}", "local:sentence-transformers/all-mpnet-base-v2"])
     fp32, int8, mpnet = figures.values()
     assert fp32 is not None and int8 is not None and mpnet is not None
-    assert 0 < int8.value_mb < fp32.value_mb < mpnet.value_mb
+    assert 0 < fp32.value_mb < mpnet.value_mb and int8.value_mb > 0
     assert int8.peak_mb > 0 and fp32.peak_mb > 0
 
 

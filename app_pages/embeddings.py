@@ -175,26 +175,14 @@ def new_vectors(chosen: list[str], raw_texts: str) -> int:
     """How many vectors a comparison of these inputs would compute (not in the cache); backends
     that refit on every run (milliseconds, no model) count nothing. Invalid inputs count 0: running
     them only shows their error."""
-    from hfcompare.backends import get_backend
-    from hfcompare.storage.cache import vector_key
+    from ui.share import uncached_vectors
 
     try:
         texts = validate_texts(parse_texts(raw_texts))
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError:
         return 0
-    settings = session.endpoint_settings()
-    new = 0
-    for ref in refs:
-        try:
-            backend = get_backend(ref.backend, settings.get(ref.backend))
-            if not backend.cacheable:
-                continue
-            wanted = [vector_key(ref.backend, ref.model, backend.fingerprint(ref.model), {}, t) for t in texts]
-        except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
-            continue
-        new += len(wanted) - len(embedding_cache().get_vectors(wanted))
-    return new
+    return uncached_vectors(refs, texts)
 
 
 def where_results_came_from(results) -> tuple[str, str]:

@@ -247,25 +247,13 @@ def pairs_inputs(chosen: list[str], rows: list[list[str]]) -> dict:
 def new_vectors(pairs: LabeledPairs, chosen: list[str]) -> int:
     """How many vectors a run on these pairs would compute (not in the cache); backends that refit
     on every run count nothing, and invalid models 0 (running them only shows their error)."""
-    from hfcompare.backends import get_backend
-    from hfcompare.storage.cache import vector_key
+    from ui.share import uncached_vectors
 
     try:
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError:
         return 0
-    texts = list(dict.fromkeys(pairs.text1 + pairs.text2))
-    settings, new = session.endpoint_settings(), 0
-    for ref in refs:
-        try:
-            backend = get_backend(ref.backend, settings.get(ref.backend))
-            if not backend.cacheable:
-                continue
-            wanted = [vector_key(ref.backend, ref.model, backend.fingerprint(ref.model), {}, t) for t in texts]
-        except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
-            continue
-        new += len(wanted) - len(embedding_cache().get_vectors(wanted))
-    return new
+    return uncached_vectors(refs, list(dict.fromkeys(pairs.text1 + pairs.text2)))
 
 
 # --- results ----------------------------------------------------------------------------------------

@@ -40,11 +40,10 @@ def _load_session():
     tokenizer.enable_padding()
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
-    # onnxruntime's default graph optimizations fold the int8 weights' DequantizeLinear into fp32
-    # constants: the session holds about 156 MB here, more than the fp32 model on PyTorch. Without
-    # folding (disabled_optimizers=["ConstantFolding"]) and without the memory arena it holds about
-    # 33 MB, but a batch took 235 ms instead of 179 ms (64 texts, 2 cores): the speed this copy is
-    # bundled for wins, and its measured memory says what it costs (hfcompare.backends.local.memory).
+    # The graph turns its int8 weights into fp32 (Cast, Mul by a scale per column) before each
+    # MatMul; the default optimizations fold that into fp32 constants (about 156 MB resident here,
+    # more than the fp32 model on PyTorch). Folding off keeps 33 MB at rest but peaks at 125-131 MB
+    # while embedding and runs about twice as slow, so the defaults stay (README, "Memory").
     session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
     warm = tokenizer.encode_batch(["warm-up"])[0]  # the first run allocates; keep it out of timings
     feed = {"input_ids": [warm.ids], "attention_mask": [warm.attention_mask], "token_type_ids": [warm.type_ids]}

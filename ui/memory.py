@@ -11,8 +11,7 @@ def memory_columns(refs, task: str, names: dict | None = None) -> dict:
     from hfcompare.backends.local import memory
 
     refs = list(dict.fromkeys(refs))
-    missing = [r for r in refs if memory.remembered(str(r), task) is None
-               and str(r).partition(":")[0] in memory.LOCAL_BACKENDS]
+    missing = [r for r in refs if memory.pending(str(r), task)]
     if missing:
         with st.spinner(f"Measuring the memory of {len(missing)} model(s) in a fresh process (once per model)…"):
             figures = memory.measure_many(refs, task)
@@ -26,7 +25,7 @@ def memory_figures(refs, task: str) -> dict:
     from hfcompare.backends.local import memory
 
     refs = [str(r) for r in dict.fromkeys(refs)]
-    if any(memory.remembered(r, task) is None and r.partition(":")[0] in memory.LOCAL_BACKENDS for r in refs):
+    if any(memory.pending(r, task) for r in refs):
         with st.spinner("Measuring memory in a fresh process (once per model)…"):
             return memory.measure_many(refs, task)
     return {r: memory.remembered(r, task) for r in refs}

@@ -155,6 +155,8 @@ def _store() -> Path:
 
 _lock = threading.Lock()
 _measuring: dict[str, threading.Lock] = {}
+#: Measurements that failed in this process ({(store, key): reason}): not tried again on every page run.
+_failed: dict[tuple[str, str], str] = {}
 
 
 def _read() -> dict[str, Any]:
@@ -206,6 +208,13 @@ def remembered(ref: str, task: str = "embeddings") -> MemoryFigure | None:
     return _figure(str(ref), record) if isinstance(record, dict) else None
 
 
+def pending(ref: str, task: str = "embeddings") -> bool:
+    """True when `measure` would start a measurement: a local model with no remembered figure and no
+    failed attempt in this process."""
+    key = _key(str(ref), task)
+    return key is not None and (str(_store()), key) not in _failed and remembered(str(ref), task) is None
+
+
 def run_child(ref: str, task: str) -> dict[str, Any]:
     """Measure in a fresh Python process (tests replace this)."""
     done = subprocess.run([sys.executable, "-m", "hfcompare.backends.local.memory", ref, task],
@@ -229,13 +238,15 @@ def measure(ref: str, task: str = "embeddings") -> MemoryFigure | None:
         guard = _measuring.setdefault(key, threading.Lock())
     with guard:   # one measurement per model at a time; the others then find it
         found = remembered(ref, task)
-        if found is not None:
+        if found is not None or (str(_store()), key) in _failed:
             return found
         try:
             record = run_child(ref, task)
-        except Exception:  # noqa: BLE001 - a model that cannot be measured stays unknown
+        except Exception as exc:  # noqa: BLE001 - a model that cannot be measured stays unknown
+            _failed[(str(_store()), key)] = str(exc) or type(exc).__name__
             return None
         if not all(isinstance(record.get(k), (int, float)) for k in ("load_mb", "peak_mb", "before_mb")):
+            _failed[(str(_store()), key)] = "the measurement gave no figures"
             return None
         record = {k: record.get(k) for k in ("load_mb", "peak_mb", "before_mb", "kv_cache_mb")}
         record |= {"how": MEASURED_HOW.format(sample=GENERATE_SAMPLE if task == "generation" else EMBED_SAMPLE),

@@ -46,6 +46,21 @@ def test_servers_and_failures_stay_unknown(monkeypatch):
     assert memory.remembered(f"local:{MINILM}") is None
 
 
+def test_a_failed_measurement_is_not_retried_on_every_run(monkeypatch):
+    calls = []
+
+    def child(ref, task):
+        calls.append(ref)
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(memory, "run_child", child)
+    monkeypatch.setattr(memory, "_failed", {})
+    ref = f"local:{MINILM}"
+    assert memory.pending(ref)
+    assert memory.measure(ref) is None and memory.measure(ref) is None
+    assert calls == [ref] and not memory.pending(ref)
+
+
 @pytest.mark.slow
 def test_the_three_bundled_embedding_models_are_measured():
     """Measured, not assumed: the int8 copy's graph turns its int8 weights back into fp32 before each

@@ -28,6 +28,7 @@ class Filters:
     licenses: list[str] = field(default_factory=list)
     open_weights_only: bool = False
     runs_here_only: bool = False                      # keep the rows whose "runs_now" is True
+    fits_only: bool = False                           # drop the rows whose "over_budget" is True
 
 
 def candidate_rows(entries: list[CatalogEntry], live: dict[str, HubModel] | None = None,
@@ -81,6 +82,8 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= frame["open_weights"].map(lambda v: v is True)
     if filters.runs_here_only and "runs_now" in frame:
         keep &= frame["runs_now"].map(lambda v: v is True)
+    if filters.fits_only and "over_budget" in frame:   # unknown memory is never over: it stays
+        keep &= frame["over_budget"].map(lambda v: v is not True)
     return frame[keep.astype(bool)]
 
 

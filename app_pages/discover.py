@@ -10,12 +10,13 @@ import streamlit as st
 
 from hfcompare.hub.catalog import FIELDS, CatalogEntry, load_catalog
 from hfcompare.hub.discovery import SCORE_FIELD, Filters, apply_filters, candidate_rows, option_values, size_bounds_m
+from hfcompare.hub.fit import machine_budget, with_memory
 from hfcompare.hub.metadata import HubModel, HubUnavailable, community_badges, many_models, model_metadata, search_hub
 from hfcompare.hub.probe import hub_endpoint, hub_reachable
 from hfcompare.storage.sharing import Field
 from ui import keys, prose
 from ui.share import open_page, render_share, write_link
-from ui.state import set_widget, value, widget_key
+from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal, safe_markdown
 from ui.widgets import chart
 
@@ -51,6 +52,9 @@ def _column_config(task: str) -> dict:
                                                       "bundled for this model."),
         "sources": number("Sources", help="How many documents its figures come from (see the detail view)."),
         "runs_here": st.column_config.TextColumn("Runs here", help=prose.DISCOVER_RUNS_HERE_HELP),
+        "memory_mb": number("memory MB", help=prose.DISCOVER_MEMORY_HELP, format="localized"),
+        "memory_from": st.column_config.TextColumn("memory from", help=prose.DISCOVER_MEMORY_FROM_HELP),
+        "fit": st.column_config.TextColumn("Fits budget", help=prose.DISCOVER_FIT_HELP),
     })
     for name in ("mteb_average", "mteb_retrieval", "leaderboard_average"):
         cfg[name] = number(FIELDS[name][0], help=FIELDS[name][1], format="%.2f")
@@ -62,7 +66,7 @@ def _visible_columns(task: str) -> list[str]:
         scores, shape = ["mteb_average", "mteb_retrieval"], ["dimensions", "max_seq_length"]
     else:
         scores, shape = ["leaderboard_average"], ["context_length", "fine_tunable"]
-    return ["id", "runs_here", "parameters", *scores, "downloads", "likes", "badges", *shape, "languages",
+    return ["id", "runs_here", "parameters", "memory_mb", "memory_from", "fit", *scores, "downloads", "likes", "badges", *shape, "languages",
             "multilingual", "license", "open_weights", "in_catalog", "sources"]
 
 
@@ -101,8 +105,46 @@ def render_filters(frame) -> Filters:
     open_only = open_col.toggle("Open weights", key=keys.DISC_OPEN_ONLY,
                                 help="Only models whose weights can be downloaded.")
     runs_here = here_col.toggle("Runs here now", key=keys.DISC_RUNS_HERE, help=prose.DISCOVER_RUNS_HERE_ONLY_HELP)
+    fits_only = here_col.toggle("Only models that fit", key=widget_key(keys.DISC_FITS_ONLY),
+                                help=prose.DISCOVER_FITS_ONLY_HELP)
+    remember(keys.DISC_FITS_ONLY)
     return Filters(query=st.session_state.get(keys.DISC_QUERY, ""), size_range_m=size_range,
-                   languages=languages, licenses=licenses, open_weights_only=open_only, runs_here_only=runs_here)
+                   languages=languages, licenses=licenses, open_weights_only=open_only, runs_here_only=runs_here,
+                   fits_only=fits_only)
+
+
+def render_budget() -> float | None:
+    """The memory budget in MB (None: no budget), starting at this machine's available memory; the
+    model pickers on the other pages read the same value."""
+    budget = machine_budget()
+    restore(keys.DISC_MEMORY_BUDGET, round(budget.mb) if budget.mb else None)
+    restore(keys.DISC_FITS_ONLY, False)
+    start = {} if widget_key(keys.DISC_MEMORY_BUDGET) in st.session_state else {"value": None}
+    chosen = st.number_input("Memory budget (MB)", min_value=1, step=256, key=widget_key(keys.DISC_MEMORY_BUDGET),
+                             placeholder="no budget", help=prose.DISCOVER_BUDGET_HELP.format(source=budget.source),
+                             **start)
+    remember(keys.DISC_MEMORY_BUDGET)
+    if budget.mb is None and chosen is None:
+        st.caption(prose.DISCOVER_BUDGET_UNKNOWN)
+    return None if chosen is None else float(chosen)
+
+
+def _budget_caption(frame, shown, budget_mb: float | None, fits_only: bool) -> str:
+    """What the budget marks and hides, naming the hidden models."""
+    if budget_mb is None:
+        return ""
+    over = frame[frame["over_budget"].map(lambda v: v is True)]
+    unknown = int((frame["memory_from"] == "unknown").sum())
+    kept = (f" {unknown} model{'s' if unknown > 1 else ''} of unknown memory {'are' if unknown > 1 else 'is'} kept, "
+            "not filtered." if unknown else "")
+    if over.empty:
+        return f"Every model of known memory fits the budget of {budget_mb:,.0f} MB.{kept}"
+    if fits_only:
+        hidden = [i for i in over["id"] if i not in set(shown["id"])]
+        return (f"Hidden as over the budget of {budget_mb:,.0f} MB: {len(hidden)} "
+                f"({literal(', '.join(hidden))}).{kept}")
+    return (f"{len(over)} over the budget of {budget_mb:,.0f} MB are marked ⚠; turn on **Only models that fit** "
+            f"to hide them.{kept}")
 
 
 def _sync_picks_from_table() -> None:
@@ -187,6 +229,9 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
         st.session_state[keys.DISC_DETAIL] = picks[0] if picks else ids[0]
     model_id = st.selectbox("Model", ids, key=keys.DISC_DETAIL, help="The model to show in detail.")
     st.markdown(f"[{literal(model_id)} on the Hugging Face Hub](<{hub_endpoint()}/{quote(model_id)}>)")
+    basis = frame.loc[frame["id"] == model_id, "memory_basis"] if "memory_basis" in frame else []
+    if len(basis):
+        st.caption(f"Memory here: {literal(basis.iloc[0])}")
     entry = entries.get(model_id)
     if entry:
         rows = [{"figure": FIELDS[name][0], "value": _shown(fig.value), "benchmark": fig.benchmark or "",
@@ -302,6 +347,8 @@ def render() -> None:
         st.info(prose.DISCOVER_OFFLINE.format(endpoint=hub_endpoint(), date=catalog.snapshot_date), icon="📦")
         live, found = {}, []
     frame = _where_rows(candidate_rows(entries, live, found), task, online)
+    budget_mb = render_budget()
+    frame = with_memory(frame, task, budget_mb)
     filters = render_filters(frame)
     shown = apply_filters(frame, filters).reset_index(drop=True)
     st.session_state[keys.DISC_SHOWN_IDS] = list(shown["id"])
@@ -310,6 +357,9 @@ def render() -> None:
         st.info("No model matches these filters. Widen the size range or clear a filter.")
     else:
         st.caption(f"{len(shown)} of {len(frame)} models. {prose.DISCOVER_BADGES} {prose.DISCOVER_UNKNOWN}")
+        budget_note = _budget_caption(frame, shown, budget_mb, filters.fits_only)
+        if budget_note:
+            st.caption(budget_note)
         st.dataframe(shown[_visible_columns(task)], hide_index=True, column_config=_column_config(task),
                      on_select=_sync_picks_from_table, selection_mode="multi-row", key=keys.DISC_TABLE)
         render_add(task, shown)

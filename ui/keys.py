@@ -42,6 +42,8 @@ DISC_TABLE = "disc_table"
 DISC_SHOWN_IDS = "disc_shown_ids"    # the ids in the table, in row order, for its selection callback
 DISC_PICKS = "disc_picks"
 DISC_DETAIL = "disc_detail"
+DISC_MEMORY_BUDGET = "disc_memory_budget"   # MB; the model pickers read it too
+DISC_FITS_ONLY = "disc_fits_only"           # hide models over the memory budget (the pickers too)
 #: Models the Discover page added, waiting for the comparison page of their task to pick them up.
 DISC_PENDING = {"embeddings": "disc_pending_embeddings", "generation": "disc_pending_generation"}
 #: A copy of each model picker's choice that survives visits to other pages (Streamlit drops the

@@ -231,6 +231,32 @@ DISCOVER_SOURCES_CAPTION = (
 )
 DISCOVER_NO_LIVE = "Live Hub metadata (downloads, likes, eval results, the model card) needs the Hub, which cannot be reached."
 DISCOVER_UNKNOWN = "An empty cell (None) is unknown: no source for it could be verified."
+DISCOVER_BUDGET_HELP = (
+    "Memory a model may take on this machine, in MB (MiB). It starts at {source}. Set "
+    "HFCOMPARE_MEMORY_BUDGET_MB to start elsewhere; empty means no budget."
+)
+DISCOVER_FITS_ONLY_HELP = (
+    "Hide the models over the memory budget, here and in the model pickers. Models whose memory is "
+    "unknown stay, and so do models already chosen."
+)
+DISCOVER_BUDGET_UNKNOWN = (
+    "This machine's available memory could not be read, so there is no budget: nothing is marked or "
+    "filtered. Type a budget to set one."
+)
+DISCOVER_MEMORY_HELP = (
+    "Memory if it runs on this machine (local backend), in MB (MiB): measured here when it has been, else "
+    "estimated as parameters × bytes per parameter at its precision (the weights only; fp32 assumed when "
+    "the precision is unknown)."
+)
+DISCOVER_MEMORY_FROM_HELP = (
+    "measured: on this machine. estimated: from parameters and precision, never measured. unknown: the "
+    "parameter count is unknown; such models are never filtered out."
+)
+DISCOVER_FIT_HELP = "Against the memory budget: ⚠ marks a model over it, with its figure."
+PICKER_MEMORY_HELP = (
+    "Memory budget: {budget}; change it on the Discover page. ⚠ marks a model over it: measured here, "
+    "else estimated from parameters × precision."
+)
 
 EMB_MODES = {"compare": "Compare texts", "evaluate": "Evaluate retrieval", "pairs": "Labeled pairs"}
 EMB_MODE_HELP = (

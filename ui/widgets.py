@@ -102,6 +102,44 @@ def _availability_notes(task: str, chosen: list[str], labels: dict[str, str]) ->
     return notes
 
 
+def picker_budget() -> tuple[float | None, bool, str]:
+    """The memory budget the pickers mark against: the one set on the Discover page, else this
+    machine's (hfcompare.hub.fit.machine_budget); whether to hide what is over it; and its words."""
+    from hfcompare.hub.fit import machine_budget
+
+    if keys.DISC_MEMORY_BUDGET + keys.KEPT_SUFFIX in st.session_state:   # the Discover page was drawn
+        chosen = value(keys.DISC_MEMORY_BUDGET)
+        if chosen is None:
+            return None, False, "none"
+        return float(chosen), bool(value(keys.DISC_FITS_ONLY, False)), f"{float(chosen):,.0f} MB, as set on Discover"
+    budget = machine_budget()
+    if budget.mb is None:
+        return None, False, f"none ({budget.source})"
+    return budget.mb, bool(value(keys.DISC_FITS_ONLY, False)), f"{budget.mb:,.0f} MB, from {budget.source}"
+
+
+def _memory_marks(task: str, refs: list[str], chosen: list[str], labels: dict[str, str]) -> tuple[list[str], list[str], str]:
+    """Mark the models over the memory budget in their labels, with the figure; drop the ones not
+    chosen when the Discover page hides what does not fit. Returns (the refs to offer, a note per
+    chosen model over the budget, the budget in words)."""
+    from hfcompare.hub.fit import for_ref
+
+    budget_mb, fits_only, words = picker_budget()
+    if budget_mb is None:
+        return refs, [], words
+    offered, notes = [], []
+    for ref in refs:
+        found = for_ref(ref, task, budget_mb)
+        if found.over_budget:
+            labels[ref] = f"{labels.get(ref, ref)} · {found.mark()}"
+            if ref in chosen:
+                notes.append(f"**{literal(ref)}** {literal(found.mark())} ({literal(found.basis)})")
+            elif fits_only:
+                continue
+        offered.append(ref)
+    return offered, notes, words
+
+
 def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -> list[str]:
     """A multiselect of the models for `task`: the bundled ones (chosen at first, except quantized
     copies of another), those a server listed in the Endpoints panel, those added on the Discover
@@ -120,13 +158,17 @@ def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -
     for ref in value(key, []):
         labels.setdefault(ref, ref)
     notes = _availability_notes(task, list(value(key, [])), labels)
-    st.multiselect("Models", options=list(labels), format_func=lambda ref: labels.get(ref, ref),
+    options, over, budget_words = _memory_marks(task, list(labels), list(value(key, [])), labels)
+    help_text = f"{help_text}\n\n{prose.PICKER_MEMORY_HELP.format(budget=budget_words)}"
+    st.multiselect("Models", options=options, format_func=lambda ref: labels.get(ref, ref),
                    accept_new_options=True, key=widget_key(key), help=help_text, placeholder=placeholder,
                    on_change=_check_typed, args=(task, key, list(dict.fromkeys([*listed, *value(key, [])]))))
     remember(key)
     _offer_typed_refused(key)
     for note in notes:
         st.warning(note, icon="📴")
+    if over:
+        st.caption("Over the memory budget: " + "; ".join(over) + ".")
     _offer_refused(key)
     return list(value(key, []))
 

@@ -54,7 +54,7 @@ def _column_config(task: str) -> dict:
         "runs_here": st.column_config.TextColumn("Runs here", help=prose.DISCOVER_RUNS_HERE_HELP),
         "memory_mb": number("memory MB", help=prose.DISCOVER_MEMORY_HELP, format="localized"),
         "memory_from": st.column_config.TextColumn("memory from", help=prose.DISCOVER_MEMORY_FROM_HELP),
-        "fit": st.column_config.TextColumn("Fits budget", help=prose.DISCOVER_FIT_HELP),
+        "fit": st.column_config.TextColumn("Fits budget", help=prose.DISCOVER_FIT_HELP, width=270),
     })
     for name in ("mteb_average", "mteb_retrieval", "leaderboard_average"):
         cfg[name] = number(FIELDS[name][0], help=FIELDS[name][1], format="%.2f")
@@ -66,7 +66,7 @@ def _visible_columns(task: str) -> list[str]:
         scores, shape = ["mteb_average", "mteb_retrieval"], ["dimensions", "max_seq_length"]
     else:
         scores, shape = ["leaderboard_average"], ["context_length", "fine_tunable"]
-    return ["id", "runs_here", "parameters", "memory_mb", "memory_from", "fit", *scores, "downloads", "likes", "badges", *shape, "languages",
+    return ["id", "fit", "runs_here", "parameters", "memory_mb", "memory_from", *scores, "downloads", "likes", "badges", *shape, "languages",
             "multilingual", "license", "open_weights", "in_catalog", "sources"]
 
 
@@ -84,7 +84,7 @@ def _live_rows(entries: list[CatalogEntry], query: str, task: str) -> tuple[dict
 
 def render_filters(frame) -> Filters:
     """The filter widgets, in one row; returns what they say."""
-    size_col, lang_col, lic_col = st.columns([3, 2, 2])
+    size_col, lang_col, lic_col, budget_col = st.columns([3, 2, 2, 2])
     open_col = here_col = st.container(horizontal=True, gap="large")  # toggles keep their labels
     bounds = size_bounds_m(frame)
     size_range = None
@@ -105,27 +105,27 @@ def render_filters(frame) -> Filters:
     open_only = open_col.toggle("Open weights", key=keys.DISC_OPEN_ONLY,
                                 help="Only models whose weights can be downloaded.")
     runs_here = here_col.toggle("Runs here now", key=keys.DISC_RUNS_HERE, help=prose.DISCOVER_RUNS_HERE_ONLY_HELP)
+    restore(keys.DISC_FITS_ONLY, False)
     fits_only = here_col.toggle("Only models that fit", key=widget_key(keys.DISC_FITS_ONLY),
                                 help=prose.DISCOVER_FITS_ONLY_HELP)
     remember(keys.DISC_FITS_ONLY)
     return Filters(query=st.session_state.get(keys.DISC_QUERY, ""), size_range_m=size_range,
                    languages=languages, licenses=licenses, open_weights_only=open_only, runs_here_only=runs_here,
-                   fits_only=fits_only)
+                   fits_only=fits_only, memory_budget_mb=render_budget(budget_col))
 
 
-def render_budget() -> float | None:
+def render_budget(where) -> float | None:
     """The memory budget in MB (None: no budget), starting at this machine's available memory; the
     model pickers on the other pages read the same value."""
     budget = machine_budget()
     restore(keys.DISC_MEMORY_BUDGET, round(budget.mb) if budget.mb else None)
-    restore(keys.DISC_FITS_ONLY, False)
     start = {} if widget_key(keys.DISC_MEMORY_BUDGET) in st.session_state else {"value": None}
-    chosen = st.number_input("Memory budget (MB)", min_value=1, step=256, key=widget_key(keys.DISC_MEMORY_BUDGET),
-                             placeholder="no budget", help=prose.DISCOVER_BUDGET_HELP.format(source=budget.source),
-                             **start)
+    chosen = where.number_input("Memory budget (MB)", min_value=1, step=256, key=widget_key(keys.DISC_MEMORY_BUDGET),
+                                placeholder="no budget", help=prose.DISCOVER_BUDGET_HELP.format(source=budget.source),
+                                **start)
     remember(keys.DISC_MEMORY_BUDGET)
     if budget.mb is None and chosen is None:
-        st.caption(prose.DISCOVER_BUDGET_UNKNOWN)
+        where.caption(prose.DISCOVER_BUDGET_UNKNOWN)
     return None if chosen is None else float(chosen)
 
 
@@ -143,7 +143,7 @@ def _budget_caption(frame, shown, budget_mb: float | None, fits_only: bool) -> s
         hidden = [i for i in over["id"] if i not in set(shown["id"])]
         return (f"Hidden as over the budget of {budget_mb:,.0f} MB: {len(hidden)} "
                 f"({literal(', '.join(hidden))}).{kept}")
-    return (f"{len(over)} over the budget of {budget_mb:,.0f} MB are marked ⚠; turn on **Only models that fit** "
+    return (f"{len(over)} model{'s' if len(over) > 1 else ''} over the budget of {budget_mb:,.0f} MB {'are' if len(over) > 1 else 'is'} marked ⚠; turn on **Only models that fit** "
             f"to hide them.{kept}")
 
 
@@ -347,9 +347,9 @@ def render() -> None:
         st.info(prose.DISCOVER_OFFLINE.format(endpoint=hub_endpoint(), date=catalog.snapshot_date), icon="📦")
         live, found = {}, []
     frame = _where_rows(candidate_rows(entries, live, found), task, online)
-    budget_mb = render_budget()
-    frame = with_memory(frame, task, budget_mb)
     filters = render_filters(frame)
+    budget_mb = filters.memory_budget_mb
+    frame = with_memory(frame, task, budget_mb)
     shown = apply_filters(frame, filters).reset_index(drop=True)
     st.session_state[keys.DISC_SHOWN_IDS] = list(shown["id"])
     by_id = {e.id: e for e in entries}

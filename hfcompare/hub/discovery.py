@@ -29,6 +29,7 @@ class Filters:
     open_weights_only: bool = False
     runs_here_only: bool = False                      # keep the rows whose "runs_now" is True
     fits_only: bool = False                           # drop the rows whose "over_budget" is True
+    memory_budget_mb: float | None = None             # what "over_budget" was judged against (hfcompare.hub.fit)
 
 
 def candidate_rows(entries: list[CatalogEntry], live: dict[str, HubModel] | None = None,

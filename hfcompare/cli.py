@@ -563,7 +563,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     from hfcompare.backends import UnknownBackendError, get_backend
     from hfcompare.refs import ModelRef, SpecError, validate_models
-    from hfcompare.reporting import bench
+    from hfcompare.reporting import bench, costs
     from hfcompare.retrieval.labeled import DatasetError, load_labeled
     from hfcompare.storage.cache import EmbeddingCache, GenerationCache
 
@@ -587,10 +587,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if generators:
             _check_max_tokens(args.max_tokens)
         for flag in ("max_ms_per_text", "min_quality", "min_ndcg", "min_pass_rate", "min_tokens_per_s",
-                     "max_latency_s"):
+                     "max_latency_s", "max_cost_per_1000"):
             value = getattr(args, flag)
             if value is not None and not math.isfinite(value):
                 raise SpecError(f"--{flag.replace('_', '-')} must be a finite number, not {value}.")
+        if args.max_cost_per_1000 is not None and args.max_cost_per_1000 < 0:
+            raise SpecError(f"--max-cost-per-1000 is US dollars per 1,000 requests, 0 or more, not "
+                            f"{args.max_cost_per_1000:g}.")
+        rate = costs.rate_in_use(args.hourly_rate)   # RateError (a ValueError) on a bad flag or variable
         limit = args.max_texts or MAX_TEXTS
         texts = _texts_within(_read_file(args.texts), args.texts, limit) if embedders else []
         if embedders and len(texts) < 2:
@@ -615,8 +619,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if problem:
         return _fail(problem, bench.EXIT_BAD_INPUT)
 
-    result = bench.BenchResult()
+    result = bench.BenchResult(rate=rate)
     settings = {ref.backend: _remote_settings(args, ref.backend) for ref in embedders + generators}
+    prices = costs.server_prices(embedders + generators, settings)   # hf models on Inference Providers only
     if embedders:
         with tqdm(total=len(embedders) * len(texts), desc="embedding", unit="text", file=sys.stderr,
                   disable=args.quiet) as bar:
@@ -628,7 +633,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 done[ref] = count
 
             result.embeddings, failures = bench.bench_embeddings(
-                texts, embedders, dataset, None if args.no_cache else EmbeddingCache(), progress, settings)
+                texts, embedders, dataset, None if args.no_cache else EmbeddingCache(), progress, settings,
+                rate=rate.rate, prices=prices)
             result.failures += failures
     if generators:
         with tqdm(total=len(generators) * len(prompts), desc="generating", unit="answer", file=sys.stderr,
@@ -637,12 +643,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 result.generation, failures, result.checks = bench.bench_generation(
                     prompts, checks, generators, system, None if args.no_cache else GenerationCache(),
                     on_done=lambda r: bar.update(1), settings=settings, max_tokens=args.max_tokens,
-                    similarity=_reference_similarity(reference_model, args))
+                    similarity=_reference_similarity(reference_model, args), rate=rate.rate, prices=prices)
             except SpecError as exc:  # the reference checks' embedding model failed
                 return _fail(str(exc), bench.EXIT_MODEL_FAILED)
             result.failures += failures
     limits = bench.Thresholds(args.max_ms_per_text, args.min_quality, args.min_ndcg, args.min_pass_rate,
-                              args.min_tokens_per_s, args.max_latency_s)
+                              args.min_tokens_per_s, args.max_latency_s, args.max_cost_per_1000)
     result.breaches = bench.check_thresholds(result, limits)
     inputs = {"models": [str(r) for r in embedders], "texts": args.texts, "labeled": args.labeled,
               "generators": [str(r) for r in generators], "prompts": args.prompts,
@@ -651,13 +657,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         written = bench.write_outputs(result, Path(args.out).expanduser(), limits, inputs)
     except OSError as exc:
         return _fail(f"cannot write --out {args.out} ({exc.strerror or exc}).", bench.EXIT_BAD_INPUT)
-    for name, frame in (("Embedding models", result.embeddings), ("Generation models", result.generation)):
-        if not frame.empty:
-            print(f"{name}:\n{bench.for_people(frame, terminal=True).to_string(index=False)}\n")
-    _print_check_rates(result.checks, args)
+    if args.json:   # the same record as bench.json, on stdout; the rest on stderr
+        print(json.dumps(bench.payload(result, limits, inputs), indent=2))
+    else:
+        print(f"Cost per 1,000 requests: {rate.describe()}.\n")
+        for name, frame in (("Embedding models", result.embeddings), ("Generation models", result.generation)):
+            if not frame.empty:
+                print(f"{name}:\n{bench.for_people(frame, terminal=True).to_string(index=False)}\n")
+        _print_check_rates(result.checks, args)
     for line in result.failures + result.breaches:
         print(_one_line(f"error: {line}"), file=sys.stderr)
-    print("wrote " + ", ".join(str(p) for p in written))
+    print("wrote " + ", ".join(str(p) for p in written), file=sys.stderr if args.json else sys.stdout)
     return result.exit_code
 
 
@@ -1027,6 +1037,15 @@ def build_parser() -> argparse.ArgumentParser:
                                 "set for all-MiniLM-L6-v2; other models score higher or lower: see the README)")
     bench_cmd.add_argument("--min-tokens-per-s", type=float, help="fail when a generator is slower")
     bench_cmd.add_argument("--max-latency-s", type=float, help="fail when a generator's median latency is higher")
+    bench_cmd.add_argument("--max-cost-per-1000", type=float, metavar="USD",
+                           help="fail when a model's cost per 1,000 requests (texts or prompts) is higher, or "
+                                "unknown (a limit that cannot be checked is not met)")
+    bench_cmd.add_argument("--hourly-rate", metavar="USD",
+                           help="US dollars per hour of the hardware self-hosted models run on (cost = measured "
+                                "seconds × rate); default: HFCOMPARE_HOURLY_RATE, else the bundled, sourced "
+                                "Inference Endpoints CPU price named in the output")
+    bench_cmd.add_argument("--json", action="store_true",
+                           help="print bench.json's record on stdout instead of the tables")
     bench_cmd.add_argument("--no-cache", action="store_true", help="neither read nor write the caches")
     bench_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     add_remote_flags(bench_cmd)

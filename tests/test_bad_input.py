@@ -391,6 +391,13 @@ CLI = [
      "--models needs --texts FILE"),
     ("bench-min-quality-text", ["bench", "--models", "lexical:tfidf", "--min-quality", "high"],
      "invalid float value: 'high'"),
+    ("bench-hourly-rate-text", ["bench", "--quiet", "--models", "lexical:tfidf", "--texts", "{texts}", "--out",
+                                "{tmp}/b", "--hourly-rate", "cheap"],
+     "--hourly-rate must be a number of US dollars per hour (0 or more), not 'cheap'."),
+    ("bench-hourly-rate-nan", ["bench", "--quiet", "--models", "lexical:tfidf", "--texts", "{texts}", "--out",
+                               "{tmp}/b", "--hourly-rate", "nan"], "--hourly-rate must be a finite number"),
+    ("bench-max-cost-negative", ["bench", "--quiet", "--models", "lexical:tfidf", "--texts", "{texts}", "--out",
+                                 "{tmp}/b", "--max-cost-per-1000=-1"], "--max-cost-per-1000 is US dollars per 1,000"),
 ]
 
 

@@ -405,3 +405,119 @@ def test_evaluate_pairs_names_the_bad_row(tmp_path, capsys, fake_backend):
     assert main(["evaluate", "--models", "fake:fake-a", "--pairs", str(pairs)]) == 2
     assert "row 2: the label 9 is outside 0 to 5" in capsys.readouterr().err
     assert main(["evaluate", "--models", "fake:fake-a", "--pairs", str(tmp_path / "missing.csv")]) == 2
+
+
+def _bench_json(tmp_path, capsys, *args) -> tuple[int, dict, str]:
+    texts = tmp_path / "texts.txt"
+    texts.write_text("How do I create an invoice?\nInvoice creation steps\nReset my password\n")
+    code = main(["bench", "--quiet", "--json", "--texts", str(texts), "--out", str(tmp_path / "out"), *args])
+    printed = capsys.readouterr()
+    return code, json.loads(printed.out), printed.err
+
+
+def test_bench_json_carries_cost_from_ms_per_text_and_the_rate_and_memory(tmp_path, capsys, monkeypatch,
+                                                                           fake_backend):
+    from fractions import Fraction
+
+    monkeypatch.delenv("HFCOMPARE_HOURLY_RATE", raising=False)
+    code, payload, err = _bench_json(tmp_path, capsys, "--models", "fake:fake-a,lexical:tfidf",
+                                     "--hourly-rate", "0.072")
+    assert code == 0, err
+    assert payload == json.loads((tmp_path / "out" / "bench.json").read_text())   # stdout = bench.json
+    for row in payload["embeddings"]:
+        ms = row["cold_ms_per_text"]   # a request is one text: ms per text × 1,000 = s per 1,000 requests
+        assert row["cost_per_1000"] == pytest.approx(float(Fraction(str(ms)) * Fraction("0.072") / 3600), rel=1e-12)
+        assert row["cost_how"].startswith(f"median {ms:g} ms per text × 1,000 texts") and "$0.072/h" in row["cost_how"]
+        assert {"memory_mb", "peak_memory_mb", "memory_from"} <= set(row)
+    assert payload["cost"]["hourly_rate"]["set_by"] == "--hourly-rate"
+    assert "wrote " in err
+
+
+def test_bench_names_the_bundled_default_rate_with_its_source(tmp_path, capsys, monkeypatch, fake_backend):
+    from hfcompare.decide.cost import bundled_rate
+
+    monkeypatch.delenv("HFCOMPARE_HOURLY_RATE", raising=False)
+    texts = tmp_path / "texts.txt"
+    texts.write_text("How do I create an invoice?\nInvoice creation steps\n")
+    assert main(["bench", "--quiet", "--models", "fake:fake-a", "--texts", str(texts),
+                 "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    default = bundled_rate()
+    assert f"${default.usd_per_hour:g}/h (the bundled default, {default.label}; source:" in printed
+    assert default.source.url in printed and "$ per 1,000 requests" in printed
+    rate = json.loads((tmp_path / "out" / "bench.json").read_text())["cost"]["hourly_rate"]
+    assert rate["set_by"] == "bundled default" and rate["usd_per_hour"] == default.usd_per_hour
+
+    monkeypatch.setenv("HFCOMPARE_HOURLY_RATE", "2")
+    code, payload, _ = _bench_json(tmp_path, capsys, "--models", "fake:fake-a")
+    assert code == 0 and payload["cost"]["hourly_rate"]["set_by"] == "HFCOMPARE_HOURLY_RATE"
+
+
+def test_bench_generation_rows_carry_cost_and_memory(tmp_path, capsys, monkeypatch, fake_backend):
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("Say hello.\nName a colour.\n")
+    code, payload, err = _bench_json(tmp_path, capsys, "--generators", "fake:fake-a", "--prompts", str(prompts),
+                                     "--hourly-rate", "3.6")
+    assert code == 0, err
+    row = payload["generation"][0]
+    assert {"cost_per_1000", "cost_how", "memory_mb", "peak_memory_mb", "kv_cache_mb", "memory_from"} <= set(row)
+    assert row["cost_per_1000"] is not None and "÷ 2 requests × 1,000 × $3.6/h" in row["cost_how"]
+
+
+def test_bench_fails_on_cost_over_the_limit(tmp_path, capsys, monkeypatch, fake_backend):
+    # $3,600,000/h is $1,000 per second: any measured time costs more than $0
+    code, payload, err = _bench_json(tmp_path, capsys, "--models", "fake:fake-a", "--hourly-rate", "3600000",
+                                     "--max-cost-per-1000", "0")
+    assert code == 3 and payload["exit_code"] == 3
+    assert payload["thresholds"] == {"max_cost_per_1000": 0.0}
+    assert payload["threshold_breaches"][0].startswith("fake:fake-a: $ per 1,000 requests ")
+    assert "error: fake:fake-a: $ per 1,000 requests" in err
+
+
+def test_bench_fails_on_unknown_cost_when_a_limit_is_set_and_json_says_null(tmp_path, capsys, monkeypatch,
+                                                                            fake_backend):
+    from hfcompare.reporting import costs
+
+    monkeypatch.delenv("HFCOMPARE_HOURLY_RATE", raising=False)
+    monkeypatch.setattr(costs, "bundled_rate", lambda: None)   # no rate anywhere: the cost is unknown
+    code, payload, err = _bench_json(tmp_path, capsys, "--models", "fake:fake-a", "--max-cost-per-1000", "1")
+    row = payload["embeddings"][0]
+    assert row["cost_per_1000"] is None and row["cost_how"] == "unknown: no hourly rate set for the hardware"
+    assert code == 3 and payload["cost"]["hourly_rate"]["usd_per_hour"] is None
+    assert payload["threshold_breaches"] == ["fake:fake-a: cost unknown (no hourly rate set for the hardware), so "
+                                             "--max-cost-per-1000 1 cannot be checked, and a limit that cannot be "
+                                             "checked is not met"]
+    assert '"cost_per_1000": null' in (tmp_path / "out" / "bench.json").read_text()
+    code, payload, _ = _bench_json(tmp_path, capsys, "--models", "fake:fake-a")   # no limit: unknown is no breach
+    assert code == 0 and payload["embeddings"][0]["cost_per_1000"] is None
+
+
+@pytest.mark.parametrize("flag, value, message", [
+    ("--hourly-rate", "-1", "--hourly-rate must be a finite number of US dollars per hour, 0 or more, not '-1'."),
+    ("--hourly-rate", "nan", "--hourly-rate must be a finite number of US dollars per hour, 0 or more, not 'nan'."),
+    ("--hourly-rate", "inf", "--hourly-rate must be a finite number of US dollars per hour, 0 or more, not 'inf'."),
+    ("--hourly-rate", "cheap", "--hourly-rate must be a number of US dollars per hour (0 or more), not 'cheap'."),
+    ("--hourly-rate", "", "--hourly-rate is empty"),
+    ("--max-cost-per-1000", "-0.5", "--max-cost-per-1000 is US dollars per 1,000 requests, 0 or more, not -0.5."),
+    ("--max-cost-per-1000", "nan", "--max-cost-per-1000 must be a finite number, not nan."),
+    ("--max-cost-per-1000", "inf", "--max-cost-per-1000 must be a finite number, not inf."),
+])
+def test_bench_refuses_a_bad_rate_or_cost_limit_before_running(flag, value, message, tmp_path, capsys,
+                                                               fake_backend):
+    texts = tmp_path / "texts.txt"
+    texts.write_text("one text\nanother text\n")
+    code = main(["bench", "--quiet", "--models", "fake:fake-a", "--texts", str(texts), "--out",
+                 str(tmp_path / "out"), f"{flag}={value}"])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and len(err.splitlines()) == 1, err
+    assert "Traceback" not in err and not fake_backend.calls and not (tmp_path / "out" / "bench.json").exists()
+
+
+def test_bench_refuses_a_bad_hourly_rate_variable(tmp_path, capsys, monkeypatch, fake_backend):
+    monkeypatch.setenv("HFCOMPARE_HOURLY_RATE", "nan")
+    texts = tmp_path / "texts.txt"
+    texts.write_text("one text\nanother text\n")
+    code = main(["bench", "--quiet", "--models", "fake:fake-a", "--texts", str(texts), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "HFCOMPARE_HOURLY_RATE must be a finite number" in err and "unset it" in err
+    assert "Traceback" not in err and not fake_backend.calls

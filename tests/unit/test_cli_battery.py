@@ -268,6 +268,12 @@ for name, extra, allowed in [
     ("min-quality-high", ["--min-quality", "0.999"], {3}), ("models-unknown", ["--models", "nope:x"], BAD),
     ("models-seven", ["--models", ",".join(f"lexical:m{i}" for i in range(7))], BAD),
     ("models-not-bundled", ["--models", "lexical:tfidf,local:example-org/x"], BENCH_ANY),
+    ("hourly-rate-nan", ["--hourly-rate", "nan"], BAD), ("hourly-rate-inf", ["--hourly-rate", "inf"], BAD),
+    ("hourly-rate-negative", ["--hourly-rate=-1"], BAD), ("hourly-rate-word", ["--hourly-rate", "cheap"], BAD),
+    ("hourly-rate-empty", ["--hourly-rate", ""], BAD), ("hourly-rate-huge", ["--hourly-rate", "1e999"], BAD),
+    ("hourly-rate-zero", ["--hourly-rate", "0"], OK), ("max-cost-nan", ["--max-cost-per-1000", "nan"], BAD),
+    ("max-cost-negative", ["--max-cost-per-1000=-1"], BAD), ("max-cost-word", ["--max-cost-per-1000", "x"], BAD),
+    ("max-cost-zero", ["--max-cost-per-1000", "0"], {3}),
 ]:
     case(f"bench-{name}", BENCH_EMBED + extra, allowed)
 for name, extra, allowed in [

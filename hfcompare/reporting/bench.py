@@ -255,8 +255,15 @@ def write_outputs(result: BenchResult, out: Path, thresholds: Thresholds, inputs
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts (pandas turns NaN into null; 15 digits, so a small cost keeps its digits)."""
-    return json.loads(frame.to_json(orient="records", double_precision=15)) if not frame.empty else []
+    """Rows as JSON-ready dicts (pandas turns NaN into null). pandas keeps 15 decimals, which leaves a
+    cost of $0.000005937 with few digits: the cost goes out as the float it is, so its sum checks."""
+    if frame.empty:
+        return []
+    records = json.loads(frame.to_json(orient="records", double_precision=15))
+    if c.COST_PER_1000 in frame:
+        for record, value in zip(records, frame[c.COST_PER_1000]):
+            record[c.COST_PER_1000] = None if value is None or pd.isna(value) else float(value)
+    return records
 
 
 def _chart(kind: str, frame: pd.DataFrame):

@@ -119,6 +119,12 @@ def token_cost(price: TokenPrice | None, requests: int, input_count: float | Non
     return Cost(float(per_1000), text, price.source.cite(today), price.source.stale(today))
 
 
+def _rate_cost(rate: HourlyRate, per_1000: Fraction, text: str, today: date | None) -> Cost:
+    source = rate.source.cite(today) if rate.source else "hourly rate set by you"
+    stale = rate.source.stale(today) if rate.source else False
+    return Cost(float(per_1000), f"{text} = {usd(float(per_1000))} ({rate.label})", source, stale)
+
+
 def time_cost(rate: HourlyRate | None, requests: int, seconds: float | None, today: date | None = None) -> Cost:
     """Cost per 1,000 requests of a self-hosted model: measured seconds ÷ requests × 1,000 × rate / 3,600."""
     if rate is None:
@@ -128,11 +134,44 @@ def time_cost(rate: HourlyRate | None, requests: int, seconds: float | None, tod
     if not _ok(seconds) or not _ok(rate.usd_per_hour):
         return unknown("time or hourly rate unknown")
     per_1000 = _frac(seconds) / requests * PER_REQUESTS * _frac(rate.usd_per_hour) / 3600
-    text = (f"{seconds:g} s ÷ {requests} requests × 1,000 × ${rate.usd_per_hour:g}/h ÷ 3,600 s/h "
-            f"= {usd(float(per_1000))} ({rate.label})")
-    source = rate.source.cite(today) if rate.source else "hourly rate set by you"
-    stale = rate.source.stale(today) if rate.source else False
-    return Cost(float(per_1000), text, source, stale)
+    return _rate_cost(rate, per_1000, f"{seconds:g} s ÷ {requests} requests × 1,000 × ${rate.usd_per_hour:g}/h "
+                                      f"÷ 3,600 s/h", today)
+
+
+def ms_cost(rate: HourlyRate | None, ms_per_request: float | None, basis: str = "", unit: str = "text",
+            today: date | None = None) -> Cost:
+    """Cost per 1,000 requests of a self-hosted model from its measured milliseconds per request (one
+    request = one `unit`): 1,000 requests × ms/1,000 = that many seconds, × rate / 3,600. `basis` says
+    where the milliseconds come from (e.g. "median of 3 timed passes")."""
+    if rate is None:
+        return unknown("no hourly rate set for the hardware")
+    if not _ok(ms_per_request) or not _ok(rate.usd_per_hour):
+        return unknown("time or hourly rate unknown")
+    per_1000 = _frac(ms_per_request) * _frac(rate.usd_per_hour) / 3600
+    how = f" ({basis})" if basis else ""
+    return _rate_cost(rate, per_1000, f"{ms_per_request:g} ms/{unit}{how} × 1,000 requests = {ms_per_request:g} s "
+                                      f"× ${rate.usd_per_hour:g}/h ÷ 3,600 s/h", today)
+
+
+# --- cost columns of a table --------------------------------------------------------------------
+
+#: The keys of a table's cost columns (generation summary, embeddings timing table) and their headers.
+COST_PER_1000 = "cost_per_1000"
+COST_HOW = "cost_how"
+COST_LABELS = {COST_PER_1000: "$ per 1,000 requests", COST_HOW: "cost arithmetic"}
+
+
+def described(cost: Cost) -> str:
+    """A cost's arithmetic, a stale mark and its source, in one line (the 'cost arithmetic' column)."""
+    return cost.arithmetic + (" · stale price" if cost.stale else "") + (f" · {cost.source}" if cost.source else "")
+
+
+def with_costs(frame, costs: list[Cost]):
+    """`frame` (a DataFrame, one row per cost) with the cost columns; an unknown cost stays None, not NaN."""
+    import pandas as pd
+
+    return frame.assign(**{COST_PER_1000: pd.Series([c.usd_per_1000 for c in costs], index=frame.index, dtype=object),
+                           COST_HOW: [described(c) for c in costs]})
 
 
 # --- the bundled table -------------------------------------------------------------------------

@@ -3,6 +3,7 @@ comparison's measurements or the catalog), the brief's default weights, and deci
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
@@ -103,12 +104,15 @@ class Measurement(NamedTuple):
             samples = ()
         statistic = raw.get("statistic") if raw.get("statistic") in ("mean", "median", "draw") else "mean"
         paired_on = str(raw.get("paired_on") or "")[:200] if samples else ""
-        return cls(value, raw["source"][:300], None if low is None else float(low), None if high is None else float(high),
+        return cls(value, raw["source"][:MAX_LINK_SOURCE], None if low is None else float(low), None if high is None else float(high),
                    tuple(float(v) for v in samples), paired_on, statistic, Provenance.from_json(raw.get("provenance"), via))
 
 
 #: Samples a shared measurement may carry (per-query scores of a large evaluation, say).
 MAX_LINK_SAMPLES = 10_000
+#: Characters of a shared measurement's description kept: a cost's carries its arithmetic and its
+#: price's source with the quoted words (a quote read live is cut to 300 characters).
+MAX_LINK_SOURCE = 1_000
 
 
 #: A candidate's measured values: metric key -> Measurement.
@@ -124,6 +128,7 @@ MEASURED_LABELS = {
     "tokens_per_s": "median tokens/s, measured here",
     "latency_s": "median latency, measured here",
     "memory_mb": "resident memory (MB) a fresh process gained by loading it, measured here",
+    "cost_per_1000": "$ per 1,000 requests: measured time × the hourly rate, or texts or tokens × a published price",
 }
 
 
@@ -168,6 +173,38 @@ MEMORY_SCALE = ValueScale(100_000.0, 10.0, log=True)
 CHANCE_TO_PERFECT = ValueScale(0.5, 1.0)
 
 
+@dataclass(frozen=True)
+class CostScale(ValueScale):
+    """A log10 scale for a cost, where lower is better: a cost of exactly $0 (a free price, or an hourly
+    rate of 0 for hardware you already pay for) is as good as the best anchor, not unknown."""
+
+    def value(self, raw: float | None) -> float | None:
+        if raw is not None and math.isfinite(raw) and raw == 0 and not self.higher_is_better:
+            return 1.0
+        return super().value(raw)
+
+
+#: Cost in USD per 1,000 requests, log10 between anchors (each tenfold saving counts the same). An answer
+#: is a generation request: $10 per 1,000 (a cent an answer, a large model on a paid API) is dear, $0.001
+#: (a small model on a cheap CPU) as cheap as it gets. A text is an embedding request, thousands of times
+#: cheaper: $1 per 1,000 (a tenth of a cent a text) is dear, $0.00001 as cheap as it gets (MiniLM on a
+#: $0.067/h CPU instance costs about $0.0004, a provider at $0.02 per 1M tokens about $0.000001 a text).
+COST_SCALE = CostScale(10.0, 0.001, log=True)
+EMBEDDING_COST_SCALE = CostScale(1.0, 0.00001, log=True)
+
+
+def _dollars(value: float) -> str:
+    return "$" + f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _cost_help(scale: ValueScale, request: str) -> str:
+    return (f"USD per 1,000 requests (a request = one {request}) like the ones you ran; lower is better. A "
+            "self-hosted model: its measured time × the hourly rate (default: a sourced, dated instance price). A "
+            "model on Inference Providers: its tokens or texts × the published price. "
+            f"0 at {_dollars(scale.worst)}, 1 at {_dollars(scale.best)} (and at $0), on log10. Unknown when no "
+            "price or rate is known, never 0; the sources table shows the arithmetic and whether a price is stale.")
+
+
 SPECS: dict[str, list[CriterionSpec]] = {
     "embeddings": [
         CriterionSpec(_c("performance", "Performance", 40, help_text="Quality on your data: measured nDCG@10 on "
@@ -193,6 +230,9 @@ SPECS: dict[str, list[CriterionSpec]] = {
                       ("catalog:max_seq_length",)),
         CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded.", binary=True),
                       ("catalog:open_weights",)),
+        CriterionSpec(_c("cost", "Cost", 10, higher=False, log=True, unit="$/1,000 texts",
+                         help_text=_cost_help(EMBEDDING_COST_SCALE, "text"), scale=EMBEDDING_COST_SCALE),
+                      ("measured:cost_per_1000",)),
         CriterionSpec(_c("dimensions", "Vector size", 10, higher=False, log=True,
                          help_text="Embedding dimensions (lower is better: less storage, faster search).", unit="dimensions",
                          scale=ValueScale(4096.0, 128.0, log=True)),
@@ -222,6 +262,9 @@ SPECS: dict[str, list[CriterionSpec]] = {
                       ("measured:memory_mb", "catalog:parameters"), False, (("measured:memory_mb", MEMORY_SCALE),)),
         CriterionSpec(_c("multilingual", "Multilingual", 10, help_text="1 if meant for many languages.", binary=True),
                       ("catalog:multilingual",)),
+        CriterionSpec(_c("cost", "Cost", 10, higher=False, log=True, unit="$/1,000 answers",
+                         help_text=_cost_help(COST_SCALE, "prompt answered"), scale=COST_SCALE),
+                      ("measured:cost_per_1000",)),
         CriterionSpec(_c("open_weights", "Open weights", 10, help_text="1 if the weights can be downloaded.", binary=True),
                       ("catalog:open_weights",)),
     ],
@@ -336,12 +379,16 @@ HINTS: dict[str, dict[str, str]] = {
         "performance": "run the evaluation (Embeddings page, Evaluate retrieval or Labeled pairs) to measure "
                        "performance on your labeled queries or pairs",
         "speed": "run a comparison of these models to measure speed",
+        "cost": "run a comparison of these models and set an hourly rate to cost them (a model on a server "
+                "without a published price stays unknown)",
     },
     "generation": {
         "quality": "run the Generation page with checks on your prompts to measure the pass rate, or vote in the "
                    "Arena",
         "speed": "run these models on the Generation page to measure tokens per second",
         "latency": "run these models on the Generation page to measure latency",
+        "cost": "run these models on the Generation page and set an hourly rate to cost them (a model on a "
+                "server without a published price stays unknown)",
     },
 }
 
@@ -385,8 +432,25 @@ def memory_measurement(ref, task: str = "embeddings") -> Measurement | None:
     return Measurement(figure.value_mb, figure.describe(), provenance=made)
 
 
-def measured_from_embeddings(results, run: str = "text comparison") -> dict[str, Measured]:
-    """Speeds from a compare-texts run (EmbeddingResults), and each model's measured memory."""
+def cost_measurement(cost, made: Provenance) -> Measurement | None:
+    """A known Cost as a Scorecard value, its arithmetic and price source (stale or not) as its source;
+    None for an unknown cost (the Scorecard's rules for missing values apply, never a 0)."""
+    from hfcompare.decide.cost import described, usd
+
+    if not cost.known:
+        return None
+    text = f"measured: {usd(cost.usd_per_1000)} per 1,000 requests = {described(cost)}"
+    return Measurement(cost.usd_per_1000, text[:MAX_LINK_SOURCE], provenance=made)   # a link brings it back whole
+
+
+def measured_from_embeddings(results, run: str = "text comparison", prices: dict | None = None,
+                             rate=None) -> dict[str, Measured]:
+    """Speeds from a compare-texts run (EmbeddingResults), each model's measured memory, and its cost per
+    1,000 texts (hfcompare.embeddings.tables.result_cost: `prices` maps references of models on a
+    server with a price list to a TokenPrice or None; the others cost their time × `rate`, an HourlyRate)."""
+    from hfcompare.embeddings.tables import result_cost
+
+    prices = prices or {}
     out: dict[str, Measured] = {}
     for r in results:
         speed = getattr(r, "speed", None)
@@ -395,14 +459,25 @@ def measured_from_embeddings(results, run: str = "text comparison") -> dict[str,
         found = memory_measurement(r.ref) if r.ok else None
         if found is not None:
             out.setdefault(str(r.ref), {})["memory_mb"] = found
+        priced = str(r.ref) in prices
+        made = Provenance(run, speed.n_texts if speed and not priced else r.n_texts,
+                          speed.texts_id if speed and not priced else "",
+                          "" if priced else (speed.where if speed else ""),
+                          measured_at=speed.measured_at if speed else "",
+                          via="here" if priced or speed is None or speed.this_run else "earlier")
+        cost = cost_measurement(result_cost(r, prices.get(str(r.ref)), priced, rate), made)
+        if cost is not None:
+            out.setdefault(str(r.ref), {})["cost_per_1000"] = cost
     return out
 
 
-def measured_from_evaluation(evaluations, n_queries: int, queries_id: str = "evaluation") -> dict[str, Measured]:
-    """nDCG@10 (and speeds) from an evaluation run (ModelEvaluations); `queries_id` names the labeled
-    queries, so models evaluated on the same ones are compared query by query."""
+def measured_from_evaluation(evaluations, n_queries: int, queries_id: str = "evaluation", prices: dict | None = None,
+                             rate=None) -> dict[str, Measured]:
+    """nDCG@10 (and speeds and costs, see measured_from_embeddings) from an evaluation run
+    (ModelEvaluations); `queries_id` names the labeled queries, so models evaluated on the same ones are
+    compared query by query."""
     out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None],
-                                   "retrieval evaluation")
+                                   "retrieval evaluation", prices, rate)
     from hfcompare.embeddings.runs import where_measured
     from hfcompare.retrieval.significance import bootstrap_ci
 
@@ -474,8 +549,10 @@ def _points(value: float) -> str:
     return "∞" if value == float("inf") else "−∞" if value == float("-inf") else f"{value:.0f}"
 
 
-def measured_from_generation(results, verdicts) -> dict[str, Measured]:
-    """Pass rate, median tokens/s and median latency from a generation run."""
+def measured_from_generation(results, verdicts, prices: dict | None = None, rate=None) -> dict[str, Measured]:
+    """Pass rate, median tokens/s, median latency and cost per 1,000 prompts from a generation run (cost:
+    hfcompare.generation.tables.add_costs; `prices` maps references of models on Inference Providers to
+    a TokenPrice or None, the others cost their measured seconds × `rate`, an HourlyRate)."""
     import hashlib
     import json
 
@@ -484,7 +561,9 @@ def measured_from_generation(results, verdicts) -> dict[str, Measured]:
     prompts = list(dict.fromkeys(r.prompt for r in results))
     prompts_id = hashlib.sha256(json.dumps(prompts, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
     refs = list(dict.fromkeys(r.ref for r in results))
-    summary = g.generation_summary(g.generation_table(results, verdicts, {ref: str(ref) for ref in refs}))
+    table = g.generation_table(results, verdicts, {ref: str(ref) for ref in refs})
+    summary = g.add_costs(g.generation_summary(table), table, prices or {}, rate)
+    from hfcompare.decide.cost import Cost
     out: dict[str, Measured] = {}
     for row in summary.to_dict("records"):
         where = row.get(g.WHERE) or "this machine"
@@ -504,6 +583,10 @@ def measured_from_generation(results, verdicts) -> dict[str, Measured]:
             found["tokens_per_s"] = Measurement(speed, f"measured: median {speed:.1f} tokens/s", provenance=timed)
         if latency is not None:
             found["latency_s"] = Measurement(latency, f"measured: median {latency:.2f} s per answer", provenance=timed)
+        cost = Cost(row[g.COST_PER_1000], row[g.COST_HOW])   # the arithmetic column carries the source
+        made = Provenance("generation run", len(prompts), prompts_id, where, unit="prompts")
+        if cost.known:
+            found["cost_per_1000"] = cost_measurement(cost, made)
         memory = memory_measurement(row[g.MODEL], "generation")
         if memory is not None:
             found["memory_mb"] = memory
@@ -623,7 +706,7 @@ def criterion_for(task: str, key: str, weight: float, source: str, anchors: dict
     spec = specs_for(task)[key]
     scale = spec.scale_for(source)
     if anchors:
-        scale = ValueScale(float(anchors.get("worst", scale.worst)), float(anchors.get("best", scale.best)), scale.log)
+        scale = replace(scale, worst=float(anchors.get("worst", scale.worst)), best=float(anchors.get("best", scale.best)))
     return replace(spec.criterion, weight=weight, scale=scale, label=SOURCE_NAMES.get(source, spec.criterion.label),
                    unit=SOURCE_UNITS.get(source, spec.criterion.unit),
                    higher_is_better=scale.higher_is_better, log_scale=scale.log)

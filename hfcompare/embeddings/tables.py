@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
 
+from hfcompare.decide.cost import COST_HOW, COST_LABELS, COST_PER_1000  # noqa: F401  (the cost columns)
 from hfcompare.embeddings.runs import EmbeddingResult
 from hfcompare.embeddings.similarity import top_k
 from hfcompare.embeddings.speed import SpeedStats
@@ -25,7 +27,7 @@ MEMORY_MB, PEAK_MB, KV_CACHE_MB, MEMORY_FROM = "memory_mb", "peak_memory_mb", "k
 TIMING_LABELS = {"cache_hits": "cache hits", COLD_MS_PER_TEXT: "cold ms/text", MS_PER_TEXT_RANGE: "ms/text range",
                  SPEED_FROM: "speed from", MS_PER_TEXT_LOW: "ms/text low", MS_PER_TEXT_HIGH: "ms/text high",
                  "load_s": "load s", "compute_s": "compute s", MEMORY_MB: "memory MB", PEAK_MB: "peak MB",
-                 MEMORY_FROM: "memory from"}
+                 MEMORY_FROM: "memory from"} | COST_LABELS
 
 
 def memory_columns(ref, figures: dict | None) -> dict:
@@ -83,6 +85,45 @@ def timing_table(results: list[EmbeddingResult], names: dict | None = None, memo
             }
         )
     return pd.DataFrame(rows)
+
+
+def result_cost(result: EmbeddingResult, price=None, priced: bool = False, rate=None):
+    """The cost per 1,000 requests (a request = one text) of one model's run, as a Cost.
+
+    A model on a server with a published price (`priced`; `price` a TokenPrice or None when none is
+    published) costs its texts × the price per 1M texts; a price per token is unknown here, because
+    embedding runs do not count tokens. Any other model is self-hosted: the milliseconds per text the
+    table shows (the median of the timed passes, from this run or the last recorded one) × `rate`
+    (an HourlyRate); when there is no such speed, the computing pass's seconds over the texts it
+    computed. A run served wholly from the cache with no recorded timing is unknown, never 0."""
+    from hfcompare.decide.cost import ms_cost, time_cost, token_cost, unknown
+
+    if not result.ok:
+        return unknown("the model failed")
+    if priced:
+        if price is not None and price.per != "texts":
+            return unknown(f"the price is per {price.per} and embedding runs do not count them")
+        return token_cost(price, result.n_texts, result.n_texts)
+    speed = result.speed
+    if speed is not None:
+        basis = f"median of {speed.passes} timed passes over {speed.n_texts} texts, {speed_source(speed)}"
+        return ms_cost(rate, round(speed.median_ms, 3), basis)
+    if result.computed and result.compute_s > 0:
+        found = time_cost(rate, result.computed, round(result.compute_s, 3))
+        return replace(found, arithmetic=f"computing pass: {found.arithmetic}") if found.known else found
+    return unknown("served from the cache, and no timing of this model was recorded")
+
+
+def add_costs(timing: pd.DataFrame, results: list[EmbeddingResult], prices: dict | None = None,
+              rate=None) -> pd.DataFrame:
+    """`timing` (timing_table of `results`, same order) with the cost per 1,000 texts and its arithmetic.
+    `prices` maps the table's model names of models on a server with a price list to a TokenPrice (or
+    None: no published price, unknown); every other model is self-hosted and costs its time × `rate`."""
+    from hfcompare.decide.cost import with_costs
+
+    prices = prices or {}
+    costs = [result_cost(r, prices.get(name), name in prices, rate) for r, name in zip(results, timing[MODEL])]
+    return with_costs(timing, costs)
 
 
 # Texts appear in tables and figures as their line number and a short preview, never in full: a table

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hfcompare.decide.cost import COST_HOW, COST_LABELS, COST_PER_1000  # noqa: F401  (the cost columns)
+
 # Metric keys: the names code looks a number up by (tables' columns, bench.json). The headers
 # people read are in ANSWER_LABELS, SUMMARY_LABELS and RATE_LABELS; a page, the CLI or a report
 # shows a table with `frame.rename(columns=...)`.
@@ -39,9 +41,6 @@ SUMMARY_LABELS = {MEDIAN_LATENCY_S: "median latency s", MEDIAN_TTFT_S: "median t
                   LOAD_S: "load s", "memory_mb": "memory MB", "peak_memory_mb": "peak MB",
                   "kv_cache_mb": "KV cache MB", "memory_from": "memory from"}
 RATE_LABELS = {PASS_RATE: "pass rate", "too_few": "too few"}
-COST_PER_1000 = "cost_per_1000"
-COST_HOW = "cost_how"
-COST_LABELS = {COST_PER_1000: "$ per 1,000 requests", COST_HOW: "cost arithmetic"}
 
 
 def _median(values: list[float]) -> float | None:
@@ -198,9 +197,9 @@ def add_costs(summary: pd.DataFrame, table: pd.DataFrame, prices: dict | None = 
     A model in `prices` (model -> TokenPrice or None) is priced by its measured tokens (prompt and
     output tokens × the price per 1M); any other model is self-hosted: its measured seconds × `rate`
     (an HourlyRate). No price or rate: the cost is unknown (None), never 0."""
-    from hfcompare.decide.cost import time_cost, token_cost
+    from hfcompare.decide.cost import time_cost, token_cost, with_costs
 
-    costs, hows = [], []
+    costs = []
     for model in summary[MODEL]:
         ok = table[(table[MODEL] == model) & (table[ERROR] == "")]
         n = len(ok)
@@ -208,11 +207,9 @@ def add_costs(summary: pd.DataFrame, table: pd.DataFrame, prices: dict | None = 
             inp = ok["prompt_tokens"]
             out = ok["output_tokens"]
             known = n and inp.notna().all() and out.notna().all()
-            cost = token_cost(prices[model], n, float(inp.sum()) if known else None,
-                              float(out.sum()) if known else None)
+            costs.append(token_cost(prices[model], n, float(inp.sum()) if known else None,
+                                    float(out.sum()) if known else None))
         else:
             seconds = ok[LATENCY_S].dropna()
-            cost = time_cost(rate, n, float(seconds.sum()) if n and len(seconds) == n else None)
-        costs.append(cost.usd_per_1000)
-        hows.append(cost.arithmetic + (" · stale price" if cost.stale else "") + (f" · {cost.source}" if cost.source else ""))
-    return summary.assign(**{COST_PER_1000: pd.Series(costs, index=summary.index, dtype=object), COST_HOW: hows})
+            costs.append(time_cost(rate, n, float(seconds.sum()) if n and len(seconds) == n else None))
+    return with_costs(summary, costs)

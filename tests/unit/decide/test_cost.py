@@ -73,3 +73,20 @@ def test_hourly_rate_set_by_person_wins(monkeypatch):
     assert cost.hourly_rate(1.25).usd_per_hour == 1.25
     assert cost.rate_from("-1") is None and cost.rate_from("x") is None
     assert cost.bundled_token_price("no/such-model") is None
+
+
+def test_ms_cost_is_ms_per_request_times_rate_exactly():
+    # 1,000 requests × 36 ms = 36 s; 36 × $0.1/h ÷ 3,600 = $0.001
+    c = cost.ms_cost(HourlyRate(0.1, None), 36.0, "median of 5 timed passes")
+    assert c.usd_per_1000 == 0.001
+    assert c.arithmetic == ("36 ms/text (median of 5 timed passes) × 1,000 requests = 36 s × $0.1/h ÷ 3,600 s/h "
+                            "= $0.001 (rate you set)")
+    assert cost.ms_cost(HourlyRate(0.0, None), 36.0).usd_per_1000 == 0.0   # free hardware: a known 0
+    assert cost.ms_cost(None, 36.0).usd_per_1000 is None
+    assert cost.ms_cost(HourlyRate(0.1, None), None).usd_per_1000 is None
+
+
+def test_described_cost_carries_arithmetic_stale_mark_and_source():
+    c = cost.token_cost(TokenPrice(1.0, 1.0, SRC), 1, 10, 10, today=date(2027, 6, 1))
+    text = cost.described(c)
+    assert text.startswith(c.arithmetic) and " · stale price · " in text and text.endswith(c.source)

@@ -102,24 +102,27 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
         st.caption(prose.COMPARE_PROMPTS_CAPTION)
     chart(lambda: charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
 
+    from ui.cost import cost_column_config, hourly_rate_input, provider_prices
     from ui.memory import memory_figures
     timing = tables.timing_table(results, names, memory_figures([r.ref for r in results], "embeddings"))
     st.subheader("Speed and size")
     st.caption(prose.SPEED_CAPTION.format(where=where_measured()))
+    timing = tables.add_costs(timing, results, provider_prices([r.ref for r in results], names), hourly_rate_input())
     st.dataframe(  # the range is shown as text; the chart uses its numbers
         timing.drop(columns=[tables.MS_PER_TEXT_LOW, tables.MS_PER_TEXT_HIGH]).rename(columns=tables.TIMING_LABELS),
         hide_index=True,
         column_config=pinned_model({
             name: st.column_config.Column(name, help=help_text)
             for name, help_text in (prose.TIMING_COLUMN_HELP | prose.MEMORY_COLUMN_HELP).items()
-        }),
+        } | cost_column_config(prose.EMB_COST_TEXT)),
     )
     if timing[tables.COLD_MS_PER_TEXT].notna().any():
         chart(lambda: charts.speed_chart(timing.to_dict("records")), key="emb_speed")
     st.download_button("Download speed and size (CSV)", timing.rename(columns=tables.TIMING_LABELS).to_csv(index=False),
                        "speed_and_size.csv", "text/csv",
                        help="One row per model: the median ms/text with its fastest and slowest pass, passes, "
-                            "cache use, load and compute time, and where it was measured.")
+                            "cache use, load and compute time, where it was measured, memory, and the cost per "
+                            "1,000 texts with its arithmetic.")
 
     if len(matrices) > 1:
         st.subheader("Agreement between models")

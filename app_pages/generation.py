@@ -242,34 +242,6 @@ def verdicts_for(results, checks, embedder: str, threshold: float | None = None)
     return judgement.verdicts
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
-def _provider_price(model: str, provider: str):
-    from hfcompare.hub.pricing import provider_price
-    return provider_price(model, provider, timeout_s=5)
-
-
-def _cost_inputs(refs, names) -> tuple[dict, object]:
-    """Prices of models on Inference Providers (live, else bundled) and the hourly rate for the others."""
-    import os
-
-    from hfcompare.decide.cost import bundled_rate, rate_from
-    default = bundled_rate()
-    restore(keys.GEN_HOURLY_RATE, default.usd_per_hour if default else None)
-    rate = st.number_input(prose.HOURLY_RATE_LABEL, min_value=0.0, step=0.01, format="%.3f", value=None,
-                           key=widget_key(keys.GEN_HOURLY_RATE),
-                           help=prose.hourly_rate_help(default.label if default else "", default.usd_per_hour
-                                                       if default else None,
-                                                       default.source.url if default and default.source else ""))
-    remember(keys.GEN_HOURLY_RATE)
-    chosen = None if rate is None else rate_from(rate)
-    if chosen is not None and default is not None and rate == default.usd_per_hour:
-        chosen = default   # the sourced default keeps its source
-    provider = os.environ.get("HFCOMPARE_HF_PROVIDER", "").strip()
-    provider = "" if provider == "auto" else provider
-    on_providers = [r for r in refs if r.backend == "hf" and not os.environ.get("HFCOMPARE_HF_BASE_URL", "").strip()]
-    return {names[r]: _provider_price(r.model, provider) for r in on_providers}, chosen
-
-
 def render_results(stored: session.GenerationRun) -> None:
     from hfcompare.generation import tables
     from hfcompare.reporting import charts
@@ -277,8 +249,9 @@ def render_results(stored: session.GenerationRun) -> None:
     names = display_names(refs)
     table = tables.generation_table(results, stored.verdicts, names)
     from ui.memory import memory_columns
+    from ui.cost import cost_column_config, hourly_rate_input, provider_prices
     summary = tables.add_costs(tables.generation_summary(table, memory_columns(refs, "generation", names)), table,
-                               *_cost_inputs(refs, names))
+                               provider_prices(refs, names), hourly_rate_input())
     for failed_ref in {r.ref for r in results if not r.ok}:
         first = next(r for r in results if r.ref == failed_ref and not r.ok)
         st.error(f"**{literal(failed_ref)}** failed ({first.error_kind}): {literal(first.error)}", icon="⚠️")
@@ -296,7 +269,8 @@ def render_results(stored: session.GenerationRun) -> None:
         name: st.column_config.Column(name, help=text)
         for name, text in (prose.GEN_COLUMN_HELP | prose.MEMORY_COLUMN_HELP).items()
     } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],
-                                                      min_value=0.0, max_value=1.0, format="percent")}))
+                                                      min_value=0.0, max_value=1.0, format="percent")}
+        | cost_column_config(prose.COST_HELP)))
     row = chart_row()
     if (table[tables.ERROR] == "").any():
         chart(lambda: charts.latency_distribution(table), key="gen_latency", where=row, width=CHART_WIDTH)

@@ -84,22 +84,28 @@ def _speed_run() -> str | None:
 
 
 def _without_speeds(measured: dict) -> dict:
-    return {name: {k: v for k, v in values.items() if k != "ms_per_text"} for name, values in measured.items()}
+    """Without the speeds, and the costs computed from them."""
+    return {name: {k: v for k, v in values.items() if k not in ("ms_per_text", "cost_per_1000")}
+            for name, values in measured.items()}
 
 
 def _measured(speed_run: str | None = None) -> dict:
     """Measurements of the comparisons run in this session (and those a share link brought), by
     model reference; speeds only from `speed_run`, never a mix of runs."""
+    from ui.cost import provider_prices, rate_in_use
+
     parts = [st.session_state.get(keys.SC_LINK_MEASURED, {})]
     emb, ev, gen = session.text_comparison(), session.evaluation(), session.generation_run()
+    rate = rate_in_use()   # the rate set on the Embeddings or Generation page (one for both), else the default
     if emb:
-        found = measured_from_embeddings(emb.results)
+        found = measured_from_embeddings(emb.results, prices=provider_prices([r.ref for r in emb.results]), rate=rate)
         parts.append(found if speed_run in (None, "comparison") else _without_speeds(found))
     if ev:
-        found = measured_from_evaluation(ev.results, len(ev.dataset.judged_queries), ev.dataset.fingerprint())
+        found = measured_from_evaluation(ev.results, len(ev.dataset.judged_queries), ev.dataset.fingerprint(),
+                                         provider_prices([e.ref for e in ev.results]), rate)
         parts.append(found if speed_run in (None, "evaluation") else _without_speeds(found))
     if gen:
-        parts.append(measured_from_generation(gen.results, gen.verdicts))
+        parts.append(measured_from_generation(gen.results, gen.verdicts, provider_prices(gen.refs), rate))
     pairs = st.session_state.get(keys.PAIRS_RESULTS)   # the Embeddings page's run on labeled pairs
     if pairs is not None:
         parts.append(measured_from_pairs(pairs.pairs, pairs.evaluations))

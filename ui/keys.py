@@ -22,7 +22,6 @@ GEN_MAX_TOKENS = "gen_max_tokens"
 GEN_TEMPERATURE = "gen_temperature"
 GEN_TOP_P = "gen_top_p"
 GEN_SEED = "gen_seed"
-GEN_HOURLY_RATE = "gen_hourly_rate"   # USD per hour for self-hosted models (cost column)
 GEN_OVERRIDES = "gen_overrides_editor"
 GEN_ALLOW_CACHE = "gen_allow_unseeded_cache"
 GEN_EMBEDDER = "gen_check_embedder"
@@ -111,3 +110,6 @@ PAIRS_PICK_A = "pairs_pick_a"        # "add a pair from your texts": the first t
 PAIRS_PICK_B = "pairs_pick_b"        # the second text
 PAIRS_PICK_LABEL = "pairs_pick_label"
 PAIRS_RESULTS = "pairs_results"      # the last run on labeled pairs (`ui.pairs_mode.PairsRun`)
+
+#: USD per hour for self-hosted models: one rate for every page that shows cost (ui.cost).
+COST_HOURLY_RATE = "cost_hourly_rate"

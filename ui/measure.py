@@ -104,14 +104,15 @@ def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
         if "performance" in missing and columns[0].button("Measure performance now", type="primary",
                                                           help=prose.SC_MEASURE_PERFORMANCE_HELP):
             _measure_performance(task, refs)
-        if "speed" in missing and columns[1].button("Measure speed now", help=prose.SC_MEASURE_SPEED_HELP):
+        label = "Measure speed and cost now" if "cost" in missing else "Measure speed now"
+        if missing & {"speed", "cost"} and columns[1].button(label, help=prose.SC_MEASURE_SPEED_HELP):
             _measure_speed(task, refs)
-    elif missing & {"quality", "speed", "latency"}:
+    elif missing & {"quality", "speed", "latency", "cost"}:
         if st.button("Measure quality and speed now", type="primary", help=prose.SC_MEASURE_GENERATION_HELP):
             st.session_state[keys.DISC_PENDING["generation"]] = [str(ref) for ref in refs.values()]
             st.session_state[keys.GEN_RUN_REQUESTED] = True
             st.switch_page("app_pages/generation.py")
-    catalog_only = sorted(k for k in missing if k not in {"performance", "quality", "speed", "latency"})
+    catalog_only = sorted(k for k in missing if k not in {"performance", "quality", "speed", "latency", "cost"})
     if catalog_only:
         st.caption(prose.SC_CATALOG_ONLY.format(criteria=", ".join(catalog_only)))
 

@@ -135,6 +135,14 @@ COST_HELP = ("Cost of 1,000 requests like these prompts. Models on Inference Pro
              "own servers: measured seconds × the hourly rate. The 'cost arithmetic' column shows the sum and the "
              "price's source; a price checked over 90 days ago is marked stale; no price means unknown, never 0.")
 
+EMB_COST_TEXT = ("Cost of embedding 1,000 texts like these (a request = one text). Local models and your own "
+                 "servers: the cold ms/text shown (the median of the timed passes) × 1,000 texts = seconds, × the "
+                 "hourly rate ÷ 3,600; without a timed pass, the computing pass's seconds; served from the cache "
+                 "with no timing: unknown. Models on Inference Providers: texts × the price per 1M texts; a price "
+                 "per token is unknown here, as embedding runs do not count tokens. The 'cost arithmetic' column "
+                 "shows the sum and the price's source; a price checked over 90 days ago is marked stale; no price "
+                 "means unknown, never 0.")
+
 GEN_COLUMN_HELP = {
     "$ per 1,000 requests": COST_HELP,
     "cost arithmetic": COST_HELP,
@@ -383,9 +391,10 @@ SC_MEASURE_PERFORMANCE_HELP = (
 )
 SC_MEASURE_GENERATION_HELP = (
     "Opens the Generation page with these models and runs your prompts with their checks (the sample prompts if "
-    "there are none); come back here to see the measured pass rate, tokens per second and latency."
+    "there are none); come back here to see the measured pass rate, tokens per second, latency and cost."
 )
-SC_MEASURE_SPEED_HELP = "Times the candidates on your texts (or the sample texts): the median of repeated passes."
+SC_MEASURE_SPEED_HELP = ("Times the candidates on your texts (or the sample texts): the median of repeated passes. "
+                         "A self-hosted model's cost per 1,000 texts is that time × the hourly rate.")
 SC_CATALOG_ONLY = (
     "Unknown in the catalog and not measurable here: {criteria}. Lower its weight or remove it if it matters "
     "less than a recommendation."

@@ -103,7 +103,9 @@ def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache
         from hfcompare.backends.local.memory import measure
 
         figure = measure(str(ref)) if result.ok else None   # once per model version, in a fresh process
-        row = timing_table([result], {ref: str(ref)}, {str(ref): figure}).iloc[0].to_dict()
+        # the Embeddings page's rule: median ms per text × the rate, or texts × a per-text price
+        row = e.add_costs(timing_table([result], {ref: str(ref)}, {str(ref): figure}), [result], prices,
+                          rate).iloc[0].to_dict()
         if not result.ok:
             failures.append(f"{ref} failed ({result.error_kind}): {result.error}")
             rows.append(row | {"error": result.error})
@@ -121,7 +123,7 @@ def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache
             else:
                 failures.append(f"{ref} failed its retrieval evaluation ({evaluation.error_kind}): {evaluation.error}")
         rows.append(row)
-    return c.add_embedding_costs(pd.DataFrame(rows), rate, prices), failures
+    return pd.DataFrame(rows), failures
 
 
 def bench_generation(prompts: list[str], checks, refs: list[ModelRef], system: str = "", cache=None,

@@ -1,11 +1,12 @@
-"""Cost per 1,000 requests for `hfcompare bench` and the exports: the hourly rate in use, the prices of
-models on Inference Providers, and the cost columns of an embeddings table (pure but for the live
-price look-up, which `server_prices` does only for `hf` models on Inference Providers).
+"""What `hfcompare bench` needs to cost its rows: the hourly rate in use (flag, environment, bundled
+default; a bad value is an error, never ignored) and the prices of `hf` models on Inference Providers.
 
-The rules are hfcompare.decide.cost's: a model on a server with a published price costs its tokens
-(or texts) × the price per 1M; any other model is self-hosted and costs its measured seconds × the
-hourly rate. For embeddings a request is one text, so the median ms per text × 1,000 is the seconds
-per 1,000 requests. A cost nobody can compute is None (null in JSON, "unknown" in reports), never 0.
+The rules are hfcompare.decide.cost's, applied by the tables the pages use too
+(hfcompare.embeddings.tables.add_costs, hfcompare.generation.tables.add_costs): a model on a server
+with a published price costs its tokens (or texts) × the price per 1M; any other model is self-hosted
+and costs its measured seconds × the hourly rate. For embeddings a request is one text, so the median
+ms per text × 1,000 is the seconds per 1,000 requests. A cost nobody can compute is None (null in
+JSON, "unknown" in reports), never 0.
 """
 
 from __future__ import annotations
@@ -15,14 +16,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
-from hfcompare.decide.cost import (HOURLY_RATE_ENV, PER_REQUESTS, Cost, HourlyRate, TokenPrice, bundled_rate,
-                                   time_cost, token_cost, unknown)
-from hfcompare.generation.tables import COST_HOW, COST_LABELS, COST_PER_1000
+from hfcompare.decide.cost import (COST_HOW, COST_LABELS, COST_PER_1000, HOURLY_RATE_ENV, HourlyRate, TokenPrice,
+                                   bundled_rate)
 
 __all__ = ["COST_PER_1000", "COST_HOW", "COST_LABELS", "RULE", "RateInUse", "RateError", "rate_in_use",
-           "embedding_cost", "add_embedding_costs", "server_prices", "how"]
+           "server_prices"]
 
 #: The cost rule in one sentence (bench.json's "cost" section, the report, the README).
 RULE = ("Cost per 1,000 requests (an embedding request is one text, a generation request one prompt): models on "
@@ -86,52 +84,6 @@ def rate_in_use(flag: str | float | None = None, environ: dict | None = None) ->
         return RateInUse(HourlyRate(value, None, f"rate set with {HOURLY_RATE_ENV}"), HOURLY_RATE_ENV)
     default = bundled_rate()
     return RateInUse(default, "bundled default" if default is not None else "none")
-
-
-def how(cost: Cost) -> str:
-    """A cost's arithmetic with its staleness and source, as one cell (the generation summary's format)."""
-    return cost.arithmetic + (" · stale price" if cost.stale else "") + (f" · {cost.source}" if cost.source else "")
-
-
-def embedding_cost(ms_per_text: float | None, rate: HourlyRate | None, price: TokenPrice | None = None,
-                   texts: int | None = None, priced: bool = False) -> Cost:
-    """Cost per 1,000 texts (a request = one text).
-
-    Self-hosted (`priced` False): the median ms per text × 1,000 texts is the seconds per 1,000 requests,
-    × the hourly rate ÷ 3,600. On a priced server (`priced` True): a price per 1M texts × `texts` ÷
-    `texts` requests; a price per 1M tokens is unknown here (bench does not count embedding tokens)."""
-    if priced:
-        if price is not None and price.per == "tokens":
-            return unknown("priced per token, and bench does not count embedding tokens")
-        return token_cost(price, texts or 0, texts)
-    if ms_per_text is None or (isinstance(ms_per_text, float) and math.isnan(ms_per_text)):
-        return unknown("no speed was measured")
-    cost = time_cost(rate, PER_REQUESTS, float(ms_per_text))
-    if not cost.known:
-        return cost
-    return Cost(cost.usd_per_1000, f"median {float(ms_per_text):g} ms per text × 1,000 texts = "
-                f"{float(ms_per_text):g} s per 1,000 requests: {cost.arithmetic}", cost.source, cost.stale)
-
-
-def add_embedding_costs(frame: pd.DataFrame, rate: HourlyRate | None, prices: dict | None = None,
-                        ms_column: str = "cold_ms_per_text") -> pd.DataFrame:
-    """`frame` (one row per embedding model, as hfcompare.embeddings.tables.timing_table) with
-    COST_PER_1000 (None when unknown) and COST_HOW. `prices` maps a row's reference (or model name) to
-    a TokenPrice or None for models on a priced server; every other model is self-hosted."""
-    if frame.empty:
-        return frame
-    costs, hows = [], []
-    for row in frame.to_dict("records"):
-        key = next((row[k] for k in ("reference", "model") if k in row and row[k] in (prices or {})), None)
-        error = row.get("error")
-        if (isinstance(error, str) and error) or str(row.get("status", "ok")).startswith("failed"):
-            cost = unknown("the model failed")
-        else:
-            cost = embedding_cost(row.get(ms_column), rate, (prices or {}).get(key), row.get("texts"),
-                                  priced=key is not None)
-        costs.append(cost.usd_per_1000)
-        hows.append(how(cost))
-    return frame.assign(**{COST_PER_1000: pd.Series(costs, index=frame.index, dtype=object), COST_HOW: hows})
 
 
 def _on_providers(ref, settings: dict | None) -> tuple[bool, str]:

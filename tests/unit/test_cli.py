@@ -427,7 +427,8 @@ def test_bench_json_carries_cost_from_ms_per_text_and_the_rate_and_memory(tmp_pa
     for row in payload["embeddings"]:
         ms = row["cold_ms_per_text"]   # a request is one text: ms per text × 1,000 = s per 1,000 requests
         assert row["cost_per_1000"] == float(Fraction(str(ms)) * Fraction("0.072") / 3600)   # exactly
-        assert row["cost_how"].startswith(f"median {ms:g} ms per text × 1,000 texts") and "$0.072/h" in row["cost_how"]
+        assert row["cost_how"].startswith(f"{ms:g} ms/text (median of ")
+        assert "× $0.072/h ÷ 3,600 s/h" in row["cost_how"]
         assert {"memory_mb", "peak_memory_mb", "memory_from"} <= set(row)
     assert payload["cost"]["hourly_rate"]["set_by"] == "--hourly-rate"
     assert "wrote " in err

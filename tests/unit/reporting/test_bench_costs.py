@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 
 import pandas as pd
 import pytest
 
-from hfcompare.decide.cost import HourlyRate, PriceSource, TokenPrice, bundled_rate
+from hfcompare.decide.cost import HourlyRate, bundled_rate, ms_cost, unknown, with_costs
 from hfcompare.reporting import bench, costs
 from hfcompare.reporting.report import build_report
 
 RATE = HourlyRate(0.072, None, "rate set with --hourly-rate")
-SOURCE = PriceSource("a price page", "https://example.org/prices", "$0.05 per 1M texts", "2026-12-01")
 
 
 def embedding_row(model="local:m", ms=12.5, **extra):
@@ -21,43 +19,11 @@ def embedding_row(model="local:m", ms=12.5, **extra):
             "memory_mb": 80.0, "peak_memory_mb": 99.0, "memory_from": "measured here", **extra}
 
 
-def test_an_embedding_rows_cost_is_ms_per_text_times_the_rate_exactly():
-    frame = costs.add_embedding_costs(pd.DataFrame([embedding_row(ms=12.5), embedding_row("local:n", ms=0.316)]), RATE)
-    # 12.5 ms per text = 12.5 s per 1,000 texts; × $0.072/h ÷ 3,600 s/h = $0.00025 per 1,000 requests
-    assert frame["cost_per_1000"][0] == 0.00025
-    assert frame["cost_per_1000"][1] == float(Fraction("0.316") * Fraction("0.072") / 3600)
-    how = frame["cost_how"][0]
-    assert how.startswith("median 12.5 ms per text × 1,000 texts = 12.5 s per 1,000 requests: ")
-    assert "× $0.072/h ÷ 3,600 s/h = $0.00025" in how and "hourly rate set by you" in how
-
-
-def test_the_bundled_default_rate_names_its_source_in_the_arithmetic():
-    default = bundled_rate()
-    frame = costs.add_embedding_costs(pd.DataFrame([embedding_row(ms=10.0)]), default)
-    assert frame["cost_per_1000"][0] == float(Fraction(10) * Fraction(str(default.usd_per_hour)) / 3600)
-    assert default.source.url in frame["cost_how"][0] and default.label in frame["cost_how"][0]
-
-
-def test_unknown_cost_stays_none_never_zero():
-    rows = [embedding_row("local:no-speed", ms=None),
-            embedding_row("local:broken", ms=None, status="failed (load)", error="could not load"),
-            embedding_row("hf:priced-per-token", ms=3.0), embedding_row("hf:no-price", ms=3.0)]
-    per_token = TokenPrice(0.02, None, SOURCE, per="tokens")
-    frame = costs.add_embedding_costs(pd.DataFrame(rows), RATE,
-                                      {"hf:priced-per-token": per_token, "hf:no-price": None})
-    assert list(frame["cost_per_1000"]) == [None, None, None, None]
-    assert [h.split(":")[0] for h in frame["cost_how"]] == ["unknown"] * 4
-    assert "no speed was measured" in frame["cost_how"][0] and "the model failed" in frame["cost_how"][1]
-    assert "no published price" in frame["cost_how"][3]
-    # no rate at all: unknown, not 0
-    assert costs.add_embedding_costs(pd.DataFrame([embedding_row()]), None)["cost_per_1000"][0] is None
-
-
-def test_an_embedding_model_priced_per_text_costs_its_texts():
-    price = TokenPrice(0.05, None, SOURCE, per="texts")
-    frame = costs.add_embedding_costs(pd.DataFrame([embedding_row("hf:e", ms=3.0)]), RATE, {"hf:e": price})
-    assert frame["cost_per_1000"][0] == float(Fraction("0.05") / 1000)   # $0.05 per 1M texts
-    assert "4 input texts × $0.05/1M" in frame["cost_how"][0] and "a price page" in frame["cost_how"][0]
+def costed(*rows) -> pd.DataFrame:
+    """Embedding rows with the cost columns as the Embeddings table computes them (ms per text × RATE)."""
+    frame = pd.DataFrame(list(rows))
+    return with_costs(frame, [unknown("no speed was measured") if r["cold_ms_per_text"] is None
+                              else ms_cost(RATE, r["cold_ms_per_text"]) for r in rows])
 
 
 def test_the_rate_in_use_flag_then_environment_then_bundled_default():
@@ -86,9 +52,8 @@ def result_with(embedding_rows=(), generation_rows=()):
 
 
 def test_the_cost_threshold_breaks_on_a_costly_model_and_on_an_unknown_cost():
-    frame = costs.add_embedding_costs(pd.DataFrame([embedding_row("local:fast", ms=1.0),
-                                                    embedding_row("local:slow", ms=100.0),
-                                                    embedding_row("local:unmeasured", ms=None)]), RATE)
+    frame = costed(embedding_row("local:fast", ms=1.0), embedding_row("local:slow", ms=100.0),
+                   embedding_row("local:unmeasured", ms=None))
     generation = pd.DataFrame([{"model": "hf:g", "answers": 3, "cost_per_1000": None,
                                 "cost_how": "unknown: no published price for this model"},
                                {"model": "local:gone", "answers": 0, "cost_per_1000": None,
@@ -96,9 +61,8 @@ def test_the_cost_threshold_breaks_on_a_costly_model_and_on_an_unknown_cost():
     result = result_with(frame.to_dict("records"), generation.to_dict("records"))
     breaches = bench.check_thresholds(result, bench.Thresholds(max_cost_per_1000=0.001))
     # fast: 1 ms × 0.072 / 3600 = $0.00002; slow: $0.002 > $0.001
-    assert breaches[0] == ("local:slow: $ per 1,000 requests 0.002 > 0.001 (median 100 ms per text × 1,000 texts = "
-                           "100 s per 1,000 requests: 100 s ÷ 1000 requests × 1,000 × $0.072/h ÷ 3,600 s/h = $0.002 "
-                           "(rate set with --hourly-rate))")
+    assert breaches[0] == ("local:slow: $ per 1,000 requests 0.002 > 0.001 (100 ms/text × 1,000 requests = 100 s × "
+                           "$0.072/h ÷ 3,600 s/h = $0.002 (rate set with --hourly-rate))")
     assert breaches[1] == ("local:unmeasured: cost unknown (no speed was measured), so --max-cost-per-1000 0.001 "
                            "cannot be checked, and a limit that cannot be checked is not met")
     assert breaches[2].startswith("hf:g: cost unknown (no published price for this model)")
@@ -109,10 +73,9 @@ def test_the_cost_threshold_breaks_on_a_costly_model_and_on_an_unknown_cost():
 
 
 def test_bench_json_csv_and_report_carry_cost_and_memory(tmp_path):
-    frame = costs.add_embedding_costs(pd.DataFrame([embedding_row("local:m", ms=12.5),
-                                                    embedding_row("lexical:tfidf", ms=None, memory_mb=None,
-                                                                  peak_memory_mb=None, memory_from="not measured")]),
-                                      RATE)
+    frame = costed(embedding_row("local:m", ms=12.5),
+                   embedding_row("lexical:tfidf", ms=None, memory_mb=None, peak_memory_mb=None,
+                                 memory_from="not measured"))
     result = result_with(frame.to_dict("records"))
     limits = bench.Thresholds(max_cost_per_1000=1.0)
     result.breaches = bench.check_thresholds(result, limits)

@@ -271,6 +271,8 @@ def render_results(stored: session.GenerationRun) -> None:
     } | {"pass rate": st.column_config.ProgressColumn("pass rate", help=prose.GEN_COLUMN_HELP["pass rate"],
                                                       min_value=0.0, max_value=1.0, format="percent")}
         | cost_column_config(prose.COST_HELP)))
+    st.download_button("Download summary (CSV)", shown.to_csv(index=False), "generation_summary.csv", "text/csv",
+                       help=prose.GEN_SUMMARY_DOWNLOAD_HELP)
     row = chart_row()
     if (table[tables.ERROR] == "").any():
         chart(lambda: charts.latency_distribution(table), key="gen_latency", where=row, width=CHART_WIDTH)

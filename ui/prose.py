@@ -632,3 +632,6 @@ PAIRS_FEW = (
     "Only {n} pairs: intervals and tests over so few are rough (a bootstrap over a handful of pairs can look "
     "certain when it is not). Label 20 or more, some similar and some not, for figures you can lean on."
 )
+
+GEN_SUMMARY_DOWNLOAD_HELP = ("One row per model as shown: speed, pass rate, measured memory and cost per 1,000 "
+                             "requests with its arithmetic and the price's source.")

@@ -49,6 +49,7 @@ def test_sample_run_shows_answers_summary_and_checks(page, fake_backend):
     # (New invoice, Billing settings, a pending authorization, Send reminder, a bare YES); reference
     # checks were switched off
     assert summary["pass rate"].iloc[0] == 0.0
+    assert "Download summary (CSV)" in [b.label for b in page.get("download_button")]
     answers = [shown(m.value) for m in page.markdown]
     assert any(a.startswith("fake-a answers: How do I create an invoice?") for a in answers)
     assert [s.value for s in page.subheader] == ["Summary", "Checks", "Answers side by side"]

@@ -26,7 +26,7 @@ from ui.share import (
 )
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
-from ui.widgets import chart, pinned_model, render_model_picker
+from ui.widgets import chart, columns_first, pinned_model, render_model_picker
 
 NEIGHBOURS_K = 5
 
@@ -109,7 +109,9 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     st.caption(prose.SPEED_CAPTION.format(where=where_measured()))
     timing = tables.add_costs(timing, results, provider_prices([r.ref for r in results], names), hourly_rate_input())
     st.dataframe(  # the range is shown as text; the chart uses its numbers
-        timing.drop(columns=[tables.MS_PER_TEXT_LOW, tables.MS_PER_TEXT_HIGH]).rename(columns=tables.TIMING_LABELS),
+        columns_first(timing.drop(columns=[tables.MS_PER_TEXT_LOW, tables.MS_PER_TEXT_HIGH]).rename(
+            columns=tables.TIMING_LABELS), ["model", "status", "cold ms/text", "ms/text range", "memory MB",
+                                            tables.COST_LABELS[tables.COST_PER_1000]]),
         hide_index=True,
         column_config=pinned_model({
             name: st.column_config.Column(name, help=help_text)

@@ -30,7 +30,7 @@ from ui.share import (
 )
 from ui.state import remember, renew, restore, set_widget, value, widget_key
 from ui.text import literal, safe_markdown
-from ui.widgets import CHART_WIDTH, chart, chart_row, pinned_model, render_model_picker
+from ui.widgets import CHART_WIDTH, chart, chart_row, columns_first, pinned_model, render_model_picker
 
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
@@ -264,7 +264,9 @@ def render_results(stored: session.GenerationRun) -> None:
     hidden += [] if (summary[tables.TOKENS_PER_S_NOTE] != "").any() else [tables.TOKENS_PER_S_NOTE]
     hidden += [] if (summary[tables.RETRY_WAITS_S] > 0).any() else [tables.RETRY_WAITS_S]
     hidden += [] if (summary[tables.LOAD_S].fillna(0) >= 0.005).any() else [tables.LOAD_S]
-    shown = summary.drop(columns=hidden).rename(columns=tables.SUMMARY_LABELS | tables.COST_LABELS)
+    shown = columns_first(summary.drop(columns=hidden).rename(columns=tables.SUMMARY_LABELS | tables.COST_LABELS),
+                          ["model", "answers", "errors", "median latency s", tables.COST_LABELS[tables.COST_PER_1000],
+                           "median ttft s", "median tokens/s", "memory MB", "pass rate"])
     st.dataframe(shown, hide_index=True, column_config=pinned_model({
         name: st.column_config.Column(name, help=text)
         for name, text in (prose.GEN_COLUMN_HELP | prose.MEMORY_COLUMN_HELP).items()

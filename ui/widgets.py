@@ -27,6 +27,13 @@ def pinned_model(config: dict | None = None) -> dict:
     return config
 
 
+def columns_first(frame, names: list[str]):
+    """`frame` with the columns in `names` (those it has) first, in that order: what a person compares
+    (speed, memory, cost) is in view without scrolling sideways."""
+    lead = [name for name in names if name in frame.columns]
+    return frame[lead + [c for c in frame.columns if c not in lead]]
+
+
 def server_models() -> list[str]:
     """`backend:model` for the models the servers in the Endpoints panel listed (Test connection)."""
     return [f"{backend}:{model}" for backend, state_key in keys.ENDPOINT_MODELS.items()

@@ -60,7 +60,12 @@ def hourly_rate_input(key: str = keys.COST_HOURLY_RATE):
     or None when it is empty (costs of self-hosted models are then unknown)."""
     default = _default()
     restore(key, default.usd_per_hour if default else None)
-    number = st.number_input(prose.HOURLY_RATE_LABEL, min_value=0.0, step=0.01, format="%.3f", value=None,
+    field, note = st.columns([1, 2], vertical_alignment="bottom")
+    if default is not None and default.source is not None:   # the default's source, named on the page
+        note.caption(prose.HOURLY_RATE_DEFAULT.format(label=default.label, rate=default.usd_per_hour,
+                                                      url=default.source.url, checked=default.source.checked)
+                     + (" " + prose.HOURLY_RATE_STALE if default.source.stale() else ""))
+    number = field.number_input(prose.HOURLY_RATE_LABEL, min_value=0.0, step=0.01, format="%.3f", value=None,
                              key=widget_key(key),
                              help=prose.hourly_rate_help(default.label if default else "",
                                                          default.usd_per_hour if default else None,

@@ -635,3 +635,6 @@ PAIRS_FEW = (
 
 GEN_SUMMARY_DOWNLOAD_HELP = ("One row per model as shown: speed, pass rate, measured memory and cost per 1,000 "
                              "requests with its arithmetic and the price's source.")
+
+HOURLY_RATE_DEFAULT = "Default: {label}, ${rate:g}/h ([pricing]({url}), checked {checked})."
+HOURLY_RATE_STALE = "That price was checked over 90 days ago: check it again."

@@ -18,6 +18,9 @@ from ui.state import value
 from ui.text import literal
 
 _SEEN = "share_seen_"
+_KNOWN = "share_known_"   # per page: digests of the addresses this session opened or wrote, newest last
+#: How many of a page's own addresses a session remembers (a lagging request carries one of the last few).
+KNOWN_ADDRESSES = 50
 _PROBLEMS = "share_problems"
 _SAVED = "share_saved_"   # per page: (the long link's parameters, the link's parameters, its problems, when)
 #: A view kept on screen is saved again after this long, so the link it shows stays recently used
@@ -29,16 +32,48 @@ def _signature(params: dict[str, str]) -> str:
     return json.dumps(params, sort_keys=True)
 
 
+def _digest(signature: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(signature.encode("utf-8")).hexdigest()[:32]
+
+
+def _history_navigation() -> bool:
+    """Whether this run was asked for by the browser's Back or Forward button (Streamlit says so on
+    the run's context; False when this Streamlit does not)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
+def _known(page: str, signature: str) -> None:
+    """Remember that this session has opened or written the address `signature` on `page`."""
+    digest = _digest(signature)
+    known = [d for d in st.session_state.get(_KNOWN + page, []) if d != digest]
+    st.session_state[_KNOWN + page] = [*known, digest][-KNOWN_ADDRESSES:]
+
+
+def _address() -> tuple[dict[str, str], str]:
+    params = st.query_params.to_dict()
+    return params, _signature(params)
+
+
 def read_link(page: str, fields: LinkFields) -> dict[str, Any] | None:
     """The state a freshly opened link describes, decoded against the page's link `fields` (None
     when there is no new link); whatever the link got wrong is shown as a warning and left at its
-    default."""
-    params = st.query_params.to_dict()
-    signature = _signature(params)
+    default. The link counts as read once `link_applied(page)` says so: until then every run reads
+    it again (so a run a click stops halfway through applying it applies it whole the next time).
+
+    Streamlit sets `st.query_params` from the address each request carries, and the browser takes
+    the address a run writes only when that run's message reaches it: a click sent before then
+    carries the previous address. An address this session opened or wrote itself is therefore not
+    a new link (it would put back that state over what the user did since), unless the visitor went
+    back to it with the browser's Back or Forward button."""
+    params, signature = _address()
     if st.session_state.get(_SEEN + page) == signature:
         return None
-    st.session_state[_SEEN + page] = signature
-    if not params:
+    if not params or (_digest(signature) in st.session_state.get(_KNOWN + page, []) and not _history_navigation()):
+        st.session_state[_SEEN + page] = signature
         return None
     try:
         saved_in, unavailable = store_if_available() if "c" in params else (None, None)
@@ -50,6 +85,13 @@ def read_link(page: str, fields: LinkFields) -> dict[str, Any] | None:
     for warning in warnings:
         st.warning(literal(warning), icon="🔗")  # it echoes the link's names and values
     return state
+
+
+def link_applied(page: str) -> None:
+    """The address of this run has been read and its state applied: it is no new link from now on."""
+    _, signature = _address()
+    st.session_state[_SEEN + page] = signature
+    _known(page, signature)
 
 
 def known_models(refs: list[str]) -> list[str]:
@@ -192,6 +234,7 @@ def write_link(page: str, state: dict[str, Any], fields: LinkFields) -> Link:
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state[_SEEN + page] = _signature(params)
+    _known(page, _signature(params))   # a request sent before the browser took it may carry it later
     base = (getattr(st.context, "url", None) or "").split("?", 1)[0]
     return Link(page, f"{base}?{urlencode(params)}" if params else base, f"{base}?{urlencode(full)}" if full else base)
 
@@ -219,7 +262,13 @@ def open_page(page: str, title: str, intro: str, apply_link, fields: LinkFields)
     st.caption(intro)
     slot = st.container()
     link = read_link(page, fields)
-    return slot, (apply_link(link) if link else None)
+    try:
+        applied = apply_link(link) if link else None
+    except Exception:
+        link_applied(page)   # a link that breaks the page is not applied again on every run
+        raise
+    link_applied(page)   # not before: a run stopped while applying it (a click) applies it again
+    return slot, applied
 
 
 def cache_note(cached: int, total: int, extra: str = "") -> tuple[str, str]:

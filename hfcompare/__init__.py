@@ -4,19 +4,14 @@ The library is grouped by capability, each subpackage saying what it owns in its
 `backends` (local and remote), `hub`, `embeddings`, `retrieval`, `generation`, `decide`,
 `storage` and `reporting`; `refs` parses model references, `config` reads settings, `cli` is the
 `hfcompare` command, `monitoring` records production calls. Heavy libraries (torch, sentence-transformers) load only when a model first
-runs. The module paths of version 0.1 (`hfcompare.similarity`, `from hfcompare import ab`, ...)
-still import (`hfcompare._moved`).
+runs.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hfcompare import _moved
-
 __version__ = "0.1.0"
-
-_moved.install()
 
 if TYPE_CHECKING:
     import numpy as np

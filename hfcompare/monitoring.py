@@ -199,12 +199,3 @@ def calls(since: float | None = None, model: str | None = None, source: str | No
     rows = shared_store().calls(since, [model] if model else None, None, [source] if source else None)
     return [row for row in rows if variant is None or row["variant"] == variant]
 
-
-def __getattr__(name: str) -> Any:
-    # version 0.1's `hfcompare.monitoring` held the Monitor page's figures; they live on in
-    # hfcompare.reporting.monitoring
-    from hfcompare.reporting import monitoring as figures
-
-    if name.startswith("_") or not hasattr(figures, name):
-        raise AttributeError(name)
-    return getattr(figures, name)

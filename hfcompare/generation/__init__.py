@@ -1,7 +1,3 @@
 """Generation comparisons: running prompts through models with honest timings (time to first token,
 decode rate), checks on the answers (keywords, regex, length, reference similarity), and the
 result tables."""
-
-from hfcompare._moved import forwarder
-
-__getattr__ = forwarder(__name__)

@@ -1,6 +1,2 @@
 """Evaluation on labeled data: loading it (CSV, JSONL, BEIR, test suites), search, IR metrics,
 per-model evaluation, paired significance tests, 2-D projections, and the result tables."""
-
-from hfcompare._moved import forwarder
-
-__getattr__ = forwarder(__name__)

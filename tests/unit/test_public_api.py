@@ -1,14 +1,11 @@
-"""The public API as the README documents it, and the module paths of version 0.1."""
+"""The public API as the README documents it."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
 import pytest
-
-from hfcompare._moved import BECAME_PACKAGE, MOVED
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
@@ -18,28 +15,12 @@ def _library_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", section, re.S)
 
 
-@pytest.mark.parametrize("old, new", sorted(MOVED.items()))
-def test_a_version_0_1_path_imports_the_module_that_replaced_it(old, new):
-    assert importlib.import_module(old) is importlib.import_module(new)
-
-
-@pytest.mark.parametrize("old, new", sorted(BECAME_PACKAGE.items()))
-def test_a_module_that_became_a_package_still_gives_its_names(old, new):
-    package, module = importlib.import_module(old), importlib.import_module(new)
-    public = [name for name, value in vars(module).items()
-              if not name.startswith("_") and getattr(value, "__module__", None) == new]
-    assert public
-    for name in public:
-        assert getattr(package, name) is getattr(module, name)
-
-
 def test_the_documented_top_level_names_import():
     import hfcompare
-    from hfcompare import ab, monitoring  # noqa: F401 - documented as `from hfcompare import ab`
+    from hfcompare import monitoring  # noqa: F401 - documented as `from hfcompare import monitoring`
 
     assert callable(hfcompare.embed) and callable(hfcompare.generate)
     assert hfcompare.ModelRef.parse("local:x").model == "x"
-    assert ab.__name__ == "hfcompare.decide.ab"
 
 
 def test_every_import_in_the_readme_library_section_works():

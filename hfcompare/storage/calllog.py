@@ -1,15 +1,16 @@
 """Every call to a model, recorded in the store for the Monitor page: backend, model, task,
 latency, items and tokens, success and error class, time. Never inputs, outputs or keys.
 
-Recording never slows or breaks a comparison: rows go to `hfcompare.monitoring`'s background
-writer (a remote database's round trips stay off the model calls), and a store that cannot be
-written drops them. Readers call `monitoring.flush()` first. Set HFCOMPARE_CALL_LOG=0 to switch
+Recording never slows or breaks a comparison: rows go to the background writer shared with
+`hfcompare.monitoring.track` (`hfcompare.storage.writer`: a remote database's round trips stay off
+the model calls), and a store that cannot be written drops them. Readers call `monitoring.flush()` first. Set HFCOMPARE_CALL_LOG=0 to switch
 it off.
 """
 
 from __future__ import annotations
 
 import os
+import time
 
 
 def enabled() -> bool:
@@ -34,9 +35,12 @@ def record_call(backend: str, model: str, task: str, latency_s: float, ok: bool,
     if not enabled():
         return
     try:
-        from hfcompare.monitoring import record_app_call
+        from hfcompare.storage.store import APP_SOURCE
+        from hfcompare.storage.writer import WRITER
 
         tags = {"purpose": purpose} | {k: v for k, v in (timing or {}).items() if v is not None}
-        record_app_call(backend, model, task, latency_s, ok, error_kind, items, tokens, tags)
+        WRITER.put({"ts": time.time(), "backend": backend, "model": model, "task": task, "latency_s": float(latency_s),
+                    "items": items, "tokens": tokens, "ok": bool(ok), "error_kind": error_kind, "source": APP_SOURCE,
+                    "tags": tags or None})
     except Exception:  # noqa: BLE001 - monitoring must never sink the work it watches
         pass

@@ -42,7 +42,7 @@ def test_a_store_that_cannot_be_written_drops_rows_counts_them_and_warns_once(tm
     blocked.write_text("a file where the store's folder should be")
     monkeypatch.setenv("HFCOMPARE_HOME", str(blocked))
     before = monitoring.dropped()
-    monkeypatch.setattr(monitoring._writer, "warned", False)
+    monkeypatch.setattr(monitoring.WRITER, "warned", False)
     with caplog.at_level(logging.WARNING, logger="hfcompare.monitoring"):
         for _ in range(3):
             monitoring.track(model="m", latency_s=0.2, source="support-bot")   # never raises
@@ -57,7 +57,7 @@ def test_a_database_out_of_reach_drops_rows_and_logs_once_without_the_password(m
     secret = "Track-Pw-31337"
     monkeypatch.setenv("HFCOMPARE_DATABASE_URL", f"postgresql://bot:{secret}@127.0.0.1:{free_port()}/metrics")
     before = monitoring.dropped()
-    monkeypatch.setattr(monitoring._writer, "warned", False)
+    monkeypatch.setattr(monitoring.WRITER, "warned", False)
     with caplog.at_level(logging.DEBUG):
         for _ in range(5):
             monitoring.track(model="m", latency_s=0.2, source="support-bot")   # never raises

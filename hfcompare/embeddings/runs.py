@@ -68,6 +68,18 @@ def where_measured() -> str:
     return f"CPU, {os.cpu_count()} cores"
 
 
+def _remembered_speed(cache: EmbeddingCache, ident: str) -> SpeedStats | None:
+    """The last speed recorded for `ident` (this_run=False), if any; an old single-pass record loads as
+    one pass (low = high = median)."""
+    record = cache.timing_record(ident)
+    if record is None:
+        return None
+    try:
+        return SpeedStats.from_record(record)
+    except (TypeError, ValueError):
+        return None
+
+
 def _timing_ident(ref: ModelRef, fingerprint: str, texts_id: str) -> str:
     """The key of a model's remembered speed: its version and the exact texts timed (with their role
     and prompt), so a fully cached run never shows a speed measured on other texts."""
@@ -120,7 +132,7 @@ def embed_with_stats(
         if cache is not None:
             cache.count(result.cache_hits if use_cache else 0, result.computed if use_cache else 0)
             if result.speed is None:
-                result.speed = cache.last_timing(ident)
+                result.speed = _remembered_speed(cache, ident)
         result.vectors = np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
     except BackendError as exc:
         result.error, result.error_kind = str(exc), exc.kind
@@ -179,7 +191,7 @@ def _compute_missing(backend, ref: ModelRef, texts: list[str], keys: list[str], 
     if passes > 0:
         result.speed, measured = _measure_speed(backend, ref, texts, passes, result, role, prompt)
         if cache is not None and measured:
-            cache.record_timing(ident, result.speed)
+            cache.record_timing(ident, result.speed.to_record())
     if cache is not None:  # after the speed record, so a session that finds every vector finds the speed too
         cache.set_vectors(computed)
 

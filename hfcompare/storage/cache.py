@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from hfcompare.config import home
-from hfcompare.embeddings.speed import SpeedStats
 
 _STATS_KEY = "meta|stats"
 _TIMING_PREFIX = "meta|timing|"
@@ -115,20 +114,17 @@ class EmbeddingCache:
                 old_hits, old_misses = self._meta.get(_STATS_KEY, (0, 0))
                 self._meta.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
 
-    def record_timing(self, ident: str, speed: SpeedStats) -> None:
-        """Remember the last measured speed of a model, so a fully cached run can still show it."""
-        self._meta.set(_TIMING_PREFIX + ident, speed.to_record())
+    def record_timing(self, ident: str, record: dict) -> None:
+        """Remember the last measured speed of a model (a `SpeedStats.to_record()`), so a fully cached
+        run can still show it."""
+        self._meta.set(_TIMING_PREFIX + ident, record)
 
-    def last_timing(self, ident: str) -> SpeedStats | None:
-        """The last speed recorded for `ident` (this_run=False), if any; an old single-pass record
-        loads as one pass (low = high = median)."""
+    def timing_record(self, ident: str) -> dict | None:
+        """The last speed record for `ident` (read with `SpeedStats.from_record`), if any."""
         record = self._meta.get(_TIMING_PREFIX + ident)
         if not isinstance(record, dict) or "ms_per_text" not in record:
             return None
-        try:
-            return SpeedStats.from_record(record)
-        except (TypeError, ValueError):
-            return None
+        return record
 
     def stats(self) -> CacheStats:
         hits, misses = self._meta.get(_STATS_KEY, (0, 0))

@@ -86,10 +86,10 @@ def test_cached_run_remembers_cold_speed(fake_backend):
 def test_speed_records_round_trip_with_their_spread():
     cache = EmbeddingCache()
     stats = SpeedStats(7.09, 6.8, 27.82, 5, 20, "CPU, 2 cores", "2025-05-01T12:34:56+00:00", True)
-    cache.record_timing("local|m|rev", stats)
-    loaded = EmbeddingCache(cache.directory).last_timing("local|m|rev")
+    cache.record_timing("local|m|rev", stats.to_record())
+    loaded = SpeedStats.from_record(EmbeddingCache(cache.directory).timing_record("local|m|rev"))
     assert loaded == SpeedStats(7.09, 6.8, 27.82, 5, 20, "CPU, 2 cores", "2025-05-01T12:34:56+00:00", False)
-    assert cache.last_timing("local|other|rev") is None
+    assert cache.timing_record("local|other|rev") is None
 
 
 def test_old_single_pass_records_load_as_one_pass():

@@ -41,17 +41,17 @@ def test_the_library_asks_capabilities_instead_of_probing_attributes():
     assert probing == []
 
 
-def test_the_readme_example_of_adding_a_backend_runs():
+def test_the_docs_example_of_adding_a_backend_runs():
     import re
 
     from hfcompare.backends import available_models, unregister_backend
 
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
-    section = readme.split("### Adding a backend", 1)[1]
+    library = (Path(__file__).resolve().parents[3] / "docs" / "library.md").read_text()
+    section = library.split("## Adding a backend", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     namespace: dict = {}
     try:
-        exec(code, namespace)  # noqa: S102 - our own README
+        exec(code, namespace)  # noqa: S102 - our own docs
         assert "chars:letters" in [m.ref for m in available_models("embeddings")]
         assert namespace["embed"](["an invoice"], "chars:letters").shape == (1, 26)
     finally:

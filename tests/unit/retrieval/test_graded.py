@@ -98,7 +98,7 @@ def test_other_metrics_count_any_grade_above_zero():
 
 def test_ties_go_to_the_smaller_id_where_trec_eval_takes_the_larger():
     """Two equally scored documents: ours ranks 'a' first (ascending id, as sentence-transformers' evaluator);
-    trec_eval ranks 'b' first (descending id). The module docstring and the README say so."""
+    trec_eval ranks 'b' first (descending id). The module docstring and docs/evaluation.md say so."""
     corpus = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
     ranking = top_k(np.array([[1.0, 0.0]]), corpus, k=2, tie_rank=_tie_ranks(["a", "b"]))
     assert [["a", "b"][i] for i in ranking.indices[0]] == ["a", "b"]

@@ -65,7 +65,7 @@ def test_a_failed_measurement_is_not_retried_on_every_run(monkeypatch):
 def test_the_three_bundled_embedding_models_are_measured():
     """Measured, not assumed: the int8 copy's graph turns its int8 weights back into fp32 before each
     MatMul, so on onnxruntime it holds more than the fp32 model on PyTorch while it works, whatever
-    the session options (README, "Memory"). The test checks the figures exist and that mpnet, 5x
+    the session options (docs/performance.md, "Memory of the bundled models"). The test checks the figures exist and that mpnet, 5x
     MiniLM's parameters, holds more than MiniLM."""
     figures = memory.measure_many([f"local:{MINILM}", f"onnx:{MINILM}", "local:sentence-transformers/all-mpnet-base-v2"])
     fp32, int8, mpnet = figures.values()

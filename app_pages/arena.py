@@ -77,7 +77,7 @@ def _retrieval_battle(chosen: list[str], query: str, spot=None):
 def _vote(arena: str, winner: str) -> None:
     from hfcompare.storage.store import StoreUnavailable
 
-    battle = st.session_state[f"{keys.ARENA_BATTLE}_{arena}"]
+    battle = st.session_state[keys.scoped(keys.ARENA_BATTLE, arena)]
     saved_in, problem = store_if_available()
     try:
         if saved_in is not None:
@@ -85,7 +85,7 @@ def _vote(arena: str, winner: str) -> None:
     except StoreUnavailable as exc:   # the database went away since it was opened
         problem = str(exc)
     if problem:   # the battle stays, so the vote can be cast again once the store is back
-        st.session_state[f"{keys.ARENA_VOTE_PROBLEM}_{arena}"] = problem
+        st.session_state[keys.scoped(keys.ARENA_VOTE_PROBLEM, arena)] = problem
         return
     battle.voted = winner
     st.session_state[keys.ARENA_BOARD] = arena  # the leaderboard opens on the arena just voted in
@@ -116,7 +116,7 @@ def render_battle(arena: str) -> None:
     side's timings in a generation battle)."""
     from hfcompare.decide.battles import takes_turns
 
-    battle = st.session_state.get(f"{keys.ARENA_BATTLE}_{arena}")
+    battle = st.session_state.get(keys.scoped(keys.ARENA_BATTLE, arena))
     if not battle:
         return
     st.markdown(f"**{'Prompt' if arena == 'generation' else 'Query'}:** {literal(battle.prompt)}")
@@ -129,7 +129,7 @@ def render_battle(arena: str) -> None:
         column.text(text or "(empty answer)")  # as plain text: model output is untrusted
         if voted and battle.timings:   # timings are revealed with the names: a speed can give a model away
             column.caption(_timing_line(battle, index))
-    problem = st.session_state.pop(f"{keys.ARENA_VOTE_PROBLEM}_{arena}", None)
+    problem = st.session_state.pop(keys.scoped(keys.ARENA_VOTE_PROBLEM, arena), None)
     if problem:
         st.error(literal(f"Your vote was not saved: {problem}"), icon="⚠️")
     buttons = st.columns(4)
@@ -162,7 +162,7 @@ def render_arena(arena: str, task: str, models_key: str, input_key: str, label: 
         try:
             if not text:
                 raise SpecError(f"Write a {label.lower()} first (or press Sample {label.lower()}).")
-            st.session_state[f"{keys.ARENA_BATTLE}_{arena}"] = battle(chosen, text, spot)
+            st.session_state[keys.scoped(keys.ARENA_BATTLE, arena)] = battle(chosen, text, spot)
         except SpecError as exc:
             problem = exc
     with spot.container():

@@ -14,7 +14,7 @@ from hfcompare.hub.fit import machine_budget, with_memory
 from hfcompare.hub.metadata import HubModel, HubUnavailable, community_badges, many_models, model_metadata, search_hub
 from hfcompare.hub.probe import hub_endpoint, hub_reachable
 from hfcompare.storage.sharing import Field
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.share import open_page, render_share, write_link
 from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal, safe_markdown
@@ -109,9 +109,11 @@ def render_filters(frame) -> Filters:
     fits_only = here_col.toggle("Only models that fit", key=widget_key(keys.DISC_FITS_ONLY),
                                 help=prose.DISCOVER_FITS_ONLY_HELP)
     remember(keys.DISC_FITS_ONLY)
+    budget_mb = render_budget(budget_col)
+    session.publish_memory_budget(session.MemoryBudget(budget_mb, bool(fits_only)))   # for the model pickers
     return Filters(query=st.session_state.get(keys.DISC_QUERY, ""), size_range_m=size_range,
                    languages=languages, licenses=licenses, open_weights_only=open_only, runs_here_only=runs_here,
-                   fits_only=fits_only, memory_budget_mb=render_budget(budget_col))
+                   fits_only=fits_only, memory_budget_mb=budget_mb)
 
 
 def render_budget(where) -> float | None:
@@ -179,8 +181,7 @@ def render_add(task: str, frame) -> None:
     if st.button(f"Add to the {page_name} comparison", type="primary", disabled=not picks):
         refs = [f"{backend}:{model_id}" for model_id in picks]
         _warn_if_not_here(refs, task)
-        pending = st.session_state.setdefault(keys.DISC_PENDING[task], [])
-        pending.extend(r for r in refs if r not in pending)
+        session.add_pending_models(task, refs)
         kept = value(keys.EMB_MODELS if task == "embeddings" else keys.GEN_MODELS, [])
         st.success(f"Added {literal(', '.join(refs))}. " + ("(some were already chosen) " if set(refs) & set(kept) else ""))
         st.page_link(COMPARE_PAGES[task], label=f"Open the {page_name} page", icon="➡️")
@@ -189,7 +190,6 @@ def render_add(task: str, frame) -> None:
 def _where_rows(frame, task: str, online: bool):
     """`frame` with where each model runs from here now ("runs_here", "runs_now")."""
     from hfcompare.hub.availability import best_availability
-    from ui import session
     from ui.widgets import server_models
 
     settings, listed = session.endpoint_settings(), server_models()
@@ -201,7 +201,6 @@ def _warn_if_not_here(refs: list[str], task: str) -> None:
     """Say at once which added models cannot run here now, and what would make them run."""
     from hfcompare.hub.availability import availability
     from hfcompare.refs import ModelRef
-    from ui import session
 
     settings = session.endpoint_settings()
     for ref in refs:

@@ -24,7 +24,7 @@ from ui.share import (
     show_cache_note,
     write_link,
 )
-from ui.state import remember, restore, set_widget, widget_key
+from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
 from ui.widgets import chart, columns_first, pinned_model, render_model_picker
 
@@ -253,6 +253,8 @@ def render() -> None:
         state = render_pairs(auto_run)
     else:
         state = render_comparison(auto_run)
+    session.publish_embeddings_inputs(session.EmbeddingsInputs(   # what the Scorecard's "measure now" runs on
+        value(keys.EMB_TEXTS, ""), value(keys.EVAL_SUITE, ""), value(keys.EVAL_DISTRACTORS, "")))
     with share_slot:
         render_share(write_link("embeddings", state, LINK_FIELDS))
 

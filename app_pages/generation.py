@@ -114,7 +114,7 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
             blank = pd.DataFrame({"model": models, **{column: [given.get(m, {}).get(column) for m in models]
                                                       for column in OVERRIDE_LIMITS}})
             blank = blank.astype({"max tokens": "Int64", "temperature": "Float64", "top-p": "Float64", "seed": "Int64"})
-            overrides = st.data_editor(blank, key=f"{keys.GEN_OVERRIDES}_{'|'.join(models)}", hide_index=True,
+            overrides = st.data_editor(blank, key=keys.scoped(keys.GEN_OVERRIDES, '|'.join(models)), hide_index=True,
                                        disabled=["model"])
         allow = st.checkbox("Reuse cached sampled answers", key=keys.GEN_ALLOW_CACHE, help=prose.ALLOW_CACHE_HELP)
     embedders = [NO_EMBEDDER] + [m.ref for m in available_models("embeddings")]
@@ -455,7 +455,7 @@ def render() -> None:
     """Generation: prompts and checks in, answers side by side out, with speed and pass rates."""
     share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link,
                                      LINK_FIELDS)
-    requested = st.session_state.pop(keys.GEN_RUN_REQUESTED, False)  # by the Scorecard's "measure now"
+    requested = session.take_generation_run_request()  # by the Scorecard's "measure now"
     if requested and st.session_state.get(keys.GEN_PROMPTS) is None \
             and not (st.session_state.get(widget_key(keys.GEN_EDITOR)) or {}).get("added_rows"):
         _load_sample()

@@ -88,7 +88,7 @@ def render_over_time(frame, prefix: str, lines: list[tuple[str, str, str]], capt
     for key, column, title in lines:
         if buckets[column].notna().any():
             chart(lambda c=column, t=title: charts.over_time_chart(buckets, c, t, percent=c == "error rate"),
-                  key=f"{prefix}_{key}", where=row, width=CHART_WIDTH)
+                  key=keys.scoped(prefix, key), where=row, width=CHART_WIDTH)
 
 
 def _newest_calls(start: float | None, models: list[str] | None, backends: list[str] | None,

@@ -94,7 +94,7 @@ def _measured(speed_run: str | None = None) -> dict:
     model reference; speeds only from `speed_run`, never a mix of runs."""
     from ui.cost import provider_prices, rate_in_use
 
-    parts = [st.session_state.get(keys.SC_LINK_MEASURED, {})]
+    parts = [session.link_measurements(task).by_model for task in ("embeddings", "generation")]
     emb, ev, gen = session.text_comparison(), session.evaluation(), session.generation_run()
     rate = rate_in_use()   # the rate set on the Embeddings or Generation page (one for both), else the default
     if emb:
@@ -106,7 +106,7 @@ def _measured(speed_run: str | None = None) -> dict:
         parts.append(found if speed_run in (None, "evaluation") else _without_speeds(found))
     if gen:
         parts.append(measured_from_generation(gen.results, gen.verdicts, provider_prices(gen.refs), rate))
-    pairs = st.session_state.get(keys.PAIRS_RESULTS)   # the Embeddings page's run on labeled pairs
+    pairs = session.pairs_run()   # the Embeddings page's run on labeled pairs
     if pairs is not None:
         parts.append(measured_from_pairs(pairs.pairs, pairs.evaluations))
     parts.append(_arena_ratings())
@@ -134,7 +134,7 @@ def _rated(votes: list[dict]) -> dict:
 
 def _compared(task: str) -> list[str]:
     """The model references of this session's comparisons for `task` (and of a shared scorecard)."""
-    refs: list[str] = list(st.session_state.get(f"{keys.SC_LINK_MEASURED}_{task}", []))
+    refs: list[str] = list(session.link_measurements(task).by_model)
     if task == "embeddings":
         runs = [session.text_comparison(), session.evaluation()]
     else:
@@ -151,7 +151,7 @@ def render_candidates(task: str) -> list[str]:
     compared = _compared(task)
     catalog_ids = [e.id for e in load_catalog().for_task(task)]
     options = list(dict.fromkeys(compared + catalog_ids))
-    cand_key = f"{keys.SC_CANDIDATES}_{task}"
+    cand_key = keys.scoped(keys.SC_CANDIDATES, task)
     pending = st.session_state.pop(pending_candidates_key(task), None)
     if pending is not None:  # a "measure now" run renamed catalog candidates to the references that ran
         set_widget(cand_key, pending)
@@ -175,16 +175,16 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
     names = render_candidates(task)
     box = preset_key(task)
     restore(box, "balanced")
-    restore(f"{keys.SC_PRESET_SHOWN}_{task}", value(box))
+    restore(keys.scoped(keys.SC_PRESET_SHOWN, task), value(box))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.selectbox("Decision preset", [*PRESETS, CUSTOM], key=widget_key(box), on_change=apply_preset, args=(task,),
                    format_func=lambda p: PRESETS[p]["label"] if p in PRESETS else "Custom (your weights)",
                    help=prose.SC_PRESET_HELP)
     remember(box)
-    remember(f"{keys.SC_PRESET_SHOWN}_{task}")
-    if st.session_state.get(f"{keys.SC_UNDO}_{task}") and value(box) != CUSTOM:
+    remember(keys.scoped(keys.SC_PRESET_SHOWN, task))
+    if st.session_state.get(keys.scoped(keys.SC_UNDO, task)) and value(box) != CUSTOM:
         right.button("Undo preset", on_click=undo_preset, args=(task,), help=prose.SC_UNDO_HELP)
-    crit_key = f"{keys.SC_CRITERIA}_{task}"
+    crit_key = keys.scoped(keys.SC_CRITERIA, task)
     start = value(box)
     restore(crit_key, list(PRESETS[start if start in PRESETS else "balanced"][task]))
     chosen = st.multiselect("Criteria", list(specs), key=widget_key(crit_key),
@@ -203,7 +203,7 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
                                                key=widget_key(box), help=spec.criterion.help, on_change=to_custom,
                                                args=(task,))
             remember(box)
-            source_key = f"{keys.SC_SOURCE}_{task}_{key}"
+            source_key = keys.scoped(keys.SC_SOURCE, task, key)
             if len(spec.sources) > 1:
                 restore(source_key, best_source(task, key, names, measured))
                 sources[key] = column.selectbox("from", spec.sources, key=widget_key(source_key),
@@ -418,27 +418,27 @@ def apply_link(link: dict) -> None:
     set_widget(keys.SC_TASK, task)
     specs = specs_for(task)
     if "candidates" in link:
-        set_widget(f"{keys.SC_CANDIDATES}_{task}", link["candidates"])
+        set_widget(keys.scoped(keys.SC_CANDIDATES, task), link["candidates"])
     if link.get("preset") in (*PRESETS, CUSTOM):
         set_widget(preset_key(task), link["preset"])
-        set_widget(f"{keys.SC_PRESET_SHOWN}_{task}", link["preset"])
+        set_widget(keys.scoped(keys.SC_PRESET_SHOWN, task), link["preset"])
     if "weights" in link and "preset" not in link:   # a link's own weights are not the preset's: say "Custom"
         set_widget(preset_key(task), CUSTOM)
-        set_widget(f"{keys.SC_PRESET_SHOWN}_{task}", CUSTOM)
+        set_widget(keys.scoped(keys.SC_PRESET_SHOWN, task), CUSTOM)
     if "weights" in link:
         unknown = [k for k in link["weights"] if k not in specs]
         if unknown:
             shown = literal(", ".join(map(repr, unknown[:5])))
             st.warning(f"The link weighs criteria this page does not know ({shown}); they were left out.", icon="🔗")
         chosen = {k: w for k, w in link["weights"].items() if k in specs}
-        set_widget(f"{keys.SC_CRITERIA}_{task}", list(chosen))
+        set_widget(keys.scoped(keys.SC_CRITERIA, task), list(chosen))
         for key, weight in chosen.items():
             set_widget(weight_key(task, key), float(weight))
     refused = []   # link fields of the wrong type or out of range: named in one warning, defaults kept
     if isinstance(link.get("sources"), dict):
         for key, source in link["sources"].items():
             if key in specs and isinstance(source, str) and source in specs[key].sources:
-                set_widget(f"{keys.SC_SOURCE}_{task}_{key}", source)
+                set_widget(keys.scoped(keys.SC_SOURCE, task, key), source)
             else:
                 refused.append(f"sources ({str(key)[:40]})")
     elif "sources" in link:
@@ -480,8 +480,7 @@ def apply_link(link: dict) -> None:
         st.warning(f"Parts of the link could not be used ({literal(', '.join(refused[:6]))}): of the wrong type or "
                    "out of range; the page's defaults are used for them.", icon="🔗")
     if measured:
-        st.session_state[keys.SC_LINK_MEASURED] = measured
-        st.session_state[f"{keys.SC_LINK_MEASURED}_{task}"] = list(measured)
+        session.keep_link_measurements(session.LinkMeasurements(task, measured))
 
 
 def _valid_measured(raw) -> dict:

@@ -53,12 +53,12 @@ def _public_note() -> None:
 def _common_limits(prefix: str, base: RemoteSettings) -> dict:
     left, right = st.columns(2)
     return {
-        "batch_size": int(left.number_input("Batch size", 1, 2048, base.batch_size, key=f"{prefix}_batch",
+        "batch_size": int(left.number_input("Batch size", 1, 2048, base.batch_size, key=keys.scoped(prefix, "batch"),
                                             help=prose.BATCH_HELP)),
-        "concurrency": int(right.number_input("In flight", 1, 64, base.concurrency, key=f"{prefix}_parallel",
+        "concurrency": int(right.number_input("In flight", 1, 64, base.concurrency, key=keys.scoped(prefix, "parallel"),
                                               help=prose.CONCURRENCY_HELP)),
         "timeout_s": float(st.number_input("Timeout (seconds)", 1.0, 600.0, float(base.timeout_s),
-                                           key=f"{prefix}_timeout", help=prose.TIMEOUT_HELP)),
+                                           key=keys.scoped(prefix, "timeout"), help=prose.TIMEOUT_HELP)),
     }
 
 
@@ -68,7 +68,7 @@ def _typed(key: str) -> str | None:
 
 
 def _limits(prefix: str) -> dict:
-    return {name: st.session_state.get(f"{prefix}_{suffix}") for name, suffix in LIMITS.items()}
+    return {name: st.session_state.get(keys.scoped(prefix, suffix)) for name, suffix in LIMITS.items()}
 
 
 def endpoint_settings() -> dict[str, RemoteSettings]:

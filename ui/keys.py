@@ -1,4 +1,11 @@
-"""Session-state keys, one place, prefixed by page."""
+"""Session-state keys, one place, prefixed by page. A key for one task, model or criterion is built
+by `scoped`, never by hand."""
+
+
+def scoped(base: str, *parts: object) -> str:
+    """The key of `base` for the given task, criterion, arena…: the parts joined with "_"."""
+    return "_".join([base, *map(str, parts)])
+
 
 EMB_MODELS = "emb_models"
 EMB_TEXTS = "emb_texts"
@@ -28,7 +35,7 @@ GEN_EMBEDDER = "gen_check_embedder"
 GEN_LINK_OVERRIDES = "gen_link_overrides"   # a share link's per-model parameters, prefilled in the table
 GEN_THRESHOLD = "gen_reference_threshold"  # the similarity a reference check needs
 GEN_RESULTS = "gen_results"
-GEN_RUN_REQUESTED = "gen_run_requested"  # the Scorecard asked for a run (sample prompts if there are none)
+GEN_RUN_REQUESTED = "gen_run_requested"  # inbox (ui.session): the Scorecard asked for a run
 
 DISC_TASK = "disc_task"
 DISC_QUERY = "disc_query"
@@ -43,8 +50,10 @@ DISC_PICKS = "disc_picks"
 DISC_DETAIL = "disc_detail"
 DISC_MEMORY_BUDGET = "disc_memory_budget"   # MB; the model pickers read it too
 DISC_FITS_ONLY = "disc_fits_only"           # hide models over the memory budget (the pickers too)
-#: Models the Discover page added, waiting for the comparison page of their task to pick them up.
-DISC_PENDING = {"embeddings": "disc_pending_embeddings", "generation": "disc_pending_generation"}
+#: Inbox (ui.session): models another page added, waiting for the comparison page of their task.
+PENDING_MODELS = "pending_models"    # + "_" + task
+MEMORY_BUDGET = "memory_budget"      # inbox (ui.session): the budget Discover set, for the model pickers
+EMBEDDINGS_INPUTS = "embeddings_inputs"  # inbox (ui.session): the Embeddings page's texts and suite, as last drawn
 #: A copy of each model picker's choice that survives visits to other pages (Streamlit drops the
 #: state of widgets a run does not draw).
 KEPT_SUFFIX = "__kept"
@@ -77,7 +86,7 @@ SC_SOURCE = "sc_source"              # suffixed with task and criterion
 SC_POLICY = "sc_policy"
 SC_SAMPLES = "sc_samples"
 SC_SPEED_RUN = "sc_speed_run"        # which run's speeds the Scorecard ranks on (never a mix)
-SC_LINK_MEASURED = "sc_link_measured"  # measurements a shared scorecard brought along
+SC_LINK_MEASURED = "sc_link_measured"  # ui.session.LinkMeasurements a shared scorecard brought along
 EMB_LINK_NOTE = "emb_link_note"      # what a share link's rerun took from the cache
 
 MON_RANGE = "mon_range"

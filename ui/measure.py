@@ -8,12 +8,12 @@ from hfcompare.decide.scorecard import MEASURED_LABELS, is_baseline
 from hfcompare.decide.scoring import Scored
 from hfcompare.refs import ModelRef, SpecError
 from ui import keys, prose, session
-from ui.state import forget, value
+from ui.state import forget
 from ui.text import literal
 
 
 def pending_candidates_key(task: str) -> str:
-    return f"{keys.SC_CANDIDATES}_{task}_pending"
+    return keys.scoped(keys.SC_CANDIDATES, task, 'pending')
 
 
 def _refs(names: list[str]) -> dict[str, ModelRef]:
@@ -46,9 +46,10 @@ def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
     from hfcompare.samples import load_retrieval_sample
     from ui.resources import embedding_cache
 
-    suite = value(keys.EVAL_SUITE, "")
+    inputs = session.embeddings_inputs()
+    suite = inputs.suite
     try:
-        dataset = parse_test_suite(suite, value(keys.EVAL_DISTRACTORS, "")) if suite.strip() \
+        dataset = parse_test_suite(suite, inputs.distractors) if suite.strip() \
             else load_retrieval_sample()
     except DatasetError:
         dataset = load_retrieval_sample()
@@ -64,7 +65,7 @@ def _measure_performance(task: str, refs: dict[str, ModelRef]) -> None:
     from ui.retrieval_mode import evaluation_inputs
 
     session.save(session.Evaluation(dataset, results, evaluation_inputs([str(r) for r in targets], dataset, {})))
-    _after_run(task, refs, results, f"{keys.SC_SOURCE}_{task}_performance")
+    _after_run(task, refs, results, keys.scoped(keys.SC_SOURCE, task, 'performance'))
 
 
 def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
@@ -73,7 +74,7 @@ def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
     from hfcompare.samples import load_sample
     from ui.resources import embedding_cache
 
-    texts = parse_texts(value(keys.EMB_TEXTS, ""))
+    texts = parse_texts(session.embeddings_inputs().texts)
     if len(texts) < 2:
         texts = load_sample("invoice_chatbot")["texts"]
     targets = list(dict.fromkeys(refs.values()))
@@ -109,8 +110,7 @@ def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
             _measure_speed(task, refs)
     elif missing & {"quality", "speed", "latency", "cost"}:
         if st.button("Measure quality and speed now", type="primary", help=prose.SC_MEASURE_GENERATION_HELP):
-            st.session_state[keys.DISC_PENDING["generation"]] = [str(ref) for ref in refs.values()]
-            st.session_state[keys.GEN_RUN_REQUESTED] = True
+            session.request_generation_run(refs.values())
             st.switch_page("app_pages/generation.py")
     catalog_only = sorted(k for k in missing if k not in {"performance", "quality", "speed", "latency", "cost"})
     if catalog_only:

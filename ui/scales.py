@@ -22,11 +22,11 @@ MUST_HAVES: dict[str, list[tuple[str, str, str, str, float]]] = {
 
 
 def scales_key(task: str) -> str:
-    return f"{keys.SC_SCALES}_{task}"
+    return keys.scoped(keys.SC_SCALES, task)
 
 
 def limits_key(task: str) -> str:
-    return f"{keys.SC_LIMITS}_{task}"
+    return keys.scoped(keys.SC_LIMITS, task)
 
 
 def anchors(task: str) -> dict[str, dict[str, float]]:
@@ -71,7 +71,7 @@ def render_scales(task: str, weights: dict[str, float], sources: dict[str, str])
     if not rows:
         return anchors(task)
     st.caption(prose.SC_SCALES_CAPTION)
-    edited = st.data_editor(pd.DataFrame(rows), hide_index=True, key=f"{scales_key(task)}_editor",
+    edited = st.data_editor(pd.DataFrame(rows), hide_index=True, key=keys.scoped(scales_key(task), "editor"),
                             disabled=["criterion", "unit", "reading", "key"], column_order=[
                                 "criterion", "0 (worst) at", "1 (best) at", "unit", "reading"],
                             column_config={
@@ -103,11 +103,11 @@ def render_must_haves(task: str) -> tuple[list[Limit], dict[str, float]]:
     columns = st.columns(len(MUST_HAVES[task]) + 1)
     for column, (key, side, label, unit, factor) in zip(columns, MUST_HAVES[task]):
         shown = column.number_input(label, min_value=0.0, value=float(saved.get(key, 0.0)), step=1.0,
-                                    key=f"{limits_key(task)}_{key}", help=prose.SC_MUST_HAVE_HELP.format(unit=unit))
+                                    key=keys.scoped(limits_key(task), key), help=prose.SC_MUST_HAVE_HELP.format(unit=unit))
         if shown > 0:
             set_now[key] = float(shown)
     multilingual = columns[-1].checkbox("Must be multilingual", value=bool(saved.get("multilingual")),
-                                        key=f"{limits_key(task)}_multilingual")
+                                        key=keys.scoped(limits_key(task), "multilingual"))
     if multilingual:
         set_now["multilingual"] = 1.0
     st.session_state[limits_key(task)] = set_now

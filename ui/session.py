@@ -1,10 +1,13 @@
 """What the pages hand each other in a session, typed: the last text comparison, retrieval
-evaluation and generation run, and the endpoint settings the sidebar collected. Pages store and
-read them here, never as loose dicts in `st.session_state`."""
+evaluation and generation run, the endpoint settings the sidebar collected, and the inboxes by which
+one page asks another for something (models to pick, a run, a measurement's inputs, a memory budget).
+Pages store and read them here, never as loose values in `st.session_state`, and no page reads
+another page's widget keys."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -89,8 +92,95 @@ def generation_run() -> GenerationRun | None:
     return _read(GenerationRun)
 
 
+def pairs_run() -> Any:
+    """The Embeddings page's last run on labeled pairs (`ui.pairs_mode.PairsRun`), if any."""
+    return st.session_state.get(keys.PAIRS_RESULTS)
+
+
 def endpoint_settings() -> dict[str, RemoteSettings]:
     """The endpoint settings to pass to the library, by backend name (`ui.endpoints.endpoint_settings`)."""
     from ui.endpoints import endpoint_settings as current
 
     return current()
+
+
+# --- inboxes: one page asks, another takes ---------------------------------------------------
+
+
+def add_pending_models(task: str, refs: Iterable[str]) -> None:
+    """Ask the comparison page of `task` to add these models to its picker (kept until it is drawn)."""
+    pending = st.session_state.setdefault(keys.scoped(keys.PENDING_MODELS, task), [])
+    pending.extend(ref for ref in map(str, refs) if ref not in pending)
+
+
+def take_pending_models(task: str) -> list[str]:
+    """The models other pages asked `task`'s picker to add; the inbox is empty afterwards."""
+    return list(st.session_state.pop(keys.scoped(keys.PENDING_MODELS, task), []))
+
+
+def request_generation_run(refs: Iterable[str]) -> None:
+    """Ask the Generation page to run these models as soon as it is drawn (the Scorecard's "measure
+    now"; the page loads the sample prompts when it has none)."""
+    st.session_state[keys.scoped(keys.PENDING_MODELS, "generation")] = list(dict.fromkeys(map(str, refs)))
+    st.session_state[keys.GEN_RUN_REQUESTED] = True
+
+
+def take_generation_run_request() -> bool:
+    """True once after `request_generation_run`."""
+    return bool(st.session_state.pop(keys.GEN_RUN_REQUESTED, False))
+
+
+@dataclass(frozen=True)
+class MemoryBudget:
+    """The memory budget set on the Discover page (None: no budget) and whether to hide what is over it."""
+
+    mb: float | None
+    fits_only: bool = False
+
+
+def publish_memory_budget(budget: MemoryBudget) -> None:
+    st.session_state[keys.MEMORY_BUDGET] = budget
+
+
+def memory_budget() -> MemoryBudget | None:
+    """The budget the Discover page published this session; None when it was never drawn."""
+    found = st.session_state.get(keys.MEMORY_BUDGET)
+    return found if isinstance(found, MemoryBudget) else None
+
+
+@dataclass(frozen=True)
+class EmbeddingsInputs:
+    """The Embeddings page's inputs as last drawn (texts, one per line; a test suite and its
+    distractors), which the Scorecard's "measure now" runs on."""
+
+    texts: str = ""
+    suite: str = ""
+    distractors: str = ""
+
+
+def publish_embeddings_inputs(inputs: EmbeddingsInputs) -> None:
+    st.session_state[keys.EMBEDDINGS_INPUTS] = inputs
+
+
+def embeddings_inputs() -> EmbeddingsInputs:
+    """What the Embeddings page last held (empty when it was never drawn)."""
+    found = st.session_state.get(keys.EMBEDDINGS_INPUTS)
+    return found if isinstance(found, EmbeddingsInputs) else EmbeddingsInputs()
+
+
+@dataclass(frozen=True)
+class LinkMeasurements:
+    """Measurements a shared scorecard brought along: {model: {metric: Measurement json}}, for one task."""
+
+    task: str
+    by_model: dict = field(default_factory=dict)
+
+
+def keep_link_measurements(found: LinkMeasurements) -> None:
+    st.session_state[keys.scoped(keys.SC_LINK_MEASURED, found.task)] = found
+
+
+def link_measurements(task: str) -> LinkMeasurements:
+    """The measurements a shared scorecard of `task` brought (none when no link did)."""
+    found = st.session_state.get(keys.scoped(keys.SC_LINK_MEASURED, task))
+    return found if isinstance(found, LinkMeasurements) else LinkMeasurements(task)

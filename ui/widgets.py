@@ -8,7 +8,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from hfcompare.backends import available_models
-from ui import keys, prose
+from ui import keys, prose, session
 from ui.share import REFUSED
 
 #: suffix of the session key holding the typed ids a picker refused: {typed: (message, suggestion, certain)}
@@ -80,10 +80,10 @@ def _offer_typed_refused(key: str) -> None:
         st.error(literal(message), icon="⛔")
         left = right = st.container(horizontal=True)
         if suggestion:
-            left.button(f"Use {literal(suggestion)}", key=f"{key}_use_{i}", on_click=_use_instead,
+            left.button(f"Use {literal(suggestion)}", key=keys.scoped(key, "use", i), on_click=_use_instead,
                         args=(key, typed, suggestion))
         if not certain:
-            right.button(f"Add {literal(typed)} anyway", key=f"{key}_anyway_{i}", on_click=_use_instead,
+            right.button(f"Add {literal(typed)} anyway", key=keys.scoped(key, "anyway", i), on_click=_use_instead,
                          args=(key, typed, None), help=prose.ADD_ANYWAY_HELP)
 
 
@@ -114,15 +114,15 @@ def picker_budget() -> tuple[float | None, bool, str]:
     machine's (hfcompare.hub.fit.machine_budget); whether to hide what is over it; and its words."""
     from hfcompare.hub.fit import machine_budget
 
-    if keys.DISC_MEMORY_BUDGET + keys.KEPT_SUFFIX in st.session_state:   # the Discover page was drawn
-        chosen = value(keys.DISC_MEMORY_BUDGET)
-        if chosen is None:
+    published = session.memory_budget()
+    if published is not None:   # the Discover page was drawn
+        if published.mb is None:
             return None, False, "none"
-        return float(chosen), bool(value(keys.DISC_FITS_ONLY, False)), f"{float(chosen):,.0f} MB, as set on Discover"
+        return published.mb, published.fits_only, f"{published.mb:,.0f} MB, as set on Discover"
     budget = machine_budget()
     if budget.mb is None:
         return None, False, f"none ({budget.source})"
-    return budget.mb, bool(value(keys.DISC_FITS_ONLY, False)), f"{budget.mb:,.0f} MB, from {budget.source}"
+    return budget.mb, False, f"{budget.mb:,.0f} MB, from {budget.source}"
 
 
 def _memory_marks(task: str, refs: list[str], chosen: list[str], labels: dict[str, str]) -> tuple[list[str], list[str], str]:
@@ -158,7 +158,7 @@ def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -
         backend, _, model = ref.partition(":")
         labels.setdefault(ref, f"{model} · {backend} server")
     restore(key, [m.ref for m in offered if m.offline and not m.variant_of])
-    pending = st.session_state.pop(keys.DISC_PENDING[task], [])
+    pending = session.take_pending_models(task)
     if pending:
         set_widget(key, list(dict.fromkeys([*value(key, []), *pending])))
     listed = list(labels)
@@ -189,7 +189,7 @@ def _add_refused(key: str, ref: str) -> None:
 def _offer_refused(key: str) -> None:
     """Public mode: the models a link named but this app refused, each added only by a click."""
     for i, ref in enumerate(st.session_state.get(REFUSED + key, [])):
-        st.button(f"Add {literal(ref)}", key=f"{REFUSED}{key}_{i}", on_click=_add_refused, args=(key, ref),
+        st.button(f"Add {literal(ref)}", key=keys.scoped(REFUSED + key, i), on_click=_add_refused, args=(key, ref),
                   help="The link named this model; in public mode it is loaded only if you add it yourself.")
 
 

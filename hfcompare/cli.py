@@ -120,7 +120,7 @@ def _remote_settings(args: argparse.Namespace, backend: str):
     """RemoteSettings from the config file, the environment and the remote flags; None for local backends."""
     import os
 
-    from hfcompare.embeddings.runs import remote_settings
+    from hfcompare.backends.remote.common import remote_settings
 
     api_key = os.environ.get(args.api_key_env) if getattr(args, "api_key_env", None) else None
     return remote_settings(

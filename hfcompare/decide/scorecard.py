@@ -478,7 +478,7 @@ def measured_from_evaluation(evaluations, n_queries: int, queries_id: str = "eva
     compared query by query."""
     out = measured_from_embeddings([e.embedding for e in evaluations if e.ok and e.embedding is not None],
                                    "retrieval evaluation", prices, rate)
-    from hfcompare.embeddings.runs import where_measured
+    from hfcompare.backends.local.cpu import where_measured
     from hfcompare.retrieval.significance import bootstrap_ci
 
     for e in evaluations:
@@ -501,8 +501,8 @@ def measured_from_pairs(pairs, evaluations) -> dict[str, Measured]:
     model, so P(best) draws them paired (a replicate a resample left undefined counts as the estimate)."""
     import math
 
+    from hfcompare.backends.local.cpu import where_measured
     from hfcompare.embeddings.pairs import fingerprint
-    from hfcompare.embeddings.runs import where_measured
 
     metric = pairs.primary
     pairs_id = fingerprint(pairs)

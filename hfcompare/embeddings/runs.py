@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -11,6 +10,8 @@ from typing import Any, Callable
 import numpy as np
 
 from hfcompare.backends import BackendError, get_backend
+from hfcompare.backends.local.cpu import where_measured
+from hfcompare.backends.remote.common import remote_settings
 from hfcompare.config import EMBED_CHUNK, SPEED_PASSES, SPEED_SAMPLE
 from hfcompare.embeddings import speed as _speed
 from hfcompare.embeddings.similarity import normalize_rows
@@ -19,7 +20,7 @@ from hfcompare.refs import ModelRef, SpecError
 from hfcompare.storage.cache import EmbeddingCache, vector_key
 from hfcompare.storage.calllog import SPEED_PASS, WORK
 
-__all__ = ["EmbeddingResult", "SpeedStats", "compare_embeddings", "embed", "embed_with_stats", "where_measured"]
+__all__ = ["EmbeddingResult", "SpeedStats", "compare_embeddings", "embed", "embed_with_stats"]
 
 #: progress(model_ref, done_texts, total_texts, stage) with stage "loading" or "embedding"
 Progress = Callable[[ModelRef, int, int, str], None]
@@ -61,11 +62,6 @@ class EmbeddingResult:
     def cold_ms_per_text(self) -> float | None:
         """The median milliseconds per text of the timed passes (this run's, or the last recorded)."""
         return None if self.speed is None else self.speed.median_ms
-
-
-def where_measured() -> str:
-    """Where speeds are measured: the CPU count (no GPU is used by local backends)."""
-    return f"CPU, {os.cpu_count()} cores"
 
 
 def _remembered_speed(cache: EmbeddingCache, ident: str) -> SpeedStats | None:
@@ -265,17 +261,6 @@ def compare_embeddings(
     """
     settings = settings or {}
     return [embed_with_stats(texts, ref, cache, progress, settings=settings.get(ref.backend)) for ref in refs]
-
-
-def remote_settings(backend: str, **overrides: Any) -> Any:
-    """A remote backend's settings from the config file and environment with `overrides` applied
-    (None values skipped); None for local backends or when nothing is overridden."""
-    from hfcompare.backends import settings_from_environment
-    from hfcompare.backends.base import is_configurable
-
-    if not is_configurable(backend) or not any(v is not None for v in overrides.values()):
-        return None
-    return settings_from_environment(backend).with_overrides(**overrides)
 
 
 def _checked_texts(texts: Any) -> list[str]:

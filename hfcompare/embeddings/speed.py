@@ -10,13 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from hfcompare.backends.local.cpu import now_iso
+
 #: The clock timed passes read; tests replace it with a scripted one (never wall time).
 clock: Callable[[], float] = time.perf_counter
-
-
-def now_iso() -> str:
-    """The current time as ISO-8601 UTC, to the second (e.g. 2025-05-01T12:34:56+00:00)."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

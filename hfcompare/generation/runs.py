@@ -11,8 +11,7 @@ from typing import Any, Callable
 
 from hfcompare.backends import BackendError, Capability, GenerationParams, Usage, can, get_backend
 from hfcompare.backends.base import Retried
-from hfcompare.backends.local.cpu import turn_for
-from hfcompare.embeddings.runs import where_measured
+from hfcompare.backends.local.cpu import turn_for, where_measured
 from hfcompare.generation.timing import Timings, account
 from hfcompare.refs import ModelRef, SpecError, is_blank
 from hfcompare.storage.calllog import record_call
@@ -254,7 +253,7 @@ def generate(
     `model` may be written `backend:model`; remote backends take `base_url`, `api_key`, `provider`.
     Greedy (temperature 0) or seeded answers are served from the disk cache when seen before.
     """
-    from hfcompare.embeddings.runs import remote_settings
+    from hfcompare.backends.remote.common import remote_settings
     from hfcompare.storage.cache import GenerationCache
 
     _check_generate_input(prompt, system, max_tokens, temperature, top_p, seed)

@@ -92,7 +92,8 @@ def bench_embeddings(texts: list[str], refs: list[ModelRef], dataset=None, cache
     given, and the cost per 1,000 texts with its arithmetic (`rate`: an HourlyRate for self-hosted
     models; `prices`: {str(ref): TokenPrice or None} for models on a priced server). Returns the table
     and the failures."""
-    from hfcompare.embeddings.runs import embed_with_stats, where_measured
+    from hfcompare.backends.local.cpu import where_measured
+    from hfcompare.embeddings.runs import embed_with_stats
     from hfcompare.embeddings.tables import timing_table
     from hfcompare.retrieval.evaluation import evaluate_model
 

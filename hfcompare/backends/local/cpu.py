@@ -20,6 +20,7 @@ import time
 import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -312,3 +313,14 @@ def turn_for(backend) -> contextlib.AbstractContextManager[ThreadChoice | None]:
     from hfcompare.backends.base import Capability, can
 
     return turn() if can(backend, Capability.SHARES_CPU) else contextlib.nullcontext()
+
+
+def where_measured() -> str:
+    """Where speeds are measured: the CPU count (no GPU is used by local backends)."""
+    return f"CPU, {os.cpu_count()} cores"
+
+
+def now_iso() -> str:
+    """The current time as ISO-8601 UTC, to the second (e.g. 2025-05-01T12:34:56+00:00): when a
+    measurement on this machine was made."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

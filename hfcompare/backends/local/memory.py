@@ -227,8 +227,7 @@ def run_child(ref: str, task: str) -> dict[str, Any]:
 def measure(ref: str, task: str = "embeddings") -> MemoryFigure | None:
     """The model's memory on this machine: remembered, else measured now in a fresh process (seconds
     for a small model). None for models not run here, or when the measurement failed."""
-    from hfcompare.embeddings.runs import where_measured
-    from hfcompare.embeddings.speed import now_iso
+    from hfcompare.backends.local.cpu import now_iso, where_measured
 
     ref = str(ref)
     key = _key(ref, task)

@@ -294,6 +294,17 @@ def settings_from_environment(backend: str) -> RemoteSettings:
 DEFAULT_KEY_TARGETS = {"openai": ("https://api.openai.com/v1",), "hf": ("",)}
 
 
+
+def remote_settings(backend: str, **overrides: Any) -> RemoteSettings | None:
+    """A remote backend's settings from the config file and environment with `overrides` applied
+    (None values skipped); None for local backends or when nothing is overridden."""
+    from hfcompare.backends.base import is_configurable
+
+    if not is_configurable(backend) or not any(v is not None for v in overrides.values()):
+        return None
+    return settings_from_environment(backend).with_overrides(**overrides)
+
+
 def operator_targets(backend: str, urls: list[str]) -> tuple[str, ...]:
     """The targets an operator's key is bound to: the base URLs configured with it, and for
     Hugging Face its own API as well (a token always may go to the Hub that issued it)."""

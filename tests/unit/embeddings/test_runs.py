@@ -11,7 +11,8 @@ import pytest
 from hfcompare.backends import BackendError
 from hfcompare.config import SPEED_PASSES, SPEED_SAMPLE
 from hfcompare.embeddings import speed as speed_module
-from hfcompare.embeddings.runs import compare_embeddings, embed, embed_with_stats, where_measured
+from hfcompare.backends.local.cpu import where_measured
+from hfcompare.embeddings.runs import compare_embeddings, embed, embed_with_stats
 from hfcompare.refs import ModelRef
 from hfcompare.storage.cache import EmbeddingCache
 

@@ -31,14 +31,14 @@ from hfcompare.backends.base import (
     register_backend,
     unregister_backend,
 )
+from hfcompare.backends.local.backend import LocalBackend
 from hfcompare.backends.local.lexical import LexicalBackend
 from hfcompare.backends.local.onnx import OnnxInt8Backend
-from hfcompare.backends.local.sentence_transformer import SentenceTransformersBackend
 from hfcompare.backends.remote.common import RemoteSettings, settings_from_environment
 from hfcompare.backends.remote.hf_inference import HFInferenceBackend
 from hfcompare.backends.remote.openai_compat import OpenAICompatBackend
 
-register_backend(SentenceTransformersBackend.name, SentenceTransformersBackend)
+register_backend(LocalBackend.name, LocalBackend)
 register_backend(OnnxInt8Backend.name, OnnxInt8Backend)
 register_backend(LexicalBackend.name, LexicalBackend)
 register_backend(OpenAICompatBackend.name, OpenAICompatBackend, configurable=True)

@@ -316,3 +316,11 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
         print(f"{model.hub_id}: {done} in {folder} ({size / 1e6:.0f} MB, {time.perf_counter() - started:.1f} s)")
     return 1 if failed else 0
+
+
+def package_version(name: str) -> str:
+    """The installed version of a distribution, or 'missing'."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "missing"

@@ -315,6 +315,14 @@ def turn_for(backend) -> contextlib.AbstractContextManager[ThreadChoice | None]:
     return turn() if can(backend, Capability.SHARES_CPU) else contextlib.nullcontext()
 
 
+def torch_threads(threads: int) -> None:
+    """Run torch's CPU work on `threads` threads (process-wide; set only when it changes)."""
+    import torch
+
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+
+
 def where_measured() -> str:
     """Where speeds are measured: the CPU count (no GPU is used by local backends)."""
     return f"CPU, {os.cpu_count()} cores"

@@ -107,9 +107,7 @@ def stream_local(model: str, messages: list[dict[str, str]], params: GenerationP
         if kind == "gguf":
             yield from cpu.stream_on_cpu_thread(_stream_llama, engine, messages, params, choice.threads)
         else:
-            from hfcompare.backends.local.sentence_transformer import torch_threads
-
-            torch_threads(choice.threads)
+            cpu.torch_threads(choice.threads)
             yield from _stream_transformers(engine, messages, params)
 
 

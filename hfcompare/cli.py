@@ -242,7 +242,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
         get_backend(ref.backend)
     except UnknownBackendError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
-    from hfcompare.embeddings.prompts import PromptError, PromptOverride, prompts_for
+    from hfcompare.backends.prompts import PromptError, PromptOverride
+    from hfcompare.embeddings.prompts import prompts_for
 
     settings = _remote_settings(args, ref.backend)
     prompt = ""
@@ -335,7 +336,7 @@ def _prompt_overrides(args: argparse.Namespace, refs: list) -> dict:
     it has no space in it (a mistyped model, e.g. `all-MiniLM-L6-v2=` for a model not in --models);
     with a space (`query: a=b`) the whole value is the prompt. `=TEXT` is TEXT for every model,
     whatever it holds."""
-    from hfcompare.embeddings.prompts import PromptOverride
+    from hfcompare.backends.prompts import PromptOverride
     from hfcompare.refs import SpecError
 
     names: dict[str, list] = {}
@@ -369,7 +370,7 @@ def _stderr_progress(ref, done: int, total: int, stage: str) -> None:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from hfcompare.backends import UnknownBackendError, get_backend
-    from hfcompare.embeddings.prompts import PromptError
+    from hfcompare.backends.prompts import PromptError
     from hfcompare.refs import ModelRef, SpecError, validate_models
     from hfcompare.retrieval.evaluation import evaluate
     from hfcompare.retrieval.labeled import DatasetError
@@ -429,8 +430,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _evaluate_pairs(args: argparse.Namespace, refs: list) -> int:
     """`evaluate --pairs FILE` (or --pairs-sample): how well each model's cosine similarity follows
-    labeled pairs (hfcompare.embeddings.pairs); exit 2 for a bad file, 1 when a model failed."""
-    from hfcompare.embeddings import pairs as P
+    labeled pairs (hfcompare.retrieval.pairs); exit 2 for a bad file, 1 when a model failed."""
+    from hfcompare.retrieval import pairs as P
     from hfcompare.storage.cache import EmbeddingCache
 
     retrieval = [flag for flag, value in (("--data", args.data), ("--corpus", args.corpus), ("--sample", args.sample),

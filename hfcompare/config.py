@@ -127,20 +127,6 @@ def public_mode() -> bool:
     return os.environ.get(PUBLIC_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def allowed_models() -> set[str]:
-    """The `backend:model` references the operator allows besides the bundled ones
-    ($HFCOMPARE_ALLOWED_MODELS, comma-separated); unparseable entries are ignored."""
-    from hfcompare.refs import ModelRef, SpecError
-
-    allowed = set()
-    for part in os.environ.get(ALLOWED_MODELS_ENV, "").split(","):
-        try:
-            allowed.add(str(ModelRef.parse(part.strip()))) if part.strip() else None
-        except SpecError:
-            continue
-    return allowed
-
-
 def allowed_hosts() -> set[str]:
     """Hosts (`host` or `host:port`, lower case) a visitor may point the server at in public mode,
     besides the base URLs the operator configured ($HFCOMPARE_ALLOWED_HOSTS, comma-separated)."""

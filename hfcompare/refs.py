@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
-from hfcompare.config import MAX_CHARS_PER_TEXT, MAX_MODELS, MAX_TEXTS
+from hfcompare.config import ALLOWED_MODELS_ENV, MAX_CHARS_PER_TEXT, MAX_MODELS, MAX_TEXTS
 
 DEFAULT_BACKEND = "local"
 
@@ -87,3 +88,15 @@ def display_names(refs: list[ModelRef]) -> dict[ModelRef, str]:
     for name in short.values():
         counts[name] = counts.get(name, 0) + 1
     return {ref: name if counts[name] == 1 else str(ref) for ref, name in short.items()}
+
+
+def allowed_models() -> set[str]:
+    """The `backend:model` references the operator allows besides the bundled ones
+    ($HFCOMPARE_ALLOWED_MODELS, comma-separated); unparseable entries are ignored."""
+    allowed = set()
+    for part in os.environ.get(ALLOWED_MODELS_ENV, "").split(","):
+        try:
+            allowed.add(str(ModelRef.parse(part.strip()))) if part.strip() else None
+        except SpecError:
+            continue
+    return allowed

@@ -435,7 +435,7 @@ def memory_measurement(ref, task: str = "embeddings") -> Measurement | None:
 def cost_measurement(cost, made: Provenance) -> Measurement | None:
     """A known Cost as a Scorecard value, its arithmetic and price source (stale or not) as its source;
     None for an unknown cost (the Scorecard's rules for missing values apply, never a 0)."""
-    from hfcompare.decide.cost import described, usd
+    from hfcompare.cost import described, usd
 
     if not cost.known:
         return None
@@ -502,7 +502,7 @@ def measured_from_pairs(pairs, evaluations) -> dict[str, Measured]:
     import math
 
     from hfcompare.backends.local.cpu import where_measured
-    from hfcompare.embeddings.pairs import fingerprint
+    from hfcompare.retrieval.pairs import fingerprint
 
     metric = pairs.primary
     pairs_id = fingerprint(pairs)
@@ -563,7 +563,7 @@ def measured_from_generation(results, verdicts, prices: dict | None = None, rate
     refs = list(dict.fromkeys(r.ref for r in results))
     table = g.generation_table(results, verdicts, {ref: str(ref) for ref in refs})
     summary = g.add_costs(g.generation_summary(table), table, prices or {}, rate)
-    from hfcompare.decide.cost import Cost
+    from hfcompare.cost import Cost
     out: dict[str, Measured] = {}
     for row in summary.to_dict("records"):
         where = row.get(g.WHERE) or "this machine"

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from hfcompare.decide.cost import COST_HOW, COST_LABELS, COST_PER_1000  # noqa: F401  (the cost columns)
+from hfcompare.cost import COST_HOW, COST_LABELS, COST_PER_1000  # noqa: F401  (the cost columns)
 from hfcompare.embeddings.runs import EmbeddingResult
 from hfcompare.embeddings.similarity import top_k
 from hfcompare.embeddings.speed import SpeedStats
@@ -96,7 +96,7 @@ def result_cost(result: EmbeddingResult, price=None, priced: bool = False, rate=
     table shows (the median of the timed passes, from this run or the last recorded one) × `rate`
     (an HourlyRate); when there is no such speed, the computing pass's seconds over the texts it
     computed. A run served wholly from the cache with no recorded timing is unknown, never 0."""
-    from hfcompare.decide.cost import ms_cost, time_cost, token_cost, unknown
+    from hfcompare.cost import ms_cost, time_cost, token_cost, unknown
 
     if not result.ok:
         return unknown("the model failed")
@@ -119,7 +119,7 @@ def add_costs(timing: pd.DataFrame, results: list[EmbeddingResult], prices: dict
     """`timing` (timing_table of `results`, same order) with the cost per 1,000 texts and its arithmetic.
     `prices` maps the table's model names of models on a server with a price list to a TokenPrice (or
     None: no published price, unknown); every other model is self-hosted and costs its time × `rate`."""
-    from hfcompare.decide.cost import with_costs
+    from hfcompare.cost import with_costs
 
     prices = prices or {}
     costs = [result_cost(r, prices.get(name), name in prices, rate) for r, name in zip(results, timing[MODEL])]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hfcompare.decide.cost import COST_HOW, COST_LABELS, COST_PER_1000  # noqa: F401  (the cost columns)
+from hfcompare.cost import COST_HOW, COST_LABELS, COST_PER_1000  # noqa: F401  (the cost columns)
 
 # Metric keys: the names code looks a number up by (tables' columns, bench.json). The headers
 # people read are in ANSWER_LABELS, SUMMARY_LABELS and RATE_LABELS; a page, the CLI or a report
@@ -197,7 +197,7 @@ def add_costs(summary: pd.DataFrame, table: pd.DataFrame, prices: dict | None = 
     A model in `prices` (model -> TokenPrice or None) is priced by its measured tokens (prompt and
     output tokens × the price per 1M); any other model is self-hosted: its measured seconds × `rate`
     (an HourlyRate). No price or rate: the cost is unknown (None), never 0."""
-    from hfcompare.decide.cost import time_cost, token_cost, with_costs
+    from hfcompare.cost import time_cost, token_cost, with_costs
 
     costs = []
     for model in summary[MODEL]:

@@ -70,7 +70,7 @@ def in_hub_cache(model_id: str) -> bool:
 
 
 def _hub_up() -> bool:
-    from hfcompare.hub.probe import hub_reachable
+    from hfcompare.backends.hub import hub_reachable
 
     return hub_reachable()
 

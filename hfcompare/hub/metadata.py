@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hfcompare.config import home
-from hfcompare.hub.probe import hub_endpoint, hub_reachable
+from hfcompare.backends.hub import hub_endpoint, hub_reachable
 
 #: How long fetched metadata is reused before asking the Hub again.
 METADATA_TTL_S = 6 * 3600

@@ -131,7 +131,7 @@ def check_model_id(text: str, known: Iterable[str], hub_up: bool | None = None,
         return IdCheck(text, ref)
     suggestion = closest(text, known)
     if hub_up is None:
-        from hfcompare.hub.probe import hub_reachable
+        from hfcompare.backends.hub import hub_reachable
 
         hub_up = hub_reachable()
     if hub_up:

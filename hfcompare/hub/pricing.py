@@ -13,7 +13,7 @@ import math
 import os
 from datetime import date
 
-from hfcompare.decide.cost import PriceSource, TokenPrice, bundled_token_price
+from hfcompare.cost import PriceSource, TokenPrice, bundled_token_price
 
 ROUTER_ENV = "HFCOMPARE_ROUTER_URL"
 DEFAULT_ROUTER = "https://router.huggingface.co/v1"

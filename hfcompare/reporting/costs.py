@@ -1,7 +1,7 @@
 """What `hfcompare bench` needs to cost its rows: the hourly rate in use (flag, environment, bundled
 default; a bad value is an error, never ignored) and the prices of `hf` models on Inference Providers.
 
-The rules are hfcompare.decide.cost's, applied by the tables the pages use too
+The rules are hfcompare.cost's, applied by the tables the pages use too
 (hfcompare.embeddings.tables.add_costs, hfcompare.generation.tables.add_costs): a model on a server
 with a published price costs its tokens (or texts) × the price per 1M; any other model is self-hosted
 and costs its measured seconds × the hourly rate. For embeddings a request is one text, so the median
@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from hfcompare.decide.cost import (COST_HOW, COST_LABELS, COST_PER_1000, HOURLY_RATE_ENV, HourlyRate, TokenPrice,
+from hfcompare.cost import (COST_HOW, COST_LABELS, COST_PER_1000, HOURLY_RATE_ENV, HourlyRate, TokenPrice,
                                    bundled_rate)
 
 __all__ = ["COST_PER_1000", "COST_HOW", "COST_LABELS", "RULE", "RateInUse", "RateError", "rate_in_use",
@@ -103,8 +103,8 @@ def server_prices(refs, settings: dict | None = None, live: bool | None = None) 
     """{str(ref): price or None} for the `hf` models on Inference Providers among `refs` (other models
     are self-hosted and absent). Live from the router (hfcompare.hub.pricing, 5 s timeout) unless
     `live` is False or HF_HUB_OFFLINE is set; then the bundled table only. None = unknown price."""
-    from hfcompare.decide.cost import bundled_token_price
-    from hfcompare.hub.probe import hub_offline_forced
+    from hfcompare.cost import bundled_token_price
+    from hfcompare.backends.hub import hub_offline_forced
 
     live = (not hub_offline_forced()) if live is None else live
     prices: dict[str, TokenPrice | None] = {}

@@ -14,7 +14,8 @@ from typing import Any, Callable
 import numpy as np
 
 from hfcompare.backends import BackendError, Capability, can, get_backend
-from hfcompare.embeddings.prompts import NO_PROMPTS, PromptOverride, Prompts, resolve_prompts
+from hfcompare.backends.prompts import NO_PROMPTS, PromptOverride, Prompts
+from hfcompare.embeddings.prompts import resolve_prompts
 from hfcompare.embeddings.runs import EmbeddingResult, embed_with_stats
 from hfcompare.refs import ModelRef
 from hfcompare.retrieval.labeled import RetrievalDataset

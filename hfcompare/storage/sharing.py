@@ -187,7 +187,7 @@ def _decode_value(key: str, field: Field, raw: Any) -> Any:
                 raise ValueError("must hold weights between 0 and 100")
         return {name: float(weight) for name, weight in value.items()}
     if field.kind == "prompts":
-        from hfcompare.embeddings.prompts import overrides_from_json
+        from hfcompare.backends.prompts import overrides_from_json
 
         if isinstance(value, dict) and len(value) > field.max_items:
             raise ValueError(f"sets prompts for {len(value):,} models; at most {field.max_items} are allowed")

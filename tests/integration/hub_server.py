@@ -143,7 +143,7 @@ def use_local_hub(server: HubServer, monkeypatch) -> None:
     the process: its constant is set back too."""
     import huggingface_hub.constants as constants
 
-    from hfcompare.hub import probe
+    from hfcompare.backends import hub as probe
 
     monkeypatch.setenv("HF_ENDPOINT", server.url)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hfcompare.hub import metadata as hub_metadata
-from hfcompare.hub import probe as hub
+from hfcompare.backends import hub
 from hfcompare.hub.metadata import HubUnavailable, model_metadata, search_hub
 from tests.integration.hub_server import HubServer, use_local_hub
 from tests.servers import free_port

@@ -435,7 +435,7 @@ def test_bench_json_carries_cost_from_ms_per_text_and_the_rate_and_memory(tmp_pa
 
 
 def test_bench_names_the_bundled_default_rate_with_its_source(tmp_path, capsys, monkeypatch, fake_backend):
-    from hfcompare.decide.cost import bundled_rate
+    from hfcompare.cost import bundled_rate
 
     monkeypatch.delenv("HFCOMPARE_HOURLY_RATE", raising=False)
     texts = tmp_path / "texts.txt"

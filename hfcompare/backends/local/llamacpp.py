@@ -11,7 +11,7 @@ from typing import Iterator
 from hfcompare.backends.base import GenerationParams, ModelLoadError, ModelUnavailableError, Usage
 from hfcompare.backends.local import cpu
 from hfcompare.backends.local.gguf import BUNDLED, bundled_gguf, installed
-from hfcompare.hub.probe import hub_reachable, refuse_in_public_mode, unavailable_message
+from hfcompare.backends.hub import hub_reachable, refuse_in_public_mode, unavailable_message
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()

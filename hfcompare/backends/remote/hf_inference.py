@@ -15,7 +15,7 @@ from hfcompare.backends.remote.common import (
     plain_answer,
     streamed_chat,
 )
-from hfcompare.hub.probe import hub_endpoint
+from hfcompare.backends.hub import hub_endpoint
 
 
 def provider_names() -> list[str]:

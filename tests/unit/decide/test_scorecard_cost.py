@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from hfcompare.decide.cost import HourlyRate, PriceSource, TokenPrice
+from hfcompare.cost import HourlyRate, PriceSource, TokenPrice
 from hfcompare.decide.scorecard import (
     COST_SCALE,
     EMBEDDING_COST_SCALE,

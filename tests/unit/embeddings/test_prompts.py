@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from hfcompare.embeddings.prompts import (
+from hfcompare.backends.prompts import (
     FROM_CATALOG,
     FROM_MODEL,
     FROM_NOWHERE,
@@ -21,9 +21,9 @@ from hfcompare.embeddings.prompts import (
     PromptError,
     PromptOverride,
     overrides_from_json,
-    resolve_prompts,
     role_prompts,
 )
+from hfcompare.embeddings.prompts import resolve_prompts
 from hfcompare.embeddings.runs import embed_with_stats
 from hfcompare.hub.catalog import PROMPT_FIELDS, load_catalog, raw_catalog, validate_catalog
 from hfcompare.refs import ModelRef

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from hfcompare.decide.cost import HourlyRate, PriceSource, TokenPrice
+from hfcompare.cost import HourlyRate, PriceSource, TokenPrice
 from hfcompare.embeddings import tables as t
 from hfcompare.embeddings.runs import EmbeddingResult
 from hfcompare.embeddings.speed import SpeedStats

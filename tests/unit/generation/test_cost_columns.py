@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from hfcompare.decide.cost import HourlyRate, PriceSource, TokenPrice
+from hfcompare.cost import HourlyRate, PriceSource, TokenPrice
 from hfcompare.generation import tables as t
 
 SRC = PriceSource("Router", "https://router.example/v1/models", '{"input": 0.2}', "2026-12-07")

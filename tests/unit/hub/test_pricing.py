@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from hfcompare.decide import cost
+from hfcompare import cost
 from hfcompare.hub import pricing
 
 MODEL = "Qwen/Qwen2.5-7B-Instruct"

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from hfcompare.decide.cost import HourlyRate, bundled_rate, ms_cost, unknown, with_costs
+from hfcompare.cost import HourlyRate, bundled_rate, ms_cost, unknown, with_costs
 from hfcompare.reporting import bench, costs
 from hfcompare.reporting.report import build_report
 

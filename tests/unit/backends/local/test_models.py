@@ -10,7 +10,7 @@ import pytest
 import hfcompare
 from hfcompare.backends import ModelUnavailableError, get_backend
 from hfcompare.backends.local.sentence_transformer import MINILM_ID
-from hfcompare.hub import probe as hub
+from hfcompare.backends import hub
 
 pytestmark = pytest.mark.slow
 

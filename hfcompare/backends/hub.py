@@ -1,4 +1,6 @@
-"""Whether the Hugging Face Hub can be reached, asked once a minute with a short timeout.
+"""Whether the Hugging Face Hub can be reached, asked once a minute with a short timeout, and whether
+public mode lets a local model be fetched from it: what the local and Hub backends ask before they
+download.
 
 transformers retries an unreachable Hub for more than a minute per model; asking first lets an
 offline machine fail in seconds with a message that says what to do.
@@ -47,7 +49,8 @@ def public_refusal(model: str) -> str | None:
     """In public mode, why the local model `model` (not bundled: the callers check that first) may
     not be loaded: the operator did not allow it (HFCOMPARE_ALLOWED_MODELS). None outside public
     mode or for an allowed model. Neither a download nor a file of this disk is opened for it."""
-    from hfcompare.config import ALLOWED_MODELS_ENV, allowed_models, public_mode
+    from hfcompare.config import ALLOWED_MODELS_ENV, public_mode
+    from hfcompare.refs import allowed_models
 
     if not public_mode() or f"local:{model}" in allowed_models():
         return None

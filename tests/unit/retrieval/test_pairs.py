@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from hfcompare.embeddings import pairs as P
+from hfcompare.retrieval import pairs as P
 from hfcompare.refs import ModelRef
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hfcompare.decide import cost
-from hfcompare.decide.cost import HourlyRate, PriceSource, TokenPrice
+from hfcompare import cost
+from hfcompare.cost import HourlyRate, PriceSource, TokenPrice
 
 SRC = PriceSource("Example page", "https://example.org/prices", "$0.20 / $0.80", "2026-12-01")
 

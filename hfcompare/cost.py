@@ -19,7 +19,7 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
-PRICES_PATH = Path(__file__).parents[1] / "data" / "prices.json"
+PRICES_PATH = Path(__file__).parent / "data" / "prices.json"
 STALE_AFTER_DAYS = 90
 PER_REQUESTS = 1000
 #: The environment variable (and config key `hourly_rate`) that sets the hourly rate for self-hosted models.

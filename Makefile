@@ -1,11 +1,12 @@
 # make run  : set up .venv (first time only) and serve the app on http://localhost:$(PORT)
-# make test : set up .venv with test dependencies and run every test
+# make test : set up .venv with test dependencies and run every test (what CI runs)
+# make test-quick : the same, without the browser tests (e2e) and the slow ones (slow): a few minutes
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: install install-test run test test-fast bench clean
+.PHONY: install install-test run test test-quick bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +43,8 @@ run: install
 test: install-test
 	$(PY) -m pytest
 
-test-fast: install-test
-	$(PY) -m pytest -m "not e2e"
+test-quick: install-test
+	$(PY) -m pytest -m "not e2e and not slow"
 
 bench: install
 	$(PY) benchmarks/embed_overhead.py

@@ -16,6 +16,45 @@ from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
 from ui.widgets import chart, pinned_model, render_model_picker
 
+ARENA_NEEDS_STORE = "This needs the store, which cannot be used now (the reason is above). Battles still run."
+ARENA_INTRO = (
+    "Blind side-by-side judging: two anonymous models answer the same prompt (or search the same texts), you "
+    "vote, and only then are their names revealed. Votes are kept in the store and become ratings."
+)
+ARENA_VOTE_LABELS = {"a": "👈 A is better", "b": "👉 B is better", "tie": "🤝 Tie", "both_bad": "👎 Both are bad"}
+ARENA_REPEATS = (
+    " {repeats} repeated a battle already judged (the same prompt and pair of models, so the same answers: "
+    "battles are deterministic); each such battle counts once, with its latest vote."
+)
+ARENA_BOARD_CAPTION = (
+    "Bradley-Terry ratings (on the Elo scale, mean 1000: 400 points means 10 to 1 odds) with 95% bootstrap "
+    "intervals over the votes, and online Elo. Ties and 'both bad' count half a win each; one virtual tie per pair "
+    "of models that met keeps ratings finite, the same in the rating and its interval. A model needs {min_votes} "
+    "votes to be rated; a model that won (lost) every vote has no upper (lower) limit. Overlapping intervals mean "
+    "the votes cannot yet tell the models apart."
+)
+ARENA_BOARD_GROUPS = (
+    "These models fall into {groups} groups that never met, directly or through other models: ratings are on "
+    "separate scales (each group averages 1000) and can be compared only within a group. Battles between the "
+    "groups would join them."
+)
+ARENA_BOARD_EMPTY = "No votes yet. Judge a few battles and the leaderboard appears here."
+AB_INTRO = (
+    "A production A/B test of two models, as the brief's rollout steps describe: your service fixes a plan with "
+    "`hfcompare.decide.ab.plan(experiment, per_variant, split)`, assigns each user a variant with "
+    "`hfcompare.decide.ab.assign(user_id, experiment, split)` (the same user always gets the same one) and logs whether "
+    "they were satisfied with `hfcompare.decide.ab.log_outcome(...)`. Each user counts once, for the assigned variant."
+)
+AB_FIXED_HORIZON = (
+    "Fixed-horizon test: the two-proportion z-test runs once, on the first {planned:,} users of each variant, when "
+    "both have that many. Until then only counts are shown: checking a running test again and again and stopping "
+    "at the first p < 0.05 calls a difference far more often than 5% of the time."
+)
+AB_PLAN_HELP = (
+    "Fix the sample size before reading any result. The plan cannot be changed afterwards (so the finish line "
+    "cannot move after a look at the data); users are split evenly (plan other splits with `hfcompare.decide.ab.plan`)."
+)
+
 ARENAS = {"generation": "Generation", "retrieval": "Retrieval"}
 
 
@@ -133,12 +172,12 @@ def render_battle(arena: str) -> None:
     if problem:
         st.error(literal(f"Your vote was not saved: {problem}"), icon="⚠️")
     buttons = st.columns(4)
-    for column, (winner, label) in zip(buttons, prose.ARENA_VOTE_LABELS.items()):
+    for column, (winner, label) in zip(buttons, ARENA_VOTE_LABELS.items()):
         column.button(label, key=f"vote_{arena}_{winner}", disabled=voted is not None, on_click=_vote,
                       args=(arena, winner), use_container_width=True)
     if voted:
         st.success(f"Model A was **{literal(battle.a)}**, model B was **{literal(battle.b)}**. Your vote: "
-                   f"{prose.ARENA_VOTE_LABELS[voted]}. Saved.", icon="🗳️")
+                   f"{ARENA_VOTE_LABELS[voted]}. Saved.", icon="🗳️")
     elif any(battle.failed):
         st.caption("A model failed; you can still vote (both bad, or for the one that answered).")
 
@@ -202,17 +241,17 @@ def render_leaderboard() -> None:
     arena = st.segmented_control("Arena", list(ARENAS), required=True, format_func=ARENAS.get, key=keys.ARENA_BOARD) or "generation"
     votes = store().votes(arena)
     if not votes:
-        st.info(prose.ARENA_BOARD_EMPTY)
+        st.info(ARENA_BOARD_EMPTY)
         return
     counted = independent_votes(votes)
     battles = [Battle(v["model_a"], v["model_b"], v["winner"]) for v in counted]
     table = leaderboard(battles)
     groups = int(table["group"].max())
     repeats = len(votes) - len(counted)
-    st.caption(prose.ARENA_BOARD_CAPTION.format(min_votes=MIN_VOTES) + f" {_plural(len(votes), 'vote')} so far."
-               + (prose.ARENA_REPEATS.format(repeats=_plural(repeats, "vote")) if repeats else ""))
+    st.caption(ARENA_BOARD_CAPTION.format(min_votes=MIN_VOTES) + f" {_plural(len(votes), 'vote')} so far."
+               + (ARENA_REPEATS.format(repeats=_plural(repeats, "vote")) if repeats else ""))
     if groups > 1:
-        st.warning(prose.ARENA_BOARD_GROUPS.format(groups=groups), icon="🧩")
+        st.warning(ARENA_BOARD_GROUPS.format(groups=groups), icon="🧩")
     st.dataframe(leaderboard_view(table), hide_index=True, column_config=pinned_model({
         "rank": st.column_config.TextColumn("rank", help="Rank among rated models (within the group)."),
         "rating": st.column_config.TextColumn("rating", help="Bradley-Terry rating, mean 1000 over the models "
@@ -244,7 +283,7 @@ def render_ab_plan(experiment: str) -> None:
     smallest difference worth detecting."""
     from hfcompare.decide import ab
 
-    st.info(f"**{literal(experiment)}** has no plan yet, so no test is run. " + prose.AB_PLAN_HELP, icon="📏")
+    st.info(f"**{literal(experiment)}** has no plan yet, so no test is run. " + AB_PLAN_HELP, icon="📏")
     left, right, button = st.columns([2, 2, 2], vertical_alignment="bottom")
     baseline = left.number_input("Satisfied today (%)", 1.0, 99.0, 10.0, step=1.0, key=keys.AB_BASELINE)
     difference = right.number_input("Smallest difference worth detecting (points)", 0.5, 50.0, 2.0, step=0.5,
@@ -261,7 +300,7 @@ def render_ab_plan(experiment: str) -> None:
 def render_ab() -> None:
     from hfcompare.decide import ab
 
-    st.caption(prose.AB_INTRO)
+    st.caption(AB_INTRO)
     experiments = store().experiments()
     # stays open while someone is logging by hand (it would fold up after the first experiment appears)
     with st.expander("Log an outcome by hand (to try it out)",
@@ -310,7 +349,7 @@ def render_ab() -> None:
     if fixed is None:
         return
     planned = fixed["per_variant"]
-    st.caption(prose.AB_FIXED_HORIZON.format(planned=planned))
+    st.caption(AB_FIXED_HORIZON.format(planned=planned))
     if not complete:
         st.progress(min(result.n_a, result.n_b) / planned,
                     text=f"Collecting: A {result.n_a:,} of {planned:,}, B {result.n_b:,} of {planned:,} users. "
@@ -361,7 +400,7 @@ def _ordinal(n: int) -> str:
 def render() -> None:
     """The Arena: blind battles, the leaderboard and A/B tests, one tab each."""
     st.title(prose.ARENA_TITLE)
-    st.caption(prose.ARENA_INTRO)
+    st.caption(ARENA_INTRO)
     _, unavailable = store_if_available()
     if unavailable:   # battles still run; votes, the leaderboard and A/B tests need the store
         st.error(literal(unavailable), icon="⚠️")
@@ -374,7 +413,7 @@ def render() -> None:
     for tab, render_part in ((board_tab, render_leaderboard), (ab_tab, render_ab)):
         with tab:
             if unavailable:
-                st.info(prose.ARENA_NEEDS_STORE)
+                st.info(ARENA_NEEDS_STORE)
             else:
                 render_part()
 

@@ -11,14 +11,76 @@ import streamlit as st
 from hfcompare.hub.catalog import FIELDS, CatalogEntry, load_catalog
 from hfcompare.hub.discovery import SCORE_FIELD, Filters, apply_filters, candidate_rows, option_values, size_bounds_m
 from hfcompare.hub.fit import machine_budget, with_memory
-from hfcompare.hub.metadata import HubModel, HubUnavailable, community_badges, many_models, model_metadata, search_hub
-from hfcompare.hub.probe import hub_endpoint, hub_reachable
+from hfcompare.hub.metadata import (DOWNLOADS_WIDELY_USED, LIKES_APPROVED, HubModel, HubUnavailable, community_badges,
+                                   many_models, model_metadata, search_hub)
+from hfcompare.backends.hub import hub_endpoint, hub_reachable
 from hfcompare.storage.sharing import Field
 from ui import keys, prose, session
 from ui.share import open_page, render_share, write_link
 from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal, safe_markdown
 from ui.widgets import chart
+
+DISCOVER_INTRO = (
+    "Find candidates, see what is published about them and where each figure comes from, then add them "
+    "to a comparison. Published scores come from each model's own sources; a figure nobody could verify "
+    "shows as empty. Click a column header to sort; tick rows to choose models."
+)
+DISCOVER_ONLINE = "Live: downloads (last 30 days), likes and search results come from the Hub at {endpoint}."
+DISCOVER_OFFLINE = (
+    "Offline: the Hub ({endpoint}) cannot be reached, so this is the bundled catalog snapshot of "
+    "{date}. Downloads, likes, model cards and Hub search need the Hub."
+)
+DISCOVER_SEARCH_HELP = (
+    "Part of a model id, such as `bge` or `qwen`. Online this searches the whole Hub (most downloaded first) "
+    "as well as the catalog; offline only the catalog."
+)
+DISCOVER_SIZE_HELP = "Keep models whose parameter count lies in this range. Models of unknown size are hidden once you narrow it."
+DISCOVER_RUNS_HERE_HELP = (
+    "Where each model can run from here, now: bundled with the app (offline), already downloaded "
+    "(offline), here once downloaded (needs the Hub), or on a server set up in Endpoints. ': not now' "
+    "marks the ones that cannot run at the moment."
+)
+DISCOVER_RUNS_HERE_ONLY_HELP = "Only the models that can run from here right now."
+DISCOVER_BACKEND_HELP = (
+    "Where the added models will run. `local` downloads the model from the Hub and runs it on this machine "
+    "(bundled models work offline); `hf` uses Hugging Face Inference Providers or your endpoint; `openai` "
+    "your OpenAI-compatible server (set them up under Endpoints in the sidebar)."
+)
+DISCOVER_BADGES = (f"Badges follow the brief: **community approved** at {LIKES_APPROVED:,}+ likes, **widely used** at "
+                   f"{DOWNLOADS_WIDELY_USED / 1e6:g}M+ downloads in 30 days.")
+DISCOVER_SCATTER_CAPTION = (
+    "Published score against size, one point per model. Up and to the left is better value. Scores from "
+    "different benchmarks or versions are coloured apart: they are not comparable with each other."
+)
+DISCOVER_SOURCES_CAPTION = (
+    "Each figure with the document it was read from, that document's date, the date it was checked, and "
+    "the sentence that states it."
+)
+DISCOVER_NO_LIVE = "Live Hub metadata (downloads, likes, eval results, the model card) needs the Hub, which cannot be reached."
+DISCOVER_UNKNOWN = "An empty cell (None) is unknown: no source for it could be verified."
+DISCOVER_BUDGET_HELP = (
+    "Memory a model may take on this machine, in MB (MiB). It starts at {source}. Set "
+    "HFCOMPARE_MEMORY_BUDGET_MB to start elsewhere; empty means no budget."
+)
+DISCOVER_FITS_ONLY_HELP = (
+    "Hide the models over the memory budget, here and in the model pickers. Models whose memory is "
+    "unknown stay, and so do models already chosen."
+)
+DISCOVER_BUDGET_UNKNOWN = (
+    "This machine's available memory could not be read, so there is no budget: nothing is marked or "
+    "filtered. Type a budget to set one."
+)
+DISCOVER_MEMORY_HELP = (
+    "Memory if it runs on this machine (local backend), in MB (MiB): measured here when it has been, else "
+    "estimated as parameters × bytes per parameter at its precision (the weights only; fp32 assumed when "
+    "the precision is unknown)."
+)
+DISCOVER_MEMORY_FROM_HELP = (
+    "measured: on this machine. estimated: from parameters and precision, never measured. unknown: the "
+    "parameter count is unknown; such models are never filtered out."
+)
+DISCOVER_FIT_HELP = "Against the memory budget: ⚠ marks a model over it, with its figure."
 
 TASK_LABELS = {"embeddings": "Embedding models", "generation": "Generation models"}
 #: Size stops for the range slider, in millions of parameters.
@@ -47,14 +109,14 @@ def _column_config(task: str) -> dict:
         "downloads": number("Downloads (30 d)", help="Downloads in the last 30 days, from the Hub (live only).",
                             format="compact"),
         "likes": number("Likes", help="Likes on the Hub (live only).", format="compact"),
-        "badges": st.column_config.TextColumn("Community", help=prose.DISCOVER_BADGES),
+        "badges": st.column_config.TextColumn("Community", help=DISCOVER_BADGES),
         "in_catalog": st.column_config.CheckboxColumn("In catalog", help="Published figures with sources are "
                                                       "bundled for this model."),
         "sources": number("Sources", help="How many documents its figures come from (see the detail view)."),
-        "runs_here": st.column_config.TextColumn("Runs here", help=prose.DISCOVER_RUNS_HERE_HELP),
-        "memory_mb": number("memory MB", help=prose.DISCOVER_MEMORY_HELP, format="localized"),
-        "memory_from": st.column_config.TextColumn("memory from", help=prose.DISCOVER_MEMORY_FROM_HELP),
-        "fit": st.column_config.TextColumn("Fits budget", help=prose.DISCOVER_FIT_HELP, width=270),
+        "runs_here": st.column_config.TextColumn("Runs here", help=DISCOVER_RUNS_HERE_HELP),
+        "memory_mb": number("memory MB", help=DISCOVER_MEMORY_HELP, format="localized"),
+        "memory_from": st.column_config.TextColumn("memory from", help=DISCOVER_MEMORY_FROM_HELP),
+        "fit": st.column_config.TextColumn("Fits budget", help=DISCOVER_FIT_HELP, width=270),
     })
     for name in ("mteb_average", "mteb_retrieval", "leaderboard_average"):
         cfg[name] = number(FIELDS[name][0], help=FIELDS[name][1], format="%.2f")
@@ -91,7 +153,7 @@ def render_filters(frame) -> Filters:
     if bounds:
         chosen = size_col.select_slider("Size (parameters)", options=SIZE_STOPS_M, key=keys.DISC_SIZE,
                                         value=(SIZE_STOPS_M[0], SIZE_STOPS_M[-1]), format_func=_size_label,
-                                        help=prose.DISCOVER_SIZE_HELP)
+                                        help=DISCOVER_SIZE_HELP)
         if tuple(chosen) != (SIZE_STOPS_M[0], SIZE_STOPS_M[-1]):
             size_range = (float(chosen[0]), float(chosen[1]))
     options = {keys.DISC_LANGUAGES: option_values(frame, "languages"), keys.DISC_LICENSES: option_values(frame, "license")}
@@ -104,10 +166,10 @@ def render_filters(frame) -> Filters:
                                    help="Keep models under any of these licenses.")
     open_only = open_col.toggle("Open weights", key=keys.DISC_OPEN_ONLY,
                                 help="Only models whose weights can be downloaded.")
-    runs_here = here_col.toggle("Runs here now", key=keys.DISC_RUNS_HERE, help=prose.DISCOVER_RUNS_HERE_ONLY_HELP)
+    runs_here = here_col.toggle("Runs here now", key=keys.DISC_RUNS_HERE, help=DISCOVER_RUNS_HERE_ONLY_HELP)
     restore(keys.DISC_FITS_ONLY, False)
     fits_only = here_col.toggle("Only models that fit", key=widget_key(keys.DISC_FITS_ONLY),
-                                help=prose.DISCOVER_FITS_ONLY_HELP)
+                                help=DISCOVER_FITS_ONLY_HELP)
     remember(keys.DISC_FITS_ONLY)
     budget_mb = render_budget(budget_col)
     session.publish_memory_budget(session.MemoryBudget(budget_mb, bool(fits_only)))   # for the model pickers
@@ -123,11 +185,11 @@ def render_budget(where) -> float | None:
     restore(keys.DISC_MEMORY_BUDGET, round(budget.mb) if budget.mb else None)
     start = {} if widget_key(keys.DISC_MEMORY_BUDGET) in st.session_state else {"value": None}
     chosen = where.number_input("Memory budget (MB)", min_value=1, step=256, key=widget_key(keys.DISC_MEMORY_BUDGET),
-                                placeholder="no budget", help=prose.DISCOVER_BUDGET_HELP.format(source=budget.source),
+                                placeholder="no budget", help=DISCOVER_BUDGET_HELP.format(source=budget.source),
                                 **start)
     remember(keys.DISC_MEMORY_BUDGET)
     if budget.mb is None and chosen is None:
-        where.caption(prose.DISCOVER_BUDGET_UNKNOWN)
+        where.caption(DISCOVER_BUDGET_UNKNOWN)
     return None if chosen is None else float(chosen)
 
 
@@ -176,7 +238,7 @@ def render_add(task: str, frame) -> None:
     default = _default_backend(picks[0], task, frame) if picks else "local"
     # no key: the widget starts afresh (at the sensible default) when the first pick changes its default
     backend = st.selectbox("Run with", backend_options, index=backend_options.index(default),
-                           help=prose.DISCOVER_BACKEND_HELP)
+                           help=DISCOVER_BACKEND_HELP)
     page_name = "Embeddings" if task == "embeddings" else "Generation"
     if st.button(f"Add to the {page_name} comparison", type="primary", disabled=not picks):
         refs = [f"{backend}:{model_id}" for model_id in picks]
@@ -238,7 +300,7 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
                  "checked": fig.source.checked, "quote": fig.quote or "", "basis": fig.basis or ""}
                 for name, fig in entry.figures.items()]
         missing = [FIELDS[name][0] for name in _visible_columns(task) if name in FIELDS and name not in entry.figures]
-        st.caption(prose.DISCOVER_SOURCES_CAPTION)
+        st.caption(DISCOVER_SOURCES_CAPTION)
         st.dataframe(rows, hide_index=True, column_config={
             "source": st.column_config.LinkColumn("Source", help="Where the figure was read."),
             "quote": st.column_config.TextColumn("Quote", width="large"),
@@ -250,7 +312,7 @@ def render_detail(task: str, frame, entries: dict[str, CatalogEntry], online: bo
     else:
         st.info("This model is not in the bundled catalog, so no published figures are shown for it.")
     if not online:
-        st.caption(prose.DISCOVER_NO_LIVE)
+        st.caption(DISCOVER_NO_LIVE)
         return
     try:
         hub = model_metadata(model_id)
@@ -301,7 +363,7 @@ def render_scatter(task: str, frame, entries: dict[str, CatalogEntry]) -> None:
     if plotted.empty:
         st.info("None of the models shown has both a published score and a known size.")
         return
-    st.caption(prose.DISCOVER_SCATTER_CAPTION)
+    st.caption(DISCOVER_SCATTER_CAPTION)
     chart(lambda: charts.score_against_size(frame, score, FIELDS[score][0]), key="disc_scatter")
     left_out = len(frame) - len(plotted)
     if left_out:
@@ -329,21 +391,21 @@ def apply_link(link: dict) -> None:
 
 def render() -> None:
     """Discover: catalog and Hub models with their figures and sources; add them to a comparison."""
-    share_slot, _ = open_page("discover", prose.DISCOVER_TITLE, prose.DISCOVER_INTRO, apply_link, LINK_FIELDS)
+    share_slot, _ = open_page("discover", prose.DISCOVER_TITLE, DISCOVER_INTRO, apply_link, LINK_FIELDS)
     catalog = load_catalog()
     st.session_state.setdefault(keys.DISC_TASK, "embeddings")  # a default through state, as a link may set it
     task = st.segmented_control("Task", list(TASK_LABELS), required=True, format_func=TASK_LABELS.get, key=keys.DISC_TASK,
                                 help="Embedding models turn texts into vectors for search; "
                                 "generation models write answers.") or "embeddings"
-    st.text_input("Search", key=keys.DISC_QUERY, help=prose.DISCOVER_SEARCH_HELP, placeholder="e.g. bge, e5, qwen")
+    st.text_input("Search", key=keys.DISC_QUERY, help=DISCOVER_SEARCH_HELP, placeholder="e.g. bge, e5, qwen")
     query = st.session_state.get(keys.DISC_QUERY, "")
     entries = catalog.for_task(task)
     online = hub_reachable()
     if online:
-        st.caption(prose.DISCOVER_ONLINE.format(endpoint=hub_endpoint()))
+        st.caption(DISCOVER_ONLINE.format(endpoint=hub_endpoint()))
         live, found = _live_rows(entries, query, task)
     else:
-        st.info(prose.DISCOVER_OFFLINE.format(endpoint=hub_endpoint(), date=catalog.snapshot_date), icon="📦")
+        st.info(DISCOVER_OFFLINE.format(endpoint=hub_endpoint(), date=catalog.snapshot_date), icon="📦")
         live, found = {}, []
     frame = _where_rows(candidate_rows(entries, live, found), task, online)
     filters = render_filters(frame)
@@ -355,7 +417,7 @@ def render() -> None:
     if shown.empty:
         st.info("No model matches these filters. Widen the size range or clear a filter.")
     else:
-        st.caption(f"{len(shown)} of {len(frame)} models. {prose.DISCOVER_BADGES} {prose.DISCOVER_UNKNOWN}")
+        st.caption(f"{len(shown)} of {len(frame)} models. {DISCOVER_BADGES} {DISCOVER_UNKNOWN}")
         budget_note = _budget_caption(frame, shown, budget_mb, filters.fits_only)
         if budget_note:
             st.caption(budget_note)

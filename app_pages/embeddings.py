@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hfcompare.embeddings.runs import EmbeddingResult, compare_embeddings, where_measured
+from hfcompare.backends.local.cpu import where_measured
+from hfcompare.embeddings.runs import EmbeddingResult, compare_embeddings
 from hfcompare.refs import ModelRef, SpecError, display_names, parse_texts, validate_models, validate_texts
 from hfcompare.samples import load_sample
 from hfcompare.storage.sharing import Field, models_field, run_field, text_field
@@ -28,6 +29,43 @@ from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
 from ui.widgets import chart, columns_first, pinned_model, render_model_picker
 
+EMBEDDINGS_INTRO = (
+    "Pick two or more embedding models, paste your own texts (one per line), and see how each "
+    "model judges which texts are alike, side by side, with how fast it was. Everything runs on "
+    "this machine; the bundled models work offline."
+)
+TEXTS_HELP = (
+    "One text per line: questions, titles, passages. Blank lines are ignored. "
+    "Each model turns every line into a vector; the heatmaps show the cosine similarity of every pair."
+)
+EMPTY_STATE = "Enter texts and press **Run comparison**, or **Load sample** to try the invoice-chatbot scenario."
+HEATMAP_CAPTION = (
+    "Cosine similarity of every pair of texts, one panel per model, on one colour scale. "
+    "Brighter means the model finds the two texts more alike. Axis numbers are line numbers of your texts; "
+    "hover a cell to read the two texts' line numbers and how each begins."
+)
+AGREEMENT_CAPTION = (
+    "**spearman**: how alike two models order all pairs of texts (1 = the same order). "
+    "**top-k overlap**: the share of each text's k nearest neighbours that both models pick."
+)
+EMB_COST_TEXT = ("Cost of embedding 1,000 texts like these (a request = one text). Local models and your own "
+                 "servers: the cold ms/text shown (the median of the timed passes) × 1,000 texts = seconds, × the "
+                 "hourly rate ÷ 3,600; without a timed pass, the computing pass's seconds; served from the cache "
+                 "with no timing: unknown. Models on Inference Providers: texts × the price per 1M texts; a price "
+                 "per token is unknown here, as embedding runs do not count tokens. The 'cost arithmetic' column "
+                 "shows the sum and the price's source; a price checked over 90 days ago is marked stale; no price "
+                 "means unknown, never 0.")
+EMB_MODES = {"compare": "Compare texts", "evaluate": "Evaluate retrieval", "pairs": "Labeled pairs"}
+EMB_MODE_HELP = (
+    "Compare texts: see how models judge which of your texts are alike. Evaluate retrieval: give queries and "
+    "the texts each should find, and measure how well every model finds them. Labeled pairs: label pairs of "
+    "texts as similar or not (or score them 0–5), and measure which model's similarity follows your labels."
+)
+COMPARE_PROMPTS_CAPTION = (
+    "Prompts: none. Comparing texts has no queries or documents, so every model embeds each text as typed, "
+    "without a query or document prompt. **Evaluate retrieval** runs each model with its prompts."
+)
+
 NEIGHBOURS_K = 5
 
 
@@ -44,7 +82,7 @@ def render_inputs() -> tuple[list[str], str, bool]:
         "Texts, one per line",
         key=widget_key(keys.EMB_TEXTS),
         height=220,
-        help=prose.TEXTS_HELP,
+        help=TEXTS_HELP,
         placeholder="How do I create an invoice?\nInvoice templates and billing\n…",
     )
     left = right = st.container(horizontal=True)  # buttons keep their labels and wrap on a narrow screen
@@ -97,9 +135,9 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
         return
 
     st.subheader("Similarity matrices")
-    st.caption(prose.HEATMAP_CAPTION)
+    st.caption(HEATMAP_CAPTION)
     if not any(r.prompt for r in results if r.ok):  # compare mode embeds texts as typed
-        st.caption(prose.COMPARE_PROMPTS_CAPTION)
+        st.caption(COMPARE_PROMPTS_CAPTION)
     chart(lambda: charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
 
     from ui.cost import cost_column_config, hourly_rate_input, provider_prices
@@ -116,7 +154,7 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
         column_config=pinned_model({
             name: st.column_config.Column(name, help=help_text)
             for name, help_text in (prose.TIMING_COLUMN_HELP | prose.MEMORY_COLUMN_HELP).items()
-        } | cost_column_config(prose.EMB_COST_TEXT)),
+        } | cost_column_config(EMB_COST_TEXT)),
     )
     if timing[tables.COLD_MS_PER_TEXT].notna().any():
         chart(lambda: charts.speed_chart(timing.to_dict("records")), key="emb_speed")
@@ -128,7 +166,7 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
 
     if len(matrices) > 1:
         st.subheader("Agreement between models")
-        st.caption(prose.AGREEMENT_CAPTION)
+        st.caption(AGREEMENT_CAPTION)
         st.dataframe(agreement_table(matrices, k=3), hide_index=True)
 
     st.subheader("Nearest neighbours")
@@ -172,7 +210,7 @@ def render_comparison(auto_run: bool) -> dict:
                          "emb_results"):
             render_results(stored.texts, stored.results)
     elif not run_pressed:
-        st.info(prose.EMPTY_STATE)
+        st.info(EMPTY_STATE)
     return {"mode": "compare", "models": chosen, "texts": raw_texts, "run": bool(stored)}
 
 
@@ -240,12 +278,12 @@ def apply_link(link: dict) -> bool:
 
 def render() -> None:
     """Embeddings: compare texts, or evaluate retrieval on labeled data."""
-    share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, prose.EMBEDDINGS_INTRO, apply_link,
+    share_slot, auto_run = open_page("embeddings", prose.EMBEDDINGS_TITLE, EMBEDDINGS_INTRO, apply_link,
                                      LINK_FIELDS)
     restore(keys.EMB_MODE, "compare")
-    mode = st.segmented_control("Mode", list(prose.EMB_MODES), required=True, format_func=prose.EMB_MODES.get,
+    mode = st.segmented_control("Mode", list(EMB_MODES), required=True, format_func=EMB_MODES.get,
                                 key=widget_key(keys.EMB_MODE),
-                                help=prose.EMB_MODE_HELP) or "compare"
+                                help=EMB_MODE_HELP) or "compare"
     remember(keys.EMB_MODE)
     if mode == "evaluate":
         state = render_evaluation(auto_run)

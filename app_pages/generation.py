@@ -32,6 +32,63 @@ from ui.state import remember, renew, restore, set_widget, value, widget_key
 from ui.text import literal, safe_markdown
 from ui.widgets import CHART_WIDTH, chart, chart_row, columns_first, pinned_model, render_model_picker
 
+GENERATION_INTRO = (
+    "Pick two or more models, enter your prompts (or load the invoice-chatbot sample), and read the answers "
+    "side by side as they stream in, with latency, time to first token and tokens per second. Add checks per "
+    "prompt (keywords, a regex, a maximum length, a reference answer) to get pass rates."
+)
+PROMPTS_HELP = (
+    "One row per prompt. Checks are optional: **keywords** (comma-separated, all must appear as whole words or numbers), **regex** "
+    "(must match somewhere), **max chars**, and a **reference** answer compared by meaning with the embedding "
+    "model chosen below."
+)
+GEN_EMPTY_STATE = "Add prompts and press **Run**, or **Load sample** for the invoice-chatbot scenario."
+OVERRIDES_HELP = "Leave a cell empty to use the shared value above."
+ALLOW_CACHE_HELP = (
+    "Answers sampled with temperature > 0 and no seed differ on every run, so they are normally generated afresh. "
+    "Tick to reuse earlier ones anyway."
+)
+GEN_SPEED_MIXED = "Speeds on servers come from their hardware, so they are not comparable with local ones."
+GEN_THRESHOLD_LABEL = "Reference similarity needed"
+GEN_THRESHOLD_HELP = (
+    "A reference check passes when the cosine similarity between the answer and the reference answer, by the "
+    "embedding model at the left, reaches this value. On the sample with all-MiniLM-L6-v2, correct paraphrases "
+    "score 0.78-0.99 and on-topic wrong answers 0.49-0.68; other embedding models score higher or lower, so "
+    "set it per model. Changing it re-checks the answers without running the models again."
+)
+GEN_CHECK_RULES = {
+    "all checks": "every check of the prompt passes",
+    "keywords": "every listed keyword appears as a whole word or number (any case; 30 is not in 14/30/2023)",
+    "regex": "the pattern matches somewhere (any case)",
+    "max length": "the answer is at most 'max chars' long",
+    "reference": "similarity to the reference answer ≥ {threshold:.2f} ({embedder})",
+}
+GEN_CHECKS_CAPTION = (
+    "Answers that passed each check, out of the answers it ran on, with the 95% Wilson interval: the range the "
+    "model's true pass rate probably lies in. Checks only test what the prompts' rows spell out: an answer can "
+    "contain the keyword and resemble the reference yet be wrong."
+)
+GEN_FEW_PROMPTS = (
+    "These pass rates rest on {n} prompt(s) per model, fewer than the about {minimum} a pass rate needs: the "
+    "intervals are wide ({example}), so differences between models here may be chance. Add prompts before "
+    "choosing by pass rate."
+)
+GEN_ARENA_POINTER = (
+    "Checks test only what the prompts' rows spell out; they cannot judge whether an answer actually helps. For "
+    "a human judgement, compare the models blind in the **Arena**: two anonymous answers to the same prompt, "
+    "your vote, then the names."
+)
+GEN_SPEED_UNKNOWN = "tok/s unknown ({reason})"
+GEN_RETRIED = "{retries} retr{ies}, waited {waited:.1f}s before this answer (not in its times)"
+GEN_MODELS_HELP = (
+    "Bundled models run offline on llama.cpp. Type `openai:<model>` for a model on an OpenAI-compatible server, "
+    "`hf:<model-id>` for Inference Providers or a TGI endpoint (set them up under Endpoints in the sidebar), or a "
+    "Hub id to run it with transformers when the Hub is reachable."
+)
+SHARED_UNSEEDED = "Sampled answers without a seed are not reused from the cache; set a seed to make them repeatable."
+GEN_SUMMARY_DOWNLOAD_HELP = ("One row per model as shown: speed, pass rate, measured memory and cost per 1,000 "
+                             "requests with its arithmetic and the price's source.")
+
 PROMPT_COLUMNS = ["prompt", "keywords", "regex", "max chars", "reference"]
 NO_EMBEDDER = "(no reference checks)"
 
@@ -78,7 +135,7 @@ def render_prompts() -> pd.DataFrame:
                                                      help="A good answer; compared by meaning."),
         },
     )
-    st.caption(prose.PROMPTS_HELP)
+    st.caption(PROMPTS_HELP)
     st.session_state[keys.GEN_PROMPTS_EDITED] = edited
     return edited
 
@@ -108,7 +165,7 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
     shared = GenerationParams(int(max_tokens), float(temperature), float(top_p), None if seed is None else int(seed))
     overrides = None
     with st.expander("Per-model overrides"):
-        st.caption(prose.OVERRIDES_HELP)
+        st.caption(OVERRIDES_HELP)
         if models:
             given = st.session_state.get(keys.GEN_LINK_OVERRIDES) or {}   # a share link's per-model values
             blank = pd.DataFrame({"model": models, **{column: [given.get(m, {}).get(column) for m in models]
@@ -116,7 +173,7 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
             blank = blank.astype({"max tokens": "Int64", "temperature": "Float64", "top-p": "Float64", "seed": "Int64"})
             overrides = st.data_editor(blank, key=keys.scoped(keys.GEN_OVERRIDES, '|'.join(models)), hide_index=True,
                                        disabled=["model"])
-        allow = st.checkbox("Reuse cached sampled answers", key=keys.GEN_ALLOW_CACHE, help=prose.ALLOW_CACHE_HELP)
+        allow = st.checkbox("Reuse cached sampled answers", key=keys.GEN_ALLOW_CACHE, help=ALLOW_CACHE_HELP)
     embedders = [NO_EMBEDDER] + [m.ref for m in available_models("embeddings")]
     default = next((i for i, ref in enumerate(embedders) if ref.startswith("local:")), 0)
     pick, needed = st.columns([3, 1])
@@ -126,8 +183,8 @@ def render_parameters(models: list[str]) -> tuple[str, GenerationParams, pd.Data
     embedder = pick.selectbox("Embedding model for reference checks", embedders, key=widget_key(keys.GEN_EMBEDDER))
     remember(keys.GEN_EMBEDDER)
     restore(keys.GEN_THRESHOLD, REFERENCE_THRESHOLD)
-    threshold = needed.number_input(prose.GEN_THRESHOLD_LABEL, min_value=0.0, max_value=1.0, step=0.05,
-                                    format="%.2f", key=widget_key(keys.GEN_THRESHOLD), help=prose.GEN_THRESHOLD_HELP,
+    threshold = needed.number_input(GEN_THRESHOLD_LABEL, min_value=0.0, max_value=1.0, step=0.05,
+                                    format="%.2f", key=widget_key(keys.GEN_THRESHOLD), help=GEN_THRESHOLD_HELP,
                                     disabled=embedder == NO_EMBEDDER)
     remember(keys.GEN_THRESHOLD)
     return st.session_state.get(keys.GEN_SYSTEM, ""), shared, overrides, allow, embedder, float(threshold)
@@ -259,7 +316,7 @@ def render_results(stored: session.GenerationRun) -> None:
     st.subheader("Summary")
     timed = [r for r in results if r.ok and r.timings is not None]
     mixed = len({bool(r.timings.threads) for r in timed}) > 1
-    st.caption(tables.how_timed(results) + (" " + prose.GEN_SPEED_MIXED if mixed else ""))
+    st.caption(tables.how_timed(results) + (" " + GEN_SPEED_MIXED if mixed else ""))
     hidden = [tables.CHECKED, tables.PASS_RATE_LOW, tables.PASS_RATE_HIGH]  # the Checks table shows them
     hidden += [] if (summary[tables.TOKENS_PER_S_NOTE] != "").any() else [tables.TOKENS_PER_S_NOTE]
     hidden += [] if (summary[tables.RETRY_WAITS_S] > 0).any() else [tables.RETRY_WAITS_S]
@@ -274,7 +331,7 @@ def render_results(stored: session.GenerationRun) -> None:
                                                       min_value=0.0, max_value=1.0, format="percent")}
         | cost_column_config(prose.COST_HELP)))
     st.download_button("Download summary (CSV)", shown.to_csv(index=False), "generation_summary.csv", "text/csv",
-                       help=prose.GEN_SUMMARY_DOWNLOAD_HELP)
+                       help=GEN_SUMMARY_DOWNLOAD_HELP)
     row = chart_row()
     if (table[tables.ERROR] == "").any():
         chart(lambda: charts.latency_distribution(table), key="gen_latency", where=row, width=CHART_WIDTH)
@@ -297,9 +354,9 @@ def render_results(stored: session.GenerationRun) -> None:
             column.markdown(safe_markdown(r.text) if (r.text or "").strip() else "*(empty answer)*")
             t = r.timings
             speed = f"{t.tokens_per_s:.1f} tok/s" if t.tokens_per_s else \
-                prose.GEN_SPEED_UNKNOWN.format(reason=t.speed_note or "not measured")
+                GEN_SPEED_UNKNOWN.format(reason=t.speed_note or "not measured")
             ttft = f"{t.ttft_s:.2f}s" if t.ttft_s is not None else "n/a"
-            retried = "" if t.attempts <= 1 else " · " + prose.GEN_RETRIED.format(
+            retried = "" if t.attempts <= 1 else " · " + GEN_RETRIED.format(
                 retries=t.attempts - 1, ies="y" if t.attempts == 2 else "ies", waited=t.retry_wait_s)
             loaded = f" · loaded first in {r.load_s:.2f}s (not in these times)" if r.load_s and r.load_s >= 0.005 else ""
             column.caption(f"{t.latency_s:.2f}s · first token {ttft} · {t.output_tokens} tokens · {speed}"
@@ -326,17 +383,17 @@ def render_checks(results, verdicts: dict, names: dict, threshold: float, embedd
         st.caption("No answer was checked: add keywords, a regex, a maximum length or a reference answer to a "
                    "prompt's row.")
     else:
-        rules = dict(prose.GEN_CHECK_RULES)
+        rules = dict(GEN_CHECK_RULES)
         rules["reference"] = rules["reference"].format(threshold=threshold, embedder=embedder.rsplit("/", 1)[-1])
         st.dataframe(tables.check_rates_view(rates, rules), hide_index=True)
-        st.caption(prose.GEN_CHECKS_CAPTION)
+        st.caption(GEN_CHECKS_CAPTION)
         few = rates[(rates["check"] == ALL_CHECKS) & rates["too_few"]]
         if not few.empty:
             row = few.iloc[0]
             example = f"{row['passed']} of {row['checked']} passing is {row['low']:.0%} to {row['high']:.0%}"
-            st.warning(prose.GEN_FEW_PROMPTS.format(n=int(few["checked"].max()), minimum=MIN_RELIABLE_PROMPTS,
+            st.warning(GEN_FEW_PROMPTS.format(n=int(few["checked"].max()), minimum=MIN_RELIABLE_PROMPTS,
                                                     example=example), icon="📏")
-    st.info(prose.GEN_ARENA_POINTER, icon="⚔️")
+    st.info(GEN_ARENA_POINTER, icon="⚔️")
     try:
         st.page_link("app_pages/arena.py", label="Open the Arena", icon="➡️")
     except StreamlitPageNotFoundError:  # the page run alone, outside the app's router, has no Arena to link to
@@ -453,13 +510,13 @@ def link_state(chosen: list[str], prompt_table: pd.DataFrame, system: str, share
 
 def render() -> None:
     """Generation: prompts and checks in, answers side by side out, with speed and pass rates."""
-    share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, prose.GENERATION_INTRO, apply_link,
+    share_slot, auto_run = open_page("generation", prose.GENERATION_TITLE, GENERATION_INTRO, apply_link,
                                      LINK_FIELDS)
     requested = session.take_generation_run_request()  # by the Scorecard's "measure now"
     if requested and st.session_state.get(keys.GEN_PROMPTS) is None \
             and not (st.session_state.get(widget_key(keys.GEN_EDITOR)) or {}).get("added_rows"):
         _load_sample()
-    chosen = render_model_picker("generation", keys.GEN_MODELS, prose.GEN_MODELS_HELP,
+    chosen = render_model_picker("generation", keys.GEN_MODELS, GEN_MODELS_HELP,
                                  "Pick models, or type backend:model and press Enter")
     prompt_table = render_prompts()
     system, shared, overrides, allow_cache, embedder, threshold = render_parameters(chosen)
@@ -491,7 +548,7 @@ def render() -> None:
                 cached = sum(r.cached for r in answered)
                 if answered:
                     show_cache_note(cache_note(cached, len(answered),
-                                               "" if cached == len(answered) else " " + prose.SHARED_UNSEEDED))
+                                               "" if cached == len(answered) else " " + SHARED_UNSEEDED))
     stored = session.generation_run()
     if stored and (stored.embedder, stored.threshold) != (embedder, threshold):
         with st.spinner("Checking the answers again…"):  # a new threshold or model: no need to run the models again
@@ -503,7 +560,7 @@ def render() -> None:
                          GENERATION_INPUTS, "gen_results"):
             render_results(stored)
     elif not run_pressed:
-        st.info(prose.GEN_EMPTY_STATE)
+        st.info(GEN_EMPTY_STATE)
     with share_slot:
         render_share(write_link("generation", link_state(chosen, prompt_table, system, shared, threshold, embedder, overrides),
                                 LINK_FIELDS))

@@ -15,13 +15,78 @@ from ui.resources import store
 from ui.state import remember, restore, widget_key
 from ui.widgets import CHART_WIDTH, chart, chart_row, pinned_model
 
+MONITOR_TRAFFIC_HELP = ("This app's calls: the comparisons, evaluations and battles run here. Production: the calls "
+                        "your product recorded with hfcompare.monitoring.track, by source.")
+MONITOR_PRODUCTION_CAPTION = ("{n} calls your product recorded (hfcompare.monitoring.track). Latency percentiles count "
+                              "successful calls only; satisfaction is the mean of the calls that reported one.")
+MONITOR_SATISFACTION_HELP = ("Mean satisfaction (0 to 1) of the calls that reported one; 'rated' says how many did. "
+                             "Few ratings make a shaky mean.")
+MONITOR_INTRO = (
+    "Every call this app made to a model (cache hits are not calls), and the calls your products report with "
+    "hfcompare.monitoring.track: latency, throughput, errors and satisfaction per model, over time. Inputs, "
+    "answers and keys are never logged."
+)
+MONITOR_CAPPED = (
+    "Showing the newest {shown:,} of {total:,} calls in this range: the figures and charts describe those. "
+    "Choose a shorter time range (or fewer models or sources) to see all of them."
+)
+MONITOR_SUMMARY_CAPTION = ("{n:,} calls. Latency, time to first token and speeds count successful calls only; "
+                           "each column's header says how it is counted (hover it).")
+MONITOR_MEASUREMENTS_LABEL = "Include measurement calls (speed passes)"
+MONITOR_MEASUREMENTS_HELP = (
+    "Measuring a model's speed calls it too: each embedding comparison times a few extra passes over a sample of "
+    "the texts. Those calls measure the model rather than do work, so they are left out by default."
+)
+MONITOR_MEASUREMENTS_LEFT_OUT = (
+    "{n:,} measurement calls (embedding speed passes) are left out: they time the model rather than do work. "
+    "Switch on 'Include measurement calls' to count them."
+)
+MONITOR_MEASUREMENTS_SHOWN = "Includes {n:,} measurement calls (embedding speed passes)."
+MONITOR_COLUMN_HELP = {
+    "model": "The model called.",
+    "backend": "Where it ran: a local engine, or the server backend that was called.",
+    "task": "embeddings (one call embeds a batch of texts) or generation (one call streams one answer).",
+    "calls": "Calls to the model (one batch of texts, or one answer), failed ones included. Cached results are "
+             "not calls.",
+    "errors": "Calls that failed, failed model loads included.",
+    "error rate": "Share of calls that failed (errors ÷ calls).",
+    "p50 latency s": "Median seconds per call, over successful calls (a generation: from the attempt that "
+                     "succeeded to the last token, after the model was loaded).",
+    "p95 latency s": "95th percentile of seconds per call, over successful calls: 1 call in 20 is slower.",
+    "median ttft s": "Time to first token: median over successful generation calls (per call, from the attempt "
+                     "that succeeded).",
+    "median tokens/s": "Median over successful generation calls of each call's decoding speed: tokens after the "
+                       "first ÷ seconds from the first token to the end of the stream. The Generation page's median "
+                       "tokens/s, so the same calls give the same figure; the two differ when they count different "
+                       "calls (the Generation page shows one run, cached answers included; the Monitor every call in "
+                       "the time range). Calls without a decode window are left out (see tokens/s note).",
+    "tokens/s note": "For how many generation calls tokens/s is known, and why not for the others: calls logged "
+                     "before decode timing was recorded, or streams with no decode window (buffered, or under 3 "
+                     "tokens).",
+    "items/s": "Pooled throughput: texts embedded (or answers) of all successful calls ÷ their total seconds. Not a "
+               "median: long calls weigh more.",
+    "last error": "The error class of the most recent failed call.",
+    "error classes": "Failed calls by error class (unavailable, load failed, timeout, rate limited, ...), "
+                     "failed model loads included.",
+}
+MONITOR_PRODUCTION_COLUMN_HELP = {
+    "model": "The model your product called.",
+    "variant": "The A/B variant the call was made under ('—' when none was given).",
+    "source": "The name your product tracked the call under.",
+    "calls": "Calls tracked, failed ones included.",
+    "error rate": "Share of calls that failed (failed ÷ calls).",
+    "p50 latency s": "Median seconds per call, over successful calls.",
+    "p95 latency s": "95th percentile of seconds per call, over successful calls: 1 call in 20 is slower.",
+    "rated": "Calls that reported a satisfaction.",
+}
+
 
 def render() -> None:
     """The Monitor: this app's calls or production traffic, per model and over time."""
     from hfcompare import monitoring
 
     st.title(prose.MONITOR_TITLE)
-    st.caption(prose.MONITOR_INTRO)
+    st.caption(MONITOR_INTRO)
     monitoring.flush(5.0)   # this app's latest calls are written in the background
     sources = store().call_sources()
     production = [s for s in sources if s != APP_SOURCE]
@@ -30,7 +95,7 @@ def render() -> None:
         st.session_state.setdefault(keys.MON_TRAFFIC, "app")
         traffic = st.segmented_control("Traffic", ["app", "production"], required=True, key=keys.MON_TRAFFIC,
                                        format_func={"app": "This app's calls", "production": "Production"}.get,
-                                       help=prose.MONITOR_TRAFFIC_HELP) or "app"
+                                       help=MONITOR_TRAFFIC_HELP) or "app"
     if traffic == "production":
         render_production(production)
         return
@@ -45,8 +110,8 @@ def render() -> None:
     backends = right.multiselect("Backends", store().call_values("backend", [APP_SOURCE]), key=keys.MON_BACKENDS,
                                  placeholder="all backends")
     restore(keys.MON_MEASUREMENTS, False)
-    measurements = st.toggle(prose.MONITOR_MEASUREMENTS_LABEL, key=widget_key(keys.MON_MEASUREMENTS),
-                             help=prose.MONITOR_MEASUREMENTS_HELP)
+    measurements = st.toggle(MONITOR_MEASUREMENTS_LABEL, key=widget_key(keys.MON_MEASUREMENTS),
+                             help=MONITOR_MEASUREMENTS_HELP)
     remember(keys.MON_MEASUREMENTS)
     frame = _newest_calls(start, models or None, backends or None, [APP_SOURCE])
     measured = is_measurement(frame)
@@ -55,15 +120,15 @@ def render() -> None:
     if frame.empty:
         st.info("No call matches these filters.")
         if measured.any():
-            st.caption(prose.MONITOR_MEASUREMENTS_LEFT_OUT.format(n=int(measured.sum())))
+            st.caption(MONITOR_MEASUREMENTS_LEFT_OUT.format(n=int(measured.sum())))
         return
 
     st.subheader("Per model")
-    left_out = (prose.MONITOR_MEASUREMENTS_SHOWN if measurements else prose.MONITOR_MEASUREMENTS_LEFT_OUT)
-    st.caption(prose.MONITOR_SUMMARY_CAPTION.format(n=len(frame))
+    left_out = (MONITOR_MEASUREMENTS_SHOWN if measurements else MONITOR_MEASUREMENTS_LEFT_OUT)
+    st.caption(MONITOR_SUMMARY_CAPTION.format(n=len(frame))
                + (" " + left_out.format(n=int(measured.sum())) if measured.any() else ""))
     st.dataframe(summary(frame), hide_index=True, column_config=pinned_model({
-        name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_COLUMN_HELP.items()
+        name: st.column_config.Column(name, help=text) for name, text in MONITOR_COLUMN_HELP.items()
     } | ERROR_RATE))
 
     render_over_time(frame, "mon", [("p50", "p50 latency s", "p50 latency per call (s)"),
@@ -102,7 +167,7 @@ def _newest_calls(start: float | None, models: list[str] | None, backends: list[
     if len(rows) == most:
         total = store().count_calls(start, models, backends, sources)
         if total > most:
-            st.warning(prose.MONITOR_CAPPED.format(shown=most, total=total), icon="✂️")
+            st.warning(MONITOR_CAPPED.format(shown=most, total=total), icon="✂️")
     return calls_frame(rows)
 
 
@@ -114,7 +179,7 @@ def _time_range(column) -> float | None:
     return since(range_name)
 
 
-ERROR_RATE = {"error rate": st.column_config.ProgressColumn("error rate", help=prose.MONITOR_COLUMN_HELP["error rate"],
+ERROR_RATE = {"error rate": st.column_config.ProgressColumn("error rate", help=MONITOR_COLUMN_HELP["error rate"],
                                                             min_value=0.0, max_value=1.0, format="percent")}
 
 
@@ -130,11 +195,11 @@ def render_production(sources: list[str]) -> None:
         st.info("No call matches these filters.")
         return
     st.subheader("Per model and variant")
-    st.caption(prose.MONITOR_PRODUCTION_CAPTION.format(n=len(frame)))
+    st.caption(MONITOR_PRODUCTION_CAPTION.format(n=len(frame)))
     st.dataframe(production_summary(frame), hide_index=True, column_config=pinned_model({
-        name: st.column_config.Column(name, help=text) for name, text in prose.MONITOR_PRODUCTION_COLUMN_HELP.items()
+        name: st.column_config.Column(name, help=text) for name, text in MONITOR_PRODUCTION_COLUMN_HELP.items()
     } | {
-        "satisfaction": st.column_config.ProgressColumn("satisfaction", help=prose.MONITOR_SATISFACTION_HELP,
+        "satisfaction": st.column_config.ProgressColumn("satisfaction", help=MONITOR_SATISFACTION_HELP,
                                                         min_value=0.0, max_value=1.0, format="%.2f")} | ERROR_RATE))
     render_over_time(frame, "prod", [("p50", "p50 latency s", "p50 latency per call (s)"),
                                      ("p95", "p95 latency s", "p95 latency per call (s)"),

@@ -57,6 +57,74 @@ from ui.state import remember, restore, set_widget, value, widget_key
 from ui.text import literal
 from ui.widgets import CHART_WIDTH, build_figure, chart, chart_row, pinned_model
 
+SC_INTRO = (
+    "Rank the candidates on weighted criteria, the brief's decision framework made interactive. Values come "
+    "from this session's comparisons (measured here) or from the catalog (published, with sources). Change a "
+    "weight and the ranking follows."
+)
+SC_NO_COMPARISON = (
+    "No comparison of this kind has run in this session yet, so only published catalog figures are available. "
+    "Run one on the Embeddings or Generation page to add measured speed and quality."
+)
+SC_NO_COMPARISON_RATED = (
+    "No generation comparison has run in this session yet: the values are the Arena's ratings from blind votes "
+    "and published catalog figures. Run the models on the Generation page to add measured speed and pass rates."
+)
+SC_CANDIDATES_HELP = "Models of this session's comparisons (backend:model) and catalog models (Hub ids)."
+SC_PRESET_HELP = "Sets the criteria and weights for a priority from the brief's decision framework."
+SC_CRITERIA_HELP = "Add or remove criteria. Weights are normalized to sum to 100%."
+SC_POLICY_HELP = (
+    "A value nobody measured or published is never taken as 0 silently. Count it as worst (the default): a model "
+    "cannot win on what nobody knows. Leave it out: that model is scored on the criteria it has, with their "
+    "weights rescaled (kinder to models with gaps). Either way, a model is recommended only when values are known "
+    f"for at least {MIN_KNOWN_WEIGHT:.0%} of the weight."
+)
+SC_MARGIN_HELP = "Two recommendable models whose scores are closer than this are called effectively tied."
+SC_THRESHOLD_HELP = ("A model is recommended only when it ranks first in at least this share of the resamples of the "
+                     f"measurements (P(best)); below it, the verdict is 'too close to call'. {P_BEST_THRESHOLD:.2f} by default.")
+SC_RULES = (
+    "Rules: a model is recommended only when values are known for at least {known} of the weight; unknown "
+    "contributions show as 'unknown'. Scores less than {margin:.2f} apart are a tie. Baselines such as TF-IDF are "
+    "references, not candidates, unless you add them."
+)
+SC_UNDO_HELP = "Put back the weights you had set before choosing this preset."
+SC_SCORE_HELP = "Weighted sum of normalized values: 1 means best on every criterion. Unknown values count as the policy says."
+SC_KNOWN_WEIGHT_HELP = ("Share of the total weight whose value is known for this model. Below "
+                        f"{MIN_KNOWN_WEIGHT:.0%} it is not recommended.")
+SC_STATUS_HELP = "recommended: the best model with enough known values; not recommended: too much of its weight is unknown."
+SC_NORMALIZATION = (
+    "Each criterion reads its raw values on a **stated scale**, the same whichever candidates you compare: "
+    "the value at the **worst** anchor counts 0, at the **best** anchor 1, and in between in proportion, on "
+    "**log10** for speed, latency, size, context and vector size (so 100M against 1B counts like 1B against 10B); "
+    "beyond an anchor a value is held at 0 or 1. So a difference counts as much as it is large: a 0.001 nDCG lead "
+    "adds 0.001 × the weight, never the whole weight, and adding or removing a candidate never reorders the others. "
+    "Yes/no criteria count 1 or 0. An unknown value counts as 0 (default) or is left out, as the policy says. The "
+    "score is the weighted sum; each criterion's contribution is its weight times its scaled value. Change the "
+    "anchors under **Value scales and must-haves**."
+)
+SC_SPEED_RUN_HELP = (
+    "Both runs timed the models, on different texts and at different moments: their speeds are not alike, so "
+    "the ranking uses one run's speeds for every candidate."
+)
+SC_P_BEST_HELP = (
+    "How often this model comes first when what its values rest on is resampled 1,000 times: the labeled "
+    "queries (the same draw for every model evaluated on them, so differences are judged query by query) and the "
+    "timed passes. Published figures are taken as they are. A recommendation needs 0.90. Empty when nothing was measured here (published figures only)."
+)
+SC_MUST_HAVES_CAPTION = "Must-haves: hard limits checked before any weight counts."
+SC_FLIPS_CAPTION = (
+    "Moving one weight while the others stay put: the nearest weight at which another model would win "
+    "(searched from 0 to three times the sum of all weights)."
+)
+SC_SAMPLES_HELP = "How many random weight sets to try; more is steadier and slower."
+SC_STABILITY_CAPTION = (
+    "Every weight multiplied by a random factor between 0.8 and 1.2, {n} times: how often each model "
+    "ends at each rank. A winner that stays first in most samples is a robust choice."
+)
+SC_RUN_HELP = ("Which run a measured value comes from: the run, the texts (or queries, prompts, votes) it was measured "
+               "on with their fingerprint, the hardware, the timed passes and when. Values measured on different "
+               "texts or hardware are not ranked as if alike.")
+
 LINK_NOTE = " (from a share link)"
 #: The P(best) a recommendation may be set to need: at least an even chance, below certainty.
 THRESHOLD_RANGE = (0.5, 0.99)
@@ -78,7 +146,7 @@ def _speed_run() -> str | None:
         return runs[0] if runs else None
     restore(keys.SC_SPEED_RUN, "comparison")
     chosen = st.radio("Speeds from", runs, format_func=SPEED_RUNS.get, key=widget_key(keys.SC_SPEED_RUN),
-                      horizontal=True, help=prose.SC_SPEED_RUN_HELP)
+                      horizontal=True, help=SC_SPEED_RUN_HELP)
     remember(keys.SC_SPEED_RUN)
     return chosen
 
@@ -163,7 +231,7 @@ def render_candidates(task: str) -> list[str]:
         st.warning(f"Not candidates here: {shown} (neither compared in this session nor in the catalog); left out.",
                    icon="🔗")
     st.session_state[widget_key(cand_key)] = [c for c in value(cand_key) if c in options]
-    names = st.multiselect("Candidates", options, key=widget_key(cand_key), help=prose.SC_CANDIDATES_HELP,
+    names = st.multiselect("Candidates", options, key=widget_key(cand_key), help=SC_CANDIDATES_HELP,
                            format_func=lambda c: f"{c} (reference baseline)" if is_baseline(c) else c)
     remember(cand_key)
     return names
@@ -179,17 +247,17 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.selectbox("Decision preset", [*PRESETS, CUSTOM], key=widget_key(box), on_change=apply_preset, args=(task,),
                    format_func=lambda p: PRESETS[p]["label"] if p in PRESETS else "Custom (your weights)",
-                   help=prose.SC_PRESET_HELP)
+                   help=SC_PRESET_HELP)
     remember(box)
     remember(keys.scoped(keys.SC_PRESET_SHOWN, task))
     if st.session_state.get(keys.scoped(keys.SC_UNDO, task)) and value(box) != CUSTOM:
-        right.button("Undo preset", on_click=undo_preset, args=(task,), help=prose.SC_UNDO_HELP)
+        right.button("Undo preset", on_click=undo_preset, args=(task,), help=SC_UNDO_HELP)
     crit_key = keys.scoped(keys.SC_CRITERIA, task)
     start = value(box)
     restore(crit_key, list(PRESETS[start if start in PRESETS else "balanced"][task]))
     chosen = st.multiselect("Criteria", list(specs), key=widget_key(crit_key),
                             format_func=lambda k: specs[k].criterion.label,
-                            help=prose.SC_CRITERIA_HELP, on_change=to_custom, args=(task,))
+                            help=SC_CRITERIA_HELP, on_change=to_custom, args=(task,))
     remember(crit_key)
     weights: dict[str, float] = {}
     sources: dict[str, str] = {}
@@ -221,18 +289,18 @@ def render_setup(task: str, measured: dict) -> tuple[list[str], dict[str, float]
     left, right, threshold_box = st.columns([3, 1, 1])
     policy = left.radio("When a value is unknown", list(POLICIES), format_func=POLICIES.get,
                         key=widget_key(keys.SC_POLICY),
-                        help=prose.SC_POLICY_HELP)
+                        help=SC_POLICY_HELP)
     remember(keys.SC_POLICY)
     restore(keys.SC_MARGIN, TIE_MARGIN)
     margin = right.number_input("Tie margin", min_value=0.0, max_value=0.5, step=0.01, format="%.2f",
-                                key=widget_key(keys.SC_MARGIN), help=prose.SC_MARGIN_HELP)
+                                key=widget_key(keys.SC_MARGIN), help=SC_MARGIN_HELP)
     remember(keys.SC_MARGIN)
     restore(keys.SC_THRESHOLD, P_BEST_THRESHOLD)
     threshold_box.number_input("P(best) needed", min_value=THRESHOLD_RANGE[0], max_value=THRESHOLD_RANGE[1],
                                step=0.05, format="%.2f", key=widget_key(keys.SC_THRESHOLD),
-                               help=prose.SC_THRESHOLD_HELP)
+                               help=SC_THRESHOLD_HELP)
     remember(keys.SC_THRESHOLD)
-    st.caption(prose.SC_RULES.format(known=f"{MIN_KNOWN_WEIGHT:.0%}", margin=margin))
+    st.caption(SC_RULES.format(known=f"{MIN_KNOWN_WEIGHT:.0%}", margin=margin))
     return names, weights, sources, policy, float(margin)
 
 
@@ -315,13 +383,13 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
                              for status in ranking["status"]]
     points = [contribution_column(c) for c in criteria]
     st.dataframe(shown_table(ranking, points), hide_index=True, column_config=pinned_model({
-        "score": st.column_config.ProgressColumn("score", help=prose.SC_SCORE_HELP, min_value=0.0, max_value=1.0,
+        "score": st.column_config.ProgressColumn("score", help=SC_SCORE_HELP, min_value=0.0, max_value=1.0,
                                                  format="%.3f", width="small"),
-        "known": st.column_config.ProgressColumn("known", help=prose.SC_KNOWN_WEIGHT_HELP,
+        "known": st.column_config.ProgressColumn("known", help=SC_KNOWN_WEIGHT_HELP,
                                                         min_value=0.0, max_value=1.0, format="percent",
                                                         width="small"),
-        "status": st.column_config.TextColumn("status", help=prose.SC_STATUS_HELP),
-        "P(best)": st.column_config.ProgressColumn("P(best)", help=prose.SC_P_BEST_HELP, min_value=0.0,
+        "status": st.column_config.TextColumn("status", help=SC_STATUS_HELP),
+        "P(best)": st.column_config.ProgressColumn("P(best)", help=SC_P_BEST_HELP, min_value=0.0,
                                                    max_value=1.0, format="%.2f", width="small"),
         **{contribution_column(c): st.column_config.TextColumn(
             contribution_column(c), width="small", help=f"Points {c.label.lower()} adds to the score (its weight "
@@ -342,25 +410,25 @@ def render_results(task: str, names, weights, sources, policy, margin, measured,
             "normalized": st.column_config.NumberColumn("normalized", help="The value on the criterion's scale: "
                                                         "0 at its worst anchor, 1 at its best (see the scales).",
                                                         format="%.2f"),
-            "run": st.column_config.TextColumn("run", help=prose.SC_RUN_HELP, width="medium"),
+            "run": st.column_config.TextColumn("run", help=SC_RUN_HELP, width="medium"),
             "source": st.column_config.TextColumn("source", width="large")})
         unknown = int((sources_frame["value"] == "unknown").sum())
         if unknown:
             st.caption(f"{unknown} values are unknown; policy: {POLICIES[policy].lower()}.")
     with st.expander("How values are normalized"):
-        st.markdown(prose.SC_NORMALIZATION)
+        st.markdown(SC_NORMALIZATION)
         st.dataframe(normalization_table(criteria), hide_index=True)
 
     st.subheader("How robust is the winner?")
     flips = flips_table(_weight_to_flip(candidates, criteria, policy, tuple(limits)), criteria)
-    st.caption(prose.SC_FLIPS_CAPTION)
+    st.caption(SC_FLIPS_CAPTION)
     st.dataframe(shown_table(shown_table(flips, ["winner changes at"], 1, "never"), ["change"], 1, "—"),
                  hide_index=True)
-    st.slider("Weight samples", 100, 2000, step=100, key=widget_key(keys.SC_SAMPLES), help=prose.SC_SAMPLES_HELP)
+    st.slider("Weight samples", 100, 2000, step=100, key=widget_key(keys.SC_SAMPLES), help=SC_SAMPLES_HELP)
     remember(keys.SC_SAMPLES)
     stability = build_figure(lambda: charts.stability_chart([scored.names[i] for i in order], shares[order]))
     chart(stability, key="sc_stability")
-    st.caption(prose.SC_STABILITY_CAPTION.format(n=samples))
+    st.caption(SC_STABILITY_CAPTION.format(n=samples))
 
     inputs = {"task": task, "candidates": names, "policy": policy,
               "weights": {c.label: c.weight for c in criteria},
@@ -505,7 +573,7 @@ def _valid_measured(raw) -> dict:
 
 def render() -> None:
     """The Scorecard: candidates, criteria and weights in, a ranking and its reasons out."""
-    share_slot, _ = open_page("scorecard", prose.SC_TITLE, prose.SC_INTRO, apply_link, LINK_FIELDS)
+    share_slot, _ = open_page("scorecard", prose.SC_TITLE, SC_INTRO, apply_link, LINK_FIELDS)
     measured = _measured(_speed_run())
     restore(keys.SC_TASK, "generation" if _compared("generation") and not _compared("embeddings") else "embeddings")
     task = st.segmented_control("Task", list(TASKS), required=True, format_func=TASKS.get,
@@ -513,11 +581,11 @@ def render() -> None:
     remember(keys.SC_TASK)
     rated = task == "generation" and any("arena_rating" in values for values in measured.values())
     if not _compared(task):
-        st.info(prose.SC_NO_COMPARISON_RATED if rated else prose.SC_NO_COMPARISON)
+        st.info(SC_NO_COMPARISON_RATED if rated else SC_NO_COMPARISON)
     names, weights, sources, policy, margin = render_setup(task, measured)
     with st.expander("Value scales and must-haves"):
         anchors = render_scales(task, weights, sources) if weights else {}
-        st.caption(prose.SC_MUST_HAVES_CAPTION)
+        st.caption(SC_MUST_HAVES_CAPTION)
         limits, limits_set = render_must_haves(task)
     if not names:
         st.info("Choose at least one candidate.")

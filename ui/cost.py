@@ -5,8 +5,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import keys, prose
+from ui import keys
 from ui.state import remember, restore, value, widget_key
+
+HOURLY_RATE_LABEL = "Hourly rate for self-hosted models (USD)"
+def hourly_rate_help(default_label: str, default_rate: float | None, source: str) -> str:
+    """Help for the hourly-rate input: what the rate does and where the default comes from."""
+    if default_rate is None:
+        return ("Cost of a local model or your own server = measured seconds × this rate. No sourced default: "
+                "the cost stays unknown until you set a rate.")
+    return (f"Cost of a local model or your own server = measured seconds × this rate. The default, "
+            f"${default_rate:g}/h, is {default_label}: {source}. Set your own hardware's rate to replace it.")
+HOURLY_RATE_DEFAULT = "Default: {label}, ${rate:g}/h ([pricing]({url}), checked {checked})."
+HOURLY_RATE_STALE = "That price was checked over 90 days ago: check it again."
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
@@ -34,13 +45,13 @@ def provider_prices(refs, names: dict | None = None) -> dict:
 
 
 def _default():
-    from hfcompare.decide.cost import bundled_rate
+    from hfcompare.cost import bundled_rate
     return bundled_rate()
 
 
 def _chosen(number, default):
     """The rate a number stands for; the sourced default keeps its source."""
-    from hfcompare.decide.cost import rate_from
+    from hfcompare.cost import rate_from
 
     chosen = None if number is None else rate_from(number)
     if chosen is not None and default is not None and number == default.usd_per_hour:
@@ -62,12 +73,12 @@ def hourly_rate_input(key: str = keys.COST_HOURLY_RATE):
     restore(key, default.usd_per_hour if default else None)
     field, note = st.columns([1, 2], vertical_alignment="bottom")
     if default is not None and default.source is not None:   # the default's source, named on the page
-        note.caption(prose.HOURLY_RATE_DEFAULT.format(label=default.label, rate=default.usd_per_hour,
+        note.caption(HOURLY_RATE_DEFAULT.format(label=default.label, rate=default.usd_per_hour,
                                                       url=default.source.url, checked=default.source.checked)
-                     + (" " + prose.HOURLY_RATE_STALE if default.source.stale() else ""))
-    number = field.number_input(prose.HOURLY_RATE_LABEL, min_value=0.0, step=0.01, format="%.3f", value=None,
+                     + (" " + HOURLY_RATE_STALE if default.source.stale() else ""))
+    number = field.number_input(HOURLY_RATE_LABEL, min_value=0.0, step=0.01, format="%.3f", value=None,
                              key=widget_key(key),
-                             help=prose.hourly_rate_help(default.label if default else "",
+                             help=hourly_rate_help(default.label if default else "",
                                                          default.usd_per_hour if default else None,
                                                          default.source.url if default and default.source else ""))
     remember(key)
@@ -81,7 +92,7 @@ COST_FORMAT = "$%.3g"
 def cost_column_config(help_text: str) -> dict:
     """Column settings for a table's cost columns (renamed with COST_LABELS): the dollar figure to three
     significant digits, and both columns' help."""
-    from hfcompare.decide.cost import COST_HOW, COST_LABELS, COST_PER_1000
+    from hfcompare.cost import COST_HOW, COST_LABELS, COST_PER_1000
 
     per_1000, how = COST_LABELS[COST_PER_1000], COST_LABELS[COST_HOW]
     return {per_1000: st.column_config.NumberColumn(per_1000, help=help_text, format=COST_FORMAT),

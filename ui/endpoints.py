@@ -5,14 +5,38 @@ from __future__ import annotations
 import streamlit as st
 
 from hfcompare.backends import BackendError, RemoteSettings, get_backend, settings_from_environment
-from ui import keys, prose
+from ui import keys
 from ui.text import literal
+
+ENDPOINTS_INTRO = (
+    "Compare models served elsewhere: add them in the model picker as `openai:<model>` or `hf:<model-id>`. "
+    "Keys stay in this browser session only; they are never saved, cached, logged or put in links."
+)
+KEY_SCOPE = (
+    "A key this app's operator configured goes only to the server it was configured for. A URL you type "
+    "here gets only the key you type beside it."
+)
+KEY_WITHHELD = "The configured key is not sent to {url}: it belongs to another server. Type a key for this one."
+PUBLIC_ENDPOINTS = (
+    "Public mode: this app sends requests only to the servers its operator configured{allowed}. "
+    "Any other URL is refused."
+)
+SECRET_HELP = "Kept only in this browser session. Never written to disk, cache keys, logs, exports or links."
+OPENAI_URL_HELP = (
+    "The /v1 address of vLLM, TGI, llama.cpp server, Ollama (http://localhost:11434/v1) or LM Studio. "
+    "Also read from HFCOMPARE_OPENAI_BASE_URL or the config file."
+)
+PROVIDER_HELP = "Inference Providers route: `auto` picks the first provider serving the model."
+HF_URL_HELP = "A dedicated TEI or TGI server, or an Inference Endpoint URL. When set, the provider is not used."
+BATCH_HELP = "Texts per embeddings request."
+CONCURRENCY_HELP = "Requests in flight at once, per model."
+TIMEOUT_HELP = f"Seconds before one request is abandoned (then retried, up to {RemoteSettings.max_retries} times)."
 
 LIMITS = {"batch_size": "batch", "concurrency": "parallel", "timeout_s": "timeout"}  # setting -> widget key suffix
 
 
 def _secret_input(label: str, key: str, env_note: str) -> str | None:
-    value = st.text_input(label, type="password", key=key, help=prose.SECRET_HELP, placeholder=env_note)
+    value = st.text_input(label, type="password", key=key, help=SECRET_HELP, placeholder=env_note)
     return value.strip() or None
 
 
@@ -38,7 +62,7 @@ def _scope_notes(settings: RemoteSettings) -> None:
     if refused:
         st.warning(literal(refused), icon="🔒")
     elif settings.key_withheld():
-        st.caption(prose.KEY_WITHHELD.format(url=literal(settings.public_url())))
+        st.caption(KEY_WITHHELD.format(url=literal(settings.public_url())))
 
 
 def _public_note() -> None:
@@ -47,18 +71,18 @@ def _public_note() -> None:
     if public_mode():
         hosts = sorted(allowed_hosts())
         allowed = f" and these hosts: {literal(', '.join(hosts))}" if hosts else ""
-        st.info(prose.PUBLIC_ENDPOINTS.format(allowed=allowed), icon="🔒")
+        st.info(PUBLIC_ENDPOINTS.format(allowed=allowed), icon="🔒")
 
 
 def _common_limits(prefix: str, base: RemoteSettings) -> dict:
     left, right = st.columns(2)
     return {
         "batch_size": int(left.number_input("Batch size", 1, 2048, base.batch_size, key=keys.scoped(prefix, "batch"),
-                                            help=prose.BATCH_HELP)),
+                                            help=BATCH_HELP)),
         "concurrency": int(right.number_input("In flight", 1, 64, base.concurrency, key=keys.scoped(prefix, "parallel"),
-                                              help=prose.CONCURRENCY_HELP)),
+                                              help=CONCURRENCY_HELP)),
         "timeout_s": float(st.number_input("Timeout (seconds)", 1.0, 600.0, float(base.timeout_s),
-                                           key=keys.scoped(prefix, "timeout"), help=prose.TIMEOUT_HELP)),
+                                           key=keys.scoped(prefix, "timeout"), help=TIMEOUT_HELP)),
     }
 
 
@@ -101,11 +125,11 @@ def render_endpoints() -> None:
     openai_base = settings_from_environment("openai")
     hf_base = settings_from_environment("hf")
     with st.sidebar.expander("Endpoints", icon="🔌"):
-        st.caption(prose.ENDPOINTS_INTRO + " " + prose.KEY_SCOPE)
+        st.caption(ENDPOINTS_INTRO + " " + KEY_SCOPE)
         _public_note()
         st.markdown("**OpenAI-compatible server**")
         url = st.text_input("Base URL", value=openai_base.base_url or "", key=keys.OPENAI_URL,
-                            placeholder="http://localhost:8000/v1", help=prose.OPENAI_URL_HELP)
+                            placeholder="http://localhost:8000/v1", help=OPENAI_URL_HELP)
         key = _secret_input("API key", keys.OPENAI_KEY, "set in the environment"
                             if openai_base.key_for(url.strip() or openai_base.base_url) else "optional")
         limits = _common_limits("endpoints_openai", openai_base)
@@ -120,9 +144,9 @@ def render_endpoints() -> None:
         providers = provider_names()
         current = _known_provider(hf_base.provider)
         provider = st.selectbox("Provider", providers, index=providers.index(current), key=keys.HF_PROVIDER,
-                                help=prose.PROVIDER_HELP)
+                                help=PROVIDER_HELP)
         hf_url = st.text_input("TEI / TGI / Endpoint URL", value=hf_base.base_url or "", key=keys.HF_URL,
-                               placeholder="optional: http://localhost:8080", help=prose.HF_URL_HELP)
+                               placeholder="optional: http://localhost:8080", help=HF_URL_HELP)
         hf_limits = _common_limits("endpoints_hf", hf_base)
         hf_settings = hf_base.with_overrides(provider=provider, base_url=hf_url.strip() or None, api_key=token,
                                              **hf_limits)

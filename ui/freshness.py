@@ -11,8 +11,10 @@ from typing import Any
 
 import streamlit as st
 
-from ui import prose
 from ui.text import literal
+
+STALE_RESULTS = ("These results are for the previous inputs ({changes}). Press Run to bring them up to "
+                 "date; until then they are dimmed.")
 
 #: How many names a change lists before it counts the rest.
 MAX_NAMED = 3
@@ -51,7 +53,7 @@ def results_for(previous: dict[str, Any], current: dict[str, Any], labels: dict[
     they are dimmed under a note saying what changed. Yields whether they are stale."""
     changes = what_changed(previous, current, labels)
     if changes:
-        st.warning(prose.STALE_RESULTS.format(changes="; ".join(changes)), icon="🕰️")
+        st.warning(STALE_RESULTS.format(changes="; ".join(changes)), icon="🕰️")
         # our own fixed CSS (no user text): dim the block that holds the old results
         st.html(f"<style>.st-key-{key} {{ opacity: 0.45; }}</style>")
     with st.container(key=key):

@@ -7,9 +7,28 @@ import streamlit as st
 from hfcompare.decide.scorecard import MEASURED_LABELS, is_baseline
 from hfcompare.decide.scoring import Scored
 from hfcompare.refs import ModelRef, SpecError
-from ui import keys, prose, session
+from ui import keys, session
 from ui.state import forget
 from ui.text import literal
+
+SC_REFERENCES = (
+    "References, not candidates: TF-IDF counts shared words, so it shows what the models add beyond word overlap. "
+    "Add it under Candidates to rank it on purpose."
+)
+SC_MEASURE_PERFORMANCE_HELP = (
+    "Runs a retrieval evaluation of the candidates on your labeled queries (Embeddings page, Evaluate retrieval), "
+    "or on the bundled labeled sample if you have none, and uses the measured nDCG@10."
+)
+SC_MEASURE_GENERATION_HELP = (
+    "Opens the Generation page with these models and runs your prompts with their checks (the sample prompts if "
+    "there are none); come back here to see the measured pass rate, tokens per second, latency and cost."
+)
+SC_MEASURE_SPEED_HELP = ("Times the candidates on your texts (or the sample texts): the median of repeated passes. "
+                         "A self-hosted model's cost per 1,000 texts is that time × the hourly rate.")
+SC_CATALOG_ONLY = (
+    "Unknown in the catalog and not measurable here: {criteria}. Lower its weight or remove it if it matters "
+    "less than a recommendation."
+)
 
 
 def pending_candidates_key(task: str) -> str:
@@ -103,18 +122,18 @@ def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
     if task == "embeddings":
         columns = st.columns(2)
         if "performance" in missing and columns[0].button("Measure performance now", type="primary",
-                                                          help=prose.SC_MEASURE_PERFORMANCE_HELP):
+                                                          help=SC_MEASURE_PERFORMANCE_HELP):
             _measure_performance(task, refs)
         label = "Measure speed and cost now" if "cost" in missing else "Measure speed now"
-        if missing & {"speed", "cost"} and columns[1].button(label, help=prose.SC_MEASURE_SPEED_HELP):
+        if missing & {"speed", "cost"} and columns[1].button(label, help=SC_MEASURE_SPEED_HELP):
             _measure_speed(task, refs)
     elif missing & {"quality", "speed", "latency", "cost"}:
-        if st.button("Measure quality and speed now", type="primary", help=prose.SC_MEASURE_GENERATION_HELP):
+        if st.button("Measure quality and speed now", type="primary", help=SC_MEASURE_GENERATION_HELP):
             session.request_generation_run(refs.values())
             st.switch_page("app_pages/generation.py")
     catalog_only = sorted(k for k in missing if k not in {"performance", "quality", "speed", "latency", "cost"})
     if catalog_only:
-        st.caption(prose.SC_CATALOG_ONLY.format(criteria=", ".join(catalog_only)))
+        st.caption(SC_CATALOG_ONLY.format(criteria=", ".join(catalog_only)))
 
 
 def render_references(task: str, measured: dict, names: list[str], compared: list[str]) -> None:
@@ -130,5 +149,5 @@ def render_references(task: str, measured: dict, names: list[str], compared: lis
         for metric, found in measured.get(ref, {}).items():
             row[MEASURED_LABELS[metric]] = round(float(found[0]), 4)
         rows.append(row)
-    st.caption(prose.SC_REFERENCES)
+    st.caption(SC_REFERENCES)
     st.dataframe(pd.DataFrame(rows), hide_index=True)

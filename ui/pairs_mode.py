@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from hfcompare.config import max_upload_bytes
-from hfcompare.embeddings.pairs import MAX_PAIRS, LabeledPairs, PairsError, load_sample, make_pairs, parse_pairs
+from hfcompare.retrieval.pairs import MAX_PAIRS, LabeledPairs, PairsError, load_sample, make_pairs, parse_pairs
 from hfcompare.refs import ModelRef, SpecError, display_names, parse_texts, validate_models
 from ui import keys, prose, session
 from ui.freshness import results_for
@@ -20,6 +20,68 @@ from ui.share import ask_before_computing, cancel_ask
 from ui.state import remember, renew, restore, value, widget_key
 from ui.text import literal
 from ui.widgets import chart, pinned_model, render_model_picker
+
+PAIRS_SOURCES = {"type": "Type or paste", "upload": "Upload a file"}
+PAIRS_DATA_HELP = (
+    "Type or paste pairs into the table (paste several rows copied from a spreadsheet at once), or upload a CSV, "
+    "TSV or JSONL file with columns text1, text2, label (or the STS layout: sentence1, sentence2, score)."
+)
+PAIRS_UPLOAD_HELP = (
+    "CSV or TSV with a header row, or JSONL with one object per line. Columns text1, text2, label (or "
+    "sentence1, sentence2, score). Labels: 1 or similar, 0 or not similar, or a score from 0 to 5."
+)
+PAIRS_TEXT_HELP = "One text of the pair, as your users would write it."
+PAIRS_LABEL_HELP = (
+    "1 (or similar) when the two texts mean the same thing, 0 (or not similar) when they do not; or a score from "
+    "0 (unrelated) to 5 (same meaning), as in STS. Use one kind of label for the whole table."
+)
+PAIRS_FROM_TEXTS = "Add a pair from your texts"
+PAIRS_FROM_TEXTS_HELP = (
+    "Pick two of the texts you typed in Compare texts, say whether they are alike, and add them to the table."
+)
+PAIRS_EMPTY = (
+    "Label at least two pairs (some similar, some not) in the table, upload a file, or press "
+    "**Load pairs sample**; then **Run on pairs**."
+)
+PAIRS_METRICS_CAPTION = (
+    "{n} labeled pairs ({kind}). Every model embeds each text once and scores each pair by cosine similarity; "
+    "the figures say how well those scores follow your labels. Higher is better; hover a column for its meaning. "
+    "Ranked on {primary}, with its 95% interval (a bootstrap over pairs)."
+)
+PAIRS_COLUMN_HELP = {
+    "ROC AUC": "The chance that a pair labeled similar scores above a pair labeled not similar: 1 always, 0.5 is "
+               "chance (a coin would do as well), below 0.5 the model has it backwards.",
+    "Spearman": "Does the model put the pairs in the same order as your labels? 1: the same order, 0: no relation, "
+                "−1: reversed. The figure sentence-transformers reports for STS.",
+    "Pearson": "Like Spearman, but on the similarity values themselves rather than their order: high when the "
+               "similarity rises in step with the label.",
+    "gap": "Mean similarity of the similar pairs minus that of the not-similar pairs: how far apart the model "
+           "keeps them. Not comparable across models with different similarity scales; ROC AUC is.",
+    "low": "Lower end of the 95% interval of the ranking metric: with other pairs of the same kind, it would "
+           "likely fall between low and high (a percentile bootstrap over pairs).",
+    "high": "Upper end of the 95% interval of the ranking metric.",
+}
+PAIRS_SIGNIFICANCE_CAPTION = (
+    "Each pair of models on the same labeled pairs: the difference in {primary}, and a paired permutation test "
+    "(each pair's two similarities, as ranks, swapped between the models at random) whose p-value is corrected "
+    "(Holm) for the number of model pairs. A model is called better only when the corrected p is below 0.05."
+)
+PAIRS_P_HELP = (
+    "The chance of a difference at least this large if the two models were equally good, for this pair of models "
+    "alone (a paired permutation test over the labeled pairs)."
+)
+PAIRS_WORST_CAPTION = (
+    "The pairs each model gets most wrong: similar pairs it scores low and not-similar ones it scores high "
+    "(for 0–5 scores: where its order departs most from yours). Worst first."
+)
+PAIRS_OFF_BY_HELP = (
+    "How far the pair's place in the model's order is from its place in your labels' order, as a share of all "
+    "pairs: 0 where the label puts it, near 1 at the opposite end."
+)
+PAIRS_FEW = (
+    "Only {n} pairs: intervals and tests over so few are rough (a bootstrap over a handful of pairs can look "
+    "certain when it is not). Label 20 or more, some similar and some not, for figures you can lean on."
+)
 
 COLUMNS = ["text1", "text2", "label"]
 #: The labels "add a pair from your texts" offers.
@@ -144,9 +206,9 @@ def render_table() -> pd.DataFrame:
         hide_index=True,
         width="stretch",
         column_config={
-            "text1": st.column_config.TextColumn("text1", help=prose.PAIRS_TEXT_HELP, width="large"),
-            "text2": st.column_config.TextColumn("text2", help=prose.PAIRS_TEXT_HELP, width="large"),
-            "label": st.column_config.TextColumn("label", help=prose.PAIRS_LABEL_HELP, width="small"),
+            "text1": st.column_config.TextColumn("text1", help=PAIRS_TEXT_HELP, width="large"),
+            "text2": st.column_config.TextColumn("text2", help=PAIRS_TEXT_HELP, width="large"),
+            "label": st.column_config.TextColumn("label", help=PAIRS_LABEL_HELP, width="small"),
         },
     )
     st.session_state[keys.PAIRS_EDITED] = edited
@@ -160,14 +222,14 @@ def render_add_from_texts() -> None:
         return
     from hfcompare.embeddings.tables import text_label
 
-    with st.expander(prose.PAIRS_FROM_TEXTS):
-        st.caption(prose.PAIRS_FROM_TEXTS_HELP)
+    with st.expander(PAIRS_FROM_TEXTS):
+        st.caption(PAIRS_FROM_TEXTS_HELP)
         first, second, label = st.columns([5, 5, 2])
         options = list(range(len(texts)))
         shown = lambda i: text_label(i, texts[i]) if i < len(texts) else ""  # noqa: E731
         first.selectbox("First text", options, format_func=shown, key=keys.PAIRS_PICK_A)
         second.selectbox("Second text", options, index=1, format_func=shown, key=keys.PAIRS_PICK_B)
-        label.selectbox("Label", LABEL_CHOICES, key=keys.PAIRS_PICK_LABEL, help=prose.PAIRS_LABEL_HELP)
+        label.selectbox("Label", LABEL_CHOICES, key=keys.PAIRS_PICK_LABEL, help=PAIRS_LABEL_HELP)
         st.button("Add this pair", on_click=_add_pair, args=(texts,))
 
 
@@ -184,13 +246,13 @@ def render_inputs() -> tuple[LabeledPairs | None, list[list[str]]]:
     """The pairs widgets; returns the checked pairs (or None, with a message) and the rows a share
     link holds."""
     restore(keys.PAIRS_SOURCE, "type")
-    source = st.segmented_control("Labeled pairs", list(prose.PAIRS_SOURCES), required=True,
-                                  format_func=prose.PAIRS_SOURCES.get, key=widget_key(keys.PAIRS_SOURCE),
-                                  help=prose.PAIRS_DATA_HELP) or "type"
+    source = st.segmented_control("Labeled pairs", list(PAIRS_SOURCES), required=True,
+                                  format_func=PAIRS_SOURCES.get, key=widget_key(keys.PAIRS_SOURCE),
+                                  help=PAIRS_DATA_HELP) or "type"
     remember(keys.PAIRS_SOURCE)
     if source == "upload":
         upload = st.file_uploader("Pairs file", type=["csv", "tsv", "jsonl"], key=keys.PAIRS_UPLOAD,
-                                  help=prose.PAIRS_UPLOAD_HELP)
+                                  help=PAIRS_UPLOAD_HELP)
         if upload is None:
             return None, []
         try:
@@ -217,7 +279,7 @@ def render_inputs() -> tuple[LabeledPairs | None, list[list[str]]]:
 
 def run_pairs(pairs: LabeledPairs, chosen: list[str], rows: list[list[str]]) -> None:
     """Embed and score every model with a progress bar, compare them; keep the run in the session."""
-    from hfcompare.embeddings.pairs import comparisons, evaluate_pairs
+    from hfcompare.retrieval.pairs import comparisons, evaluate_pairs
 
     try:
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
@@ -286,12 +348,12 @@ def metrics_table(run: PairsRun, names: dict) -> pd.DataFrame:
 
 def _metric_columns(primary: str) -> dict:
     cfg = {name: st.column_config.NumberColumn(name, help=help_text, format="%.3f")
-           for name, help_text in prose.PAIRS_COLUMN_HELP.items() if name not in ("low", "high")}
-    cfg[f"{primary} low"] = st.column_config.NumberColumn(f"{primary} low", help=prose.PAIRS_COLUMN_HELP["low"],
+           for name, help_text in PAIRS_COLUMN_HELP.items() if name not in ("low", "high")}
+    cfg[f"{primary} low"] = st.column_config.NumberColumn(f"{primary} low", help=PAIRS_COLUMN_HELP["low"],
                                                           format="%.3f")
-    cfg[f"{primary} high"] = st.column_config.NumberColumn(f"{primary} high", help=prose.PAIRS_COLUMN_HELP["high"],
+    cfg[f"{primary} high"] = st.column_config.NumberColumn(f"{primary} high", help=PAIRS_COLUMN_HELP["high"],
                                                            format="%.3f")
-    cfg["gap"] = st.column_config.NumberColumn("gap", help=prose.PAIRS_COLUMN_HELP["gap"], format="%+.3f")
+    cfg["gap"] = st.column_config.NumberColumn("gap", help=PAIRS_COLUMN_HELP["gap"], format="%+.3f")
     cfg["reference"] = st.column_config.TextColumn("reference", help="The model as backend:model.")
     return cfg
 
@@ -319,7 +381,7 @@ def out_of_place(ev, pairs: LabeledPairs, n: int = WORST_PER_MODEL) -> list[dict
     """The pairs a model gets most wrong (`worst_pairs`); for similar/not-similar labels only those
     really out of place: a similar pair below some not-similar one, or a not-similar pair above some
     similar one (a model that separates them all has none)."""
-    from hfcompare.embeddings.pairs import worst_pairs
+    from hfcompare.retrieval.pairs import worst_pairs
 
     if not pairs.binary:
         return worst_pairs(ev, pairs, n)
@@ -359,9 +421,9 @@ def render_results(run: PairsRun) -> None:
     primary = METRIC_LABELS[run.pairs.primary]
     st.subheader("How well each model follows your labels")
     kind = "labeled similar or not" if run.pairs.binary else "scored 0–5"
-    st.caption(prose.PAIRS_METRICS_CAPTION.format(n=len(run.pairs), kind=kind, primary=primary))
+    st.caption(PAIRS_METRICS_CAPTION.format(n=len(run.pairs), kind=kind, primary=primary))
     if len(run.pairs) < FEW_PAIRS:
-        st.caption(prose.PAIRS_FEW.format(n=len(run.pairs)))
+        st.caption(PAIRS_FEW.format(n=len(run.pairs)))
     table = metrics_table(run, names)
     st.dataframe(table, hide_index=True, column_config=pinned_model(_metric_columns(primary)))
     drawable = table.dropna(subset=[primary, f"{primary} low", f"{primary} high"])
@@ -379,16 +441,16 @@ def render_results(run: PairsRun) -> None:
                                "model gets most wrong, with the hardware and date.")
     if len(ok) > 1:
         st.subheader("Is the difference real?")
-        st.caption(prose.PAIRS_SIGNIFICANCE_CAPTION.format(primary=primary))
+        st.caption(PAIRS_SIGNIFICANCE_CAPTION.format(primary=primary))
         st.dataframe(comparison_table(run, names), hide_index=True, column_config={
             "verdict": st.column_config.TextColumn("verdict", width="large"),
             "A − B": st.column_config.NumberColumn("A − B", help=f"{primary} of A minus {primary} of B.",
                                                    format="%+.3f"),
-            "p-value": st.column_config.NumberColumn("p-value", help=prose.PAIRS_P_HELP, format="%.4f"),
+            "p-value": st.column_config.NumberColumn("p-value", help=PAIRS_P_HELP, format="%.4f"),
             "Holm p": st.column_config.NumberColumn("Holm p", help=prose.EVAL_HOLM_HELP, format="%.4f"),
         })
     st.subheader("The pairs each model gets most wrong")
-    st.caption(prose.PAIRS_WORST_CAPTION)
+    st.caption(PAIRS_WORST_CAPTION)
     worst = worst_table(run, names)
     clean = [names[e.ref] for e in ok if names[e.ref] not in set(worst["model"])]
     if clean:
@@ -399,7 +461,7 @@ def render_results(run: PairsRun) -> None:
     st.dataframe(worst, hide_index=True, column_config=pinned_model({
         "similarity": st.column_config.NumberColumn("similarity", help="This model's cosine similarity of the pair.",
                                                     format="%.3f"),
-        "off by": st.column_config.NumberColumn("off by", help=prose.PAIRS_OFF_BY_HELP, format="%.2f"),
+        "off by": st.column_config.NumberColumn("off by", help=PAIRS_OFF_BY_HELP, format="%.2f"),
         "label": st.column_config.TextColumn("label", help="Your label."),
     }))
 
@@ -447,5 +509,5 @@ def render_pairs(auto_run: bool = False) -> dict:
         with results_for(stored.inputs, pairs_inputs(chosen, rows), INPUT_LABELS, "pairs_results"):
             render_results(stored)
     elif pairs is None:
-        st.info(prose.PAIRS_EMPTY)
+        st.info(PAIRS_EMPTY)
     return {"mode": "pairs", "models": chosen, "pairs": rows, "run": bool(stored)}

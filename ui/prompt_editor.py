@@ -7,10 +7,20 @@ from typing import Any
 
 import streamlit as st
 
-from hfcompare.embeddings.prompts import FROM_USER, MAX_PROMPT_CHARS, ROLES, PromptOverride, Prompts, prompts_for
+from hfcompare.backends.prompts import FROM_USER, MAX_PROMPT_CHARS, ROLES, PromptOverride, Prompts
+from hfcompare.embeddings.prompts import prompts_for
 from hfcompare.refs import ModelRef, SpecError, display_names
-from ui import keys, prose, session
+from ui import keys, session
 from ui.state import GENERATION_SUFFIX, remember, restore, set_widget, value, widget_key
+
+EVAL_PROMPTS_LABEL = "Query and document prompts"
+EVAL_PROMPTS_HELP = (
+    "Some models expect a text before each query or document: e5 'query: ' and 'passage: ', bge, arctic-embed "
+    "and mxbai a query instruction, nomic 'search_query: ' and 'search_document: '. Without it their retrieval "
+    "quality is understated. Each field starts with the model's own prompt (from its configuration, else from "
+    "the catalog, which quotes the source); edit it to try another, or empty it for none."
+)
+EVAL_PROMPTS_RESET = "Use each model's own prompts"
 
 
 def prompt_key(ref: ModelRef | str, role: str) -> str:
@@ -71,9 +81,9 @@ def render_prompt_editor(chosen: list[str]) -> dict[str, PromptOverride]:
             restore(prompt_key(ref, role), autos[ref].for_role(role))
     changed = sum(1 for ref in refs for role in ROLES
                   if value(prompt_key(ref, role)) != autos[ref].for_role(role))
-    label = prose.EVAL_PROMPTS_LABEL + (f" · {changed} changed" if changed else "")
+    label = EVAL_PROMPTS_LABEL + (f" · {changed} changed" if changed else "")
     with st.expander(label, expanded=bool(changed)):
-        st.caption(prose.EVAL_PROMPTS_HELP)
+        st.caption(EVAL_PROMPTS_HELP)
         if not refs:
             st.caption("Choose models to see their prompts.")
             return overrides
@@ -98,5 +108,5 @@ def render_prompt_editor(chosen: list[str]) -> dict[str, PromptOverride]:
             columns[3].caption(shown.origin)
             if override:
                 overrides[str(ref)] = override
-        st.button(prose.EVAL_PROMPTS_RESET, on_click=_reset, args=(refs,), disabled=not changed)
+        st.button(EVAL_PROMPTS_RESET, on_click=_reset, args=(refs,), disabled=not changed)
     return overrides

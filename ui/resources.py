@@ -7,6 +7,8 @@ import streamlit as st
 from hfcompare.config import home
 from hfcompare.storage.cache import EmbeddingCache, GenerationCache
 
+STORE_WAIT = "Waiting for the store… (another process is writing to it)"
+
 
 @st.cache_resource(show_spinner=False)
 def _cache_at(path: str) -> EmbeddingCache:
@@ -70,7 +72,7 @@ class WaitingStore:
         def waiting(*args, **kwargs):
             from ui import prose
 
-            with st.spinner(prose.STORE_WAIT, show_time=True):
+            with st.spinner(STORE_WAIT, show_time=True):
                 return found(*args, **kwargs)
 
         return waiting

@@ -17,6 +17,7 @@ from hfcompare.retrieval.labeled import (
     load_labeled,
     parse_test_suite,
 )
+from hfcompare.retrieval.significance import CONFIDENCE, EXACT_MAX_QUERIES
 from hfcompare.samples import load_retrieval_sample, retrieval_sample_description
 from ui import keys, prose, session
 from ui.freshness import results_for
@@ -26,6 +27,64 @@ from ui.share import ask_before_computing, cache_note, cancel_ask, show_cache_no
 from ui.state import remember, restore, set_widget, widget_key
 from ui.text import literal
 from ui.widgets import chart, pinned_model, render_model_picker
+
+EVAL_DATA_HELP = (
+    "Type queries with the texts they should find (the brief's test suite), or upload a CSV, a JSONL file, "
+    "or a BEIR-style set (corpus.jsonl, queries.jsonl, qrels.tsv)."
+)
+EVAL_UPLOAD_HELP = (
+    "CSV: columns query, document (and optionally score); a row with an empty query adds a distractor. "
+    "JSONL: lines {\"query\": ..., \"relevant\": [...]} or {\"document\": ...}. BEIR: corpus.jsonl (_id, title, "
+    "text), queries.jsonl (_id, text) and qrels.tsv (query-id, corpus-id, score, with a header), uploaded together."
+)
+EVAL_SUITE_HELP = (
+    "A query on its own line, then each text it should find on a line starting with '- '. "
+    "Leave a blank line between queries if you like. Texts several queries should find are stored once."
+)
+EVAL_SUITE_PLACEHOLDER = (
+    "How do I create an invoice?\n- To create an invoice, open Billing and choose New invoice.\n\n"
+    "Can I change the currency?\n- Each invoice has a currency field."
+)
+EVAL_DISTRACTORS_HELP = "Texts no query should find. Real collections are mostly such texts; they make the test honest."
+EVAL_EMPTY = (
+    "Write queries with the texts they should find, upload labeled data, or press **Load labeled sample**; "
+    "then **Run evaluation**."
+)
+EVAL_METRICS_CAPTION = (
+    "{queries} queries against {corpus:,} texts. Every metric is averaged over queries; higher is better. "
+    "Computed exactly as sentence-transformers' InformationRetrievalEvaluator computes them. Hover a column for "
+    "its meaning."
+)
+EVAL_CI_HELP = (f"{CONFIDENCE:.0%} confidence interval of the mean over queries: a percentile bootstrap over the queries, "
+                "widened where scores crowd a bound (near 1 or 0), where a bootstrap alone is too narrow (see docs/evaluation.md).")
+EVAL_P_HELP = (
+    "Paired permutation test for this pair alone: the chance of a mean difference at least this large if the two "
+    "models were equally good (each query's difference as likely to have the other sign). Exact, over every sign "
+    f"pattern, when the models differ on at most {EXACT_MAX_QUERIES} queries."
+)
+EVAL_SIGNIFICANCE_CAPTION = (
+    "Each pair of models on the same queries: the mean difference in ndcg@10 with its 95% paired interval, "
+    "and a paired permutation test whose p-value is corrected (Holm) for the number of pairs. A difference is "
+    "called only when the corrected p is below 0.05; when the models differ on too few queries for even a clean "
+    "sweep to get there (6 for one pair, more for several), the verdict says so instead of guessing."
+)
+EVAL_PER_QUERY_CAPTION = (
+    "ndcg@10 of every model on every query, most disputed first, with each model's first result "
+    "(✓ relevant, ✗ not)."
+)
+EVAL_HEATMAP_CAPTION = (
+    "Cosine similarity of queries (rows) and the texts they should find (columns), per model, on one colour "
+    "scale; circles mark the pairs judged relevant, so bright circles are good. Shown: {shown}."
+)
+EVAL_PROJECTION_CAPTION = (
+    "Each text and query as a point, placed so that similar ones sit close (a 2D projection of the model's "
+    "vectors). Texts a query should find share its colour; diamonds are queries."
+)
+EVAL_NO_UMAP = "UMAP is offered when umap-learn is installed; PCA is used until then."
+EVAL_PROMPTS_USED_CAPTION = (
+    "The prompts each model ran with: put before every query and every collection text (empty: none). 'From' "
+    "says where each came from: you, the model's own configuration, or the catalog."
+)
 
 SOURCES = {"type": "Type or paste", "upload": "Upload files"}
 
@@ -52,11 +111,11 @@ def render_data_inputs() -> RetrievalDataset | None:
     """The labeled-data widgets; returns the dataset they describe, or None (with a message)."""
     restore(keys.EVAL_SOURCE, "type")
     source = st.segmented_control("Labeled data", list(SOURCES), required=True, format_func=SOURCES.get,
-                                  key=widget_key(keys.EVAL_SOURCE), help=prose.EVAL_DATA_HELP) or "type"
+                                  key=widget_key(keys.EVAL_SOURCE), help=EVAL_DATA_HELP) or "type"
     remember(keys.EVAL_SOURCE)
     if source == "upload":
         files = st.file_uploader("Files", type=["csv", "jsonl", "tsv"], accept_multiple_files=True,
-                                 key=keys.EVAL_UPLOADS, help=prose.EVAL_UPLOAD_HELP)
+                                 key=keys.EVAL_UPLOADS, help=EVAL_UPLOAD_HELP)
         if not files:
             return None
         try:
@@ -68,9 +127,9 @@ def render_data_inputs() -> RetrievalDataset | None:
     restore(keys.EVAL_DISTRACTORS, "")
     left, right = st.columns([3, 2])
     left.text_area("Queries, each followed by the texts it should find", key=widget_key(keys.EVAL_SUITE), height=260,
-                   help=prose.EVAL_SUITE_HELP, placeholder=prose.EVAL_SUITE_PLACEHOLDER)
+                   help=EVAL_SUITE_HELP, placeholder=EVAL_SUITE_PLACEHOLDER)
     right.text_area("Other texts in the collection (distractors), one per line", key=widget_key(keys.EVAL_DISTRACTORS),
-                    height=260, help=prose.EVAL_DISTRACTORS_HELP)
+                    height=260, help=EVAL_DISTRACTORS_HELP)
     remember(keys.EVAL_SUITE)
     remember(keys.EVAL_DISTRACTORS)
     st.button("Load labeled sample", on_click=_load_sample, help=retrieval_sample_description())
@@ -127,8 +186,8 @@ def _metric_columns() -> dict:
     from hfcompare.retrieval.tables import metric_help
 
     cfg = {name: st.column_config.NumberColumn(name, help=metric_help(name), format="%.3f") for name in metric_names()}
-    cfg["ndcg@10 low"] = st.column_config.NumberColumn("ndcg@10 low", help=prose.EVAL_CI_HELP, format="%.3f")
-    cfg["ndcg@10 high"] = st.column_config.NumberColumn("ndcg@10 high", help=prose.EVAL_CI_HELP, format="%.3f")
+    cfg["ndcg@10 low"] = st.column_config.NumberColumn("ndcg@10 low", help=EVAL_CI_HELP, format="%.3f")
+    cfg["ndcg@10 high"] = st.column_config.NumberColumn("ndcg@10 high", help=EVAL_CI_HELP, format="%.3f")
     cfg["embed s"] = st.column_config.NumberColumn("embed s", help="Seconds to embed corpus and queries "
                                                    "(0 when all came from the cache).", format="%.2f")
     cfg["search s"] = st.column_config.NumberColumn("search s", help="Seconds to rank the corpus for every query.",
@@ -136,7 +195,7 @@ def _metric_columns() -> dict:
     cfg["query prompt"] = st.column_config.TextColumn("query prompt", help="Put before every query (none: nothing).")
     cfg["document prompt"] = st.column_config.TextColumn("document prompt",
                                                          help="Put before every text of the collection.")
-    cfg["prompts from"] = st.column_config.TextColumn("prompts from", help=prose.EVAL_PROMPTS_USED_CAPTION)
+    cfg["prompts from"] = st.column_config.TextColumn("prompts from", help=EVAL_PROMPTS_USED_CAPTION)
     return cfg
 
 
@@ -153,11 +212,11 @@ def render_results(dataset: RetrievalDataset, results) -> None:
         return
     names = display_names([r.ref for r in results])
     st.subheader("Retrieval metrics")
-    st.caption(prose.EVAL_METRICS_CAPTION.format(queries=len(dataset.judged_queries), corpus=len(dataset.corpus)))
+    st.caption(EVAL_METRICS_CAPTION.format(queries=len(dataset.judged_queries), corpus=len(dataset.corpus)))
     for note in dataset.notes:
         st.caption(literal(note))
     _say_graded(dataset)
-    st.caption(prose.EVAL_PROMPTS_USED_CAPTION)
+    st.caption(EVAL_PROMPTS_USED_CAPTION)
     table = metrics_table(results, names)
     st.dataframe(shown_with_prompts(table), hide_index=True, column_config=pinned_model(_metric_columns()))
     chart(lambda: charts.interval_chart(table, "ndcg@10"), key="eval_intervals")
@@ -168,18 +227,18 @@ def render_results(dataset: RetrievalDataset, results) -> None:
                           "retrieval_metrics.json", "application/json")
     if len(ok) > 1:
         st.subheader("Is the difference real?")
-        st.caption(prose.EVAL_SIGNIFICANCE_CAPTION)
+        st.caption(EVAL_SIGNIFICANCE_CAPTION)
         st.dataframe(significance_table(results, names), hide_index=True, column_config={
             "A − B": st.column_config.NumberColumn("A − B", help="Mean ndcg@10 of A minus B over the same queries.",
                                                    format="%+.3f"),
-            "low": st.column_config.NumberColumn("low", help=prose.EVAL_CI_HELP, format="%+.3f"),
-            "high": st.column_config.NumberColumn("high", help=prose.EVAL_CI_HELP, format="%+.3f"),
-            "p-value": st.column_config.NumberColumn("p-value", help=prose.EVAL_P_HELP, format="%.4f"),
+            "low": st.column_config.NumberColumn("low", help=EVAL_CI_HELP, format="%+.3f"),
+            "high": st.column_config.NumberColumn("high", help=EVAL_CI_HELP, format="%+.3f"),
+            "p-value": st.column_config.NumberColumn("p-value", help=EVAL_P_HELP, format="%.4f"),
             "Holm p": st.column_config.NumberColumn("Holm p", help=prose.EVAL_HOLM_HELP, format="%.4f"),
             "verdict": st.column_config.TextColumn("verdict", width="large"),
         })
     st.subheader("Query by query")
-    st.caption(prose.EVAL_PER_QUERY_CAPTION)
+    st.caption(EVAL_PER_QUERY_CAPTION)
     per_query = per_query_table(dataset, results, names)
     if len(ok) > 1 and st.toggle("Only queries where the models disagree", key=keys.EVAL_DISPUTED):
         per_query = per_query[per_query["spread"] > 0]
@@ -222,7 +281,7 @@ def render_heatmaps(dataset: RetrievalDataset, ok, names) -> None:
     query_ids, doc_ids = heatmap_sample(dataset)
     st.subheader("Queries against the texts they should find")
     shown = f"{len(query_ids)} of {len(dataset.judged_queries)} queries and {len(doc_ids)} of {len(dataset.corpus):,} texts"
-    st.caption(prose.EVAL_HEATMAP_CAPTION.format(shown=shown))
+    st.caption(EVAL_HEATMAP_CAPTION.format(shown=shown))
     positions = {d: i for i, d in enumerate(dataset.corpus)}
     judged = {q: i for i, q in enumerate(dataset.judged_queries)}
     matrices = {}
@@ -243,7 +302,7 @@ def render_projection(dataset: RetrievalDataset, ok, names) -> None:
     from hfcompare.retrieval.tables import projection_frame
 
     st.subheader("Embedding space")
-    st.caption(prose.EVAL_PROJECTION_CAPTION + ("" if umap_available() else " " + prose.EVAL_NO_UMAP))
+    st.caption(EVAL_PROJECTION_CAPTION + ("" if umap_available() else " " + EVAL_NO_UMAP))
     model_col, method_col, colour_col = st.columns(3)
     by_name = {names[r.ref]: r for r in ok}
     chosen = model_col.selectbox("Model", list(by_name), key=keys.EVAL_PROJ_MODEL)
@@ -299,7 +358,7 @@ def render_evaluation(auto_run: bool = False) -> dict:
                          "eval_results"):
             render_results(stored.dataset, stored.results)
     elif dataset is None:
-        st.info(prose.EVAL_EMPTY)
+        st.info(EVAL_EMPTY)
     if st.session_state.get(keys.EVAL_SOURCE) == "type":
         suite, others = st.session_state.get(keys.EVAL_SUITE, ""), st.session_state.get(keys.EVAL_DISTRACTORS, "")
     else:  # uploaded files travel in the link as the same data in test-suite form

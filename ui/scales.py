@@ -7,8 +7,20 @@ import streamlit as st
 
 from hfcompare.decide.scorecard import criterion_for, specs_for
 from hfcompare.decide.scoring import Limit, ScoringError, ValueScale, finite_number
-from ui import keys, prose
+from ui import keys
 from ui.text import literal
+
+SC_SCALES_CAPTION = (
+    "Value scales: the raw value that counts as worst (0) and as best (1) for each criterion, in its own unit. "
+    "The defaults: nDCG and pass rates on 0–1, published averages on 0–100; 1 s per text is worthless and 1 ms as "
+    "good as it gets; 10 M parameters is tiny, 10 B (embeddings) or 100 B (generation) more than one machine holds."
+)
+SC_WORST_HELP = "The raw value that scores 0 on this criterion: your budget, or the bottom of the metric's range."
+SC_BEST_HELP = "The raw value that scores 1: anything better counts the same."
+SC_MUST_HAVE_HELP = (
+    "A hard limit in {unit} (0: none). A candidate beyond it, or whose value is unknown, is excluded with the "
+    "reason, whatever its score."
+)
 
 #: The must-haves a task offers: (criterion key, "at_most" or "at_least", label, unit shown, factor from
 #: the unit shown to the criterion's unit).
@@ -70,13 +82,13 @@ def render_scales(task: str, weights: dict[str, float], sources: dict[str, str])
                      "unit": criterion.unit or "-", "reading": "log10" if scale.log else "linear", "key": key})
     if not rows:
         return anchors(task)
-    st.caption(prose.SC_SCALES_CAPTION)
+    st.caption(SC_SCALES_CAPTION)
     edited = st.data_editor(pd.DataFrame(rows), hide_index=True, key=keys.scoped(scales_key(task), "editor"),
                             disabled=["criterion", "unit", "reading", "key"], column_order=[
                                 "criterion", "0 (worst) at", "1 (best) at", "unit", "reading"],
                             column_config={
-                                "0 (worst) at": st.column_config.NumberColumn(help=prose.SC_WORST_HELP, format="compact"),
-                                "1 (best) at": st.column_config.NumberColumn(help=prose.SC_BEST_HELP, format="compact")})
+                                "0 (worst) at": st.column_config.NumberColumn(help=SC_WORST_HELP, format="compact"),
+                                "1 (best) at": st.column_config.NumberColumn(help=SC_BEST_HELP, format="compact")})
     chosen = anchors(task)
     for row in edited.to_dict("records"):
         key, worst, best = row["key"], row["0 (worst) at"], row["1 (best) at"]
@@ -103,7 +115,7 @@ def render_must_haves(task: str) -> tuple[list[Limit], dict[str, float]]:
     columns = st.columns(len(MUST_HAVES[task]) + 1)
     for column, (key, side, label, unit, factor) in zip(columns, MUST_HAVES[task]):
         shown = column.number_input(label, min_value=0.0, value=float(saved.get(key, 0.0)), step=1.0,
-                                    key=keys.scoped(limits_key(task), key), help=prose.SC_MUST_HAVE_HELP.format(unit=unit))
+                                    key=keys.scoped(limits_key(task), key), help=SC_MUST_HAVE_HELP.format(unit=unit))
         if shown > 0:
             set_now[key] = float(shown)
     multilingual = columns[-1].checkbox("Must be multilingual", value=bool(saved.get("multilingual")),

@@ -12,10 +12,21 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from hfcompare.storage.sharing import SHORT_LINK_CHARS, LinkFields, from_query, link_for
-from ui import prose
 from ui.resources import store_if_available
 from ui.state import value
 from ui.text import literal
+
+SHARE_CAPTION = (
+    "Copy the link (button at the right of the box). It opens this view with the same inputs; results come "
+    "from the cache, so they are the same numbers. Inputs longer than a few words are saved in this app's "
+    "store under a short id that never changes: editing makes a new one. Keys and tokens are never part of "
+    "a link."
+)
+LONG_LINK_LABEL = "Long link (works without the store)"
+LONG_LINK_HELP = ("The whole view in the link itself: longer, but it opens on any copy of hfcompare, also one "
+                  "whose store does not have this link's id (another server, a restart of a Space).")
+SHARED_FROM_CACHE = "Opened from a share link: every result came from the cache, nothing was recomputed."
+SHARED_PARTLY = "Opened from a share link: {cached} of {total} results came from the cache; the rest were computed now."
 
 _SEEN = "share_seen_"
 _KNOWN = "share_known_"   # per page: digests of the addresses this session opened or wrote, newest last
@@ -122,7 +133,7 @@ ASK = "public_ask_"
 def permitted_models(task: str) -> set[str]:
     """The models anyone may run in public mode: the bundled ones and the operator's allow-list."""
     from hfcompare.backends import available_models
-    from hfcompare.config import allowed_models
+    from hfcompare.refs import allowed_models
 
     return {m.ref for m in available_models(task) if m.offline} | allowed_models()
 
@@ -248,9 +259,9 @@ def render_share(link: Link) -> None:
             st.warning(literal(problem), icon="🔗")
         if link.short:
             st.code(link.short, language=None, wrap_lines=True)
-            st.caption(prose.SHARE_CAPTION)
-        if link.long and link.long != link.short and st.toggle(prose.LONG_LINK_LABEL, key=f"share_long_{link.page}",
-                                                                help=prose.LONG_LINK_HELP):
+            st.caption(SHARE_CAPTION)
+        if link.long and link.long != link.short and st.toggle(LONG_LINK_LABEL, key=f"share_long_{link.page}",
+                                                                help=LONG_LINK_HELP):
             st.code(link.long, language=None, wrap_lines=True)
 
 
@@ -274,8 +285,8 @@ def open_page(page: str, title: str, intro: str, apply_link, fields: LinkFields)
 def cache_note(cached: int, total: int, extra: str = "") -> tuple[str, str]:
     """What a share link's rerun took from the cache: ("all" or "some", the sentence to show)."""
     if cached == total:
-        return "all", prose.SHARED_FROM_CACHE + extra
-    return "some", prose.SHARED_PARTLY.format(cached=cached, total=total) + extra
+        return "all", SHARED_FROM_CACHE + extra
+    return "some", SHARED_PARTLY.format(cached=cached, total=total) + extra
 
 
 def show_cache_note(note: tuple[str, str]) -> None:

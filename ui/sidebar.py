@@ -7,9 +7,16 @@ import streamlit as st
 from hfcompare.backends.local.cpu import threads_problem
 from hfcompare.backends.remote.common import config_problem
 from hfcompare.storage.store import configured_where, opened_store_warnings
-from ui import keys, prose
+from ui import keys
 from ui.resources import embedding_cache, generation_cache
 from ui.text import literal
+
+CACHE_HELP = "Vectors already computed are kept on disk, keyed by model, variant and a hash of each text."
+STORE_HELP = (
+    "A SQLite file beside the app, unless the operator set HFCOMPARE_DATABASE_URL to a PostgreSQL database: "
+    "then every replica and restart of this app shares one store, and products can report production calls "
+    "to it (hfcompare.monitoring.track). A Space's disk is wiped on restart; its PostgreSQL is not."
+)
 
 
 def _clear_cache() -> None:
@@ -22,7 +29,7 @@ def render_sidebar() -> None:
     """Draw the cache panel."""
     cache = embedding_cache()
     with st.sidebar:
-        st.subheader("Cache", help=prose.CACHE_HELP)
+        st.subheader("Cache", help=CACHE_HELP)
         for warning in cache.warnings + generation_cache().warnings + opened_store_warnings():
             st.warning(literal(warning))
         problem = config_problem()
@@ -43,6 +50,6 @@ def render_sidebar() -> None:
         st.button("Clear cache", on_click=_clear_cache, key="sidebar_clear_cache", width="stretch")
         engine, where = configured_where()
         st.caption(literal(f"Votes, share links, A/B tests and the call log: {engine} at {where}" if engine
-                           else f"The store cannot be used: {where}"), help=prose.STORE_HELP)
+                           else f"The store cannot be used: {where}"), help=STORE_HELP)
         if st.session_state.pop(keys.SIDEBAR_CLEARED, False):
             st.success("Cache cleared.")

@@ -11,6 +11,13 @@ from hfcompare.backends import available_models
 from ui import keys, prose, session
 from ui.share import REFUSED
 
+ADD_ANYWAY_HELP = ("Keep the id as you typed it: it may be a model this app cannot check from here (no "
+                   "Hub). A model that cannot run fails on its own; the others still run.")
+PICKER_MEMORY_HELP = (
+    "Memory budget: {budget}; change it on the Discover page. ⚠ marks a model over it: measured here, "
+    "else estimated from parameters × precision."
+)
+
 #: suffix of the session key holding the typed ids a picker refused: {typed: (message, suggestion, certain)}
 REFUSED_TYPED = "__refused_typed"
 from ui.state import remember, restore, set_widget, value, widget_key
@@ -84,7 +91,7 @@ def _offer_typed_refused(key: str) -> None:
                         args=(key, typed, suggestion))
         if not certain:
             right.button(f"Add {literal(typed)} anyway", key=keys.scoped(key, "anyway", i), on_click=_use_instead,
-                         args=(key, typed, None), help=prose.ADD_ANYWAY_HELP)
+                         args=(key, typed, None), help=ADD_ANYWAY_HELP)
 
 
 def _availability_notes(task: str, chosen: list[str], labels: dict[str, str]) -> list[str]:
@@ -166,7 +173,7 @@ def render_model_picker(task: str, key: str, help_text: str, placeholder: str) -
         labels.setdefault(ref, ref)
     notes = _availability_notes(task, list(value(key, [])), labels)
     options, over, budget_words = _memory_marks(task, list(labels), list(value(key, [])), labels)
-    help_text = f"{help_text}\n\n{prose.PICKER_MEMORY_HELP.format(budget=budget_words)}"
+    help_text = f"{help_text}\n\n{PICKER_MEMORY_HELP.format(budget=budget_words)}"
     st.multiselect("Models", options=options, format_func=lambda ref: labels.get(ref, ref),
                    accept_new_options=True, key=widget_key(key), help=help_text, placeholder=placeholder,
                    on_change=_check_typed, args=(task, key, list(dict.fromkeys([*listed, *value(key, [])]))))

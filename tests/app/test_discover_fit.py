@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hfcompare.backends.local import memory
-from hfcompare.hub import probe as hub
+from hfcompare.backends import hub
 from tests.app.pages import open_app, shown, widget
 
 DISCOVER, EMBEDDINGS = "app_pages/discover.py", "app_pages/embeddings.py"

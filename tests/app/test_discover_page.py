@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from hfcompare.hub import probe as hub
+from hfcompare.backends import hub
 from tests.app.pages import open_app, shown, widget
 from tests.integration.hub_server import HubServer, use_local_hub
 from tests.servers import free_port

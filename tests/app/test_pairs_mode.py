@@ -63,7 +63,7 @@ def test_run_shows_figures_for_two_models_and_the_broken_ones_error(app):
 
 
 def test_the_figures_are_the_librarys(app, fake_backend):
-    from hfcompare.embeddings.pairs import evaluate_pairs, load_sample
+    from hfcompare.retrieval.pairs import evaluate_pairs, load_sample
     from hfcompare.refs import ModelRef
 
     app.multiselect[0].set_value(["fake:fake-a"]).run()
@@ -151,7 +151,7 @@ class Upload:
 
 
 def test_uploads_parse_and_oversize_ones_are_refused_unread(monkeypatch):
-    from hfcompare.embeddings.pairs import PairsError
+    from hfcompare.retrieval.pairs import PairsError
     from ui.pairs_mode import pairs_from_upload
 
     sts = Upload("sts.tsv", b"sentence1\tsentence2\tscore\na\tb\t4.5\nc\td\t0.5\n")
@@ -166,7 +166,7 @@ def test_uploads_parse_and_oversize_ones_are_refused_unread(monkeypatch):
 def test_most_wrong_lists_only_pairs_out_of_place_for_similar_or_not_labels():
     import numpy as np
 
-    from hfcompare.embeddings.pairs import PairsEvaluation, make_pairs
+    from hfcompare.retrieval.pairs import PairsEvaluation, make_pairs
     from ui.pairs_mode import out_of_place
 
     pairs = make_pairs([("a", "b", 1), ("c", "d", 1), ("e", "f", 0), ("g", "h", 0)])
@@ -177,7 +177,7 @@ def test_most_wrong_lists_only_pairs_out_of_place_for_similar_or_not_labels():
 
 
 def test_the_html_report_holds_the_figures_and_keeps_pair_texts_as_text(fake_backend):
-    from hfcompare.embeddings.pairs import comparisons, evaluate_pairs, make_pairs
+    from hfcompare.retrieval.pairs import comparisons, evaluate_pairs, make_pairs
     from hfcompare.refs import ModelRef, display_names
     from ui.pairs_mode import PairsRun, metrics_table, pairs_report
 

@@ -75,7 +75,7 @@ def test_discovers_add_then_a_run_downloads_nothing(hub):
 
 
 def test_an_operator_allowed_model_is_not_refused(hub, monkeypatch):
-    from hfcompare.hub.probe import public_refusal
+    from hfcompare.backends.hub import public_refusal
 
     assert public_refusal(EMBEDDER)
     monkeypatch.setenv("HFCOMPARE_ALLOWED_MODELS", f"local:{EMBEDDER}")

@@ -19,6 +19,7 @@ UNBUNDLED = "local:some/unbundled-model"
 def no_local_loads(monkeypatch):
     """Every attempt to load a local model, recorded (and refused, so nothing is downloaded)."""
     from hfcompare.backends import BackendError
+    from hfcompare.backends.local.generation import LocalGenerationBackend
     from hfcompare.backends.local.sentence_transformer import SentenceTransformersBackend
 
     loads: list[str] = []
@@ -28,7 +29,7 @@ def no_local_loads(monkeypatch):
         raise BackendError(f"test: {model} must not be loaded")
 
     monkeypatch.setattr(SentenceTransformersBackend, "load", load)
-    monkeypatch.setattr(SentenceTransformersBackend, "load_generator", load)
+    monkeypatch.setattr(LocalGenerationBackend, "load_generator", load)
     return loads
 
 

@@ -371,34 +371,23 @@ def new_vectors(dataset: RetrievalDataset, chosen: list[str], prompts: dict | No
     """How many vectors an evaluation of these inputs would compute (not in the cache); lexical
     baselines (refitted in milliseconds, no model) count nothing. Invalid models count 0: running
     them only shows their error."""
-    from hfcompare.backends import Capability, can, get_backend
     from hfcompare.embeddings.prompts import resolve_prompts
-    from hfcompare.storage.cache import vector_key
+    from hfcompare.embeddings.runs import uncached_count
 
     try:
         refs = validate_models([ModelRef.parse(choice) for choice in chosen])
     except SpecError:
         return 0
-    settings, prompts = session.endpoint_settings(), prompts or {}
+    prompts = prompts or {}
     documents = [dataset.corpus[d] for d in dataset.corpus]
     queries = [dataset.queries[q] for q in dataset.judged_queries]
-    new = 0
-    for ref in refs:
-        try:
-            backend = get_backend(ref.backend, settings.get(ref.backend))
-            if can(backend, Capability.SPARSE) or not backend.cacheable:
-                continue
-            used = resolve_prompts(ref.model, prompts.get(ref) or prompts.get(str(ref)),
-                                   backend.configured_prompts(ref.model, load=False))  # never loads a model
-            fingerprint = backend.fingerprint(ref.model)
-            wanted = [vector_key(ref.backend, ref.model, fingerprint,
-                                 {"role": role, **({"prompt": prompt} if prompt else {})}, text)
-                      for role, prompt, texts in (("document", used.document, documents),
-                                                  ("query", used.query, queries)) for text in texts]
-        except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
-            continue
-        new += len(wanted) - len(embedding_cache().get_vectors(wanted))
-    return new
+
+    def batches(ref, backend):
+        used = resolve_prompts(ref.model, prompts.get(ref) or prompts.get(str(ref)),
+                               backend.configured_prompts(ref.model, load=False))  # never loads a model
+        return [("document", used.document, documents), ("query", used.query, queries)]
+
+    return uncached_count(refs, embedding_cache(), session.endpoint_settings(), batches=batches)
 
 
 def _say_cached(results) -> None:

@@ -294,21 +294,9 @@ def show_cache_note(note: tuple[str, str]) -> None:
 
 
 def uncached_vectors(refs: list, texts: list[str]) -> int:
-    """How many of `texts` the models `refs` would embed anew (not in the cache); backends that refit on
-    every run (milliseconds, no model) count nothing, and one that cannot say its key counts nothing."""
-    from hfcompare.backends import get_backend
-    from hfcompare.storage.cache import vector_key
+    """How many of `texts` the models `refs` would embed anew here (hfcompare.embeddings.runs.uncached_count)."""
+    from hfcompare.embeddings.runs import uncached_count
     from ui import session
     from ui.resources import embedding_cache
 
-    settings, new = session.endpoint_settings(), 0
-    for ref in refs:
-        try:
-            backend = get_backend(ref.backend, settings.get(ref.backend))
-            if not backend.cacheable:
-                continue
-            wanted = [vector_key(ref.backend, ref.model, backend.fingerprint(ref.model), {}, t) for t in texts]
-        except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
-            continue
-        new += len(wanted) - len(embedding_cache().get_vectors(wanted))
-    return new
+    return uncached_count(refs, embedding_cache(), session.endpoint_settings(), texts)

@@ -102,11 +102,7 @@ def embed_with_stats(
     texts. A fully cached run reports the last recorded speed instead.
     """
     result = EmbeddingResult(ref=ref, n_texts=len(texts), role=role, prompt=prompt)
-    options: dict[str, str] = {}  # what else than the text changes a vector: part of its cache key
-    if role:
-        options["role"] = role
-    if prompt:
-        options["prompt"] = prompt
+    options = vector_options(role, prompt)
     called = _speed.clock()
     try:
         backend = get_backend(ref.backend, settings, task="embeddings")
@@ -115,7 +111,7 @@ def embed_with_stats(
         texts_id = _speed.texts_fingerprint(_speed.sample_texts(texts, SPEED_SAMPLE), role or "", prompt)
         ident = _timing_ident(ref, fingerprint, texts_id)
         use_cache = cache is not None and backend.cacheable
-        keys = [vector_key(ref.backend, ref.model, fingerprint, options, t) for t in texts]
+        keys = cache_keys(ref, fingerprint, texts, role, prompt)
         found = cache.get_vectors(keys) if use_cache else {}
         if use_cache and any(k not in found for k in keys):
             # another session may be computing these very vectors: wait for it, then read them
@@ -246,6 +242,44 @@ def _timed_batch(backend, ref: ModelRef, texts: list[str], role: str | None = No
 def _logged_batch(backend, ref: ModelRef, texts: list[str], role: str | None = None, prompt: str = ""):
     """One backend call, recorded in the call log (latency, count, success or error class)."""
     return _timed_batch(backend, ref, texts, role, prompt)[0]
+
+
+def vector_options(role: str = "", prompt: str = "") -> dict[str, str]:
+    """What else than the text changes a vector: part of its cache key."""
+    return {k: v for k, v in (("role", role), ("prompt", prompt)) if v}
+
+
+def cache_keys(ref: ModelRef, fingerprint: str, texts: list[str], role: str = "", prompt: str = "") -> list[str]:
+    """The cache key of each text's vector from this model version (the one recipe for them)."""
+    options = vector_options(role, prompt)
+    return [vector_key(ref.backend, ref.model, fingerprint, options, t) for t in texts]
+
+
+#: What one model would embed: (role, prompt, texts) batches, given the model and its backend.
+Batches = Callable[[ModelRef, Any], list[tuple[str, str, list[str]]]]
+
+
+def uncached_count(refs: list[ModelRef], cache: EmbeddingCache, settings: dict | None = None,
+                   texts: list[str] | None = None, batches: Batches | None = None) -> int:
+    """How many vectors the models `refs` would embed anew (not in `cache`), without loading any model:
+    `texts` embedded as typed, or the `batches` each model would embed (roles and prompts). Backends
+    that refit on every run (milliseconds, no model: not cacheable, or sparse) count nothing, and so
+    does one that cannot say its key."""
+    from hfcompare.backends import Capability, can
+
+    new = 0
+    for ref in refs:
+        try:
+            backend = get_backend(ref.backend, (settings or {}).get(ref.backend))
+            if not backend.cacheable or can(backend, Capability.SPARSE):
+                continue
+            fingerprint = backend.fingerprint(ref.model)
+            wanted = [key for role, prompt, batch in (batches(ref, backend) if batches else [("", "", texts or [])])
+                      for key in cache_keys(ref, fingerprint, batch, role, prompt)]
+        except Exception:  # noqa: BLE001, S112 - a backend that cannot say its key fails without loading
+            continue
+        new += len(wanted) - len(cache.get_vectors(wanted))
+    return new
 
 
 def compare_embeddings(

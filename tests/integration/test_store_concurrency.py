@@ -7,6 +7,8 @@ from __future__ import annotations
 import multiprocessing as mp
 from pathlib import Path
 
+import pytest
+
 PROCESSES, ROWS = 4, 250
 
 
@@ -222,6 +224,7 @@ def _arena_app(url: str, home: str, worker: int, start) -> None:
         assert not at.exception and any("Saved" in s.value for s in at.success), [e.value for e in at.error]
 
 
+@pytest.mark.slow  # four app processes voting on a throwaway PostgreSQL (about 17 s)
 def test_four_app_processes_voting_through_the_arena_page_on_postgresql_lose_no_vote(postgres_url, tmp_path):
     from hfcompare.storage.store import Store
     from tests.postgres import fresh_database

@@ -124,6 +124,7 @@ def _bench(tmp_path, *args, env_extra=None):
                           timeout=600)
 
 
+@pytest.mark.slow  # four `hfcompare bench` processes, each importing the library afresh (about 30 s)
 def test_bench_writes_json_csv_and_report_and_exits_by_outcome(tmp_path):
     ok = _bench(tmp_path, "--models", "lexical:tfidf", "--labeled", "hfcompare/samples/invoice_retrieval.jsonl")
     assert ok.returncode == 0, ok.stderr

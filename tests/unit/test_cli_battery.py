@@ -639,6 +639,7 @@ class _SilentHub:
         self.server.server_close()
 
 
+@pytest.mark.slow  # two CLI processes wait out the Hub's stated timeouts (about 40 s)
 def test_a_hub_model_whose_files_never_come_fails_within_the_stated_timeout(tmp_path):
     """evaluate and embed of a Hub id, with a Hub that answers but serves no file: each ends with the
     model failed (exit 1) and a message naming the timeout. HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT

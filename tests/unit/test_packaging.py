@@ -8,6 +8,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,6 +36,7 @@ def test_the_hfcompare_command_runs():
     assert shown.returncode == 0 and "usage:" in shown.stdout and "bench" in shown.stdout
 
 
+@pytest.mark.slow  # builds the wheel and installs it into a fresh venv (about 10 s)
 def test_the_wheel_installs_into_a_fresh_venv_and_its_command_runs(tmp_path):
     """`pip install` of the wheel into a new venv, outside the repository. The dependencies come from this
     venv's site-packages (no network here), appended after the fresh venv's own, so `hfcompare` itself

@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: install install-test run test test-quick bench clean
+.PHONY: install install-test run test test-quick quick-pages quick-rest bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,18 @@ run: install
 test: install-test
 	$(PY) -m pytest
 
+# The quick lane leaves out the browser tests and the slow ones, and runs in two pytest processes at once,
+# one per core: the page tests (tests/app) and the rest. Each prints its report when it ends.
+QUICK := -m "not e2e and not slow"
+
 test-quick: install-test
-	$(PY) -m pytest -m "not e2e and not slow"
+	$(MAKE) --no-print-directory -j2 --output-sync=target quick-pages quick-rest
+
+quick-pages:
+	$(PY) -m pytest $(QUICK) tests/app
+
+quick-rest:
+	$(PY) -m pytest $(QUICK) --ignore=tests/app
 
 bench: install
 	$(PY) benchmarks/embed_overhead.py

@@ -43,6 +43,7 @@ def test_the_scorecards_measure_buttons_download_nothing(hub):
     assert REFUSAL in said(at), said(at)
 
 
+@pytest.mark.slow  # 17 to 22 s: the button opens the Generation page, which runs in full
 def test_the_scorecards_generation_button_downloads_nothing(hub):
     at = open_link({"task": "generation", "candidates": f"{CATALOG_CHAT},mistralai/Mistral-7B-Instruct-v0.2"}, page="app_pages/scorecard.py")
     widget(at.button, "Measure quality and speed now").click().run()
@@ -61,6 +62,7 @@ def test_an_arena_battle_downloads_nothing(hub):
     assert "(this model failed: unavailable)" in said(at)   # blind: the reason would name the model
 
 
+@pytest.mark.slow  # the run loads the bundled MiniLM and mpnet beside the refused model (about 26 s)
 def test_discovers_add_then_a_run_downloads_nothing(hub):
     at = open_app("app_pages/discover.py")
     widget(at.multiselect, "Models to add").set_value([EMBEDDER]).run()

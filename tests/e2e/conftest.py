@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,9 +68,50 @@ def browser():
         browser.close()
 
 
+#: Matches Streamlit's root element once no script run is going on (it marks the run's state on it).
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+#: Counts, per document, the script runs that have ended: a run's end is the root's state turning
+#: "notRunning", seen by a MutationObserver, so a run too short for any polling to catch still counts.
+COUNT_RUNS = """(() => {
+  window.__runsEnded = 0;
+  new MutationObserver(changes => {
+    for (const c of changes) {
+      if (c.target.getAttribute('data-test-script-state') === 'notRunning' && c.oldValue !== 'notRunning') {
+        window.__runsEnded += 1;
+      }
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+})()"""
+
+
+def new_context(browser, width: int = 1400, height: int = 1000):
+    """A browser context whose pages count their script runs (see `rerun`)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(COUNT_RUNS)
+    return context
+
+
+def settle(page) -> None:
+    """Wait until the app has no script run going on. Right after an action that sends a rerun, the
+    run may not have begun yet: use `rerun` there."""
+    page.locator(IDLE).wait_for()
+
+
+@contextmanager
+def rerun(page):
+    """Around an action that makes Streamlit run the script again: wait, after the action, until a run
+    that began after it has ended (not a fixed time)."""
+    settle(page)
+    before = page.evaluate("() => window.__runsEnded")
+    yield
+    page.wait_for_function("n => window.__runsEnded > n", arg=before)
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = new_context(browser)
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
@@ -95,6 +137,36 @@ def run_sample(page, app_url: str) -> None:
     page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)
 
 
+def edit_cell(page, grid, column: int, row: int, text: str) -> None:
+    """Type `text` into a cell of an st.data_editor and commit it with Enter. The grid draws on a canvas,
+    but glide-data-grid keeps an accessible table under it: cell (column, row) is a gridcell whose test id
+    is glide-cell-<column>-<row> (column 0 is the row markers, row 0 the first data row). Focusing it
+    selects the cell and Enter opens its editor."""
+    from playwright.sync_api import expect
+
+    cell = grid.locator(f'[role="gridcell"][data-testid="glide-cell-{column}-{row}"]')
+    editor = page.locator("#portal textarea, #portal input").first
+    settle(page)   # a rerun would redraw the grid and close an open editor
+    cell.focus()
+    page.keyboard.press("Enter")
+    editor.wait_for()
+    page.keyboard.type(text)
+    expect(editor).to_have_value(text)   # the editor holds the text before Enter commits it
+    with rerun(page):   # an edit makes Streamlit run the script again
+        page.keyboard.press("Enter")
+
+
+def add_typed_model(page, picker, reference: str) -> None:
+    """Type `reference` into the multiselect `picker` and choose it once the list offers it."""
+    box = picker.locator("input")
+    box.click()
+    box.fill(reference)
+    page.get_by_role("option").filter(has_text=reference).first.wait_for()
+    with rerun(page):
+        box.press("Enter")
+    page.keyboard.press("Escape")
+
+
 def screenshot(page, name: str) -> None:
     """Save a full-page screenshot when HFCOMPARE_SCREENSHOTS names a folder (for people to look at)."""
     folder = os.environ.get("HFCOMPARE_SCREENSHOTS")
@@ -102,5 +174,6 @@ def screenshot(page, name: str) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         # Streamlit scrolls inside its own container, so a tall viewport shows the whole page
         page.set_viewport_size({"width": (page.viewport_size or {}).get("width", 1400), "height": 3400})
-        page.wait_for_timeout(1000)
+        settle(page)
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")  # redrawn
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

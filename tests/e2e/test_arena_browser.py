@@ -4,8 +4,9 @@ and the vote counted on the leaderboard and logged calls on the Monitor page."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import rerun, screenshot, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -15,7 +16,7 @@ def test_retrieval_battle_vote_reveal_and_leaderboard(app_url, page):
     page.get_by_role("heading", name="Arena").wait_for()
     page.get_by_role("tab", name="Retrieval battle").click()
     page.get_by_role("button", name="Sample query").click()
-    page.wait_for_timeout(1000)
+    expect(page.get_by_role("textbox", name="Query")).not_to_have_value("")
     page.get_by_role("button", name="New battle").click()  # the hidden tab's button is not in the accessibility tree
     page.get_by_role("button", name="🤝 Tie").wait_for(timeout=180_000)
     assert page.get_by_text("Model A was").count() == 0          # blind until the vote
@@ -26,7 +27,8 @@ def test_retrieval_battle_vote_reveal_and_leaderboard(app_url, page):
     page.get_by_text("1 vote so far.").wait_for()
     chosen = page.locator("[data-testid=stButtonGroup] button", has_text="Retrieval").last
     chosen.click()                                            # clicking the chosen arena again keeps it chosen:
-    page.wait_for_timeout(1500)                               # never an empty choice and a false "No votes yet"
+    expect(chosen).to_be_checked()
+    settle(page)                                              # never an empty choice and a false "No votes yet"
     assert page.get_by_text("No votes yet").count() == 0 and page.get_by_text("1 vote so far.").count() == 1
     page.goto(f"{app_url}/monitor")
     page.get_by_role("heading", name="Per model").wait_for()
@@ -40,9 +42,8 @@ def test_a_generation_battle_streams_both_answers_blind_then_reveals_their_timin
     the models with each one's time to first token, latency and tokens/s."""
     import re
 
-    from playwright.sync_api import expect
 
-    from tests.e2e.conftest import start_streamlit, stop
+    from tests.e2e.conftest import add_typed_model, start_streamlit, stop
     from tests.integration.fault_server import FaultServer
 
     with FaultServer() as server:
@@ -60,19 +61,13 @@ def test_a_generation_battle_streams_both_answers_blind_then_reveals_their_timin
                 remove.first.click()
                 expect(remove).to_have_count(left)
             for reference in ("openai:paced-60", "openai:paced-80"):
-                box = picker.locator("input")
-                box.click()
-                box.fill(reference)
-                page.wait_for_timeout(300)
-                box.press("Enter")
-                page.wait_for_timeout(800)
-                page.keyboard.press("Escape")
+                add_typed_model(page, picker, reference)
             chosen = picker.inner_text()
             assert "paced-60" in chosen and "paced-80" in chosen and "SmolLM2" not in chosen, chosen
             prompt = page.get_by_label("Prompt")
-            prompt.fill("Where is my invoice?")
-            prompt.press("Enter")
-            page.wait_for_timeout(800)
+            with rerun(page):
+                prompt.fill("Where is my invoice?")
+                prompt.press("Enter")
             page.get_by_role("button", name="New battle").first.click()
             # both columns hold a partial answer (a few words, not the 160 the battle asks for) ...
             page.wait_for_function("""() => {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SAMPLE_SHOWN, screenshot, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -14,14 +14,14 @@ def test_sample_scenario_renders_heatmaps_with_the_bundled_models(app_url, page)
     page.get_by_role("heading", name="Compare embedding models").wait_for()
     page.get_by_role("button", name="Load sample").click()
     text_area = page.get_by_role("textbox", name="Texts, one per line")
-    page.wait_for_function("() => document.querySelector('textarea').value.includes('invoice')")
+    page.wait_for_function(SAMPLE_SHOWN)
     assert "How do I create an invoice?" in text_area.input_value()
 
     page.get_by_role("button", name="Run comparison").click()
     page.get_by_role("heading", name="Similarity matrices").wait_for(timeout=240_000)
     page.locator(".js-plotly-plot .heatmaplayer").first.wait_for()
-    page.get_by_role("heading", name="Nearest neighbours").wait_for()
-    page.wait_for_timeout(1500)  # let plotly finish drawing before the screenshot
+    page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)   # the run's last section
+    settle(page)  # the run has ended: every chart is drawn before the screenshot
     screenshot(page, "embeddings_sample")
 
     heatmaps = page.locator(".js-plotly-plot .heatmaplayer .hm")

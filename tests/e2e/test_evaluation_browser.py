@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -38,10 +38,12 @@ def test_upload_beir_set_evaluate_and_select_points(tmp_path, app_url, page):
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     page.get_by_text("Select points (click, box or lasso)").wait_for()
 
-    plot = page.locator(".js-plotly-plot").last
-    plot.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    area = plot.locator(".nsewdrag").first.bounding_box()   # the plotting area, where drags select
+    settle(page)   # the run has ended: the chart is drawn
+    drag_area = page.locator(".js-plotly-plot").last.locator(".nsewdrag").first   # the plotting area
+    drag_area.scroll_into_view_if_needed()   # waits until it is visible and stable
+    # a box selection is a drag across the plotting area: no locator can express its path, so the drag
+    # goes corner to corner of the area's box
+    area = drag_area.bounding_box()
     page.mouse.move(area["x"] + 5, area["y"] + 5)
     page.mouse.down()
     page.mouse.move(area["x"] + area["width"] / 2, area["y"] + area["height"] / 2, steps=5)

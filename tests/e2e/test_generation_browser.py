@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import edit_cell, rerun, screenshot, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -19,13 +19,13 @@ def test_sample_scenario_on_two_offline_models(app_url, page):
     page.wait_for_function(
         "() => [...document.querySelectorAll('textarea')].some(t => t.value.includes('support assistant'))")
     max_tokens = page.get_by_label("Max new tokens")
-    max_tokens.fill("40")
-    max_tokens.press("Enter")
-    page.wait_for_timeout(500)
+    with rerun(page):
+        max_tokens.fill("40")
+        max_tokens.press("Enter")
     page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_role("heading", name="Answers side by side").wait_for(timeout=300_000)
     page.locator(".js-plotly-plot").first.wait_for()
-    page.wait_for_timeout(1500)
+    settle(page)   # the run has ended: everything below the answers is drawn
     screenshot(page, "generation_sample")
 
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -43,14 +43,7 @@ def test_a_prompt_typed_into_the_table_outlives_a_visit_to_another_page(app_url,
     page.goto(f"{app_url}/generation")
     page.get_by_role("heading", name="Compare generation models").wait_for()
     grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for()
-    page.wait_for_timeout(1500)   # the canvas grid draws after its frame
-    box = grid.bounding_box()
-    page.mouse.dblclick(box["x"] + 90, box["y"] + 35 * 1.5)   # the first row's prompt cell (a canvas grid)
-    page.locator("#portal textarea, #portal input").first.wait_for()   # the cell's editor is open
-    page.keyboard.type("What is my balance?")
-    page.wait_for_timeout(500)   # the grid takes the typed text before Enter commits it
-    page.keyboard.press("Enter")
+    edit_cell(page, grid, 1, 0, "What is my balance?")   # the first row's prompt cell
     page.wait_for_function("() => /[?&](c|prompts)=/.test(location.search)")   # the rerun wrote the link
     with_prompt = page.url   # the link names the view's content (its prompts included): it must come back
     page.get_by_role("link", name="Embeddings").click()
@@ -58,5 +51,5 @@ def test_a_prompt_typed_into_the_table_outlives_a_visit_to_another_page(app_url,
     page.get_by_role("link", name="Generation").click()
     page.get_by_role("heading", name="Compare generation models").wait_for()
     page.wait_for_function("url => location.href === url", arg=with_prompt)
-    page.wait_for_timeout(1000)
+    settle(page)
     screenshot(page, "generation_prompt_kept")

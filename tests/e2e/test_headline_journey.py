@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SAMPLE_SHOWN, screenshot, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -70,7 +70,7 @@ def compare_path(page, url: str, click: Clicks):
     """Open the app, load the sample, run the comparison, open the Scorecard (3 clicks)."""
     open_app(page, url)
     click(page.get_by_role("button", name="Load sample"))
-    page.wait_for_function("() => document.querySelector('textarea').value.includes('invoice')")
+    page.wait_for_function(SAMPLE_SHOWN)
     click(page.get_by_role("button", name="Run comparison"))
     page.get_by_role("heading", name="Similarity matrices").wait_for(timeout=RUN_TIMEOUT_MS)
     return go_to_scorecard(page, click)
@@ -153,6 +153,6 @@ def test_headline_journey_ends_in_a_verdict_between_minilm_and_mpnet(app_url, pa
     alert = JOURNEYS[journey](page, app_url, click)
     assert click.count <= MAX_CLICKS, f"{click.count} clicks"
     check_verdict(page, alert)
-    page.wait_for_timeout(1500)  # let the charts below the recommendation finish drawing
+    settle(page)  # the charts below the recommendation are drawn
     screenshot(page, f"headline_{journey}")
     assert page.locator('[data-testid="stException"]').count() == 0

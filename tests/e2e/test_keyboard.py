@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, settle
 from ui import prose
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -26,7 +26,7 @@ def _tab_to(page, label: str, limit: int = 80) -> None:
 def test_tab_and_enter_alone_load_the_sample_and_run_the_comparison(app_url, page):
     page.goto(app_url)
     page.get_by_role("heading", name=prose.EMBEDDINGS_TITLE).wait_for(timeout=60_000)
-    page.wait_for_timeout(1000)
+    settle(page)  # the whole page is drawn before the first Tab
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED) == "Skip to main content"
     _tab_to(page, "Load sample")

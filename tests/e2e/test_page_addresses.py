@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.conftest import new_context, settle
 from ui import prose
 
 pytestmark = [pytest.mark.e2e]
@@ -15,12 +16,12 @@ ADDRESSES = {"": prose.EMBEDDINGS_TITLE, "embeddings": prose.EMBEDDINGS_TITLE, "
 
 def test_each_page_opens_at_its_own_address_in_a_new_session(app_url, browser):
     for path, heading in ADDRESSES.items():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})  # a new session each time
+        context = new_context(browser)  # a new session each time
         try:
             page = context.new_page()
             page.goto(f"{app_url}/{path}")
             page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
-            page.wait_for_timeout(500)  # a "Page not found" dialog would have opened by now
+            settle(page)  # the run has ended: a "Page not found" dialog would have opened by now
             assert page.get_by_text("Page not found").count() == 0, f"/{path}"
             assert page.locator('[data-testid="stException"]').count() == 0, f"/{path}"
         finally:

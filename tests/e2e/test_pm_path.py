@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import screenshot, start_streamlit
+from tests.e2e.conftest import SAMPLE_SHOWN, screenshot, settle, start_streamlit
 from tests.servers import stop
 from ui import prose
 
@@ -66,11 +66,11 @@ def test_a_typed_typo_is_refused_with_did_you_mean_and_stale_results_are_dimmed(
     page.wait_for_function("() => [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null"
                            " && b.innerText.trim() === 'Load sample').length === 1", timeout=30_000)
     load.click()
-    page.wait_for_timeout(800)
+    page.wait_for_function(SAMPLE_SHOWN)
     page.get_by_role("button", name="Run comparison").click()
     page.get_by_role("heading", name="Speed and size").wait_for(timeout=240_000)
-    page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)   # the run has ended:
-    page.wait_for_timeout(1000)                                   # an edit made during it could be redrawn
+    page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)
+    settle(page)   # the run has ended: an edit made during it could be redrawn
     texts = page.get_by_role("textbox", name="Texts, one per line")
     texts.click()
     texts.press("Control+End")

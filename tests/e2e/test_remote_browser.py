@@ -8,23 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, start_streamlit, stop
+from tests.e2e.conftest import SAMPLE_SHOWN, add_typed_model, screenshot, start_streamlit, stop
 from tests.integration.fault_server import FaultServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CANARY_KEY = "sk-BROWSERcanary-0123456789"
 CANARY_HF = "hf_BROWSERcanary0123456789"
-
-
-def add_model(page, reference: str) -> None:
-    box = page.locator('[data-testid="stMultiSelect"] input')
-    box.click()
-    box.fill(reference)
-    page.wait_for_timeout(300)
-    box.press("Enter")
-    page.wait_for_timeout(300)
-    page.keyboard.press("Escape")
 
 
 def test_mixed_comparison_with_a_failing_server_model_and_no_secret_in_the_page(tmp_path, page):
@@ -36,10 +26,11 @@ def test_mixed_comparison_with_a_failing_server_model_and_no_secret_in_the_page(
         try:
             page.goto(url)
             page.get_by_role("heading", name="Compare embedding models").wait_for()
-            add_model(page, "openai:ok")
-            add_model(page, "openai:denied")
+            picker = page.locator('[data-testid="stMultiSelect"]').first
+            add_typed_model(page, picker, "openai:ok")
+            add_typed_model(page, picker, "openai:denied")
             page.get_by_role("button", name="Load sample").click()
-            page.wait_for_function("() => document.querySelector('textarea').value.includes('invoice')")
+            page.wait_for_function(SAMPLE_SHOWN)
             page.get_by_role("button", name="Run comparison").click()
             page.get_by_role("heading", name="Nearest neighbours").wait_for(timeout=240_000)
             page.locator(".js-plotly-plot .heatmaplayer").first.wait_for()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import rerun, screenshot
 
 pytestmark = [pytest.mark.e2e]
 
@@ -21,9 +21,9 @@ def winner(page) -> str:
 
 def set_weight(page, label: str, value: int) -> None:
     box = page.get_by_role("spinbutton", name=label)
-    box.fill(str(value))
-    box.press("Enter")
-    page.wait_for_timeout(1500)
+    with rerun(page):
+        box.fill(str(value))
+        box.press("Enter")
 
 
 def test_changing_a_weight_changes_the_winner(app_url, page, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SAMPLE_SHOWN, new_context, screenshot, settle
 from ui import prose
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -26,13 +26,13 @@ def _visit(page, url: str, heading: str, action=None) -> None:
     page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
     if action:
         action(page)
-    page.wait_for_timeout(1500)
+    settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def _embeddings_sample(page) -> None:
     page.get_by_role("button", name="Load sample").click()
-    page.wait_for_timeout(800)
+    page.wait_for_function(SAMPLE_SHOWN)
     page.get_by_role("button", name="Run comparison").click()
     page.get_by_role("heading", name="Speed and size").wait_for(timeout=240_000)
 
@@ -46,7 +46,7 @@ def test_every_page_fits_the_screen_with_no_button_label_cut(app_url, browser, w
     pages = [("", prose.EMBEDDINGS_TITLE, _embeddings_sample), ("scorecard", prose.SC_TITLE, _scorecard_candidates),
              ("discover", prose.DISCOVER_TITLE, None), ("generation", prose.GENERATION_TITLE, None),
              ("arena", prose.ARENA_TITLE, None), ("monitor", prose.MONITOR_TITLE, None)]
-    context = browser.new_context(viewport={"width": width, "height": 1000})
+    context = new_context(browser, width)
     try:
         page = context.new_page()
         for path, heading, action in pages:

@@ -6,8 +6,9 @@ password shows nowhere: not on the page, not in the server's log."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import SAMPLE_SHOWN, load_sample, run_sample, screenshot, start_streamlit
+from tests.e2e.conftest import SAMPLE_SHOWN, load_sample, new_context, run_sample, screenshot, start_streamlit
 from tests.servers import stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -18,7 +19,7 @@ def _vote_in_a_retrieval_battle(page, app_url: str) -> None:
     page.get_by_role("heading", name="Arena").wait_for()
     page.get_by_role("tab", name="Retrieval battle").click()
     page.get_by_role("button", name="Sample query").click()
-    page.wait_for_timeout(1000)
+    expect(page.get_by_role("textbox", name="Query")).not_to_have_value("")
     page.get_by_role("button", name="New battle").click()
     page.get_by_role("button", name="🤝 Tie").wait_for(timeout=180_000)
     page.get_by_role("button", name="🤝 Tie").click()
@@ -38,7 +39,7 @@ def test_votes_and_links_survive_a_restart_on_postgresql_and_a_wrong_password_st
     with fresh_database(postgres_url, owner=APP_USER) as admin_url:
         url = with_user(admin_url, APP_USER, APP_PASSWORD)
         env = {"HFCOMPARE_MODELS": str(shared_models), "HFCOMPARE_DATABASE_URL": url}
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = new_context(browser)
         page = context.new_page()
         page.set_default_timeout(60_000)
         try:

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.e2e.conftest import screenshot, start_streamlit, stop
+from tests.e2e.conftest import screenshot, settle, start_streamlit, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -103,6 +103,13 @@ def outside(requests: list[str], app_url: str) -> list[str]:
             and urlsplit(u).netloc != app]
 
 
+def settled_with_images(page) -> None:
+    """The run has ended and every image on the page has had its answer (loaded or failed): an image
+    the page asked for is no longer pending."""
+    settle(page)
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
+
+
 def test_hostile_links_and_answers_make_the_browser_fetch_nothing_from_elsewhere(tmp_path, page):
     with HostileServer() as server:
         env = {"HFCOMPARE_OPENAI_BASE_URL": server.url, "HFCOMPARE_OPENAI_API_KEY": "sk-test",
@@ -121,21 +128,21 @@ def test_hostile_links_and_answers_make_the_browser_fetch_nothing_from_elsewhere
                     page.locator("h1").first.wait_for(timeout=120_000)
                 else:  # the link's warning, echoing its hostile names and values
                     page.locator('[data-testid="stAlertContainer"]').first.wait_for(timeout=120_000)
-                page.wait_for_timeout(1500)  # give a live image time to be asked for
+                settled_with_images(page)  # a live image would have been asked for by now
             # a run=1 link whose model name is an image: the progress bar names the model while it runs
             # (st.progress renders Markdown; the image was fetched before the fix)
             progress_model = f"openai:![p]({server.track}/progress.png)"
             page.goto(f"{url}/?" + "&".join(["models=" + quote(progress_model), "texts=" + quote("one\ntwo"),
                                              "run=1"]))
             page.locator('[data-testid="stAlertContentError"]').first.wait_for(timeout=120_000)
-            page.wait_for_timeout(1500)
+            settled_with_images(page)
             prompts = [{"prompt": hostile(server.track, "prompt"), "keywords": "", "regex": "", "max chars": None,
                         "reference": ""}]
             query = "&".join(["models=" + quote("openai:answer,openai:error"), "prompts=" + quote(json.dumps(prompts)),
                               "run=1", "max_tokens=64"])
             page.goto(f"{url}/generation?{query}")
             page.get_by_role("heading", name="Answers side by side").wait_for(timeout=240_000)
-            page.wait_for_timeout(2000)
+            settled_with_images(page)
             screenshot(page, "untrusted_generation")
             answers = page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()
             errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()

@@ -222,3 +222,18 @@ def hourly_rate(configured=None) -> HourlyRate | None:
             if rate is not None:
                 return rate
     return bundled_rate()
+
+
+def on_providers(ref, settings: dict | None = None) -> tuple[bool, str]:
+    """(True, provider) for an `hf` model sent to Inference Providers, priced per token; (False, "") for
+    any other model (local, or a server of your own: self-hosted, costed by time). `settings` maps backend
+    names to RemoteSettings (the environment's when absent)."""
+    if getattr(ref, "backend", "") != "hf":
+        return False, ""
+    from hfcompare.backends import settings_from_environment
+
+    found = (settings or {}).get("hf") or settings_from_environment("hf")
+    if (getattr(found, "base_url", None) or "").strip():
+        return False, ""   # your own TEI/TGI server: self-hosted
+    provider = (getattr(found, "provider", None) or "").strip()
+    return True, "" if provider == "auto" else provider

@@ -31,17 +31,15 @@ def provider_prices(refs, names: dict | None = None) -> dict:
     Inference Providers (live from the Hub, else the bundled table). A model missing from the dict is
     self-hosted (local, or a server URL set in the environment, the config file or the Endpoints panel)
     and costs its measured time × the hourly rate."""
-    on_providers = [r for r in refs if r.backend == "hf"]
-    if not on_providers:
+    if not any(ref.backend == "hf" for ref in refs):
         return {}
+    from hfcompare.cost import on_providers
     from ui.session import endpoint_settings
 
-    hf = endpoint_settings()["hf"]
-    if (hf.base_url or "").strip():
-        return {}   # the hf backend points at your own server: self-hosted
-    provider = (hf.provider or "").strip()
-    provider = "" if provider == "auto" else provider
-    return {(names or {}).get(r, str(r)): _provider_price(r.model, provider) for r in on_providers}
+    settings = endpoint_settings()
+    found = {ref: on_providers(ref, settings) for ref in refs}
+    return {(names or {}).get(ref, str(ref)): _provider_price(ref.model, provider)
+            for ref, (on, provider) in found.items() if on}
 
 
 def _default():

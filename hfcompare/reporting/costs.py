@@ -86,30 +86,17 @@ def rate_in_use(flag: str | float | None = None, environ: dict | None = None) ->
     return RateInUse(default, "bundled default" if default is not None else "none")
 
 
-def _on_providers(ref, settings: dict | None) -> tuple[bool, str]:
-    """(True, provider) for an `hf` model sent to Inference Providers (no base URL of your own)."""
-    if getattr(ref, "backend", "") != "hf":
-        return False, ""
-    from hfcompare.backends import settings_from_environment
-
-    found = (settings or {}).get("hf") or settings_from_environment("hf")
-    if (getattr(found, "base_url", None) or "").strip():
-        return False, ""   # your own TEI/TGI server: self-hosted
-    provider = (getattr(found, "provider", None) or "").strip()
-    return True, "" if provider == "auto" else provider
-
-
 def server_prices(refs, settings: dict | None = None, live: bool | None = None) -> dict[str, TokenPrice | None]:
     """{str(ref): price or None} for the `hf` models on Inference Providers among `refs` (other models
     are self-hosted and absent). Live from the router (hfcompare.hub.pricing, 5 s timeout) unless
     `live` is False or HF_HUB_OFFLINE is set; then the bundled table only. None = unknown price."""
-    from hfcompare.cost import bundled_token_price
+    from hfcompare.cost import bundled_token_price, on_providers
     from hfcompare.backends.hub import hub_offline_forced
 
     live = (not hub_offline_forced()) if live is None else live
     prices: dict[str, TokenPrice | None] = {}
     for ref in refs:
-        on, provider = _on_providers(ref, settings)
+        on, provider = on_providers(ref, settings)
         if not on:
             continue
         if live:

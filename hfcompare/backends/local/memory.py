@@ -208,11 +208,31 @@ def remembered(ref: str, task: str = "embeddings") -> MemoryFigure | None:
     return _figure(str(ref), record) if isinstance(record, dict) else None
 
 
+def refusal(ref: str, task: str = "embeddings") -> str | None:
+    """In public mode, why the local model `ref` may not be loaded, so not measured either (the same rule
+    as its loader: neither bundled nor allowed by the operator); None when it may be."""
+    from hfcompare.backends.hub import public_refusal
+
+    backend_name, _, model = str(ref).partition(":")
+    if backend_name != "local":
+        return None
+    if task == "generation":
+        from hfcompare.backends.local.gguf import BUNDLED
+
+        bundled = any(model == entry.hub_id for entry in BUNDLED)
+    else:
+        from hfcompare.backends.local.sentence_transformer import bundled_sentence_transformer
+
+        bundled = bundled_sentence_transformer(model) is not None
+    return None if bundled else public_refusal(model)
+
+
 def pending(ref: str, task: str = "embeddings") -> bool:
-    """True when `measure` would start a measurement: a local model with no remembered figure and no
-    failed attempt in this process."""
+    """True when `measure` would start a measurement: a local model with no remembered figure, no
+    failed attempt in this process, and not refused in public mode."""
     key = _key(str(ref), task)
-    return key is not None and (str(_store()), key) not in _failed and remembered(str(ref), task) is None
+    return key is not None and (str(_store()), key) not in _failed and remembered(str(ref), task) is None \
+        and refusal(str(ref), task) is None
 
 
 def run_child(ref: str, task: str) -> dict[str, Any]:
@@ -239,6 +259,10 @@ def measure(ref: str, task: str = "embeddings") -> MemoryFigure | None:
         found = remembered(ref, task)
         if found is not None or (str(_store()), key) in _failed:
             return found
+        reason = refusal(ref, task)
+        if reason:   # public mode: no fresh process is started to load a model its page may not load
+            _failed[(str(_store()), key)] = reason
+            return None
         try:
             record = run_child(ref, task)
         except Exception as exc:  # noqa: BLE001 - a model that cannot be measured stays unknown

@@ -35,6 +35,8 @@ from hfcompare.storage.database import BUSY_TIMEOUT_MS, DatabaseUrlError, engine
 T = TypeVar("T")
 
 STORE_FILE = "hfcompare.sqlite3"
+#: What every message about a store that cannot be used ends with: what still works.
+STILL_WORKS = "Comparisons still run; votes, share links, A/B tests and the call log wait for the store."
 #: How often a "database is locked" is retried (after the busy timeout) before giving up.
 BUSY_ATTEMPTS = 8
 
@@ -192,13 +194,18 @@ class Store:
                     self._move_aside(_driver_error(exc))
                     return self._open()
                 reason = _driver_error(exc)
+                if not self.path.parent.is_dir():
+                    raise StoreUnavailable(f"The store's folder {self.path.parent} does not exist and cannot be "
+                                           f"created. {STILL_WORKS}") from exc
                 if _is_permission(exc):
                     raise StoreUnavailable(
                         f"The store {self.path} cannot be opened for reading and writing ({reason}): check that "
-                        "this user may read and write it and its folder ($HFCOMPARE_HOME).") from exc
+                        f"this user may read and write it and its folder ($HFCOMPARE_HOME). {STILL_WORKS}") from exc
                 raise StoreUnavailable(f"The store {self.path} cannot be used ({type(reason).__name__}: {reason}); "
-                                       "it passed its integrity check, so it was left in place.") from exc
-        raise StoreUnavailable(f"The store {self.path} stayed locked by another process; try again shortly.")
+                                       f"it passed its integrity check, so it was left in place. {STILL_WORKS}") \
+                    from exc
+        raise StoreUnavailable(f"The store {self.path} stayed locked by another process; try again shortly. "
+                               f"{STILL_WORKS}")
 
     def _server_unavailable(self, exc: BaseException) -> StoreUnavailable:
         """What is wrong with the database server, in words, and never with the password."""
@@ -250,18 +257,15 @@ class Store:
                         result = work()
                     return result
             except DBAPIError as exc:
-                if self.path is None and (exc.connection_invalidated or isinstance(
-                        _driver_error(exc), _server_down_errors())):
+                if self.path is None and _server_gone(exc):
                     raise self._server_unavailable(exc) from None
                 if _is_busy(exc) and attempt < BUSY_ATTEMPTS - 1:
                     time.sleep(min(0.05 * 2 ** attempt, 2.0) * (0.5 + random.random()))
                     continue
-                if self.path is None or isinstance(exc, IntegrityError):   # the request's fault, not the file's
+                if isinstance(exc, IntegrityError):   # the request's fault (a winner no vote may have), not the store's
                     raise
                 raise self._fault(exc) from None
             except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-                if self.path is None:
-                    raise
                 raise self._fault(exc) from None
         raise AssertionError("unreachable")
 
@@ -281,13 +285,21 @@ class Store:
         write to the old file would be lost with it."""
         if self.path is None or self._file_identity() == self._identity:
             return False
-        gone = not self.path.exists()
+        gone, folder_gone = not self.path.exists(), not self.path.parent.is_dir()
         self._engine.dispose()
+        if folder_gone:
+            with contextlib.suppress(OSError):   # when it cannot be made, opening says so
+                self.path.parent.mkdir(parents=True, exist_ok=True)
         self._engine = self._open_recovering()
         self._identity = self._file_identity()
-        self._warn(f"The store {self.path} was {'removed' if gone else 'replaced'} while the app ran; "
-                   f"{'a new, empty one was started there' if gone else 'the file now there is used'}. "
-                   "Votes and links saved before that are not in it.")
+        if folder_gone:
+            happened = f"The store's folder {self.path.parent} was removed while the app ran; it was made again " \
+                       f"with a new, empty store {self.path.name}."
+        elif gone:
+            happened = f"The store {self.path} was removed while the app ran; a new, empty one was started there."
+        else:
+            happened = f"The store {self.path} was replaced while the app ran; the file now there is used."
+        self._warn(f"{happened} Votes and links saved before that are not in it; what is saved from now on is.")
         return True
 
     def _warn(self, message: str) -> None:
@@ -299,24 +311,31 @@ class Store:
 
     def _fault(self, exc: BaseException) -> StoreUnavailable:
         """A store error as a sentence that names the problem and what still works, without the SQL or
-        its parameters (which hold the user's state)."""
+        its parameters (which hold the user's state), on either engine."""
         inner = _driver_error(exc)
         text = str(inner).lower()
-        if "malformed" in text or "not a database" in text or "corrupt" in text:
-            problem = (f"the store {self.path} is damaged ({_first_line(inner)}); it will be moved aside and a "
-                       "new one started when the app restarts")
-        elif "readonly" in text or "read-only" in text or "permission" in text or "unable to open" in text:
-            problem = f"the store {self.path} cannot be written (it is read-only for this user, or its folder is)"
-        elif "full" in text or "no space" in text:
-            problem = f"the disk that holds the store {self.path} is full"
+        state = getattr(inner, "sqlstate", None) or ""
+        what = f"the store {self.path}" if self.path is not None else f"the database {self.url}"
+        if "malformed" in text or "not a database" in text or "corrupt" in text or state.startswith("XX"):
+            problem = f"{what} is damaged ({_first_line(inner)})"
+            if self.path is not None:
+                problem += "; it will be moved aside and a new one started when the app restarts"
+        elif state == "25006" or "readonly" in text or "read-only" in text or self.path is not None and (
+                "permission" in text or "unable to open" in text):
+            problem = (f"{what} cannot be written (it is read-only for this user, or its folder is)"
+                       if self.path is not None else f"{what} refuses writes: it is read-only")
+        elif state == "42501" or "permission denied" in text:
+            problem = f"{what} cannot be written: this user may not ({_first_line(inner)})"
+        elif state == "53100" or "full" in text or "no space" in text:
+            problem = f"the disk that holds {what} is full"
         elif "disk i/o" in text:
-            problem = f"the store {self.path} cannot be read or written (disk I/O error)"
+            problem = f"{what} cannot be read or written (disk I/O error)"
         elif _is_busy(exc):
-            problem = f"the store {self.path} stayed locked by another process"
+            problem = f"{what} stayed locked by another process"
         else:
-            problem = f"the store {self.path} failed ({type(inner).__name__}: {_first_line(inner)})"
-        return StoreUnavailable(f"{problem[0].upper()}{problem[1:]}. Nothing was saved. Comparisons still run; "
-                                "votes, share links, A/B tests and the call log wait for the store.")
+            problem = f"{what} failed ({type(inner).__name__}: {_first_line(inner)})"
+        message = f"{problem[0].upper()}{problem[1:]}. Nothing was saved. {STILL_WORKS}"
+        return StoreUnavailable(message if self.path is not None else hide_password(message, self._url))
 
     def _read(self, statement) -> list[Any]:
         """The rows of one query."""
@@ -567,13 +586,18 @@ def _later(column, now: float):
     return case((column < now, now), else_=column)
 
 
-def _server_down_errors() -> tuple[type[BaseException], ...]:
-    """The driver errors that mean the database server went away or refuses us (not our SQL)."""
+def _server_gone(exc) -> bool:
+    """Whether a database server's error means it went away or cannot be reached (a lost or refused
+    connection, a server shutting down), rather than a refusal of this request (read-only, disk
+    full, no permission), which `Store._fault` words."""
     try:
         import psycopg
     except ImportError:
-        return ()
-    return (psycopg.OperationalError,)
+        return bool(exc.connection_invalidated)
+    inner = _driver_error(exc)
+    state = getattr(inner, "sqlstate", None) or ""
+    return bool(exc.connection_invalidated) or isinstance(inner, psycopg.OperationalError) and (
+        not state or state.startswith(("08", "57P")))
 
 
 _shared: dict[str, Store] = {}

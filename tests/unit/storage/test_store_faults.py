@@ -95,3 +95,59 @@ def test_a_store_damaged_while_running_is_a_sentence_and_is_moved_aside_on_resta
         fresh = Store(path)
     assert any("moved to" in w for w in fresh.warnings)
     assert any("moved to" in r.getMessage() for r in caplog.records)
+
+
+def test_a_removed_store_folder_is_made_again_and_later_writes_are_kept(tmp_path, caplog):
+    import shutil
+
+    folder = tmp_path / "home"
+    folder.mkdir()
+    path = folder / "s.sqlite3"
+    store = Store(path)
+    store.add_vote("generation", "before", "local:a", "local:b", "a")
+    shutil.rmtree(folder)
+    with caplog.at_level(logging.WARNING):
+        vote = store.add_vote("generation", "after", "local:a", "local:b", "b")
+        store.save_state("eeeeeeeeeeeeeeee", "embeddings", {"texts": ["after"]})
+    said = [w for w in store.warnings if f"folder {folder} was removed while the app ran" in w]
+    assert said and any(said[0] == r.getMessage() for r in caplog.records)
+    store.close()
+    reopened = Store(path)                       # as after a restart: what was reported saved is there
+    assert [(v["id"], v["prompt"]) for v in reopened.votes()] == [(vote, "after")]
+    assert reopened.load_state("eeeeeeeeeeeeeeee") == ("embeddings", {"texts": ["after"]})
+
+
+def test_a_store_folder_that_cannot_be_made_again_is_a_sentence_that_says_what_still_works(tmp_path):
+    import shutil
+
+    folder = tmp_path / "home"
+    folder.mkdir()
+    store = Store(folder / "s.sqlite3")
+    shutil.rmtree(folder)
+    folder.write_text("a file where the folder was")
+    text = _message(lambda: store.add_vote("generation", CANARY, "local:a", "local:b", "a"))
+    assert f"folder {folder} does not exist and cannot be created" in text
+    assert not (tmp_path / "home").is_dir()
+
+
+def test_a_read_only_database_server_is_a_sentence_without_the_sql(postgres_url):
+    """PostgreSQL refusing writes (a read-only replica, default_transaction_read_only) is the same kind
+    of sentence as a read-only SQLite file, never the driver's error with the SQL and the user's text."""
+    import sqlalchemy
+
+    from tests.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        store = Store(url=url)
+        store.add_vote("generation", "before", "local:a", "local:b", "a")
+        name = sqlalchemy.engine.make_url(url).database
+        admin = sqlalchemy.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"ALTER DATABASE {name} SET default_transaction_read_only = on")
+        admin.dispose()
+        store.engine.dispose()                   # new sessions take the database's setting
+        text = _message(lambda: store.add_vote("generation", CANARY, "local:a", "local:b", "a"))
+        assert "refuses writes: it is read-only" in text and "Nothing was saved" in text
+        _message(lambda: store.save_state("ffffffffffffffff", "embeddings", {"texts": [CANARY]}))
+        assert [v["prompt"] for v in store.votes()] == ["before"]   # reading still works
+        store.close()

@@ -7,6 +7,7 @@ import json
 import random
 import shutil
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,18 +82,53 @@ def open_recovering(directory: Path, warnings: list[str]):
     raise CacheUnavailable(f"The cache in {directory} stayed locked by another process; try again shortly.")
 
 
-class EmbeddingCache:
-    """diskcache under `$HFCOMPARE_HOME/cache`; a corrupt cache is moved aside and started afresh."""
+#: diskcache's database file in its folder.
+_DATABASE = "cache.db"
+
+
+class _Reopening:
+    """Reopens the caches of `_parts` when their folder was removed while the process runs (a new,
+    empty one, with a warning), instead of failing every later call ("unable to open database file")."""
+
+    directory: Path
+    warnings: list[str]
+    _parts: dict[str, Path]
+
+    def _open_parts(self) -> None:
+        self._reopen_lock = threading.Lock()
+        for name, folder in self._parts.items():
+            setattr(self, name, open_recovering(folder, self.warnings))
+
+    def _reopen_if_gone(self) -> None:
+        if all((folder / _DATABASE).exists() for folder in self._parts.values()):
+            return
+        with self._reopen_lock:
+            if all((folder / _DATABASE).exists() for folder in self._parts.values()):
+                return   # another thread reopened it
+            for name in self._parts:
+                try:
+                    getattr(self, name).close()
+                except Exception:  # noqa: BLE001 - the old files are gone; closing is a courtesy
+                    pass
+            self._open_parts()
+            self.warnings.append(f"The cache in {self.directory} was removed while the app ran; a new, empty one "
+                                 "was started (results computed before that are computed again when asked for).")
+
+
+class EmbeddingCache(_Reopening):
+    """diskcache under `$HFCOMPARE_HOME/cache`; a corrupt cache is moved aside and started afresh, and
+    one removed while the app runs is started again."""
 
     def __init__(self, directory: Path | None = None):
         self.directory = Path(directory) if directory else home() / "cache"
         self.warnings: list[str] = []
-        self._cache = open_recovering(self.directory, self.warnings)
         # counters and speed records live beside the vectors, so len() counts vectors only
-        self._meta = open_recovering(self.directory / "meta", self.warnings)
+        self._parts = {"_cache": self.directory, "_meta": self.directory / "meta"}
+        self._open_parts()
 
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
         """The cached vectors among `keys`, read in one transaction."""
+        self._reopen_if_gone()
         found: dict[str, np.ndarray] = {}
         with self._cache.transact():
             for key in keys:
@@ -103,6 +139,7 @@ class EmbeddingCache:
 
     def set_vectors(self, items: dict[str, np.ndarray]) -> None:
         """Store vectors (as raw float32 bytes) in one transaction."""
+        self._reopen_if_gone()
         with self._cache.transact():
             for key, vector in items.items():
                 self._cache.set(key, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
@@ -110,6 +147,7 @@ class EmbeddingCache:
     def count(self, hits: int, misses: int) -> None:
         """Add to the lifetime hit and miss counters."""
         if hits or misses:
+            self._reopen_if_gone()
             with self._meta.transact():
                 old_hits, old_misses = self._meta.get(_STATS_KEY, (0, 0))
                 self._meta.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
@@ -117,22 +155,26 @@ class EmbeddingCache:
     def record_timing(self, ident: str, record: dict) -> None:
         """Remember the last measured speed of a model (a `SpeedStats.to_record()`), so a fully cached
         run can still show it."""
+        self._reopen_if_gone()
         self._meta.set(_TIMING_PREFIX + ident, record)
 
     def timing_record(self, ident: str) -> dict | None:
         """The last speed record for `ident` (read with `SpeedStats.from_record`), if any."""
+        self._reopen_if_gone()
         record = self._meta.get(_TIMING_PREFIX + ident)
         if not isinstance(record, dict) or "ms_per_text" not in record:
             return None
         return record
 
     def stats(self) -> CacheStats:
+        self._reopen_if_gone()
         hits, misses = self._meta.get(_STATS_KEY, (0, 0))
         size = int(self._cache.volume() + self._meta.volume())
         return CacheStats(len(self._cache), size, hits, misses, str(self.directory))
 
     def clear(self) -> None:
         """Remove every entry, counters included."""
+        self._reopen_if_gone()
         self._cache.clear()
         self._meta.clear()
 
@@ -141,22 +183,27 @@ class EmbeddingCache:
         self._meta.close()
 
 
-class GenerationCache:
+class GenerationCache(_Reopening):
     """Generated answers with their timings, under `$HFCOMPARE_HOME/generations`."""
 
     def __init__(self, directory: Path | None = None):
         self.directory = Path(directory) if directory else home() / "generations"
         self.warnings: list[str] = []
-        self._cache = open_recovering(self.directory, self.warnings)
+        self._parts = {"_cache": self.directory}
+        self._open_parts()
 
     def get(self, key: str) -> dict[str, Any] | None:
+        self._reopen_if_gone()
         return self._cache.get(key)
 
     def set(self, key: str, value: dict[str, Any]) -> None:
+        self._reopen_if_gone()
         self._cache.set(key, value)
 
     def __len__(self) -> int:
+        self._reopen_if_gone()
         return len(self._cache)
 
     def clear(self) -> None:
+        self._reopen_if_gone()
         self._cache.clear()

@@ -184,3 +184,29 @@ def test_a_permission_error_gets_its_own_message_and_moves_nothing(hfcompare_hom
     with pytest.raises(CacheUnavailable, match="may read and write"):
         EmbeddingCache(directory)
     assert directory.exists() and not list(hfcompare_home.glob("cache.corrupt-*"))
+
+
+def test_a_cache_folder_removed_while_running_is_started_again_with_a_warning(tmp_path):
+    """Its files gone, a cache would write to the unlinked ones (lost) or fail in every new thread;
+    it starts afresh instead, and says so."""
+    import shutil
+    import threading
+
+    from hfcompare.storage.cache import GenerationCache
+
+    home = tmp_path / "home"
+    cache, answers = EmbeddingCache(home / "cache"), GenerationCache(home / "generations")
+    cache.set_vectors({"vec|before": np.ones(3, dtype=np.float32)})
+    shutil.rmtree(home)
+    seen: list = []
+    reader = threading.Thread(target=lambda: seen.append(cache.stats()))   # a new thread: a new connection
+    reader.start()
+    reader.join()
+    assert seen and seen[0].entries == 0
+    cache.set_vectors({"vec|after": np.ones(3, dtype=np.float32)})
+    answers.set("after", {"text": "kept"})
+    assert any("was removed while the app ran" in w for w in cache.warnings + answers.warnings)
+    cache.close()
+    again = EmbeddingCache(home / "cache")
+    assert set(again.get_vectors(["vec|before", "vec|after"])) == {"vec|after"}
+    assert GenerationCache(home / "generations").get("after") == {"text": "kept"}

@@ -157,6 +157,9 @@ _lock = threading.Lock()
 _measuring: dict[str, threading.Lock] = {}
 #: Measurements that failed in this process ({(store, key): reason}): not tried again on every page run.
 _failed: dict[tuple[str, str], str] = {}
+#: Figures measured in this process that the store file could not take (a folder in its place, a full
+#: or read-only disk): kept here so they are not measured again on every page run.
+_unsaved: dict[tuple[str, str], dict[str, Any]] = {}
 
 
 def _read() -> dict[str, Any]:
@@ -174,8 +177,12 @@ def _write(key: str, record: dict[str, Any]) -> None:
         found = _read()
         found[key] = record
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps(found, indent=1, sort_keys=True), "utf-8")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(found, indent=1, sort_keys=True), "utf-8")
+            os.replace(tmp, path)
+        except OSError:   # the figure still counts; it is only not remembered past this process
+            _unsaved[(str(path), key)] = record
+            tmp.unlink(missing_ok=True)
 
 
 def _key(ref: str, task: str) -> str | None:
@@ -204,7 +211,7 @@ def _figure(ref: str, record: dict[str, Any]) -> MemoryFigure | None:
 def remembered(ref: str, task: str = "embeddings") -> MemoryFigure | None:
     """The figure measured earlier for this model version, without measuring; None when there is none."""
     key = _key(str(ref), task)
-    record = _read().get(key) if key else None
+    record = (_read().get(key) or _unsaved.get((str(_store()), key))) if key else None
     return _figure(str(ref), record) if isinstance(record, dict) else None
 
 

@@ -61,6 +61,24 @@ def test_a_failed_measurement_is_not_retried_on_every_run(monkeypatch):
     assert calls == [ref] and not memory.pending(ref)
 
 
+def test_a_store_file_that_cannot_be_written_keeps_the_figure_for_this_process(monkeypatch, hfcompare_home):
+    """memory.json a folder (or a full, read-only disk): the figure is returned and not measured again; was
+    IsADirectoryError out of `bench` (issue 25's CLI battery, memory measurement)."""
+    calls = []
+
+    def child(ref, task):
+        calls.append(ref)
+        return {"before_mb": 50.0, "load_mb": 80.0, "peak_mb": 95.0, "kv_cache_mb": None}
+
+    monkeypatch.setattr(memory, "run_child", child)
+    monkeypatch.setattr(memory, "_unsaved", {})
+    (hfcompare_home / "memory.json").mkdir(parents=True)
+    ref = f"local:{MINILM}"
+    assert memory.measure(ref).value_mb == 80.0 and memory.measure(ref).value_mb == 80.0
+    assert calls == [ref] and not memory.pending(ref)
+    assert [p.name for p in hfcompare_home.iterdir() if p.name.startswith("memory")] == ["memory.json"]
+
+
 @pytest.mark.slow
 def test_the_three_bundled_embedding_models_are_measured():
     """Measured, not assumed, each in a fresh process: the int8 copy (its weights kept int8 in memory,

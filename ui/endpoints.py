@@ -18,8 +18,8 @@ KEY_SCOPE = (
 )
 KEY_WITHHELD = "The configured key is not sent to {url}: it belongs to another server. Type a key for this one."
 PUBLIC_ENDPOINTS = (
-    "Public mode: this app sends requests only to the servers its operator configured{allowed}. "
-    "Any other URL is refused."
+    "This app runs in public mode: it contacts only the servers its operator set up{allowed}. A URL you type "
+    "here must be one of those; to use any other server, run hfcompare on your own computer."
 )
 SECRET_HELP = "Kept only in this browser session. Never written to disk, cache keys, logs, exports or links."
 OPENAI_URL_HELP = (
@@ -54,15 +54,20 @@ def _test_connection(backend: str, settings: RemoteSettings) -> None:
     st.success(f"Connected: {len(models)} model(s): {literal(shown) if shown else 'none listed'}")
 
 
-def _scope_notes(settings: RemoteSettings) -> None:
-    """Say when the configured key is held back from a typed URL, and (public mode) a URL is refused."""
-    from hfcompare.backends.remote.common import public_url_refusal
+def _scope_notes(settings: RemoteSettings) -> bool:
+    """Say when a URL cannot be used, (public mode) is refused, or the configured key is held back from it.
+    Whether the URL may be tried."""
+    from hfcompare.backends.remote.common import public_url_refusal, url_problem
 
+    invalid = next((problem for problem in map(url_problem, settings.urls()) if problem), None)
     refused = public_url_refusal(settings.base_url)
-    if refused:
+    if invalid:
+        st.warning(f"This URL cannot be used: {literal(invalid)}.", icon="⚠️")
+    elif refused:
         st.warning(literal(refused), icon="🔒")
     elif settings.key_withheld():
         st.caption(KEY_WITHHELD.format(url=literal(settings.public_url())))
+    return not (invalid or refused)
 
 
 def _public_note() -> None:
@@ -70,8 +75,17 @@ def _public_note() -> None:
 
     if public_mode():
         hosts = sorted(allowed_hosts())
-        allowed = f" and these hosts: {literal(', '.join(hosts))}" if hosts else ""
+        allowed = f" and servers on these hosts: {literal(', '.join(hosts))}" if hosts else ""
         st.info(PUBLIC_ENDPOINTS.format(allowed=allowed), icon="🔒")
+
+
+def _configured(settings: RemoteSettings, example: str) -> str:
+    """A URL field's placeholder: the configured server's address without its credentials (the field
+    itself stays empty, so they never reach the page; empty means that server), else an example."""
+    from hfcompare.backends.remote.common import public_url
+
+    urls = [public_url(url) for url in settings.urls()]
+    return f"configured: {', '.join(urls)}" if urls else example
 
 
 def _common_limits(prefix: str, base: RemoteSettings) -> dict:
@@ -128,14 +142,14 @@ def render_endpoints() -> None:
         st.caption(ENDPOINTS_INTRO + " " + KEY_SCOPE)
         _public_note()
         st.markdown("**OpenAI-compatible server**")
-        url = st.text_input("Base URL", value=openai_base.base_url or "", key=keys.OPENAI_URL,
-                            placeholder="http://localhost:8000/v1", help=OPENAI_URL_HELP)
+        url = st.text_input("Base URL", key=keys.OPENAI_URL, help=OPENAI_URL_HELP,
+                            placeholder=_configured(openai_base, "http://localhost:8000/v1"))
         key = _secret_input("API key", keys.OPENAI_KEY, "set in the environment"
                             if openai_base.key_for(url.strip() or openai_base.base_url) else "optional")
         limits = _common_limits("endpoints_openai", openai_base)
         openai_settings = openai_base.with_overrides(base_url=url.strip() or None, api_key=key, **limits)
-        _scope_notes(openai_settings)
-        if st.button("Test connection", key="endpoints_openai_test", width="stretch"):
+        usable = _scope_notes(openai_settings)
+        if st.button("Test connection", key="endpoints_openai_test", width="stretch", disabled=not usable):
             _test_connection("openai", openai_settings)
 
         st.markdown("**Hugging Face**")
@@ -145,11 +159,11 @@ def render_endpoints() -> None:
         current = _known_provider(hf_base.provider)
         provider = st.selectbox("Provider", providers, index=providers.index(current), key=keys.HF_PROVIDER,
                                 help=PROVIDER_HELP)
-        hf_url = st.text_input("TEI / TGI / Endpoint URL", value=hf_base.base_url or "", key=keys.HF_URL,
-                               placeholder="optional: http://localhost:8080", help=HF_URL_HELP)
+        hf_url = st.text_input("TEI / TGI / Endpoint URL", key=keys.HF_URL, help=HF_URL_HELP,
+                               placeholder=_configured(hf_base, "optional: http://localhost:8080"))
         hf_limits = _common_limits("endpoints_hf", hf_base)
         hf_settings = hf_base.with_overrides(provider=provider, base_url=hf_url.strip() or None, api_key=token,
                                              **hf_limits)
-        _scope_notes(hf_settings)
-        if st.button("Test connection", key="endpoints_hf_test", width="stretch"):
+        usable = _scope_notes(hf_settings)
+        if st.button("Test connection", key="endpoints_hf_test", width="stretch", disabled=not usable):
             _test_connection("hf", hf_settings)

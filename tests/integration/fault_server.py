@@ -19,7 +19,8 @@ The requested model name (or, for TEI requests, the last path segment) picks the
   cut-N         streams N words, then drops the connection before the promised end of the body
   fail-N        streams N words, then an error event whose message repeats the request's key
 The server counts requests per model, refuses to serve more than MAX_REQUESTS in all, and
-stops itself after MAX_SECONDS.
+stops itself after MAX_SECONDS. With `redirect_to` set (a URL prefix), it logs each request's headers and
+answers every one with `redirect_status` (307 by default) to that prefix plus the request's path.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ class FaultServer:
     """Start with `with FaultServer() as server:`; `server.url` is the /v1 base URL. `capacity` bounds
     how many requests it works on at once (a model server's batch slots); the rest wait their turn."""
 
-    def __init__(self, capacity: int | None = None) -> None:
+    def __init__(self, capacity: int | None = None, redirect_to: str | None = None,
+                 redirect_status: int = 307) -> None:
         self.counts: Counter[str] = Counter()
+        self.redirect_to, self.redirect_status = redirect_to, redirect_status
         self._slots = threading.BoundedSemaphore(capacity) if capacity else None
         self.headers_seen: list[dict[str, str]] = []
         self._lock = threading.Lock()
@@ -63,7 +66,18 @@ class FaultServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
+            def _redirected(self) -> bool:
+                """Answer with a redirect when the server is set to send one (a server that points elsewhere)."""
+                if not owner.redirect_to:
+                    return False
+                with owner._lock:
+                    owner.headers_seen.append(dict(self.headers))
+                self._send(owner.redirect_status, b"{}", {"Location": owner.redirect_to.rstrip("/") + self.path})
+                return True
+
             def do_GET(self) -> None:
+                if self._redirected():
+                    return
                 with owner._lock:
                     owner.headers_seen.append(dict(self.headers))
                 if self.path.rstrip("/").endswith("/info"):  # TEI/TGI
@@ -77,6 +91,8 @@ class FaultServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 request = json.loads(self.rfile.read(length) or b"{}")
+                if self._redirected():
+                    return
                 # TEI's protocol (huggingface_hub's feature_extraction at a base URL) names no model:
                 # the last path segment picks the behaviour, e.g. POST /tei/always-503
                 model = str(request.get("model") or self.path.rstrip("/").rsplit("/", 1)[-1])

@@ -87,6 +87,8 @@ class RemoteSettings:
         else None. An operator's key is never attached to a URL a visitor typed."""
         if not self.api_key or self.key_targets is None:
             return self.api_key
+        if url and url_problem(url):  # not a URL every client reads alike: no operator key goes to it
+            return None
         return self.api_key if key_target(url) in self.key_targets else None
 
     def key_withheld(self) -> bool:
@@ -130,8 +132,18 @@ def public_url(url: str) -> str:
     return shown.rsplit("@", 1)[-1].split("?", 1)[0].split("#", 1)[0]
 
 
+#: Characters HTTP clients read differently: urllib3 (requests) ends the host at a backslash, where
+#: urlsplit and httpx read `http://a\@b/` as user "a\" at host b; urlsplit drops tabs and line breaks.
+#: The host that binds a key and passes the allow-list must be the host a request goes to.
+_AMBIGUOUS_URL = re.compile(r"[\\\s\x00-\x1f\x7f]")
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be a server's base URL, or None."""
+    odd = _AMBIGUOUS_URL.search(url.strip())
+    if odd:
+        what = "a backslash" if odd.group() == "\\" else "a space or a control character"
+        return f"it contains {what}, which HTTP clients read in different ways"
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - raises on a port out of range
@@ -178,8 +190,9 @@ def public_url_refusal(url: str | None) -> str | None:
     allowed = allowed_hosts()
     if host and (host in allowed or with_port in allowed):
         return None
-    return (f"This app runs in public mode: it sends requests only to the servers its operator configured "
-            f"or allowed ({ALLOWED_HOSTS_ENV}); {public_url(url)!r} is neither.")
+    return (f"This app runs in public mode: it contacts only the servers its operator set up, so it will not "
+            f"send requests to {public_url(url)!r}. To use your own server, run hfcompare on your own computer. "
+            f"(Operator: {ALLOWED_HOSTS_ENV} allows more hosts.)")
 
 
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")

@@ -6,16 +6,27 @@ from typing import Iterator, get_args
 
 import numpy as np
 
-from hfcompare.backends.base import BadResponseError, Capability, GenerationParams, Usage
+from hfcompare.backends.base import BadResponseError, Capability, GenerationParams, ModelUnavailableError, Usage
 from hfcompare.backends.remote.common import (
     NO_KEY,
     RemoteBackend,
     call_with_retries,
     check_base_url,
     plain_answer,
+    redact_url,
     streamed_chat,
 )
 from hfcompare.backends.hub import hub_endpoint
+
+
+def check_hub_model(model: str) -> None:
+    """Raise ModelUnavailableError when `model` is an address rather than a Hub model id: huggingface_hub
+    sends a model that starts with http(s):// its request, with the token (the operator's HF_TOKEN when
+    none was typed), so `hf:http://anyone/...` from a link or the picker would carry the token there."""
+    if "://" in model or model.strip().lower().startswith(("http:", "https:")):
+        raise ModelUnavailableError(
+            f"{redact_url(model.strip())!r} is not a Hub model id (such as org/name). To use a server at that "
+            "address, put it in Endpoints as the TEI / TGI / Endpoint URL (or --base-url), with its own key.")
 
 
 def provider_names() -> list[str]:
@@ -69,6 +80,7 @@ class HFInferenceBackend(RemoteBackend):
         return f"hf|{target}"
 
     def _embed_one_batch(self, model: str, texts: list[str]) -> list:
+        check_hub_model(model)
         client = self.client()
         target = None if self.settings.base_url else model
         array = call_with_retries(lambda: client.feature_extraction(texts, model=target), self.settings, self.where)
@@ -81,6 +93,7 @@ class HFInferenceBackend(RemoteBackend):
 
     def _chat(self, client, model: str, messages: list[dict[str, str]], params: GenerationParams, stream: bool,
               log=None):
+        check_hub_model(model)
         return call_with_retries(
             lambda: client.chat_completion(
                 messages,

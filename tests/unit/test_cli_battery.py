@@ -85,6 +85,32 @@ def _write_inputs(root: Path) -> dict[str, str]:
         "qrels_inf": write("qrels_inf.tsv", "query-id\tcorpus-id\tscore\nq1\td1\tinf\n"),
         "toml_bad": write("bad.toml", "[openai\nbase_url = 1\n"),
         "afile": write("afile", "a plain file\n"),
+        # decide's measurement files
+        "m_csv": write("m.csv", "model,criterion,value\nlexical:a,performance,0.5\nlexical:b,performance,0.6\n"
+                                "lexical:a,speed,3\nlexical:b,speed,4\n"),
+        "m_nan_csv": write("m_nan.csv", "model,criterion,value,low,high\nlexical:a,performance,0.5,nan,1e309\n"),
+        "m_nul_csv": write("m_nul.csv", "model,criterion,value\nlexical:a\x00b,performance,0.5\n"),
+        "m_field_csv": write("m_field.csv", "model,criterion,value\n" + "a" * 200_000 + ",performance,0.5\n"),
+        "m_control_csv": write("m_control.csv", "model,criterion,value\n\x1b[31mred,performance,0.5\nb,speed,3\n"),
+        "m_many_csv": write("m_many.csv", "model,criterion,value\n" + "".join(f"m{i},performance,0.{i % 9}\n"
+                                                                              for i in range(1_001))),
+        "m_latin1_csv": write("m_latin1.csv", b"model,criterion,value\ncaf\xe9,performance,0.5\n"),
+        "m_binary_json": write("m_binary.json", bytes(range(256)) * 8),
+        "m_deep_json": write("m_deep.json", "[" * 100_000),
+        "m_nan_json": write("m_nan.json", '{"lexical:a": {"ndcg@10": NaN}}'),
+        "m_list_json": write("m_list.json", "[1, 2]"),
+        "m_eval_json": write("m_eval.json", json.dumps({"lexical:a": {"ndcg@10": 0.5, "ndcg@10_per_query": [0.4, 0.6]},
+                                                        "lexical:b": {"ndcg@10": 0.4, "ndcg@10_per_query": [0.3, 0.5]}})),
+        "m_per_query_words_json": write("m_pq_words.json", json.dumps(
+            {"lexical:a": {"ndcg@10": 0.5, "ndcg@10_per_query": ["x", None]}})),
+        "m_per_query_number_json": write("m_pq_number.json", json.dumps({"lexical:a": {"ndcg@10": 0.5,
+                                                                                       "ndcg@10_per_query": 5}})),
+        "m_bench_rows_json": write("m_bench_rows.json", json.dumps(
+            {"embeddings": [{"model": 5, "ms_per_text": "fast"}, None, [1]], "generation": "x"})),
+        "m_bench_shape_json": write("m_bench_shape.json", json.dumps({"embeddings": {"models": []}})),
+        "m_bench_words_json": write("m_bench_words.json", json.dumps(
+            {"embeddings": [{"model": "lexical:a", "ndcg@10": "high", "cold_ms_per_text": 3}],
+             "generation": [{"model": "lexical:g", "pass_rate": "most"}]})),
     }
     folder = root / "a_folder"
     folder.mkdir(exist_ok=True)
@@ -359,6 +385,52 @@ for name, extra, allowed in [
 ]:
     case(f"copy-store-{name}", ["copy-store", *extra], allowed)
 
+# decide (issue 25: the commands added since the battery was written get the same hostile values)
+DECIDE = ["decide", "--input", "@m_csv"]
+for name, extra, allowed in [
+    ("ok", [], OK), ("json", ["--json"], OK), ("task-generation", ["--task", "generation"], OK),
+    ("task-bad", ["--task", "chat"], BAD), ("no-input", None, BAD),
+    ("evaluate-json", ["--input", "@m_eval_json"], OK), ("many-inputs", ["--input", "@m_csv"] * 200, OK),
+    ("expect-other", ["--expect", "lexical:nobody"], {3}), ("expect-huge", ["--expect", "x" * 100_000], {3}),
+    ("expect-empty", ["--expect", ""], OK),
+    ("control-characters", ["--input", "@m_control_csv"], OK), ("nul-csv", ["--input", "@m_nul_csv"], ANY),
+    ("weights-only-commas", ["--weights=,,,"], OK),   # no weights given: the preset's
+]:
+    case(f"decide-{name}", ["decide"] if extra is None else DECIDE + extra, allowed)
+for name, source in [
+    ("missing", "@missing"), ("folder", "@dir"), ("empty", "@empty"), ("empty-name", ""), ("fifo", "@fifo"),
+    ("dev-zero", "/dev/zero"), ("dev-null", "/dev/null"), ("proc-status", "/proc/self/status"),
+    ("latin1", "@m_latin1_csv"), ("binary-json", "@m_binary_json"), ("deep-json", "@m_deep_json"),
+    ("nan-json", "@m_nan_json"), ("list-json", "@m_list_json"), ("nan-csv", "@m_nan_csv"),
+    ("field-over-csv-limit", "@m_field_csv"), ("1001-models", "@m_many_csv"),
+    ("per-query-words", "@m_per_query_words_json"), ("per-query-not-a-list", "@m_per_query_number_json"),
+    ("bench-rows-not-objects", "@m_bench_rows_json"), ("bench-rows-not-a-list", "@m_bench_shape_json"),
+    ("bench-values-words", "@m_bench_words_json"), ("text-file", "@texts"),
+]:
+    case(f"decide-input-{name}", ["decide", "--input", source], BAD)
+for flag, values in [
+    ("--threshold", ["nan", "inf", "-1", "1e309", "0", "2", "", "most"]),
+    ("--margin", ["nan", "inf", "-1", "1e309", "0.6", ""]),
+    ("--weights", ["performance=nan", "performance=inf", "performance=-1", "performance=1e309", "performance=0",
+                   "performance=", "=1", "nope=1", "performance"]),
+    ("--at-most", ["speed=nan", "speed=inf", "speed=1e309", "speed=", "nope=1"]),
+    ("--at-least", ["speed=-inf", "speed=word"]),
+    ("--scale", ["speed=nan:1", "speed=1:1", "speed=1:2:3", "speed=1", "speed=inf:1", "speed=:"]),
+]:
+    for value in values:
+        case(f"decide{flag}-{value or 'empty'}", DECIDE + [f"{flag}={value}"], BAD)
+
+# the flags added since the battery was written, with the same hostile values
+for name, extra, allowed in [
+    ("json", ["--json"], OK), ("json-max-cost-zero", ["--json", "--max-cost-per-1000", "0"], {3}),
+    ("max-cost-inf", ["--max-cost-per-1000", "inf"], BAD), ("max-cost-1e309", ["--max-cost-per-1000", "1e309"], BAD),
+    ("max-cost-empty", ["--max-cost-per-1000", ""], BAD), ("hourly-rate-minus-inf", ["--hourly-rate=-inf"], BAD),
+    ("hourly-rate-1e309", ["--hourly-rate", "1e309"], BAD), ("hourly-rate-tiny", ["--hourly-rate", "1e-320"], OK),
+]:
+    case(f"bench-new-{name}", BENCH_EMBED + extra, allowed)
+for name, value, allowed in [("1e309", "1e309", BAD), ("minus-zero", "-0", BAD)]:
+    case(f"evaluate-budget-{name}", EVALUATE + ["--sample", f"--budget-mb={value}"], allowed)
+
 # prune-calls
 for name, extra, allowed in [
     ("nan", ["--older-than-days", "nan"], BAD),
@@ -419,8 +491,9 @@ def inputs(tmp_path, monkeypatch) -> dict[str, str]:
 
 
 def _may_hang(name: str, args: list[str]) -> bool:
-    """Cases that hung before the fix (a named pipe no one writes to, 20,000 texts): run in a subprocess."""
-    return "@fifo" in args or "@big" in args or name.startswith("config-fifo")
+    """Cases that hung before the fix (a named pipe no one writes to, /dev/zero read whole, 20,000 texts):
+    run in a subprocess."""
+    return "@fifo" in args or "@big" in args or name.startswith("config-fifo") or name == "decide-input-dev-zero"
 
 
 @pytest.mark.parametrize(("args", "allowed"), [pytest.param(a, e, id=n) for n, a, e in CASES])

@@ -86,16 +86,30 @@ def open_recovering(directory: Path, warnings: list[str]):
 _DATABASE = "cache.db"
 
 
+def _cannot_write(exc: BaseException) -> bool:
+    """Whether a cache write failed for want of room or permission (not for a lock, nor a bug)."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                                                   errno.EPERM, errno.EFBIG):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        part in text for part in ("full", "readonly", "read-only", "disk i/o", "unable to open"))
+
+
 class _Reopening:
     """Reopens the caches of `_parts` when their folder was removed while the process runs (a new,
-    empty one, with a warning), instead of failing every later call ("unable to open database file")."""
+    empty one, with a warning), instead of failing every later call ("unable to open database file");
+    and keeps results it cannot write (a full disk, a read-only folder) out of the cache, with a
+    warning, instead of failing the run that computed them."""
 
     directory: Path
     warnings: list[str]
-    _parts: dict[str, Path]
+    _parts: dict[str, Path]   # attribute name -> folder of each diskcache
+    _reopen_lock: threading.Lock
 
     def _open_parts(self) -> None:
-        self._reopen_lock = threading.Lock()
         for name, folder in self._parts.items():
             setattr(self, name, open_recovering(folder, self.warnings))
 
@@ -114,6 +128,25 @@ class _Reopening:
             self.warnings.append(f"The cache in {self.directory} was removed while the app ran; a new, empty one "
                                  "was started (results computed before that are computed again when asked for).")
 
+    def _keep(self, write) -> None:
+        """`write()`; when the disk is full or the cache read-only, the result is used without being
+        kept, and the sidebar says so (once)."""
+        import diskcache
+
+        try:
+            write()
+        except (sqlite3.OperationalError, OSError, diskcache.Timeout) as exc:
+            if isinstance(exc, diskcache.Timeout):   # diskcache's word for any failed BEGIN: a lock, or read-only
+                reason = "it stayed locked, or it is read-only"
+            elif _cannot_write(exc):
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+            else:
+                raise
+            said = (f"The cache in {self.directory} cannot be written ({reason}): results are computed and shown, "
+                    "but not kept for next time.")
+            if said not in self.warnings:
+                self.warnings.append(said)
+
 
 class EmbeddingCache(_Reopening):
     """diskcache under `$HFCOMPARE_HOME/cache`; a corrupt cache is moved aside and started afresh, and
@@ -122,6 +155,7 @@ class EmbeddingCache(_Reopening):
     def __init__(self, directory: Path | None = None):
         self.directory = Path(directory) if directory else home() / "cache"
         self.warnings: list[str] = []
+        self._reopen_lock = threading.Lock()
         # counters and speed records live beside the vectors, so len() counts vectors only
         self._parts = {"_cache": self.directory, "_meta": self.directory / "meta"}
         self._open_parts()
@@ -140,23 +174,31 @@ class EmbeddingCache(_Reopening):
     def set_vectors(self, items: dict[str, np.ndarray]) -> None:
         """Store vectors (as raw float32 bytes) in one transaction."""
         self._reopen_if_gone()
-        with self._cache.transact():
-            for key, vector in items.items():
-                self._cache.set(key, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+
+        def write() -> None:
+            with self._cache.transact():
+                for key, vector in items.items():
+                    self._cache.set(key, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+
+        self._keep(write)
 
     def count(self, hits: int, misses: int) -> None:
         """Add to the lifetime hit and miss counters."""
         if hits or misses:
             self._reopen_if_gone()
-            with self._meta.transact():
-                old_hits, old_misses = self._meta.get(_STATS_KEY, (0, 0))
-                self._meta.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
+
+            def write() -> None:
+                with self._meta.transact():
+                    old_hits, old_misses = self._meta.get(_STATS_KEY, (0, 0))
+                    self._meta.set(_STATS_KEY, (old_hits + hits, old_misses + misses))
+
+            self._keep(write)
 
     def record_timing(self, ident: str, record: dict) -> None:
         """Remember the last measured speed of a model (a `SpeedStats.to_record()`), so a fully cached
         run can still show it."""
         self._reopen_if_gone()
-        self._meta.set(_TIMING_PREFIX + ident, record)
+        self._keep(lambda: self._meta.set(_TIMING_PREFIX + ident, record))
 
     def timing_record(self, ident: str) -> dict | None:
         """The last speed record for `ident` (read with `SpeedStats.from_record`), if any."""
@@ -189,6 +231,7 @@ class GenerationCache(_Reopening):
     def __init__(self, directory: Path | None = None):
         self.directory = Path(directory) if directory else home() / "generations"
         self.warnings: list[str] = []
+        self._reopen_lock = threading.Lock()
         self._parts = {"_cache": self.directory}
         self._open_parts()
 
@@ -198,7 +241,7 @@ class GenerationCache(_Reopening):
 
     def set(self, key: str, value: dict[str, Any]) -> None:
         self._reopen_if_gone()
-        self._cache.set(key, value)
+        self._keep(lambda: self._cache.set(key, value))
 
     def __len__(self) -> int:
         self._reopen_if_gone()

@@ -210,3 +210,21 @@ def test_a_cache_folder_removed_while_running_is_started_again_with_a_warning(tm
     again = EmbeddingCache(home / "cache")
     assert set(again.get_vectors(["vec|before", "vec|after"])) == {"vec|after"}
     assert GenerationCache(home / "generations").get("after") == {"text": "kept"}
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_results_and_says_so(fake_backend, tmp_path):
+    """A full disk or a read-only cache: the run still returns its vectors and answers (not a model
+    that "crashed"); they are not kept, and the sidebar's warnings say why."""
+    from hfcompare.storage.cache import GenerationCache
+
+    cache, answers = EmbeddingCache(tmp_path / "cache"), GenerationCache(tmp_path / "generations")
+    for part in (cache._cache, cache._meta, answers._cache):   # as on a full disk: no page may be added
+        pages = part._con.execute("PRAGMA page_count").fetchone()[0]
+        part._con.execute(f"PRAGMA max_page_count = {pages}")
+    texts = [f"text number {i}" for i in range(300)]   # more vectors than the pages there are hold
+    result = embed_with_stats(texts, ModelRef("fake", "fake-a"), cache)
+    assert result.error is None and result.vectors.shape[0] == 300
+    answers.set("k", {"text": "answer " * 2000})
+    assert answers.get("k") is None
+    said = cache.warnings + answers.warnings
+    assert len(said) == 2 and all("cannot be written" in w and "not kept" in w for w in said)

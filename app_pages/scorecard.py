@@ -530,7 +530,7 @@ def apply_link(link: dict) -> None:
         set_widget(keys.SC_MARGIN, float(margin))
     elif "margin" in link:
         refused.append("margin")
-    for field, check, state_key in (("scales", checked_anchors, scales_key(task)),
+    for field, check, state_key in (("scales", lambda raw: checked_anchors(raw, task), scales_key(task)),
                                     ("limits", checked_limits, limits_key(task))):
         if field in link:
             found = check(link[field])

@@ -46,14 +46,25 @@ def anchors(task: str) -> dict[str, dict[str, float]]:
     return dict(st.session_state.get(scales_key(task)) or {})
 
 
-def checked_anchors(raw) -> dict[str, dict[str, float]]:
-    """A link's or an editor's anchors, keeping only well-formed ones ({key: {"worst", "best"}})."""
+def checked_anchors(raw, task: str | None = None) -> dict[str, dict[str, float]]:
+    """A link's or an editor's anchors, keeping only well-formed ones ({key: {"worst", "best"}}). With
+    `task`, also only pairs that make a scale for that criterion (two different anchors, both above 0 on
+    a log reading), which the page would otherwise fail on."""
     out = {}
+    specs = specs_for(task) if task else {}
     if isinstance(raw, dict):
         for key, pair in list(raw.items())[:20]:
             if isinstance(key, str) and isinstance(pair, dict) and all(finite_number(pair.get(end))
                                                                          for end in ("worst", "best")):
-                out[key] = {"worst": float(pair["worst"]), "best": float(pair["best"])}
+                worst, best = float(pair["worst"]), float(pair["best"])
+                spec = specs.get(key)
+                readings = {spec.criterion.value_scale().log, *(scale.log for _, scale in spec.scales)} if spec else ()
+                try:
+                    for log in readings:
+                        ValueScale(worst, best, log)
+                except ScoringError:
+                    continue
+                out[key] = {"worst": worst, "best": best}
     return out
 
 

@@ -33,7 +33,8 @@ _KNOWN = "share_known_"   # per page: digests of the addresses this session open
 #: How many of a page's own addresses a session remembers (a lagging request carries one of the last few).
 KNOWN_ADDRESSES = 50
 _PROBLEMS = "share_problems"
-_SAVED = "share_saved_"   # per page: (the long link's parameters, the link's parameters, its problems, when)
+_SAVED = "share_saved_"   # per page: (the long link's parameters, the link's parameters, its problems, when,
+#                           the store's file epoch then)
 #: A view kept on screen is saved again after this long, so the link it shows stays recently used
 #: (the store's quota drops the least recently used links first) without a write on every rerun.
 RESAVE_AFTER_S = 600.0
@@ -226,6 +227,18 @@ def _save_link(page: str, state: dict[str, Any], fields: LinkFields) -> tuple[di
     return params, problems, not unavailable
 
 
+def _store_epoch() -> int | None:
+    """The store file's epoch (`Store.file_epoch`): a link saved in an earlier one went with the old
+    file, so it is saved again. None when the store cannot be used."""
+    from hfcompare.storage.store import StoreUnavailable
+
+    saved_in, _ = store_if_available()
+    try:
+        return saved_in.file_epoch() if saved_in is not None else None
+    except StoreUnavailable:
+        return None
+
+
 def write_link(page: str, state: dict[str, Any], fields: LinkFields) -> Link:
     """Put `state` (every key declared in the page's link `fields`) in the URL, as a stored id when
     it is long, and return the links to share. What the link leaves out is kept for `render_share`
@@ -234,11 +247,12 @@ def write_link(page: str, state: dict[str, Any], fields: LinkFields) -> Link:
     saved = st.session_state.get(_SAVED + page)
     if len(urlencode(full)) <= SHORT_LINK_CHARS:   # short enough as it is: no store needed (nor opened)
         params, problems = full, full_problems
-    elif saved and saved[0] == full and time.monotonic() - saved[3] < RESAVE_AFTER_S:
+    elif saved and saved[0] == full and time.monotonic() - saved[3] < RESAVE_AFTER_S and saved[4] == _store_epoch():
         params, problems = saved[1], saved[2]   # the same view as the last run: its link is saved already
     else:
         params, problems, reusable = _save_link(page, state, fields)
-        st.session_state[_SAVED + page] = (full, params, problems, time.monotonic()) if reusable else None
+        st.session_state[_SAVED + page] = (full, params, problems, time.monotonic(), _store_epoch()) \
+            if reusable else None
     st.session_state[_PROBLEMS] = problems
     if not params and problems:
         return Link(page, "", "")

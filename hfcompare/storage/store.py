@@ -153,6 +153,7 @@ class Store:
         self._lock = threading.RLock() if self.path is not None else contextlib.nullcontext()
         self._engine = self._open_recovering()
         self._identity = self._file_identity()
+        self._epoch = 0
 
     @property
     def engine(self):
@@ -279,6 +280,15 @@ class Store:
             return None
         return found.st_dev, found.st_ino
 
+    def file_epoch(self) -> int:
+        """How many times the SQLite file was found removed or replaced and opened anew (always 0 on a
+        database server); checked now, with one stat. What was saved in an earlier epoch is gone:
+        a link saved then must be saved again before it is shown."""
+        if self.path is not None and self._file_identity() != self._identity:
+            with self._lock:
+                self._reopen_if_replaced()
+        return self._epoch
+
     def _reopen_if_replaced(self) -> bool:
         """When the SQLite file was removed or replaced since it was opened, open the file now at the
         path (a new, empty one if it is gone), say so in `warnings` and the log, and return True: a
@@ -292,6 +302,7 @@ class Store:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
         self._engine = self._open_recovering()
         self._identity = self._file_identity()
+        self._epoch += 1
         if folder_gone:
             happened = f"The store's folder {self.path.parent} was removed while the app ran; it was made again " \
                        f"with a new, empty store {self.path.name}."

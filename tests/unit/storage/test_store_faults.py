@@ -151,3 +151,15 @@ def test_a_read_only_database_server_is_a_sentence_without_the_sql(postgres_url)
         _message(lambda: store.save_state("ffffffffffffffff", "embeddings", {"texts": [CANARY]}))
         assert [v["prompt"] for v in store.votes()] == ["before"]   # reading still works
         store.close()
+
+
+def test_the_file_epoch_counts_reopenings_so_a_link_saved_before_is_saved_again(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    store.save_state("gggggggggggggggg", "embeddings", {"texts": ["shown"]})
+    assert store.file_epoch() == 0
+    _remove(path)
+    assert store.file_epoch() == 1               # noticed by the check itself, before any read or write
+    assert any("was removed while the app ran" in w for w in store.warnings)
+    assert store.load_state("gggggggggggggggg") is None
+    assert store.file_epoch() == 1

@@ -30,15 +30,29 @@ def live_markup(text: str) -> list[str]:
     return LIVE.findall(outside)
 
 
-#: Elements whose strings Streamlit shows as typed (plain text, code, data, typed values): skipped.
-PLAIN_ELEMENTS = {"text", "code", "json", "dataframe", "table", "exception", "plotly_chart", "vega_lite_chart",
-                  "deck_gl_json_chart", "graphviz_chart", "echarts_chart", "html", "iframe", "imgs"}
-#: String fields Streamlit renders as Markdown: bodies, labels, help texts, progress and spinner texts,
-#: radio and segmented-control options and captions, toasts; in every element and block (tabs, expanders).
-MARKDOWN_FIELDS = {"body", "label", "help", "text", "options", "captions", "icon_label", "content"}
-
-#: Pickers whose options Streamlit shows as plain text (no Markdown in a dropdown).
-PLAIN_OPTIONS = ("multiselect", "selectbox")
+#: String fields Streamlit shows as typed, or that are not text at all. Every other string field of every
+#: element and block a page sends is taken as Markdown, so a new call site, widget or kind of element is
+#: checked without a change here. Checked in Streamlit 1.67 with Chromium (a Markdown image in each field
+#: of a test app, hovered where it is a tooltip): images in widget labels, help tooltips (dataframe column
+#: help too), progress, spinner, toast, status, expander, tab, popover and dialog titles, alert bodies,
+#: metric labels, values and deltas, radio, pills, segmented-control and select-slider options, radio
+#: captions and st.table cells were fetched; none in selectbox and multiselect options, placeholders,
+#: dataframe cells or column labels, st.text bodies.
+PLAIN_FIELDS = {"id", "form_id", "query_param_key", "raw_value", "raw_values", "type", "format", "icon", "default",
+                "value", "placeholder", "autocomplete", "validate_regex", "code_text", "language", "stack_trace",
+                "spec", "config", "theme", "selection_mode", "selection_state", "selection_default",
+                "column_order", "page_script_hash", "page", "query_string", "anchor", "tag", "divider", "json",
+                "json_args", "component_name", "element_id", "engine", "mapbox_token", "shortcut",
+                "deferred_file_id", "file_type", "alt", "min", "max", "gap", "tooltip", "styles", "uuid",
+                "mixed", "default_tab_label", "columns"}
+#: Fields plain in one kind of element only: {element: fields}.
+PLAIN_IN = {"text": {"body"}, "json": {"body"}, "exception": {"message"}, "selectbox": {"options"},
+            "multiselect": {"options"}}
+#: Fields the browser loads or runs as they are (an address, raw HTML): no hostile address may reach
+#: them at all, escaped or not (a backslash escapes nothing there).
+RAW_FIELDS = {"url", "src", "srcdoc", "link", "avatar", "html_content", "js_content", "css_content"}
+RAW_IN = {"html": {"body"}}
+HOSTILE_ADDRESS = re.compile(r"127\\?\.0\\?\.0\\?\.1\\?:9|<img|javascript\\?:", re.IGNORECASE)
 
 SENT: list = []   # every ForwardMsg a page sent during the test (the autouse fixture records them)
 
@@ -61,34 +75,90 @@ def record_sent(monkeypatch):
     SENT.clear()
 
 
-def markdown_strings(message, where: str = "") -> list[str]:
-    """The strings of a proto message (recursively) that Streamlit renders as Markdown, each prefixed
-    with where it was found (`element.field: `), so a failure names the call."""
+def _strings(message, where: str = ""):
+    """(path, element, field, value) for every string of a proto message, recursively; `element` is the
+    innermost message field the string sits in (`markdown`, `progress`, `expandable`, ...)."""
+    for field, value in message.ListFields():
+        path = f"{where}.{field.name}" if where else field.name
+        if field.message_type is not None:
+            for item in (value if field.is_repeated else [value]):
+                yield from _strings(item, path)
+        elif field.type == field.TYPE_STRING:
+            element = where.rsplit(".", 1)[-1]
+            for text in (value if field.is_repeated else [value]):
+                yield path, element, field.name, text
+
+
+def _table_cells(message) -> list[str]:
+    """The headers and string cells of an st.table (Streamlit renders them as Markdown)."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(message.arrow_data.data).read_all()
+    cells = [str(name) for name in table.column_names]
+    for column in table.columns:
+        cells += [v for v in column.to_pylist() if isinstance(v, str)]
+    return cells
+
+
+def _column_help(columns: str) -> list[str]:
+    """The help texts of a dataframe's column settings (a JSON string), shown as Markdown tooltips."""
+    try:
+        found = json.loads(columns or "{}")
+    except ValueError:
+        return []
+    return [str(c["help"]) for c in found.values() if isinstance(c, dict) and c.get("help")]
+
+
+def markdown_strings(message) -> list[str]:
+    """The strings of a proto message that Streamlit renders as Markdown, each prefixed with where it
+    was found (`new_element.progress.text: `), so a failure names the call: every string field but
+    the plain ones (PLAIN_FIELDS, PLAIN_IN), plus st.table cells and dataframe column help."""
+    found = []
+    for path, element, field, text in _strings(message):
+        if field in PLAIN_FIELDS or field in PLAIN_IN.get(element, ()) or field in RAW_FIELDS \
+                or field in RAW_IN.get(element, ()):
+            if element == "dataframe" and field == "columns":
+                found += [f"{path}.help: {h}" for h in _column_help(text)]
+            continue
+        found.append(f"{path}: {text}")
+    return found + _tables(message)
+
+
+def _tables(message, where: str = "") -> list[str]:
+    """The cells of every st.table in a proto message, prefixed with where they were found."""
     found = []
     for field, value in message.ListFields():
-        if field.message_type is not None:
-            items = value if field.is_repeated else [value]
-            if field.name in PLAIN_ELEMENTS or (field.name == "options" and where.endswith(PLAIN_OPTIONS)):
-                continue
-            for item in items:
-                found += markdown_strings(item, f"{where}.{field.name}" if where else field.name)
-        elif field.name in MARKDOWN_FIELDS and field.type == field.TYPE_STRING \
-                and not (field.name == "options" and where.endswith(PLAIN_OPTIONS)):
-            found += [f"{where}.{field.name}: {v}" for v in (value if field.is_repeated else [value])]
+        if field.message_type is None or field.is_repeated:
+            continue
+        path = f"{where}.{field.name}" if where else field.name
+        found += [f"{path}.cell: {c}" for c in _table_cells(value)] if field.name == "table" else _tables(value, path)
     return found
 
 
-def sent_markdown() -> list[str]:
-    """Every Markdown-rendering string in the messages sent so far (elements, blocks, page titles)."""
+def raw_strings(message) -> list[str]:
+    """The strings of a proto message the browser loads or runs as they are (addresses, raw HTML)."""
+    return [f"{path}: {text}" for path, element, field, text in _strings(message)
+            if field in RAW_FIELDS or field in RAW_IN.get(element, ())]
+
+
+def _deltas():
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    texts = []
     for raw in SENT:
         message = ForwardMsg()
         message.ParseFromString(raw)
         if message.HasField("delta"):
-            texts += markdown_strings(message.delta)
-    return texts
+            yield message.delta
+
+
+def sent_markdown() -> list[str]:
+    """Every Markdown-rendering string in the messages sent so far (elements and blocks)."""
+    return [text for delta in _deltas() for text in markdown_strings(delta)]
+
+
+def sent_raw() -> list[str]:
+    """Every address or raw HTML in the messages sent so far."""
+    return [text for delta in _deltas() for text in raw_strings(delta)]
 
 
 def rendered(at: AppTest) -> list[str]:
@@ -106,6 +176,8 @@ def assert_no_live_markup(at: AppTest) -> None:
     assert not at.exception, at.exception
     offending = {t: live_markup(t) for t in rendered(at) if live_markup(t)}
     assert not offending, offending
+    loaded = [t for t in sent_raw() if HOSTILE_ADDRESS.search(t)]
+    assert not loaded, loaded
 
 
 
@@ -258,3 +330,155 @@ def test_hostile_names_stay_text_through_the_scorecards_measure_buttons(fake_bac
     assert not at.exception
     assert any("progress.text" in t and "Evaluating" in t or "Embedding" in t for t in sent_markdown())
     assert_no_live_markup(at)
+
+
+def _every_kind_of_field() -> None:
+    """An app that puts a hostile image in each kind of string field (run by AppTest.from_function)."""
+    import pandas as pd
+    import streamlit as st
+
+    live, plain = "![live](http://127.0.0.1:9/live.png)", "![plain](http://127.0.0.1:9/plain.png)"
+    st.text(plain, help=live)
+    st.metric("m", live, delta=live)
+    st.table(pd.DataFrame({"a": [live]}))
+    st.dataframe(pd.DataFrame({"a": [plain]}), column_config={"a": st.column_config.TextColumn(plain, help=live)})
+    st.select_slider("s", options=[live, "b"])
+    st.selectbox("pick", [plain], placeholder=plain)
+    st.multiselect("picks", [plain], default=[plain])
+    st.text_area("box", value=plain)
+    st.code(plain)
+    st.page_link("https://example.invalid", label=live)
+    with st.popover(live, help=live):
+        st.caption(live)
+    st.html("<b>x</b><img src='http://127.0.0.1:9/raw.png'>")
+
+
+def test_the_sweep_checks_every_field_streamlit_renders_as_markdown_and_no_plain_one():
+    """The sweep's field rules against Streamlit's own messages: each Markdown field of the app above is
+    found live, no plain one is, and raw HTML with a hostile address is caught even though it is not
+    Markdown."""
+    at = AppTest.from_function(_every_kind_of_field)
+    at.run()
+    assert not at.exception, at.exception
+    texts = sent_markdown()
+    live = [t.split(": ", 1)[0] for t in texts if "live.png" in t]
+    assert not [t for t in texts if "plain.png" in t], [t for t in texts if "plain.png" in t]
+    for where in ("text.help", "metric.body", "metric.delta", "table.cell", "dataframe.columns.help",
+                  "slider.options", "page_link.label", "popover.label", "popover.help", "markdown.body"):
+        assert any(w.endswith(where) for w in live), (where, live)
+    assert any("raw.png" in t for t in sent_raw())
+    assert all(live_markup(t) for t in texts if "live.png" in t)
+
+
+LINK_PAGE_FILES = {"embeddings": None, "generation": "app_pages/generation.py", "scorecard": "app_pages/scorecard.py",
+                   "discover": "app_pages/discover.py"}
+ONE_LINE = HOSTILE.replace("\n", " ")
+#: Link values of the right shape with hostile text inside, for the fields that hold JSON
+SHAPED = {
+    ("embeddings", "prompts"): {"fake:fake-a": {"query": HOSTILE, "document": HOSTILE}, ONE_LINE: {"query": "q"}},
+    ("embeddings", "pairs"): [[HOSTILE, ONE_LINE, 1], [ONE_LINE, HOSTILE, 0]],
+    ("generation", "prompts"): [{"prompt": HOSTILE, "keywords": ONE_LINE, "regex": ONE_LINE, "max chars": None,
+                                 "reference": HOSTILE}],
+    ("generation", "overrides"): {ONE_LINE: {"temperature": ONE_LINE}, "fake:fake-a": {"max_tokens": ONE_LINE}},
+    ("scorecard", "weights"): {ONE_LINE: 5, "speed": 3},
+    ("scorecard", "sources"): {ONE_LINE: ONE_LINE, "performance": ONE_LINE},
+    ("scorecard", "scales"): {ONE_LINE: {"worst": ONE_LINE, "best": 1}, "speed": {"worst": ONE_LINE}},
+    ("scorecard", "limits"): {ONE_LINE: ONE_LINE, "speed": ONE_LINE},
+    ("scorecard", "measured"): {ONE_LINE: {ONE_LINE: [ONE_LINE]}, "fake:fake-a": {"ms_per_text": ONE_LINE}},
+}
+
+
+def _link_field_cases() -> list[tuple[str, str, str]]:
+    from tests.link_pages import link_pages
+
+    cases = []
+    for page, fields in link_pages().items():
+        for field in fields:
+            cases.append((page, field, HOSTILE))
+            if (page, field) in SHAPED:
+                cases.append((page, field, json.dumps(SHAPED[(page, field)])))
+    return cases
+
+
+@pytest.mark.parametrize("page, field, value", _link_field_cases(),
+                         ids=[f"{p}-{f}-{'shaped' if v != HOSTILE else 'text'}" for p, f, v in _link_field_cases()])
+def test_every_link_field_of_every_page_shows_hostile_text_as_text(fake_backend, page, field, value):
+    """Every field a page declares (a new one joins on its own), alone, with `run=1` where the page runs:
+    whatever the page says about it, in any Markdown-rendering call, is inert."""
+    at = open_link({field: value, "run": "1"}, page=LINK_PAGE_FILES[page], timeout=60)
+    assert_no_live_markup(at)
+
+
+def test_a_hostile_hub_on_discover_with_a_budget_and_the_pickers_marks_is_text(fake_backend, monkeypatch):
+    """A Hub (or a stand-in at HF_ENDPOINT) whose search results, tags, license, eval results and card are
+    hostile, with models over the memory budget: Discover's table, budget captions, add, details and the
+    Embeddings picker's "⚠ … > budget" marks show it all as text."""
+    from tests.app.pages import open_app as open_page
+    from tests.app.pages import widget
+    from tests.integration import hub_server
+    from tests.integration.hub_server import HubServer, use_local_hub
+
+    model_index = [{"name": ONE_LINE, "results": [{"task": {"type": ONE_LINE}, "dataset": {"type": ONE_LINE,
+                    "name": ONE_LINE}, "metrics": [{"type": ONE_LINE, "value": 1.0, "name": ONE_LINE}]}]}]
+    hostile_models = {
+        name: {"id": name, "downloads": 10, "likes": 1, "tags": ["sentence-transformers", ONE_LINE, "en"],
+               "pipeline_tag": "sentence-similarity", "library_name": ONE_LINE,
+               "lastModified": "2025-01-01T00:00:00.000Z", "gated": False,
+               "safetensors": {"parameters": {"F32": 7_000_000_000}, "total": 7_000_000_000},
+               "cardData": {"license": ONE_LINE, "language": [ONE_LINE], "model-index": model_index}}
+        for name in (IMAGE, "evil/<img src=http://127.0.0.1:9/b.png>")}
+    for name in hostile_models:
+        monkeypatch.setitem(hub_server.CARDS, name, "# T\n\n## Limitations\n\n" + HOSTILE)
+    from hfcompare.backends.local import memory   # a measured figure, so the picker marks it over the budget
+
+    memory._write(memory._key(f"local:{IMAGE}", "embeddings"), {
+        "load_mb": 5000.0, "peak_mb": 6000.0, "before_mb": 100.0, "kv_cache_mb": None, "how": ONE_LINE,
+        "where": ONE_LINE, "measured_at": "2026-01-01T00:00:00"})
+    with HubServer(models=hostile_models) as server:
+        use_local_hub(server, monkeypatch)
+        at = open_page("app_pages/discover.py", timeout=90)
+        widget(at.number_input, "Memory budget (MB)").set_value(300).run()
+        widget(at.toggle, "Only models that fit").set_value(True).run()
+        widget(at.toggle, "Only models that fit").set_value(False).run()
+        widget(at.multiselect, "Models to add").set_value([IMAGE]).run()
+        widget(at.button, "Add to the Embeddings comparison").click().run()
+        widget(at.selectbox, "Model").set_value(IMAGE).run()
+        assert not at.exception, at.exception
+        assert any("127" in t for t in sent_markdown())   # the hostile names did reach Markdown calls, escaped
+        assert_no_live_markup(at)
+        at.switch_page("app_pages/embeddings.py").run()
+        assert f"local:{IMAGE}" in at.multiselect[0].value
+        over = [c.value for c in at.caption if "Over the memory budget" in c.value]
+        assert over and "127" in over[0], [c.value for c in at.caption]   # the hostile model, marked
+    assert_no_live_markup(at)
+
+
+def test_hostile_names_from_the_store_on_the_arena_leaderboard_ab_tests_and_monitor_are_text(fake_backend):
+    """What the store holds came from visitors and clients: votes' models and prompts, A/B experiment and
+    variant names, and logged calls (model, backend, task, source). Leaderboard, A/B tab and Monitor (both
+    kinds of traffic) draw them as text."""
+    from hfcompare import monitoring
+    from hfcompare.decide import ab
+    from hfcompare.storage.store import shared_store
+    from tests.app.pages import open_app as open_page
+
+    store = shared_store()
+    hostile_a, hostile_b = f"fake:{IMAGE}", f"fake:{ONE_LINE}"
+    for i in range(12):
+        store.add_vote("generation", ONE_LINE, hostile_a, hostile_b if i % 3 else "fake:fake-a", "a" if i % 2 else "b")
+    ab.plan(ONE_LINE, 10, store=store)
+    for i in range(30):
+        store.log_outcome(ONE_LINE, f"{ONE_LINE}-{i}", "AB"[i % 2], float(i % 3 == 0), ts=1_700_000_000.0 + i)
+    store.log_calls([{"ts": 1000.0 + i, "backend": "fake", "model": IMAGE, "task": ONE_LINE, "latency_s": 0.1,
+                      "items": 3, "ok": i % 2 == 0, "tags": {"purpose": ONE_LINE}} for i in range(6)])
+    for i in range(4):
+        monitoring.track(model=ONE_LINE[:100], latency_s=0.1, ok=True, satisfaction=1.0, variant="ab"[i % 2],
+                         source=IMAGE)
+    monitoring.flush()
+    arena = open_page("app_pages/arena.py")
+    assert any(IMAGE in d.value.to_string() for d in arena.dataframe)   # the leaderboard names them, in a table
+    assert_no_live_markup(arena)
+    monitor = open_page("app_pages/monitor.py")
+    assert_no_live_markup(monitor)
+    monitor.segmented_control(key="mon_traffic").set_value("production").run()
+    assert_no_live_markup(monitor)

@@ -9,7 +9,10 @@ A SQLite file that fails its integrity check (`PRAGMA integrity_check`) is moved
 afresh, with a warning, so the app keeps working. A busy or locked one is not corrupt: it is waited
 for and retried, and never moved while other processes use it. One this user may not read or
 write, or a database server that cannot be reached or refuses the login, raises `StoreUnavailable`
-saying so, without the password.
+saying so, without the password. A SQLite file removed or replaced while the process runs is noticed
+before each read and write (its device and inode) and opened anew, its folder made again if need be,
+with a warning: no write goes to the unlinked file. Other faults (damaged, read-only, full) on either
+engine are `StoreUnavailable` sentences that name the problem, never the SQL or its parameters.
 
 Saved states (share links) are bounded: one state holds at most `max_state_bytes`; beyond the
 quota the least recently used links go first, and a link never opened expires (see

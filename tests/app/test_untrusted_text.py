@@ -305,6 +305,9 @@ def test_the_sweep_sees_transient_progress_texts_and_help(fake_backend):
             "distractors": "Reset my password"}),
     ("app_pages/generation.py", {"models": f"fake:fake-a,fake:{IMAGE}", "run": "1",
                                  "prompts": json.dumps([{"prompt": "Say hi", "keywords": "hi"}])}),
+    (None, {"mode": "pairs", "models": f"fake:fake-a,fake:{IMAGE}", "run": "1",
+            "pairs": json.dumps([[IMAGE, "a kitten", 1], ["a car", IMAGE, 0], ["red", "crimson", 1],
+                                 ["sun", "ice", 0]])}),
 ])
 def test_hostile_model_names_stay_text_in_every_markdown_call_of_a_run(fake_backend, page, params):
     """A hostile model name goes through progress bars, result headers, tabs, captions and help texts

@@ -105,9 +105,24 @@ def outside(requests: list[str], app_url: str) -> list[str]:
 
 def settled_with_images(page) -> None:
     """The run has ended and every image on the page has had its answer (loaded or failed): an image
-    the page asked for is no longer pending."""
+    the page asked for is no longer pending. Then every help tooltip of the page is opened (a tooltip
+    renders its Markdown only when hovered), each waited on the same way."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     settle(page)
     page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    targets = page.locator('[data-testid="stMain"] [data-testid="stTooltipHoverTarget"]')
+    for i in range(targets.count()):
+        try:   # a target in a closed expander or under an open tooltip cannot be hovered: skipped
+            targets.nth(i).hover(timeout=2_000)
+        except PlaywrightTimeout:
+            continue
+        HOVERED.append(i)
+        page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    page.mouse.move(0, 0)
+
+
+HOVERED: list[int] = []   # tooltips opened by settled_with_images (the test checks some were)
 
 
 def test_hostile_links_and_answers_make_the_browser_fetch_nothing_from_elsewhere(tmp_path, page):
@@ -156,7 +171,8 @@ def test_hostile_links_and_answers_make_the_browser_fetch_nothing_from_elsewhere
         chats = server.chats
 
     print(f"browser requests: {len(requested)}, outside the app: {len(outside(requested, url))}, "
-          f"tracker hits: {len(hits)}")
+          f"tracker hits: {len(hits)}, tooltips opened: {len(HOVERED)}")
+    assert len(HOVERED) >= 20, "the help tooltips should have been opened"
     assert chats >= 2, "the scripted server should have been asked for both answers"
     assert exceptions == 0
     assert outside(requested, url) == [], outside(requested, url)

@@ -29,7 +29,15 @@ PIPELINE_TAGS = {"embeddings": "sentence-similarity", "generation": "text-genera
 _EXPAND = ["downloads", "likes", "tags", "pipeline_tag", "library_name", "safetensors", "lastModified",
            "cardData", "gated"]
 _CARD_SECTION = re.compile(r"limitation|bias|risk|out[- ]of[- ]scope|ethic", re.IGNORECASE)
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# A heading's closing #s are stripped in Python (`_heading`), not by the pattern: `(.*?)\s*#*\s*$` backtracks
+# in cubic time on a heading line of many spaces (2,000 took 19 s), and a card is anyone's text.
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of a Markdown heading line, its closing #s and spaces dropped; None for other lines."""
+    match = _HEADING.match(line)
+    return (len(match.group(1)), match.group(2).rstrip().rstrip("#").rstrip()) if match else None
 
 
 class HubUnavailable(RuntimeError):
@@ -82,14 +90,14 @@ def card_excerpt(markdown: str, limit: int = CARD_EXCERPT_CHARS) -> tuple[str | 
     body = re.sub(r"\A---\n.*?\n---\n", "", markdown, count=1, flags=re.DOTALL)
     lines = body.splitlines()
     for start, line in enumerate(lines):
-        match = _HEADING.match(line)
-        if not match or not _CARD_SECTION.search(match.group(2)):
+        found = _heading(line)
+        if not found or not _CARD_SECTION.search(found[1]):
             continue
-        level = len(match.group(1))
+        level, title = found
         section = []
         for following in lines[start + 1:]:
-            nxt = _HEADING.match(following)
-            if nxt and len(nxt.group(1)) <= level:
+            nxt = _heading(following)
+            if nxt and nxt[0] <= level:
                 break
             section.append(following)
         text = "\n".join(section).strip()
@@ -97,7 +105,7 @@ def card_excerpt(markdown: str, limit: int = CARD_EXCERPT_CHARS) -> tuple[str | 
             continue
         if len(text) > limit:
             text = text[:limit].rsplit(" ", 1)[0] + " …"
-        return match.group(2).strip(), text
+        return title.strip(), text
     return None, None
 
 

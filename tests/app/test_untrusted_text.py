@@ -200,6 +200,13 @@ def test_safe_markdown_keeps_code_blocks_and_line_breaks_and_escapes_the_rest():
     assert not live_markup(safe_markdown("~~~~\n~~~\n![a](b)\n~~~~\n" + IMAGE))
 
 
+def test_a_heading_line_of_many_spaces_is_read_in_linear_time():
+    """A card heading `# a` + 20,000 spaces + `b`: the old pattern `(.*?)\\s*#*\\s*$` backtracked in cubic time
+    (2,000 spaces took 19 s, holding the GIL: every visitor waited). The test would hang, not fail, before."""
+    assert safe_markdown("# a" + " " * 20_000 + "b", bold_headings=True) == "**a" + " " * 20_000 + "b**"
+    assert safe_markdown("## Title ##  \n#  ##", bold_headings=True) == "**Title**\n"
+
+
 LINK_PAGES = PAGES[:4]  # the pages that read their state from a link (arena and monitor have none)
 
 

@@ -35,3 +35,12 @@ def test_excerpt_is_none_without_such_a_section_and_cut_when_long():
     assert card_excerpt("# Model\n\nJust usage.\n") == (None, None)
     heading, text = card_excerpt("## Limitations\n\n" + "word " * 1000, limit=100)
     assert len(text) <= 102 and text.endswith("…")
+
+
+def test_a_heading_line_of_many_spaces_is_read_in_linear_time():
+    """A Hub card is anyone's text: `## Limitations` + 20,000 spaces + `x` took the old heading pattern cubic
+    time (2,000 spaces: 19 s, holding the GIL). The test would hang, not fail, before."""
+    card = "## Limitations" + " " * 20_000 + "x ##\n\nNot for medicine.\n# " + " " * 20_000 + "#\n"
+    heading, text = card_excerpt(card)
+    assert heading.startswith("Limitations") and heading.endswith(" x") and text == "Not for medicine."
+    assert card_excerpt("## Limitations ###   \nBiased.\n## Next\nNo.") == ("Limitations", "Biased.")

@@ -168,6 +168,15 @@ def test_credentials_anywhere_in_a_url_stay_out_of_repr_and_messages():
     assert all(s not in str(info.value) for s in ("alice", "pa55word", "qk-123456", "sk-abcdef")), str(info.value)
 
 
+
+def test_redacting_a_long_message_takes_linear_time():
+    """400 KB of "a." (word boundaries everywhere, no URL): the unbounded scheme rescanned from every boundary,
+    quadratic time (80 KB took 19 s). The test would hang, not fail, before."""
+    text = "a." * 200_000
+    assert redact(text, []) == text
+    assert redact("see svn+ssh://bob:pw@host/x and " + "b." * 50_000, []).startswith("see svn+ssh://***@host/x and")
+
+
 class _Chunk:
     def __init__(self, text):
         self.usage = None

@@ -7,6 +7,11 @@ import re
 import string
 
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in string.punctuation})
+#: U+2060 WORD JOINER: invisible, and not part of a URL, so it stops GitHub-flavoured autolinks.
+WORD_JOINER = "\u2060"
+#: Where Streamlit's Markdown (remark-gfm) would turn plain text into a link, even escaped: it finds
+#: `http://`, `https://`, `www.` and `name@domain` in the text after escapes are resolved.
+_AUTOLINK = re.compile(r"(\\:)(?=\\/\\/)|(?<![^\W_])(www)(?=\\\.)|(\\@)", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)")
 # The closing #s are stripped in Python: `(.*?)\s*#*\s*$` backtracks in cubic time on a heading line of many
 # spaces (2,000 took 19 s), and the text is a Hub card, anyone's.
@@ -16,8 +21,11 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*)$")
 def literal(text: str) -> str:
     """`text` with every ASCII punctuation mark backslash-escaped, so Markdown shows it as typed:
     no links, images, emphasis, colours or HTML come out of it (CommonMark lets any ASCII
-    punctuation be escaped)."""
-    return str(text).translate(_ESCAPES)
+    punctuation be escaped). Bare addresses (`http://…`, `www.…`, `a@b.c`) would still become
+    clickable links, so an invisible word joiner is put inside each: they read the same, and stay
+    text."""
+    escaped = str(text).translate(_ESCAPES)
+    return _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2) or m.group(3)) + WORD_JOINER, escaped)
 
 
 def safe_markdown(text: str, bold_headings: bool = False) -> str:

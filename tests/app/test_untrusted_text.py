@@ -17,10 +17,14 @@ PAGES = ["app_pages/discover.py", "app_pages/embeddings.py", "app_pages/generati
          "app_pages/arena.py", "app_pages/monitor.py"]
 IMAGE = "![x](http://127.0.0.1:9/a.png)"
 HOSTILE = (f"{IMAGE} <img src=http://127.0.0.1:9/b.png> [a](javascript:alert(1)) ![a][1] "
-           "<a href='http://127.0.0.1:9/c'>c</a>\n\n[1]: http://127.0.0.1:9/d.png")
+           "<a href='http://127.0.0.1:9/c'>c</a> sign in at www.evil.example or mail x@evil.example"
+           "\n\n[1]: http://127.0.0.1:9/d.png")
 # what the hostile strings look like while they are live Markdown or HTML; escaped (`\\!\\[`,
 # `http\\:\\/\\/127\\.0...`) none of these substrings is left. The page's own Markdown uses none of them.
-LIVE = re.compile(r"(?<!\\)(?:!\[|\]\[1\]|\[1\]:|<img|<a |127\.0\.0\.1:9|javascript:)", re.IGNORECASE)
+# Bare addresses become links (GitHub-flavoured autolinks) even escaped, unless a word joiner breaks them
+# (`ui.text.literal`): `http\\:\\/\\/127...`, `www\\.evil` and `x\\@evil` are live too.
+LIVE = re.compile(r"(?<!\\)(?:!\[|\]\[1\]|\[1\]:|<img|<a |127\.0\.0\.1:9|javascript:)"
+                  r"|https?\\?:\\?/\\?/127\\?\.0\\?\.0\\?\.1\\?:9\\?/|www\\?\.evil|@evil\\?\.", re.IGNORECASE)
 
 
 def live_markup(text: str) -> list[str]:
@@ -187,6 +191,19 @@ def test_the_checker_sees_live_markup_and_not_escaped_markup():
     assert not live_markup(literal(HOSTILE))
     assert not live_markup(safe_markdown(HOSTILE))
     assert live_markup("see " + literal("x") + " " + IMAGE)
+    escaped_only = str(HOSTILE).translate(str.maketrans({c: "\\" + c for c in "!:/.@[]()<>'"}))
+    assert set(live_markup(escaped_only)) == {"http\\:\\/\\/127\\.0\\.0\\.1\\:9\\/", "www\\.evil", "@evil\\."}
+
+
+def test_literal_keeps_bare_addresses_from_becoming_links_and_reads_the_same():
+    from ui.text import WORD_JOINER
+
+    for text in ("see http://127.0.0.1:9/x.png", "HTTPS://evil.example/login", "www.evil.example",
+                 "(www.evil.example)", "mail x@evil.example"):
+        shown = literal(text)
+        assert WORD_JOINER in shown and not live_markup(shown)
+        assert re.sub(r"\\(.)", r"\1", shown).replace(WORD_JOINER, "") == text   # what a reader sees
+    assert literal("ndcg at 10") == "ndcg at 10" and literal("awww.x") == "awww\\.x"
 
 
 def test_safe_markdown_keeps_code_blocks_and_line_breaks_and_escapes_the_rest():

@@ -163,7 +163,8 @@ def test_hostile_links_and_answers_make_the_browser_fetch_nothing_from_elsewhere
             errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
             codes = page.locator('[data-testid="stMarkdownContainer"] pre code').all_inner_texts()
             live = page.locator('[data-testid="stMain"] img[src*="/track/"], [data-testid="stMain"] iframe, '
-                                '[data-testid="stMain"] video, [data-testid="stMain"] a[href^="javascript"]').count()
+                                '[data-testid="stMain"] video, [data-testid="stMain"] a[href^="javascript"], '
+                                '[data-testid="stMain"] a[href*="/track/"]').count()   # a bare address autolinked too
             exceptions = page.locator('[data-testid="stException"]').count()
         finally:
             stop(process)

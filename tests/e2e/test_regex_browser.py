@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import quote
 
 import pytest
 import requests
 
 from tests.e2e.conftest import new_context, screenshot, settle, start_streamlit, stop
+from tests.servers import LoopbackServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # starts the app and two browser sessions (about 30 s)
 
@@ -34,7 +34,7 @@ ANSWER = "a" * 20_000
 SECOND_SESSION_GUARD_S = 60
 
 
-class LongAnswerServer:
+class LongAnswerServer(LoopbackServer):
     """An OpenAI-compatible chat server that answers every prompt with ANSWER; `answered` is set once an
     answer has been sent."""
 
@@ -74,17 +74,7 @@ class LongAnswerServer:
                                            "usage": usage}).encode())
                 owner.answered.set()
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-
-    def __enter__(self) -> Self:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler, "/v1")
 
 
 def test_a_pathological_regex_fails_its_check_while_another_session_loads(tmp_path, browser):

@@ -9,14 +9,13 @@ the same server's /track/ path, so a fetch would also show up in its hit log.
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import quote, urlsplit
 
 import pytest
 
 from tests.e2e.conftest import screenshot, settle, start_streamlit, stop
+from tests.servers import LoopbackServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -31,7 +30,7 @@ def hostile(track: str, tag: str) -> str:
             f"<video poster=\"{track}/{tag}-poster.png\"></video>\n\n[1]: {track}/{tag}-ref.png")
 
 
-class HostileServer:
+class HostileServer(LoopbackServer):
     """An OpenAI-compatible chat server whose answers are hostile Markdown; model `error` fails with
     a hostile message. Every GET outside /v1 is a tracker hit."""
 
@@ -82,18 +81,8 @@ class HostileServer:
                                                 "model": model, **e}) for e in events]
                 self._send(200, ("\n\n".join(lines) + "\n\ndata: [DONE]\n\n").encode(), "text/event-stream")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self._server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/v1"
+        super().__init__(Handler, "/v1")
         self.track = f"http://127.0.0.1:{self.port}/track"
-
-    def __enter__(self) -> Self:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 def outside(requests: list[str], app_url: str) -> list[str]:

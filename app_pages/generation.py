@@ -80,6 +80,7 @@ GEN_ARENA_POINTER = (
 )
 GEN_SPEED_UNKNOWN = "tok/s unknown ({reason})"
 GEN_RETRIED = "{retries} retr{ies}, waited {waited:.1f}s before this answer (not in its times)"
+GEN_FAILED_AS_ABOVE = "⚠️ No answer: the model failed with the error shown above the summary."
 GEN_MODELS_HELP = (
     "Bundled models run offline on llama.cpp. Type `openai:<model>` for a model on an OpenAI-compatible server, "
     "`hf:<model-id>` for Inference Providers or a TGI endpoint (set them up under Endpoints in the sidebar), or a "
@@ -309,9 +310,11 @@ def render_results(stored: session.GenerationRun) -> None:
     from ui.cost import cost_column_config, hourly_rate_input, provider_prices
     summary = tables.add_costs(tables.generation_summary(table, memory_columns(refs, "generation", names)), table,
                                provider_prices(refs, names), hourly_rate_input())
-    for failed_ref in {r.ref for r in results if not r.ok}:
-        first = next(r for r in results if r.ref == failed_ref and not r.ok)
-        st.error(f"**{literal(failed_ref)}** failed ({first.error_kind}): {literal(first.error)}", icon="⚠️")
+    first_errors = {}  # each failing model's first error, said once here; the answers below do not repeat it
+    for r in results:
+        if not r.ok and r.ref not in first_errors:
+            first_errors[r.ref] = r.error
+            st.error(f"**{literal(r.ref)}** failed ({r.error_kind}): {literal(r.error)}", icon="⚠️")
 
     st.subheader("Summary")
     timed = [r for r in results if r.ok and r.timings is not None]
@@ -348,6 +351,9 @@ def render_results(stored: session.GenerationRun) -> None:
         for column, ref in zip(st.columns(len(refs)), refs):
             r = by_key.get((ref, index))
             column.caption(literal(names[ref]))
+            if r is not None and not r.ok and r.error == first_errors.get(ref):
+                column.caption(GEN_FAILED_AS_ABOVE)
+                continue
             if r is None or not r.ok:
                 column.error(literal(r.error) if r else "no answer", icon="⚠️")
                 continue

@@ -41,7 +41,9 @@ def test_sample_run_shows_answers_summary_and_checks(page, fake_backend):
     run_sample(page, FAKES + ["fake:fake-broken"])
     assert not page.exception
     assert len(fake_backend.generations) == 2 * 5
-    assert len(page.error) == 1 + 5 and "fake:fake-broken" in shown(page.error[0].value)  # on top + per prompt
+    # said once, above the summary; each prompt's answer cell points to it instead of repeating it
+    assert len(page.error) == 1 and "fake:fake-broken" in shown(page.error[0].value)
+    assert sum("failed with the error shown above" in c.value for c in page.caption) == 5
     summary = next(d.value for d in page.dataframe if "pass rate" in d.value.columns)
     assert list(summary["model"]) == ["fake-a · fake", "fake-b · fake", "fake-broken · fake"]
     assert list(summary["answers"]) == [5, 5, 0] and list(summary["errors"]) == [0, 0, 5]

@@ -141,8 +141,9 @@ def render_results(texts: list[str], results: list[EmbeddingResult]) -> None:
     chart(lambda: charts.similarity_heatmaps(matrices, texts), key="emb_heatmaps")
 
     from ui.cost import cost_column_config, hourly_rate_input, provider_prices
-    from ui.memory import memory_figures
-    timing = tables.timing_table(results, names, memory_figures([r.ref for r in results], "embeddings"))
+    from ui.memory import failed_refs, memory_figures
+    timing = tables.timing_table(results, names, memory_figures([r.ref for r in results], "embeddings",
+                                                                failed_refs(results)))
     st.subheader("Speed and size")
     st.caption(prose.SPEED_CAPTION.format(where=where_measured()))
     timing = tables.add_costs(timing, results, provider_prices([r.ref for r in results], names), hourly_rate_input())

@@ -306,10 +306,11 @@ def render_results(stored: session.GenerationRun) -> None:
     results, prompts, refs = stored.results, stored.prompts, stored.refs
     names = display_names(refs)
     table = tables.generation_table(results, stored.verdicts, names)
-    from ui.memory import memory_columns
+    from ui.memory import failed_refs, memory_columns
     from ui.cost import cost_column_config, hourly_rate_input, provider_prices
-    summary = tables.add_costs(tables.generation_summary(table, memory_columns(refs, "generation", names)), table,
-                               provider_prices(refs, names), hourly_rate_input())
+    memory = memory_columns(refs, "generation", names, failed_refs(results))
+    summary = tables.add_costs(tables.generation_summary(table, memory), table, provider_prices(refs, names),
+                               hourly_rate_input())
     first_errors = {}  # each failing model's first error, said once here; the answers below do not repeat it
     for r in results:
         if not r.ok and r.ref not in first_errors:

@@ -25,6 +25,10 @@ SC_MEASURE_GENERATION_HELP = (
 )
 SC_MEASURE_SPEED_HELP = ("Times the candidates on your texts (or the sample texts): the median of repeated passes. "
                          "A self-hosted model's cost per 1,000 texts is that time × the hourly rate.")
+SC_MEASURE_HELD = "Not measured by this button: {models}. {reason}"
+SC_MEASURE_NEEDS_DOWNLOAD = (
+    "Not on this machine: each would first be downloaded from the Hugging Face Hub (gigabytes for a model of "
+    "billions of parameters), then run on this CPU. To measure one anyway, add it on the Generation page.")
 SC_CATALOG_ONLY = (
     "Unknown in the catalog and not measurable here: {criteria}. Lower its weight or remove it if it matters "
     "less than a recommendation."
@@ -109,6 +113,28 @@ def _measure_speed(task: str, refs: dict[str, ModelRef]) -> None:
     _after_run(task, refs, results, None)
 
 
+def runnable_without_download(refs: dict[str, ModelRef], task: str) -> tuple[dict[str, ModelRef], dict[str, str]]:
+    """The candidates one click may run (bundled, already downloaded, or on a configured server), and why
+    each other one is held back: a generation model not on this machine is a download of gigabytes from the
+    Hub, then slow on this CPU, so a click on the Scorecard never starts it (the Generation page can)."""
+    from hfcompare.backends.hub import public_refusal
+    from hfcompare.hub.availability import availability
+
+    settings = session.endpoint_settings()
+    ready, held = {}, {}
+    for name, ref in refs.items():
+        found = availability(ref, task, settings, hub_up=False)
+        if found.runs_now:
+            ready[name] = ref
+        elif ref.backend == "local" and (refusal := public_refusal(ref.model)):
+            held[name] = refusal
+        elif ref.backend == "local":
+            held[name] = SC_MEASURE_NEEDS_DOWNLOAD
+        else:
+            held[name] = found.fix
+    return ready, held
+
+
 def render_measure_errors() -> None:
     """What the last "measure now" could not measure, and why (shown whatever the verdict now is)."""
     for ref, kind, error in st.session_state.get(keys.SC_MEASURE_ERRORS, []):
@@ -128,8 +154,15 @@ def render_measure_buttons(task: str, names: list[str], scored: Scored) -> None:
         if missing & {"speed", "cost"} and columns[1].button(label, help=SC_MEASURE_SPEED_HELP):
             _measure_speed(task, refs)
     elif missing & {"quality", "speed", "latency", "cost"}:
-        if st.button("Measure quality and speed now", type="primary", help=SC_MEASURE_GENERATION_HELP):
-            session.request_generation_run(refs.values())
+        ready, held = runnable_without_download(refs, task)
+        by_reason: dict[str, list[str]] = {}
+        for name, reason in held.items():
+            by_reason.setdefault(reason, []).append(name)
+        for reason, names_held in by_reason.items():
+            st.caption(literal(SC_MEASURE_HELD.format(models=", ".join(names_held), reason=reason)))
+        if st.button("Measure quality and speed now", type="primary", help=SC_MEASURE_GENERATION_HELP,
+                     disabled=not ready):
+            session.request_generation_run(ready.values())
             st.switch_page("app_pages/generation.py")
     catalog_only = sorted(k for k in missing if k not in {"performance", "quality", "speed", "latency", "cost"})
     if catalog_only:

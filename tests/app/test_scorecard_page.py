@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.pages import current_key, open_app, open_link, table_with, widget
+from tests.app.pages import current_key, open_app, open_link, shown, table_with, widget
 
 SMALL, LARGE = "sentence-transformers/all-MiniLM-L6-v2", "intfloat/e5-large-v2"
 
@@ -204,6 +204,22 @@ def test_generation_gaps_get_a_button_that_runs_the_generation(fake_backend):
     assert at.session_state["gen_results"] is not None      # the Generation page ran the models
     refs = {str(r.ref) for r in at.session_state["gen_results"].results}
     assert "local:HuggingFaceTB/SmolLM2-135M-Instruct" in refs
+
+
+def test_the_generation_button_never_starts_a_download_of_a_model_not_on_this_machine(fake_backend):
+    """Mistral-7B is neither bundled nor downloaded here: one click would fetch gigabytes and run them on
+    this CPU, so the button leaves it out and says why; the bundled SmolLM2 would still be measured."""
+    at = open_app("app_pages/scorecard.py")
+    at.segmented_control[0].set_value("generation").run()
+    picker = widget(at.multiselect, "Candidates")
+    picker.set_value(["mistralai/Mistral-7B-Instruct-v0.2"]).run()
+    assert widget(at.button, "Measure quality and speed now").disabled
+    assert any("Not measured by this button: mistralai/Mistral-7B-Instruct-v0.2" in shown(c.value)
+               and "downloaded from the Hugging Face Hub" in shown(c.value) for c in at.caption)
+    widget(at.multiselect, "Candidates").set_value(["mistralai/Mistral-7B-Instruct-v0.2",
+                                                     "HuggingFaceTB/SmolLM2-135M-Instruct"]).run()
+    assert not widget(at.button, "Measure quality and speed now").disabled
+    assert not at.exception
 
 
 def test_rank_stability_and_flips_are_not_recomputed_for_a_widget_that_does_not_change_them(fake_backend,

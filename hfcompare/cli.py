@@ -25,6 +25,37 @@ MAX_SEED = 2**32 - 1
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+#: Terminal control characters (C0 but tab and newline, DEL, C1): a model name or message from a file or a
+#: server that carries them could recolour, move the cursor or retitle the person's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class InertTerminal:
+    """A text stream for a terminal that writes control characters as visible escapes (`\x1b`), so
+    untrusted text stays text there as on the pages. Pipes and files get the text unchanged."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _inert_terminals() -> None:
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            terminal = stream.isatty() and not isinstance(stream, InertTerminal)
+        except (AttributeError, ValueError):
+            terminal = False
+        if terminal:
+            setattr(sys, name, InertTerminal(stream))
+
+
 def _one_line(message) -> str:
     """A message on one line (a model's or a library's error may span several)."""
     return " ".join(line.strip() for line in str(message).splitlines() if line.strip())
@@ -1140,6 +1171,7 @@ def _config_file_problem() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _inert_terminals()
     args = build_parser().parse_args(argv)
     from hfcompare.backends.remote.common import config_problem
     from hfcompare.config import CONFIG_ENV, HomeError

@@ -6,6 +6,7 @@ import streamlit as st
 
 from hfcompare.backends.local.cpu import threads_problem
 from hfcompare.backends.remote.common import config_problem
+from hfcompare.config import public_mode
 from hfcompare.storage.store import configured_where, opened_store_warnings
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
@@ -17,6 +18,8 @@ STORE_HELP = (
     "then every replica and restart of this app shares one store, and products can report production calls "
     "to it (hfcompare.monitoring.track). A Space's disk is wiped on restart; its PostgreSQL is not."
 )
+
+PUBLIC_CACHE = "Every visitor of this public app shares the cache; only its operator can clear it."
 
 
 def _clear_cache() -> None:
@@ -45,11 +48,17 @@ def render_sidebar() -> None:
         left.metric("Hits", f"{stats.hits:,}")
         right.metric("Misses", f"{stats.misses:,}")
         answers = len(generation_cache())
-        st.caption(f"Vectors above; {answers:,} generated answer{'' if answers == 1 else 's'} cached too. "
-                   f"Stored under `{stats.path.rsplit('/', 1)[0]}`")
-        st.button("Clear cache", on_click=_clear_cache, key="sidebar_clear_cache", width="stretch")
+        cached = f"Vectors above; {answers:,} generated answer{'' if answers == 1 else 's'} cached too."
         engine, where = configured_where()
-        st.caption(literal(f"Votes, share links, A/B tests and the call log: {engine} at {where}" if engine
-                           else f"The store cannot be used: {where}"), help=STORE_HELP)
+        if public_mode():   # visitors share this server: its paths are not theirs, nor is emptying its cache
+            st.caption(f"{cached} {PUBLIC_CACHE}")
+            st.caption(literal(f"Votes, share links, A/B tests and the call log: {engine} on this server" if engine
+                               else "The store cannot be used here: votes and saved links are off until its operator fixes it."),
+                       help=STORE_HELP)
+        else:
+            st.caption(f"{cached} Stored under `{stats.path.rsplit('/', 1)[0]}`")
+            st.button("Clear cache", on_click=_clear_cache, key="sidebar_clear_cache", width="stretch")
+            st.caption(literal(f"Votes, share links, A/B tests and the call log: {engine} at {where}" if engine
+                               else f"The store cannot be used: {where}"), help=STORE_HELP)
         if st.session_state.pop(keys.SIDEBAR_CLEARED, False):
             st.success("Cache cleared.")

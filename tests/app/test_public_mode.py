@@ -148,3 +148,21 @@ def test_uploads_over_the_operator_limit_are_refused_before_reading(monkeypatch)
     assert not big.read
     small = RawUpload("pairs.csv", b"query,document\nq,a\n", size=20)
     assert len(dataset_from_uploads([small]).corpus) == 1
+
+
+def test_the_sidebar_shows_visitors_no_server_path_and_no_way_to_empty_the_shared_cache(fake_backend, public):
+    import os
+
+    at = open_app({})
+    home = os.environ["HFCOMPARE_HOME"]
+    said = " ".join(c.value for c in at.sidebar.caption)
+    assert home not in said and "only its operator can clear it" in said and "SQLite on this server" in said
+    assert not [b for b in at.sidebar.button if b.label == "Clear cache"]
+
+
+def test_outside_public_mode_the_sidebar_says_where_and_offers_to_clear(fake_backend):
+    import os
+
+    at = open_app({})
+    assert os.environ["HFCOMPARE_HOME"] in " ".join(c.value for c in at.sidebar.caption)
+    assert [b for b in at.sidebar.button if b.label == "Clear cache"]

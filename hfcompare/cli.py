@@ -19,6 +19,8 @@ EXIT_BAD_INPUT = 2
 #: The most tokens one answer may ask for: the context llama.cpp runs the local GGUF models with
 #: (hfcompare.backends.local.llamacpp), and the most a share link keeps for generation.
 MAX_GENERATION_TOKENS = 4096
+#: The largest --older-than-days of prune-calls: a thousand years.
+MAX_PRUNE_DAYS = 365_000
 #: The largest --seed (llama.cpp takes an unsigned 32-bit seed).
 MAX_SEED = 2**32 - 1
 #: The first bytes of every SQLite database file.
@@ -953,8 +955,9 @@ def cmd_prune_calls(args: argparse.Namespace) -> int:
 
     from hfcompare.storage.store import Store, StoreUnavailable
 
-    if not args.older_than_days > 0:
-        return _fail("--older-than-days must be a positive number of days.", EXIT_BAD_INPUT)
+    if not 0 < args.older_than_days <= MAX_PRUNE_DAYS:   # inf or 1e308 would delete nothing and report success
+        return _fail(f"--older-than-days must be a number of days above 0 and at most {MAX_PRUNE_DAYS:,}.",
+                     EXIT_BAD_INPUT)
     try:
         store = Store()
     except StoreUnavailable as exc:

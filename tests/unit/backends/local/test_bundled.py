@@ -254,8 +254,8 @@ def test_prepare_into_a_named_folder(installed_parts, tmp_path, monkeypatch):
 def test_the_weights_are_hashed_once_per_process(installed_parts, monkeypatch):
     folder, _ = bundled_st.prepare(tiny_model())
     hashed = []
-    real = bundled_st._sha256
-    monkeypatch.setattr(bundled_st, "_sha256", lambda path: hashed.append(path) or real(path))
+    real = bundled_st.file_sha256
+    monkeypatch.setattr(bundled_st, "file_sha256", lambda path: hashed.append(path) or real(path))
     for _ in range(3):
         assert bundled_st.model_dir(tiny_model()) == folder
     assert len(hashed) <= 1
